@@ -1,0 +1,366 @@
+"""Tensor creation: tensor, zeros, ones, full, arange, linspace, eye, rand, randn, ..."""
+import builtins
+import math
+import numbers
+
+from ._backend import xp
+from . import _dtype as D
+from . import _random
+from ._tensor import Tensor, _make, Size
+from .ops._util import shape_arg
+
+
+def _np_dtype(dtype, default=None):
+    if dtype is None:
+        return default
+    return D.to_numpy_dtype(dtype)
+
+
+def _finish(arr, requires_grad):
+    t = _make(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_dtype(data):
+    """PyTorch's choice for Python data: bools -> bool, ints -> int64, any float -> default float."""
+    kinds = set()
+
+    def walk(x):
+        if isinstance(x, Tensor):
+            kinds.add(("t", x._data.dtype))
+        elif isinstance(x, xp.ndarray):
+            kinds.add(("t", x.dtype))
+        elif isinstance(x, builtins.bool) or isinstance(x, xp.bool_):
+            kinds.add("b")
+        elif isinstance(x, numbers.Integral):
+            kinds.add("i")
+        elif isinstance(x, numbers.Real):
+            kinds.add("f")
+        elif isinstance(x, numbers.Complex):
+            raise TypeError("complex tensors are not supported by numtorch")
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                walk(y)
+        else:
+            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+    walk(data)
+    tens = [k[1] for k in kinds if isinstance(k, tuple)]
+    if "f" in kinds or builtins.any(d.kind == "f" for d in tens):
+        fl = [d for d in tens if d.kind == "f"]
+        if fl and "f" not in kinds and builtins.all(d.kind == "f" for d in tens) and len(set(fl)) == 1:
+            return D.from_numpy_dtype(fl[0]).np
+        return D.get_default_dtype().np
+    if "i" in kinds or builtins.any(d.kind in "iu" for d in tens):
+        ints = [d for d in tens if d.kind in "iu"]
+        if ints and "i" not in kinds and len(set(ints)) == 1:
+            return ints[0]
+        return xp.int64
+    if kinds:
+        return xp.bool_
+    return D.get_default_dtype().np
+
+
+def _to_array(data, npd):
+    if isinstance(data, Tensor):
+        return xp.array(data._data, dtype=npd, copy=True)
+    if isinstance(data, xp.ndarray):
+        return xp.array(data, dtype=npd, copy=True)
+    if isinstance(data, (list, tuple)) and builtins.any(isinstance(x, (Tensor, list, tuple)) for x in data):
+        def conv(x):
+            if isinstance(x, Tensor):
+                return x._data.tolist() if x._data.ndim else x._data.item()
+            if isinstance(x, (list, tuple)):
+                return [conv(y) for y in x]
+            return x
+        data = conv(data)
+    try:
+        return xp.array(data, dtype=npd)
+    except ValueError as e:
+        raise ValueError(f"expected sequence of equal-length lists: {e}") from None
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays or tensors)."""
+    if isinstance(data, Tensor):
+        import warnings
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    if isinstance(data, xp.ndarray) and dtype is None:
+        D.from_numpy_dtype(data.dtype)
+        npd = data.dtype
+    elif isinstance(data, Tensor) and dtype is None:
+        npd = data._data.dtype
+    else:
+        npd = _np_dtype(dtype) or _infer_dtype(data)
+    arr = _to_array(data, npd)
+    return _finish(arr, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor):
+        return data if dtype is None or D.to_numpy_dtype(dtype) == data._data.dtype else data.to(dtype)
+    if isinstance(data, xp.ndarray):
+        D.from_numpy_dtype(data.dtype)
+        npd = _np_dtype(dtype, data.dtype)
+        return _make(data if npd == data.dtype else data.astype(npd))
+    return tensor(data, dtype=dtype)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray):
+    if not isinstance(ndarray, xp.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    D.from_numpy_dtype(ndarray.dtype)
+    return _make(ndarray)
+
+
+def _sized(fn):
+    def creator(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+                memory_format=None, generator=None):
+        shape = shape_arg(size)
+        for s in shape:
+            if s < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+        arr = fn(shape, dtype, generator)
+        return _finish(arr, requires_grad)
+    creator.__name__ = fn.__name__.strip("_")
+    return creator
+
+
+@_sized
+def zeros(shape, dtype, g):
+    return xp.zeros(shape, _np_dtype(dtype, D.get_default_dtype().np))
+
+
+@_sized
+def ones(shape, dtype, g):
+    return xp.ones(shape, _np_dtype(dtype, D.get_default_dtype().np))
+
+
+@_sized
+def empty(shape, dtype, g):
+    return xp.zeros(shape, _np_dtype(dtype, D.get_default_dtype().np))
+
+
+@_sized
+def rand(shape, dtype, g):
+    npd = _np_dtype(dtype, D.get_default_dtype().np)
+    return _random.gen(g).random(shape, dtype=xp.float64).astype(npd)
+
+
+@_sized
+def randn(shape, dtype, g):
+    npd = _np_dtype(dtype, D.get_default_dtype().np)
+    return _random.gen(g).standard_normal(shape, dtype=xp.float32 if npd == xp.float32 else xp.float64).astype(npd)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        dtype = D.bool_ if isinstance(fill_value, builtins.bool) else D.int64 if isinstance(fill_value, numbers.Integral) \
+            else D.get_default_dtype()
+    return _finish(xp.full(shape_arg((size,)) if not isinstance(size, int) else (size,), fill_value,
+                           _np_dtype(dtype)), requires_grad)
+
+
+def _like(fn_arr):
+    def creator(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+        npd = _np_dtype(dtype, input._data.dtype)
+        return _finish(fn_arr(input._data.shape, npd), requires_grad)
+    return creator
+
+
+zeros_like = _like(lambda s, d: xp.zeros(s, d))
+ones_like = _like(lambda s, d: xp.ones(s, d))
+empty_like = _like(lambda s, d: xp.zeros(s, d))
+rand_like = _like(lambda s, d: _random.gen().random(s).astype(d))
+randn_like = _like(lambda s, d: _random.gen().standard_normal(s).astype(d))
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    npd = _np_dtype(dtype, input._data.dtype)
+    return _finish(xp.full(input._data.shape, fill_value, npd), requires_grad)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False):
+    if size is None:
+        # randint(high, size)
+        low, high, size = 0, low, high
+    if high is None:
+        raise TypeError("randint() missing required argument 'high'")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    npd = _np_dtype(dtype, xp.int64)
+    return _finish(_random.gen(generator).integers(low, high, tuple(size)).astype(npd), requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None):
+    if high is None:
+        low, high = 0, low
+    return _make(_random.gen().integers(low, high, input._data.shape).astype(_np_dtype(dtype, input._data.dtype)))
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    return _make(_random.gen(generator).permutation(n).astype(_np_dtype(dtype, xp.int64)))
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        isint = builtins.all(isinstance(v, numbers.Integral) for v in vals)
+        npd = xp.int64 if isint else D.get_default_dtype().np
+    else:
+        npd = _np_dtype(dtype)
+    n = builtins.max(math.ceil((end - start) / step), 0)
+    # computed in double then cast, so float32 ends land where PyTorch's do
+    arr = (start + xp.arange(n, dtype=xp.float64) * step) if npd.kind == "f" or not builtins.all(
+        isinstance(v, numbers.Integral) for v in vals) else xp.arange(start, end, step, dtype=xp.int64)
+    return _finish(arr.astype(npd), requires_grad)
+
+
+def range_(start=0, end=None, step=1, *, dtype=None, requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    n = int(math.floor((end - start) / step)) + 1
+    npd = _np_dtype(dtype, D.get_default_dtype().np)
+    return _finish((start + xp.arange(n, dtype=xp.float64) * step).astype(npd), requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    start = start.item() if isinstance(start, Tensor) else start
+    end = end.item() if isinstance(end, Tensor) else end
+    npd = _np_dtype(dtype, D.get_default_dtype().np)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    # PyTorch fills the first half from ``start`` and the second half from ``end`` (symmetric rounding)
+    if steps == 1:
+        arr = xp.array([start], dtype=xp.float64)
+    else:
+        step = (end - start) / (steps - 1)
+        idx = xp.arange(steps, dtype=xp.float64)
+        half = steps // 2
+        arr = xp.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    if npd.kind == "f" and npd == xp.float32:
+        # compute as PyTorch's float kernel does: in float32 arithmetic
+        s32, e32 = xp.float32(start), xp.float32(end)
+        if steps > 1:
+            st = (e32 - s32) / xp.float32(steps - 1)
+            idx = xp.arange(steps, dtype=xp.float32)
+            half = steps // 2
+            arr = xp.where(idx < half, s32 + st * idx, e32 - st * (xp.float32(steps - 1) - idx))
+        else:
+            arr = xp.array([s32])
+    return _finish(arr.astype(npd), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False):
+    lin = linspace(start, end, steps, dtype=D.float64)._data
+    return _finish((base ** lin).astype(_np_dtype(dtype, D.get_default_dtype().np)), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return _finish(xp.eye(n, n if m is None else m, dtype=_np_dtype(dtype, D.get_default_dtype().np)), requires_grad)
+
+
+def empty_strided(size, stride, *, dtype=None, requires_grad=False):
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None):
+    prob = input._data if p is None else p
+    return _make((_random.gen(generator).random(input._data.shape) < prob).astype(input._data.dtype))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    p = input._data.astype(xp.float64)
+    rng = _random.gen(generator)
+    rows = p.reshape(-1, p.shape[-1])
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    out = []
+    for r in rows:
+        s = r.sum()
+        if s <= 0 or not xp.isfinite(s) or (r < 0).any():
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        out.append(rng.choice(r.shape[0], num_samples, replace=replacement, p=r / s))
+    arr = xp.asarray(out, dtype=xp.int64)
+    return _make(arr.reshape(p.shape[:-1] + (num_samples,)))
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False):
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    shape = tuple(size) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
+    ref = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
+    npd = ref._data.dtype if ref is not None else _np_dtype(dtype, D.get_default_dtype().np)
+    return _finish((m + s * _random.gen(generator).standard_normal(shape)).astype(npd), requires_grad)
+
+
+def poisson(input, generator=None):
+    return _make(_random.gen(generator).poisson(input._data).astype(input._data.dtype))
+
+
+def meshgrid(*tensors, indexing=None):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        import warnings
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
+    n = len(tensors)
+    shape = [t._data.size for t in tensors]
+    if indexing == "xy" and n >= 2:
+        shape[0], shape[1] = shape[1], shape[0]
+    out = []
+    for i, t in enumerate(tensors):
+        view = [1] * n
+        pos = i
+        if indexing == "xy" and n >= 2 and i < 2:
+            pos = 1 - i
+        view[pos] = t._data.size
+        out.append(t.reshape(view).expand(shape))
+    return tuple(out)
+
+
+def _legacy(dtype):
+    class _Legacy:
+        """``torch.FloatTensor(data)`` / ``torch.FloatTensor(2, 3)``: legacy constructors."""
+
+        def __new__(cls, *args):
+            if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+                if isinstance(args[0], Size):
+                    return zeros(*args[0], dtype=dtype)
+                return tensor(args[0], dtype=dtype)
+            return zeros(*args, dtype=dtype)
+
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, Tensor) and obj._data.dtype == dtype.np
+    meta = type("LegacyMeta", (type,), {"__instancecheck__": lambda cls, obj: isinstance(obj, Tensor) and
+                                        obj._data.dtype == dtype.np})
+    return meta(_Legacy.__name__, (), dict(_Legacy.__dict__))
+
+
+FloatTensor = _legacy(D.float32)
+DoubleTensor = _legacy(D.float64)
+HalfTensor = _legacy(D.float16)
+LongTensor = _legacy(D.int64)
+IntTensor = _legacy(D.int32)
+ShortTensor = _legacy(D.int16)
+CharTensor = _legacy(D.int8)
+ByteTensor = _legacy(D.uint8)
+BoolTensor = _legacy(D.bool_)

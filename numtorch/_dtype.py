@@ -1,0 +1,137 @@
+"""dtype objects (``numtorch.float32`` ...) and PyTorch's type-promotion rules."""
+from ._backend import xp
+
+
+class dtype:
+    """A tensor element type; wraps a NumPy dtype and prints like ``torch.float32``."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_kind")
+
+    def __init__(self, name, np_dtype, kind):
+        self.name = name
+        self.np = xp.dtype(np_dtype)
+        self.is_floating_point = kind == 2
+        self.is_signed = name not in ("uint8", "bool")
+        self.itemsize = self.np.itemsize
+        self._kind = kind  # 0 bool, 1 integer, 2 floating: PyTorch's promotion categories
+
+    @property
+    def is_complex(self):
+        return False
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+float32 = dtype("float32", "float32", 2)
+float64 = dtype("float64", "float64", 2)
+float16 = dtype("float16", "float16", 2)
+int64 = dtype("int64", "int64", 1)
+int32 = dtype("int32", "int32", 1)
+int16 = dtype("int16", "int16", 1)
+int8 = dtype("int8", "int8", 1)
+uint8 = dtype("uint8", "uint8", 1)
+bool_ = dtype("bool", "bool", 0)
+
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+short = int16
+
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+_FROM_NP = {d.np: d for d in ALL}
+_NAMES = {d.name: d for d in ALL}
+
+_default = [float32]
+
+
+def _by_name(name):
+    return _NAMES[name]
+
+
+def get_default_dtype():
+    return _default[0]
+
+
+def set_default_dtype(d):
+    if d not in (float32, float64, float16):
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default[0] = d
+
+
+def from_numpy_dtype(npd):
+    """The numtorch dtype for a NumPy dtype (TypeError when PyTorch has none)."""
+    try:
+        return _FROM_NP[npd]
+    except KeyError:
+        npd = xp.dtype(npd)
+        if npd in _FROM_NP:
+            return _FROM_NP[npd]
+        raise TypeError(f"can't convert np.ndarray of type numpy.{npd}. The only supported types are: "
+                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+
+
+def to_numpy_dtype(d):
+    if d is None:
+        return None
+    if isinstance(d, dtype):
+        return d.np
+    if d is builtins_float:
+        return _default[0].np
+    if d is builtins_int:
+        return int64.np
+    if d is builtins_bool:
+        return bool_.np
+    return from_numpy_dtype(xp.dtype(d)).np
+
+
+import builtins as _b  # noqa: E402
+
+builtins_float, builtins_int, builtins_bool = _b.float, _b.int, _b.bool
+
+_promote_cache = {}
+
+
+def promote(a, b):
+    """PyTorch's result dtype for two tensor dtypes of the same dimension category."""
+    if a is b:
+        return a
+    key = (a, b)
+    r = _promote_cache.get(key)
+    if r is None:
+        if a._kind != b._kind:
+            # a floating type wins over integers whatever the widths: int64 + float32 -> float32
+            r = a if a._kind > b._kind else b
+        else:
+            r = _FROM_NP[xp.promote_types(a.np, b.np)]
+            if a.np == xp.dtype("uint8") and b.np == xp.dtype("int8") or \
+               b.np == xp.dtype("uint8") and a.np == xp.dtype("int8"):
+                r = int16
+        _promote_cache[key] = r
+    return r
+
+
+def result_type(a_dtype, a_dim0, b_dtype, b_dim0):
+    """Promotion with PyTorch's dimension categories: a 0-d tensor only lifts the category."""
+    if a_dtype is b_dtype:
+        return a_dtype
+    if a_dim0 == b_dim0:
+        return promote(a_dtype, b_dtype)
+    full, zero = (b_dtype, a_dtype) if a_dim0 else (a_dtype, b_dtype)
+    return zero if zero._kind > full._kind else full
+
+
+def scalar_result(t_dtype, value):
+    """dtype of ``tensor op python_scalar``: the scalar only lifts the category."""
+    if isinstance(value, _b.bool):
+        return t_dtype
+    if isinstance(value, _b.float):
+        return t_dtype if t_dtype._kind == 2 else _default[0]
+    if isinstance(value, _b.int):
+        return t_dtype if t_dtype._kind >= 1 else int64
+    return t_dtype

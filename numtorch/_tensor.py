@@ -1,0 +1,696 @@
+"""The Tensor: a NumPy array plus what autograd needs to know about it.
+
+Methods are thin: each forwards to the function of the same name in
+``numtorch.ops`` (imported at the bottom to break the import cycle), where the
+differentiable operation lives.
+"""
+import builtins
+import numbers
+
+from ._backend import xp
+from . import _dtype as D
+from ._grad_mode import state as _gs
+
+_ndarray = xp.ndarray
+_edge = None  # set by autograd.function
+
+
+class Size(tuple):
+    """``tensor.shape``: a tuple that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, k):
+        r = tuple.__getitem__(self, k)
+        return Size(r) if isinstance(k, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+
+class device:
+    """``torch.device``: numtorch computes on the CPU only."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        type = str(type)
+        if ":" in type:
+            type, idx = type.split(":", 1)
+            index = builtins.int(idx)
+        self.type, self.index = type, index
+
+    def __repr__(self):
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+_new = object.__new__
+
+
+def _make(data, requires_grad=False, grad_fn=None, out_nr=0):
+    """Wrap an ndarray without any checks (the hot path of every operation)."""
+    t = _new(Tensor)
+    t._data = data
+    t.requires_grad = requires_grad
+    t.grad_fn = grad_fn
+    t._out_nr = out_nr
+    t._grad = None
+    t._vc = [0]
+    return t
+
+
+class Tensor:
+    """A multi-dimensional array with reverse-mode automatic differentiation."""
+
+    __slots__ = ("_data", "requires_grad", "grad_fn", "_out_nr", "_grad", "_vc", "__weakref__", "__dict__")
+    __array_priority__ = 1000
+
+    # defaults for the rarely set slots (class attributes are read when a slot is unset)
+    _acc = None
+    _hooks = None
+    _post_acc_hooks = None
+    _retains = False
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    is_cuda = False
+    is_mkldnn = False
+    layout = "torch.strided"
+
+    def __new__(cls, *args, **kwargs):
+        return _new(cls)
+
+    def __init__(self, *args, dtype=None, device=None, requires_grad=False):
+        # ``torch.Tensor(2, 3)`` is an uninitialised float tensor; ``torch.Tensor([1, 2])`` copies data
+        if len(args) == 1 and isinstance(args[0], Tensor):
+            data = args[0]._data
+        elif len(args) == 1 and not isinstance(args[0], numbers.Integral):
+            data = xp.asarray(args[0], dtype=(dtype.np if dtype else D.get_default_dtype().np))
+        elif args and all(isinstance(a, numbers.Integral) for a in args):
+            data = xp.zeros(tuple(builtins.int(a) for a in args), dtype=D.get_default_dtype().np)
+        elif len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+            data = xp.zeros(tuple(args[0]), dtype=D.get_default_dtype().np)
+        else:
+            data = xp.zeros((0,), dtype=D.get_default_dtype().np)
+        self._data = data
+        self.requires_grad = requires_grad
+        self.grad_fn = None
+        self._out_nr = 0
+        self._grad = None
+        self._vc = [0]
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    @property
+    def dtype(self):
+        return D.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def get_device(self):
+        return -1
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @property
+    def data(self):
+        t = _make(self._data)
+        return t
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._data = value._data
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains and _gs.enabled is not None:
+            import warnings
+            warnings.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                          ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+                          "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+                          "non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @property
+    def grad_fn_name(self):
+        return None if self.grad_fn is None else self.grad_fn.name()
+
+    @property
+    def output_nr(self):
+        return self._out_nr
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, force=False):
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(ops.unbind(self, 0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return builtins.bool(self._data.reshape(()))
+
+    def __float__(self):
+        return builtins.float(self.item())
+
+    def __int__(self):
+        return builtins.int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return builtins.int(self._data.reshape(()))
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, proto):
+        # plain pickling (e.g. DataLoader workers): data, dtype, requires_grad
+        return (_rebuild, (self._data, self.requires_grad))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.")
+        t = self.__class__.__new__(self.__class__)
+        Tensor.__init__(t)
+        t._data = self._data.copy()
+        t.requires_grad = self.requires_grad
+        if self._grad is not None:
+            t._grad = self._grad.__deepcopy__(memo)
+        if hasattr(self, "__dict__"):
+            import copy
+            for k, v in self.__dict__.items():
+                setattr(t, k, copy.deepcopy(v, memo))
+        memo[id(self)] = t
+        return t
+
+    # ---------------------------------------------------------- autograd API
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        t = _make(self._data)
+        t._vc = self._vc
+        return t
+
+    def detach_(self):
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        if not self.is_leaf and not requires_grad:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use "
+                               "a computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self):
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains:
+            return
+        import weakref
+        node = self.grad_fn
+        if node._retain is None:
+            node._retain = {}
+        node._retain[self._out_nr] = weakref.ref(self)
+        self._retains = True
+
+    @property
+    def retains_grad(self):
+        return self._retains
+
+    def register_hook(self, hook):
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            return self.grad_fn._add_pre_hook(self._out_nr, hook)
+        if self._hooks is None:
+            self._hooks = []
+        from .autograd.function import _RemovableHandle
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = []
+        from .autograd.function import _RemovableHandle
+        self._post_acc_hooks.append(hook)
+        return _RemovableHandle(self._post_acc_hooks, hook)
+
+    # -------------------------------------------------------- conversions
+    def to(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        copy = kwargs.get("copy", False)
+        for a in args:
+            if isinstance(a, D.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+        if dtype is None or D.to_numpy_dtype(dtype) == self._data.dtype:
+            return self.clone() if copy else self
+        return ops.to_dtype(self, dtype)
+
+    def type(self, dtype=None, non_blocking=False, **kw):
+        if dtype is None:
+            return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+                               "int8": "CharTensor", "uint8": "ByteTensor",
+                               "bool": "BoolTensor"}[self._data.dtype.name]
+        if isinstance(dtype, str):
+            name = dtype.rsplit(".", 1)[-1]
+            dtype = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
+                     "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
+                     "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_}[name]
+        return self.to(dtype)
+
+    def cpu(self, *a, **k):
+        return self
+
+    def cuda(self, *a, **k):
+        raise RuntimeError("numtorch runs on the CPU only: there is no CUDA device")
+
+    def float(self):
+        return self.to(D.float32)
+
+    def double(self):
+        return self.to(D.float64)
+
+    def half(self):
+        return self.to(D.float16)
+
+    def long(self):
+        return self.to(D.int64)
+
+    def int(self):
+        return self.to(D.int32)
+
+    def short(self):
+        return self.to(D.int16)
+
+    def char(self):
+        return self.to(D.int8)
+
+    def byte(self):
+        return self.to(D.uint8)
+
+    def bool(self):
+        return self.to(D.bool_)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def contiguous(self, memory_format=None):
+        if self._data.flags.c_contiguous:
+            return self
+        return ops.contiguous(self)
+
+    def pin_memory(self):
+        return self
+
+    def share_memory_(self):
+        return self
+
+    # ------------------------------------------------------------ in place
+    def _check_inplace(self):
+        if _gs.enabled and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+    def _bump(self):
+        self._vc[0] += 1
+        return self
+
+    def zero_(self):
+        self._check_inplace()
+        self._data[...] = 0
+        return self._bump()
+
+    def fill_(self, value):
+        self._check_inplace()
+        if isinstance(value, Tensor):
+            value = value._data
+        if _gs.enabled and self.requires_grad:
+            return ops.inplace_assign(self, ops.full_like(self, value))
+        self._data[...] = value
+        return self._bump()
+
+    def copy_(self, src, non_blocking=False):
+        self._check_inplace()
+        if not isinstance(src, Tensor):
+            src = ops.as_tensor(src)
+        if _gs.enabled and (self.requires_grad or src.requires_grad):
+            return ops.inplace_assign(self, ops.expand(src.to(self.dtype), self.shape))
+        try:
+            self._data[...] = xp.broadcast_to(src._data, self._data.shape)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({self.shape}) must match the size of tensor b "
+                               f"({src.shape})") from None
+        return self._bump()
+
+    def set_(self, source):
+        self._data = source._data
+        return self._bump()
+
+    def random_(self, low=0, high=None, *, generator=None):
+        from . import _random
+        self._check_inplace()
+        if high is None:
+            low, high = 0, low if low else (2 ** 24 if self._data.dtype.kind == "f" else 2 ** 63 - 1)
+        self._data[...] = _random.gen(generator).integers(low, high, self._data.shape)
+        return self._bump()
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        from . import _random
+        self._check_inplace()
+        self._data[...] = _random.gen(generator).uniform(a, b, self._data.shape)
+        return self._bump()
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        from . import _random
+        self._check_inplace()
+        self._data[...] = _random.gen(generator).normal(mean, std, self._data.shape)
+        return self._bump()
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        from . import _random
+        self._check_inplace()
+        p = p._data if isinstance(p, Tensor) else p
+        self._data[...] = _random.gen(generator).random(self._data.shape) < p
+        return self._bump()
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        from . import _random
+        self._data[...] = _random.gen(generator).exponential(1.0 / lambd, self._data.shape)
+        return self._bump()
+
+    def geometric_(self, p, *, generator=None):
+        from . import _random
+        self._data[...] = _random.gen(generator).geometric(p, self._data.shape)
+        return self._bump()
+
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        from . import _random
+        self._data[...] = _random.gen(generator).lognormal(mean, std, self._data.shape)
+        return self._bump()
+
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        from . import _random
+        self._data[...] = median + sigma * _random.gen(generator).standard_cauchy(self._data.shape)
+        return self._bump()
+
+    # ----------------------------------------------------------- operators
+    def __add__(self, other):
+        return ops.add(self, other)
+
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __sub__(self, other):
+        return ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return ops.sub(other, self)
+
+    def __mul__(self, other):
+        return ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.div(other, self)
+
+    def __floordiv__(self, other):
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return ops.remainder(other, self)
+
+    def __pow__(self, other):
+        return ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return ops.matmul(other, self)
+
+    def __neg__(self):
+        return ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
+    def __invert__(self):
+        return ops.bitwise_not(self)
+
+    def __and__(self, other):
+        return ops.logical_and(self, other) if self._data.dtype.kind == "b" else ops.bitwise_and(self, other)
+
+    def __or__(self, other):
+        return ops.logical_or(self, other) if self._data.dtype.kind == "b" else ops.bitwise_or(self, other)
+
+    def __xor__(self, other):
+        return ops.logical_xor(self, other) if self._data.dtype.kind == "b" else ops.bitwise_xor(self, other)
+
+    __rand__ = __and__
+    __ror__ = __or__
+    __rxor__ = __xor__
+
+    def __eq__(self, other):
+        return ops.eq(self, other)
+
+    def __ne__(self, other):
+        return ops.ne(self, other)
+
+    def __lt__(self, other):
+        return ops.lt(self, other)
+
+    def __le__(self, other):
+        return ops.le(self, other)
+
+    def __gt__(self, other):
+        return ops.gt(self, other)
+
+    def __ge__(self, other):
+        return ops.ge(self, other)
+
+    def __iadd__(self, other):
+        return ops.inplace(self, ops.add, other)
+
+    def __isub__(self, other):
+        return ops.inplace(self, ops.sub, other)
+
+    def __imul__(self, other):
+        return ops.inplace(self, ops.mul, other)
+
+    def __itruediv__(self, other):
+        return ops.inplace(self, ops.div, other)
+
+    def __ipow__(self, other):
+        return ops.inplace(self, ops.pow, other)
+
+    def __getitem__(self, idx):
+        return ops.getitem(self, idx)
+
+    def __setitem__(self, idx, value):
+        ops.setitem(self, idx, value)
+
+    # Tensor.T / mT
+    @property
+    def T(self):
+        return ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        return ops.transpose(self, -2, -1)
+
+    @property
+    def H(self):
+        return self.T
+
+    def __getattr__(self, name):
+        # every other method forwards to numtorch.ops (``x.sum(1)`` is ``ops.sum(x, 1)``)
+        if name.startswith("__"):
+            raise AttributeError(name)
+        fn = _METHODS.get(name)
+        if fn is None:
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+        return fn.__get__(self, Tensor)
+
+
+def _rebuild(data, requires_grad):
+    t = _make(data)
+    t.requires_grad = requires_grad
+    return t
+
+
+def _wrap_dim(dim, ndim):
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n if ndim else 0
+
+
+_METHODS = {}
+
+
+def register_methods(table):
+    """Install ``ops`` functions as Tensor methods (``name -> function(self, ...)``)."""
+    for name, fn in table.items():
+        if name not in Tensor.__dict__:
+            setattr(Tensor, name, fn)
+        _METHODS[name] = fn
+
+
+from . import ops  # noqa: E402  (ops need Tensor defined)

@@ -1,0 +1,75 @@
+"""Reverse-mode automatic differentiation: backward, grad, Function, gradcheck."""
+from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled, \
+    is_inference_mode_enabled
+from .function import Function, Node, once_differentiable
+from .engine import run_backward
+from .._tensor import Tensor, _make
+from .gradcheck import gradcheck, gradgradcheck
+from . import functional  # noqa: F401
+
+
+def _as_list(x):
+    if x is None:
+        return None
+    if isinstance(x, Tensor):
+        return [x]
+    return list(x)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
+    tensors = _as_list(tensors)
+    grads = _as_list(grad_tensors if grad_tensors is not None else grad_variables) or [None] * len(tensors)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"got {len(grads)} gradients for {len(tensors)} tensors")
+    inputs = _as_list(inputs)
+    if inputs is not None and len(inputs) == 0:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, returned instead of accumulated."""
+    outputs = _as_list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = _as_list(inputs)
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    grads = _as_list(grad_outputs) or [None] * len(outputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=False)
+    out = []
+    for t, g in zip(inputs, res):
+        if g is None:
+            if materialize_grads:
+                from .._backend import xp
+                g = _make(xp.zeros_like(t._data))
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                                   "Set allow_unused=True if this is the desired behavior.")
+        out.append(g)
+    return tuple(out)
+
+
+class _Anomaly:
+    def __init__(self, mode=True, check_nan=True):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
+
+
+detect_anomaly = _Anomaly
+
+
+def set_detect_anomaly(mode, check_nan=True):
+    return _Anomaly()
+
+
+Variable = Tensor

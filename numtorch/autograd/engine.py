@@ -1,0 +1,203 @@
+"""The backward pass: an iterative walk of the graph in dependency order.
+
+Iterative (no recursion), so a chain of 100,000 operations works; saved tensors
+are released as each node finishes unless ``retain_graph``.
+"""
+from .._backend import xp
+from .grad_mode import state as _gs
+from .function import AccumulateGrad, Node
+from .._tensor import Tensor, _make
+
+
+def _root_edge(t):
+    if t.grad_fn is not None:
+        return t.grad_fn, t._out_nr
+    from .function import _edge
+    return _edge(t)
+
+
+def _check_roots(tensors, grad_tensors):
+    grads = []
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        if not t.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if t._data.dtype.kind != "f":
+                raise RuntimeError("grad can be implicitly created only for real scalar outputs but got "
+                                   f"{t.dtype}")
+            g = _make(xp.ones_like(t._data))
+        elif not isinstance(g, Tensor):
+            g = _make(xp.asarray(g, dtype=t._data.dtype))
+        elif g._data.shape != t._data.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                               f"output[{i}] has a shape of {t.shape}.")
+        grads.append(g)
+    return grads
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    return a + b
+
+
+def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
+    """Propagate ``grad_tensors`` from ``tensors`` to the leaves.
+
+    With ``accumulate`` (``backward``) leaves receive ``.grad``; otherwise
+    (``autograd.grad``) the gradients reaching ``inputs`` are returned.
+    """
+    grads = _check_roots(tensors, grad_tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    # targets: (node, output_nr) -> position among ``inputs``
+    targets = None
+    if inputs is not None:
+        targets = {}
+        for k, t in enumerate(inputs):
+            e = _root_edge(t) if t.requires_grad else (None, 0)
+            if e[0] is None:
+                continue
+            targets.setdefault(e, []).append(k)
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+
+    buffers = {}
+    roots = []
+    for t, g in zip(tensors, grads):
+        node, nr = _root_edge(t)
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node._n_out
+            roots.append(node)
+        buf[nr] = _add(buf[nr], g)
+
+    # count how many edges lead into each node
+    deps = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        n = stack.pop()
+        for nxt, _ in n.next_functions:
+            if nxt is None:
+                continue
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    ready = [n for n in roots if n not in deps]
+
+    prev = _gs.enabled
+    _gs.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            gbuf = buffers.pop(node, None)
+            if gbuf is None:
+                gbuf = [None] * node._n_out
+            if node._pre_hooks:
+                _run_pre_hooks(node, gbuf)
+            if targets is not None:
+                for nr in range(len(gbuf)):
+                    ks = targets.get((node, nr))
+                    if ks:
+                        for k in ks:
+                            captured[k] = gbuf[nr]
+            if node.__class__ is AccumulateGrad:
+                if accumulate and gbuf[0] is not None and (targets is None or (node, 0) in targets):
+                    _accumulate(node.variable, gbuf[0], create_graph)
+                continue
+            if node._retain:
+                _retain_grads(node, gbuf, create_graph)
+            if all(g is None for g in gbuf):
+                res = (None,) * len(node.next_functions)
+            else:
+                if node.materialize_grads and any(g is None for g in gbuf):
+                    gbuf = [g if g is not None else _make(xp.zeros(m[0], m[1]))
+                            for g, m in zip(gbuf, node._out_meta or [None] * len(gbuf))]
+                res = node._fn.backward(node, *gbuf)
+                if not isinstance(res, tuple):
+                    res = (res,)
+                nf = node.next_functions
+                if len(res) < len(nf):
+                    raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                                       f"(expected {len(nf)}, got {len(res)})")
+                if node._hooks:
+                    for h in node._hooks:
+                        h(res, tuple(gbuf))
+            if not retain_graph:
+                node._release()
+            for (nxt, nr), g in zip(node.next_functions, res):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    if not isinstance(g, Tensor):
+                        g = _make(xp.asarray(g))
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * nxt._n_out
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    ready.append(nxt)
+    finally:
+        _gs.enabled = prev
+    return captured
+
+
+def _run_pre_hooks(node, gbuf):
+    for nr, hooks in node._pre_hooks.items():
+        if nr is None or gbuf[nr] is None:
+            continue
+        for h in hooks:
+            r = h(gbuf[nr])
+            if r is not None:
+                gbuf[nr] = r
+
+
+def _retain_grads(node, gbuf, create_graph):
+    for nr, ref in node._retain.items():
+        t = ref()
+        g = gbuf[nr]
+        if t is None or g is None:
+            continue
+        if t._grad is None:
+            t._grad = g if create_graph else _make(g._data.copy())
+        else:
+            t._grad = t._grad + g
+
+
+def _accumulate(var, g, create_graph):
+    if var is None:
+        return
+    if var._hooks:
+        for h in var._hooks:
+            r = h(g)
+            if r is not None:
+                g = r
+    if g._data.dtype != var._data.dtype:
+        g = _make(g._data.astype(var._data.dtype))
+    if g._data.shape != var._data.shape:
+        # a gradient may arrive broadcast-compatible only when the op forgot to reduce it
+        raise RuntimeError(f"Function AccumulateGrad returned an invalid gradient - got {list(g.shape)} "
+                           f"but expected shape compatible with {list(var.shape)}")
+    cur = var._grad
+    if cur is None:
+        if create_graph:
+            var._grad = g
+        else:
+            # gradients flowing in may be shared with other branches: own a copy
+            var._grad = _make(xp.array(g._data, copy=True))
+    elif create_graph or cur.requires_grad:
+        var._grad = cur + g
+    else:
+        xp.add(cur._data, g._data, out=cur._data)
+        cur._vc[0] += 1
+    if var._post_acc_hooks:
+        for h in var._post_acc_hooks:
+            h(var)

@@ -1,0 +1,333 @@
+"""``Function``: a differentiable operation, its forward and backward side by side.
+
+A call ``F.apply(*args)`` runs ``F.forward(ctx, *args)`` and, when gradients are
+being recorded, keeps ``ctx`` as the backward node of the result. ``ctx`` is an
+instance of the node class generated for ``F`` (``MulBackward0`` for ``Mul``),
+exactly as in PyTorch, so ``tensor.grad_fn`` names read the same.
+
+Built-in operations return NumPy arrays from ``forward`` (no wrapper overhead);
+user-defined Functions may return Tensors, as in ``torch.autograd.Function``.
+Every ``backward`` is written with Tensor operations, so running it with
+recording switched on (``create_graph=True``) gives higher-order gradients.
+"""
+import weakref
+
+from .._backend import xp
+from .grad_mode import state as _gs
+from .. import _tensor
+from .._tensor import Tensor, _make
+
+_ndarray = xp.ndarray
+
+FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
+         "after they have already been freed). Saved intermediate values of the graph are freed "
+         "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+         "backward through the graph a second time or if you need to access saved tensors after "
+         "calling backward.")
+
+
+class Node:
+    """A node of the backward graph (``grad_fn``); also the ``ctx`` of its Function."""
+
+    _fn = None
+    _n_out = 1
+    next_functions = ()
+    _saved = None
+    _out = None
+    _released = False
+    _retain = None      # {output_nr: [weakref to tensor]} for retain_grad()
+    _pre_hooks = None   # {output_nr: [hook]} from Tensor.register_hook on non-leaves
+    _hooks = None       # node hooks: fn(grad_inputs, grad_outputs)
+    _out_meta = None
+    materialize_grads = True
+    non_differentiable = None
+    needs_input_grad = ()
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    # --- the ctx API -------------------------------------------------------
+    def save_for_backward(self, *tensors):
+        self._saved = tuple(None if t is None else (t, t._vc[0]) for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        if self._released:
+            raise RuntimeError(FREED)
+        saved = self._saved
+        if not saved:
+            return ()
+        out = []
+        for rec in saved:
+            if rec is None:
+                out.append(None)
+                continue
+            if rec.__class__ is tuple:
+                t, v = rec
+                if t._vc[0] != v:
+                    _modified(t, v)
+                out.append(t)
+            else:  # an output of this node, stored without a reference cycle
+                out.append(rec.unpack(self))
+        return tuple(out)
+
+    @property
+    def saved_output(self):
+        """The (single) output of this node, for backward formulas such as ``y * (1 - y)``."""
+        if self._released:
+            raise RuntimeError(FREED)
+        return self._out.unpack(self)
+
+    def mark_non_differentiable(self, *args):
+        self.non_differentiable = set(map(id, args))
+
+    def mark_dirty(self, *args):
+        pass
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+    # --- graph API ---------------------------------------------------------
+    def register_hook(self, fn):
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        return self._add_pre_hook(None, fn)
+
+    def _add_pre_hook(self, nr, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        lst = self._pre_hooks.setdefault(nr, [])
+        lst.append(fn)
+        return _RemovableHandle(lst, fn)
+
+    def _release(self):
+        self._released = True
+        self._saved = None
+        self._out = None
+
+    def apply(self, *grads):
+        return self._fn.backward(self, *grads)
+
+
+class _RemovableHandle:
+    __slots__ = ("_lst", "_fn")
+
+    def __init__(self, lst, fn):
+        self._lst, self._fn = lst, fn
+
+    def remove(self):
+        try:
+            self._lst.remove(self._fn)
+        except ValueError:
+            pass
+
+
+class _SavedOutput:
+    """An output saved by its own node: data and version, re-wrapped on use (no cycle)."""
+
+    __slots__ = ("data", "vc", "version", "nr")
+
+    def __init__(self, t):
+        self.data, self.vc, self.version, self.nr = t._data, t._vc, t._vc[0], t._out_nr
+
+    def unpack(self, node):
+        if self.vc[0] != self.version:
+            _modified(_make(self.data), self.version, self.vc[0], node)
+        t = _make(self.data, True, node, self.nr)
+        t._vc = self.vc
+        return t
+
+
+def _modified(t, expected, now=None, node=None):
+    now = t._vc[0] if now is None else now
+    dt = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+          "int32": "Int", "bool": "Bool", "uint8": "Byte"}.get(t._data.dtype.name, "")
+    shape = ", ".join(map(str, t._data.shape))
+    src = node if node is not None else t.grad_fn
+    which = f", which is output {t._out_nr} of {src.name()}," if src is not None else ""
+    raise RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [torch.{dt}Tensor [{shape}]]{which} is at version {now}; expected version "
+        f"{expected} instead. Hint: enable anomaly detection to find the operation that failed to "
+        f"compute its gradient, with torch.autograd.set_detect_anomaly(True).")
+
+
+class AccumulateGrad(Node):
+    """The sink of the graph for a leaf tensor: adds the incoming gradient to ``.grad``."""
+
+    def __init__(self, variable):
+        self._var = weakref.ref(variable)
+
+    @property
+    def variable(self):
+        return self._var()
+
+
+class FunctionMeta(type):
+    """Gives every Function subclass its backward-node class (``MulBackward0``)."""
+
+    def __init__(cls, name, bases, ns):
+        super().__init__(name, bases, ns)
+        node_name = ns.get("node_name") or (name + ("Backward0" if ns.get("_builtin", False) or
+                                                     getattr(cls, "_builtin", False) else "Backward"))
+        cls._node_cls = type(node_name, (Node,), {"_fn": cls, "__slots__": ()} if False else {"_fn": cls})
+
+
+class Function(metaclass=FunctionMeta):
+    """Base class for differentiable operations, as ``torch.autograd.Function``.
+
+    Subclasses define ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)``
+    as static methods and are called through ``apply``.
+    """
+
+    _builtin = False      # built-in ops: forward returns arrays, node named ``XBackward0``
+    _save_output = False  # keep the output for backward (read it as ctx.saved_output)
+    _is_view = False      # the output shares memory and version counter with input 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your "
+                                  "custom autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        return None
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        needs = False
+        if _gs.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    needs = True
+                    break
+        ctx = cls._node_cls()
+        if not needs:
+            if cls._builtin:
+                out = cls.forward(ctx, *args, **kwargs)
+                if out.__class__ is _ndarray:
+                    t = _make(out)
+                    if cls._is_view:
+                        t._vc = args[0]._vc
+                    return t
+                return _wrap_plain(out, args, cls)
+            prev = _gs.enabled
+            _gs.enabled = False
+            try:
+                out = cls.forward(ctx, *args, **kwargs)
+            finally:
+                _gs.enabled = prev
+            return out
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        prev = _gs.enabled
+        _gs.enabled = False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _gs.enabled = prev
+        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        if isinstance(out, xp.generic):
+            out = xp.asarray(out)
+        if out.__class__ is _ndarray:
+            t = _make(out, out.dtype.kind == "f", ctx, 0)
+            if cls._is_view:
+                t._vc = args[0]._vc
+            if cls._save_output:
+                ctx._out = _SavedOutput(t)
+            if not t.requires_grad:
+                t.grad_fn = None
+            return t
+        return _wrap_outputs(ctx, out, args, cls)
+
+
+def _edge(t):
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._out_nr)
+    if t.requires_grad:
+        acc = t._acc
+        if acc is None:
+            acc = t._acc = AccumulateGrad(t)
+        return (acc, 0)
+    return (None, 0)
+
+
+def _wrap_plain(out, args, cls):
+    if isinstance(out, xp.generic):
+        return _make(xp.asarray(out))
+    if isinstance(out, tuple):
+        return tuple(_make(o) if o.__class__ is _ndarray else o for o in out)
+    if isinstance(out, _ndarray):
+        return _make(out)
+    return out
+
+
+def _wrap_outputs(ctx, out, args, cls):
+    single = not isinstance(out, tuple)
+    outs = (out,) if single else out
+    outs = tuple(xp.asarray(o) if isinstance(o, xp.generic) else o for o in outs)
+    nd = ctx.non_differentiable
+    wrapped = []
+    metas = []
+    for i, o in enumerate(outs):
+        if o is None or not isinstance(o, (Tensor, _ndarray)):
+            wrapped.append(o)
+            metas.append(None)
+            continue
+        differentiable = not (nd and id(o) in nd)
+        if isinstance(o, Tensor):
+            if any(o is a for a in args):
+                # returning an input unchanged: PyTorch returns a new view of it
+                o = _make(o._data)
+            data = o._data
+            t = o
+        else:
+            data = o
+            t = _make(data)
+        if differentiable and data.dtype.kind == "f":
+            t.requires_grad = True
+            t.grad_fn = ctx
+            t._out_nr = i
+        else:
+            t.requires_grad = False
+            t.grad_fn = None
+        if cls._is_view and i == 0:
+            t._vc = args[0]._vc
+        wrapped.append(t)
+        metas.append((data.shape, data.dtype))
+    ctx._n_out = len(outs)
+    ctx._out_meta = metas
+    if ctx._saved:
+        # a saved tensor that is one of our outputs would form a cycle: store it as an output record
+        ids = {id(t): t for t in wrapped if isinstance(t, Tensor)}
+        ctx._saved = tuple(_SavedOutput(ids[id(r[0])]) if r is not None and id(r[0]) in ids else r
+                           for r in ctx._saved)
+    if cls._save_output and not single:
+        ctx._out = _SavedOutput(wrapped[0])
+    elif cls._save_output:
+        ctx._out = _SavedOutput(wrapped[0])
+    return wrapped[0] if single else tuple(wrapped)
+
+
+class once_differentiable:
+    def __new__(cls, fn):
+        return fn
+
+
+_tensor._edge = _edge

@@ -1,0 +1,10 @@
+"""``torch.nn``: modules, parameters, functional, init and utils."""
+from .parameter import Parameter, Buffer
+from .modules import *  # noqa: F401,F403
+from .modules import Module
+from . import functional, init  # noqa: F401
+
+
+def __getattr__(name):
+    raise AttributeError(f"numtorch has no attribute 'torch.nn.{name}'")
+from . import utils  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""_reduction functions."""
+__all__ = []

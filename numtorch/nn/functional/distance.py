@@ -1,0 +1,2 @@
+"""distance functions."""
+__all__ = []

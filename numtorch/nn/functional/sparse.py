@@ -1,0 +1,2 @@
+"""sparse functions."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""vision functions."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""distance modules."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""upsampling modules."""
+__all__ = []

@@ -1,0 +1,104 @@
+"""Helpers shared by the operations: operand promotion, dims, and un-broadcasting."""
+import numbers
+
+from .._backend import xp
+from .. import _dtype as D
+from .._tensor import Tensor, _make, _wrap_dim
+
+_ndarray = xp.ndarray
+_bool, _int, _float = bool, int, float
+
+
+def data(x):
+    """The array behind a Tensor, or the Python scalar itself."""
+    return x._data if isinstance(x, Tensor) else x
+
+
+def operands(a, b):
+    """The two arrays (or array and scalar) an elementwise op computes on, promoted as PyTorch does."""
+    if isinstance(a, Tensor):
+        ad = a._data
+        if isinstance(b, Tensor):
+            bd = b._data
+            if ad.dtype is bd.dtype or ad.dtype == bd.dtype:
+                return ad, bd
+            rt = D.result_type(D.from_numpy_dtype(ad.dtype), ad.ndim == 0,
+                               D.from_numpy_dtype(bd.dtype), bd.ndim == 0).np
+            return ad.astype(rt, copy=False), bd.astype(rt, copy=False)
+        return _with_scalar(ad, b), b
+    bd = b._data
+    return a, _with_scalar(bd, a)
+
+
+def _with_scalar(arr, s):
+    k = arr.dtype.kind
+    if k == "f":
+        return arr
+    if s.__class__ is _float or (isinstance(s, numbers.Real) and not isinstance(s, numbers.Integral)):
+        return arr.astype(D.get_default_dtype().np)
+    if k == "b" and not isinstance(s, _bool):
+        return arr.astype(xp.int64)
+    return arr
+
+
+def to_tensor(x, like=None):
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and isinstance(x, (_int, _float, _bool)):
+        return _make(xp.asarray(x, dtype=like._data.dtype if like._data.dtype.kind == "f" else None))
+    return _make(xp.asarray(x, dtype=D.to_numpy_dtype(_infer(x))))
+
+
+def _infer(x):
+    if isinstance(x, _bool):
+        return D.bool_
+    if isinstance(x, _int):
+        return D.int64
+    if isinstance(x, _float):
+        return D.get_default_dtype()
+    a = xp.asarray(x)
+    if a.dtype.kind == "f":
+        return D.get_default_dtype() if not isinstance(x, xp.ndarray) else D.from_numpy_dtype(a.dtype)
+    if a.dtype.kind in "iu":
+        return D.int64 if not isinstance(x, xp.ndarray) else D.from_numpy_dtype(a.dtype)
+    return D.from_numpy_dtype(a.dtype)
+
+
+def wrap_dim(dim, ndim):
+    return _wrap_dim(dim, ndim)
+
+
+def dims_tuple(dim, ndim):
+    """Normalize ``dim`` (None, int or sequence) into a sorted tuple of axes, or None for all."""
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        if len(dim) == 0:
+            return None
+        out = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
+        if len(set(out)) != len(out):
+            raise RuntimeError("dim appears multiple times in the list of dims")
+        return out
+    return (_wrap_dim(dim, ndim),)
+
+
+def sum_to(grad, shape):
+    """Sum a broadcast gradient back to ``shape`` (the one un-broadcasting helper)."""
+    if grad._data.shape == shape:
+        return grad
+    from .reduce import SumTo
+    return SumTo.apply(grad, shape)
+
+
+def reduced_axes(gshape, shape):
+    """The axes summed away and the leading axes dropped when ``gshape`` is reduced to ``shape``."""
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
+    return lead, axes
+
+
+def shape_arg(args):
+    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f(torch.Size([2, 3]))``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    return tuple(int(a) for a in args)

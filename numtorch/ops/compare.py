@@ -1,0 +1,204 @@
+"""Comparisons and other non-differentiable queries (results carry no gradient)."""
+from collections import namedtuple
+
+from .._backend import xp
+from .. import _dtype as D
+from .._tensor import Tensor, _make
+from ._util import operands, data, wrap_dim
+
+
+def _cmp(np_fn):
+    def fn(input, other, *, out=None):
+        ad, bd = operands(input, other)
+        r = np_fn(ad, bd)
+        return _make(r if isinstance(r, xp.ndarray) else xp.asarray(r))
+    fn.__name__ = np_fn.__name__
+    return fn
+
+
+eq = _cmp(xp.equal)
+ne = _cmp(xp.not_equal)
+lt = _cmp(xp.less)
+le = _cmp(xp.less_equal)
+gt = _cmp(xp.greater)
+ge = _cmp(xp.greater_equal)
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _logical(np_fn):
+    def fn(input, other=None):
+        if other is None:
+            return _make(xp.asarray(np_fn(input._data)))
+        return _make(xp.asarray(np_fn(data(input), data(other))))
+    fn.__name__ = np_fn.__name__
+    return fn
+
+
+logical_and = _logical(xp.logical_and)
+logical_or = _logical(xp.logical_or)
+logical_xor = _logical(xp.logical_xor)
+logical_not = _logical(xp.logical_not)
+bitwise_and = _logical(xp.bitwise_and)
+bitwise_or = _logical(xp.bitwise_or)
+bitwise_xor = _logical(xp.bitwise_xor)
+
+
+def bitwise_not(input):
+    if input._data.dtype.kind == "f":
+        raise TypeError("bitwise_not is not implemented for floating point tensors")
+    return _make(xp.invert(input._data))
+
+
+def isfinite(input):
+    return _make(xp.isfinite(input._data))
+
+
+def isnan(input):
+    return _make(xp.isnan(input._data))
+
+
+def isinf(input):
+    return _make(xp.isinf(input._data))
+
+
+def isposinf(input):
+    return _make(xp.isposinf(input._data))
+
+
+def isneginf(input):
+    return _make(xp.isneginf(input._data))
+
+
+def isreal(input):
+    return _make(xp.ones(input._data.shape, bool))
+
+
+def signbit(input):
+    return _make(xp.signbit(input._data))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    ad, bd = operands(input, other)
+    return _make(xp.isclose(ad, bd, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    ad, bd = operands(input, other)
+    return bool(xp.allclose(ad, bd, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def equal(input, other):
+    return input._data.shape == other._data.shape and bool((input._data == other._data).all())
+
+
+def any(input, dim=None, keepdim=False):
+    if dim is None:
+        return _make(xp.asarray(input._data.any()))
+    return _make(xp.asarray(input._data.any(axis=_axes(dim, input), keepdims=keepdim)))
+
+
+def all(input, dim=None, keepdim=False):
+    if dim is None:
+        return _make(xp.asarray(input._data.all()))
+    return _make(xp.asarray(input._data.all(axis=_axes(dim, input), keepdims=keepdim)))
+
+
+def _axes(dim, t):
+    if isinstance(dim, (tuple, list)):
+        return tuple(wrap_dim(d, t._data.ndim) for d in dim)
+    return wrap_dim(dim, t._data.ndim)
+
+
+sort_result = namedtuple("sort", ["values", "indices"])
+topk_result = namedtuple("topk", ["values", "indices"])
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    from .index import gather
+    d = input._data
+    if d.ndim == 0:
+        return sort_result(input, _make(xp.zeros((), xp.int64)))
+    axis = wrap_dim(dim, d.ndim)
+    key = -d if descending and d.dtype.kind != "b" else d
+    if descending and d.dtype.kind == "f":
+        key = xp.where(xp.isnan(d), -xp.inf, -d)
+    idx = xp.argsort(key, axis=axis, kind="stable").astype(xp.int64)
+    if descending and d.dtype.kind == "b":
+        idx = xp.argsort(~d, axis=axis, kind="stable").astype(xp.int64)
+    it = _make(idx)
+    return sort_result(gather(input, axis, it), it)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input.detach(), dim, descending, stable).indices
+
+
+def msort(input):
+    return sort(input, 0).values
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    d = input._data
+    axis = wrap_dim(dim, d.ndim) if d.ndim else 0
+    n = d.shape[axis] if d.ndim else 1
+    if k > n or k < 0:
+        raise RuntimeError("selected index k out of range")
+    from .shape import narrow
+    s = sort(input, axis, descending=largest)
+    return topk_result(narrow(s.values, axis, 0, k), narrow(s.indices, axis, 0, k))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    from .index import gather
+    from .shape import narrow, squeeze
+    s = sort(input, dim)
+    axis = wrap_dim(dim, input._data.ndim)
+    v, i = narrow(s.values, axis, k - 1, 1), narrow(s.indices, axis, k - 1, 1)
+    if not keepdim:
+        v, i = squeeze(v, axis), squeeze(i, axis)
+    return sort_result(v, i)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    r = xp.unique(input._data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    if not (return_inverse or return_counts):
+        return _make(r)
+    out = [_make(r[0])]
+    k = 1
+    if return_inverse:
+        out.append(_make(r[k].reshape(input._data.shape).astype(xp.int64)))
+        k += 1
+    if return_counts:
+        out.append(_make(r[k].astype(xp.int64)))
+    return tuple(out)
+
+
+def bincount(input, weights=None, minlength=0):
+    return _make(xp.bincount(input._data, None if weights is None else weights._data, minlength))
+
+
+def histc(input, bins=100, min=0, max=0):
+    d = input._data
+    lo, hi = (float(d.min()), float(d.max())) if min == max else (min, max)
+    h, _ = xp.histogram(d, bins=bins, range=(lo, hi))
+    return _make(h.astype(d.dtype))
+
+
+def searchsorted(sorted_sequence, values, *, right=False, side=None):
+    side = side or ("right" if right else "left")
+    s, v = sorted_sequence._data, data(values)
+    if s.ndim == 1:
+        return _make(xp.asarray(xp.searchsorted(s, v, side=side)).astype(xp.int64))
+    out = xp.stack([xp.searchsorted(a, b, side=side) for a, b in zip(s.reshape(-1, s.shape[-1]),
+                                                                    xp.asarray(v).reshape(-1, xp.shape(v)[-1]))])
+    return _make(out.reshape(xp.shape(v)).astype(xp.int64))
+
+
+def bucketize(input, boundaries, *, right=False):
+    return _make(xp.searchsorted(boundaries._data, data(input), side="left" if not right else "right").astype(xp.int64))
+
+
+def is_nonzero(input):
+    if input._data.size != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input._data.reshape(()))

@@ -1,0 +1,506 @@
+"""Indexing: t[...], t[...] = v, gather/scatter, index_select, masked_fill."""
+from .._backend import xp
+from .. import _dtype as D
+from ..autograd.function import Function
+from ..autograd.grad_mode import state as _gs
+from .._tensor import Tensor, _make
+from ._util import wrap_dim, data
+
+
+def _np_index(idx):
+    """Turn a Python/Tensor index into one NumPy understands (tensor indices become arrays)."""
+    if isinstance(idx, tuple):
+        return tuple(_np_index1(i) for i in idx)
+    return _np_index1(idx)
+
+
+def _np_index1(i):
+    if isinstance(i, Tensor):
+        d = i._data
+        if d.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if d.ndim == 0 and d.dtype.kind in "iu":
+            return int(d)
+        return d
+    if isinstance(i, list):
+        a = xp.asarray(i)
+        if a.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return a
+    return i
+
+
+def _is_advanced(idx):
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return any(isinstance(i, xp.ndarray) for i in items)
+
+
+def _check_bounds(d, idx):
+    items = idx if isinstance(idx, tuple) else (idx,)
+    # integer indices out of range raise IndexError with PyTorch's words
+    dim = 0
+    for i in items:
+        if i is None:
+            continue
+        if i is Ellipsis:
+            dim = d.ndim - sum(1 for j in items if j is not None and j is not Ellipsis and
+                               not (isinstance(j, xp.ndarray) and j.dtype == bool and j.ndim > 1)) + dim + 1 - 1
+            continue
+        if isinstance(i, int) and not isinstance(i, bool):
+            if dim >= d.ndim:
+                raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
+            n = d.shape[dim]
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+        dim += 1
+
+
+class GetItem(Function):
+    """t[idx]; backward puts the gradient back in place (summing repeated indices)"""
+    _builtin = True
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, a, idx):
+        d = a._data
+        ctx.shape, ctx.dtype, ctx.idx = d.shape, d.dtype, idx
+        try:
+            r = d[idx]
+        except IndexError as e:
+            msg = str(e)
+            if "out of bounds" in msg:
+                raise IndexError(msg.replace("axis", "dimension")) from None
+            raise
+        return r if isinstance(r, xp.ndarray) else xp.asarray(r)
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexPutGrad.apply(g, ctx.shape, ctx.idx), None
+
+
+class Select(GetItem):
+    node_name = "SelectBackward0"
+    _is_view = True
+
+
+class Slice(GetItem):
+    node_name = "SliceBackward0"
+    _is_view = True
+
+
+class IndexPutGrad(Function):
+    """zeros(shape) with g added at idx: the adjoint of GetItem"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, g, shape, idx):
+        ctx.idx = idx
+        out = xp.zeros(shape, g._data.dtype)
+        if _is_advanced(idx):
+            xp.add.at(out, idx, g._data)
+        else:
+            out[idx] = g._data
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return getitem(gg, ctx.idx, _raw=True), None, None
+
+
+def getitem(t, idx, _raw=False):
+    if not _raw:
+        idx = _np_index(idx)
+        if isinstance(idx, int):
+            n = t._data.shape[0] if t._data.ndim else None
+            if n is None:
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+            if not -n <= idx < n:
+                raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {n}")
+            return Select.apply(t, idx)
+    if _is_advanced(idx):
+        return GetItem.apply(t, idx)
+    if isinstance(idx, tuple):
+        _check_bounds(t._data, idx)
+        if any(isinstance(i, int) for i in idx):
+            return Select.apply(t, idx)
+    return Slice.apply(t, idx)
+
+
+class IndexPut(Function):
+    """out = a with out[idx] = v (v broadcast); grads: a gets g with idx zeroed, v gets g[idx] summed"""
+    _builtin = True
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, a, idx, v, accumulate=False):
+        out = a._data.copy()
+        vd = data(v)
+        if accumulate:
+            xp.add.at(out, idx, vd)
+        else:
+            out[idx] = vd
+        ctx.idx, ctx.accumulate = idx, accumulate
+        ctx.vshape = v._data.shape if isinstance(v, Tensor) else None
+        ctx.vdtype = v._data.dtype if isinstance(v, Tensor) else None
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = gv = None
+        if ctx.needs_input_grad[0]:
+            ga = g if ctx.accumulate else IndexPut.apply(g, ctx.idx, 0.0)
+        if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
+            from ._util import sum_to
+            gv = getitem(g, ctx.idx, _raw=True)
+            if ctx.vshape is not None:
+                gv = sum_to(gv, ctx.vshape)
+                if gv._data.dtype != ctx.vdtype:
+                    gv = gv.to(D.from_numpy_dtype(ctx.vdtype))
+        return ga, None, gv, None
+
+
+def setitem(t, idx, value):
+    idx = _np_index(idx)
+    if isinstance(idx, tuple):
+        _check_bounds(t._data, idx)
+    if _gs.enabled and (t.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+        if t.requires_grad and t.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if isinstance(value, Tensor) and value._data.dtype != t._data.dtype:
+            value = value.to(t.dtype)
+        new = IndexPut.apply(_snapshot(t), idx, value)
+        _rebase(t, new)
+        return
+    v = data(value)
+    try:
+        t._data[idx] = v
+    except ValueError as e:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(xp.shape(v))} cannot be broadcast to "
+                           f"indexing result of shape {list(t._data[idx].shape)}") from None
+    t._vc[0] += 1
+
+
+def _snapshot(t):
+    """A stand-in for ``t`` before an in-place change: same graph position, private data."""
+    s = _make(t._data.copy(), t.requires_grad, t.grad_fn, t._out_nr)
+    if t.grad_fn is None and t.requires_grad:
+        s._acc = t._acc
+    return s
+
+
+def _rebase(t, new):
+    """Make ``t`` the result of an in-place op: its data changes in place, its history becomes ``new``'s."""
+    if t._data.dtype != new._data.dtype:
+        raise RuntimeError(f"result type {D.from_numpy_dtype(new._data.dtype).name.capitalize()} can't be cast "
+                           f"to the desired output type {D.from_numpy_dtype(t._data.dtype).name.capitalize()}")
+    if new._data.shape != t._data.shape:
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
+                           f"{list(new._data.shape)}")
+    t._data[...] = new._data
+    t._vc[0] += 1
+    if new.grad_fn is not None:
+        t.grad_fn = new.grad_fn
+        t._out_nr = new._out_nr
+        t.requires_grad = True
+        if new.grad_fn._out is not None:
+            new.grad_fn._out.vc = t._vc
+            new.grad_fn._out.version = t._vc[0]
+
+
+class IndexScatter(Function):
+    """zeros(shape) with g placed at ``idx`` along ``axis`` (take_along_axis's adjoint)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, g, shape, axis, idx):
+        ctx.axis, ctx.idx = axis, idx
+        out = xp.zeros(shape, g._data.dtype)
+        xp.put_along_axis(out, idx, g._data, axis)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _make(xp.take_along_axis(gg._data, ctx.idx, ctx.axis)) if not gg.requires_grad else \
+            gather(gg, ctx.axis, _make(ctx.idx)), None, None, None
+
+
+class SelectScatter(Function):
+    """zeros(shape) with g at one index along axis"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, g, shape, axis, index):
+        ctx.axis, ctx.index = axis, index
+        out = xp.zeros(shape, g._data.dtype)
+        sl = [slice(None)] * len(shape)
+        sl[axis] = index
+        out[tuple(sl)] = g._data
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        from .shape import select
+        return select(gg, ctx.axis, ctx.index), None, None, None
+
+
+def _check_index(index, size, name="index"):
+    d = index._data
+    if d.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if d.size and (d.min() < -size or d.max() >= size):
+        bad = int(d[(d < -size) | (d >= size)].reshape(-1)[0])
+        raise IndexError(f"index {bad} is out of bounds for dimension with size {size}")
+
+
+class Gather(Function):
+    """out[i][j] = a[i][index[i][j]] along dim; backward scatter-adds"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axis, index):
+        d, idx = a._data, index._data
+        ctx.shape, ctx.axis, ctx.index = d.shape, axis, idx
+        if idx.shape == d.shape or all(i <= s for i, s in zip(idx.shape, d.shape)):
+            src = d[tuple(slice(0, n) if k != axis else slice(None) for k, n in enumerate(idx.shape))]
+            return xp.take_along_axis(src, idx, axis)
+        raise RuntimeError(f"Size does not match at dimension {0} expected index {list(idx.shape)} to be no larger "
+                           f"than self {list(d.shape)} apart from dimension {axis}")
+
+    @staticmethod
+    def backward(ctx, g):
+        return ScatterAdd.apply(_make(xp.zeros(ctx.shape, g._data.dtype)), ctx.axis, _make(ctx.index), g), None, None
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    axis = wrap_dim(dim, input._data.ndim)
+    if index._data.ndim != input._data.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    _check_index(index, input._data.shape[axis] if input._data.ndim else 1, "gather")
+    return Gather.apply(input, axis, index)
+
+
+def _scatter_index(shape, axis, idx):
+    grids = list(xp.indices(idx.shape, sparse=True))
+    grids[axis] = idx
+    return tuple(grids)
+
+
+class ScatterAdd(Function):
+    """out = a; out[index[i][j]][j] += src[i][j] along dim; grads: a -> g, src -> gather(g)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axis, index, src):
+        out = a._data.copy()
+        idx = index._data
+        ctx.axis, ctx.index = axis, idx
+        s = src._data[tuple(slice(0, n) for n in idx.shape)] if isinstance(src, Tensor) else src
+        xp.add.at(out, _scatter_index(out.shape, axis, idx), s)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gs = gather(g, ctx.axis, _make(ctx.index)) if ctx.needs_input_grad[3] else None
+        return g, None, None, gs
+
+
+class Scatter(Function):
+    """out = a; out[index[i][j]][j] = src[i][j] along dim; grads: a -> g with scattered spots zeroed"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axis, index, src, reduce=None):
+        out = a._data.copy()
+        idx = index._data
+        ctx.axis, ctx.index = axis, idx
+        s = src._data[tuple(slice(0, n) for n in idx.shape)] if isinstance(src, Tensor) else src
+        where = _scatter_index(out.shape, axis, idx)
+        if reduce is None:
+            out[where] = s
+        elif reduce in ("add", "sum"):
+            xp.add.at(out, where, s)
+        elif reduce in ("multiply", "prod"):
+            xp.multiply.at(out, where, s)
+        else:
+            raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = Scatter.apply(g, ctx.axis, _make(ctx.index), 0.0) if ctx.needs_input_grad[0] else None
+        gs = gather(g, ctx.axis, _make(ctx.index)) if len(ctx.needs_input_grad) > 3 and ctx.needs_input_grad[3] else None
+        return ga, None, None, gs, None
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    if src is None:
+        src = value
+    axis = wrap_dim(dim, input._data.ndim)
+    _check_index(index, input._data.shape[axis], "scatter")
+    return Scatter.apply(input, axis, index, src, reduce) if reduce else Scatter.apply(input, axis, index, src)
+
+
+def scatter_add(input, dim, index, src):
+    axis = wrap_dim(dim, input._data.ndim)
+    _check_index(index, input._data.shape[axis], "scatter_add")
+    return ScatterAdd.apply(input, axis, index, src)
+
+
+def scatter_(input, dim, index, src=None, *, value=None, reduce=None):
+    from .misc import inplace_assign
+    return inplace_assign(input, scatter(input, dim, index, src, value=value, reduce=reduce))
+
+
+def scatter_add_(input, dim, index, src):
+    from .misc import inplace_assign
+    return inplace_assign(input, scatter_add(input, dim, index, src))
+
+
+class IndexSelect(Function):
+    """rows of ``a`` picked by ``index`` along dim; backward index-adds"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axis, index):
+        ctx.shape, ctx.axis, ctx.index = a._data.shape, axis, index._data
+        return xp.take(a._data, index._data, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexAdd.apply(_make(xp.zeros(ctx.shape, g._data.dtype)), ctx.axis, _make(ctx.index), g), None, None
+
+
+def index_select(input, dim, index):
+    axis = wrap_dim(dim, input._data.ndim)
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    _check_index(index, input._data.shape[axis] if input._data.ndim else 1, "index_select")
+    return IndexSelect.apply(input, axis, _make(index._data.reshape(-1)))
+
+
+class IndexAdd(Function):
+    """out = a; out.index_add_(dim, index, alpha * src)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axis, index, src, alpha=1):
+        out = a._data.copy()
+        ctx.axis, ctx.index, ctx.alpha = axis, index._data, alpha
+        moved = xp.moveaxis(out, axis, 0)
+        xp.add.at(moved, index._data, xp.moveaxis(src._data * alpha if alpha != 1 else src._data, axis, 0))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gs = None
+        if ctx.needs_input_grad[3]:
+            gs = index_select(g, ctx.axis, _make(ctx.index))
+            if ctx.alpha != 1:
+                gs = gs * ctx.alpha
+        return g, None, None, gs, None
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    return IndexAdd.apply(input, wrap_dim(dim, input._data.ndim), index, source, alpha)
+
+
+def index_fill(input, dim, index, value):
+    axis = wrap_dim(dim, input._data.ndim)
+    idx = [slice(None)] * input._data.ndim
+    idx[axis] = index._data
+    return IndexPut.apply(input, tuple(idx), value)
+
+
+def index_copy(input, dim, index, source):
+    axis = wrap_dim(dim, input._data.ndim)
+    idx = [slice(None)] * input._data.ndim
+    idx[axis] = index._data
+    return IndexPut.apply(input, tuple(idx), source)
+
+
+def index_put(input, indices, values, accumulate=False):
+    idx = tuple(_np_index1(i) for i in indices)
+    return IndexPut.apply(input, idx, values, accumulate)
+
+
+class MaskedFill(Function):
+    """where(mask, value, a); the gradient is zero under the mask"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        m = mask._data
+        if m.dtype != bool:
+            raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                               f"{D.from_numpy_dtype(m.dtype)}")
+        ctx.mask = m
+        ctx.shape = a._data.shape
+        v = value._data if isinstance(value, Tensor) else value
+        out = xp.where(m, xp.asarray(v, dtype=a._data.dtype), a._data)
+        ctx.vshape = value._data.shape if isinstance(value, Tensor) else None
+        return out if out.shape == a._data.shape else out
+
+    @staticmethod
+    def backward(ctx, g):
+        from ._util import sum_to
+        from .misc import where
+        m = _make(ctx.mask)
+        ga = sum_to(where(m, g * 0, g), ctx.shape) if ctx.needs_input_grad[0] else None
+        gv = None
+        if ctx.vshape is not None and ctx.needs_input_grad[2]:
+            gv = sum_to(where(m, g, g * 0), ()).reshape(ctx.vshape)
+        return ga, None, gv
+
+
+def masked_fill(input, mask, value):
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value._data.ndim} dimension(s).")
+    return MaskedFill.apply(input, mask, value)
+
+
+def masked_fill_(input, mask, value):
+    from .misc import inplace_assign
+    return inplace_assign(input, masked_fill(input, mask, value))
+
+
+def masked_select(input, mask):
+    from .shape import expand
+    shape = xp.broadcast_shapes(input._data.shape, mask._data.shape)
+    x = expand(input, shape)
+    return GetItem.apply(x, xp.broadcast_to(mask._data, shape))
+
+
+def masked_scatter(input, mask, source):
+    m = xp.broadcast_to(mask._data, input._data.shape)
+    n = int(m.sum())
+    from .shape import reshape
+    src = reshape(source, (-1,))[:n]
+    return IndexPut.apply(input, m, src)
+
+
+def take(input, index):
+    from .shape import reshape
+    flat = reshape(input, (-1,))
+    return GetItem.apply(flat, index._data)
+
+
+def take_along_dim(input, indices, dim=None):
+    if dim is None:
+        from .shape import reshape
+        return take(input, reshape(indices, (-1,)))
+    return gather(input, dim, indices)
+
+
+def nonzero(input, *, as_tuple=False):
+    nz = xp.nonzero(input._data)
+    if as_tuple:
+        return tuple(_make(i.astype(xp.int64)) for i in nz) if input._data.ndim else \
+            (_make(xp.zeros(int(bool(input._data)), xp.int64)),)
+    return _make(xp.stack(nz, axis=1).astype(xp.int64) if input._data.ndim else
+                 xp.zeros((int(bool(input._data)), 0), xp.int64))
+
+
+def argwhere(input):
+    return nonzero(input)

@@ -1,0 +1,582 @@
+"""Reductions: sum, mean, var/std, prod, max/min, logsumexp, norm, cumsum, softmax."""
+import builtins
+from collections import namedtuple
+
+from .._backend import xp
+from .. import _dtype as D
+from ..autograd.function import Function
+from .._tensor import Tensor, _make
+from ._util import dims_tuple, wrap_dim, reduced_axes
+from .arith import _out
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+
+
+class _MinMax(namedtuple("_MinMax", ["values", "indices"])):
+    pass
+
+
+class SumTo(Function):
+    """Sum a broadcast tensor back to ``shape``; backward expands."""
+    _builtin = True
+    node_name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a._data.shape
+        lead, axes = reduced_axes(a._data.shape, shape)
+        r = a._data.sum(axis=axes, keepdims=True) if axes else a._data
+        return r.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .shape import expand
+        return expand(g, ctx.shape), None
+
+
+def _expand_back(g, shape, axes, keepdim):
+    """Broadcast a reduced gradient back over the reduced ``axes``."""
+    from .shape import expand, reshape
+    if not keepdim and axes is not None:
+        ks = list(shape)
+        for a in axes:
+            ks[a] = 1
+        g = reshape(g, tuple(ks))
+    return expand(g, shape)
+
+
+def _sum_dtype(d, dtype):
+    if dtype is not None:
+        return D.to_numpy_dtype(dtype)
+    if d.kind in "biu":
+        return xp.int64
+    return None
+
+
+class Sum(Function):
+    """sum over dims; backward broadcasts the gradient back"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim, dtype):
+        ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        return xp.asarray(a._data.sum(axis=axes, keepdims=keepdim, dtype=_sum_dtype(a._data.dtype, dtype)))
+
+    @staticmethod
+    def backward(ctx, g):
+        return _expand_back(g, ctx.shape, ctx.axes, ctx.keepdim), None, None, None
+
+
+class SumDim(Sum):
+    node_name = "SumBackward1"
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if isinstance(dim, (tuple, list)) and len(dim) == 0:
+        dim = None
+    axes = dims_tuple(dim, input._data.ndim)
+    if axes is None:
+        return _out(Sum.apply(input, None, False, dtype), out)
+    return _out(SumDim.apply(input, axes, keepdim, dtype), out)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    from .misc import where
+    from .compare import isnan
+    return sum(where(isnan(input), input * 0, input), dim, keepdim, dtype=dtype)
+
+
+class Mean(Function):
+    """mean over dims; backward spreads grad / n"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim, dtype):
+        d = a._data
+        if dtype is not None:
+            d = d.astype(D.to_numpy_dtype(dtype))
+        elif d.dtype.kind not in "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
+                               f"point or complex dtype. Got: {D.from_numpy_dtype(d.dtype).name.capitalize()}")
+        ctx.shape, ctx.axes, ctx.keepdim = d.shape, axes, keepdim
+        n = d.size if axes is None else _prod([d.shape[i] for i in axes])
+        ctx.n = n
+        return xp.asarray(d.mean(axis=axes, keepdims=keepdim)) if n else \
+            xp.full(_reduced_shape(d.shape, axes, keepdim), xp.nan, d.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _expand_back(g / ctx.n, ctx.shape, ctx.axes, ctx.keepdim), None, None, None
+
+
+class MeanDim(Mean):
+    node_name = "MeanBackward1"
+
+
+def _prod(xs):
+    p = 1
+    for x in xs:
+        p *= x
+    return p
+
+
+def _reduced_shape(shape, axes, keepdim):
+    if axes is None:
+        return (1,) * len(shape) if keepdim else ()
+    return tuple(1 if i in axes else s for i, s in enumerate(shape)) if keepdim else \
+        tuple(s for i, s in enumerate(shape) if i not in axes)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if isinstance(dim, (tuple, list)) and len(dim) == 0:
+        dim = None
+    axes = dims_tuple(dim, input._data.ndim)
+    if axes is None:
+        return _out(Mean.apply(input, None, False, dtype), out)
+    return _out(MeanDim.apply(input, axes, keepdim, dtype), out)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    from .compare import isnan
+    n = sum((~isnan(input)).to(input.dtype), dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype) / n
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """var = sum((x - mean)^2) / (N - correction); written with tensor ops (differentiable twice)."""
+    if isinstance(dim, bool):  # var(x, False): the old ``unbiased`` positional
+        unbiased, dim = dim, None
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    axes = dims_tuple(dim, input._data.ndim)
+    n = input._data.size if axes is None else _prod([input._data.shape[i] for i in axes])
+    mu = mean(input, dim if axes is not None else None, keepdim=True)
+    dev = input - mu
+    s = sum(dev * dev, dim if axes is not None else None, keepdim=keepdim)
+    return s / builtins.max(n - correction, 0)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    from .unary import sqrt
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+class Prod(Function):
+    """product over a dim; d/dx_i = prod_{j != i} x_j (exact with zeros)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axis, keepdim):
+        ctx.save_for_backward(a)
+        ctx.axis, ctx.keepdim = axis, keepdim
+        d = a._data
+        return xp.asarray(d.prod(axis=axis, keepdims=keepdim, dtype=xp.int64 if d.dtype.kind in "biu" else None))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        axis = ctx.axis
+        from .shape import reshape, flip
+        x = a if axis is not None else reshape(a, (-1,))
+        ax = axis if axis is not None else 0
+        # exclusive products from the left and from the right avoid dividing by zero
+        ones_shape = list(x.shape)
+        ones_shape[ax] = 1
+        one = _make(xp.ones(ones_shape, x._data.dtype))
+        from .shape import cat, narrow
+        n = x.shape[ax]
+        left = cumprod(cat([one, narrow(x, ax, 0, n - 1)], ax), ax)
+        rx = flip(x, (ax,))
+        right = flip(cumprod(cat([one, narrow(rx, ax, 0, n - 1)], ax), ax), (ax,))
+        gx = _expand_back(g, x.shape, (ax,), ctx.keepdim if axis is not None else False) * left * right
+        return reshape(gx, a.shape), None, None
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if dim is None:
+        return Prod.apply(input, None, False)
+    return Prod.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+
+
+class CumSum(Function):
+    """cumulative sum; backward is the reversed cumulative sum"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axis):
+        ctx.axis = axis
+        d = a._data
+        if d.ndim == 0:
+            return d.copy()
+        return xp.cumsum(d, axis=axis, dtype=xp.int64 if d.dtype.kind in "biu" else None)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .shape import flip
+        if g.ndim == 0:
+            return g, None
+        return flip(cumsum(flip(g, (ctx.axis,)), ctx.axis), (ctx.axis,)), None
+
+
+def cumsum(input, dim, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return CumSum.apply(input, wrap_dim(dim, input._data.ndim))
+
+
+class CumProd(Function):
+    """cumulative product; gradient via sum of suffix(g * out) / x (inputs without zeros)"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, axis):
+        ctx.axis = axis
+        ctx.save_for_backward(a)
+        d = a._data
+        return d.copy() if d.ndim == 0 else xp.cumprod(d, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        out = ctx.saved_output
+        from .shape import flip
+        ax = ctx.axis
+        if g.ndim == 0:
+            return g, None
+        s = flip(cumsum(flip(g * out, (ax,)), ax), (ax,))
+        return s / a, None
+
+
+def cumprod(input, dim, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return CumProd.apply(input, wrap_dim(dim, input._data.ndim))
+
+
+class _Extreme(Function):
+    """max/min over all elements; the gradient is shared evenly among ties (as PyTorch)"""
+    _builtin = True
+    np_fn = None
+
+    @classmethod
+    def forward(cls, ctx, a, axes, keepdim):
+        d = a._data
+        if d.size == 0:
+            raise RuntimeError(f"{cls.__name__.lower()}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        r = xp.asarray(cls.np_fn(d, axis=axes, keepdims=keepdim))
+        ctx.r = r
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        shape = a._data.shape
+        r = ctx.r if ctx.keepdim or ctx.axes is None else xp.expand_dims(ctx.r, ctx.axes)
+        mask = (a._data == r)
+        if ctx.axes is None:
+            mask = mask.reshape(shape)
+        cnt = mask.sum(axis=ctx.axes, keepdims=True)
+        w = _make((mask / cnt).astype(a._data.dtype))
+        return _expand_back(g, shape, ctx.axes, ctx.keepdim) * w, None, None
+
+
+class Max(_Extreme):
+    np_fn = staticmethod(xp.max)
+
+
+class Min(_Extreme):
+    np_fn = staticmethod(xp.min)
+
+
+class Amax(_Extreme):
+    np_fn = staticmethod(xp.max)
+
+
+class Amin(_Extreme):
+    np_fn = staticmethod(xp.min)
+
+
+class _ExtremeDim(Function):
+    """max/min along one dim with indices; the gradient goes to the chosen index"""
+    _builtin = True
+    arg_fn = None
+
+    @classmethod
+    def forward(cls, ctx, a, axis, keepdim):
+        d = a._data
+        if d.ndim == 0:
+            idx = xp.zeros((), xp.int64)
+            ctx.shape, ctx.axis, ctx.keepdim, ctx.idx = d.shape, axis, keepdim, idx
+            return d.copy(), idx
+        if d.shape[axis] == 0:
+            raise IndexError(f"{cls.__name__[:3].lower()}(): Expected reduction dim {axis} to have non-zero size.")
+        if d.dtype.kind == "f" and xp.isnan(d).any():
+            # NaN propagates and is the chosen element, as in PyTorch
+            idx = cls.arg_fn(xp.where(xp.isnan(d), xp.inf if cls.arg_fn is xp.argmax else -xp.inf, d), axis=axis)
+        else:
+            idx = cls.arg_fn(d, axis=axis)
+        idx = xp.expand_dims(idx, axis)
+        vals = xp.take_along_axis(d, idx, axis)
+        if not keepdim:
+            vals, idx = vals.squeeze(axis), idx.squeeze(axis)
+        ctx.shape, ctx.axis, ctx.keepdim, ctx.idx = d.shape, axis, keepdim, idx
+        return vals, idx.astype(xp.int64)
+
+    @staticmethod
+    def backward(ctx, g, gi=None):
+        from .index import IndexScatter
+        if len(ctx.shape) == 0:
+            return g, None, None
+        idx = ctx.idx if ctx.keepdim else xp.expand_dims(ctx.idx, ctx.axis)
+        if not ctx.keepdim:
+            from .shape import unsqueeze
+            g = unsqueeze(g, ctx.axis)
+        return IndexScatter.apply(g, ctx.shape, ctx.axis, idx), None, None
+
+
+class MaxDim(_ExtremeDim):
+    node_name = "MaxBackward0"
+    arg_fn = staticmethod(xp.argmax)
+
+
+class MinDim(_ExtremeDim):
+    node_name = "MinBackward0"
+    arg_fn = staticmethod(xp.argmin)
+
+
+class MaxAll(Max):
+    node_name = "MaxBackward1"
+
+
+class MinAll(Min):
+    node_name = "MinBackward1"
+
+
+def max(input, dim=None, keepdim=False, *, out=None):
+    if isinstance(dim, Tensor):
+        from .misc import maximum
+        return maximum(input, dim)
+    if dim is None:
+        return MaxAll.apply(input, None, False)
+    v, i = MaxDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+    return values_indices(v, i)
+
+
+def min(input, dim=None, keepdim=False, *, out=None):
+    if isinstance(dim, Tensor):
+        from .misc import minimum
+        return minimum(input, dim)
+    if dim is None:
+        return MinAll.apply(input, None, False)
+    v, i = MinDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+    return values_indices(v, i)
+
+
+def amax(input, dim=(), keepdim=False):
+    axes = dims_tuple(dim, input._data.ndim) if dim != () else None
+    return Amax.apply(input, axes, keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    axes = dims_tuple(dim, input._data.ndim) if dim != () else None
+    return Amin.apply(input, axes, keepdim)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    mm = namedtuple("aminmax", ["min", "max"])
+    return mm(amin(input, () if dim is None else dim, keepdim), amax(input, () if dim is None else dim, keepdim))
+
+
+def argmax(input, dim=None, keepdim=False):
+    d = input._data
+    if dim is None:
+        r = xp.asarray(xp.argmax(d.reshape(-1)))
+        return _make(r.reshape((1,) * d.ndim) if keepdim else r.astype(xp.int64))
+    return max(input.detach(), dim, keepdim).indices
+
+
+def argmin(input, dim=None, keepdim=False):
+    d = input._data
+    if dim is None:
+        r = xp.asarray(xp.argmin(d.reshape(-1)))
+        return _make(r.reshape((1,) * d.ndim) if keepdim else r.astype(xp.int64))
+    return min(input.detach(), dim, keepdim).indices
+
+
+class LogSumExp(Function):
+    """log(sum(exp(x))) = m + log(sum(exp(x - m))); gradient softmax(x) * g"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        d = a._data
+        if d.dtype.kind != "f":
+            d = d.astype(D.get_default_dtype().np)
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        m = xp.max(d, axis=axes, keepdims=True) if d.size else xp.zeros((1,) * d.ndim, d.dtype)
+        m = xp.where(xp.isfinite(m), m, 0)
+        with xp.errstate(divide="ignore"):
+            r = xp.log(xp.sum(xp.exp(d - m), axis=axes, keepdims=True)) + m
+        return r if keepdim else r.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        out = ctx.saved_output
+        shape = a._data.shape
+        from .unary import exp
+        return _expand_back(g, shape, ctx.axes, ctx.keepdim) * exp(a - _expand_back(out, shape, ctx.axes, ctx.keepdim)), \
+            None, None
+
+
+def logsumexp(input, dim, keepdim=False):
+    axes = dims_tuple(dim, input._data.ndim)
+    return LogSumExp.apply(input, axes if axes is not None else tuple(range(input._data.ndim)), keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """p-norm over ``dim`` (all elements by default); written with tensor ops."""
+    from .unary import sqrt
+    from .arith import abs as _abs
+    if dtype is not None:
+        input = input.to(dtype)
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc":
+        raise NotImplementedError("nuclear norm is not supported")
+    if p == 2:
+        return _Norm2.apply(input, dims_tuple(dim, input._data.ndim), keepdim)
+    a = _abs(input)
+    if p == float("inf"):
+        return amax(a, () if dim is None else dim, keepdim)
+    if p == float("-inf"):
+        return amin(a, () if dim is None else dim, keepdim)
+    if p == 0:
+        return sum((a != 0).to(input.dtype), dim, keepdim)
+    if p == 1:
+        return sum(a, dim, keepdim)
+    return sum(a ** p, dim, keepdim) ** (1.0 / p)
+
+
+class _Norm2(Function):
+    """sqrt(sum(x^2)); gradient x / norm (0 where the norm is 0, as PyTorch)"""
+    _builtin = True
+    _save_output = True
+    node_name = "NormBackward1"
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        d = a._data
+        return xp.asarray(xp.sqrt(xp.sum(d * d, axis=axes, keepdims=keepdim)))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        n = ctx.saved_output
+        from .misc import where
+        shape = a._data.shape
+        nb = _expand_back(n, shape, ctx.axes, ctx.keepdim)
+        gb = _expand_back(g, shape, ctx.axes, ctx.keepdim)
+        return where(nb == 0, a * 0, gb * a / nb), None, None
+
+
+class Softmax(Function):
+    """softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max); grad y * (g - sum(g * y))"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, axis):
+        ctx.axis = axis
+        d = a._data
+        if d.ndim == 0:
+            return xp.ones_like(d)
+        e = d - d.max(axis=axis, keepdims=True)
+        xp.exp(e, out=e)
+        e /= e.sum(axis=axis, keepdims=True)
+        return e
+
+    @staticmethod
+    def backward(ctx, g):
+        y = ctx.saved_output
+        gy = g * y
+        return gy - y * sum(gy, ctx.axis, keepdim=True), None
+
+
+class LogSoftmax(Function):
+    """log_softmax(x) = x - logsumexp(x); grad g - softmax(x) * sum(g)"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, axis):
+        ctx.axis = axis
+        d = a._data
+        if d.ndim == 0:
+            return xp.zeros_like(d)
+        m = d.max(axis=axis, keepdims=True)
+        s = d - m
+        return s - xp.log(xp.exp(s).sum(axis=axis, keepdims=True))
+
+    @staticmethod
+    def backward(ctx, g):
+        from .unary import exp
+        y = ctx.saved_output
+        return g - exp(y) * sum(g, ctx.axis, keepdim=True), None
+
+
+def _softmax_input(input, dtype):
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind != "f":
+        raise RuntimeError('"softmax_lastdim_kernel_impl" not implemented for \'Long\'')
+    return input
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    input = _softmax_input(input, dtype)
+    if dim is None:
+        dim = _implicit_dim("softmax", input._data.ndim, _stacklevel)
+    return Softmax.apply(input, wrap_dim(dim, input._data.ndim))
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    input = _softmax_input(input, dtype)
+    if dim is None:
+        dim = _implicit_dim("log_softmax", input._data.ndim, _stacklevel)
+    return LogSoftmax.apply(input, wrap_dim(dim, input._data.ndim))
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _implicit_dim("softmin", input._data.ndim, _stacklevel)
+    return softmax(-input, dim, dtype=dtype)
+
+
+def _implicit_dim(name, ndim, stacklevel):
+    import warnings
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+                  "dim=X as an argument.", UserWarning, stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def count_nonzero(input, dim=None):
+    return _make(xp.asarray(xp.count_nonzero(input._data, axis=dim), dtype=xp.int64))

@@ -1,0 +1,52 @@
+"""Shared test helpers: real PyTorch is the oracle; numtorch is compared against it."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import numtorch as nt
+
+torch = pytest.importorskip("torch", reason="PyTorch is the test oracle: pip install torch==2.13.0")
+
+SHARED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared")
+
+
+def to_torch(t, requires_grad=None):
+    """A torch copy of a numtorch tensor (same values and dtype)."""
+    a = np.array(t._data if isinstance(t, nt.Tensor) else t, copy=True)
+    r = torch.from_numpy(a)
+    rg = t.requires_grad if requires_grad is None and isinstance(t, nt.Tensor) else bool(requires_grad)
+    if rg:
+        r.requires_grad_(True)
+    return r
+
+
+def to_nt(t, requires_grad=None):
+    """A numtorch copy of a torch tensor."""
+    a = t.detach().cpu().numpy().copy()
+    r = nt.from_numpy(a)
+    rg = t.requires_grad if requires_grad is None else requires_grad
+    if rg:
+        r.requires_grad_(True)
+    return r
+
+
+def assert_close(got, want, rtol=1e-5, atol=1e-6, check_dtype=True):
+    """Compare a numtorch result with a torch result: shape, dtype and values."""
+    if want is None or got is None:
+        assert got is None and want is None, f"one is None: got {got!r}, want {want!r}"
+        return
+    g = got._data if isinstance(got, nt.Tensor) else np.asarray(got)
+    w = want.detach().cpu().numpy() if isinstance(want, torch.Tensor) else np.asarray(want)
+    assert g.shape == w.shape, f"shape {g.shape} != {w.shape}"
+    if check_dtype:
+        assert str(g.dtype) == str(w.dtype), f"dtype {g.dtype} != {w.dtype}"
+    np.testing.assert_allclose(g.astype(np.float64) if g.dtype != bool else g,
+                               w.astype(np.float64) if w.dtype != bool else w,
+                               rtol=rtol, atol=atol, equal_nan=True)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
