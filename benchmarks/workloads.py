@@ -1,0 +1,413 @@
+"""The benchmark workloads, written once against the PyTorch API.
+
+Each builder receives ``T`` (the ``numtorch`` or ``torch`` module) and returns a
+``Bench``: a zero-argument ``step`` to time and optionally a ``refresh`` that
+rebuilds state (Adam workloads: fresh model every ~200 steps so that optimizer
+state decaying into denormal floats does not skew either framework).
+
+A builder raises ``Lacks("nn.Conv2d")`` when the framework does not provide
+something it needs; the harness prints ``SKIPPED (numtorch lacks nn.Conv2d)``.
+"""
+import numpy as np
+
+
+class Lacks(Exception):
+    """The framework under test does not (yet) provide a feature the workload needs."""
+
+
+class Bench:
+    __slots__ = ("step", "refresh", "refresh_every", "note")
+
+    def __init__(self, step, refresh=None, refresh_every=None, note=""):
+        self.step, self.refresh, self.refresh_every, self.note = step, refresh, refresh_every, note
+
+
+def need(T, *paths):
+    """Raise ``Lacks(path)`` for the first dotted attribute path missing from ``T``."""
+    for path in paths:
+        obj = T
+        for part in path.split("."):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                raise Lacks(path)
+
+
+def has(T, path):
+    try:
+        need(T, path)
+        return True
+    except Lacks:
+        return False
+
+
+def _rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+def tensor(T, arr, requires_grad=False):
+    t = T.from_numpy(np.ascontiguousarray(arr))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+# ---------------------------------------------------------------------------- W1
+def w1_sigmoid_222(T, manual_sgd=False):
+    """The seed's 2-2-2 sigmoid network, batch of one, MSELoss, SGD(lr=0.1): a full step."""
+    need(T, "nn.Linear", "nn.Sigmoid", "nn.Sequential", "nn.MSELoss")
+    if not manual_sgd:
+        need(T, "optim.SGD")
+    T.manual_seed(0)
+    model = T.nn.Sequential(T.nn.Linear(2, 2), T.nn.Sigmoid(), T.nn.Linear(2, 2), T.nn.Sigmoid())
+    crit = T.nn.MSELoss()
+    x = T.tensor([[0.05, 0.10]])
+    y = T.tensor([[0.01, 0.99]])
+    params = list(model.parameters())
+    if manual_sgd:
+        no_grad = T.no_grad
+
+        def step():
+            for p in params:
+                p.grad = None
+            loss = crit(model(x), y)
+            loss.backward()
+            with no_grad():
+                for p in params:
+                    p.sub_(p.grad * 0.1)
+        return Bench(step, note="manual SGD update")
+
+    opt = T.optim.SGD(params, lr=0.1)
+
+    def step():
+        opt.zero_grad()
+        loss = crit(model(x), y)
+        loss.backward()
+        opt.step()
+    return Bench(step)
+
+
+# ---------------------------------------------------------------------------- W2
+def w2_mlp_adam(T):
+    """MLP 784-256-128-10, ReLU, CrossEntropyLoss, Adam(lr=1e-3), batch 128: a full step."""
+    need(T, "nn.Linear", "nn.ReLU", "nn.Sequential", "nn.CrossEntropyLoss", "optim.Adam")
+    r = _rng(1)
+    x = tensor(T, r.standard_normal((128, 784), dtype=np.float32))
+    y = tensor(T, r.integers(0, 10, 128).astype(np.int64))
+    crit = T.nn.CrossEntropyLoss()
+    st = {}
+
+    def refresh():
+        T.manual_seed(0)
+        m = T.nn.Sequential(T.nn.Linear(784, 256), T.nn.ReLU(), T.nn.Linear(256, 128), T.nn.ReLU(),
+                            T.nn.Linear(128, 10))
+        st["m"], st["opt"] = m, T.optim.Adam(m.parameters(), lr=1e-3)
+
+    refresh()
+
+    def step():
+        opt = st["opt"]
+        opt.zero_grad()
+        loss = crit(st["m"](x), y)
+        loss.backward()
+        opt.step()
+    return Bench(step, refresh, 200)
+
+
+# ---------------------------------------------------------------------------- W3
+def mynet(T):
+    nn = T.nn
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 5, padding=2), nn.MaxPool2d(2),
+        nn.Conv2d(32, 32, 5, padding=2), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 5, padding=2), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(1024, 64), nn.Linear(64, 10))
+
+
+_CONVS = [(3, 32, 32), (32, 32, 16), (32, 64, 8)]  # (Cin, Cout, H=W) of the seed CNN's three convolutions
+
+
+def mynet_forward_flops(batch):
+    """Multiply-adds x2 of one forward pass of MyNet (convolutions and linears)."""
+    f = sum(2 * ci * co * 25 * h * h for ci, co, h in _CONVS) + 2 * (1024 * 64 + 64 * 10)
+    return f * batch
+
+
+def mynet_train_flops(batch):
+    """Forward + weight gradients + input gradients (none for the first convolution)."""
+    first = 2 * 3 * 32 * 25 * 32 * 32 * batch
+    return 3 * mynet_forward_flops(batch) - first
+
+
+def w3_cnn_train(T):
+    """The seed CIFAR-10 CNN (MyNet), CrossEntropyLoss, SGD(lr=0.01), batch 64 of 3x32x32: a full step."""
+    need(T, "nn.Conv2d", "nn.MaxPool2d", "nn.Flatten", "nn.Linear", "nn.CrossEntropyLoss", "optim.SGD")
+    T.manual_seed(0)
+    r = _rng(2)
+    x = tensor(T, r.standard_normal((64, 3, 32, 32), dtype=np.float32))
+    y = tensor(T, r.integers(0, 10, 64).astype(np.int64))
+    m = mynet(T)
+    crit = T.nn.CrossEntropyLoss()
+    opt = T.optim.SGD(m.parameters(), lr=0.01)
+
+    def step():
+        opt.zero_grad()
+        loss = crit(m(x), y)
+        loss.backward()
+        opt.step()
+    return Bench(step)
+
+
+def w3_cnn_infer(T):
+    """MyNet forward at batch 256 under no_grad."""
+    need(T, "nn.Conv2d", "nn.MaxPool2d", "nn.Flatten", "nn.Linear")
+    T.manual_seed(0)
+    x = tensor(T, _rng(3).standard_normal((256, 3, 32, 32), dtype=np.float32))
+    m = mynet(T)
+    m.eval()
+    no_grad = T.no_grad
+
+    def step():
+        with no_grad():
+            m(x)
+    return Bench(step)
+
+
+# ---------------------------------------------------------------------------- W4
+def w4_cross_entropy(T):
+    """CrossEntropyLoss on (4096, 1000) logits, forward + backward."""
+    need(T, "nn.functional.cross_entropy")
+    r = _rng(4)
+    x = tensor(T, r.standard_normal((4096, 1000), dtype=np.float32), True)
+    y = tensor(T, r.integers(0, 1000, 4096).astype(np.int64))
+    ce = T.nn.functional.cross_entropy
+
+    def step():
+        x.grad = None
+        ce(x, y).backward()
+    return Bench(step)
+
+
+def w4_mse(T):
+    """MSELoss on 4M elements, forward + backward."""
+    need(T, "nn.functional.mse_loss")
+    r = _rng(5)
+    x = tensor(T, r.standard_normal(4 * 1024 * 1024, dtype=np.float32), True)
+    y = tensor(T, r.standard_normal(4 * 1024 * 1024, dtype=np.float32))
+    mse = T.nn.functional.mse_loss
+
+    def step():
+        x.grad = None
+        mse(x, y).backward()
+    return Bench(step)
+
+
+def w4_ctc(T):
+    """CTCLoss T=50 N=16 C=20 S=30 on log-probabilities, forward + backward."""
+    need(T, "nn.functional.ctc_loss")
+    Tn, N, C, S = 50, 16, 20, 30
+    r = _rng(6)
+    lp = r.standard_normal((Tn, N, C)).astype(np.float32)
+    lp = lp - np.log(np.exp(lp).sum(-1, keepdims=True))
+    x = tensor(T, lp, True)
+    tg = r.integers(1, C, (N, S)).astype(np.int64)
+    y = tensor(T, tg)
+    il = tensor(T, np.full(N, Tn, np.int64))
+    tl = tensor(T, r.integers(10, S + 1, N).astype(np.int64))
+    ctc = T.nn.functional.ctc_loss
+
+    def step():
+        x.grad = None
+        ctc(x, y, il, tl).backward()
+    return Bench(step)
+
+
+# ---------------------------------------------------------------------------- W5
+W5_OPS = 200  # 100 iterations of ``a = a*b + c``: a mul and an add each
+
+
+def _w5_tensors(T, grad):
+    a = T.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=grad)
+    b = T.tensor([0.5, 0.25, 0.75, 1.0], requires_grad=grad)
+    c = T.tensor([0.1, 0.2, 0.3, 0.4], requires_grad=grad)
+    return a, b, c
+
+
+def w5_forward(T):
+    """``a = a*b + c`` 100 times on 4-element tensors that require grad (graph recorded)."""
+    a0, b, c = _w5_tensors(T, True)
+
+    def step():
+        a = a0
+        for _ in range(100):
+            a = a * b + c
+    return Bench(step)
+
+
+def w5_forward_backward(T):
+    """The same chain, then ``a.sum().backward()`` (one extra op, counted in the 200)."""
+    a0, b, c = _w5_tensors(T, True)
+
+    def step():
+        a0.grad = b.grad = c.grad = None
+        a = a0
+        for _ in range(100):
+            a = a * b + c
+        a.sum().backward()
+    return Bench(step)
+
+
+def w5_no_grad(T):
+    """The same chain under no_grad."""
+    a0, b, c = _w5_tensors(T, True)
+    no_grad = T.no_grad
+
+    def step():
+        with no_grad():
+            a = a0
+            for _ in range(100):
+                a = a * b + c
+    return Bench(step)
+
+
+# ------------------------------------------------------------ conv / pool layers
+def conv_layer(k):
+    ci, co, h = _CONVS[k]
+
+    def build(T):
+        """Conv2d(ci, co, 5, padding=2) forward + backward at batch 64."""
+        need(T, "nn.Conv2d")
+        T.manual_seed(0)
+        conv = T.nn.Conv2d(ci, co, 5, padding=2)
+        r = _rng(10 + k)
+        # the first layer's input is data (no gradient), as in training
+        x = tensor(T, r.standard_normal((64, ci, h, h), dtype=np.float32), requires_grad=k > 0)
+        g = tensor(T, r.standard_normal((64, co, h, h), dtype=np.float32))
+
+        def step():
+            conv.weight.grad = conv.bias.grad = x.grad = None
+            conv(x).backward(g)
+        return Bench(step)
+    return build
+
+
+def pool_layer(k):
+    c, h = [(32, 32), (32, 16), (64, 8)][k]
+
+    def build(T):
+        """MaxPool2d(2) forward + backward at batch 64."""
+        need(T, "nn.MaxPool2d")
+        pool = T.nn.MaxPool2d(2)
+        r = _rng(20 + k)
+        x = tensor(T, r.standard_normal((64, c, h, h), dtype=np.float32), True)
+        g = tensor(T, r.standard_normal((64, c, h // 2, h // 2), dtype=np.float32))
+
+        def step():
+            x.grad = None
+            pool(x).backward(g)
+        return Bench(step)
+    return build
+
+
+# ------------------------------------------------------------------- optimizers
+OPT_LAYERS, OPT_WIDTH = 50, 128  # 50 Linear layers = 100 parameter tensors (weights and biases)
+
+
+def _opt_model(T):
+    T.manual_seed(0)
+    layers = []
+    for _ in range(OPT_LAYERS):
+        layers += [T.nn.Linear(OPT_WIDTH, OPT_WIDTH), T.nn.ReLU()]
+    m = T.nn.Sequential(*layers)
+    r = _rng(30)
+    for p in m.parameters():
+        p.grad = tensor(T, r.standard_normal(tuple(p.shape), dtype=np.float32) * 1e-2)
+    return m
+
+
+def opt_step(name):
+    def build(T):
+        """optimizer.step() alone over 100 parameter tensors (gradients preset)."""
+        need(T, "nn.Linear", "nn.Sequential", "nn.ReLU", "optim." + name)
+        st = {}
+
+        def refresh():
+            m = _opt_model(T)
+            if name == "Adam":
+                st["opt"] = T.optim.Adam(m.parameters(), lr=1e-3)
+            else:
+                st["opt"] = T.optim.SGD(m.parameters(), lr=1e-3, momentum=0.9)
+            st["m"] = m
+
+        refresh()
+
+        def step():
+            st["opt"].step()
+        return Bench(step, refresh, 200)
+    return build
+
+
+# ------------------------------------------------------------------- data loading
+DL_N = 2048
+
+
+def _images():
+    r = _rng(40)
+    return r.integers(0, 256, (DL_N, 32, 32, 3), dtype=np.uint8), r.integers(0, 10, DL_N).astype(np.int64)
+
+
+MEAN, STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)
+
+
+def dataloader_numtorch(T):
+    """numtorch's DataLoader over HWC uint8 images with its ToTensor + Normalize, batch 64, shuffled."""
+    need(T, "utils.data.DataLoader", "utils.data.Dataset")
+    tf = None
+    try:
+        from numtorch.vision import transforms as tf  # noqa: F811
+    except ImportError:
+        try:
+            from numtorch.vision.torchvision import transforms as tf  # noqa: F811
+        except ImportError:
+            raise Lacks("vision.transforms")
+    need(tf, "Compose", "ToTensor", "Normalize")
+    transform = tf.Compose([tf.ToTensor(), tf.Normalize(MEAN, STD)])
+    imgs, labels = _images()
+
+    class DS(T.utils.data.Dataset):
+        def __len__(self):
+            return DL_N
+
+        def __getitem__(self, i):
+            return transform(imgs[i]), int(labels[i])
+
+    return _loader_bench(T, DS())
+
+
+def dataloader_torch(T):
+    """torch's DataLoader with a hand-built ToTensor + Normalize (torchvision is not installed)."""
+    imgs, labels = _images()
+    mean = T.tensor(MEAN).view(3, 1, 1)
+    std = T.tensor(STD).view(3, 1, 1)
+
+    def transform(img):
+        # torchvision's ToTensor: HWC uint8 -> CHW float32 in [0, 1]; Normalize: (x - mean) / std
+        x = T.from_numpy(img).permute(2, 0, 1).contiguous().to(T.float32).div(255)
+        return x.sub_(mean).div_(std)
+
+    class DS(T.utils.data.Dataset):
+        def __len__(self):
+            return DL_N
+
+        def __getitem__(self, i):
+            return transform(imgs[i]), int(labels[i])
+
+    return _loader_bench(T, DS())
+
+
+def _loader_bench(T, ds):
+    loader = T.utils.data.DataLoader(ds, batch_size=64, shuffle=True)
+
+    def step():
+        for xb, yb in loader:
+            pass
+    return Bench(step)
