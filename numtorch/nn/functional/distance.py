@@ -1,2 +1,60 @@
-"""distance functions."""
-__all__ = []
+"""Distances between batches of vectors: ``pairwise_distance`` and ``cosine_similarity``."""
+from ..._backend import xp
+from ..._tensor import Tensor, _make
+from ... import ops
+
+__all__ = ["pairwise_distance", "cosine_similarity", "pdist"]
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """||x1 - x2 + eps||_p over the last dimension (the eps keeps the norm differentiable at x1 == x2).
+
+    Inputs broadcast against each other; the result drops the last dimension unless ``keepdim``.
+    """
+    nd = max(x1.dim(), x2.dim())
+    d = x1 - x2 + eps
+    if nd == 0:
+        # two scalars: |x1 - x2 + eps|, as PyTorch (a 0-d "vector")
+        return ops.norm(d.reshape(1), p, 0, keepdim=False).reshape(()) if not keepdim else d.abs()
+    return ops.norm(d, p, nd - 1, keepdim)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) over ``dim``.
+
+    As PyTorch, each input is divided by its own (clamped) norm before the product, which
+    keeps the result in [-1, 1]; the clamp is applied without recording (the gradient flows
+    as if the norm were not clamped).
+    """
+    if not isinstance(x1, Tensor) or not isinstance(x2, Tensor):
+        raise TypeError("cosine_similarity(): argument 'x1' and 'x2' must be Tensor")
+    if x1._data.dtype.kind != "f":
+        x1 = x1.float()
+    if x2._data.dtype.kind != "f":
+        x2 = x2.float()
+    shape = ops.broadcast_shapes(tuple(x1.shape), tuple(x2.shape)) if x1.shape != x2.shape else tuple(x1.shape)
+    if tuple(x1.shape) != tuple(shape):
+        x1 = x1.expand(*shape)
+    if tuple(x2.shape) != tuple(shape):
+        x2 = x2.expand(*shape)
+    n1 = _clamped(ops.norm(x1, 2, dim, keepdim=True), eps)
+    n2 = _clamped(ops.norm(x2, 2, dim, keepdim=True), eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def _clamped(n, eps):
+    """n clamped below at eps in value, with the gradient of n itself (PyTorch clamps under no_grad)."""
+    d = n._data
+    c = xp.maximum(d, xp.asarray(eps, d.dtype))
+    if not (c != d).any():
+        return n
+    return n + _make(c - d)
+
+
+def pdist(input, p=2):
+    """Distances between all pairs of rows of an (N, M) input, the upper triangle flattened."""
+    n = input.shape[0]
+    i, j = xp.triu_indices(n, 1)
+    a = input[_make(i.astype(xp.int64))]
+    b = input[_make(j.astype(xp.int64))]
+    return ops.norm(a - b, p, 1)
