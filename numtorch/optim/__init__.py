@@ -1,1 +1,20 @@
-"""``torch.optim``: optimizers and learning-rate schedulers."""
+"""``torch.optim``: optimizers and learning-rate schedulers, step-for-step equal to PyTorch's."""
+from .optimizer import Optimizer, required, register_optimizer_step_pre_hook, register_optimizer_step_post_hook
+from .sgd import SGD
+from .asgd import ASGD
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamw import AdamW
+from .adamax import Adamax
+from .radam import RAdam
+from .nadam import NAdam
+from .rmsprop import RMSprop
+from .rprop import Rprop
+from .lbfgs import LBFGS
+from .sparse_adam import SparseAdam
+from . import lr_scheduler  # noqa: E402
+
+__all__ = ["Optimizer", "SGD", "ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "RAdam", "NAdam", "RMSprop",
+           "Rprop", "LBFGS", "SparseAdam", "lr_scheduler", "register_optimizer_step_pre_hook",
+           "register_optimizer_step_post_hook"]

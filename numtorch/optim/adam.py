@@ -1,0 +1,104 @@
+"""``torch.optim.Adam`` (with amsgrad, L2 or decoupled weight decay, maximize)."""
+from .._backend import xp
+from .._tensor import Tensor
+from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
+                        _state_tensor, _step_inc, _to_scalar)
+
+__all__ = ["Adam"]
+
+
+class Adam(Optimizer):
+    r"""Adam.
+
+    ``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g``,
+    ``p -= lr / (1 - beta1^t) * m / (sqrt(v_hat) / sqrt(1 - beta2^t) + eps)`` where
+    ``v_hat = max(v_hat, v)`` with amsgrad, else ``v``. ``weight_decay`` adds ``wd * p`` to the
+    gradient, or with ``decoupled_weight_decay`` (AdamW) multiplies ``p`` by ``1 - lr * wd`` first.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
+                or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
+            raise ValueError("betas must be either both floats or both Tensors")
+        betas = tuple(betas)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize,
+                        foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("amsgrad", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("fused", None)
+            for p in group["params"]:
+                st = self.state.get(p)
+                if st and not isinstance(st.get("step"), Tensor) and "step" in st:
+                    st["step"] = _scalar(float(st["step"]))
+
+    _name = "Adam"
+
+    def step(self, closure=None):
+        """One Adam step over every parameter that has a gradient; returns ``closure()``'s loss."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+            eps, wd, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
+            maximize, decoupled = group["maximize"], group["decoupled_weight_decay"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                g = _grad_array(p, maximize, self._name)
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = _scalar(0.0)
+                    state["exp_avg"] = _state_tensor(p)
+                    state["exp_avg_sq"] = _state_tensor(p)
+                    if amsgrad:
+                        state["max_exp_avg_sq"] = _state_tensor(p)
+                step = _step_inc(state["step"])
+                d = p._data
+                if wd != 0:
+                    if decoupled:
+                        d *= 1 - lr * wd
+                    else:
+                        g = _fma(g, d, wd)
+                m = state["exp_avg"]._data
+                v = state["exp_avg_sq"]._data
+                _lerp_(m, g, 1 - beta1)
+                v *= beta2
+                _addcmul_(v, g, g, 1 - beta2)
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2 = 1 - beta2 ** step
+                step_size = lr / bias_correction1
+                bias_correction2_sqrt = bias_correction2 ** 0.5
+                if amsgrad:
+                    vmax = state["max_exp_avg_sq"]._data
+                    xp.maximum(vmax, v, out=vmax)
+                    denom = xp.sqrt(vmax)
+                else:
+                    denom = xp.sqrt(v)
+                denom /= bias_correction2_sqrt
+                denom += eps
+                _addcdiv_(d, m, denom, -step_size)
+                p._vc[0] += 1
+        return loss

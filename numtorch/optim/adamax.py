@@ -1,0 +1,57 @@
+"""``torch.optim.Adamax``: Adam with the infinity norm."""
+from .._backend import xp
+from .optimizer import (Optimizer, _addcdiv_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
+                        _state_tensor, _step_inc, _to_scalar)
+
+__all__ = ["Adamax"]
+
+
+class Adamax(Optimizer):
+    r"""Adamax.
+
+    ``m = lerp(m, g, 1 - beta1)``; ``u = max(beta2 * u, |g| + eps)``; ``p -= lr / (1 - beta1^t) * m / u``.
+    """
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """One Adamax step; returns ``closure()``'s loss."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            beta1, beta2 = group["betas"]
+            eps, wd = group["eps"], group["weight_decay"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                g = _grad_array(p, group["maximize"], "Adamax")
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = _scalar(0.0)
+                    state["exp_avg"] = _state_tensor(p)
+                    state["exp_inf"] = _state_tensor(p)
+                step = _step_inc(state["step"])
+                d = p._data
+                if wd != 0:
+                    g = _fma(g, d, wd)
+                m = state["exp_avg"]._data
+                u = state["exp_inf"]._data
+                _lerp_(m, g, 1 - beta1)
+                u *= beta2
+                a = xp.abs(g)
+                a += eps
+                xp.maximum(u, a, out=u)
+                clr = lr / (1 - beta1 ** step)
+                _addcdiv_(d, m, u, -clr)
+                p._vc[0] += 1
+        return loss

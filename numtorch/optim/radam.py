@@ -1,0 +1,76 @@
+"""``torch.optim.RAdam``: rectified Adam."""
+from .._backend import xp
+from .optimizer import (Optimizer, _addcmul_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
+                        _state_tensor, _step_inc, _to_scalar)
+
+__all__ = ["RAdam"]
+
+
+class RAdam(Optimizer):
+    r"""RAdam.
+
+    Adam's moments; with ``rho_inf = 2 / (1 - beta2) - 1`` and
+    ``rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)``: if ``rho_t > 5`` the step is
+    ``lr * m_hat * sqrt(1 - beta2^t) / (sqrt(v) + eps) * r_t`` with the rectification
+    ``r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))``, else ``lr * m_hat``.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
+                 *, foreach=None, maximize=False, capturable=False, differentiable=False):
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize, foreach=foreach,
+                        capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """One RAdam step; returns ``closure()``'s loss."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            beta1, beta2 = group["betas"]
+            eps, wd = group["eps"], group["weight_decay"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                g = _grad_array(p, group["maximize"], "RAdam")
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = _scalar(0.0)
+                    state["exp_avg"] = _state_tensor(p)
+                    state["exp_avg_sq"] = _state_tensor(p)
+                step = _step_inc(state["step"])
+                d = p._data
+                if wd != 0:
+                    if group["decoupled_weight_decay"]:
+                        d *= 1 - lr * wd
+                    else:
+                        g = _fma(g, d, wd)
+                m = state["exp_avg"]._data
+                v = state["exp_avg_sq"]._data
+                _lerp_(m, g, 1 - beta1)
+                v *= beta2
+                _addcmul_(v, g, g, 1 - beta2)
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2 = 1 - beta2 ** step
+                upd = m / bias_correction1
+                rho_inf = 2 / (1 - beta2) - 1
+                rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+                upd *= lr
+                if rho_t > 5.0:
+                    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+                    # PyTorch: ``sqrt(bc2) / (sqrt(v) + eps)`` is ``reciprocal(sqrt(v) + eps) * sqrt(bc2)``
+                    adaptive = xp.sqrt(v)
+                    adaptive += eps
+                    xp.reciprocal(adaptive, out=adaptive)
+                    adaptive *= bias_correction2 ** 0.5
+                    upd *= adaptive
+                    upd *= rect
+                d -= upd
+                p._vc[0] += 1
+        return loss

@@ -1,0 +1,80 @@
+"""``torch.optim.SGD``: stochastic gradient descent with momentum, dampening and Nesterov."""
+from .._tensor import _make
+from .optimizer import Optimizer, _check_lr, _fma, _fma_, _to_scalar
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent.
+
+    ``g = grad (+ weight_decay * p)``; with momentum ``b = momentum * b + (1 - dampening) * g``
+    (the first buffer is ``g`` itself), ``g = g + momentum * b`` (Nesterov) or ``g = b``;
+    then ``p = p - lr * g`` (``+`` when ``maximize``).
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        _check_lr(lr)
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    def step(self, closure=None):
+        """One SGD step over every parameter that has a gradient; returns ``closure()``'s loss."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            momentum, dampening = group["momentum"], group["dampening"]
+            wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                g = _dense_grad(p, maximize)
+                d = p._data
+                if wd != 0:
+                    g = _fma(g, d, wd)
+                if momentum != 0:
+                    state = self.state[p]
+                    buf = state.get("momentum_buffer")
+                    if buf is None:
+                        buf = _make(g.copy())
+                        state["momentum_buffer"] = buf
+                    else:
+                        b = buf._data
+                        b *= momentum
+                        _fma_(b, g, 1 - dampening)
+                        buf._vc[0] += 1
+                    g = _fma(g, buf._data, momentum) if nesterov else buf._data
+                _fma_(d, g, -lr)
+                p._vc[0] += 1
+        return loss
+
+
+def _dense_grad(p, maximize):
+    # a sparse gradient (nn.Embedding(sparse=True)) is applied densely: its absent rows are zeros, which
+    # leave the parameter, the momentum buffer and the update exactly as PyTorch's sparse add leaves them
+    g = p._grad
+    g = g.to_dense()._data if getattr(g, "is_sparse", False) else g._data
+    return -g if maximize else g
