@@ -30,8 +30,8 @@ def _infer_dtype(data):
     def walk(x):
         if isinstance(x, Tensor):
             kinds.add(("t", x._data.dtype))
-        elif isinstance(x, xp.ndarray):
-            kinds.add(("t", x.dtype))
+        elif isinstance(x, xp.ndarray) or (isinstance(x, xp.generic) and not isinstance(x, xp.bool_)):
+            kinds.add(("t", x.dtype))   # NumPy scalars keep their dtype, as in PyTorch
         elif isinstance(x, builtins.bool) or isinstance(x, xp.bool_):
             kinds.add("b")
         elif isinstance(x, numbers.Integral):
@@ -49,9 +49,9 @@ def _infer_dtype(data):
     tens = [k[1] for k in kinds if isinstance(k, tuple)]
     if "f" in kinds or builtins.any(d.kind == "f" for d in tens):
         fl = [d for d in tens if d.kind == "f"]
-        if fl and "f" not in kinds and builtins.all(d.kind == "f" for d in tens) and len(set(fl)) == 1:
-            return D.from_numpy_dtype(fl[0]).np
-        return D.get_default_dtype().np
+        if "f" in kinds:
+            fl.append(D.get_default_dtype().np)
+        return xp.result_type(*fl)
     if "i" in kinds or builtins.any(d.kind in "iu" for d in tens):
         ints = [d for d in tens if d.kind in "iu"]
         if ints and "i" not in kinds and len(set(ints)) == 1:
@@ -227,7 +227,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         npd = _np_dtype(dtype)
     n = builtins.max(math.ceil((end - start) / step), 0)
     # computed in double then cast, so float32 ends land where PyTorch's do
-    arr = (start + xp.arange(n, dtype=xp.float64) * step) if npd.kind == "f" or not builtins.all(
+    arr = (start + xp.arange(n, dtype=xp.float64) * step) if xp.dtype(npd).kind == "f" or not builtins.all(
         isinstance(v, numbers.Integral) for v in vals) else xp.arange(start, end, step, dtype=xp.int64)
     return _finish(arr.astype(npd), requires_grad)
 

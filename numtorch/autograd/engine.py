@@ -8,6 +8,8 @@ from .grad_mode import state as _gs
 from .function import AccumulateGrad, Node
 from .._tensor import Tensor, _make
 
+_ndarray = xp.ndarray
+
 
 def _root_edge(t):
     if t.grad_fn is not None:
@@ -113,17 +115,28 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 continue
             if node._retain:
                 _retain_grads(node, gbuf, create_graph)
-            if all(g is None for g in gbuf):
+            # which gradients arrived (a single-output node, the common case, needs no generator scan)
+            if len(gbuf) == 1:
+                have = gbuf[0] is not None
+                missing = not have
+            else:
+                have = missing = False
+                for g in gbuf:
+                    if g is None:
+                        missing = True
+                    else:
+                        have = True
+            if not have:
                 res = (None,) * len(node.next_functions)
             else:
-                if node.materialize_grads and any(g is None for g in gbuf):
+                if missing and node.materialize_grads:
                     gbuf = [g if g is not None else _make(xp.zeros(m[0], m[1]))
                             for g, m in zip(gbuf, node._out_meta or [None] * len(gbuf))]
                 res = node._fn.backward(node, *gbuf)
                 if not isinstance(res, tuple):
                     res = (res,)
                 nf = node.next_functions
-                if len(res) < len(nf):
+                if len(res) < len(nf) and not node._fn._builtin:
                     raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                        f"(expected {len(nf)}, got {len(res)})")
                 if node._hooks:
@@ -140,7 +153,15 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     buf = buffers.get(nxt)
                     if buf is None:
                         buf = buffers[nxt] = [None] * nxt._n_out
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                    prev_g = buf[nr]
+                    if prev_g is None:
+                        buf[nr] = g
+                    elif create_graph or prev_g.__class__ is not Tensor or g.__class__ is not Tensor:
+                        buf[nr] = prev_g + g
+                    else:
+                        # no graph to record: sum the arrays directly (a new array: either may be shared)
+                        s_ = prev_g._data + g._data
+                        buf[nr] = _make(s_ if s_.__class__ is _ndarray else xp.asarray(s_))
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
@@ -180,6 +201,11 @@ def _accumulate(var, g, create_graph):
             r = h(g)
             if r is not None:
                 g = r
+    if g.is_sparse or (var._grad is not None and var._grad.is_sparse):
+        # sparse COO gradients (Embedding(sparse=True)): concatenated, never densified in place
+        from .._sparse import accumulate
+        var._grad = accumulate(var._grad, g)
+        return
     if g._data.dtype != var._data.dtype:
         g = _make(g._data.astype(var._data.dtype))
     if g._data.shape != var._data.shape:

@@ -51,7 +51,7 @@ class Node:
 
     # --- the ctx API -------------------------------------------------------
     def save_for_backward(self, *tensors):
-        self._saved = tuple(None if t is None else (t, t._vc[0]) for t in tensors)
+        self._saved = tuple([None if t is None else (t, t._vc[0]) for t in tensors])
 
     @property
     def saved_tensors(self):
@@ -226,7 +226,11 @@ class Function(metaclass=FunctionMeta):
                     if cls._is_view:
                         t._vc = args[0]._vc
                     return t
-                return _wrap_plain(out, args, cls)
+                out = _wrap_plain(out, args, cls)
+                if cls._is_view and out.__class__ is tuple:
+                    for o in out:
+                        o._vc = args[0]._vc
+                return out
             prev = _gs.enabled
             _gs.enabled = False
             try:
@@ -234,15 +238,16 @@ class Function(metaclass=FunctionMeta):
             finally:
                 _gs.enabled = prev
             return out
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        # list comprehensions: cheaper than tuple(generator) on this per-op hot path
+        ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
         prev = _gs.enabled
         _gs.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             _gs.enabled = prev
-        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
-        if isinstance(out, xp.generic):
+        ctx.next_functions = tuple([_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args])
+        if out.__class__ is not _ndarray and isinstance(out, xp.generic):
             out = xp.asarray(out)
         if out.__class__ is _ndarray:
             t = _make(out, out.dtype.kind == "f", ctx, 0)
@@ -307,7 +312,7 @@ def _wrap_outputs(ctx, out, args, cls):
         else:
             t.requires_grad = False
             t.grad_fn = None
-        if cls._is_view and i == 0:
+        if cls._is_view:
             t._vc = args[0]._vc
         wrapped.append(t)
         metas.append((data.shape, data.dtype))

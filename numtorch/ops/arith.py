@@ -25,7 +25,8 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ad, bd = operands(a, b)
-        ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
+        if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
+            ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
         if alpha != 1:
             bd = bd * alpha
         return ad + bd
@@ -46,12 +47,17 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
+        ka = a._data.dtype.kind if isinstance(a, Tensor) else ("b" if a.__class__ is bool else "")
+        kb = b._data.dtype.kind if isinstance(b, Tensor) else ("b" if b.__class__ is bool else "")
+        if ka == "b" or kb == "b":
+            if ka == kb:
+                raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                                   "Use the `^` or `logical_xor()` operator instead.")
+            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         ad, bd = operands(a, b)
-        if getattr(ad, "dtype", None) is not None and ad.dtype.kind == "b" and \
-                getattr(bd, "dtype", None) is not None and bd.dtype.kind == "b":
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
-        ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
+        if ctx.needs_input_grad:
+            ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
         if alpha != 1:
             bd = bd * alpha
         return ad - bd
@@ -76,9 +82,10 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ad, bd = operands(a, b)
-        ctx.ma, ctx.mb = _meta(a), _meta(b)
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-        ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
+        if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
+            ctx.ma, ctx.mb = _meta(a), _meta(b)
+            ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+            ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
         return ad * bd
 
     @staticmethod
@@ -98,14 +105,14 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ad, bd = operands(a, b)
-        if getattr(ad, "dtype", xp.dtype("f")).kind in "biu" and getattr(bd, "dtype", xp.dtype("f")).kind in "biu" \
-                and not isinstance(ad, float) and not isinstance(bd, float):
+        if _is_int(ad, bd):  # integer / integer is a true division in the default float type
             fd = D.get_default_dtype().np
             ad = ad.astype(fd) if isinstance(ad, xp.ndarray) else ad
             bd = bd.astype(fd) if isinstance(bd, xp.ndarray) else bd
-        ctx.ma, ctx.mb = _meta(a), _meta(b)
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-        ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
+        if ctx.needs_input_grad:
+            ctx.ma, ctx.mb = _meta(a), _meta(b)
+            ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+            ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
         with xp.errstate(divide="ignore", invalid="ignore"):
             return xp.true_divide(ad, bd)
 
@@ -143,6 +150,10 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, a, b):
         ad, bd = operands(a, b)
+        if _kind(ad) == "b" and _kind(bd) == "b":
+            if isinstance(b, Tensor) or not isinstance(a, Tensor):
+                raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+            return xp.asarray(ad | ~xp.asarray(bd))  # x**True = x, x**False = True
         if isinstance(ad, xp.ndarray) and ad.dtype.kind in "iu" and (
                 (isinstance(bd, xp.ndarray) and bd.dtype.kind in "iu" and (bd < 0).any())
                 or (isinstance(bd, int) and bd < 0)):
@@ -194,7 +205,7 @@ def _safe_pow(a, e):
 
 
 class PowScalarBase(Pow):
-    node_name = "PowBackward1"
+    node_name = "PowBackward2"
 
 
 class PowTensor(Pow):
@@ -207,6 +218,8 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, a):
+        if a._data.dtype.kind == "b":
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         ctx.save_for_backward(a)
         return xp.abs(a._data)
 
@@ -313,6 +326,11 @@ def div(input, other, *, rounding_mode=None, out=None):
             return _out(Mul.apply(Reciprocal.apply(other), input), out)
         return _out(Div.apply(input, other), out)
     ad, bd = operands(input, other)
+    if _is_int(ad, bd):
+        if _kind(ad) == "b" and _kind(bd) == "b":
+            raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
+        if (xp.asarray(bd) == 0).any():
+            raise RuntimeError("ZeroDivisionError")
     with xp.errstate(divide="ignore", invalid="ignore"):
         if rounding_mode == "floor":
             r = xp.floor_divide(ad, bd) if _is_int(ad, bd) else xp.floor(xp.true_divide(ad, bd))
@@ -328,6 +346,11 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 divide = div
 true_divide = div
+
+
+def _kind(x):
+    return x.dtype.kind if isinstance(x, xp.ndarray) else ("b" if isinstance(x, bool) else
+                                                           "f" if isinstance(x, float) else "i")
 
 
 def _is_int(ad, bd):

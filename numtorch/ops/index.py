@@ -88,6 +88,40 @@ class Slice(GetItem):
     _is_view = True
 
 
+class Unsqueeze(GetItem):
+    node_name = "UnsqueezeBackward0"
+    _is_view = True
+
+
+class Alias(GetItem):
+    node_name = "AliasBackward0"
+    _is_view = True
+
+
+def _basic_node(shape, idx):
+    """The node PyTorch ends a basic index with: it applies the items left to right (None ->
+    unsqueeze, int -> select, a slice that is not the whole dim -> slice) and names the last one."""
+    n_used = sum(1 for i in idx if i is not None and i is not Ellipsis)
+    last, dim = Alias, 0
+    for i in idx:
+        if i is None:
+            last = Unsqueeze
+        elif i is Ellipsis:
+            dim = len(shape) - n_used  # the items after the Ellipsis take the last dims
+        elif isinstance(i, slice):
+            n = shape[dim] if dim < len(shape) else 0
+            start, stop, step = i.indices(n)
+            if not (start == 0 and stop == n and step == 1):
+                last = Slice
+            dim += 1
+            n_used -= 1
+        else:
+            last = Select
+            dim += 1
+            n_used -= 1
+    return last
+
+
 class IndexPutGrad(Function):
     """zeros(shape) with g added at idx: the adjoint of GetItem"""
     _builtin = True
@@ -122,8 +156,11 @@ def getitem(t, idx, _raw=False):
         return GetItem.apply(t, idx)
     if isinstance(idx, tuple):
         _check_bounds(t._data, idx)
-        if any(isinstance(i, int) for i in idx):
-            return Select.apply(t, idx)
+        return _basic_node(t._data.shape, idx).apply(t, idx)
+    if idx is None:
+        return Unsqueeze.apply(t, idx)
+    if idx is Ellipsis:
+        return Alias.apply(t, idx)
     return Slice.apply(t, idx)
 
 
@@ -338,7 +375,13 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         src = value
     axis = wrap_dim(dim, input._data.ndim)
     _check_index(index, input._data.shape[axis], "scatter")
-    return Scatter.apply(input, axis, index, src, reduce) if reduce else Scatter.apply(input, axis, index, src)
+    cls = Scatter if isinstance(src, Tensor) else ScatterValue
+    return cls.apply(input, axis, index, src, reduce) if reduce else cls.apply(input, axis, index, src)
+
+
+class ScatterValue(Scatter):
+    """scatter of a scalar value"""
+    node_name = "ScatterBackward1"
 
 
 def scatter_add(input, dim, index, src):

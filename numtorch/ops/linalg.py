@@ -195,7 +195,14 @@ def matmul(input, other, *, out=None):
         return Dot.apply(input, other)
     if a.ndim == 2 and b.ndim == 1:
         return Mv.apply(input, other)
+    if a.ndim == 1 and b.ndim == 2:
+        return MatMulVM.apply(input, other)
     return MatMul.apply(input, other)
+
+
+class MatMulVM(MatMul):
+    """vector @ matrix: PyTorch computes it as unsqueeze, mm, squeeze"""
+    node_name = "SqueezeBackward4"
 
 
 def bmm(input, mat2, *, out=None):
@@ -281,13 +288,26 @@ class Einsum(Function):
                 grads.append(None)
                 continue
             others = [terms[j] for j in range(len(terms)) if j != i]
+            other_ops = [ops[j] for j in range(len(terms)) if j != i]
+            # a repeated letter (a diagonal, "ii") is renamed and tied to its first use by an identity matrix
+            used = set(ctx.eq)
+            fresh = (c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used)
+            ren, seen = "", set()
+            for k, c in enumerate(t):
+                if c in seen:
+                    n = next(fresh)
+                    others.append(c + n)
+                    other_ops.append(_make(xp.eye(ops[i].shape[k], dtype=ops[i]._data.dtype)))
+                    c = n
+                seen.add(c)
+                ren += c
             # letters of term i absent from every other operand and from the output were summed: expand back
             present = set(out) | set("".join(others))
-            missing = [c for c in t if c not in present]
-            eq = ",".join([out] + others) + "->" + "".join(c for c in t if c not in missing)
-            gi = einsum(eq, g, *[ops[j] for j in range(len(terms)) if j != i])
-            if missing or len(set(t)) != len(t):
-                gi = _expand_term(gi, t, missing, ops[i].shape)
+            missing = [c for c in ren if c not in present]
+            eq = ",".join([out] + others) + "->" + "".join(c for c in ren if c not in missing)
+            gi = einsum(eq, g, *other_ops)
+            if missing:
+                gi = _expand_term(gi, ren, missing, ops[i].shape)
             grads.append(gi)
         return tuple(grads)
 

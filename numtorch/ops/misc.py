@@ -107,6 +107,11 @@ class Clamp(Function):
     @staticmethod
     def forward(ctx, a, lo, hi):
         d = a._data
+        if d.dtype.kind != "f":  # the bounds promote like Python scalars (int -> float, bool -> int)
+            if isinstance(lo, float) or isinstance(hi, float):
+                d = d.astype(D.get_default_dtype().np)
+            elif d.dtype.kind == "b" and any(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
+                d = d.astype(xp.int64)
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
         r = d

@@ -142,23 +142,75 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return nansum(input, dim, keepdim, dtype=dtype) / n
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """var = sum((x - mean)^2) / (N - correction); written with tensor ops (differentiable twice)."""
+def _var_args(input, dim, unbiased, correction):
     if isinstance(dim, bool):  # var(x, False): the old ``unbiased`` positional
         unbiased, dim = dim, None
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     axes = dims_tuple(dim, input._data.ndim)
     n = input._data.size if axes is None else _prod([input._data.shape[i] for i in axes])
-    mu = mean(input, dim if axes is not None else None, keepdim=True)
-    dev = input - mu
-    s = sum(dev * dev, dim if axes is not None else None, keepdim=keepdim)
-    return s / builtins.max(n - correction, 0)
+    return axes, correction, n
+
+
+def _centered(a, axes):
+    """a - mean(a) over ``axes`` (kept as dims), with tensor ops so it differentiates again."""
+    return a - mean(a, axes, keepdim=True)
+
+
+class Var(Function):
+    """var = sum((x - mean)^2) / (N - correction); d/dx = 2 (x - mean) / (N - correction)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, axes, correction, keepdim, n):
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.keepdim, ctx.denom = axes, keepdim, builtins.max(n - correction, 0)
+        d = a._data
+        dev = d - d.mean(axis=axes, keepdims=True) if d.size else d
+        with xp.errstate(divide="ignore", invalid="ignore"):
+            return xp.asarray(xp.true_divide((dev * dev).sum(axis=axes, keepdims=keepdim), ctx.denom)
+                              .astype(d.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        scale = 2.0 / ctx.denom if ctx.denom else float("inf")
+        gb = _expand_back(g, a._data.shape, ctx.axes, ctx.keepdim)
+        return gb * _centered(a, ctx.axes) * scale, None, None, None, None
+
+
+class Std(Var):
+    """std = sqrt(var); d/dx = (x - mean) / ((N - correction) std), 0 where std is 0 (as PyTorch)"""
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, axes, correction, keepdim, n):
+        return xp.sqrt(Var.forward(ctx, a, axes, correction, keepdim, n))
+
+    @staticmethod
+    def backward(ctx, g):
+        from .misc import where
+        (a,) = ctx.saved_tensors
+        out = ctx.saved_output
+        shape = a._data.shape
+        ob = _expand_back(out, shape, ctx.axes, ctx.keepdim)
+        gb = where(ob == 0, ob * 0, _expand_back(g, shape, ctx.axes, ctx.keepdim) / ob)
+        scale = 1.0 / ctx.denom if ctx.denom else float("inf")
+        return gb * _centered(a, ctx.axes) * scale, None, None, None, None
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance over ``dim`` with Bessel's ``correction`` (1 by default; ``unbiased=False`` means 0)."""
+    axes, c, n = _var_args(input, dim, unbiased, correction)
+    return Var.apply(input, axes, c, keepdim if axes is not None else keepdim, n)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    from .unary import sqrt
-    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+    """Standard deviation: sqrt(var(input, dim, correction))."""
+    axes, c, n = _var_args(input, dim, unbiased, correction)
+    return Std.apply(input, axes, c, keepdim, n)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -200,17 +252,22 @@ class Prod(Function):
         return reshape(gx, a.shape), None, None
 
 
+class ProdDim(Prod):
+    node_name = "ProdBackward1"
+
+
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
         return Prod.apply(input, None, False)
-    return Prod.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+    return ProdDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
 
 
 class CumSum(Function):
     """cumulative sum; backward is the reversed cumulative sum"""
     _builtin = True
+    node_name = "CumsumBackward0"
 
     @staticmethod
     def forward(ctx, a, axis):
@@ -237,6 +294,7 @@ def cumsum(input, dim, *, dtype=None):
 class CumProd(Function):
     """cumulative product; gradient via sum of suffix(g * out) / x (inputs without zeros)"""
     _builtin = True
+    node_name = "CumprodBackward0"
     _save_output = True
 
     @staticmethod
@@ -272,7 +330,12 @@ class _Extreme(Function):
     @classmethod
     def forward(cls, ctx, a, axes, keepdim):
         d = a._data
-        if d.size == 0:
+        if d.size == 0 and axes is not None:
+            for ax in axes:
+                if d.shape[ax] == 0:
+                    raise IndexError(f"{cls.__name__[:4].lower()}(): Expected reduction dim {ax} to have "
+                                     "non-zero size.")
+        elif d.size == 0:
             raise RuntimeError(f"{cls.__name__.lower()}(): Expected reduction dim to be specified for input.numel() == 0. "
                                "Specify the reduction dim with the 'dim' argument.")
         ctx.save_for_backward(a)
@@ -420,6 +483,7 @@ def argmin(input, dim=None, keepdim=False):
 class LogSumExp(Function):
     """log(sum(exp(x))) = m + log(sum(exp(x - m))); gradient softmax(x) * g"""
     _builtin = True
+    node_name = "LogsumexpBackward0"
     _save_output = True
 
     @staticmethod
@@ -451,51 +515,68 @@ def logsumexp(input, dim, keepdim=False):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """p-norm over ``dim`` (all elements by default); written with tensor ops."""
-    from .unary import sqrt
-    from .arith import abs as _abs
+    """Vector p-norm over ``dim`` (all elements by default): (sum |x|^p)^(1/p); max |x| for p=inf."""
     if dtype is not None:
         input = input.to(dtype)
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
         raise NotImplementedError("nuclear norm is not supported")
-    if p == 2:
-        return _Norm2.apply(input, dims_tuple(dim, input._data.ndim), keepdim)
-    a = _abs(input)
-    if p == float("inf"):
-        return amax(a, () if dim is None else dim, keepdim)
-    if p == float("-inf"):
-        return amin(a, () if dim is None else dim, keepdim)
-    if p == 0:
-        return sum((a != 0).to(input.dtype), dim, keepdim)
-    if p == 1:
-        return sum(a, dim, keepdim)
-    return sum(a ** p, dim, keepdim) ** (1.0 / p)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{D.from_numpy_dtype(input._data.dtype).name.capitalize()}")
+    return VectorNorm.apply(input, float(p), dims_tuple(dim, input._data.ndim), keepdim)
 
 
-class _Norm2(Function):
-    """sqrt(sum(x^2)); gradient x / norm (0 where the norm is 0, as PyTorch)"""
+class VectorNorm(Function):
+    """||x||_p; d/dx = x |x|^(p-2) / ||x||^(p-1) (x / ||x|| for p = 2, sign(x) for p = 1, the
+    arg-max entries shared evenly for p = +-inf); 0 where the norm is 0, as PyTorch."""
     _builtin = True
     _save_output = True
-    node_name = "NormBackward1"
+    node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
-    def forward(ctx, a, axes, keepdim):
+    def forward(ctx, a, p, axes, keepdim):
         ctx.save_for_backward(a)
-        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         d = a._data
-        return xp.asarray(xp.sqrt(xp.sum(d * d, axis=axes, keepdims=keepdim)))
+        if p == 2:
+            return xp.asarray(xp.sqrt(xp.sum(d * d, axis=axes, keepdims=keepdim)))
+        ad = xp.abs(d)
+        if p == xp.inf or p == -xp.inf:
+            if d.size == 0:
+                raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor because "
+                                   "the operation does not have an identity")
+            return xp.asarray((xp.max if p > 0 else xp.min)(ad, axis=axes, keepdims=keepdim))
+        if p == 0:
+            return xp.asarray(xp.sum(ad != 0, axis=axes, keepdims=keepdim).astype(d.dtype))
+        if p == 1:
+            return xp.asarray(xp.sum(ad, axis=axes, keepdims=keepdim))
+        with xp.errstate(divide="ignore"):
+            return xp.asarray(xp.sum(ad ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)).astype(d.dtype)
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        n = ctx.saved_output
         from .misc import where
-        shape = a._data.shape
-        nb = _expand_back(n, shape, ctx.axes, ctx.keepdim)
+        from .unary import sign
+        from .arith import abs as _abs
+        (a,) = ctx.saved_tensors
+        p, shape = ctx.p, a._data.shape
         gb = _expand_back(g, shape, ctx.axes, ctx.keepdim)
-        return where(nb == 0, a * 0, gb * a / nb), None, None
+        if p == 0:
+            return a * 0, None, None, None
+        if p == 1:
+            return gb * sign(a), None, None, None
+        nb = _expand_back(ctx.saved_output, shape, ctx.axes, ctx.keepdim)
+        if p == xp.inf or p == -xp.inf:
+            mask = xp.abs(a._data) == nb._data
+            cnt = mask.sum(axis=ctx.axes, keepdims=True)
+            w = _make((mask / cnt).astype(a._data.dtype))
+            return gb * sign(a) * w, None, None, None
+        if p == 2:
+            return where(nb == 0, a * 0, gb * a / nb), None, None, None
+        r = a * _abs(a) ** (p - 2) / nb ** (p - 1)
+        return where(nb == 0, a * 0, gb * r), None, None, None
 
 
 class Softmax(Function):

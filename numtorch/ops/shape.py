@@ -72,10 +72,16 @@ def view(input, *shape):
 
 
 def reshape(input, *shape):
+    """A view when the layout allows (ViewBackward0), else a copy (UnsafeViewBackward0), as PyTorch."""
     shape = shape_arg(shape)
-    if tuple(shape) == input._data.shape:
+    d = input._data
+    if d.flags.c_contiguous or tuple(shape) == d.shape:
         return View.apply(input, shape)
-    return (View if input._data.flags.c_contiguous else Reshape).apply(input, shape)
+    try:
+        d.view().shape = _infer_shape(shape, d.size)
+    except AttributeError:
+        return UnsafeView.apply(input, shape)
+    return View.apply(input, shape)
 
 
 def view_as(input, other):
@@ -462,11 +468,35 @@ def split(tensor, split_size_or_sections, dim=0):
         if builtins.sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                                f"dimension {dim}), but got split_sizes={sizes}")
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(tensor, axis, start, s))
-        start += s
-    return tuple(out)
+    cls = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
+    out = cls.apply(tensor, axis, tuple(sizes))
+    return out if isinstance(out, tuple) else (out,)
+
+
+class Split(Function):
+    """consecutive pieces along a dim (views); backward concatenates the pieces' gradients"""
+    _builtin = True
+    _is_view = True
+
+    @staticmethod
+    def forward(ctx, a, axis, sizes):
+        ctx.axis = axis
+        d = a._data
+        idx = [slice(None)] * d.ndim
+        out, start = [], 0
+        for n in sizes:
+            idx[axis] = slice(start, start + n)
+            out.append(d[tuple(idx)])
+            start += n
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx, *gs):
+        return cat(gs, ctx.axis), None, None
+
+
+class SplitWithSizes(Split):
+    node_name = "SplitWithSizesBackward0"
 
 
 def chunk(input, chunks, dim=0):
@@ -475,6 +505,14 @@ def chunk(input, chunks, dim=0):
     n = input._data.shape[wrap_dim(dim, input._data.ndim)]
     size = -(-n // chunks) if n else 1
     return split(input, size, dim)
+
+
+def _narrow_all(input, axis, sizes):
+    out, start = [], 0
+    for n in sizes:
+        out.append(narrow(input, axis, start, n))
+        start += n
+    return tuple(out)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
@@ -487,7 +525,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     else:
         idx = [0] + [builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections] + [n]
         sizes = [builtins.max(b - a, 0) for a, b in zip(idx[:-1], idx[1:])]
-    return split(input, sizes, axis)
+    return _narrow_all(input, axis, sizes)
 
 
 class Select(Function):
@@ -762,7 +800,16 @@ def pad(input, pad, mode="constant", value=None):
         else:
             raise NotImplementedError(f"Unrecognised padding mode {mode}")
         idx.append(r)
-    return PadIndex.apply(input, tuple(idx))
+    k = len(pad) // 2
+    if mode in ("reflect", "replicate") and not (1 <= k <= 3 and k + 1 <= nd <= k + 2):
+        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {nd}D input tensor.")
+    cls = _PAD_NODES.get((mode, k), PadIndex)
+    return cls.apply(input, tuple(idx))
+
+
+# grad_fn names as PyTorch's: ReflectionPad2DBackward0, ReplicationPad1DBackward0, ...
+_PAD_NODES = {(m, k): type(PadIndex)(f"{n}Pad{k}D", (PadIndex,), {"node_name": f"{n}Pad{k}DBackward0"})
+              for m, n in (("reflect", "Reflection"), ("replicate", "Replication")) for k in (1, 2, 3)}
 
 
 def atleast_1d(t):

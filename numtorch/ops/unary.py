@@ -79,7 +79,7 @@ Exp, exp = _def("Exp", xp.exp, lambda g, y: g * y, True)
 Log, log = _def("Log", xp.log, lambda g, a: g / a)
 Log2, log2 = _def("Log2", xp.log2, lambda g, a: g / (a * 0.6931471805599453))
 Log10, log10 = _def("Log10", xp.log10, lambda g, a: g / (a * 2.302585092994046))
-Log1p, log1p = _def("Log1p", xp.log1p, lambda g, a: g / (a + 1))
+Log1p, log1p = _def("Log1p", xp.log1p, lambda g, a: g / (a + 1), node="Log1PBackward0")
 Expm1, expm1 = _def("Expm1", xp.expm1, lambda g, y: g * (y + 1), True)
 Exp2, exp2 = _def("Exp2", xp.exp2, lambda g, y: g * y * 0.6931471805599453, True)
 Sqrt, sqrt = _def("Sqrt", xp.sqrt, lambda g, y: g / (2 * y), True)
@@ -108,6 +108,8 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, a):
+        if a._data.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
         return xp.maximum(a._data, 0)
 
     @staticmethod
@@ -129,7 +131,9 @@ class _Rounding(Function):
     def forward(cls, ctx, a):
         d = a._data
         if d.dtype.kind != "f":
-            return d.copy()
+            if d.dtype.kind == "b" and cls is not Sign:
+                raise NotImplementedError(f"\"{cls.__name__.lower()}_vml_cpu\" not implemented for 'Bool'")
+            return cls.np_fn(d) if cls is Sign and d.dtype.kind != "b" else d.copy()
         return cls.np_fn(d)
 
     @staticmethod
@@ -155,12 +159,30 @@ fix = trunc
 
 
 def round(input, *, decimals=0, out=None):
+    """Round half to even (as PyTorch); with ``decimals``, round(x * 10^d) / 10^d."""
     if decimals == 0:
         return _out(_RoundCls.apply(input), out)
-    return _out(_RoundCls.apply(input * (10 ** decimals)) / (10 ** decimals), out)
+    return _out(RoundDecimals.apply(input, decimals), out)
 
 
 _RoundCls, _ = _rounding("Round", xp.round)
+
+
+class RoundDecimals(_Rounding):
+    node_name = "RoundBackward1"
+
+    @staticmethod
+    def forward(ctx, a, decimals):
+        d = a._data
+        if d.dtype.kind != "f":
+            return d.copy()
+        s = d.dtype.type(10.0 ** decimals)
+        return xp.round(d * s) / s if decimals > 0 else xp.round(d / d.dtype.type(10.0 ** -decimals)) * \
+            d.dtype.type(10.0 ** -decimals)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, None
 
 
 def sgn(input):
@@ -190,13 +212,42 @@ def erf(input, *, out=None):
     return _out(Erf.apply(input), out)
 
 
-def erfc(input):
-    return 1 - erf(input)
+class Erfc(Function):
+    """erfc(a) = 1 - erf(a), computed directly so the tail keeps full relative precision;
+    derivative -2/sqrt(pi) exp(-a^2)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        d = _float(a)
+        return _erf_impl(d, True).astype(d.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * (-1.1283791670955126 * exp(-(a * a)))
+
+
+def erfc(input, *, out=None):
+    return _out(Erfc.apply(input), out)
+
+
+def _exp_neg_sq(z):
+    """exp(-z*z) without the rounding error of z*z: split z = hi + lo, hi exact in 4 bits (Cody)."""
+    z = xp.minimum(z, 30.0)  # exp(-900) is already 0: keeps inf out of (z - hi)
+    hi = xp.trunc(z * 16.0) / 16.0
+    return xp.exp(-hi * hi) * xp.exp(-(z - hi) * (z + hi))
 
 
 def erf_np(x):
-    """erf to double precision without SciPy: series near 0, continued-fraction tail (W. J. Cody's
-    rational approximations)."""
+    """erf to double precision without SciPy (W. J. Cody's rational approximations)."""
+    return _erf_impl(x, False).astype(x.dtype)
+
+
+def _erf_impl(x, complement):
+    """erf(x) (or erfc(x) when ``complement``) in float64: a rational function of x^2 for |x| < 0.5,
+    exp(-x^2) P(|x|)/Q(|x|) for erfc on [0.5, 4) and exp(-x^2)/|x| (1/sqrt(pi) - R(1/x^2)) beyond."""
     x64 = x.astype(xp.float64)
     ax = xp.abs(x64)
     out = xp.empty_like(x64)
@@ -208,7 +259,7 @@ def erf_np(x):
              + 3.77485237685302021e2) * zz + 3.20937758913846947e3
         q = (((zz + 2.36012909523441209e1) * zz + 2.44024637934444173e2) * zz + 1.28261652607737228e3) * zz \
             + 2.84423683343917062e3
-        out[small] = z * p / q
+        out[small] = 1 - z * p / q if complement else z * p / q
     mid = (ax >= 0.5) & (ax < 4.0)
     if mid.any():
         z = ax[mid]
@@ -223,8 +274,9 @@ def erf_np(x):
                * z + c[7])
         den = ((((((((z + d[1]) * z + d[2]) * z + d[3]) * z + d[4]) * z + d[5]) * z + d[6]) * z + d[7])
                * z + d[8])
-        erfc_v = xp.exp(-z * z) * num / den
-        out[mid] = xp.sign(x64[mid]) * (1 - erfc_v)
+        erfc_v = _exp_neg_sq(z) * num / den
+        out[mid] = xp.where(x64[mid] > 0, erfc_v, 2 - erfc_v) if complement else \
+            xp.sign(x64[mid]) * (1 - erfc_v)
     big = ax >= 4.0
     if big.any():
         z = ax[big]
@@ -237,9 +289,13 @@ def erf_np(x):
         den = ((((zi + q[0]) * zi + q[1]) * zi + q[2]) * zi + q[3]) * zi + q[4]
         r = zi * num / den
         r = (0.5641895835477563 - r) / z
-        erfc_v = xp.exp(-z * z) * r
-        out[big] = xp.sign(x64[big]) * (1 - erfc_v)
-    return out.astype(x.dtype)
+        erfc_v = _exp_neg_sq(z) * r
+        out[big] = xp.where(x64[big] > 0, erfc_v, 2 - erfc_v) if complement else \
+            xp.sign(x64[big]) * (1 - erfc_v)
+    nan = xp.isnan(x64)
+    if nan.any():
+        out[nan] = xp.nan
+    return out
 
 
 def logit(input, eps=None):
