@@ -1,0 +1,4 @@
+"""``numtorch.vision``: served as ``torchvision`` under ``numtorch run`` (datasets, transforms, ops)."""
+from . import datasets, transforms, ops  # noqa: F401
+
+__version__ = "0.0.0+numtorch"
