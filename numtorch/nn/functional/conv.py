@@ -1,2 +1,396 @@
-"""conv functions."""
-__all__ = []
+"""Convolutions: conv1d, conv2d, conv_transpose1d, conv_transpose2d.
+
+Every convolution is computed as strided windows of the (zero-)padded input
+(``as_strided``, one im2col copy) and ONE batched BLAS product per layer:
+
+    out[n, o, p] = sum_k W[o, k] * cols[n, k, p]      (k = (c, i, j), p = (ho, wo))
+
+The two backward products are one BLAS call each too:
+
+    dW = sum_n dY[n] cols[n]^T                       (the weight gradient)
+    dcols = W^T dY[n]  then col2im                   (the input gradient = transposed convolution)
+
+col2im adds one strided slice per kernel offset (a loop over kh*kw positions,
+never over pixels or batch items, and no ``np.add.at`` scatter).
+
+The three linear maps (conv, its input-adjoint = conv_transpose, and the weight
+gradient) are three ``Function``s whose backwards are written in terms of each
+other, so gradients of any order exist.  1-D convolutions run as 2-D ones over
+a height-1 image.
+"""
+from ..._backend import xp
+from ...autograd.function import Function
+from ..._tensor import Tensor
+from ... import ops
+
+__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold"]
+
+_as_strided = xp.lib.stride_tricks.as_strided
+
+
+def _pair(v, n, name="value"):
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1 and n > 1:
+            return tuple(int(v[0]) for _ in range(n))
+        if len(v) != n:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values to match "
+                               f"the convolution dimensions, but got {name}={list(v)}")
+        return tuple(int(a) for a in v)
+    return (int(v),) * n
+
+
+class _Geom:
+    """Geometry of a 2-D convolution: stride, (lo, hi) padding per dim, dilation, groups."""
+
+    __slots__ = ("st", "pad", "dil", "groups", "nd")
+
+    def __init__(self, st, pad, dil, groups, nd):
+        self.st, self.pad, self.dil, self.groups, self.nd = st, pad, dil, groups, nd
+
+    def out_hw(self, H, W, kh, kw):
+        (sh, sw), ((p0, p1), (q0, q1)), (dh, dw) = self.st, self.pad, self.dil
+        return (H + p0 + p1 - dh * (kh - 1) - 1) // sh + 1, (W + q0 + q1 - dw * (kw - 1) - 1) // sw + 1
+
+
+def _to4(a, nd):
+    """View a 1-D-spatial array (N, C, L) as (N, C, 1, L)."""
+    return a if nd == 2 else a.reshape(a.shape[:2] + (1,) + a.shape[2:])
+
+
+def _shape4(shape, nd):
+    return tuple(shape) if nd == 2 else tuple(shape[:2]) + (1,) + tuple(shape[2:])
+
+
+def _from4(a, nd):
+    return a if nd == 2 else a.reshape(a.shape[:2] + a.shape[3:])
+
+
+def _padded(x, pad):
+    ((p0, p1), (q0, q1)) = pad
+    if not (p0 or p1 or q0 or q1):
+        return x
+    N, C, H, W = x.shape
+    out = xp.zeros((N, C, H + p0 + p1, W + q0 + q1), x.dtype)
+    out[:, :, p0:p0 + H, q0:q0 + W] = x
+    return out
+
+
+def _im2col(x, kh, kw, g, Ho, Wo):
+    """cols (N, C*kh*kw, Ho*Wo), contiguous: the receptive field of each output position."""
+    N, C = x.shape[:2]
+    (sh, sw), (dh, dw) = g.st, g.dil
+    if kh == 1 and kw == 1 and sh == 1 and sw == 1 and not any(p for pr in g.pad for p in pr):
+        return xp.ascontiguousarray(x).reshape(N, C, Ho * Wo)
+    xp_ = xp.ascontiguousarray(_padded(x, g.pad))
+    s = xp_.strides
+    win = _as_strided(xp_, (N, C, kh, kw, Ho, Wo), (s[0], s[1], s[2] * dh, s[3] * dw, s[2] * sh, s[3] * sw),
+                      writeable=False)
+    return xp.ascontiguousarray(win).reshape(N, C * kh * kw, Ho * Wo)
+
+
+def _col2im(cols, x_shape, kh, kw, g, Ho, Wo):
+    """The adjoint of _im2col: add each kernel offset's slice back into the (padded) input grid."""
+    N, C, H, W = x_shape
+    (sh, sw), ((p0, p1), (q0, q1)), (dh, dw) = g.st, g.pad, g.dil
+    if kh == 1 and kw == 1 and sh == 1 and sw == 1 and not (p0 or p1 or q0 or q1):
+        return cols.reshape(N, C, H, W)
+    c6 = cols.reshape(N, C, kh, kw, Ho, Wo)
+    out = xp.zeros((N, C, H + p0 + p1, W + q0 + q1), cols.dtype)
+    he, we = sh * (Ho - 1) + 1, sw * (Wo - 1) + 1
+    for i in range(kh):
+        for j in range(kw):
+            out[:, :, i * dh:i * dh + he:sh, j * dw:j * dw + we:sw] += c6[:, :, i, j]
+    if p0 or p1 or q0 or q1:
+        out = xp.ascontiguousarray(out[:, :, p0:p0 + H, q0:q0 + W])
+    return out
+
+
+def _conv_fwd(x, w, g, cols=None):
+    """out = conv(x, w) for 4-D arrays; returns (out, cols)."""
+    N, C, H, W = x.shape
+    O, Cg, kh, kw = w.shape
+    Ho, Wo = g.out_hw(H, W, kh, kw)
+    if Ho <= 0 or Wo <= 0:
+        raise RuntimeError(f"Calculated output size: ({O}x{max(Ho, 0)}x{max(Wo, 0)}). Output size is too small")
+    if cols is None:
+        cols = _im2col(x, kh, kw, g, Ho, Wo)
+    G = g.groups
+    if G == 1:
+        out = xp.matmul(w.reshape(O, Cg * kh * kw), cols)
+    else:
+        out = xp.matmul(w.reshape(G, O // G, Cg * kh * kw), cols.reshape(N, G, Cg * kh * kw, Ho * Wo))
+    return out.reshape(N, O, Ho, Wo), cols
+
+
+def _conv_igrad(gy, w, x_shape, g):
+    """d(conv)/dx applied to gy: the transposed convolution of gy with w, onto x_shape."""
+    N, O, Ho, Wo = gy.shape
+    _, Cg, kh, kw = w.shape
+    G = g.groups
+    K = Cg * kh * kw
+    if G == 1:
+        cols = xp.matmul(w.reshape(O, K).T, gy.reshape(N, O, Ho * Wo))
+    else:
+        cols = xp.matmul(w.reshape(G, O // G, K).transpose(0, 2, 1), gy.reshape(N, G, O // G, Ho * Wo))
+    return _col2im(cols, x_shape, kh, kw, g, Ho, Wo)
+
+
+def _conv_wgrad(x, gy, w_shape, g, cols=None):
+    """d(conv)/dw applied to gy: sum_n gy[n] cols[n]^T."""
+    O, Cg, kh, kw = w_shape
+    N, _, Ho, Wo = gy.shape
+    if cols is None:
+        cols = _im2col(x, kh, kw, g, Ho, Wo)
+    G = g.groups
+    K = Cg * kh * kw
+    if G == 1:
+        gw = xp.matmul(gy.reshape(N, O, Ho * Wo), cols.transpose(0, 2, 1)).sum(0)
+    else:
+        gw = xp.matmul(gy.reshape(N, G, O // G, Ho * Wo), cols.reshape(N, G, K, Ho * Wo).transpose(0, 1, 3, 2)).sum(0)
+    return gw.reshape(w_shape)
+
+
+def _check(x, w, b, name):
+    if x._data.dtype != w._data.dtype:
+        raise RuntimeError(f"Input type ({x.dtype}) and weight type ({w.dtype}) should be the same")
+    if b is not None and b._data.dtype != w._data.dtype:
+        raise RuntimeError(f"Input type ({x.dtype}) and bias type ({b.dtype}) should be the same")
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f'"{name}" not implemented for \'{x.dtype}\'')
+
+
+class Convolution(Function):
+    """y = conv(x, w) + b; dx = conv_transpose(dy, w), dw = wgrad(x, dy), db = sum dy"""
+    _builtin = True
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, g):
+        ctx.save_for_backward(x, w)
+        ctx.g = g
+        x4, w4 = _to4(x._data, g.nd), _to4(w._data, g.nd)
+        out, cols = _conv_fwd(x4, w4, g)
+        # keep the im2col matrix for the weight gradient (saves recomputing it in backward)
+        ctx.cols = cols if w.requires_grad else None
+        if b is not None:
+            out += b._data.reshape(1, -1, 1, 1)
+        return _from4(out, g.nd)
+
+    @staticmethod
+    def backward(ctx, gy):
+        x, w = ctx.saved_tensors
+        nx, nw, nb = ctx.needs_input_grad[:3]
+        g = ctx.g
+        cols, ctx.cols = ctx.cols, None
+        gx = ConvInputGrad.apply(gy, w, x._data.shape, g) if nx else None
+        gw = ConvWeightGrad.apply(x, gy, w._data.shape, g, cols) if nw else None
+        gb = gy.sum(tuple(i for i in range(gy.ndim) if i != 1)) if nb else None
+        return gx, gw, gb, None
+
+
+class ConvInputGrad(Function):
+    """x = conv_transpose(y, w) onto x_shape (the adjoint of conv in its input)"""
+    _builtin = True
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, gy, w, x_shape, g):
+        ctx.save_for_backward(gy, w)
+        ctx.g = g
+        return _from4(_conv_igrad(_to4(gy._data, g.nd), _to4(w._data, g.nd), _shape4(x_shape, g.nd),
+                                  g), g.nd)
+
+    @staticmethod
+    def backward(ctx, gg):
+        # <gg, convT(gy, w)> = <conv(gg, w), gy>
+        gy, w = ctx.saved_tensors
+        ng, nw = ctx.needs_input_grad[:2]
+        g = ctx.g
+        dgy = Convolution.apply(gg, w, None, g) if ng else None
+        dw = ConvWeightGrad.apply(gg, gy, w._data.shape, g, None) if nw else None
+        return dgy, dw, None, None
+
+
+class ConvWeightGrad(Function):
+    """dw = wgrad(x, gy): sum over batch and positions of gy * windows(x)"""
+    _builtin = True
+    node_name = "ConvolutionBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, x, gy, w_shape, g, cols=None):
+        ctx.save_for_backward(x, gy)
+        ctx.g = g
+        return _from4(_conv_wgrad(_to4(x._data, g.nd), _to4(gy._data, g.nd), _shape4(w_shape, g.nd),
+                                  g, cols), g.nd)
+
+    @staticmethod
+    def backward(ctx, A):
+        # <A, wgrad(x, gy)> = <conv(x, A), gy>
+        x, gy = ctx.saved_tensors
+        nx, ng = ctx.needs_input_grad[:2]
+        g = ctx.g
+        dx = ConvInputGrad.apply(gy, A, x._data.shape, g) if nx else None
+        dgy = Convolution.apply(x, A, None, g) if ng else None
+        return dx, dgy, None, None, None
+
+
+def _conv(input, weight, bias, stride, padding, dilation, groups, nd, name):
+    if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
+        raise TypeError(f"{name}() expected Tensor arguments")
+    _check(input, weight, bias, name)
+    batched = input.ndim == nd + 2
+    if not batched:
+        if input.ndim != nd + 1:
+            raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
+                               f"input of size: {list(input.shape)}")
+        input = input.unsqueeze(0)
+    if weight.ndim != nd + 2:
+        raise RuntimeError(f"weight should have at least three dimensions" if weight.ndim < 3 else
+                           f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional input, but got weight of "
+                           f"size {list(weight.shape)}")
+    st = _pair(stride, nd, "stride")
+    dil = _pair(dilation, nd, "dilation")
+    k = weight.shape[2:]
+    C = input.shape[1]
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if C != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+                           f"{list(input.shape)} to have {weight.shape[1] * groups} channels, but got {C} channels "
+                           f"instead")
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+                           f"but got weight of size {list(weight.shape)} instead")
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = ((0, 0),) * nd
+        elif padding == "same":
+            if any(s != 1 for s in st):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+            pl = []
+            for d_, k_ in zip(dil, k):
+                tot = d_ * (k_ - 1)
+                pl.append((tot // 2, tot - tot // 2))
+            pads = tuple(pl)
+        else:
+            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+    else:
+        pads = tuple((p, p) for p in _pair(padding, nd, "padding"))
+    if any(s <= 0 for s in st):
+        raise RuntimeError("non-positive stride is not supported")
+    if nd == 1:
+        g = _Geom((1,) + st, ((0, 0),) + pads, (1,) + dil, groups, 1)
+    else:
+        g = _Geom(st, pads, dil, groups, 2)
+    out = Convolution.apply(input, weight, bias, g)
+    return out if batched else out.squeeze(0)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D cross-correlation: y[n,o,l] = b[o] + sum_{c,k} W[o,c,k] x_pad[n, c, l*s + k*d]"""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation: y[n,o,h,w] = b[o] + sum_{c,i,j} W[o,c,i,j] x_pad[n, c, h*sh + i*dh, w*sw + j*dw]"""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+def _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilation, nd, name):
+    _check(input, weight, bias, name)
+    batched = input.ndim == nd + 2
+    if not batched:
+        input = input.unsqueeze(0)
+    st = _pair(stride, nd, "stride")
+    dil = _pair(dilation, nd, "dilation")
+    pad = _pair(padding, nd, "padding")
+    opad = _pair(output_padding, nd, "output_padding")
+    for o, s, d in zip(opad, st, dil):
+        if o >= s and o >= d:
+            raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                               f"output_padding: {o}, stride: {s}, dilation: {d}")
+    Cin = input.shape[1]
+    if weight.shape[0] != Cin:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input "
+                           f"{list(input.shape)} to have {weight.shape[0]} channels, but got {Cin} channels instead")
+    k = weight.shape[2:]
+    N = input.shape[0]
+    sizes = [(i - 1) * s - 2 * p + d * (kk - 1) + op + 1
+             for i, s, p, d, kk, op in zip(input.shape[2:], st, pad, dil, k, opad)]
+    x_shape = (N, weight.shape[1] * groups) + tuple(sizes)
+    # output_padding adds rows at the high end that no input position reaches: widen the high padding
+    pads = tuple((p, p) for p in pad)
+    if nd == 1:
+        g = _Geom((1,) + st, ((0, 0),) + pads, (1,) + dil, groups, 1)
+    else:
+        g = _Geom(st, pads, dil, groups, 2)
+    out = ConvInputGrad.apply(input, weight, x_shape, g)
+    if bias is not None:
+        out = out + bias.reshape((-1,) + (1,) * nd)
+    return out if batched else out.squeeze(0)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv1d in its input (weight of shape (C_in, C_out/groups, k))."""
+    return _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilation, 1, "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv2d in its input (weight of shape (C_in, C_out/groups, kh, kw))."""
+    return _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d")
+
+
+class _Unfold(Function):
+    _builtin = True
+    node_name = "Im2ColBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k, g):
+        ctx.shape, ctx.k, ctx.g = x._data.shape, k, g
+        Ho, Wo = g.out_hw(x._data.shape[2], x._data.shape[3], *k)
+        ctx.o = (Ho, Wo)
+        return _im2col(x._data, k[0], k[1], g, Ho, Wo)
+
+    @staticmethod
+    def backward(ctx, gc):
+        return _Fold.apply(gc, ctx.shape, ctx.k, ctx.g), None, None
+
+
+class _Fold(Function):
+    _builtin = True
+    node_name = "Col2ImBackward0"
+
+    @staticmethod
+    def forward(ctx, c, x_shape, k, g):
+        ctx.k, ctx.g = k, g
+        Ho, Wo = g.out_hw(x_shape[2], x_shape[3], *k)
+        if c._data.shape[2] != Ho * Wo:
+            raise RuntimeError(f"Given output_size={list(x_shape[2:])}, kernel_size={list(k)}, expected size of "
+                               f"input's dimension 2 to match the calculated number of sliding blocks {Ho} * {Wo} = "
+                               f"{Ho * Wo}, but got input.size(2)={c._data.shape[2]}.")
+        return _col2im(xp.ascontiguousarray(c._data), x_shape, k[0], k[1], g, Ho, Wo)
+
+    @staticmethod
+    def backward(ctx, gx):
+        return _Unfold.apply(gx, ctx.k, ctx.g), None, None, None
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """im2col: (N, C, H, W) -> (N, C*kh*kw, L), the sliding blocks as columns."""
+    k = _pair(kernel_size, 2)
+    p = _pair(padding, 2)
+    g = _Geom(_pair(stride, 2), ((p[0], p[0]), (p[1], p[1])), _pair(dilation, 2), 1, 2)
+    return _Unfold.apply(input, k, g)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """col2im: (N, C*kh*kw, L) -> (N, C, H, W), overlapping values summed."""
+    k = _pair(kernel_size, 2)
+    p = _pair(padding, 2)
+    os_ = _pair(output_size, 2)
+    g = _Geom(_pair(stride, 2), ((p[0], p[0]), (p[1], p[1])), _pair(dilation, 2), 1, 2)
+    N, CK = input.shape[0], input.shape[1]
+    if CK % (k[0] * k[1]):
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
+                           f"but got input.size(1)={CK} and kernel_size={k}")
+    return _Fold.apply(input, (N, CK // (k[0] * k[1])) + os_, k, g)

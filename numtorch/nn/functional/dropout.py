@@ -1,2 +1,106 @@
-"""dropout functions."""
-__all__ = []
+"""Dropout family: zero elements (or whole channels) with probability p in training, scaling the rest by 1/(1-p).
+
+The mask is drawn from numtorch's generator (so ``manual_seed`` makes it
+reproducible); in evaluation (``training=False``) every function is the identity.
+"""
+from ..._backend import xp
+from ... import _random
+from ..._tensor import _make
+from ... import ops
+
+__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+           "feature_dropout"]
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _keep_mask(shape, p, dtype):
+    """Bernoulli(1 - p) keep mask as 0/1 in dtype."""
+    return (_random.gen().random(shape, dtype=xp.float32) >= p).astype(dtype)
+
+
+def _apply(input, mask, inplace):
+    m = _make(mask)
+    if inplace:
+        return input.mul_(m)
+    return input * m
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """y = x * m / (1 - p), m ~ Bernoulli(1 - p) elementwise (identity when not training)"""
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    dt = input._data.dtype
+    if p == 1:
+        mask = xp.zeros(input._data.shape, dt)
+    else:
+        mask = _keep_mask(input._data.shape, p, dt)
+        mask *= dt.type(1.0 / (1.0 - p))
+    return _apply(input, mask, inplace)
+
+
+def _feature(input, p, training, inplace, batched_nd, name):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    nd = input.ndim
+    if nd not in (batched_nd, batched_nd - 1):
+        raise RuntimeError(f"{name}: Expected {batched_nd - 1}D or {batched_nd}D input, but got input of size: "
+                           f"{list(input.shape)}")
+    lead = 2 if nd == batched_nd else 1
+    shape = tuple(input.shape[:lead]) + (1,) * (nd - lead)
+    dt = input._data.dtype
+    if p == 1:
+        mask = xp.zeros(shape, dt)
+    else:
+        mask = _keep_mask(shape, p, dt) * dt.type(1.0 / (1.0 - p))
+    return _apply(input, mask, inplace)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """zero whole channels of (N, C, L) / (C, L) input"""
+    return _feature(input, p, training, inplace, 3, "dropout1d")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """zero whole channels of (N, C, H, W) / (C, H, W) input"""
+    return _feature(input, p, training, inplace, 4, "dropout2d")
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    return _feature(input, p, training, inplace, 5, "dropout3d")
+
+
+def feature_dropout(input, p, train, inplace=False):
+    return _feature(input, p, train, inplace, input.ndim, "feature_dropout")
+
+
+_ALPHA = 1.7580993408473766  # -SELU's negative saturation value: scale * alpha
+
+
+def _alpha(input, p, training, mask_shape):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    dt = input._data.dtype
+    if p == 1:
+        return input * 0.0
+    keep = _keep_mask(mask_shape, p, dt)
+    a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5
+    # y = a * (x * keep + (-alpha') * (1 - keep)) + b, with E[y] = E[x] and Var[y] = Var[x] for SELU inputs
+    b = ((keep - 1.0) * (_ALPHA * a) + _ALPHA * a * p).astype(dt)
+    return input * _make((keep * a).astype(dt)) + _make(b)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """dropout that keeps SELU's self-normalisation: dropped units set to -alpha', then affinely rescaled"""
+    return _alpha(input, p, training, input._data.shape)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    return _alpha(input, p, training, shape)

@@ -1,2 +1,546 @@
-"""pooling functions."""
-__all__ = []
+"""Pooling: max/avg (1-D, 2-D), adaptive avg/max, lp pooling.
+
+Max pooling with kernel == stride and no padding/dilation is a reshape
+(N, C, Ho, k, Wo, k) and a max; the general case takes strided windows of the
+(-inf)-padded input and an argmax.  The backward routes each output gradient to
+the input position of its window's maximum (the first one on ties, as PyTorch);
+that routing and its adjoint are two Functions so double backward works.
+
+Average pooling sums one strided slice per kernel offset (a loop over kernel
+positions only) and divides by PyTorch's divisor (count_include_pad,
+ceil_mode, divisor_override); its backward is the adjoint, the same loop.
+1-D pooling runs as 2-D pooling over a height-1 image.
+"""
+import math
+
+from ..._backend import xp
+from ...autograd.function import Function
+from ..._tensor import Tensor, _make
+from ... import ops
+
+__all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+           "adaptive_max_pool1d", "adaptive_max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
+           "adaptive_max_pool2d_with_indices", "adaptive_max_pool1d_with_indices", "lp_pool1d", "lp_pool2d",
+           "max_unpool1d", "max_unpool2d"]
+
+_as_strided = xp.lib.stride_tricks.as_strided
+
+
+def _tup(v, n, default=None):
+    if v is None:
+        return default
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1:
+            return (int(v[0]),) * n
+        return tuple(int(a) for a in v)
+    return (int(v),) * n
+
+
+def _out_len(L, k, s, p, d, ceil_mode):
+    """PyTorch's pooling output length (ceil_mode drops a window starting inside the right padding)."""
+    num = L + 2 * p - d * (k - 1) - 1
+    o = (-(-num // s) if ceil_mode else num // s) + 1
+    if ceil_mode and (o - 1) * s >= L + p:
+        o -= 1
+    return o
+
+
+class _Routing:
+    """Where each output element of a max pool came from: flat index into each (n, c) plane of the input."""
+
+    __slots__ = ("idx", "in_shape", "unique")
+
+    def __init__(self, idx, in_shape, unique):
+        self.idx, self.in_shape, self.unique = idx, in_shape, unique
+
+    def scatter(self, g):
+        N, C = self.in_shape[:2]
+        HW = int(math.prod(self.in_shape[2:]))
+        gi = g.reshape(N, C, -1)
+        ii = self.idx.reshape(N, C, -1)
+        if self.unique:
+            out = xp.zeros((N, C, HW), g.dtype)
+            xp.put_along_axis(out, ii, gi, axis=2)
+        else:
+            # overlapping windows may pick the same element: sum with one bincount
+            base = (xp.arange(N * C, dtype=xp.int64) * HW).reshape(N, C, 1)
+            out = xp.bincount((ii + base).ravel(), weights=gi.ravel(), minlength=N * C * HW).astype(g.dtype)
+        return out.reshape(self.in_shape)
+
+    def gather(self, gg):
+        N, C = self.in_shape[:2]
+        r = xp.take_along_axis(gg.reshape(N, C, -1), self.idx.reshape(N, C, -1), axis=2)
+        return r.reshape(self.idx.shape)
+
+
+class _BlockRouting:
+    """kernel == stride max pool: the winning offset p = i*k + j inside each block (int8)."""
+
+    __slots__ = ("win", "in_shape", "k", "ho", "wo")
+
+    def __init__(self, win, in_shape, k, ho, wo):
+        self.win, self.in_shape, self.k, self.ho, self.wo = win, in_shape, k, ho, wo
+
+    def scatter(self, g):
+        N, C, H, W = self.in_shape
+        kh, kw = self.k
+        Ho, Wo = self.ho, self.wo
+        out = xp.zeros((N, C, H, W), g.dtype)
+        o6 = out[:, :, :Ho * kh, :Wo * kw].reshape(N, C, Ho, kh, Wo, kw) if (H == Ho * kh and W == Wo * kw) else None
+        for i in range(kh):
+            for j in range(kw):
+                sel = xp.where(self.win == i * kw + j, g, 0)
+                if o6 is not None:
+                    o6[:, :, :, i, :, j] = sel
+                else:
+                    out[:, :, i:Ho * kh:kh, j:Wo * kw:kw] = sel
+        return out
+
+    def gather(self, gg):
+        kh, kw = self.k
+        Ho, Wo = self.ho, self.wo
+        out = None
+        for i in range(kh):
+            for j in range(kw):
+                sel = xp.where(self.win == i * kw + j, gg[:, :, i:Ho * kh:kh, j:Wo * kw:kw], 0)
+                out = sel if out is None else out + sel
+        return out
+
+
+class _RouteScatter(Function):
+    """input gradient of max pooling: each output grad goes to its argmax"""
+    _builtin = True
+    node_name = "MaxPool2DWithIndicesBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, r):
+        ctx.r = r
+        return r.scatter(g._data)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _RouteGather.apply(gg, ctx.r), None
+
+
+class _RouteGather(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, gg, r):
+        ctx.r = r
+        return r.gather(gg._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _RouteScatter.apply(g, ctx.r), None
+
+
+class _MaxPool(Function):
+    _builtin = True
+    node_name = "MaxPool2DWithIndicesBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k, s, p, d, ceil_mode, want_idx, nd):
+        a = x._data
+        if nd == 1:
+            a = a.reshape(a.shape[:-1] + (1, a.shape[-1]))
+        N, C, H, W = a.shape
+        Ho = _out_len(H, k[0], s[0], p[0], d[0], ceil_mode)
+        Wo = _out_len(W, k[1], s[1], p[1], d[1], ceil_mode)
+        if Ho <= 0 or Wo <= 0:
+            raise RuntimeError(f"Given input size: ({C}x{H}x{W}). Calculated output size: ({C}x{Ho}x{Wo}). "
+                               f"Output size is too small")
+        if k == s and p == (0, 0) and d == (1, 1) and Ho * k[0] <= H and Wo * k[1] <= W and not want_idx:
+            # non-overlapping blocks: a reshape and one max reduction
+            kh, kw = k
+            blk = a[:, :, :Ho * kh, :Wo * kw].reshape(N, C, Ho, kh, Wo, kw)
+            out = blk.max(axis=(3, 5))
+            ctx.lazy = (x, out, (N, C, H, W), k, Ho, Wo)
+            ctx.r = None
+        else:
+            ph, pw = p
+            Hn = (Ho - 1) * s[0] + d[0] * (k[0] - 1) + 1
+            Wn = (Wo - 1) * s[1] + d[1] * (k[1] - 1) + 1
+            fill = -xp.inf if a.dtype.kind == "f" else xp.iinfo(a.dtype).min
+            padded = xp.full((N, C, max(Hn, H + ph), max(Wn, W + pw)), fill, a.dtype)
+            padded[:, :, ph:ph + H, pw:pw + W] = a
+            st = padded.strides
+            win = _as_strided(padded, (N, C, Ho, Wo, k[0], k[1]),
+                              (st[0], st[1], st[2] * s[0], st[3] * s[1], st[2] * d[0], st[3] * d[1]),
+                              writeable=False).reshape(N, C, Ho, Wo, k[0] * k[1])
+            am = win.argmax(-1)
+            out = xp.take_along_axis(win, am[..., None], -1)[..., 0]
+            ki, kj = am // k[1], am % k[1]
+            hh = xp.arange(Ho).reshape(Ho, 1) * s[0] - ph + ki * d[0]
+            ww = xp.arange(Wo).reshape(1, Wo) * s[1] - pw + kj * d[1]
+            idx = hh * W + ww
+            overlap = s[0] < (k[0] - 1) * d[0] + 1 or s[1] < (k[1] - 1) * d[1] + 1
+            ctx.r = _Routing(idx, (N, C, H, W), not overlap)
+            ctx.lazy = None
+        ctx.nd, ctx.shape = nd, x._data.shape
+        out = xp.ascontiguousarray(out)
+        if nd == 1:
+            out = out.reshape(out.shape[:2] + out.shape[3:])
+        if want_idx:
+            idx = ctx.r.idx
+            if nd == 1:
+                idx = idx.reshape(idx.shape[:2] + idx.shape[3:])
+            return out, idx.astype(xp.int64)
+        return out
+
+    @staticmethod
+    def backward(ctx, g, gi=None):
+        r = ctx.r
+        if r is None:
+            x, out, shape4, k, Ho, Wo = ctx.lazy
+            ctx.lazy = None
+            a = x._data.reshape(shape4)
+            # winning offset in each block: the first offset equal to the max (PyTorch's tie rule)
+            win = xp.full(out.shape, -1, xp.int8)
+            for i in range(k[0]):
+                for j in range(k[1]):
+                    hit = (a[:, :, i:Ho * k[0]:k[0], j:Wo * k[1]:k[1]] == out) & (win < 0)
+                    win[hit] = i * k[1] + j
+            win[win < 0] = 0  # NaN windows
+            r = ctx.r = _BlockRouting(win, shape4, k, Ho, Wo)
+        g4 = g.reshape(r.in_shape[:2] + (-1, g.shape[-1])) if ctx.nd == 1 else g
+        gx = _RouteScatter.apply(g4, r)
+        if ctx.nd == 1:
+            gx = gx.reshape(ctx.shape)
+        return gx, None, None, None, None, None, None, None
+
+
+def _check_pool(k, s, p, d, nd, name):
+    if any(v <= 0 for v in k):
+        raise RuntimeError(f"{name}: kernel_size must be greater than zero, but got {k}")
+    if any(v <= 0 for v in s):
+        raise RuntimeError(f"{name}: stride must be greater than zero, but got {s}")
+    if any(v <= 0 for v in d):
+        raise RuntimeError(f"{name}: dilation must be greater than zero, but got {d}")
+    if any(pp > kk // 2 for pp, kk in zip(p, k)):
+        raise RuntimeError(f"{name}: pad should be at most half of effective kernel size, but got pad={p[0] if nd == 1 else p}, "
+                           f"kernel_size={k[-1] if nd == 1 else k} and dilation={d[-1] if nd == 1 else d}")
+
+
+def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd, name):
+    k = _tup(kernel_size, nd)
+    s = _tup(stride, nd) if stride is not None and (not isinstance(stride, (list, tuple)) or len(stride)) else k
+    p = _tup(padding, nd)
+    d = _tup(dilation, nd)
+    _check_pool(k, s, p, d, nd, name)
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but got {list(input.shape)}")
+    batched = input.ndim == nd + 2
+    if not batched:
+        input = input.unsqueeze(0)
+    if nd == 1:
+        k, s, p, d = (1,) + k, (1,) + s, (0,) + p, (1,) + d
+    res = _MaxPool.apply(input, k, s, p, d, bool(ceil_mode), bool(return_indices), nd)
+    if return_indices:
+        out, idx = res
+        return (out, idx) if batched else (out.squeeze(0), idx.squeeze(0))
+    return res if batched else res.squeeze(0)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """y[n,c,l] = max_k x_pad[n, c, l*s + k*d]"""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """y[n,c,h,w] = max_{i,j} x_pad[n, c, h*sh + i*dh, w*sw + j*dw] (padding is -inf)"""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d")
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=True):
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=True):
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+# --------------------------------------------------------------------------- average pooling
+class _AvgGeom:
+    __slots__ = ("k", "s", "p", "Ho", "Wo", "div", "shape")
+
+
+def _avg_sum(a, g):
+    """sum over each window of the zero-padded input, one strided slice per kernel offset"""
+    N, C, H, W = a.shape
+    (kh, kw), (sh, sw), (ph, pw) = g.k, g.s, g.p
+    Ho, Wo = g.Ho, g.Wo
+    Hn = max((Ho - 1) * sh + kh, H + 2 * ph)
+    Wn = max((Wo - 1) * sw + kw, W + 2 * pw)
+    if ph or pw or Hn != H or Wn != W:
+        padded = xp.zeros((N, C, Hn, Wn), a.dtype)
+        padded[:, :, ph:ph + H, pw:pw + W] = a
+    else:
+        padded = a
+    if g.k == g.s and Ho * kh == Hn and Wo * kw == Wn:
+        return padded.reshape(N, C, Ho, kh, Wo, kw).sum(axis=(3, 5), dtype=a.dtype)
+    out = xp.zeros((N, C, Ho, Wo), a.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out += padded[:, :, i:i + sh * (Ho - 1) + 1:sh, j:j + sw * (Wo - 1) + 1:sw]
+    return out
+
+
+def _avg_sum_t(go, g):
+    """adjoint of _avg_sum: spread each window's value back over the window"""
+    N, C, H, W = g.shape
+    (kh, kw), (sh, sw), (ph, pw) = g.k, g.s, g.p
+    Ho, Wo = g.Ho, g.Wo
+    Hn = max((Ho - 1) * sh + kh, H + 2 * ph)
+    Wn = max((Wo - 1) * sw + kw, W + 2 * pw)
+    padded = xp.zeros((N, C, Hn, Wn), go.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            padded[:, :, i:i + sh * (Ho - 1) + 1:sh, j:j + sw * (Wo - 1) + 1:sw] += go
+    return xp.ascontiguousarray(padded[:, :, ph:ph + H, pw:pw + W])
+
+
+class _AvgPool(Function):
+    _builtin = True
+    node_name = "AvgPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, g):
+        ctx.g = g
+        a = x._data.reshape(g.shape)
+        out = _avg_sum(a, g)
+        out /= g.div
+        return out.reshape(x._data.shape[:-1 if len(x._data.shape) == 3 else -2] + (
+            (g.Wo,) if len(x._data.shape) == 3 else (g.Ho, g.Wo)))
+
+    @staticmethod
+    def backward(ctx, go):
+        return _AvgPoolT.apply(go, ctx.g), None
+
+
+class _AvgPoolT(Function):
+    _builtin = True
+    node_name = "AvgPool2DBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, go, g):
+        ctx.g = g
+        N, C, H, W = g.shape
+        gd = go._data.reshape(N, C, g.Ho, g.Wo) / g.div
+        out = _avg_sum_t(gd.astype(go._data.dtype, copy=False), g)
+        return out.reshape(go._data.shape[:2] + ((W,) if go._data.ndim == 3 else (H, W)))
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _AvgPool.apply(gg, ctx.g), None
+
+
+def _avg_divisor(L, k, s, p, O, count_include_pad):
+    start = xp.arange(O) * s - p
+    end = xp.minimum(start + k, L + p)
+    incl = end - start
+    cs, ce = xp.maximum(start, 0), xp.minimum(end, L)
+    return incl if count_include_pad else (ce - cs)
+
+
+def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd, name):
+    k = _tup(kernel_size, nd)
+    s = _tup(stride, nd) if stride is not None and (not isinstance(stride, (list, tuple)) or len(stride)) else k
+    p = _tup(padding, nd)
+    if any(pp > kk // 2 for pp, kk in zip(p, k)):
+        raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p[-1]}, "
+                           f"kernel_size={k[-1]} and dilation=1" if nd == 1 else
+                           "pad should be smaller than or equal to half of kernel size")
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but got {list(input.shape)}")
+    batched = input.ndim == nd + 2
+    if not batched:
+        input = input.unsqueeze(0)
+    if nd == 1:
+        k, s, p = (1,) + k, (1,) + s, (0,) + p
+    N, C = input.shape[:2]
+    H, W = (1, input.shape[2]) if nd == 1 else tuple(input.shape[2:])
+    g = _AvgGeom()
+    g.k, g.s, g.p, g.shape = k, s, p, (N, C, H, W)
+    g.Ho = _out_len(H, k[0], s[0], p[0], 1, ceil_mode)
+    g.Wo = _out_len(W, k[1], s[1], p[1], 1, ceil_mode)
+    if g.Ho <= 0 or g.Wo <= 0:
+        raise RuntimeError(f"Given input size: ({C}x{H}x{W}). Calculated output size: ({C}x{g.Ho}x{g.Wo}). "
+                           f"Output size is too small")
+    if divisor_override:
+        div = xp.asarray(float(divisor_override))
+    else:
+        dh = _avg_divisor(H, k[0], s[0], p[0], g.Ho, count_include_pad)
+        dw = _avg_divisor(W, k[1], s[1], p[1], g.Wo, count_include_pad)
+        div = (dh.reshape(-1, 1) * dw.reshape(1, -1))
+    g.div = div.astype(input._data.dtype)
+    out = _AvgPool.apply(input, g)
+    return out if batched else out.squeeze(0)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """y[n,c,l] = mean of the window (divisor: window size, padding counted if count_include_pad)"""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1, "avg_pool1d")
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """y[n,c,h,w] = sum of the window / divisor (window size, or divisor_override)"""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2,
+                     "avg_pool2d")
+
+
+# --------------------------------------------------------------------------- adaptive pooling
+def _bins(L, O):
+    """PyTorch's adaptive bins: start = floor(i*L/O), end = ceil((i+1)*L/O)"""
+    i = xp.arange(O)
+    return (i * L) // O, -((-(i + 1) * L) // O)
+
+
+def _avg_matrix(L, O, dtype):
+    st, en = _bins(L, O)
+    pos = xp.arange(L)
+    m = ((pos >= st[:, None]) & (pos < en[:, None])).astype(dtype)
+    return m / (en - st)[:, None].astype(dtype)
+
+
+def _adaptive_avg(input, output_size, nd):
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"adaptive_avg_pool{nd}d(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
+                           f"{list(input.shape)}")
+    sizes = input.shape[-nd:]
+    os_ = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    os_ = tuple(sizes[i] if o is None else int(o) for i, o in enumerate(os_))
+    if len(os_) != nd:
+        raise ValueError(f"adaptive_avg_pool{nd}d: output_size must be {nd}")
+    dt = input._data.dtype
+    if all(o == 1 for o in os_):
+        return input.mean(dim=tuple(range(-nd, 0)), keepdim=True)
+    # separable averaging: y = P_h x P_w^T, each P a (out, in) bin-averaging matrix
+    out = ops.matmul(input, _make(_avg_matrix(sizes[-1], os_[-1], dt).T.copy()))
+    if nd == 2:
+        out = ops.matmul(_make(_avg_matrix(sizes[0], os_[0], dt)), out)
+    return out
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return _adaptive_avg(input, output_size, 1)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """y[.., i, j] = mean of x over rows floor(i*H/Ho)..ceil((i+1)*H/Ho) and the same for columns"""
+    return _adaptive_avg(input, output_size, 2)
+
+
+class _AdaptiveMax(Function):
+    _builtin = True
+    node_name = "AdaptiveMaxPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, os_, nd):
+        a = x._data
+        shape4 = a.shape[:2] + ((1,) + a.shape[2:] if nd == 1 else a.shape[2:])
+        a = a.reshape(shape4)
+        N, C, H, W = shape4
+        Ho, Wo = os_
+        hs, he = _bins(H, Ho)
+        ws, we = _bins(W, Wo)
+        kh, kw = int((he - hs).max()), int((we - ws).max())
+        # window index tables, short windows padded by repeating their first element (never changes a max)
+        hi = hs[:, None] + xp.arange(kh)[None, :]
+        hi = xp.where(hi < he[:, None], hi, hs[:, None])
+        wi = ws[:, None] + xp.arange(kw)[None, :]
+        wi = xp.where(wi < we[:, None], wi, ws[:, None])
+        flat = (hi[:, None, :, None] * W + wi[None, :, None, :]).reshape(Ho, Wo, kh * kw)
+        win = a.reshape(N, C, H * W)[:, :, flat]
+        am = win.argmax(-1)
+        out = xp.take_along_axis(win, am[..., None], -1)[..., 0]
+        idx = xp.take_along_axis(xp.broadcast_to(flat, (N, C) + flat.shape), am[..., None], -1)[..., 0]
+        ctx.r = _Routing(idx, shape4, False)
+        ctx.nd, ctx.shape = nd, x._data.shape
+        if nd == 1:
+            out, idx = out.reshape(N, C, Wo), idx.reshape(N, C, Wo)
+        return out, idx.astype(xp.int64)
+
+    @staticmethod
+    def backward(ctx, g, gi=None):
+        g4 = g.reshape(ctx.r.idx.shape) if ctx.nd == 1 else g
+        gx = _RouteScatter.apply(g4, ctx.r)
+        return (gx.reshape(ctx.shape) if ctx.nd == 1 else gx), None, None
+
+
+def _adaptive_max(input, output_size, return_indices, nd):
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"adaptive_max_pool{nd}d(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
+                           f"{list(input.shape)}")
+    batched = input.ndim == nd + 2
+    if not batched:
+        input = input.unsqueeze(0)
+    sizes = input.shape[2:]
+    os_ = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    os_ = tuple(sizes[i] if o is None else int(o) for i, o in enumerate(os_))
+    out, idx = _AdaptiveMax.apply(input, ((1,) + os_) if nd == 1 else os_, nd)
+    if not batched:
+        out, idx = out.squeeze(0), idx.squeeze(0)
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return _adaptive_max(input, output_size, return_indices, 1)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """y[.., i, j] = max of x over PyTorch's adaptive bin (i, j)"""
+    return _adaptive_max(input, output_size, return_indices, 2)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    return _adaptive_max(input, output_size, True, 1)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    return _adaptive_max(input, output_size, True, 2)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """(sum over window of x^p)^(1/p), computed as (avg * k)^(1/p) as PyTorch"""
+    k = _tup(kernel_size, 1)[0]
+    out = avg_pool1d(input.pow(norm_type), k, stride, 0, ceil_mode)
+    return (out.sign() * out.abs().relu()).mul(k).pow(1.0 / norm_type)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    kh, kw = _tup(kernel_size, 2)
+    out = avg_pool2d(input.pow(norm_type), (kh, kw), stride, 0, ceil_mode)
+    return (out.sign() * out.abs().relu()).mul(kh * kw).pow(1.0 / norm_type)
+
+
+def _max_unpool(input, indices, out_spatial):
+    N, C = input.shape[:2] if input.ndim > len(out_spatial) + 1 else (1, input.shape[0])
+    flat = int(math.prod(out_spatial))
+    x = input.reshape(N, C, -1)
+    from ... import _creation
+    z = _creation.zeros(N, C, flat, dtype=input.dtype)
+    out = ops.scatter(z, 2, indices.reshape(N, C, -1), x)
+    return out.reshape(tuple(input.shape[:-len(out_spatial)]) + tuple(out_spatial))
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    k = _tup(kernel_size, 1)
+    s = _tup(stride, 1) if stride is not None else k
+    p = _tup(padding, 1)
+    L = (input.shape[-1] - 1) * s[0] - 2 * p[0] + k[0] if output_size is None else tuple(output_size)[-1]
+    return _max_unpool(input, indices, (L,))
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    k = _tup(kernel_size, 2)
+    s = _tup(stride, 2) if stride is not None else k
+    p = _tup(padding, 2)
+    if output_size is None:
+        sz = tuple((input.shape[-2 + i] - 1) * s[i] - 2 * p[i] + k[i] for i in range(2))
+    else:
+        sz = tuple(output_size)[-2:]
+    return _max_unpool(input, indices, sz)
