@@ -1,45 +1,239 @@
-"""Parameter initialisation (``nn.init``), in place and without gradient tracking."""
+"""Parameter initialisation (``nn.init``): in place, without gradient tracking, PyTorch's formulas.
+
+fan_in = size(1) * prod(size[2:]), fan_out = size(0) * prod(size[2:]);
+xavier:  std = gain * sqrt(2 / (fan_in + fan_out)), uniform bound = sqrt(3) * std;
+kaiming: std = gain / sqrt(fan), uniform bound = sqrt(3) * std, gain = calculate_gain(nonlinearity, a).
+"""
 import math
+import warnings
 
-from ..autograd.grad_mode import no_grad
+from .._backend import xp
+from .._grad_mode import no_grad
+from .. import _random
 
-__all__ = ["uniform_", "kaiming_uniform_", "calculate_gain"]
+__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
+           "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
+           "sparse_", "uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal",
+           "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse"]
 
 
 def calculate_gain(nonlinearity, param=None):
-    linear = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
-    if nonlinearity in linear or nonlinearity == "sigmoid":
+    """The recommended gain for a nonlinearity: 1 (linear/conv/sigmoid), 5/3 (tanh), sqrt(2) (relu),
+    sqrt(2 / (1 + slope^2)) (leaky_relu), 3/4 (selu)."""
+    linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                  "conv_transpose3d"]
+    if nonlinearity in linear_fns or nonlinearity == "sigmoid":
         return 1
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else param
-        return math.sqrt(2.0 / (1 + slope ** 2))
+        if param is None:
+            negative_slope = 0.01
+        elif (not isinstance(param, bool) and isinstance(param, int)) or isinstance(param, float):
+            negative_slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
+        return math.sqrt(2.0 / (1 + negative_slope ** 2))
     if nonlinearity == "selu":
         return 3.0 / 4
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
-def _fans(t):
-    if t.dim() < 2:
+def _calculate_fan_in_and_fan_out(tensor):
+    if tensor.dim() < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
-    rf = 1
-    for s in t.shape[2:]:
-        rf *= s
-    return t.shape[1] * rf, t.shape[0] * rf
+    num_input_fmaps = tensor.size(1)
+    num_output_fmaps = tensor.size(0)
+    receptive_field_size = 1
+    for s in tensor.shape[2:]:
+        receptive_field_size *= s
+    return num_input_fmaps * receptive_field_size, num_output_fmaps * receptive_field_size
+
+
+_fans = _calculate_fan_in_and_fan_out
+
+
+def _calculate_correct_fan(tensor, mode):
+    mode = mode.lower()
+    valid_modes = ["fan_in", "fan_out"]
+    if mode not in valid_modes:
+        raise ValueError(f"Mode {mode} not supported, please use one of {valid_modes}")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def _fill(tensor, values):
+    """Write ``values`` into the tensor's own memory (no graph), bumping its version."""
+    tensor._data[...] = values
+    tensor._vc[0] += 1
+    return tensor
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fill with U(a, b)."""
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    fan_in, fan_out = _fans(tensor)
-    fan = fan_in if mode == "fan_in" else fan_out
-    gain = calculate_gain(nonlinearity, a)
-    bound = math.sqrt(3.0) * gain / math.sqrt(fan) if fan else 0.0
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fill with N(mean, std^2)."""
     with no_grad():
-        return tensor.uniform_(-bound, bound, generator=generator)
+        return tensor.normal_(mean, std, generator=generator)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fill with N(mean, std^2) conditioned on [a, b] (rejection sampling: exact, vectorised)."""
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
+                      "may be incorrect.", stacklevel=2)
+    rng = _random.gen(generator)
+    n = tensor.numel()
+    out = rng.normal(mean, std, n)
+    bad = (out < a) | (out > b)
+    for _ in range(200):  # each round redraws only the rejected values
+        k = int(bad.sum())
+        if not k:
+            break
+        out[bad] = rng.normal(mean, std, k)
+        bad = (out < a) | (out > b)
+    out = xp.clip(out, a, b)
+    return _fill(tensor, out.reshape(tensor.shape))
+
+
+def constant_(tensor, val):
+    """Fill with ``val``."""
+    with no_grad():
+        return tensor.fill_(val)
+
+
+def ones_(tensor):
+    return constant_(tensor, 1.0)
+
+
+def zeros_(tensor):
+    with no_grad():
+        return tensor.zero_()
+
+
+def eye_(tensor):
+    """The identity matrix (2-D tensors only)."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    return _fill(tensor, xp.eye(*tensor.shape, dtype=tensor._data.dtype))
+
+
+def dirac_(tensor, groups=1):
+    """The Dirac delta for 3/4/5-D convolution weights: identity on channels, 1 at the kernel centre."""
+    dimensions = tensor.dim()
+    if dimensions not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tensor.shape
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_chans_per_grp = sizes[0] // groups
+    min_dim = min(out_chans_per_grp, sizes[1])
+    w = xp.zeros(sizes, dtype=tensor._data.dtype)
+    centre = tuple(s // 2 for s in sizes[2:])
+    d = xp.arange(min_dim)
+    for g in range(groups):
+        w[(g * out_chans_per_grp + d, d) + centre] = 1
+    return _fill(tensor, w)
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std
+    return uniform_(tensor, -a, a, generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    """N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """U(-bound, bound), bound = gain * sqrt(3 / fan)."""
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op")
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    gain = calculate_gain(nonlinearity, a)
+    std = gain / math.sqrt(fan)
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """N(0, std^2), std = gain / sqrt(fan)."""
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op")
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    gain = calculate_gain(nonlinearity, a)
+    std = gain / math.sqrt(fan)
+    return normal_(tensor, 0.0, std, generator)
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    """A (semi-)orthogonal matrix from the QR decomposition of a Gaussian matrix (signs fixed by diag(R)),
+    times ``gain``; trailing dimensions are flattened."""
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.size(0)
+    cols = tensor.numel() // rows
+    flat = _random.gen(generator).normal(0.0, 1.0, (rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = xp.linalg.qr(flat)
+    q = q * xp.sign(xp.diag(r))  # makes the decomposition unique (uniform over orthogonal matrices)
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, (q * gain).reshape(tensor.shape))
+
+
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """N(0, std^2) with ceil(sparsity * rows) entries of every column set to zero (2-D only)."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = int(math.ceil(sparsity * rows))
+    rng = _random.gen(generator)
+    w = rng.normal(0.0, std, (rows, cols))
+    # a random permutation of the rows per column: the first num_zeros of each are zeroed
+    perm = xp.argsort(rng.random((rows, cols)), axis=0)[:num_zeros]
+    w[perm, xp.arange(cols)[None, :]] = 0
+    return _fill(tensor, w)
+
+
+def _deprecated(meth):
+    new_name = meth.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.", FutureWarning,
+                      stacklevel=2)
+        return meth(*args, **kwargs)
+
+    deprecated_init.__name__ = old_name
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)
