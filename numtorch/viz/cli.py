@@ -106,6 +106,7 @@ def explain_main(argv):
         "for the last backward() it calls."))
     p.add_argument("--max-nodes", type=int, default=40, help="refuse graphs with more backward nodes")
     p.add_argument("--graph", metavar="PATH", help="also write that backward graph (.dot always; .svg/.png with dot)")
+    p.add_argument("--saved", action="store_true", help="show the tensors saved for backward in --graph")
     p.add_argument("--precision", type=int, default=6, help="significant digits")
     p.add_argument("script", help="the script to run")
     p.add_argument("args", nargs=argparse.REMAINDER, help="the script's own arguments")
@@ -131,7 +132,7 @@ def explain_main(argv):
             names = names_in_frames(sys._getframe(1))
             state["result"] = explain_backward(t, names, max_nodes=a.max_nodes, grad_output=g,
                                                precision=a.precision)
-            state["graph"] = draw_graph(t, names) if a.graph else None
+            state["graph"] = draw_graph(t, names, show_saved=a.saved) if a.graph else None
             state["error"] = None
         except Exception as e:  # explaining must never break the script's own backward
             state["result"], state["error"] = None, e

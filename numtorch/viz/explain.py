@@ -295,7 +295,9 @@ def _fmt(a, precision, indent):
     a = xp.asarray(a)
     if a.ndim == 0 or a.size == 1 and a.ndim <= 1:
         return f"{float(a.ravel()[0]):.{precision}g}"
-    s = xp.array2string(a, precision=precision, separator=", ", threshold=64, max_line_width=100)
+    # significant digits, not decimals: small gradients (4e-4) keep their precision
+    fmt = {"float_kind": lambda v: f"{v:.{precision}g}"}
+    s = xp.array2string(a, separator=", ", threshold=64, max_line_width=100, formatter=fmt)
     return s.replace("\n", "\n" + " " * indent)
 
 
@@ -332,7 +334,8 @@ def _format(ex):
                 out[-1] += f"   (sum of {s.n_upstream} contributions)"
         for inp in s.inputs:
             dest = (f"-> {inp['to_label']}" if inp["to_node"] == "AccumulateGrad"
-                    else f"-> step {inp['to']} {inp['to_node']}")
+                    else f"-> step {inp['to']} {inp['to_node']}"
+                    + ("" if str(inp["to_label"]).startswith("[step") else f" ({inp['to_label']})"))
             out.append(f"    input '{inp['slot']}' {dest}")
             sl = inp["slot"]
             kind = inp["local_kind"]

@@ -169,9 +169,10 @@ def draw_graph(tensor, params=None, show_saved=False, title=None):
         nid = ids[id(n)]
         if isinstance(n, AccumulateGrad):
             var = n.variable
-            shape = _shape(var) if var is not None else ()
-            label = names.get(id(var), "")
-            label = f"{label}\n{_fmt_shape(shape)}" if label else _fmt_shape(shape)
+            shape = _shape(var) if var is not None else None
+            label = names.get(id(var), "") if var is not None else ""
+            sh = _fmt_shape(shape) if shape is not None else "leaf"  # None: the leaf tensor no longer exists
+            label = f"{label}\n{sh}" if label else sh
             nodes.append({"id": nid, "name": "AccumulateGrad", "kind": "leaf", "label": label, "shape": shape,
                           "param": names.get(id(var))})
         else:

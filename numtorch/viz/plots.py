@@ -194,11 +194,13 @@ def plot_losses(losses=("l1", "smooth_l1", "mse", "huber"), error_range=(-3, 3),
     else:
         a1, a2 = ax
         fig = a1.figure
-    for loss in losses:
+    styles = ("-", "--", "-.", ":")  # curves that coincide (smooth_l1 and huber at beta = delta = 1) stay visible
+    for k, loss in enumerate(losses):
         _, name = resolve_loss(loss)
         e, l, g = loss_and_grad(loss, error_range, steps, dtype)
-        line, = a1.plot(e, l, label=name, lw=2)
-        a2.plot(e, g, label=name, lw=2, color=line.get_color())
+        ls = styles[k % len(styles)]
+        line, = a1.plot(e, l, label=name, lw=2, ls=ls)
+        a2.plot(e, g, label=name, lw=2, ls=ls, color=line.get_color())
     _style(a1, "loss", "prediction error  (input - target)")
     _style(a2, "gradient  d loss / d input  (autograd)", "prediction error  (input - target)")
     a1.set_ylabel("loss value")
