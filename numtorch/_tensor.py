@@ -474,7 +474,9 @@ class Tensor:
         if not isinstance(src, Tensor):
             src = ops.as_tensor(src)
         if _gs.enabled and (self.requires_grad or src.requires_grad):
-            return ops.inplace_assign(self, ops.expand(src.to(self.dtype), self.shape))
+            from .ops.index import _snapshot
+            from .ops.misc import CopyFrom
+            return ops.inplace_assign(self, CopyFrom.apply(_snapshot(self), src))
         try:
             self._data[...] = xp.broadcast_to(src._data, self._data.shape)
         except ValueError:

@@ -55,24 +55,22 @@ class _Formatter:
         mn, mx = float(absv.min()), float(absv.max())
         values = vals.tolist()
         self.int_mode = bool((vals == xp.ceil(vals)).all())
+        self.sci_mode = (mx / mn > 1000.0 or mx > 1.0e8 or mn < 1.0e-4) if PRINT_OPTS.sci_mode is None \
+            else PRINT_OPTS.sci_mode
         if self.int_mode:
-            if mx / mn > 1000.0 or mx > 1.0e8:
-                self.sci_mode = True
+            if self.sci_mode:
                 for v in values:
                     self.max_width = max(self.max_width, len(f"{v:.{p}e}"))
             else:
                 for v in values:
                     self.max_width = max(self.max_width, len(f"{v:.0f}") + 1)
         else:
-            if mx / mn > 1000.0 or mx > 1.0e8 or mn < 1.0e-4:
-                self.sci_mode = True
+            if self.sci_mode:
                 for v in values:
                     self.max_width = max(self.max_width, len(f"{v:.{p}e}"))
             else:
                 for v in values:
                     self.max_width = max(self.max_width, len(f"{v:.{p}f}"))
-        if PRINT_OPTS.sci_mode is not None:
-            self.sci_mode = PRINT_OPTS.sci_mode
 
     def width(self):
         return self.max_width

@@ -151,12 +151,15 @@ def _modified(t, expected, now=None, node=None):
           "int32": "Int", "bool": "Bool", "uint8": "Byte"}.get(t._data.dtype.name, "")
     shape = ", ".join(map(str, t._data.shape))
     src = node if node is not None else t.grad_fn
-    which = f", which is output {t._out_nr} of {src.name()}," if src is not None else ""
+    import re
+    # PyTorch names the forward op here: "output 0 of Exp" for ExpBackward0
+    which = f", which is output {t._out_nr} of {re.sub(r'Backward[0-9]*$', '', src.name())}," if src is not None \
+        else ""
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [torch.{dt}Tensor [{shape}]]{which} is at version {now}; expected version "
         f"{expected} instead. Hint: enable anomaly detection to find the operation that failed to "
-        f"compute its gradient, with torch.autograd.set_detect_anomaly(True).")
+        f"compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class AccumulateGrad(Node):
@@ -211,12 +214,11 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        needs = False
         if _gs.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
-                    needs = True
-                    break
+            nig = [isinstance(a, Tensor) and a.requires_grad for a in args]
+            needs = any(nig)
+        else:
+            needs = False
         ctx = cls._node_cls()
         if not needs:
             if cls._builtin:
@@ -238,14 +240,14 @@ class Function(metaclass=FunctionMeta):
             finally:
                 _gs.enabled = prev
             return out
-        # list comprehensions: cheaper than tuple(generator) on this per-op hot path
-        ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
+        ctx.needs_input_grad = tuple(nig)
         prev = _gs.enabled
         _gs.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             _gs.enabled = prev
+        # a list comprehension: cheaper than tuple(generator) on this per-op hot path
         ctx.next_functions = tuple([_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args])
         if out.__class__ is not _ndarray and isinstance(out, xp.generic):
             out = xp.asarray(out)

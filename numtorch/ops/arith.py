@@ -26,7 +26,9 @@ class Add(Function):
     def forward(ctx, a, b, alpha=1):
         ad, bd = operands(a, b)
         if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
-            ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
+            ctx.ma = (a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
+            ctx.mb = (b._data.shape, b._data.dtype) if isinstance(b, Tensor) else None
+            ctx.alpha = alpha
         if alpha != 1:
             bd = bd * alpha
         return ad + bd
@@ -83,9 +85,16 @@ class Mul(Function):
     def forward(ctx, a, b):
         ad, bd = operands(a, b)
         if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
-            ctx.ma, ctx.mb = _meta(a), _meta(b)
-            ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-            ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
+            # inlined _meta / save_for_backward (same records): this is the hottest op
+            if isinstance(a, Tensor):
+                ctx.ma, ra, ctx.sa = (a._data.shape, a._data.dtype), (a, a._vc[0]), None
+            else:
+                ctx.ma, ra, ctx.sa = None, None, a
+            if isinstance(b, Tensor):
+                ctx.mb, rb, ctx.sb = (b._data.shape, b._data.dtype), (b, b._vc[0]), None
+            else:
+                ctx.mb, rb, ctx.sb = None, None, b
+            ctx._saved = (ra, rb)
         return ad * bd
 
     @staticmethod
@@ -293,6 +302,8 @@ class Fmod(Function):
 
 # ----------------------------------------------------------------- functions
 def add(input, other, *, alpha=1, out=None):
+    if out is None and alpha == 1:
+        return Add.apply(input, other)
     r = Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other)
     return _out(r, out)
 
@@ -313,6 +324,8 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other, *, out=None):
+    if out is None:
+        return Mul.apply(input, other)
     return _out(Mul.apply(input, other), out)
 
 

@@ -197,6 +197,11 @@ class IndexPut(Function):
         return ga, None, gv, None
 
 
+class CopySlices(IndexPut):
+    """``t[basic index] = v`` (PyTorch's node for writing into a view of a tensor)"""
+    node_name = "CopySlices"
+
+
 def setitem(t, idx, value):
     idx = _np_index(idx)
     if isinstance(idx, tuple):
@@ -206,7 +211,7 @@ def setitem(t, idx, value):
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         if isinstance(value, Tensor) and value._data.dtype != t._data.dtype:
             value = value.to(t.dtype)
-        new = IndexPut.apply(_snapshot(t), idx, value)
+        new = (IndexPut if _is_advanced(idx) else CopySlices).apply(_snapshot(t), idx, value)
         _rebase(t, new)
         return
     v = data(value)

@@ -232,6 +232,32 @@ def contiguous(input):
     return Contiguous.apply(input)
 
 
+class CopyFrom(Function):
+    """``dst.copy_(src)``: src broadcast to dst's shape and cast to its dtype; the old dst gets no gradient"""
+    _builtin = True
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, dst, src):
+        ctx.src_shape, ctx.src_dtype = src._data.shape, src._data.dtype
+        try:
+            return xp.broadcast_to(src._data, dst._data.shape).astype(dst._data.dtype, copy=True)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({dst._data.shape[-1] if dst._data.ndim else 1}) must match "
+                               f"the size of tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at "
+                               f"non-singleton dimension {dst._data.ndim - 1}") from None
+
+    @staticmethod
+    def backward(ctx, g):
+        gd = g * 0 if ctx.needs_input_grad[0] else None
+        gs = None
+        if ctx.needs_input_grad[1]:
+            gs = sum_to(g, ctx.src_shape)
+            if gs._data.dtype != ctx.src_dtype:
+                gs = gs.to(D.from_numpy_dtype(ctx.src_dtype))
+        return gd, gs
+
+
 def inplace_assign(t, new):
     """Finish an in-place op: write ``new`` into ``t``'s storage and give ``t`` ``new``'s history."""
     from .index import _rebase
