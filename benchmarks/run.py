@@ -273,15 +273,21 @@ def mem_child(fw):
     except Exception as e:
         print(json.dumps({"error": _short(e)}))
         return
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB -> MiB on Linux
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over exec from the forking parent
+    peak = _rss_now("VmHWM:")
+    if not peak:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(json.dumps({"peak_mib": peak, "after_import_mib": base}))
 
 
-def _rss_now():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
+def _rss_now(field="VmRSS:"):
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return 0.0
 
 
