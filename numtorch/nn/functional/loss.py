@@ -191,8 +191,16 @@ class _MseLoss(_Pointwise):
 
 
 class _L1Loss(_Pointwise):
-    # PyTorch's l1_loss is a composite ending in mean/sum/abs; the node names follow below
-    node_name = "L1LossBackward0"
+    # PyTorch's l1_loss is a composite, abs then the reduction: its node is named after the last op
+    node_name = "MeanBackward0"
+
+
+class _L1LossSum(_Pointwise):
+    node_name = "SumBackward0"
+
+
+class _L1LossNone(_Pointwise):
+    node_name = "AbsBackward0"
 
 
 class _SmoothL1Loss(_Pointwise):
@@ -214,11 +222,17 @@ def _pointwise(kind, input, target, reduction, param, weight):
     if weight is not None:
         if tuple(weight.shape) != tuple(input.shape):
             raise ValueError("Weights and input must have the same size.")
-        l = _POINTWISE[kind].apply(input, target, kind, "none", param) * weight
+        l = _fn(kind, "none").apply(input, target, kind, "none", param) * weight
         if reduction == "mean" and kind != 3:
             return l.sum() / weight.sum()
         return _R.apply_reduction(l, reduction)
-    return _POINTWISE[kind].apply(input, target, kind, reduction, param)
+    return _fn(kind, reduction).apply(input, target, kind, reduction, param)
+
+
+def _fn(kind, reduction):
+    if kind == 1:
+        return {"mean": _L1Loss, "sum": _L1LossSum, "none": _L1LossNone}[reduction]
+    return _POINTWISE[kind]
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -378,11 +392,8 @@ class _CrossEntropy(Function):
             SW = ctx.W.sum() if ctx.W is not None else C
             A = A + (eps / C) * SW * valid
             K = (eps / C) * valid
-        if red == "mean":
-            with xp.errstate(divide="ignore", invalid="ignore"):
-                inv = 1.0 / ctx.total
-        else:
-            inv = 1.0
+        # 'mean' with every target ignored: the value is 0/0 = nan, the gradient 0 (as PyTorch)
+        inv = (1.0 / ctx.total if ctx.total != 0 else 0.0) if red == "mean" else 1.0
         if _gs.enabled:
             (input,) = ctx.saved_tensors
             xt = input.reshape(1, -1) if len(ctx.shape) == 1 else (
@@ -400,8 +411,7 @@ class _CrossEntropy(Function):
         gd = g._data
         G = gd.reshape(M) if red == "none" else gd * inv
         Gr = (G * A / ctx.se).astype(dt)
-        gx = ctx.e * Gr[:, None]       # G A p, written over the saved numerators (used once)
-        ctx.e = None
+        gx = ctx.e * Gr[:, None]       # G A p (a new array: the graph may be retained and run again)
         gx[xp.arange(M), tc] -= (G * B).astype(dt)
         if K is not None:
             Wv = ctx.W if ctx.W is not None else xp.ones(C, dt)
@@ -411,6 +421,15 @@ class _CrossEntropy(Function):
 
 class _CrossEntropySmooth(_CrossEntropy):
     node_name = "AddBackward0"   # PyTorch: (1 - eps) * nll + eps / C * smooth
+
+
+# PyTorch's node names: K-dim inputs go through nll_loss2d (4-D, or any K-dim reduced) or a view of it
+class _CrossEntropy2d(_CrossEntropy):
+    node_name = "NllLoss2DBackward0"
+
+
+class _CrossEntropyView(_CrossEntropy):
+    node_name = "ViewBackward0"
 
 
 class _NllLoss(Function):
@@ -443,14 +462,27 @@ class _NllLoss(Function):
         dt = ctx.w.dtype
         oh = xp.zeros((M, C), dt)
         if ctx.red == "mean":
-            with xp.errstate(divide="ignore", invalid="ignore"):
-                oh[xp.arange(M), ctx.tc] = -ctx.w / ctx.total
+            oh[xp.arange(M), ctx.tc] = -ctx.w / ctx.total if ctx.total != 0 else 0.0
         else:
             oh[xp.arange(M), ctx.tc] = -ctx.w
         if ctx.red == "none":
             G = g.reshape(M, 1)
             return _class_back_t(_make(oh) * G, ctx.shape), None, None, None, None
         return _make(_class_back(oh, ctx.shape)) * g, None, None, None, None
+
+
+class _NllLoss2d(_NllLoss):
+    node_name = "NllLoss2DBackward0"
+
+
+class _NllLossView(_NllLoss):
+    node_name = "ViewBackward0"
+
+
+def _named(nd, reduction, plain, two_d, view):
+    if nd <= 2:
+        return plain
+    return two_d if nd == 4 or reduction != "none" else view
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -461,7 +493,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
     _check_class_target(input, target, weight)
-    return _NllLoss.apply(input, target, weight, ignore_index, reduction)
+    fn = _named(input.dim(), reduction, _NllLoss, _NllLoss2d, _NllLossView)
+    return fn.apply(input, target, weight, ignore_index, reduction)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -484,7 +517,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
                            f"'{_DT.get(input._data.dtype.name)}'")
-    fn = _CrossEntropySmooth if label_smoothing > 0 else _CrossEntropy
+    fn = _CrossEntropySmooth if label_smoothing > 0 else \
+        _named(input.dim(), reduction, _CrossEntropy, _CrossEntropy2d, _CrossEntropyView)
     return fn.apply(input, target, weight, ignore_index, float(label_smoothing), reduction)
 
 
@@ -629,13 +663,12 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     else:
         loss = input - target * ops.log(input + eps)
     if full:
-        td = target._data
-        big = td > 1
-        safe = _make(xp.where(big, td, 1).astype(td.dtype if td.dtype.kind == "f" else xp.float32))
+        # Stirling's term where y > 1; y is replaced by 1 elsewhere so log(0) never enters the graph
+        # (PyTorch's gradient w.r.t. a target of exactly 0 is nan (0 * log 0); ours is 0 there)
+        big = _make(target._data > 1)
+        safe = ops.where(big, target, target * 0 + 1)
         st = safe * ops.log(safe) - safe + 0.5 * ops.log(2 * math.pi * safe)
-        if isinstance(target, Tensor) and target.requires_grad:
-            st = target * ops.log(safe) - target + 0.5 * ops.log(2 * math.pi * safe)
-        loss = loss + ops.where(_make(big), st, st * 0)
+        loss = loss + ops.where(big, st, st * 0)
     return _R.apply_reduction(loss, reduction)
 
 
@@ -811,7 +844,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     # a row's targets stop at its first -1
     stop = xp.cumsum(t == -1, axis=1) > 0
     valid = ~stop
-    if (valid & ((t < 0) | (t >= C))).any():
+    if ((t < -1) | (t >= C)).any():
         raise RuntimeError("argument #2 'target' is out of range")
     tc = xp.where(valid, t, 0)
     is_t = xp.zeros((N, C), bool)

@@ -4,6 +4,7 @@ Constructors take PyTorch's arguments in PyTorch's order, including the deprecat
 ``size_average`` / ``reduce`` pair, mapped to ``reduction`` with PyTorch's warning.
 """
 from .module import Module
+from .distance import PairwiseDistance
 from .. import functional as F
 from ..functional import _reduction as _R
 
@@ -244,7 +245,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         if margin <= 0:
             raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
                              f"instead")
-        self.distance_function = distance_function if distance_function is not None else F.pairwise_distance
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
         self.margin, self.swap = margin, swap
 
     def forward(self, anchor, positive, negative):
