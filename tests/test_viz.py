@@ -374,7 +374,7 @@ def test_cli_explain_prints_last_backward(tmp_path):
     """))
     r = _run_cli("explain", str(script), cwd=str(tmp_path))
     assert r.returncode == 0, r.stderr
-    assert "W1 grad" in r.stdout and "backward() call #2" in r.stdout
+    assert "W1 grad" in r.stdout and "backward() call #2 of 2" in r.stdout
     env = _seed_net(nt)
     params = {**{f"model1.{k}": v for k, v in env["model1"].named_parameters()},
               **{f"model2.{k}": v for k, v in env["model2"].named_parameters()},
@@ -384,6 +384,21 @@ def test_cli_explain_prints_last_backward(tmp_path):
     assert want in r.stdout
     r = _run_cli("explain", "--max-nodes", "3", str(script), cwd=str(tmp_path))
     assert r.returncode == 1 and "small graphs" in r.stdout
+    # the script's backward keeps PyTorch's semantics under explain: a second backward is still refused
+    twice = tmp_path / "twice.py"
+    twice.write_text(textwrap.dedent("""
+        import torch
+        x = torch.ones(2, requires_grad=True)
+        y = (x * 3).sum()
+        y.backward()
+        try:
+            y.backward()
+        except RuntimeError as e:
+            print("refused:", "second time" in str(e), x.grad.tolist())
+    """))
+    r = _run_cli("explain", str(twice), cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "refused: True [3.0, 3.0]" in r.stdout and "call #1 of 2" in r.stdout and "x.grad = [3, 3]" in r.stdout
     quiet = tmp_path / "quiet.py"
     quiet.write_text("import torch\nprint(torch.ones(2).sum().item())\n")
     r = _run_cli("explain", str(quiet), cwd=str(tmp_path))

@@ -118,25 +118,40 @@ def explain_main(argv):
     import numtorch.autograd as ag
     from .._shim import run_script
     from .explain import explain_backward
-    from .graph import draw_graph
+    from .graph import draw_graph, root_node, walk
+    from .._tensor import Tensor
 
-    state = {"calls": 0, "result": None, "error": None, "graph": None}
+    state = {"calls": 0, "which": 0, "result": None, "error": None, "graph": None}
     original = ag.backward
 
-    def backward(tensors, grad_tensors=None, *args, **kwargs):
+    def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, *args, **kwargs):
         state["calls"] += 1
+        t = tensors[0] if isinstance(tensors, (list, tuple)) and len(tensors) == 1 else tensors
+        g = grad_tensors[0] if isinstance(grad_tensors, (list, tuple)) and len(grad_tensors) == 1 \
+            else grad_tensors
+        names = names_in_frames(sys._getframe(1))
+        root = root_node(t) if isinstance(t, Tensor) else None
+        keep = bool(retain_graph) or bool(create_graph)
+        # the script's own backward runs first and exactly as asked (only its graph is kept a moment
+        # longer), so explaining can never change what the script computes
+        out = original(tensors, grad_tensors, True if root is not None else retain_graph, create_graph,
+                       *args, **kwargs)
+        state["which"] = state["calls"]  # a backward() that raised is not "the last" one completed
+        if root is None:
+            state["result"], state["error"] = None, ValueError("backward() of several tensors at once")
+            return out
         try:
-            t = tensors[0] if isinstance(tensors, (list, tuple)) and len(tensors) == 1 else tensors
-            g = grad_tensors[0] if isinstance(grad_tensors, (list, tuple)) and len(grad_tensors) == 1 \
-                else grad_tensors
-            names = names_in_frames(sys._getframe(1))
             state["result"] = explain_backward(t, names, max_nodes=a.max_nodes, grad_output=g,
                                                precision=a.precision)
             state["graph"] = draw_graph(t, names, show_saved=a.saved) if a.graph else None
             state["error"] = None
-        except Exception as e:  # explaining must never break the script's own backward
+        except Exception as e:  # explaining must never break the script
             state["result"], state["error"] = None, e
-        return original(tensors, grad_tensors, *args, **kwargs)
+        finally:
+            if not keep:  # free the graph as backward() would have
+                for n in walk(root):
+                    n._release()
+        return out
 
     ag.backward = backward
     try:
@@ -144,8 +159,9 @@ def explain_main(argv):
     finally:
         ag.backward = original
     sys.stdout.flush()
-    print(f"\n===== numtorch explain: backward() call #{state['calls']} (the last) of {a.script} =====\n")
-    if state["calls"] == 0:
+    print(f"\n===== numtorch explain: backward() call #{state['which']} of {state['calls']} "
+          f"(the last completed) in {a.script} =====\n")
+    if state["which"] == 0:
         print("the script never called backward(): nothing to explain")
         return status or 1
     if state["error"] is not None:
