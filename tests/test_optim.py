@@ -135,6 +135,29 @@ def test_trajectory_matches_torch(name, kw):
     _compare_state(nopt.state_dict(), topt.state_dict())
 
 
+# optimizers without a sqrt: with PyTorch's fused multiply-adds emulated they are bit-for-bit equal
+EXACT_CASES = [(n, kw) for n, kw in CASES if n in ("SGD", "ASGD", "Adamax", "Rprop")]
+
+
+@pytest.mark.parametrize("name,kw", EXACT_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EXACT_CASES)])
+def test_exact_rounding_is_bitwise_equal(name, kw):
+    prev = nt.optim.set_exact_rounding(True)
+    try:
+        prob = Problem()
+        tp, npar = prob.params(torch), prob.params(nt)
+        topt = getattr(torch.optim, name)(tp, **_kw(torch, kw))
+        nopt = getattr(nt.optim, name)(npar, **_kw(nt, kw))
+        for t in range(20):
+            prob.set_grads(torch, tp, t)
+            prob.set_grads(nt, npar, t)
+            topt.step()
+            nopt.step()
+            for a, b in zip(npar, tp):
+                np.testing.assert_array_equal(_arr(a), _arr(b), err_msg=f"{name} {kw} step {t}")
+    finally:
+        nt.optim.set_exact_rounding(prev)
+
+
 def _to_torch_obj(x):
     if isinstance(x, nt.Tensor):
         return torch.from_numpy(np.array(x._data, copy=True))

@@ -1,5 +1,6 @@
 """``torch.optim``: optimizers and learning-rate schedulers, step-for-step equal to PyTorch's."""
-from .optimizer import Optimizer, required, register_optimizer_step_pre_hook, register_optimizer_step_post_hook
+from .optimizer import Optimizer, required, register_optimizer_step_pre_hook, register_optimizer_step_post_hook, \
+    set_exact_rounding
 from .sgd import SGD
 from .asgd import ASGD
 from .adadelta import Adadelta
@@ -17,4 +18,4 @@ from . import lr_scheduler  # noqa: E402
 
 __all__ = ["Optimizer", "SGD", "ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "RAdam", "NAdam", "RMSprop",
            "Rprop", "LBFGS", "SparseAdam", "lr_scheduler", "register_optimizer_step_pre_hook",
-           "register_optimizer_step_post_hook"]
+           "register_optimizer_step_post_hook", "set_exact_rounding"]
