@@ -59,7 +59,7 @@ def _warn_size(input, target):
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                       "This will likely lead to incorrect results due to broadcasting. "
-                      "Please ensure they have the same size.", UserWarning, stacklevel=3)
+                      "Please ensure they have the same size.", UserWarning, stacklevel=4)
 
 
 def _as_tensor(x, like=None):
@@ -1083,14 +1083,18 @@ def focal_loss(input, target, gamma=2.0, weight=None, reduction="mean", ignore_i
     reduction = _R.check(reduction)
     if gamma < 0:
         raise ValueError(f"gamma must be non-negative, got {gamma}")
-    ce = cross_entropy(input, target, weight=None, ignore_index=ignore_index, reduction="none")  # -log p_t
-    pt = ops.exp(-ce)
-    fl = ce if gamma == 0 else (1 - pt) ** gamma * ce
     nd = input.dim()
-    C = input.shape[0] if nd == 1 else input.shape[1]
+    C = _check_class_target(input, target, weight)
+    cdim = 0 if nd == 1 else 1
     tc, valid = _targets(target._data, ignore_index, C)
-    w = weight._data[tc] if weight is not None else xp.ones(tc.shape, fl._data.dtype)
-    w = (w * valid).astype(fl._data.dtype).reshape(fl.shape)
+    # log p_t gathered at a safe class for ignored targets (their weight is 0), so no 0 * inf in the graph
+    idx = _make(tc.reshape(tuple(target.shape))).unsqueeze(cdim)
+    logpt = ops.log_softmax(input, cdim).gather(cdim, idx).squeeze(cdim)
+    ce = -logpt
+    fl = ce if gamma == 0 else (1 - ops.exp(logpt)) ** gamma * ce
+    dt = fl._data.dtype
+    w = weight._data.astype(dt)[tc] if weight is not None else xp.ones(tc.shape, dt)
+    w = (w * valid).astype(dt).reshape(tuple(fl.shape))
     fl = fl * _make(w)
     if reduction == "mean":
         return fl.sum() / _make(xp.asarray(w.sum(), fl._data.dtype))

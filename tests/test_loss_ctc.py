@@ -1,0 +1,113 @@
+"""CTCLoss against PyTorch: values and gradients, padded and concatenated targets, varying
+input/target lengths, repeated labels, blank != 0, impossible alignments (inf, zero_infinity),
+unbatched input, errors."""
+import warnings
+
+import numpy as np
+import pytest
+
+import numtorch as nt
+import numtorch.nn as ntnn
+from conftest import torch, assert_close
+
+
+def _data(T, N, C, S, blank, seed, tgt=None):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((T, N, C)).astype(np.float32)
+    if tgt is None:
+        tgt = rng.integers(0, C, (N, S))
+        tgt[tgt == blank] = (blank + 1) % C
+    return x, np.asarray(tgt, np.int64)
+
+
+def run_ctc(T, N, C, S, il, tl, blank=0, reduction="mean", zero_infinity=False, concat=False, seed=0,
+            unbatched=False, tgt=None, lengths_as="tensor", module=False, dtype=np.float32):
+    x, tgt = _data(T, N, C, S, blank, seed, tgt)
+    x = x.astype(dtype)
+    tg = np.concatenate([tgt[i, :tl[i]] for i in range(N)]) if concat else tgt
+    outs = []
+    for L in (torch, nt):
+        lp = L.from_numpy(x.copy()).log_softmax(2).detach().requires_grad_()
+        a, b = lp, L.from_numpy(tg.copy())
+        if lengths_as == "tensor":
+            c, d = L.tensor(il), L.tensor(tl)
+        else:
+            c, d = tuple(il), tuple(tl)
+        if unbatched:
+            a = lp[:, 0]
+            b = b[0, :tl[0]] if not concat else b
+            c, d = L.tensor(il[0]), L.tensor(tl[0])
+        if module:
+            out = L.nn.CTCLoss(blank=blank, reduction=reduction, zero_infinity=zero_infinity)(a, b, c, d)
+        else:
+            out = L.nn.functional.ctc_loss(a, b, c, d, blank=blank, reduction=reduction,
+                                           zero_infinity=zero_infinity)
+        go = np.random.default_rng(seed + 1).standard_normal(tuple(out.shape)).astype(dtype)
+        out.backward(L.from_numpy(go))
+        outs.append((out, lp.grad))
+    tol = dict(rtol=1e-4, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-9, atol=1e-10)
+    assert_close(outs[1][0], outs[0][0], **tol)
+    assert_close(outs[1][1], outs[0][1], **tol)
+    return outs
+
+
+@pytest.mark.parametrize("red", ["none", "mean", "sum"])
+@pytest.mark.parametrize("concat", [False, True])
+@pytest.mark.parametrize("blank", [0, 4])
+def test_ctc_lengths(red, concat, blank):
+    run_ctc(10, 4, 5, 4, [10, 8, 6, 9], [4, 3, 2, 1], blank=blank, reduction=red, concat=concat)
+
+
+@pytest.mark.parametrize("red", ["none", "mean", "sum"])
+def test_ctc_empty_target_and_repeats(red):
+    tgt = [[1, 1, 1, 0], [2, 2, 3, 3], [1, 2, 1, 2]]
+    run_ctc(9, 3, 5, 4, [9, 9, 7], [3, 0, 4], reduction=red, tgt=tgt)
+
+
+@pytest.mark.parametrize("red", ["none", "mean", "sum"])
+@pytest.mark.parametrize("zero_infinity", [False, True])
+def test_ctc_impossible_alignment(red, zero_infinity):
+    # [1, 1, 1, 1] needs 7 frames (blanks between repeats): with 5 the loss is inf (nan gradients,
+    # as PyTorch) unless zero_infinity
+    tgt = [[1, 1, 1, 1], [2, 2, 3, 3], [1, 2, 1, 2]]
+    outs = run_ctc(5, 3, 5, 4, [5, 5, 5], [4, 4, 2], reduction=red, zero_infinity=zero_infinity, tgt=tgt)
+    if zero_infinity:
+        assert np.isfinite(outs[1][0]._data).all() and np.isfinite(outs[1][1]._data).all()
+
+
+@pytest.mark.parametrize("red", ["none", "mean"])
+@pytest.mark.parametrize("concat", [False, True])
+def test_ctc_unbatched(red, concat):
+    run_ctc(8, 1, 4, 3, [8], [3], reduction=red, unbatched=True, concat=concat)
+
+
+def test_ctc_module_tuple_lengths_float64():
+    run_ctc(7, 2, 6, 3, [7, 5], [3, 2], lengths_as="tuple", module=True, dtype=np.float64)
+
+
+def test_ctc_seed_size():
+    T, N, C, S = 50, 16, 20, 30
+    tl = list(np.random.default_rng(3).integers(10, S, N))
+    run_ctc(T, N, C, S, [T] * N, tl, seed=2)
+
+
+def test_ctc_grad_fn_names():
+    lp = nt.randn(5, 2, 4).log_softmax(2).detach().requires_grad_()
+    lt = torch.from_numpy(lp._data.copy()).requires_grad_()
+    for red in ("none", "mean", "sum"):
+        a = nt.nn.functional.ctc_loss(lp, nt.tensor([[1, 2], [3, 3]]), [5, 5], [2, 2], reduction=red)
+        b = torch.nn.functional.ctc_loss(lt, torch.tensor([[1, 2], [3, 3]]), [5, 5], [2, 2], reduction=red)
+        assert a.grad_fn.name() == b.grad_fn.name()
+
+
+def test_ctc_errors():
+    lp = nt.randn(5, 2, 4).log_softmax(2)
+    t = nt.tensor([[1, 2], [1, 1]])
+    with pytest.raises(RuntimeError, match="Expected input_lengths to have value at most 5, but got value 6"):
+        nt.nn.functional.ctc_loss(lp, t, [6, 5], [2, 2])
+    with pytest.raises(RuntimeError, match="Expected tensor to have size at least 3 at dimension 1, but got size 2"):
+        nt.nn.functional.ctc_loss(lp, t, [5, 5], [3, 2])
+    with pytest.raises(RuntimeError, match="blank must be in label range"):
+        nt.nn.functional.ctc_loss(lp, t, [5, 5], [2, 2], blank=4)
+    with pytest.raises(ValueError, match="foo is not a valid value for reduction"):
+        ntnn.CTCLoss(reduction="foo")(lp, t, [5, 5], [2, 2])
