@@ -120,6 +120,7 @@ def explain_main(argv):
     from .explain import explain_backward
     from .graph import draw_graph, root_node, walk
     from .._tensor import Tensor
+    from ..autograd.function import AccumulateGrad
 
     state = {"calls": 0, "which": 0, "result": None, "error": None, "graph": None}
     original = ag.backward
@@ -150,7 +151,8 @@ def explain_main(argv):
         finally:
             if not keep:  # free the graph as backward() would have
                 for n in walk(root):
-                    n._release()
+                    if not isinstance(n, AccumulateGrad):  # as the engine: leaves' sinks are shared, kept
+                        n._release()
         return out
 
     ag.backward = backward

@@ -77,7 +77,14 @@ class BackwardExplanation:
         self.loss = loss_value
         self.grads = grads
         self.precision = precision
-        self.text = _format(self)
+        self._text = None
+
+    @property
+    def text(self):
+        """The explanation as plain text (formatted on first use)."""
+        if self._text is None:
+            self._text = _format(self)
+        return self._text
 
     def __str__(self):
         return self.text
@@ -170,7 +177,7 @@ def explain_backward(loss, params=None, max_nodes=40, max_jacobian=16, grad_outp
         raise ValueError(f"explain_backward is meant for small graphs: this one has {len(nodes)} backward nodes "
                          f"(limit max_nodes={max_nodes}). Explain a smaller model or one piece of it, pass a larger "
                          "max_nodes, or use draw_graph() to see the structure of a big graph.")
-    if any(n._released for n in nodes):
+    if any(n._released for n in nodes if not isinstance(n, AccumulateGrad)):
         raise RuntimeError("the graph's saved tensors were already freed by backward(): call explain_backward "
                            "before loss.backward(), or use loss.backward(retain_graph=True)")
     if grad_output is None:
