@@ -309,11 +309,13 @@ class ModuleDict(Module):
                 self[m[0]] = m[1]
 
 
-def _param_line(k, p):
+def _param_line(k, p, typename=False):
     if isinstance(p, Tensor):
         size_str = "x".join(str(size) for size in p.size())
         kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-        return "  (" + str(k) + "): " + f"{kind} containing: [{p.dtype} of size {size_str}]"
+        # ParameterList prints the dtype, ParameterDict the tensor type name (PyTorch's quirk)
+        what = p.type() if typename else p.dtype
+        return "  (" + str(k) + "): " + f"{kind} containing: [{what} of size {size_str}]"
     return "  (" + str(k) + "): Object of type: " + type(p).__name__
 
 
@@ -483,7 +485,7 @@ class ParameterDict(Module):
                 self[p[0]] = p[1]
 
     def extra_repr(self):
-        return "\n".join(_param_line(k, p) for k, p in self.items())
+        return "\n".join(_param_line(k, p, True) for k, p in self.items())
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")

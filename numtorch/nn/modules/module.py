@@ -9,12 +9,14 @@ buffer values into those dicts; attribute reads of them fall through
 """
 import functools
 import itertools
+import warnings
 import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ..parameter import Parameter, Buffer
-from ..._tensor import Tensor
+from ..._tensor import Tensor, _make
+from ..._backend import xp
 from ... import _dtype as D
 from ..._grad_mode import state as _gs, no_grad
 from ...autograd.function import Function
@@ -107,6 +109,7 @@ class _BackwardHookFn(Function):
     @staticmethod
     def forward(ctx, cb, *tensors):
         ctx.cb = cb
+        ctx.mark_non_differentiable(*[t for t in tensors if not t.requires_grad])
         return tuple(tensors) if len(tensors) != 1 else tensors[0]
 
     @staticmethod
@@ -148,6 +151,11 @@ class _BackwardHookState:
             self.grad_outputs = grads
             if self.input_idx is None:
                 # no input needs a gradient: the hooks run now with grad_input all None
+                if m._backward_hooks:
+                    warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
+                                  "outputs since no inputs require gradients. See https://docs.pytorch.org/docs/"
+                                  "main/generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook "
+                                  "for more details.", stacklevel=5)
                 gin = (None,) * self.n_inputs
                 for hook in list(m._backward_hooks.values()):
                     r = hook(m, gin, grads)
@@ -160,6 +168,8 @@ class _BackwardHookState:
     def on_input_grads(self, in_idx):
         def cb(grads):
             m = self.module
+            grads = tuple(g if req and g is not None else _make(xp.zeros(shape, dtype))
+                          for g, (req, shape, dtype) in zip(grads, self.input_meta))
             gin = self.pack(in_idx, grads, self.n_inputs)
             gout = self.grad_outputs if self.grad_outputs is not None else ()
             for hook in list(m._backward_hooks.values()):
@@ -243,9 +253,11 @@ class Module:
         bw = None
         if (self._backward_hooks or self._backward_pre_hooks) and _gs.enabled:
             bw = _BackwardHookState(self, len(args), 0)
-            idx = [i for i in _flat_tensors(args) if args[i].requires_grad]
-            if idx:
+            idx = _flat_tensors(args)
+            if any(args[i].requires_grad for i in idx):
+                # every tensor input is wrapped (as PyTorch does); those that need no gradient get zeros
                 bw.input_idx = idx
+                bw.input_meta = [(args[i].requires_grad, args[i]._data.shape, args[i]._data.dtype) for i in idx]
                 new = _BackwardHookFn.apply(bw.on_input_grads(idx), *[args[i] for i in idx])
                 if not isinstance(new, tuple):
                     new = (new,)
