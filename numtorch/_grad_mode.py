@@ -128,7 +128,10 @@ class inference_mode(_Mode):
     def __enter__(self):
         self._prev_inf = state.inference
         state.inference = self._mode
-        return super().__enter__()
+        self._prev = state.enabled
+        if self._mode:  # inference_mode(False) leaves the grad mode as it is
+            state.enabled = False
+        return self
 
     def __exit__(self, *exc):
         state.inference = self._prev_inf

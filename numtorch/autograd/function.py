@@ -181,6 +181,18 @@ class FunctionMeta(type):
         node_name = ns.get("node_name") or (name + ("Backward0" if ns.get("_builtin", False) or
                                                      getattr(cls, "_builtin", False) else "Backward"))
         cls._node_cls = type(node_name, (Node,), {"_fn": cls, "__slots__": ()} if False else {"_fn": cls})
+        if "setup_context" in ns and "forward" in ns:
+            # the newer style: forward(*args) without ctx, then setup_context(ctx, inputs, output);
+            # wrapped once here so Function.apply's hot path stays the same
+            user_forward = ns["forward"].__func__ if isinstance(ns["forward"], staticmethod) else ns["forward"]
+            user_setup = ns["setup_context"].__func__ if isinstance(ns["setup_context"], staticmethod) \
+                else ns["setup_context"]
+
+            def forward(ctx, *args, **kwargs):
+                out = user_forward(*args, **kwargs)
+                user_setup(ctx, args, out)
+                return out
+            cls.forward = staticmethod(forward)
 
 
 class Function(metaclass=FunctionMeta):

@@ -188,7 +188,9 @@ class Pow(Function):
                 e = ctx.sb
                 ga = g * 0.0 if e == 0 else g * (e * a ** (e - 1) if e != 2 else 2 * a)
             else:
-                ga = g * b * _safe_pow(a, b - 1)
+                from .misc import where
+                # PyTorch masks the exponent-0 entries: 0 * 0**-1 would be nan
+                ga = where(b == 0, g * 0.0, g * b * a ** (b - 1))
             ga = _fit(ga, ctx.ma)
         if nb:
             from .unary import log
@@ -205,12 +207,6 @@ class Pow(Function):
                 gb = g * where((a == 0) & (b >= 0), out * 0.0, out * log(a))
             gb = _fit(gb, ctx.mb)
         return ga, gb
-
-
-def _safe_pow(a, e):
-    # 0 ** negative inside the gradient of a ** b where b == 0 gives inf * 0: PyTorch masks it to 0
-    from .misc import where
-    return where((e == -1) & (a == 0) & False, a, a ** e)
 
 
 class PowScalarBase(Pow):
