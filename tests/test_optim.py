@@ -574,3 +574,51 @@ def test_model_training_loop_with_autograd_matches_torch():
         res[lib.__name__] = [p.detach().numpy().copy() for p in m.parameters()]
     for a, b in zip(res["numtorch"], res["torch"]):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_lbfgs_with_autograd_closure_float64_model():
+    """The usual L-BFGS loop (closure: zero_grad, forward, backward) on a float64 model."""
+    rng = np.random.default_rng(0)
+    X, y, W = rng.standard_normal((20, 3)), rng.standard_normal((20, 1)), rng.standard_normal((1, 3))
+    res = {}
+    for lib in (torch, nt):
+        m = lib.nn.Linear(3, 1).double()
+        with lib.no_grad():
+            m.weight.copy_(lib.tensor(W))
+            m.bias.zero_()
+        opt = lib.optim.LBFGS(m.parameters(), line_search_fn="strong_wolfe", max_iter=10)
+        Xt, yt = lib.tensor(X), lib.tensor(y)
+
+        def closure():
+            opt.zero_grad()
+            loss = ((lib.tanh(m(Xt)) - yt) ** 2).mean()
+            loss.backward()
+            return loss
+
+        losses = [opt.step(closure).item() for _ in range(3)]
+        res[lib.__name__] = (losses, [p.detach().numpy().copy() for p in m.parameters()])
+    assert res["numtorch"][0] == pytest.approx(res["torch"][0], rel=1e-10)
+    for a, b in zip(res["numtorch"][1], res["torch"][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name,kw", [("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+                                     ("Adam", {"lr": 0.05, "amsgrad": True, "weight_decay": 0.1}),
+                                     ("RMSprop", {"centered": True, "momentum": 0.3}), ("NAdam", {}),
+                                     ("RAdam", {"lr": 0.05}), ("Adagrad", {}), ("Adadelta", {}), ("ASGD", {}),
+                                     ("Adamax", {}), ("Rprop", {})])
+def test_float64_parameters(name, kw):
+    """float64 parameters keep float64 state and follow torch to ~1e-12."""
+    rng = np.random.default_rng(9)
+    w0 = rng.standard_normal((3, 4))
+    tp, npar = torch.tensor(w0, requires_grad=True), nt.tensor(w0, requires_grad=True)
+    topt, nopt = getattr(torch.optim, name)([tp], **kw), getattr(nt.optim, name)([npar], **kw)
+    for t in range(15):
+        g = rng.standard_normal((3, 4))
+        tp.grad, npar.grad = torch.tensor(g + w0), nt.tensor(g + w0)
+        topt.step()
+        nopt.step()
+        np.testing.assert_allclose(_arr(npar), _arr(tp), rtol=1e-11, atol=1e-12)
+    for k, v in topt.state[tp].items():
+        if isinstance(v, torch.Tensor) and v.dim() > 0:
+            assert nopt.state[npar][k].dtype == nt.float64
