@@ -8,14 +8,18 @@ import textwrap
 import numpy as np
 import pytest
 
-pytest.importorskip("matplotlib")
-
 import numtorch as nt
 import numtorch.viz as viz
 from conftest import torch, to_torch, assert_close
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def mpl():
+    """Plot tests need matplotlib (an optional extra); graph and explain tests do not."""
+    return pytest.importorskip("matplotlib")
 
 
 def _line(ax, label):
@@ -37,7 +41,7 @@ ACTS = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu", "elu", "selu", "silu", 
 
 
 @pytest.mark.parametrize("name", ACTS)
-def test_plot_function_data_equal_values_and_autograd_grads(name):
+def test_plot_function_data_equal_values_and_autograd_grads(name, mpl):
     fig = viz.plot_function(name, x_range=(-6, 6), steps=121)
     a_f, a_g = fig.axes[:2]
     x, y = _line(a_f, name)
@@ -51,7 +55,7 @@ def test_plot_function_data_equal_values_and_autograd_grads(name):
     np.testing.assert_allclose(dy, tdy, rtol=1e-5, atol=1e-6)
 
 
-def test_plot_function_callable_options_and_single_axes():
+def test_plot_function_callable_options_and_single_axes(mpl):
     fig = viz.plot_function(lambda x: x ** 3 - 2 * x, x_range=(-2, 2), steps=41, label="cubic")
     x, dy = _line(fig.axes[1], "cubic'")
     _, _, tdy = _torch_fn_and_grad(lambda x: x ** 3 - 2 * x, x)
@@ -70,7 +74,7 @@ def test_plot_function_callable_options_and_single_axes():
     np.testing.assert_allclose(th, _torch_fn_and_grad(torch.tanh, x)[2], rtol=1e-10)
 
 
-def test_plot_function_errors():
+def test_plot_function_errors(mpl):
     with pytest.raises(ValueError, match="unknown function"):
         viz.plot_function("no_such_activation")
     with pytest.raises(ValueError, match="elementwise"):
@@ -82,7 +86,7 @@ LOSS_FNS = {"l1": "l1_loss", "smooth_l1": "smooth_l1_loss", "mse": "mse_loss", "
 
 
 @pytest.mark.parametrize("name", list(LOSS_FNS))
-def test_plot_losses_data_equal_torch_losses_and_grads(name):
+def test_plot_losses_data_equal_torch_losses_and_grads(name, mpl):
     fig = viz.plot_losses([name], error_range=(-3, 3), steps=61)
     e, l = _line(fig.axes[0], name)
     e2, g = _line(fig.axes[1], name)
@@ -95,7 +99,7 @@ def test_plot_losses_data_equal_torch_losses_and_grads(name):
     np.testing.assert_allclose(g, te.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
-def test_plot_losses_several_and_options():
+def test_plot_losses_several_and_options(mpl):
     fig = viz.plot_losses(["mse", lambda i, t, reduction="none": (i - t).abs() ** 3], error_range=(-2, 2), steps=21)
     assert [ln.get_label() for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")] == \
         ["mse", "<lambda>"]
@@ -106,7 +110,7 @@ def test_plot_losses_several_and_options():
 
 
 # ---------------------------------------------------------------- training curves
-def test_plot_history_and_training_plot(tmp_path):
+def test_plot_history_and_training_plot(tmp_path, mpl):
     hist = {"loss": [1.0, 0.5, 0.25], "accuracy": [0.5, 0.7, 0.9], "test_accuracy": [0.4, 0.6, 0.8]}
     path = tmp_path / "h.png"
     fig = viz.plot_history(hist, str(path))
@@ -207,6 +211,10 @@ def test_draw_graph_saved_tensors_and_render(tmp_path, monkeypatch):
     assert any(n["label"].startswith("result") for n in saved)
     assert g.render(str(tmp_path / "g.dot")) and (tmp_path / "g.dot").read_text() == g.source
     import shutil
+    if shutil.which("dot"):  # optional: with Graphviz installed the picture is real SVG with our nodes
+        svg = (tmp_path / "g.svg")
+        g.render(str(svg))
+        assert "<svg" in svg.read_text() and "AddmmBackward0" in svg.read_text()
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError, match="dot"):
         g.render(str(tmp_path / "g.svg"))
@@ -345,7 +353,7 @@ def test_explain_backward_refuses_big_graphs_and_freed_graphs():
 
 
 # ---------------------------------------------------------------- CLI
-def test_cli_plot_and_plot_loss_write_pngs(tmp_path, capsys):
+def test_cli_plot_and_plot_loss_write_pngs(tmp_path, capsys, mpl):
     from numtorch.viz.cli import plot_main, plot_loss_main
     out = tmp_path / "act.png"
     assert plot_main(["sigmoid", "tanh", "relu", "--out", str(out), "--steps", "50"]) == 0
@@ -403,3 +411,32 @@ def test_cli_explain_prints_last_backward(tmp_path):
     quiet.write_text("import torch\nprint(torch.ones(2).sum().item())\n")
     r = _run_cli("explain", str(quiet), cwd=str(tmp_path))
     assert r.returncode == 1 and "never called backward" in r.stdout
+
+
+def test_cli_explain_training_loop_explains_the_last_iteration(tmp_path):
+    code = textwrap.dedent("""
+        import torch
+        model = torch.nn.Linear(3, 2)
+        model.weight.data = torch.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]])
+        model.bias.data = torch.tensor([0.05, -0.05])
+        opt = torch.optim.SGD(model.parameters(), lr=0.5)
+        x = torch.tensor([[1., 2., 3.], [0.5, -1., 2.]])
+        for step in range(3):
+            opt.zero_grad()
+            loss = (torch.sigmoid(model(x)) ** 2).mean()
+            loss.backward()
+            opt.step()
+        bias_grad = model.bias.grad
+    """)
+    script = tmp_path / "loop.py"
+    script.write_text(code + "print('bias grad', bias_grad.tolist())\n")
+    env = {}
+    exec(code, env)                                   # the test process's torch is real PyTorch
+    want = env["bias_grad"].numpy()
+    r = _run_cli("explain", str(script), cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "call #3 of 3" in r.stdout
+    got = np.array(eval(r.stdout.split("bias grad", 1)[1].splitlines()[0]), dtype=np.float32)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+    from numtorch.viz.explain import _fmt
+    assert "model.bias.grad = " + _fmt(got, 6, 0) in r.stdout     # the explanation is of the last step
