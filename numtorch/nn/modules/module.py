@@ -87,6 +87,7 @@ _global_forward_pre_hooks = _HookDict()
 
 def register_module_forward_hook(hook):
     """Run ``hook(module, args, output)`` after every module's forward."""
+    _enable_hook_checks()
     h = RemovableHandle(_global_forward_hooks)
     _global_forward_hooks[h.id] = hook
     return h
@@ -94,6 +95,7 @@ def register_module_forward_hook(hook):
 
 def register_module_forward_pre_hook(hook):
     """Run ``hook(module, args)`` before every module's forward."""
+    _enable_hook_checks()
     h = RemovableHandle(_global_forward_pre_hooks)
     _global_forward_pre_hooks[h.id] = hook
     return h
@@ -228,12 +230,10 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     # ------------------------------------------------------------------ call
+    # ``__call__`` is ``_call_fast`` (a single call of forward) until the first hook of any kind is
+    # registered anywhere; from then on ``_call_checked`` looks at the hook dicts on every call.
     def __call__(self, *args, **kwargs):
-        # the common case (no hooks anywhere) is a single call of forward
-        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks or
-                self._backward_pre_hooks or _global_forward_hooks or _global_forward_pre_hooks):
-            return self.forward(*args, **kwargs)
-        return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)
 
     _call_impl = __call__
 
@@ -290,6 +290,7 @@ class Module:
 
     # ------------------------------------------------------------ hooks API
     def _add_hook(self, store, hook, prepend=False, extra=None):
+        _enable_hook_checks()
         h = RemovableHandle(store, *(extra or ()))
         store[h.id] = hook
         if prepend:
@@ -861,6 +862,20 @@ class Module:
 
     def compile(self, *args, **kwargs):
         pass
+
+
+def _call_checked(self, *args, **kwargs):
+    if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks or
+            self._backward_pre_hooks or _global_forward_hooks or _global_forward_pre_hooks):
+        return self.forward(*args, **kwargs)
+    return self._call_with_hooks(args, kwargs)
+
+
+def _enable_hook_checks():
+    """From the first hook on, every Module call checks for hooks (before that it is one call of forward)."""
+    if Module.__dict__["__call__"] is not _call_checked:
+        Module.__call__ = _call_checked
+        Module._call_impl = _call_checked
 
 
 def _plain(t):
