@@ -46,7 +46,8 @@ from . import cuda, backends  # noqa: E402
 # functions PyTorch also exposes at the top level (``torch.dropout``, ``torch.conv2d``, ...)
 _FROM_F = """dropout alpha_dropout feature_dropout selu celu prelu rrelu hardshrink threshold conv1d conv2d
 conv_transpose1d conv_transpose2d max_pool1d max_pool2d avg_pool1d batch_norm layer_norm group_norm
-instance_norm embedding pairwise_distance cosine_similarity pixel_shuffle bilinear""".split()
+instance_norm embedding pairwise_distance cosine_similarity pixel_shuffle bilinear relu_ selu_ celu_
+threshold_ rrelu_""".split()
 for _n in _FROM_F:
     if _n in nn.functional.__dict__ and _n not in globals():
         globals()[_n] = nn.functional.__dict__[_n]
