@@ -187,6 +187,9 @@ def explain_backward(loss, params=None, max_nodes=40, max_jacobian=16, grad_outp
         grad_output = _make(xp.ones_like(loss._data))
     elif not isinstance(grad_output, Tensor):
         grad_output = _make(xp.asarray(grad_output, dtype=loss._data.dtype))
+    if tuple(grad_output.shape) != tuple(loss.shape):
+        raise ValueError(f"grad_output has shape {tuple(grad_output.shape)} but the output has shape "
+                         f"{tuple(loss.shape)}")
 
     # labels: named tensors from params; the root is "loss"; other results are "[step k]" (set later)
     leaf_names, out_names = {}, {}
@@ -251,7 +254,7 @@ def explain_backward(loss, params=None, max_nodes=40, max_jacobian=16, grad_outp
             name = leaf_names.get(id(var))
             if name is None:
                 unnamed += 1
-                name = f"leaf{unnamed}{tuple(var.shape) if var is not None else ''}"
+                name = f"leaf{unnamed}"
             labels[id(node)] = name
         else:
             labels[id(node)] = out_names.get((id(node), 0), f"[step {index[id(node)]}]")
