@@ -712,3 +712,17 @@ def test_double_backward(name, fn):
         res.append((g, xt.grad))
     assert_close(res[0][0], res[1][0], rtol=1e-7, atol=1e-9)
     assert_close(res[0][1], res[1][1], rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("scale", [1.0, 100.0])
+def test_cross_entropy_retained_graph_backward_twice(scale):
+    # the fused backward consumes its saved softmax numerators; a second pass must recompute them
+    x = R(4, 5, scale=scale)
+    t = np.array([0, 4, 2, 1])
+    xn = nt.from_numpy(x.copy()).requires_grad_()
+    xt = torch.from_numpy(x.copy()).requires_grad_()
+    ln, lt = ntF.cross_entropy(xn, nt.from_numpy(t)), thF.cross_entropy(xt, torch.from_numpy(t))
+    for _ in range(2):
+        ln.backward(retain_graph=True)
+        lt.backward(retain_graph=True)
+    assert_close(xn.grad, xt.grad, rtol=1e-5, atol=1e-6)

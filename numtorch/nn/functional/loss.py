@@ -350,14 +350,22 @@ class _CrossEntropy(Function):
         tc, valid = _targets(target._data, ignore_index, C)
         dt = x.dtype
         ar = xp.arange(M)
-        m = x2.max(axis=1, keepdims=True) if C else xp.zeros((M, 1), dt)
-        s = x2 - m
-        picked = s[ar, tc]
         W = weight._data.astype(dt, copy=False) if weight is not None else None
+        # Everything below is invariant to a per-row shift of the logits. Rows are shifted by
+        # their max (the stable log-sum-exp) unless every row max already lies in [-60, 60], where
+        # exp neither overflows nor underflows to a zero sum: that saves a full pass over x.
+        rowmax = x2.max(axis=1) if C and M else xp.zeros(M, dt)
+        shift = bool(M and C) and not (-60 < float(rowmax.min()) and float(rowmax.max()) < 60)
+        base = x2 - rowmax[:, None] if shift else x2
+        picked = base[ar, tc]
         if eps > 0:
-            ssum = (s @ W) if W is not None else s.sum(axis=1)
-        xp.exp(s, out=s)   # s now holds exp(x - max): softmax numerators, kept for backward
-        se = s.sum(axis=1)
+            ssum = (base @ W) if W is not None else base.sum(axis=1)
+        if shift:
+            xp.exp(base, out=base)
+            e = base
+        else:
+            e = xp.exp(base)
+        se = e @ xp.ones(C, dt) if C else xp.zeros(M, dt)   # row sums as one BLAS matvec
         lse = xp.log(se)
         nll = lse - picked
         w = (W[tc] * valid) if W is not None else valid.astype(dt)
@@ -367,7 +375,9 @@ class _CrossEntropy(Function):
             smooth = valid * (SW * lse - ssum)
             loss = (1 - eps) * loss + (eps / C) * smooth
         loss = loss.astype(dt, copy=False)
-        ctx.e, ctx.se, ctx.tc, ctx.valid, ctx.w, ctx.W = s, se, tc, valid, w, W
+        # e = exp(x - shift) are the softmax numerators; backward turns them into the gradient in place
+        ctx.e, ctx.se, ctx.tc, ctx.valid, ctx.w, ctx.W = e, se, tc, valid, w, W
+        ctx.rowmax = rowmax if shift else None
         ctx.eps, ctx.red, ctx.shape, ctx.C = eps, reduction, x.shape, C
         ctx.save_for_backward(input)
         if reduction == "none":
@@ -382,7 +392,7 @@ class _CrossEntropy(Function):
     def backward(ctx, g):
         eps, C, red = ctx.eps, ctx.C, ctx.red
         w, valid, tc = ctx.w, ctx.valid, ctx.tc
-        dt = ctx.e.dtype
+        dt = ctx.se.dtype
         M = tc.shape[0]
         # coefficient of p (A), of the one-hot target (B) and of W_c (K) per row, before g
         A = (1 - eps) * w if eps > 0 else w
@@ -411,7 +421,15 @@ class _CrossEntropy(Function):
         gd = g._data
         G = gd.reshape(M) if red == "none" else gd * inv
         Gr = (G * A / ctx.se).astype(dt)
-        gx = ctx.e * Gr[:, None]       # G A p (a new array: the graph may be retained and run again)
+        e = ctx.e
+        if e is None:
+            # a second backward through a retained graph: the numerators were consumed, recompute them
+            (input,) = ctx.saved_tensors
+            x2 = _class_last(input._data, len(ctx.shape))
+            e = xp.exp(x2 - ctx.rowmax[:, None] if ctx.rowmax is not None else x2)
+        ctx.e = None
+        gx = e
+        gx *= Gr[:, None]              # G A p, in place over the numerators
         gx[xp.arange(M), tc] -= (G * B).astype(dt)
         if K is not None:
             Wv = ctx.W if ctx.W is not None else xp.ones(C, dt)
