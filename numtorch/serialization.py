@@ -343,6 +343,9 @@ class _Unpickler(pickle.Unpickler):
         if _ALLOWED is None:
             _ALLOWED = _allowed()
         fn = _ALLOWED.get((module, name))
+        if fn is None and module == "torch" and name.endswith("Storage"):
+            raise pickle.UnpicklingError(f"numtorch.load: the checkpoint holds a tensor of storage type torch.{name}, "
+                                         "a dtype numtorch does not support")
         if fn is None:
             raise pickle.UnpicklingError(
                 f"numtorch.load refused the global '{module}.{name}': loading only rebuilds tensors, "

@@ -342,3 +342,56 @@ def test_unsupported_object_message(tmp_path):
     nt.save({"t": Thing}, tmp_path / "c.pt")
     with pytest.raises(pickle.UnpicklingError, match="Thing"):
         nt.load(tmp_path / "c.pt")
+
+
+def _cnn(lib):
+    nn = lib.nn
+    return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(16, 3))
+
+
+def test_real_modules_cnn_both_directions(tmp_path, rng):
+    x = rng.standard_normal((2, 3, 4, 4)).astype(np.float32)
+    # torch -> numtorch: a trained torch CNN (BatchNorm running stats updated) loads strictly
+    torch.manual_seed(0)
+    tm = _cnn(torch)
+    tm(torch.randn(8, 3, 4, 4))
+    tm.eval()
+    torch.save(tm.state_dict(), tmp_path / "t.pt")
+    m = _cnn(nt)
+    r = m.load_state_dict(nt.load(tmp_path / "t.pt"))
+    assert not r.missing_keys and not r.unexpected_keys
+    m.eval()
+    assert list(m.state_dict()) == list(tm.state_dict())
+    assert_close(m(nt.tensor(x)), tm(torch.tensor(x)), rtol=1e-4, atol=1e-5)
+    # numtorch -> torch: the numtorch CNN after a training step, saved and loaded strictly by torch
+    m2 = _cnn(nt)
+    m2(nt.tensor(rng.standard_normal((8, 3, 4, 4)).astype(np.float32)))
+    m2.eval()
+    nt.save(m2.state_dict(), tmp_path / "n.pt")
+    tm2 = _cnn(torch)
+    tm2.load_state_dict(torch.load(tmp_path / "n.pt", weights_only=True))
+    tm2.eval()
+    assert int(tm2[1].num_batches_tracked) == int(m2[1].num_batches_tracked.item()) == 1
+    assert_close(m2(nt.tensor(x)), tm2(torch.tensor(x)), rtol=1e-4, atol=1e-5)
+
+
+def test_real_modules_lstm_both_directions(tmp_path, rng):
+    x = rng.standard_normal((5, 2, 3)).astype(np.float32)
+    torch.manual_seed(0)
+    tl = torch.nn.LSTM(3, 4, num_layers=2)
+    torch.save(tl.state_dict(), tmp_path / "t.pt")
+    lstm = nt.nn.LSTM(3, 4, num_layers=2)
+    lstm.load_state_dict(nt.load(tmp_path / "t.pt"))
+    assert_close(lstm(nt.tensor(x))[0], tl(torch.tensor(x))[0], rtol=1e-4, atol=1e-5)
+    nt.save(lstm.state_dict(), tmp_path / "n.pt")
+    tl2 = torch.nn.LSTM(3, 4, num_layers=2)
+    tl2.load_state_dict(torch.load(tmp_path / "n.pt", weights_only=True))
+    for a, b in zip(tl.parameters(), tl2.parameters()):
+        assert torch.equal(a, b)
+
+
+def test_unsupported_storage_dtype_named(tmp_path):
+    torch.save({"w": torch.ones(2, dtype=torch.bfloat16)}, tmp_path / "bf.pt")
+    with pytest.raises(pickle.UnpicklingError, match="BFloat16Storage"):
+        nt.load(tmp_path / "bf.pt")

@@ -101,7 +101,7 @@ def register_module_forward_pre_hook(hook):
     return h
 
 
-class _BackwardHookFn(Function):
+class BackwardHookFunction(Function):
     """Identity on a tuple of tensors whose backward hands the incoming gradients to a callback.
 
     Applied to a module's inputs (gradients w.r.t. inputs) and outputs (gradients
@@ -258,7 +258,7 @@ class Module:
                 # every tensor input is wrapped (as PyTorch does); those that need no gradient get zeros
                 bw.input_idx = idx
                 bw.input_meta = [(args[i].requires_grad, args[i]._data.shape, args[i]._data.dtype) for i in idx]
-                new = _BackwardHookFn.apply(bw.on_input_grads(idx), *[args[i] for i in idx])
+                new = BackwardHookFunction.apply(bw.on_input_grads(idx), *[args[i] for i in idx])
                 if not isinstance(new, tuple):
                     new = (new,)
                 args = list(args)
@@ -279,7 +279,7 @@ class Module:
             if isinstance(outs, tuple):
                 oidx = [i for i in _flat_tensors(outs) if outs[i].requires_grad]
                 if oidx:
-                    new = _BackwardHookFn.apply(bw.on_output_grads(oidx, len(outs)), *[outs[i] for i in oidx])
+                    new = BackwardHookFunction.apply(bw.on_output_grads(oidx, len(outs)), *[outs[i] for i in oidx])
                     if not isinstance(new, tuple):
                         new = (new,)
                     outs = list(outs)
