@@ -2,7 +2,7 @@
 from .._backend import xp
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
-                        _state_tensor, _step_inc, _to_scalar)
+                        _state_tensor, _step_inc_fast, _foreach, _to_scalar)
 
 __all__ = ["Adam"]
 
@@ -62,12 +62,12 @@ class Adam(Optimizer):
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps, wd, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
-            maximize, decoupled = group["maximize"], group["decoupled_weight_decay"]
+            amsgrad = group["amsgrad"]
+            by_step = {}
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = _grad_array(p, maximize, self._name)
+                g = _grad_array(p, False, self._name)
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = _scalar(0.0)
@@ -75,30 +75,46 @@ class Adam(Optimizer):
                     state["exp_avg_sq"] = _state_tensor(p)
                     if amsgrad:
                         state["max_exp_avg_sq"] = _state_tensor(p)
-                step = _step_inc(state["step"])
-                d = p._data
-                if wd != 0:
-                    if decoupled:
-                        d *= 1 - lr * wd
-                    else:
-                        g = _fma(g, d, wd)
-                m = state["exp_avg"]._data
-                v = state["exp_avg_sq"]._data
-                _lerp_(m, g, 1 - beta1)
-                v *= beta2
-                _addcmul_(v, g, g, 1 - beta2)
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2 = 1 - beta2 ** step
-                step_size = lr / bias_correction1
-                bias_correction2_sqrt = bias_correction2 ** 0.5
+                step = _step_inc_fast(state["step"])
+                arrays = (p._data, g, state["exp_avg"]._data, state["exp_avg_sq"]._data)
                 if amsgrad:
-                    vmax = state["max_exp_avg_sq"]._data
-                    xp.maximum(vmax, v, out=vmax)
-                    denom = xp.sqrt(vmax)
-                else:
-                    denom = xp.sqrt(v)
-                denom /= bias_correction2_sqrt
-                denom += eps
-                _addcdiv_(d, m, denom, -step_size)
+                    arrays += (state["max_exp_avg_sq"]._data,)
+                by_step.setdefault(step, []).append(arrays)
                 p._vc[0] += 1
+            # parameters at the same step share the bias corrections: update them together
+            for step, items in by_step.items():
+                _foreach(_adam_kernel, items, (0, 2, 3, 4) if amsgrad else (0, 2, 3), step, lr, beta1, beta2,
+                         group["eps"], group["weight_decay"], group["maximize"], group["decoupled_weight_decay"])
         return loss
+
+
+def _adam_kernel(d, g, m, v, *rest):
+    """One Adam update of parameter ``d`` (in place) with gradient ``g`` and moments ``m``, ``v``
+    (and ``vmax`` with amsgrad), following PyTorch's single-tensor operation order."""
+    if len(rest) == 9:
+        vmax, rest = rest[0], rest[1:]
+    else:
+        vmax = None
+    step, lr, beta1, beta2, eps, wd, maximize, decoupled = rest
+    if maximize:
+        g = -g
+    if wd != 0:
+        if decoupled:
+            d *= 1 - lr * wd
+        else:
+            g = _fma(g, d, wd)
+    _lerp_(m, g, 1 - beta1)
+    v *= beta2
+    _addcmul_(v, g, g, 1 - beta2)
+    bias_correction1 = 1 - beta1 ** step
+    bias_correction2 = 1 - beta2 ** step
+    step_size = lr / bias_correction1
+    bias_correction2_sqrt = bias_correction2 ** 0.5
+    if vmax is not None:
+        xp.maximum(vmax, v, out=vmax)
+        denom = xp.sqrt(vmax)
+    else:
+        denom = xp.sqrt(v)
+    denom /= bias_correction2_sqrt
+    denom += eps
+    _addcdiv_(d, m, denom, -step_size)

@@ -515,3 +515,48 @@ def _step_inc(step_t):
     step_t._data += 1
     step_t._vc[0] += 1
     return float(step_t._data)
+
+
+# ---------------------------------------------------------------------- group vectorization
+# Elementwise updates give the same numbers whether run per tensor or on the concatenation of
+# several tensors. Small tensors (biases, norms, embeddings of a few rows) are therefore updated
+# together: their arrays are concatenated, the update kernel runs once on the flat arrays, and the
+# results are written back. Large tensors are updated in place one by one (no copies).
+_SMALL = 8192
+
+
+def _foreach(kernel, items, writes, *scalars):
+    """Run ``kernel(*arrays, *scalars)`` for every tuple of arrays in ``items``.
+
+    ``items`` holds one tuple of same-shaped arrays per parameter (e.g. ``(p, grad, exp_avg)``);
+    ``writes`` lists the tuple positions the kernel updates in place. Small tensors of one dtype are
+    concatenated and processed by a single kernel call.
+    """
+    small = {}
+    for it in items:
+        a = it[0]
+        if a.size > _SMALL:
+            kernel(*it, *scalars)
+        else:
+            small.setdefault(a.dtype, []).append(it)
+    for batch in small.values():
+        if len(batch) == 1:
+            kernel(*batch[0], *scalars)
+            continue
+        k = len(batch[0])
+        flat = [xp.concatenate([it[j].reshape(-1) for it in batch]) for j in range(k)]
+        kernel(*flat, *scalars)
+        off = 0
+        for it in batch:
+            n = it[0].size
+            for j in writes:
+                it[j][...] = flat[j][off:off + n].reshape(it[j].shape)
+            off += n
+
+
+def _step_inc_fast(step_t):
+    """``state['step'] += 1`` (float32 0-d tensor); returns the new value."""
+    v = float(step_t._data) + 1.0
+    step_t._data.fill(v)
+    step_t._vc[0] += 1
+    return float(step_t._data)

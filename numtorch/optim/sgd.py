@@ -1,6 +1,7 @@
 """``torch.optim.SGD``: stochastic gradient descent with momentum, dampening and Nesterov."""
+from .._backend import xp
 from .._tensor import _make
-from .optimizer import Optimizer, _check_lr, _fma, _fma_, _to_scalar
+from .optimizer import Optimizer, _check_lr, _fma, _fma_, _foreach, _to_scalar
 
 __all__ = ["SGD"]
 
@@ -48,33 +49,60 @@ class SGD(Optimizer):
             lr = _to_scalar(group["lr"])
             momentum, dampening = group["momentum"], group["dampening"]
             wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+            plain, first, later = [], [], []
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = _dense_grad(p, maximize)
-                d = p._data
-                if wd != 0:
-                    g = _fma(g, d, wd)
+                g = _dense_grad(p)
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
                     if buf is None:
-                        buf = _make(g.copy())
-                        state["momentum_buffer"] = buf
+                        # PyTorch's first buffer is a copy of the (decayed) gradient
+                        buf = state["momentum_buffer"] = _make(xp.empty_like(p._data))
+                        first.append((p._data, g, buf._data))
                     else:
-                        b = buf._data
-                        b *= momentum
-                        _fma_(b, g, 1 - dampening)
-                        buf._vc[0] += 1
-                    g = _fma(g, buf._data, momentum) if nesterov else buf._data
-                _fma_(d, g, -lr)
+                        later.append((p._data, g, buf._data))
+                    buf._vc[0] += 1
+                else:
+                    plain.append((p._data, g))
                 p._vc[0] += 1
+            args = (lr, momentum, dampening, wd, nesterov, maximize)
+            if plain:
+                _foreach(_sgd_kernel, plain, (0,), *args)
+            if first:
+                _foreach(_sgd_momentum_kernel, first, (0, 2), True, *args)
+            if later:
+                _foreach(_sgd_momentum_kernel, later, (0, 2), False, *args)
         return loss
 
 
-def _dense_grad(p, maximize):
+def _sgd_kernel(d, g, lr, momentum, dampening, wd, nesterov, maximize):
+    """``p -= lr * (g + wd * p)`` (``g`` negated when maximizing)."""
+    if maximize:
+        g = -g
+    if wd != 0:
+        g = _fma(g, d, wd)
+    _fma_(d, g, -lr)
+
+
+def _sgd_momentum_kernel(d, g, b, first, lr, momentum, dampening, wd, nesterov, maximize):
+    """SGD with a momentum buffer ``b``: ``b = g`` on the first step, else ``b = momentum * b + (1 - dampening) * g``."""
+    if maximize:
+        g = -g
+    if wd != 0:
+        g = _fma(g, d, wd)
+    if first:
+        b[...] = g
+    else:
+        b *= momentum
+        _fma_(b, g, 1 - dampening)
+    g = _fma(g, b, momentum) if nesterov else b
+    _fma_(d, g, -lr)
+
+
+def _dense_grad(p):
     # a sparse gradient (nn.Embedding(sparse=True)) is applied densely: its absent rows are zeros, which
     # leave the parameter, the momentum buffer and the update exactly as PyTorch's sparse add leaves them
     g = p._grad
-    g = g.to_dense()._data if getattr(g, "is_sparse", False) else g._data
-    return -g if maximize else g
+    return g.to_dense()._data if getattr(g, "is_sparse", False) else g._data
