@@ -630,3 +630,30 @@ def test_call_passes_kwargs():
 
     assert K()(nt.ones(1), scale=3.0).item() == 3.0
     assert nt.nn.modules.module.Module.__call__ is nt.nn.Module.__call__
+
+
+def test_pre_hook_with_kwargs_and_global_hooks():
+    res = []
+    for lib in (nt, torch):
+        class K(lib.nn.Module):
+            def forward(self, x, scale=1.0):
+                return x * scale
+
+        k = K()
+        k.register_forward_pre_hook(lambda m, args, kwargs: ((args[0] + 1,), {"scale": kwargs["scale"] * 2}),
+                                    with_kwargs=True)
+        seen = []
+        k.register_forward_hook(lambda m, args, kwargs, out: seen.append((args[0].tolist(), kwargs)),
+                                with_kwargs=True)
+        out = k(lib.tensor([1.0, 2.0]), scale=3.0)
+        res.append((out.tolist(), seen))
+    assert res[0] == res[1]
+    calls = []
+    h = nt.nn.modules.module.register_module_forward_hook(lambda m, a, o: calls.append(type(m).__name__))
+    try:
+        nt.nn.Sequential(nt.nn.ReLU(), nt.nn.Tanh())(nt.ones(1))
+    finally:
+        h.remove()
+    assert calls == ["ReLU", "Tanh", "Sequential"]
+    nt.nn.ReLU()(nt.ones(1))
+    assert len(calls) == 3

@@ -781,8 +781,7 @@ class Module:
                 continue
             new = fn(p)
             if new is not p and new._data is not p._data:
-                p._data = new._data
-                p._vc[0] += 1
+                p._data = new._data  # ``param.data = ...``: the Parameter object (held by optimizers) stays
             if p._grad is not None:
                 g = fn(p._grad)
                 if g is not p._grad:

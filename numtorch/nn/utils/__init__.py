@@ -3,3 +3,14 @@ from . import clip_grad, convert_parameters  # noqa: F401
 from .clip_grad import clip_grad_norm_, clip_grad_norm, clip_grad_value_, get_total_norm, \
     clip_grads_with_norm_  # noqa: F401
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
+
+
+def __getattr__(name):
+    # submodules written elsewhere (e.g. ``nn.utils.rnn``) load on first attribute access
+    import importlib
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as e:
+        if e.name != f"{__name__}.{name}":
+            raise
+        raise AttributeError(f"module 'torch.nn.utils' has no attribute '{name}'") from None
