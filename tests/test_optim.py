@@ -622,3 +622,28 @@ def test_float64_parameters(name, kw):
     for k, v in topt.state[tp].items():
         if isinstance(v, torch.Tensor) and v.dim() > 0:
             assert nopt.state[npar][k].dtype == nt.float64
+
+
+@pytest.mark.parametrize("name,kw", [("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
+                                     ("SGD", {"lr": 0.1}), ("Adam", {"lr": 0.01, "amsgrad": True}),
+                                     ("AdamW", {"lr": 0.01})])
+def test_large_and_small_tensors_mixed(name, kw):
+    """Large tensors are updated in place one by one, small ones batched together; both match torch,
+    including parameters whose step counts differ (one gets no gradient at first)."""
+    rng = np.random.default_rng(11)
+    shapes = [(100, 100), (100,), (7,), (3, 3), (90, 101), (5,)]
+    init = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    tp = [torch.tensor(a, requires_grad=True) for a in init]
+    npar = [nt.tensor(a, requires_grad=True) for a in init]
+    topt, nopt = getattr(torch.optim, name)(tp, **kw), getattr(nt.optim, name)(npar, **kw)
+    for t in range(8):
+        for i, (a, b) in enumerate(zip(tp, npar)):
+            if i == 2 and t < 3:
+                a.grad = b.grad = None
+                continue
+            g = rng.standard_normal(shapes[i]).astype(np.float32)
+            a.grad, b.grad = torch.tensor(g), nt.tensor(g)
+        topt.step()
+        nopt.step()
+        for a, b in zip(npar, tp):
+            np.testing.assert_allclose(_arr(a), _arr(b), rtol=RTOL, atol=ATOL)
