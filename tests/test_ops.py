@@ -497,3 +497,51 @@ def test_erf_matches_math_erf():
     x32 = xs.astype(np.float32)
     assert_close(nt.erf(nt.tensor(x32)), torch.erf(torch.tensor(x32)), 1e-6, 1e-7)
     assert_close(nt.erfc(nt.tensor(x32)), torch.erfc(torch.tensor(x32)), 1e-5, 1e-30)
+
+
+# ------------------------------------------------------------------ ties, zeros, NaN, overflow
+CA = np.array([[1.0, 2.0, 2.0], [0.0, -1.0, 0.0]], np.float32)
+CB = np.array([[1.0, 3.0, 2.0], [0.0, -2.0, 1.0]], np.float32)
+CORNERS = {
+    "maximum_ties": lambda T, x, y: T.maximum(x, y), "minimum_ties": lambda T, x, y: T.minimum(x, y),
+    "max_all_ties": lambda T, x, y: x.max(), "min_all_ties": lambda T, x, y: x.min(),
+    "max_dim_ties": lambda T, x, y: x.max(1)[0], "amax_ties": lambda T, x, y: x.amax(1),
+    "amin_ties": lambda T, x, y: x.amin(0), "clamp_bounds": lambda T, x, y: x.clamp(0.0, 2.0),
+    "relu_0": lambda T, x, y: x.relu(), "abs_0": lambda T, x, y: x.abs(), "clamp_tensor": lambda T, x, y: x.clamp(min=y),
+    "clamp_tensors": lambda T, x, y: T.clamp(x, y, y + 0.5), "where_eq": lambda T, x, y: T.where(x == y, x, y),
+    "sort_ties": lambda T, x, y: x.sort(1)[0] * T.tensor([1.0, 2, 3]), "norm_0": lambda T, x, y: (x * 0).norm(),
+    "std_single": lambda T, x, y: x[:, :1].std(1), "sqrt_0": lambda T, x, y: (x * 0).sqrt(),
+    "pow_half_0": lambda T, x, y: (x * 0) ** 0.5, "log_0": lambda T, x, y: (x * 0).log(),
+    "div_0": lambda T, x, y: x / (y * 0), "prod_zeros": lambda T, x, y: x.prod(1), "prod_all": lambda T, x, y: x.prod(),
+    "cumprod_zeros": lambda T, x, y: x.cumprod(1), "maximum_nan": lambda T, x, y: T.maximum(x, y * T.nan),
+    "logsumexp_minf": lambda T, x, y: T.logsumexp(x - T.inf, 1), "softmax_big": lambda T, x, y: T.softmax(x * 1e4, 1),
+    "log_softmax_big": lambda T, x, y: T.log_softmax(x * 1e4, 1), "sigmoid_big": lambda T, x, y: (x * 1e3).sigmoid(),
+    "tanh_big": lambda T, x, y: (x * 1e3).tanh(), "var_single": lambda T, x, y: x[:1, :1].var(),
+    "mean_empty": lambda T, x, y: x[:0].mean(), "sum_empty": lambda T, x, y: x[:0].sum(),
+    "rsqrt_0": lambda T, x, y: (x * 0).rsqrt(), "round_half_even": lambda T, x, y: (x + 0.5).round(),
+    "floor_divide": lambda T, x, y: x // 1.5, "div_floor": lambda T, x, y: T.div(x, 1.5, rounding_mode="floor"),
+    "div_trunc": lambda T, x, y: T.div(x, -1.5, rounding_mode="trunc"), "fmod": lambda T, x, y: T.fmod(x, 1.5),
+    "remainder": lambda T, x, y: T.remainder(x, -1.5), "exp_big": lambda T, x, y: (x * 100).exp(),
+}
+
+
+@pytest.mark.parametrize("name", list(CORNERS))
+def test_corner_cases(name):
+    fn = CORNERS[name]
+    out = []
+    for T in (nt, torch):
+        x, y = T.tensor(CA, requires_grad=True), T.tensor(CB, requires_grad=True)
+        try:
+            o = fn(T, x, y)
+            if o.requires_grad:
+                o.sum().backward()
+        except Exception as e:  # noqa: BLE001  (both must refuse alike)
+            out.append(type(e))
+            continue
+        out.append((o, x.grad, y.grad))
+    if not isinstance(out[1], tuple):
+        assert out[0] is out[1]
+        return
+    assert isinstance(out[0], tuple), out[0]
+    for p, q in zip(*out):
+        assert_close(p, q)

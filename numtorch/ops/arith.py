@@ -2,6 +2,7 @@
 from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
+from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
 from ._util import operands, sum_to, data
 
@@ -328,7 +329,7 @@ def mul(input, other, *, out=None):
 multiply = mul
 
 
-def div(input, other, *, rounding_mode=None, out=None):
+def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
     if rounding_mode is None:
         if not isinstance(input, Tensor):
             # ``2 / t`` is reciprocal(t) * 2 in PyTorch
@@ -350,7 +351,29 @@ def div(input, other, *, rounding_mode=None, out=None):
         else:
             raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                                f"'{rounding_mode}'")
-    return _out(_make(xp.asarray(r)), out)
+    r = xp.asarray(r)
+    if _gs.enabled and r.dtype.kind == "f" and ((isinstance(input, Tensor) and input.requires_grad) or
+                                                (isinstance(other, Tensor) and other.requires_grad)):
+        if _floor_op:
+            raise RuntimeError("derivative for aten::floor_divide is not implemented")
+        return _out(DivRounding.apply(input, other, r), out)
+    return _out(_make(r), out)
+
+
+class DivRounding(Function):
+    """div with a rounding mode: piecewise constant, so both gradients are zero (as PyTorch)"""
+    _builtin = True
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, r):
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        na, nb = ctx.needs_input_grad[:2]
+        return (_fit(g * 0, ctx.ma) if na else None), (_fit(g * 0, ctx.mb) if nb else None), None
 
 
 divide = div
@@ -369,7 +392,7 @@ def _is_int(ad, bd):
 
 
 def floor_divide(input, other, *, out=None):
-    return div(input, other, rounding_mode="floor", out=out)
+    return div(input, other, rounding_mode="floor", out=out, _floor_op=True)
 
 
 def remainder(input, other, *, out=None):

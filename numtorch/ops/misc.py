@@ -68,10 +68,16 @@ class _MaxMin(Function):
     @classmethod
     def backward(cls, ctx, g):
         a, b = ctx.saved_tensors
-        sel = (a > b) if cls.np_fn is xp.maximum else (a < b)
-        w = sel.to(g.dtype) + (a == b).to(g.dtype) * 0.5
-        ga = _fit(g * w, ctx.ma) if ctx.needs_input_grad[0] else None
-        gb = _fit(g * (1 - w), ctx.mb) if ctx.needs_input_grad[1] else None
+        ad, bd = a._data, b._data
+        # PyTorch's masks: each side keeps its gradient unless it lost the comparison (so with a NaN both
+        # sides keep it); ties share it half and half
+        lose_a, lose_b = ((ad < bd), (ad > bd)) if cls.np_fn is xp.maximum else ((ad > bd), (ad < bd))
+        half = xp.where(ad == bd, 0.5, 1.0)
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            ga = _fit(g * _make(xp.where(lose_a, 0.0, half).astype(g._data.dtype)), ctx.ma)
+        if ctx.needs_input_grad[1]:
+            gb = _fit(g * _make(xp.where(lose_b, 0.0, half).astype(g._data.dtype)), ctx.mb)
         return ga, gb
 
 

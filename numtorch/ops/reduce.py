@@ -142,7 +142,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return nansum(input, dim, keepdim, dtype=dtype) / n
 
 
-def _var_args(input, dim, unbiased, correction):
+def _var_args(input, dim, unbiased, correction, name="var"):
     if isinstance(dim, bool):  # var(x, False): the old ``unbiased`` positional
         unbiased, dim = dim, None
     if correction is None:
@@ -151,6 +151,10 @@ def _var_args(input, dim, unbiased, correction):
         raise RuntimeError("std and var only support floating point and complex dtypes")
     axes = dims_tuple(dim, input._data.ndim)
     n = input._data.size if axes is None else _prod([input._data.shape[i] for i in axes])
+    if n - correction <= 0:
+        import warnings
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                      "factor (input numel divided by output numel).", UserWarning, stacklevel=3)
     return axes, correction, n
 
 
@@ -209,7 +213,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Standard deviation: sqrt(var(input, dim, correction))."""
-    axes, c, n = _var_args(input, dim, unbiased, correction)
+    axes, c, n = _var_args(input, dim, unbiased, correction, "std")
     return Std.apply(input, axes, c, keepdim, n)
 
 
@@ -312,8 +316,21 @@ class CumProd(Function):
         ax = ctx.axis
         if g.ndim == 0:
             return g, None
-        s = flip(cumsum(flip(g * out, (ax,)), ax), (ax,))
-        return s / a, None
+        if not (a._data == 0).any():
+            s = flip(cumsum(flip(g * out, (ax,)), ax), (ax,))
+            return s / a, None
+        # with zeros: grad_i = (prod_{j<i} x_j) * S_i, S_i = g_i + x_{i+1} S_{i+1} (no division)
+        from .shape import select, stack, cat, narrow
+        n = a._data.shape[ax]
+        shp = list(a._data.shape)
+        shp[ax] = 1
+        left = cat([_make(xp.ones(shp, a._data.dtype)), narrow(out, ax, 0, n - 1)], ax) if n > 1 else \
+            _make(xp.ones(shp, a._data.dtype))
+        acc = [None] * n
+        acc[n - 1] = select(g, ax, n - 1)
+        for i in range(n - 2, -1, -1):
+            acc[i] = select(g, ax, i) + select(a, ax, i + 1) * acc[i + 1]
+        return left * stack(acc, ax), None
 
 
 def cumprod(input, dim, *, dtype=None):
@@ -615,7 +632,9 @@ class LogSoftmax(Function):
             return xp.zeros_like(d)
         m = d.max(axis=axis, keepdims=True)
         s = d - m
-        return s - xp.log(xp.exp(s).sum(axis=axis, keepdims=True))
+        se = xp.exp(s).sum(axis=axis, keepdims=True)
+        # log of the float32 sum taken in double: matches PyTorch's correctly rounded vectorised log
+        return s - (xp.log(se.astype(xp.float64)).astype(s.dtype) if s.dtype == xp.float32 else xp.log(se))
 
     @staticmethod
     def backward(ctx, g):
