@@ -394,7 +394,8 @@ class Module:
                 modules[name] = value
             else:
                 buffers = d.get("_buffers")
-                is_buf = isinstance(value, Tensor) and getattr(value, "_is_buffer", False)
+                # ``nn.Buffer(...)`` marks a plain tensor in its instance dict (cheaper than a failing getattr)
+                is_buf = isinstance(value, Tensor) and value.__dict__.get("_is_buffer", False)
                 if is_buf or (buffers is not None and name in buffers):
                     if value is not None and not isinstance(value, Tensor):
                         raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
@@ -469,7 +470,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
-        if tensor is not None and getattr(tensor, "_is_buffer", False):
+        if tensor is not None and tensor.__dict__.get("_is_buffer", False):
             persistent = tensor.persistent
         self._buffers[name] = tensor
         if persistent:
