@@ -193,6 +193,20 @@ def _write_archive(fileobj, obj):
         put(".data/serialization_id", uuid.uuid4().hex.encode())
 
 
+def _set_mode(fd, path):
+    """Give the temporary file the permissions an ordinary ``open(path, 'wb')`` would (mkstemp uses 0600)."""
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    try:
+        os.fchmod(fd, mode)
+    except (AttributeError, OSError):  # no fchmod on Windows
+        pass
+
+
 def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
     """Save ``obj`` (nested dicts/lists/tuples of tensors, numbers, strings, None) to ``f`` in PyTorch's
@@ -206,6 +220,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
             raise RuntimeError(f"Parent directory {directory} does not exist.")
         fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
         try:
+            _set_mode(fd, path)
             with os.fdopen(fd, "wb") as fh:
                 _write_archive(fh, obj)
                 fh.flush()

@@ -395,3 +395,10 @@ def test_unsupported_storage_dtype_named(tmp_path):
     torch.save({"w": torch.ones(2, dtype=torch.bfloat16)}, tmp_path / "bf.pt")
     with pytest.raises(pickle.UnpicklingError, match="BFloat16Storage"):
         nt.load(tmp_path / "bf.pt")
+
+
+def test_saved_file_has_ordinary_permissions(tmp_path):
+    nt.save({"a": 1}, tmp_path / "perm.pt")
+    with open(tmp_path / "plain.bin", "wb") as fh:
+        fh.write(b"x")
+    assert (os.stat(tmp_path / "perm.pt").st_mode & 0o777) == (os.stat(tmp_path / "plain.bin").st_mode & 0o777)
