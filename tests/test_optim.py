@@ -4,7 +4,6 @@ they are device / autograd modes with the same arithmetic), 20 steps, parameters
 every step; state dicts (format, resume, interchange with real PyTorch); the Optimizer API."""
 import copy
 import re
-import warnings
 
 import numpy as np
 import pytest

@@ -1,7 +1,7 @@
 """``torch.optim.Adadelta``."""
 from .._backend import xp
-from .optimizer import (Optimizer, _addcmul_, _check_lr, _fma, _fma_, _grad_array, _scalar, _state_tensor, _step_inc,
-                        _to_scalar)
+from .optimizer import (Optimizer, _addcmul_, _check_lr, _fma, _fma_, _foreach, _grad_array, _scalar,
+                        _state_tensor, _step_inc_fast, _to_scalar)
 
 __all__ = ["Adadelta"]
 
@@ -30,33 +30,38 @@ class Adadelta(Optimizer):
         """One Adadelta step; returns ``closure()``'s loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            rho, eps, wd = group["rho"], group["eps"], group["weight_decay"]
+            items = []
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = _grad_array(p, group["maximize"], "Adadelta")
+                g = _grad_array(p, False, "Adadelta")
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = _scalar(0.0)
                     state["square_avg"] = _state_tensor(p)
                     state["acc_delta"] = _state_tensor(p)
-                _step_inc(state["step"])
-                d = p._data
-                if wd != 0:
-                    g = _fma(g, d, wd)
-                sq = state["square_avg"]._data
-                acc = state["acc_delta"]._data
-                sq *= rho
-                _addcmul_(sq, g, g, 1 - rho)
-                std = sq + eps
-                xp.sqrt(std, out=std)
-                delta = acc + eps
-                xp.sqrt(delta, out=delta)
-                delta /= std
-                delta *= g
-                acc *= rho
-                _addcmul_(acc, delta, delta, 1 - rho)
-                _fma_(d, delta, -lr)
+                _step_inc_fast(state["step"])
+                items.append((p._data, g, state["square_avg"]._data, state["acc_delta"]._data))
                 p._vc[0] += 1
+            if items:
+                _foreach(_adadelta_kernel, items, (0, 2, 3), _to_scalar(group["lr"]), group["rho"], group["eps"],
+                         group["weight_decay"], group["maximize"])
         return loss
+
+
+def _adadelta_kernel(d, g, sq, acc, lr, rho, eps, wd, maximize):
+    if maximize:
+        g = -g
+    if wd != 0:
+        g = _fma(g, d, wd)
+    sq *= rho
+    _addcmul_(sq, g, g, 1 - rho)
+    std = sq + eps
+    xp.sqrt(std, out=std)
+    delta = acc + eps
+    xp.sqrt(delta, out=delta)
+    delta /= std
+    delta *= g
+    acc *= rho
+    _addcmul_(acc, delta, delta, 1 - rho)
+    _fma_(d, delta, -lr)

@@ -1,6 +1,7 @@
 """``torch.optim.Adagrad`` (dense and sparse gradients)."""
 from .._backend import xp
-from .optimizer import Optimizer, _addcdiv_, _addcmul_, _check_lr, _fma, _scalar, _state_tensor, _step_inc, _to_scalar
+from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_lr, _fma, _foreach, _scalar, _state_tensor,
+                        _step_inc_fast, _to_scalar)
 
 __all__ = ["Adagrad"]
 
@@ -42,15 +43,15 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             lr_decay, eps, wd, maximize = group["lr_decay"], group["eps"], group["weight_decay"], group["maximize"]
+            by_clr = {}
             for p in group["params"]:
                 if p._grad is None:
                     continue
                 state = self.state[p]
-                step = _step_inc(state["step"])
-                s = state["sum"]._data
-                d = p._data
+                step = _step_inc_fast(state["step"])
                 clr = lr / (1 + (step - 1) * lr_decay)
                 grad = p._grad
+                p._vc[0] += 1
                 if getattr(grad, "is_sparse", False):
                     if wd != 0:
                         raise RuntimeError("weight_decay option is not compatible with sparse gradients")
@@ -60,18 +61,24 @@ class Adagrad(Optimizer):
                     if maximize:
                         vals = -vals
                     # only the rows present in the gradient are touched (indices are unique once coalesced)
+                    s = state["sum"]._data
                     s[idx] += vals ** 2
                     std = xp.sqrt(s[idx])
                     std += eps
-                    d[idx] += -clr * (vals / std)
-                    p._vc[0] += 1
+                    p._data[idx] += -clr * (vals / std)
                     continue
-                g = -grad._data if maximize else grad._data
-                if wd != 0:
-                    g = _fma(g, d, wd)
-                _addcmul_(s, g, g, 1)
-                std = xp.sqrt(s)
-                std += eps
-                _addcdiv_(d, g, std, -clr)
-                p._vc[0] += 1
+                by_clr.setdefault(clr, []).append((p._data, grad._data, state["sum"]._data))
+            for clr, items in by_clr.items():
+                _foreach(_adagrad_kernel, items, (0, 2), clr, eps, wd, maximize)
         return loss
+
+
+def _adagrad_kernel(d, g, s, clr, eps, wd, maximize):
+    if maximize:
+        g = -g
+    if wd != 0:
+        g = _fma(g, d, wd)
+    _addcmul_(s, g, g, 1)
+    std = xp.sqrt(s)
+    std += eps
+    _addcdiv_(d, g, std, -clr)

@@ -1,7 +1,7 @@
 """``torch.optim.Adamax``: Adam with the infinity norm."""
 from .._backend import xp
 from .optimizer import (Optimizer, _addcdiv_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
-                        _state_tensor, _step_inc, _to_scalar)
+                        _state_tensor, _step_inc_fast, _foreach, _to_scalar)
 
 __all__ = ["Adamax"]
 
@@ -28,30 +28,35 @@ class Adamax(Optimizer):
         """One Adamax step; returns ``closure()``'s loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
             beta1, beta2 = group["betas"]
-            eps, wd = group["eps"], group["weight_decay"]
+            by_step = {}
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = _grad_array(p, group["maximize"], "Adamax")
+                g = _grad_array(p, False, "Adamax")
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = _scalar(0.0)
                     state["exp_avg"] = _state_tensor(p)
                     state["exp_inf"] = _state_tensor(p)
-                step = _step_inc(state["step"])
-                d = p._data
-                if wd != 0:
-                    g = _fma(g, d, wd)
-                m = state["exp_avg"]._data
-                u = state["exp_inf"]._data
-                _lerp_(m, g, 1 - beta1)
-                u *= beta2
-                a = xp.abs(g)
-                a += eps
-                xp.maximum(u, a, out=u)
-                clr = lr / (1 - beta1 ** step)
-                _addcdiv_(d, m, u, -clr)
+                step = _step_inc_fast(state["step"])
+                by_step.setdefault(step, []).append((p._data, g, state["exp_avg"]._data, state["exp_inf"]._data))
                 p._vc[0] += 1
+            for step, items in by_step.items():
+                _foreach(_adamax_kernel, items, (0, 2, 3), step, _to_scalar(group["lr"]), beta1, beta2, group["eps"],
+                         group["weight_decay"], group["maximize"])
         return loss
+
+
+def _adamax_kernel(d, g, m, u, step, lr, beta1, beta2, eps, wd, maximize):
+    if maximize:
+        g = -g
+    if wd != 0:
+        g = _fma(g, d, wd)
+    _lerp_(m, g, 1 - beta1)
+    u *= beta2
+    a = xp.abs(g)
+    a += eps
+    xp.maximum(u, a, out=u)
+    clr = lr / (1 - beta1 ** step)
+    _addcdiv_(d, m, u, -clr)

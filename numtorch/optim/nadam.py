@@ -1,7 +1,7 @@
 """``torch.optim.NAdam``: Adam with Nesterov momentum (and momentum decay)."""
 from .._backend import xp
 from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
-                        _state_tensor, _step_inc, _to_scalar)
+                        _state_tensor, _step_inc_fast, _foreach, _to_scalar)
 
 __all__ = ["NAdam"]
 
@@ -34,42 +34,50 @@ class NAdam(Optimizer):
         """One NAdam step; returns ``closure()``'s loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
             beta1, beta2 = group["betas"]
-            eps, wd, momentum_decay = group["eps"], group["weight_decay"], group["momentum_decay"]
+            momentum_decay = group["momentum_decay"]
+            batches = {}
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = _grad_array(p, group["maximize"], "NAdam")
+                g = _grad_array(p, False, "NAdam")
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = _scalar(0.0)
                     state["mu_product"] = _scalar(1.0)
                     state["exp_avg"] = _state_tensor(p)
                     state["exp_avg_sq"] = _state_tensor(p)
-                step = _step_inc(state["step"])
-                bias_correction2 = 1 - beta2 ** step
-                d = p._data
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        d *= 1 - lr * wd
-                    else:
-                        g = _fma(g, d, wd)
+                step = _step_inc_fast(state["step"])
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
-                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
                 mp = state["mu_product"]._data
                 mp *= mu  # a float32 0-d product, as PyTorch keeps it
-                mu_product = float(mp)
-                m = state["exp_avg"]._data
-                v = state["exp_avg_sq"]._data
-                _lerp_(m, g, 1 - beta1)
-                v *= beta2
-                _addcmul_(v, g, g, 1 - beta2)
-                denom = v / bias_correction2
-                xp.sqrt(denom, out=denom)
-                mu_product_next = mu_product * mu_next
-                denom += eps
-                _addcdiv_(d, g, denom, -lr * (1.0 - mu) / (1.0 - mu_product))
-                _addcdiv_(d, m, denom, (-lr * mu_next) / (1.0 - mu_product_next))
+                batches.setdefault((step, float(mp)), []).append(
+                    (p._data, g, state["exp_avg"]._data, state["exp_avg_sq"]._data))
                 p._vc[0] += 1
+            for (step, mu_product), items in batches.items():
+                _foreach(_nadam_kernel, items, (0, 2, 3), step, mu_product, _to_scalar(group["lr"]), beta1, beta2,
+                         group["eps"], group["weight_decay"], momentum_decay, group["decoupled_weight_decay"],
+                         group["maximize"])
         return loss
+
+
+def _nadam_kernel(d, g, m, v, step, mu_product, lr, beta1, beta2, eps, wd, momentum_decay, decoupled, maximize):
+    if maximize:
+        g = -g
+    bias_correction2 = 1 - beta2 ** step
+    if wd != 0:
+        if decoupled:
+            d *= 1 - lr * wd
+        else:
+            g = _fma(g, d, wd)
+    mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+    mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+    _lerp_(m, g, 1 - beta1)
+    v *= beta2
+    _addcmul_(v, g, g, 1 - beta2)
+    denom = v / bias_correction2
+    xp.sqrt(denom, out=denom)
+    mu_product_next = mu_product * mu_next
+    denom += eps
+    _addcdiv_(d, g, denom, -lr * (1.0 - mu) / (1.0 - mu_product))
+    _addcdiv_(d, m, denom, (-lr * mu_next) / (1.0 - mu_product_next))

@@ -1,7 +1,7 @@
 """``torch.optim.RAdam``: rectified Adam."""
 from .._backend import xp
 from .optimizer import (Optimizer, _addcmul_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
-                        _state_tensor, _step_inc, _to_scalar)
+                        _state_tensor, _step_inc_fast, _foreach, _to_scalar)
 
 __all__ = ["RAdam"]
 
@@ -32,45 +32,50 @@ class RAdam(Optimizer):
         """One RAdam step; returns ``closure()``'s loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
             beta1, beta2 = group["betas"]
-            eps, wd = group["eps"], group["weight_decay"]
+            by_step = {}
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = _grad_array(p, group["maximize"], "RAdam")
+                g = _grad_array(p, False, "RAdam")
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = _scalar(0.0)
                     state["exp_avg"] = _state_tensor(p)
                     state["exp_avg_sq"] = _state_tensor(p)
-                step = _step_inc(state["step"])
-                d = p._data
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        d *= 1 - lr * wd
-                    else:
-                        g = _fma(g, d, wd)
-                m = state["exp_avg"]._data
-                v = state["exp_avg_sq"]._data
-                _lerp_(m, g, 1 - beta1)
-                v *= beta2
-                _addcmul_(v, g, g, 1 - beta2)
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2 = 1 - beta2 ** step
-                upd = m / bias_correction1
-                rho_inf = 2 / (1 - beta2) - 1
-                rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-                upd *= lr
-                if rho_t > 5.0:
-                    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-                    # PyTorch: ``sqrt(bc2) / (sqrt(v) + eps)`` is ``reciprocal(sqrt(v) + eps) * sqrt(bc2)``
-                    adaptive = xp.sqrt(v)
-                    adaptive += eps
-                    xp.reciprocal(adaptive, out=adaptive)
-                    adaptive *= bias_correction2 ** 0.5
-                    upd *= adaptive
-                    upd *= rect
-                d -= upd
+                step = _step_inc_fast(state["step"])
+                by_step.setdefault(step, []).append((p._data, g, state["exp_avg"]._data, state["exp_avg_sq"]._data))
                 p._vc[0] += 1
+            for step, items in by_step.items():
+                _foreach(_radam_kernel, items, (0, 2, 3), step, _to_scalar(group["lr"]), beta1, beta2, group["eps"],
+                         group["weight_decay"], group["decoupled_weight_decay"], group["maximize"])
         return loss
+
+
+def _radam_kernel(d, g, m, v, step, lr, beta1, beta2, eps, wd, decoupled, maximize):
+    if maximize:
+        g = -g
+    if wd != 0:
+        if decoupled:
+            d *= 1 - lr * wd
+        else:
+            g = _fma(g, d, wd)
+    _lerp_(m, g, 1 - beta1)
+    v *= beta2
+    _addcmul_(v, g, g, 1 - beta2)
+    bias_correction1 = 1 - beta1 ** step
+    bias_correction2 = 1 - beta2 ** step
+    upd = m / bias_correction1
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+    upd *= lr
+    if rho_t > 5.0:
+        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+        # PyTorch: ``sqrt(bc2) / (sqrt(v) + eps)`` is ``reciprocal(sqrt(v) + eps) * sqrt(bc2)``
+        adaptive = xp.sqrt(v)
+        adaptive += eps
+        xp.reciprocal(adaptive, out=adaptive)
+        adaptive *= bias_correction2 ** 0.5
+        upd *= adaptive
+        upd *= rect
+    d -= upd

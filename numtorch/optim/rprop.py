@@ -1,6 +1,6 @@
 """``torch.optim.Rprop``: resilient backpropagation (sign-based steps)."""
 from .._backend import xp
-from .optimizer import Optimizer, _check_lr, _grad_array, _scalar, _state_tensor, _step_inc, _to_scalar
+from .optimizer import Optimizer, _check_lr, _grad_array, _scalar, _state_tensor, _step_inc_fast, _foreach, _to_scalar
 
 __all__ = ["Rprop"]
 
@@ -25,29 +25,36 @@ class Rprop(Optimizer):
         """One Rprop step; returns ``closure()``'s loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            etaminus, etaplus = group["etas"]
-            step_size_min, step_size_max = group["step_sizes"]
+            items = []
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                g = _grad_array(p, group["maximize"], "Rprop")
+                g = _grad_array(p, False, "Rprop")
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = _scalar(0.0)
                     state["prev"] = _state_tensor(p)
                     state["step_size"] = _state_tensor(p, _to_scalar(group["lr"]))
-                _step_inc(state["step"])
-                prev = state["prev"]._data
-                step_size = state["step_size"]._data
-                prod = g * prev
-                sign = xp.sign(prod)
-                dt = sign.dtype.type
-                sign = xp.where(sign > 0, dt(etaplus), xp.where(sign < 0, dt(etaminus), dt(1)))
-                step_size *= sign
-                xp.clip(step_size, step_size_min, step_size_max, out=step_size)
-                g = g.copy()
-                g[sign == dt(etaminus)] = 0
-                p._data -= xp.sign(g) * step_size
+                _step_inc_fast(state["step"])
+                items.append((p._data, g, state["prev"]._data, state["step_size"]._data))
                 p._vc[0] += 1
-                prev[...] = g
+            if items:
+                etaminus, etaplus = group["etas"]
+                step_size_min, step_size_max = group["step_sizes"]
+                _foreach(_rprop_kernel, items, (0, 2, 3), etaminus, etaplus, step_size_min, step_size_max,
+                         group["maximize"])
         return loss
+
+
+def _rprop_kernel(d, g, prev, step_size, etaminus, etaplus, step_size_min, step_size_max, maximize):
+    if maximize:
+        g = -g
+    sign = xp.sign(g * prev)
+    dt = sign.dtype.type
+    sign = xp.where(sign > 0, dt(etaplus), xp.where(sign < 0, dt(etaminus), dt(1)))
+    step_size *= sign
+    xp.clip(step_size, step_size_min, step_size_max, out=step_size)
+    g = g.copy()
+    g[sign == dt(etaminus)] = 0
+    d -= xp.sign(g) * step_size
+    prev[...] = g

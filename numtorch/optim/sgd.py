@@ -87,7 +87,8 @@ def _sgd_kernel(d, g, lr, momentum, dampening, wd, nesterov, maximize):
 
 
 def _sgd_momentum_kernel(d, g, b, first, lr, momentum, dampening, wd, nesterov, maximize):
-    """SGD with a momentum buffer ``b``: ``b = g`` on the first step, else ``b = momentum * b + (1 - dampening) * g``."""
+    """SGD with a momentum buffer ``b``: ``b = g`` on the first step, else
+    ``b = momentum * b + (1 - dampening) * g``; the step uses ``g + momentum * b`` (Nesterov) or ``b``."""
     if maximize:
         g = -g
     if wd != 0:
