@@ -923,18 +923,35 @@ def _lengths(x, name):
     return xp.asarray(list(x), dtype=xp.int64).reshape(-1)
 
 
+_NEG = -1e30   # "log 0" in the CTC recursions: finite, so no inf - inf and NumPy's fast exp path
+
+
+def _lse3(buf, out_add):
+    """log(exp(buf[0]) + exp(buf[1]) + exp(buf[2])) + out_add for a (3, N, L) stack; buf is consumed."""
+    m = buf.max(axis=0)
+    buf -= m
+    xp.exp(buf, out=buf)
+    s = buf.sum(axis=0)
+    xp.log(s, out=s)
+    s += m
+    s += out_add
+    return s
+
+
 class _CtcLoss(Function):
     """Connectionist temporal classification: per-sample -log p(target | log_probs).
 
     With the extended target l' = (blank, l1, blank, l2, ..., blank) (length 2S + 1), alpha and beta
-    are computed in log space:
+    are computed in log space (float64, log 0 represented by -1e30):
       alpha[t, s] = lp[t, l'_s] + logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if l'_s != blank
-                    and l'_s != l'_{s-2}),  beta the same backwards in time; both include lp[t, l'_s].
-    Each time step is one vectorized update over all samples and label positions.
-    nll = -logsumexp(alpha[T_n - 1, 2S_n], alpha[T_n - 1, 2S_n - 1]).
+                    and l'_s != l'_{s-2}),  beta the same backwards in time from each sample's last
+                    frame; both include lp[t, l'_s].
+    Each time step is one vectorized update over all samples and label positions (the three terms
+    stacked, one exp and one log per step).
+    nll = -logsumexp(alpha[T_n - 1, 2S_n], alpha[T_n - 1, 2S_n - 1]) (inf when no alignment exists).
     Gradient (PyTorch's convention, which is the gradient through log_softmax's input when lp are
     log-probabilities): d nll / d lp[t, c] = exp(lp[t, c]) - exp(log sum_{s: l'_s = c} exp(alpha + beta)
-    + nll - lp[t, c]) for t < T_n, 0 after.
+    + nll - lp[t, c]) for t < T_n, 0 after; nan for an infinite loss (as PyTorch) unless zero_infinity.
     """
     _builtin = True
     node_name = "CtcLossBackward0"
@@ -947,34 +964,35 @@ class _CtcLoss(Function):
         T, N, C = lp.shape
         S = tgt.shape[1]
         L = 2 * S + 1
-        ninf = -xp.inf
+        ar = xp.arange(N)
         ext = xp.full((N, L), blank, xp.int64)
         ext[:, 1::2] = tgt
-        # emissions of every extended label at every time: (T, N, L)
-        em = xp.take_along_axis(lp, xp.broadcast_to(ext[None], (T, N, L)), axis=2)
+        # emissions of every extended label at every time: (T, N, L), log 0 clamped to the sentinel
+        em = xp.maximum(lp[:, ar[:, None], ext], _NEG)
         # s-2 transitions are allowed onto a non-blank label different from l'_{s-2}
         skip = xp.zeros((N, L), bool)
         skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
-        skip_add = xp.where(skip, 0.0, ninf)
-        pos = xp.arange(L)
-        inside = pos[None, :] < (2 * tl + 1)[:, None]     # positions of each sample's own l'
-        alpha = xp.full((T, N, L + 2), ninf)              # two -inf columns in front: s-1, s-2 by slicing
-        a0 = xp.full((N, L), ninf)
-        a0[:, 0] = em[0, :, 0]
-        if L > 1:
-            a0[:, 1] = xp.where(tl > 0, em[0, :, 1], ninf)
-        alpha[0, :, 2:] = xp.where(inside, a0, ninf)
-        with xp.errstate(invalid="ignore", divide="ignore"):
-            for t in range(1, T):
-                prev = alpha[t - 1]
-                r = xp.logaddexp(prev[:, 2:], prev[:, 1:-1])
-                r = xp.logaddexp(r, prev[:, :-2] + skip_add)
-                alpha[t, :, 2:] = r + em[t]
-            ar = xp.arange(N)
-            last = alpha[il - 1, ar, 2:] if T else xp.full((N, L), ninf)
-            e1 = last[ar, 2 * tl]
-            e2 = xp.where(tl > 0, last[ar, xp.maximum(2 * tl - 1, 0)], ninf)
-            nll = -xp.logaddexp(e1, e2)
+        skip_add = xp.where(skip, 0.0, _NEG)
+        inside = xp.arange(L)[None, :] < (2 * tl + 1)[:, None]     # positions of each sample's own l'
+        alpha = xp.full((T, N, L + 2), _NEG)              # two sentinel columns in front: s-1, s-2 by slicing
+        if T:
+            a0 = xp.full((N, L), _NEG)
+            a0[:, 0] = em[0, :, 0]
+            if L > 1:
+                a0[:, 1] = xp.where(tl > 0, em[0, :, 1], _NEG)
+            alpha[0, :, 2:] = xp.where(inside, a0, _NEG)
+        buf = xp.empty((3, N, L))
+        for t in range(1, T):
+            prev = alpha[t - 1]
+            buf[0] = prev[:, 2:]
+            buf[1] = prev[:, 1:-1]
+            xp.add(prev[:, :-2], skip_add, out=buf[2])
+            alpha[t, :, 2:] = _lse3(buf, em[t])
+        last = alpha[xp.maximum(il - 1, 0), ar, 2:] if T else xp.full((N, L), _NEG)
+        e1 = last[ar, 2 * tl]
+        e2 = xp.where(tl > 0, last[ar, xp.maximum(2 * tl - 1, 0)], _NEG)
+        nll = -xp.logaddexp(e1, e2)
+        nll = xp.where(nll > -0.1 * _NEG, xp.inf, nll)      # sentinel-sized: no alignment exists
         ctx.save_for_backward(log_probs)
         ctx.data = (lp, em, ext, skip_add, inside, alpha, il, tl, nll, zero_infinity, dt)
         out = nll
@@ -985,44 +1003,48 @@ class _CtcLoss(Function):
     @staticmethod
     def backward(ctx, g):
         lp, em, ext, skip_add, inside, alpha, il, tl, nll, zero_inf, dt = ctx.data
-        ctx.data = None
         T, N, C = lp.shape
         L = ext.shape[1]
-        ninf = -xp.inf
         ar = xp.arange(N)
         # skip onto s+2 from s is allowed where the s+2 skip is allowed
-        skip_next = xp.full((N, L), ninf)
+        skip_next = xp.full((N, L), _NEG)
         skip_next[:, :-2] = skip_add[:, 2:]
-        beta = xp.full((T, N, L + 2), ninf)   # two -inf columns behind: s+1, s+2 by slicing
-        b_init = xp.full((N, L), ninf)
-        b_init[ar, 2 * tl] = 0.0
-        has = tl > 0
-        b_init[ar[has], 2 * tl[has] - 1] = 0.0
-        with xp.errstate(invalid="ignore", divide="ignore"):
-            for t in range(T - 1, -1, -1):
-                if t == T - 1:
-                    r = xp.full((N, L), ninf)
-                else:
-                    nxt = beta[t + 1]
-                    r = xp.logaddexp(nxt[:, :-2], nxt[:, 1:-1])
-                    r = xp.logaddexp(r, nxt[:, 2:] + skip_next)
-                # samples whose last frame is t start here; frames past a sample's length stay -inf
-                r = xp.where((il == t + 1)[:, None], b_init, r)
-                r = xp.where((il > t)[:, None] & inside, r + em[t], ninf)
-                beta[t, :, :-2] = r
-            ab = alpha[:, :, 2:] + beta[:, :, :-2]                 # (T, N, L)
-            m = ab.max(axis=2)
-            m = xp.where(xp.isfinite(m), m, 0.0)
-            e = xp.exp(ab - m[:, :, None])
-            # sum over label positions into classes: one batched matmul with a one-hot (N, L, C)
-            oh = xp.zeros((N, L, C))
-            oh[ar[:, None], xp.arange(L)[None, :], ext] = 1.0
-            acc = xp.matmul(e.transpose(1, 0, 2), oh).transpose(1, 0, 2)   # (T, N, C)
-            grad = xp.exp(lp) - acc * xp.exp(m[:, :, None] + nll[None, :, None] - lp)
         valid_t = xp.arange(T)[:, None] < il[None, :]
+        # emissions masked to each sample's own frames and label positions: beta is log 0 elsewhere
+        emm = xp.where(valid_t[:, :, None] & inside[None], em, _NEG)
+        # beta at a sample's last frame: 0 (before its emission) at the last blank and last label
+        start = xp.full((T, N, L), _NEG)
+        has = il > 0
+        start[il[has] - 1, ar[has], 2 * tl[has]] = 0.0
+        two = has & (tl > 0)
+        start[il[two] - 1, ar[two], 2 * tl[two] - 1] = 0.0
+        beta = xp.full((T, N, L + 2), _NEG)   # two sentinel columns behind: s+1, s+2 by slicing
+        buf = xp.empty((3, N, L))
+        if T:
+            beta[T - 1, :, :-2] = start[T - 1] + emm[T - 1]
+        for t in range(T - 2, -1, -1):
+            nxt = beta[t + 1]
+            buf[0] = nxt[:, :-2]
+            buf[1] = nxt[:, 1:-1]
+            xp.add(nxt[:, 2:], skip_next, out=buf[2])
+            r = _lse3(buf, 0.0)
+            # a sample whose last frame is t has nothing after it (r ~ log 0): max() puts its start in
+            xp.maximum(r, start[t], out=r)
+            r += emm[t]
+            beta[t, :, :-2] = r
+        ab = alpha[:, :, 2:] + beta[:, :, :-2]                 # (T, N, L)
+        m = ab.max(axis=2)
+        e = xp.exp(ab - m[:, :, None])
+        # sum over label positions into classes: one batched matmul with a one-hot (N, L, C)
+        oh = xp.zeros((N, L, C))
+        oh[ar[:, None], xp.arange(L)[None, :], ext] = 1.0
+        acc = xp.matmul(e.transpose(1, 0, 2), oh).transpose(1, 0, 2)   # (T, N, C)
+        fin = xp.where(xp.isinf(nll), 0.0, nll)
+        with xp.errstate(over="ignore", invalid="ignore"):
+            grad = xp.exp(lp) - acc * xp.exp(m[:, :, None] + fin[None, :, None] - lp)
+        bad = xp.isinf(nll)[None, :, None]
+        grad = xp.where(bad, 0.0 if zero_inf else xp.nan, grad)
         grad = xp.where(valid_t[:, :, None], grad, 0.0)
-        if zero_inf:
-            grad = xp.where(xp.isinf(nll)[None, :, None], 0.0, grad)
         G = _make(grad.astype(dt))
         return G * g.reshape(1, N, 1), None, None, None, None, None
 
