@@ -545,3 +545,31 @@ def test_corner_cases(name):
     assert isinstance(out[0], tuple), out[0]
     for p, q in zip(*out):
         assert_close(p, q)
+
+
+# ------------------------------------------------------------------ empty inputs for every table op
+def _empty_cases():
+    cases = []
+    for name, fn, shape in SHAPE_OPS:
+        if name != "getitem_step":
+            cases.append((name, fn, [(0,) + tuple(shape[1:])]))
+    for name, fn in REDUCE:
+        for sh in [(0, 4, 5), (3, 0, 5), (3, 4, 0)]:
+            cases.append((f"{name}{sh}", fn, [sh]))
+    for name, fn, sa, sb in LINALG:
+        cases.append((name, fn, [(0,) + tuple(sa[1:]), sb]))
+    return cases
+
+
+@pytest.mark.parametrize("name,fn,shapes", _empty_cases(), ids=[c[0] for c in _empty_cases()])
+def test_empty_inputs(name, fn, shapes):
+    arrays = [np.zeros(s, np.float32) for s in shapes]
+    try:
+        ot = fn(torch, *[torch.tensor(a, requires_grad=True) for a in arrays])
+    except Exception as e:  # noqa: BLE001  (numtorch must refuse with the same exception type)
+        with pytest.raises(type(e)):
+            fn(nt, *[nt.tensor(a, requires_grad=True) for a in arrays])
+        return
+    if isinstance(ot, tuple):
+        return
+    _check_fwd_bwd(fn, arrays, name_check="einsum" not in name)

@@ -286,13 +286,28 @@ class SelectScatter(Function):
         return select(gg, ctx.axis, ctx.index), None, None, None
 
 
-def _check_index(index, size, name="index"):
+def _check_index(index, size, name="index", axis=0):
     d = index._data
     if d.dtype.kind not in "iu":
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
     if d.size and (d.min() < -size or d.max() >= size):
+        if name in ("index_select", "index_add"):
+            if size == 0:
+                raise RuntimeError(f"{name}(): self indexing axis dim should be positive")
+            raise IndexError("index out of range in self")
         bad = int(d[(d < -size) | (d >= size)].reshape(-1)[0])
-        raise IndexError(f"index {bad} is out of bounds for dimension with size {size}")
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
+
+
+def _check_scatter_shapes(input, axis, index, src):
+    ish, sh = index._data.shape, input._data.shape
+    ssh = src._data.shape if isinstance(src, Tensor) else None
+    if len(ish) == len(sh) and all(ish[d] <= sh[d] for d in range(len(sh)) if d != axis) and \
+            (ssh is None or (len(ssh) == len(ish) and all(i <= s for i, s in zip(ish, ssh)))):
+        return
+    tail = f" and to be no larger size than src {list(ssh)}" if ssh is not None else ""
+    raise RuntimeError(f"Expected index {list(ish)} to be no larger than self {list(sh)} apart from dimension "
+                       f"{axis}{tail}")
 
 
 class Gather(Function):
@@ -318,7 +333,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     axis = wrap_dim(dim, input._data.ndim)
     if index._data.ndim != input._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    _check_index(index, input._data.shape[axis] if input._data.ndim else 1, "gather")
+    _check_index(index, input._data.shape[axis] if input._data.ndim else 1, "gather", axis)
     return Gather.apply(input, axis, index)
 
 
@@ -379,7 +394,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
     axis = wrap_dim(dim, input._data.ndim)
-    _check_index(index, input._data.shape[axis], "scatter")
+    _check_scatter_shapes(input, axis, index, src)
+    _check_index(index, input._data.shape[axis], "scatter", axis)
     cls = Scatter if isinstance(src, Tensor) else ScatterValue
     return cls.apply(input, axis, index, src, reduce) if reduce else cls.apply(input, axis, index, src)
 
@@ -391,7 +407,8 @@ class ScatterValue(Scatter):
 
 def scatter_add(input, dim, index, src):
     axis = wrap_dim(dim, input._data.ndim)
-    _check_index(index, input._data.shape[axis], "scatter_add")
+    _check_scatter_shapes(input, axis, index, src)
+    _check_index(index, input._data.shape[axis], "scatter_add", axis)
     return ScatterAdd.apply(input, axis, index, src)
 
 

@@ -197,6 +197,12 @@ def matmul(input, other, *, out=None):
         return Mv.apply(input, other)
     if a.ndim == 1 and b.ndim == 2:
         return MatMulVM.apply(input, other)
+    sa, sb = a.shape[:-2], b.shape[:-2]
+    if sa != sb and a.ndim > 2 and b.ndim > 2:
+        for k in range(1, min(len(sa), len(sb)) + 1):
+            if sa[-k] != sb[-k] and sa[-k] != 1 and sb[-k] != 1:
+                raise RuntimeError(f"The size of tensor a ({sa[-k]}) must match the size of tensor b ({sb[-k]}) at "
+                                   f"non-singleton dimension {max(len(sa), len(sb)) - k}")
     return MatMul.apply(input, other)
 
 
@@ -275,7 +281,10 @@ class Einsum(Function):
     def forward(ctx, eq, *ops):
         ctx.eq = eq
         ctx.save_for_backward(*ops)
-        return xp.asarray(xp.einsum(eq, *[o._data for o in ops], optimize=len(ops) > 2))
+        try:
+            return xp.asarray(xp.einsum(eq, *[o._data for o in ops], optimize=len(ops) > 2))
+        except ValueError as e:
+            raise RuntimeError(f"einsum(): {e}") from None
 
     @staticmethod
     def backward(ctx, g):

@@ -484,6 +484,8 @@ def aminmax(input, *, dim=None, keepdim=False):
 def argmax(input, dim=None, keepdim=False):
     d = input._data
     if dim is None:
+        if d.size == 0:
+            raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
         r = xp.asarray(xp.argmax(d.reshape(-1)))
         return _make(r.reshape((1,) * d.ndim) if keepdim else r.astype(xp.int64))
     return max(input.detach(), dim, keepdim).indices
@@ -492,6 +494,8 @@ def argmax(input, dim=None, keepdim=False):
 def argmin(input, dim=None, keepdim=False):
     d = input._data
     if dim is None:
+        if d.size == 0:
+            raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
         r = xp.asarray(xp.argmin(d.reshape(-1)))
         return _make(r.reshape((1,) * d.ndim) if keepdim else r.astype(xp.int64))
     return min(input.detach(), dim, keepdim).indices
@@ -605,7 +609,7 @@ class Softmax(Function):
     def forward(ctx, a, axis):
         ctx.axis = axis
         d = a._data
-        if d.ndim == 0:
+        if d.ndim == 0 or d.size == 0:
             return xp.ones_like(d)
         e = d - d.max(axis=axis, keepdims=True)
         xp.exp(e, out=e)
@@ -628,7 +632,7 @@ class LogSoftmax(Function):
     def forward(ctx, a, axis):
         ctx.axis = axis
         d = a._data
-        if d.ndim == 0:
+        if d.ndim == 0 or d.size == 0:
             return xp.zeros_like(d)
         m = d.max(axis=axis, keepdims=True)
         s = d - m
