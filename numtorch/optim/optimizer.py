@@ -2,10 +2,13 @@
 
 Every optimizer updates the raw NumPy arrays of its parameters in place
 (``p._data``) and bumps their version counters, so no autograd graph is ever
-recorded by a step. Hyperparameters are Python floats and are applied to the
-arrays exactly where PyTorch applies them (NumPy, like PyTorch, rounds a Python
-scalar to the array's dtype before the elementwise operation), so a numtorch run
-follows PyTorch's float32 trajectory operation for operation.
+recorded by a step. Each update follows PyTorch's single-tensor implementation
+operation by operation: scalars (bias corrections, step sizes) are computed in
+Python doubles where PyTorch computes them, and NumPy, like PyTorch, rounds a
+Python scalar to the array's dtype before the elementwise operation. The only
+differences are PyTorch's fused multiply-adds (1 ulp; see ``set_exact_rounding``)
+and its MKL ``sqrt`` (not correctly rounded). Small tensors of a group are
+updated together in one batched kernel call (see ``_foreach``).
 """
 import functools
 import itertools
