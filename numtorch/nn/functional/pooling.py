@@ -74,36 +74,30 @@ class _Routing:
 
 
 class _BlockRouting:
-    """kernel == stride max pool: the winning offset p = i*k + j inside each block (int8)."""
+    """kernel == stride max pool: one boolean mask per kernel offset marking the block's (first) maximum."""
 
-    __slots__ = ("win", "in_shape", "k", "ho", "wo")
+    __slots__ = ("masks", "in_shape", "k", "ho", "wo")
 
-    def __init__(self, win, in_shape, k, ho, wo):
-        self.win, self.in_shape, self.k, self.ho, self.wo = win, in_shape, k, ho, wo
+    def __init__(self, masks, in_shape, k, ho, wo):
+        self.masks, self.in_shape, self.k, self.ho, self.wo = masks, in_shape, k, ho, wo
 
     def scatter(self, g):
         N, C, H, W = self.in_shape
         kh, kw = self.k
         Ho, Wo = self.ho, self.wo
-        out = xp.zeros((N, C, H, W), g.dtype)
-        o6 = out[:, :, :Ho * kh, :Wo * kw].reshape(N, C, Ho, kh, Wo, kw) if (H == Ho * kh and W == Wo * kw) else None
-        for i in range(kh):
-            for j in range(kw):
-                sel = xp.where(self.win == i * kw + j, g, 0)
-                if o6 is not None:
-                    o6[:, :, :, i, :, j] = sel
-                else:
-                    out[:, :, i:Ho * kh:kh, j:Wo * kw:kw] = sel
+        exact = H == Ho * kh and W == Wo * kw
+        out = (xp.empty if exact else xp.zeros)((N, C, H, W), g.dtype)
+        for (i, j), m in self.masks:
+            xp.multiply(g, m, out=out[:, :, i:Ho * kh:kh, j:Wo * kw:kw])
         return out
 
     def gather(self, gg):
         kh, kw = self.k
         Ho, Wo = self.ho, self.wo
         out = None
-        for i in range(kh):
-            for j in range(kw):
-                sel = xp.where(self.win == i * kw + j, gg[:, :, i:Ho * kh:kh, j:Wo * kw:kw], 0)
-                out = sel if out is None else out + sel
+        for (i, j), m in self.masks:
+            sel = gg[:, :, i:Ho * kh:kh, j:Wo * kw:kw] * m
+            out = sel if out is None else out + sel
         return out
 
 
@@ -135,6 +129,18 @@ class _RouteGather(Function):
         return _RouteScatter.apply(g, ctx.r), None
 
 
+def _argmax_last_nan(win):
+    """argmax over the last axis; a window holding NaN picks its last NaN, as PyTorch's max pooling"""
+    am = win.argmax(-1)
+    if win.dtype.kind == "f":
+        nanw = xp.isnan(win)
+        anyn = nanw.any(-1)
+        if anyn.any():
+            last = win.shape[-1] - 1 - nanw[..., ::-1].argmax(-1)
+            am = xp.where(anyn, last, am)
+    return am
+
+
 class _MaxPool(Function):
     _builtin = True
     node_name = "MaxPool2DWithIndicesBackward0"
@@ -152,9 +158,13 @@ class _MaxPool(Function):
                                f"Output size is too small")
         if k == s and p == (0, 0) and d == (1, 1) and Ho * k[0] <= H and Wo * k[1] <= W and not want_idx:
             # non-overlapping blocks: a reshape and one max reduction
+            # non-overlapping blocks: elementwise maximum of the k*k strided sub-grids (NaN propagates)
             kh, kw = k
-            blk = a[:, :, :Ho * kh, :Wo * kw].reshape(N, C, Ho, kh, Wo, kw)
-            out = blk.max(axis=(3, 5))
+            out = None
+            for i in range(kh):
+                for j in range(kw):
+                    sl = a[:, :, i:Ho * kh:kh, j:Wo * kw:kw]
+                    out = sl.copy() if out is None else xp.maximum(out, sl, out=out)
             ctx.lazy = (x, out, (N, C, H, W), k, Ho, Wo)
             ctx.r = None
         else:
@@ -168,7 +178,7 @@ class _MaxPool(Function):
             win = _as_strided(padded, (N, C, Ho, Wo, k[0], k[1]),
                               (st[0], st[1], st[2] * s[0], st[3] * s[1], st[2] * d[0], st[3] * d[1]),
                               writeable=False).reshape(N, C, Ho, Wo, k[0] * k[1])
-            am = win.argmax(-1)
+            am = _argmax_last_nan(win)
             out = xp.take_along_axis(win, am[..., None], -1)[..., 0]
             ki, kj = am // k[1], am % k[1]
             hh = xp.arange(Ho).reshape(Ho, 1) * s[0] - ph + ki * d[0]
@@ -195,14 +205,30 @@ class _MaxPool(Function):
             x, out, shape4, k, Ho, Wo = ctx.lazy
             ctx.lazy = None
             a = x._data.reshape(shape4)
-            # winning offset in each block: the first offset equal to the max (PyTorch's tie rule)
-            win = xp.full(out.shape, -1, xp.int8)
+            # the winner of each block is the first offset equal to the max (PyTorch's tie rule)
+            masks = []
+            taken = None
+            nan = xp.isnan(out) if a.dtype.kind == "f" else None
+            if nan is not None and not nan.any():
+                nan = None
             for i in range(k[0]):
                 for j in range(k[1]):
-                    hit = (a[:, :, i:Ho * k[0]:k[0], j:Wo * k[1]:k[1]] == out) & (win < 0)
-                    win[hit] = i * k[1] + j
-            win[win < 0] = 0  # NaN windows
-            r = ctx.r = _BlockRouting(win, shape4, k, Ho, Wo)
+                    sl = a[:, :, i:Ho * k[0]:k[0], j:Wo * k[1]:k[1]]
+                    hit = sl == out
+                    if taken is None:
+                        taken = hit.copy()
+                    else:
+                        hit &= ~taken
+                        taken |= hit
+                    masks.append(((i, j), hit))
+            if nan is not None:
+                # a NaN window routes to its LAST NaN (PyTorch: `val > max || isnan(val)` keeps updating)
+                taken = xp.zeros(out.shape, bool)
+                for (i, j), hit in reversed(masks):
+                    h = nan & xp.isnan(a[:, :, i:Ho * k[0]:k[0], j:Wo * k[1]:k[1]]) & ~taken
+                    taken |= h
+                    hit |= h
+            r = ctx.r = _BlockRouting(masks, shape4, k, Ho, Wo)
         g4 = g.reshape(r.in_shape[:2] + (-1, g.shape[-1])) if ctx.nd == 1 else g
         gx = _RouteScatter.apply(g4, r)
         if ctx.nd == 1:
