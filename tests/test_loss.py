@@ -726,3 +726,18 @@ def test_cross_entropy_retained_graph_backward_twice(scale):
         ln.backward(retain_graph=True)
         lt.backward(retain_graph=True)
     assert_close(xn.grad, xt.grad, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("fn", ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss"])
+@pytest.mark.parametrize("red", RED)
+def test_pointwise_retained_graph_backward_twice(fn, red):
+    # the fused backward writes over its saved difference; a second pass must recompute it
+    x, y = R(3, 4, scale=2), R(3, 4, seed=1, scale=2)
+    xn, yn = nt.from_numpy(x.copy()).requires_grad_(), nt.from_numpy(y.copy()).requires_grad_()
+    xt, yt = torch.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(y.copy()).requires_grad_()
+    ln, lt = getattr(ntF, fn)(xn, yn, reduction=red).sum(), getattr(thF, fn)(xt, yt, reduction=red).sum()
+    for _ in range(2):
+        ln.backward(retain_graph=True)
+        lt.backward(retain_graph=True)
+    assert_close(xn.grad, xt.grad, rtol=1e-5, atol=1e-6)
+    assert_close(yn.grad, yt.grad, rtol=1e-5, atol=1e-6)

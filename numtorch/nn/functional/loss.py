@@ -119,7 +119,7 @@ class _Pointwise(Function):
     @staticmethod
     def forward(ctx, input, target, kind, reduction, param):
         a, b = operands(input, target)
-        d = a - b
+        d = xp.asarray(a - b)   # 0-d inputs give a NumPy scalar: keep an array (written in place later)
         if d.dtype.kind != "f":
             raise RuntimeError(f"\"{('mse', 'l1', 'smooth_l1', 'huber')[kind]}_cpu\" not implemented for "
                                f"'{_DT.get(d.dtype.name, d.dtype.name)}'")
@@ -167,14 +167,23 @@ class _Pointwise(Function):
             gi = dd * _gtensor(g, scale)
         else:
             d = ctx.d
+            if d is None:
+                # a second backward through a retained graph: the difference was consumed, recompute it
+                input, target = ctx.saved_tensors
+                a, b = operands(input, target if target is not None else 0.0)
+                d = xp.asarray(a - b)
+            ctx.d = None
+            # the derivative is written over the saved difference (no new array for the big losses)
+            dd = d
             if kind == 0:
-                dd = d * d.dtype.type(2)
+                dd *= d.dtype.type(2)
             elif kind == 1:
-                dd = xp.sign(d)
+                xp.sign(d, out=dd)
             elif kind == 2:
-                dd = xp.clip(d / d.dtype.type(p), -1, 1)
+                dd /= d.dtype.type(p)
+                xp.clip(dd, -1, 1, out=dd)
             else:
-                dd = xp.clip(d, -p, p)
+                xp.clip(dd, -p, p, out=dd)
             gd = g._data
             if scale is None:
                 dd *= gd
