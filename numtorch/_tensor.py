@@ -457,15 +457,22 @@ class Tensor:
 
     def zero_(self):
         self._check_inplace()
+        if _gs.enabled and self.requires_grad:
+            from .ops.index import _snapshot
+            from .ops.misc import Zero
+            return ops.inplace_assign(self, Zero.apply(_snapshot(self), 0))
         self._data[...] = 0
         return self._bump()
 
     def fill_(self, value):
         self._check_inplace()
+        if _gs.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+            from .ops.index import _snapshot
+            from .ops.misc import Fill, FillTensor
+            return ops.inplace_assign(self, (FillTensor if isinstance(value, Tensor) else Fill).apply(
+                _snapshot(self), value))
         if isinstance(value, Tensor):
             value = value._data
-        if _gs.enabled and self.requires_grad:
-            return ops.inplace_assign(self, ops.full_like(self, value))
         self._data[...] = value
         return self._bump()
 
@@ -536,26 +543,28 @@ class Tensor:
         return self._bump()
 
     # ----------------------------------------------------------- operators
+    # the four hottest operators call their Function directly (what ops.add & co. do with no
+    # ``alpha``/``out``), saving a Python frame per operation
     def __add__(self, other):
-        return ops.add(self, other)
+        return _add_apply(self, other)
 
     def __radd__(self, other):
-        return ops.add(other, self)
+        return _add_apply(other, self)
 
     def __sub__(self, other):
-        return ops.sub(self, other)
+        return _sub_apply(self, other)
 
     def __rsub__(self, other):
         return ops.sub(other, self)
 
     def __mul__(self, other):
-        return ops.mul(self, other)
+        return _mul_apply(self, other)
 
     def __rmul__(self, other):
-        return ops.mul(other, self)
+        return _mul_apply(other, self)
 
     def __truediv__(self, other):
-        return ops.div(self, other)
+        return _div_apply(self, other)
 
     def __rtruediv__(self, other):
         return ops.div(other, self)
@@ -661,14 +670,9 @@ class Tensor:
     def H(self):
         return self.T
 
-    def __getattr__(self, name):
-        # every other method forwards to numtorch.ops (``x.sum(1)`` is ``ops.sum(x, 1)``)
-        if name.startswith("__"):
-            raise AttributeError(name)
-        fn = _METHODS.get(name)
-        if fn is None:
-            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
-        return fn.__get__(self, Tensor)
+    # No ``__getattr__`` here: every ``numtorch.ops`` method is installed on the class by
+    # ``register_methods`` (``x.sum(1)`` is ``ops.sum(x, 1)``), and a ``__getattr__`` hook would stop
+    # CPython from specializing attribute access on tensors (``t._data`` etc.), the per-op hot path.
 
 
 def _rebuild(data, requires_grad):
@@ -696,3 +700,6 @@ def register_methods(table):
 
 
 from . import ops  # noqa: E402  (ops need Tensor defined)
+
+_add_apply, _sub_apply = ops.arith.Add.apply, ops.arith.Sub.apply
+_mul_apply, _div_apply = ops.arith.Mul.apply, ops.arith.Div.apply

@@ -396,3 +396,50 @@ def test_tensor_constructor_class():
     assert_close(nt.FloatTensor([1, 2]), torch.FloatTensor([1, 2]))
     assert_close(nt.LongTensor([1, 2]), torch.LongTensor([1, 2]))
     assert nt.is_tensor(nt.zeros(1)) and not nt.is_tensor([1])
+
+
+def test_inplace_on_views_updates_base_history():
+    a = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 3)
+    res = []
+    for T in (nt, torch):
+        x = T.tensor(a, requires_grad=True)
+        y = x * 2
+        v = y[:, 0]
+        v.mul_(3)                     # a select view
+        w = y.t()
+        w[1].add_(x[:, 0] * 10)       # a view of a view, with a second input
+        y[1, 2] = 0.0
+        z = y.view(-1)
+        z[:2].sigmoid_()              # slice of a reshaped view
+        (y * T.arange(6.0).view(2, 3)).sum().backward()
+        res.append((y, v, x.grad, type(y.grad_fn).__name__, y._version, v._version))
+    for p, q in zip(res[0][:3], res[1][:3]):
+        assert_close(p, q)
+    assert res[0][3:] == res[1][3:]
+    # a view of a leaf that requires grad cannot be changed in place
+    for T in (nt, torch):
+        x = T.tensor(a, requires_grad=True)
+        with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+            x[0].mul_(2)
+    # outside autograd the base sees the change, no history is made
+    n = nt.zeros(2, 3)
+    n[:, 1].fill_(4.0)
+    n.t()[2].add_(1.0)
+    assert n.tolist() == [[0.0, 4.0, 1.0], [0.0, 4.0, 1.0]] and n.grad_fn is None
+
+
+def test_fill_and_zero_on_non_leaf_cut_the_gradient():
+    res = []
+    for T in (nt, torch):
+        x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        v = T.tensor(2.5, requires_grad=True)
+        y = x * 2
+        y[:1].zero_()
+        y[1:2].fill_(v)
+        z = x * 3
+        z.fill_(7.0)
+        (y * T.tensor([1.0, 2.0, 3.0]) + z).sum().backward()
+        res.append((y, x.grad, v.grad, type(z.grad_fn).__name__))
+    for p, q in zip(res[0][:3], res[1][:3]):
+        assert_close(p, q)
+    assert res[0][3] == res[1][3]

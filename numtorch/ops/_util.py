@@ -102,3 +102,15 @@ def shape_arg(args):
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
     return tuple(int(a) for a in args)
+
+
+def as_view(cls, *args):
+    """``cls.apply(*args)`` for a view op, remembering how the view was taken so that an in-place
+    change of the view can be written back into its base's history (PyTorch's CopySlices)."""
+    r = cls.apply(*args)
+    if r.__class__ is tuple:
+        for i, o in enumerate(r):
+            o._view = (cls, args, i)
+    else:
+        r._view = (cls, args, None)
+    return r

@@ -4,7 +4,7 @@ from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
-from ._util import wrap_dim, data
+from ._util import wrap_dim, data, as_view
 
 
 def _np_index(idx):
@@ -151,17 +151,17 @@ def getitem(t, idx, _raw=False):
                                  "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
             if not -n <= idx < n:
                 raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {n}")
-            return Select.apply(t, idx)
+            return as_view(Select, t, idx)
     if _is_advanced(idx):
         return GetItem.apply(t, idx)
     if isinstance(idx, tuple):
         _check_bounds(t._data, idx)
-        return _basic_node(t._data.shape, idx).apply(t, idx)
+        return as_view(_basic_node(t._data.shape, idx), t, idx)
     if idx is None:
-        return Unsqueeze.apply(t, idx)
+        return as_view(Unsqueeze, t, idx)
     if idx is Ellipsis:
-        return Alias.apply(t, idx)
-    return Slice.apply(t, idx)
+        return as_view(Alias, t, idx)
+    return as_view(Slice, t, idx)
 
 
 class IndexPut(Function):
@@ -231,8 +231,55 @@ def _snapshot(t):
     return s
 
 
+class ViewWrite(Function):
+    """base with the elements of one of its views replaced by ``new`` (``pos``: the flat base positions
+    of the view's elements); grads: base gets g with those positions zeroed, new gets g there"""
+    _builtin = True
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, new, pos):
+        ctx.pos, ctx.shape = pos, base._data.shape
+        out = base._data.copy()
+        out.reshape(-1)[pos.reshape(-1)] = new._data.reshape(-1)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        flat = g.reshape(-1)
+        p = ctx.pos.reshape(-1)
+        gb = IndexPut.apply(flat, p, 0.0).reshape(ctx.shape) if ctx.needs_input_grad[0] else None
+        gn = GetItem.apply(flat, p).reshape(ctx.pos.shape) if ctx.needs_input_grad[1] else None
+        return gb, gn, None
+
+
+def _rebase_view(t, new, view):
+    """An in-place change of a view: the base takes the change into its history (CopySlices) and
+    ``t`` becomes the same view of the updated base."""
+    cls, args, nr = view
+    base = args[0]
+    if base.requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    prev = _gs.enabled
+    _gs.enabled = False
+    try:
+        ids = _make(xp.arange(base._data.size).reshape(base._data.shape))
+        pos = cls.apply(ids, *args[1:])
+        pos = (pos[nr] if nr is not None else pos)._data
+    finally:
+        _gs.enabled = prev
+    new_base = ViewWrite.apply(_snapshot(base), new, pos)
+    _rebase(base, new_base)   # writes t's memory too; recurses when the base is itself a view
+    r = cls.apply(base, *args[1:])
+    r = r[nr] if nr is not None else r
+    t.grad_fn, t._out_nr, t.requires_grad = r.grad_fn, r._out_nr, True
+
+
 def _rebase(t, new):
     """Make ``t`` the result of an in-place op: its data changes in place, its history becomes ``new``'s."""
+    view = t.__dict__.get("_view") if new.grad_fn is not None else None
+    if view is not None and new._data.shape == t._data.shape and new._data.dtype == t._data.dtype:
+        return _rebase_view(t, new, view)
     if t._data.dtype != new._data.dtype:
         raise RuntimeError(f"result type {D.from_numpy_dtype(new._data.dtype).name.capitalize()} can't be cast "
                            f"to the desired output type {D.from_numpy_dtype(t._data.dtype).name.capitalize()}")

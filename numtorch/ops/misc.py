@@ -264,6 +264,31 @@ class CopyFrom(Function):
         return gd, gs
 
 
+class Fill(Function):
+    """``t.fill_(v)``: every element becomes v; t's old values get no gradient, a tensor v gets sum(g)"""
+    _builtin = True
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        v = value._data if isinstance(value, Tensor) else value
+        return xp.full(a._data.shape, v, a._data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        ga = g * 0 if ctx.needs_input_grad[0] else None
+        gv = g.sum() if len(ctx.needs_input_grad) > 1 and ctx.needs_input_grad[1] else None
+        return ga, gv
+
+
+class FillTensor(Fill):
+    node_name = "FillBackward3"
+
+
+class Zero(Fill):
+    node_name = "ZeroBackward0"
+
+
 def inplace_assign(t, new):
     """Finish an in-place op: write ``new`` into ``t``'s storage and give ``t`` ``new``'s history."""
     from .index import _rebase

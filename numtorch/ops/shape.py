@@ -4,7 +4,7 @@ import builtins
 from .._backend import xp
 from ..autograd.function import Function
 from .._tensor import Tensor, _make, Size
-from ._util import wrap_dim, shape_arg
+from ._util import wrap_dim, shape_arg, as_view
 
 
 def _infer_shape(shape, numel):
@@ -68,7 +68,7 @@ def view(input, *shape):
             raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") \
                 from None
-    return View.apply(input, shape)
+    return as_view(View, input, shape)
 
 
 def reshape(input, *shape):
@@ -76,12 +76,12 @@ def reshape(input, *shape):
     shape = shape_arg(shape)
     d = input._data
     if d.flags.c_contiguous or tuple(shape) == d.shape:
-        return View.apply(input, shape)
+        return as_view(View, input, shape)
     try:
         d.view().shape = _infer_shape(shape, d.size)
     except AttributeError:
         return UnsafeView.apply(input, shape)
-    return View.apply(input, shape)
+    return as_view(View, input, shape)
 
 
 def view_as(input, other):
@@ -227,7 +227,7 @@ def permute(input, *dims):
     dims = tuple(wrap_dim(d, nd) for d in dims)
     if len(set(dims)) != nd:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, dims)
+    return as_view(Permute, input, dims)
 
 
 def transpose(input, dim0, dim1):
@@ -237,7 +237,7 @@ def transpose(input, dim0, dim1):
     d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
     dims = list(range(nd))
     dims[d0], dims[d1] = dims[d1], dims[d0]
-    return Transpose.apply(input, tuple(dims))
+    return as_view(Transpose, input, tuple(dims))
 
 
 swapaxes = swapdims = transpose
@@ -249,7 +249,7 @@ def t(input):
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
     if nd < 2:
         return input
-    return T.apply(input, (1, 0))
+    return as_view(T, input, (1, 0))
 
 
 def adjoint(input):
@@ -291,11 +291,11 @@ class SqueezeDim(Squeeze):
 def squeeze(input, dim=None):
     shp = input._data.shape
     if dim is None:
-        return Squeeze.apply(input, tuple(i for i, s in enumerate(shp) if s == 1))
+        return as_view(Squeeze, input, tuple(i for i, s in enumerate(shp) if s == 1))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
     axes = tuple(wrap_dim(d, len(shp)) for d in dims)
     axes = tuple(a for a in axes if len(shp) and shp[a] == 1)
-    return SqueezeDim.apply(input, axes)
+    return as_view(SqueezeDim, input, axes)
 
 
 class Unsqueeze(Function):
@@ -314,7 +314,7 @@ class Unsqueeze(Function):
 
 
 def unsqueeze(input, dim):
-    return Unsqueeze.apply(input, wrap_dim(dim, input._data.ndim + 1))
+    return as_view(Unsqueeze, input, wrap_dim(dim, input._data.ndim + 1))
 
 
 class Cat(Function):
@@ -451,7 +451,7 @@ def narrow(input, dim, start, length):
         start += n
     if start < 0 or start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return Narrow.apply(input, axis, start, length)
+    return as_view(Narrow, input, axis, start, length)
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -469,7 +469,7 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                                f"dimension {dim}), but got split_sizes={sizes}")
     cls = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
-    out = cls.apply(tensor, axis, tuple(sizes))
+    out = as_view(cls, tensor, axis, tuple(sizes))
     return out if isinstance(out, tuple) else (out,)
 
 
@@ -553,7 +553,7 @@ def select(input, dim, index):
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._data.shape)} at "
                          f"dimension {dim}")
-    return Select.apply(input, axis, index % n)
+    return as_view(Select, input, axis, index % n)
 
 
 class Unbind(Function):
