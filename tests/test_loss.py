@@ -675,6 +675,19 @@ GRADCHECK = [
      lambda a, p, n: ntF.triplet_margin_loss(a, p, n, margin=2.0, swap=True)),
     ("pairwise", lambda: (_g(3, 4), _g(3, 4, seed=1)), lambda a, b: ntF.pairwise_distance(a, b, p=3)),
     ("cos_sim", lambda: (_g(3, 4), _g(3, 4, seed=1)), lambda a, b: ntF.cosine_similarity(a, b)),
+    ("poisson_full", lambda: (_g(3, 2, lo=0.1), _g(3, 2, seed=1, lo=0.6)),
+     lambda a, b: ntF.poisson_nll_loss(a, b, log_input=False, full=True, reduction="sum")),
+    ("kl_log_target", lambda: (_g(3, 2), _g(3, 2, seed=1)), lambda a, b: ntF.kl_div(a, b, log_target=True,
+                                                                                    reduction="sum")),
+    ("multi_margin_w", lambda: (_g(3, 4),), lambda a: ntF.multi_margin_loss(
+        a, nt.tensor([0, 3, 1]), margin=0.7, weight=nt.tensor([1., 2., .5, 1.], dtype=nt.float64))),
+    ("triplet_dist", lambda: (_g(3, 4), _g(3, 4, seed=1), _g(3, 4, seed=2)),
+     lambda a, p, n: ntF.triplet_margin_with_distance_loss(
+         a, p, n, distance_function=lambda u, v: 1 - ntF.cosine_similarity(u, v), margin=1.5, swap=True)),
+    ("focal", lambda: (_g(4, 3),), lambda a: ntF.focal_loss(a, nt.tensor([0, 2, -100, 1]), gamma=2.0,
+                                                            weight=nt.tensor([1., 2., .5], dtype=nt.float64))),
+    ("sigmoid_focal", lambda: (_g(4, 3), _g(4, 3, seed=1, lo=0.1)),
+     lambda a, b: __import__("numtorch.vision.ops", fromlist=["x"]).sigmoid_focal_loss(a, b, reduction="mean")),
     ("ctc", lambda: (_g(6, 2, 4),), lambda a: ntF.ctc_loss(a.log_softmax(2), nt.tensor([[1, 2, 2], [3, 1, 0]]),
                                                            [6, 5], [3, 2], reduction="sum")),
 ]
@@ -700,6 +713,7 @@ DOUBLE = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore:Using a target size")
 @pytest.mark.parametrize("name,fn", DOUBLE, ids=[d[0] for d in DOUBLE])
 def test_double_backward(name, fn):
     x = np.random.default_rng(0).standard_normal((4, 3))
@@ -741,3 +755,28 @@ def test_pointwise_retained_graph_backward_twice(fn, red):
         lt.backward(retain_graph=True)
     assert_close(xn.grad, xt.grad, rtol=1e-5, atol=1e-6)
     assert_close(yn.grad, yt.grad, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["CrossEntropyLoss", "NLLLoss", "BCELoss", "MultiMarginLoss"])
+@pytest.mark.parametrize("size_average,reduce", [(False, None), (None, False), (True, True)])
+def test_weighted_modules_legacy_args(name, size_average, reduce):
+    w = U(4, seed=3, lo=0.2, hi=2)
+    if name == "BCELoss":
+        x, t = U(3, 4), U(3, 4, seed=1)
+    else:
+        x, t = R(3, 4), I(4, 3, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nm = getattr(ntnn, name)(weight=nt.from_numpy(w), size_average=size_average, reduce=reduce)
+        tm = getattr(torch.nn, name)(weight=torch.from_numpy(w), size_average=size_average, reduce=reduce)
+    assert nm.reduction == tm.reduction
+    assert_close(nm(nt.from_numpy(x), nt.from_numpy(t)), tm(torch.from_numpy(x), torch.from_numpy(t)),
+                 rtol=1e-5, atol=1e-6)
+
+
+def test_triplet_exact_margin_kink():
+    # margin + d(a, p) - d(a, n) == 0 exactly (eps = 0, p = 1 on integers): clamp_min passes the gradient
+    a = np.array([[0.0, 0.0]], np.float32)
+    p = np.array([[1.0, 0.0]], np.float32)
+    n = np.array([[2.0, 0.0]], np.float32)
+    compare("triplet_margin_loss", [a, p, n], {"margin": 1.0, "p": 1.0, "eps": 0.0}, grad=(0, 1, 2))
