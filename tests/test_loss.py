@@ -219,6 +219,9 @@ def test_cross_entropy_float64_and_uint8_target():
 
 def test_cross_entropy_errors():
     x = nt.randn(3, 4)
+    for dt, name in ((nt.int32, "Int"), (nt.int16, "Short"), (nt.bool, "Bool")):
+        with pytest.raises(RuntimeError, match=f"expected target dtype to be Long or Byte, but got {name}"):
+            ntF.cross_entropy(x, nt.tensor([0, 1, 1]).to(dt))
     with pytest.raises(IndexError, match=r"^Target 5 is out of bounds\.$"):
         ntF.cross_entropy(x, nt.tensor([0, 1, 5]))
     with pytest.raises(IndexError, match=r"^Target -5 is out of bounds\.$"):

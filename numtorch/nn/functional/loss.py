@@ -293,7 +293,7 @@ def _check_class_target(input, target, weight, name="nll_loss"):
                                  f"({target.shape[0]}).")
             raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
     tk = target._data.dtype
-    if tk.kind not in "iu" or tk.kind == "u" and tk.itemsize != 1:
+    if tk.name not in ("int64", "uint8"):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_DT.get(tk.name, tk.name)}")
     C = input.shape[0] if nd == 1 else input.shape[1]
     if weight is not None and (weight.dim() != 1 or weight.shape[0] != C):
