@@ -22,6 +22,7 @@ from ._creation import tensor, as_tensor, asarray, from_numpy, zeros, ones, empt
     logspace, eye, empty_strided, bernoulli, multinomial, normal, poisson, meshgrid, FloatTensor, DoubleTensor, \
     HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor
 from ._creation import range_ as _range  # noqa: F401
+from .ops.extra import range_ as range  # noqa: A001  (deprecated torch.range: end included)
 from ._random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 
 bfloat16 = float16  # no bfloat16 in NumPy: the closest half type stands in

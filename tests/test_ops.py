@@ -573,3 +573,46 @@ def test_empty_inputs(name, fn, shapes):
     if isinstance(ot, tuple):
         return
     _check_fwd_bwd(fn, arrays, name_check="einsum" not in name)
+
+
+# ------------------------------------------------------------------ less common ops
+EXTRA = [
+    ("atan2", lambda T, a, b: T.atan2(a, b), (3, 4), (4,)), ("logaddexp", lambda T, a, b: T.logaddexp(a, b), (3, 4), (3, 1)),
+    ("median", lambda T, a, b: a.median() * b.sum(), (3, 5), (2,)), ("median_dim", lambda T, a, b: a.median(1)[0] * b, (3, 5), (3,)),
+    ("median_keep", lambda T, a, b: T.median(a, 0, keepdim=True).values + b, (4, 3), (3,)),
+    ("unfold", lambda T, a, b: a.unfold(1, 2, 1) * b, (3, 5), (2,)), ("unfold_step", lambda T, a, b: a.unfold(0, 2, 2), (5, 2), (1,)),
+    ("nan_to_num", lambda T, a, b: T.nan_to_num(a / (b - b), nan=1.5), (2, 3), (3,)),
+    ("erfinv", lambda T, a, b: T.erfinv(a.tanh() * 0.95) * b, (2, 3), (3,)), ("dist", lambda T, a, b: T.dist(a, b), (2, 3), (3,)),
+    ("dist_p1", lambda T, a, b: T.dist(a, b, 1.5), (2, 3), (2, 3)),
+]
+
+
+@pytest.mark.parametrize("name,fn,sa,sb", EXTRA, ids=[e[0] for e in EXTRA])
+def test_extra_ops(name, fn, sa, sb):
+    rng = np.random.default_rng(29)
+    # median/unfold gradients route to chosen elements: the check runs away from ties
+    _check_fwd_bwd(fn, [_arr(sa, None, rng), _arr(sb, None, rng)], 1e-5, 1e-5, name_check=False)
+    if name != "nan_to_num":
+        arrays = [_arr(sa, None, rng, np.float64), _arr(sb, None, rng, np.float64)]
+        _gradcheck(fn, arrays)
+        _double(fn, arrays)
+
+
+def test_extra_ops_non_differentiable():
+    for f in (lambda T: T.tril_indices(3, 4, 1), lambda T: T.triu_indices(4, 3, -1), lambda T: T.tensor(
+              [[1.0, np.nan], [np.inf, -np.inf]]).nan_to_num(), lambda T: T.tensor([[1.0, 2.0], [3.0, 4.0]]).median(),
+              lambda T: T.tensor([3.0, np.nan, 1.0]).median(), lambda T: T.tensor([[1, 5, 3], [4, 4, 4]]).median(1)[0],
+              lambda T: T.zeros(2, 3).new_ones(2), lambda T: T.zeros(2, dtype=T.int32).new_full((3,), 7),
+              lambda T: T.ones(2).new_tensor([1, 2]), lambda T: T.ones(2, 3).new_zeros((1, 2), dtype=T.int64),
+              lambda T: T.zeros(3, 3).fill_diagonal_(2.0), lambda T: T.zeros(7, 3).fill_diagonal_(1.0, wrap=True),
+              lambda T: T.arange(6.0).unfold(0, 3, 2), lambda T: T.ones(2, 3).sum_to_size(1, 3),
+              lambda T: T.tensor([1.0, -2.0]).where(T.tensor([True, False]), T.tensor(0.0))):
+        assert_close(f(nt), f(torch))
+    y = np.linspace(-0.9999, 0.9999, 2001)
+    assert_close(nt.erfinv(nt.tensor(y)), torch.erfinv(torch.tensor(y)), 1e-12, 1e-12)
+    for dt in ("float32", "float64", "float16"):
+        a, b = nt.finfo(getattr(nt, dt)), torch.finfo(getattr(torch, dt))
+        assert (a.eps, a.max, a.min, a.tiny, a.bits, a.resolution) == (b.eps, b.max, b.min, b.tiny, b.bits, b.resolution)
+    for dt in ("int64", "int32", "uint8"):
+        a, b = nt.iinfo(getattr(nt, dt)), torch.iinfo(getattr(torch, dt))
+        assert (a.max, a.min, a.bits) == (b.max, b.min, b.bits)

@@ -24,6 +24,8 @@ from .compare import eq, ne, lt, le, gt, ge, greater, greater_equal, less, less_
 from .misc import where, maximum, minimum, fmax, fmin, clamp, clip, clamp_min, clamp_max, to_dtype, clone, \
     contiguous, inplace, inplace_assign, full_like, lerp, addcmul, addcdiv, diff, trace, diagonal, diag, cross, \
     cdist, cov, corrcoef
+from .extra import atan2, arctan2, logaddexp, nan_to_num, erfinv, median, unfold, tril_indices, triu_indices, \
+    dist, sum_to_size, finfo, iinfo
 from ._util import to_tensor as as_tensor  # noqa: F401
 from .._tensor import register_methods, Tensor
 
@@ -67,4 +69,11 @@ triu t transpose squeeze unsqueeze logit asin acos atan sinh cosh maximum minimu
 _table["subtract_"] = _table["sub_"]
 _table["multiply_"] = _table["mul_"]
 _table["divide_"] = _table["div_"]
+from . import extra as _extra  # noqa: E402
+_table.update(atan2=atan2, arctan2=atan2, logaddexp=logaddexp, nan_to_num=nan_to_num, erfinv=erfinv, median=median,
+              unfold=unfold, dist=dist, sum_to_size=sum_to_size, new_zeros=_extra.new_zeros,
+              new_ones=_extra.new_ones, new_empty=_extra.new_empty, new_full=_extra.new_full,
+              new_tensor=_extra.new_tensor, where=_extra.tensor_where, fill_diagonal_=_extra.fill_diagonal_,
+              atan2_=_make_inplace(atan2), nan_to_num_=_make_inplace(nan_to_num), erfinv_=_make_inplace(erfinv),
+              index_put_=_make_inplace(index_put), masked_scatter_=_make_inplace(masked_scatter))
 register_methods(_table)

@@ -6,6 +6,8 @@ from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
 from ._util import operands, sum_to, data
 
+_ndarray = xp.ndarray
+
 
 def _meta(x):
     return (x._data.shape, x._data.dtype) if isinstance(x, Tensor) else None
@@ -104,8 +106,28 @@ class Mul(Function):
         a = ctx.sa if a is None else a
         b = ctx.sb if b is None else b
         na, nb = ctx.needs_input_grad[:2]
+        if not _gs.enabled and g.__class__ is Tensor:
+            # no graph to record (create_graph=False): the same products on the arrays, one op cheaper
+            return (_fit(_mul_arrays(g, b), ctx.ma) if na else None,
+                    _fit(_mul_arrays(g, a), ctx.mb) if nb else None)
         return (_fit(g * b, ctx.ma) if na else None,
                 _fit(g * a, ctx.mb) if nb else None)
+
+
+def _mul_arrays(g, x):
+    """``g * x`` without graph recording, computed on the arrays when NumPy's result dtype is the one
+    PyTorch's promotion gives (equal dtypes, or a Python number with a float gradient)."""
+    gd = g._data
+    if isinstance(x, Tensor):
+        xd = x._data
+        if xd.dtype != gd.dtype:
+            return g * x
+    elif x.__class__ in (int, float) and gd.dtype.kind == "f":
+        xd = x
+    else:
+        return g * x
+    r = gd * xd
+    return _make(r if r.__class__ is _ndarray else xp.asarray(r))
 
 
 class Div(Function):
