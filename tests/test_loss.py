@@ -783,3 +783,19 @@ def test_triplet_exact_margin_kink():
     p = np.array([[1.0, 0.0]], np.float32)
     n = np.array([[2.0, 0.0]], np.float32)
     compare("triplet_margin_loss", [a, p, n], {"margin": 1.0, "p": 1.0, "eps": 0.0}, grad=(0, 1, 2))
+
+
+@pytest.mark.parametrize("fn,mk", [("mse_loss", lambda a: a), ("l1_loss", lambda a: a),
+                                   ("smooth_l1_loss", lambda a: a),
+                                   ("binary_cross_entropy_with_logits", lambda a: 1 / (1 + np.exp(-a))),
+                                   ("soft_margin_loss", np.sign), ("kl_div", lambda a: np.abs(a) + 0.1)])
+def test_mixed_dtype_promotion(fn, mk):
+    # float32 input, float64 target: output dtype and input-gradient dtype as PyTorch
+    x = R(3, 4)
+    y = mk(R(3, 4, seed=1, dtype=np.float64))
+    compare(fn, [x, y], {}, grad=(0,), rtol=1e-5, atol=1e-6)
+
+
+def test_kl_div_negative_target_is_nan_as_torch():
+    compare("kl_div", [R(2, 3), np.array([[-0.5, 0.5, 1.0], [0.2, 0.3, 0.5]], np.float32)], {"reduction": "none"},
+            grad=())

@@ -638,8 +638,7 @@ class _BCEWithLogits(Function):
 
     @staticmethod
     def forward(ctx, input, target, weight, pos_weight, reduction):
-        x = input._data
-        y = target._data.astype(x.dtype, copy=False)
+        x, y = operands(input, target)      # computed in the promoted dtype, as PyTorch
         ls = -xp.logaddexp(xp.zeros((), x.dtype), -x)
         if pos_weight is not None:
             ls = ls * ((pos_weight._data - 1) * y + 1)
@@ -657,7 +656,7 @@ class _BCEWithLogits(Function):
         G = _gtensor(g, _R.grad_scale(ctx.red, ctx.n))
         if weight is not None:
             G = G * weight
-        t = target.to(input.dtype) if target._data.dtype != input._data.dtype else target
+        t = target
         gi = gt = None
         if ctx.needs_input_grad[0]:
             lw = 1 if pw is None else (pw - 1) * t + 1
@@ -752,10 +751,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         loss = ops.exp(target) * (target - input)
     else:
         # xlogy(y, y) = y log y with 0 log 0 = 0; log is taken of a safe value so no nan leaks into grads
-        td = target._data
-        pos = _make(td > 0)
-        safe = ops.where(pos, target, target * 0 + 1)
-        loss = ops.where(pos, target * ops.log(safe), target * 0) - target * input
+        # (a negative target gives nan, as PyTorch's xlogy)
+        zero = _make(target._data == 0)
+        safe = ops.where(zero, target * 0 + 1, target)
+        loss = ops.where(zero, target * 0, target * ops.log(safe)) - target * input
     if reduction == "batchmean":
         if input.dim() == 0:
             return loss.sum()
@@ -787,6 +786,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     """l = log(1 + exp(-y x)) (stable softplus)."""
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
     _broadcast_shape(input.shape, target.shape)
+    if target._data.dtype != input._data.dtype and input._data.dtype.kind == "f":
+        target = target.to(input.dtype)     # PyTorch computes in the input's dtype
     return _R.apply_reduction(_softplus(-target * input), reduction)
 
 
