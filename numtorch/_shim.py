@@ -60,6 +60,9 @@ def install():
 def run_script(path, args):
     """Run ``path`` as ``__main__`` with ``sys.argv = [path, *args]``; return its exit status."""
     install()
+    from ._backend import xp
+    # PyTorch computes inf/nan silently: NumPy's floating-point warnings would only be noise here
+    xp.seterr(all="ignore")
     sys.argv = [path] + list(args)
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:

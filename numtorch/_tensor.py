@@ -310,7 +310,9 @@ class Tensor:
         if hasattr(self, "__dict__"):
             import copy
             for k, v in self.__dict__.items():
-                setattr(t, k, copy.deepcopy(v, memo))
+                # autograd bookkeeping (the leaf's AccumulateGrad, view records, hooks) belongs to the original
+                if k not in _NO_DEEPCOPY:
+                    setattr(t, k, copy.deepcopy(v, memo))
         memo[id(self)] = t
         return t
 
@@ -673,6 +675,9 @@ class Tensor:
     # No ``__getattr__`` here: every ``numtorch.ops`` method is installed on the class by
     # ``register_methods`` (``x.sum(1)`` is ``ops.sum(x, 1)``), and a ``__getattr__`` hook would stop
     # CPython from specializing attribute access on tensors (``t._data`` etc.), the per-op hot path.
+
+
+_NO_DEEPCOPY = frozenset(("_acc", "_view", "_hooks", "_post_acc_hooks", "_retains"))
 
 
 def _rebuild(data, requires_grad):

@@ -39,8 +39,10 @@ def test_main_argv_and_torch_is_numtorch(tmp_path):
         print(DataLoader.__module__.startswith("numtorch"), TensorDataset is not None)
         if __name__ == "__main__":
             print("main guard ran")
+        z = torch.tensor([0.0, 1.0]) * float("inf") - float("inf")   # nan and inf quietly, as PyTorch
     """, "--lr", "0.1", "pos")
     assert r.returncode == 0, r.stderr
+    assert "Warning" not in r.stderr, r.stderr
     out = r.stdout.splitlines()
     assert out[0] == "__main__ ['--lr', '0.1', 'pos']"
     assert out[1] == "True True"

@@ -387,6 +387,15 @@ def test_pickle_and_deepcopy():
     assert z.tolist() == x.tolist() and z.requires_grad and z._data is not x._data
     with pytest.raises(RuntimeError):
         copy.deepcopy(x * 2)
+    # a copy made after a backward pass accumulates into itself, never into the original
+    x.grad = None
+    (z * 3).sum().backward()
+    assert x.grad is None and z.grad.tolist() == [[3.0, 3.0]]
+    (x * 2).sum().backward()
+    w = copy.deepcopy(x)
+    w.grad = None
+    (w * 5).sum().backward()
+    assert x.grad.tolist() == [[2.0, 2.0]] and w.grad.tolist() == [[5.0, 5.0]]
 
 
 def test_tensor_constructor_class():
