@@ -942,10 +942,13 @@ _NEG = -1e30   # "log 0" in the CTC recursions: finite, so no inf - inf and NumP
 
 def _lse3(buf, out_add):
     """log(exp(buf[0]) + exp(buf[1]) + exp(buf[2])) + out_add for a (3, N, L) stack; buf is consumed."""
-    m = buf.max(axis=0)
+    m = xp.maximum(xp.maximum(buf[0], buf[1]), buf[2])
     buf -= m
+    # terms 1e-43 below the largest change nothing; clamping them keeps exp off its slow underflow path
+    xp.maximum(buf, -100.0, out=buf)
     xp.exp(buf, out=buf)
-    s = buf.sum(axis=0)
+    s = buf[0] + buf[1]
+    s += buf[2]
     xp.log(s, out=s)
     s += m
     s += out_add
@@ -1048,7 +1051,9 @@ class _CtcLoss(Function):
             beta[t, :, :-2] = r
         ab = alpha[:, :, 2:] + beta[:, :, :-2]                 # (T, N, L)
         m = ab.max(axis=2)
-        e = xp.exp(ab - m[:, :, None])
+        e = ab - m[:, :, None]
+        xp.maximum(e, -100.0, out=e)      # (see _lse3): negligible terms, fast exp
+        xp.exp(e, out=e)
         # sum over label positions into classes: one batched matmul with a one-hot (N, L, C)
         oh = xp.zeros((N, L, C))
         oh[ar[:, None], xp.arange(L)[None, :], ext] = 1.0
