@@ -452,3 +452,20 @@ def test_fill_and_zero_on_non_leaf_cut_the_gradient():
     for p, q in zip(res[0][:3], res[1][:3]):
         assert_close(p, q)
     assert res[0][3] == res[1][3]
+
+
+def test_iterated_rows_and_unbind_are_views():
+    res = []
+    for T in (nt, torch):
+        W = T.zeros(3, 2)
+        for i, row in enumerate(W):
+            row.fill_(float(i))
+        a, b = W.unbind(1)
+        a.add_(10)
+        x = T.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        p, q = (x * 2).unbind(1)
+        (p * 3 + q).sum().backward()
+        res.append((W, x.grad, type(p.grad_fn).__name__))
+    assert_close(res[0][0], res[1][0])
+    assert_close(res[0][1], res[1][1])
+    assert res[0][2] == res[1][2]

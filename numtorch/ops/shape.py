@@ -557,14 +557,16 @@ def select(input, dim, index):
 
 
 class Unbind(Function):
-    """all slices along a dim at once; backward stacks the gradients"""
+    """all slices along a dim at once (views, as PyTorch's); backward stacks the gradients"""
     _builtin = True
+    _is_view = True
 
     @staticmethod
     def forward(ctx, a, axis):
         ctx.axis, ctx.shape, ctx.dtype = axis, a._data.shape, a._data.dtype
         d = a._data
-        return tuple(xp.take(d, i, axis=axis) for i in range(d.shape[axis]))
+        lead = (slice(None),) * axis
+        return tuple(d[lead + (i,)] for i in range(d.shape[axis]))
 
     @staticmethod
     def backward(ctx, *gs):
@@ -575,7 +577,7 @@ def unbind(input, dim=0):
     axis = wrap_dim(dim, input._data.ndim)
     if input._data.shape[axis] == 0:
         return ()
-    r = Unbind.apply(input, axis)
+    r = as_view(Unbind, input, axis)
     return r if isinstance(r, tuple) else (r,)
 
 
