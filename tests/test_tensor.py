@@ -469,3 +469,17 @@ def test_iterated_rows_and_unbind_are_views():
     assert_close(res[0][0], res[1][0])
     assert_close(res[0][1], res[1][1])
     assert res[0][2] == res[1][2]
+
+
+def test_writing_graph_values_into_a_plain_buffer():
+    res = []
+    for T in (nt, torch):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        buf = T.zeros(4)
+        buf[0] = x[0] * 3
+        buf[2:].copy_(x * 5)
+        (buf * T.arange(4.0)).sum().backward()
+        res.append((buf, x.grad, type(buf.grad_fn).__name__, buf.requires_grad))
+    for p, q in zip(res[0][:2], res[1][:2]):
+        assert_close(p, q)
+    assert res[0][2:] == res[1][2:]
