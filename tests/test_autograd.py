@@ -464,3 +464,18 @@ def test_memory_flat_over_10000_training_steps():
     assert cur - base < 16 * 1024, (base, cur)
     assert peak - base < 64 * 1024, (base, peak)
     assert last < first  # and it did train
+
+
+def test_autograd_functional_matches_torch():
+    a = np.array([0.5, -1.0, 2.0])
+    v = np.array([1.0, 2.0, 3.0])
+    res = []
+    for T in (nt, torch):
+        F = T.autograd.functional
+        x, tv = T.tensor(a), T.tensor(v)
+        f = lambda t: t.exp() * t[0]          # noqa: E731
+        s = lambda t: (t ** 3).sum() * t[1]   # noqa: E731
+        res.append((F.jacobian(f, x), F.hessian(s, x), F.vjp(f, x, tv)[1], F.jvp(f, x, tv)[1], F.hvp(s, x, tv)[1],
+                    F.vjp(f, x, tv)[0]))
+    for p, q in zip(*res):
+        assert_close(p, q, 1e-12, 1e-12)

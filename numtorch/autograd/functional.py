@@ -68,3 +68,23 @@ def hvp(func, inputs, v, create_graph=False, strict=False):
 
 
 vhp = hvp
+
+
+def jvp(func, inputs, v=None, create_graph=False, strict=False):
+    """J v by the double-vjp trick: g(u) = J^T u is linear in u, so d<g(u), v>/du = J v."""
+    from . import grad
+    single = isinstance(inputs, Tensor)
+    ins = tuple(t.detach().requires_grad_() for t in _tup(inputs))
+    out = func(*ins)
+    outs = _tup(out)
+    us = tuple(_make(xp.zeros_like(o._data)).requires_grad_() for o in outs)
+    gs = grad(outs, ins, us, create_graph=True, allow_unused=True)
+    vs = _tup(v) if v is not None else tuple(_make(xp.ones_like(t._data)) for t in ins)
+    pairs = [(g, vi) for g, vi in zip(gs, vs) if g is not None and g.requires_grad]
+    if not pairs:
+        res = tuple(_make(xp.zeros_like(o._data)) for o in outs)
+    else:
+        res = grad([g for g, _ in pairs], us, [vi for _, vi in pairs], create_graph=create_graph, allow_unused=True)
+        res = tuple(r if r is not None else _make(xp.zeros_like(o._data)) for r, o in zip(res, outs))
+    det = out.detach() if isinstance(out, Tensor) else tuple(o.detach() for o in outs)
+    return det, res[0] if isinstance(out, Tensor) else res
