@@ -799,3 +799,24 @@ def test_mixed_dtype_promotion(fn, mk):
 def test_kl_div_negative_target_is_nan_as_torch():
     compare("kl_div", [R(2, 3), np.array([[-0.5, 0.5, 1.0], [0.2, 0.3, 0.5]], np.float32)], {"reduction": "none"},
             grad=())
+
+
+def _outcome(fn):
+    try:
+        r = fn()
+        return ("ok", tuple(r.shape))
+    except Exception as e:  # noqa: BLE001 - the error type and message are what is compared
+        return (type(e).__name__, str(e))
+
+
+@pytest.mark.parametrize("fn", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("xs,ts", [((3, 4), ()), ((4,), (1,)), ((4,), (2,)), ((3, 4), (3, 1)), ((2, 3, 4), (2, 5)),
+                                   ((2, 3, 4), (3, 4)), ((2, 3, 2, 2, 2), (2, 2, 2, 3)), ((2, 3, 2, 2), (2, 2, 3)),
+                                   ((2, 3, 2, 2), (2, 2)), ((2, 3, 4), (2, 4, 1)), ((2, 3, 4), (2, 4))])
+def test_class_target_shapes_match_torch(fn, xs, ts):
+    # the same outcome (output shape, or error type and message) as PyTorch
+    x = R(*xs)
+    t = np.zeros(ts, np.int64)
+    got = _outcome(lambda: getattr(ntF, fn)(nt.from_numpy(x), nt.from_numpy(t), reduction="none"))
+    want = _outcome(lambda: getattr(thF, fn)(torch.from_numpy(x), torch.from_numpy(t), reduction="none"))
+    assert got == want

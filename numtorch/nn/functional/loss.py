@@ -280,18 +280,21 @@ def _check_class_target(input, target, weight, name="nll_loss"):
     td = target.dim()
     if nd <= 2 and td > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if nd == 1 and td != 0:
-        raise RuntimeError(f"1D target tensor expected, multi-target not supported")
-    if nd >= 2 and target.shape[0] != input.shape[0] and nd == 2:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0]}).")
+    if nd == 1 and td == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    if nd >= 2:
+        tb = target.shape[0] if td >= 1 else 0
+        if tb != input.shape[0]:
+            raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({tb}).")
     if nd > 2:
-        exp = (input.shape[0],) + tuple(input.shape[2:])
-        if tuple(target.shape) != exp:
-            if td >= 1 and target.shape[0] != input.shape[0]:
-                raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                                 f"({target.shape[0]}).")
-            raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+        exp = [input.shape[0]] + list(input.shape[2:])
+        if list(target.shape) != exp:
+            if nd == 4:   # PyTorch's nll_loss2d checks
+                if td != 3:
+                    raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of "
+                                       f"dimension: {td}")
+                raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+            raise RuntimeError(f"Expected target size {exp}, got {list(target.shape)}")
     tk = target._data.dtype
     if tk.name not in ("int64", "uint8"):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_DT.get(tk.name, tk.name)}")
