@@ -616,3 +616,21 @@ def test_extra_ops_non_differentiable():
     for dt in ("int64", "int32", "uint8"):
         a, b = nt.iinfo(getattr(nt, dt)), torch.iinfo(getattr(torch, dt))
         assert (a.max, a.min, a.bits) == (b.max, b.min, b.bits)
+
+
+PADS = [((1, -1), "constant"), ((-1, -2, 1, 0), "constant"), ((2, 1, 1, 2), "reflect"), ((1, 2, 0, 3), "replicate"),
+        ((1, 1), "circular"), ((1, 2, 2, 1), "circular"), ((1, 0, 0, 1, 1, 1), "constant"),
+        ((1, 1, 1, 1, 1, 1), "replicate"), ((3, 3), "reflect")]
+
+
+@pytest.mark.parametrize("pad,mode", PADS, ids=str)
+def test_pad_modes_4d(pad, mode):
+    a = np.random.default_rng(31).standard_normal((2, 3, 4, 5))
+    fn = lambda T, x: _F(T).pad(x, pad, mode=mode) ** 2  # noqa: E731
+    try:
+        fn(torch, torch.tensor(a, requires_grad=True))
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e)):
+            fn(nt, nt.tensor(a, requires_grad=True))
+        return
+    _check_fwd_bwd(fn, [a], 1e-12, 1e-12, name_check=mode != "circular")

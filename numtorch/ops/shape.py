@@ -804,7 +804,7 @@ def pad(input, pad, mode="constant", value=None):
             raise NotImplementedError(f"Unrecognised padding mode {mode}")
         idx.append(r)
     k = len(pad) // 2
-    if mode in ("reflect", "replicate") and not (1 <= k <= 3 and k + 1 <= nd <= k + 2):
+    if mode in ("reflect", "replicate", "circular") and not (1 <= k <= 3 and k + 1 <= nd <= k + 2):
         raise NotImplementedError(f"Padding size {len(pad)} is not supported for {nd}D input tensor.")
     cls = _PAD_NODES.get((mode, k), PadIndex)
     return cls.apply(input, tuple(idx))
