@@ -709,6 +709,10 @@ DOUBLE = [
         x, L.tensor([0, 2, -100, 2]), weight=L.tensor([1.0, 0.5, 2.0], dtype=L.float64), label_smoothing=0.2,
         reduction="none") ** 2).sum()),
     ("ce_sum", lambda L, x: L.nn.functional.cross_entropy(x, L.tensor([0, 2, 1, 2]), reduction="sum")),
+    ("ce_kdim_none", lambda L, x: (L.nn.functional.cross_entropy(
+        x.reshape(2, 3, 2), L.tensor([[0, 2], [1, -100]]), reduction="none") ** 2).sum()),
+    ("ce_kdim_mean_ls", lambda L, x: L.nn.functional.cross_entropy(
+        x.reshape(2, 3, 2), L.tensor([[0, 2], [1, 1]]), label_smoothing=0.3)),
     ("bce_logits", lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(x, x.detach().sigmoid() * 0.5)),
     ("bce_logits_pw", lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(
         x, x.detach().sigmoid() * 0.5, weight=L.tensor([1.0, 2.0, 0.5], dtype=L.float64),
