@@ -824,3 +824,40 @@ def test_class_target_shapes_match_torch(fn, xs, ts):
     got = _outcome(lambda: getattr(ntF, fn)(nt.from_numpy(x), nt.from_numpy(t), reduction="none"))
     want = _outcome(lambda: getattr(thF, fn)(torch.from_numpy(x), torch.from_numpy(t), reduction="none"))
     assert got == want
+
+
+def _name_cases(L, a, b):
+    F = L.nn.functional
+    return {
+        "poisson": lambda r: F.poisson_nll_loss(a, b.detach().abs(), reduction=r),
+        "gaussian": lambda r: F.gaussian_nll_loss(a, b, b.detach().abs(), reduction=r),
+        "kl": lambda r: F.kl_div(a, b.detach().abs(), reduction=r),
+        "kl_batchmean": lambda r: F.kl_div(a, b.detach().abs(), reduction="batchmean"),
+        "margin_ranking": lambda r: F.margin_ranking_loss(a, b, b.detach().sign(), reduction=r),
+        "hinge": lambda r: F.hinge_embedding_loss(a, b.detach().sign(), reduction=r),
+        "soft_margin": lambda r: F.soft_margin_loss(a, b.detach().sign(), reduction=r),
+        "ml_soft_margin": lambda r: F.multilabel_soft_margin_loss(a, (b.detach() > 0).float(), reduction=r),
+        "cosine_emb": lambda r: F.cosine_embedding_loss(a, b, L.tensor([1., -1, 1]), reduction=r),
+        "multi_margin": lambda r: F.multi_margin_loss(a, L.tensor([0, 1, 3]), reduction=r),
+        "ml_margin": lambda r: F.multilabel_margin_loss(a, L.tensor([[0, 1, -1, 0]] * 3), reduction=r),
+        "triplet": lambda r: F.triplet_margin_loss(a, b, a.detach(), reduction=r),
+        "triplet_dist": lambda r: F.triplet_margin_with_distance_loss(a, b, a.detach(), reduction=r),
+        "pairwise": lambda r: F.pairwise_distance(a, b),
+        "cos_sim": lambda r: F.cosine_similarity(a, b),
+        "ce_prob": lambda r: F.cross_entropy(a, b.detach().softmax(1), reduction=r),
+        "bce_w": lambda r: F.binary_cross_entropy(a.sigmoid(), b.detach().sigmoid(), weight=L.ones(4), reduction=r),
+        "ctc": lambda r: F.ctc_loss(a.reshape(3, 1, 4).log_softmax(2), L.tensor([[1, 2]]), [3], [2], reduction=r),
+    }
+
+
+@pytest.mark.parametrize("red", RED)
+@pytest.mark.parametrize("case", list(_name_cases(torch, None, None)))
+def test_composite_grad_fn_names_match_torch(case, red):
+    x, y = R(3, 4), R(3, 4, seed=1)
+    names = []
+    for L in (nt, torch):
+        a, b = L.from_numpy(x.copy()).requires_grad_(), L.from_numpy(y.copy()).requires_grad_()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            names.append(_name_cases(L, a, b)[case](red).grad_fn.name())
+    assert names[0] == names[1]

@@ -16,7 +16,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     if nd == 0:
         # two scalars: |x1 - x2 + eps|, as PyTorch (a 0-d "vector")
         return ops.norm(d.reshape(1), p, 0, keepdim=False).reshape(()) if not keepdim else d.abs()
-    return ops.norm(d, p, nd - 1, keepdim)
+    from .loss import _named_as
+    return _named_as(ops.norm(d, p, nd - 1, keepdim), "NormBackward1")
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):

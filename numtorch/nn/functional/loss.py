@@ -100,6 +100,54 @@ def _logsigmoid(x):
     return -_softplus(-x)
 
 
+class _ClampMin(Function):
+    """max(x, lo) keeping NaN; the gradient passes where x >= lo (PyTorch's clamp_min, bound included)"""
+    _builtin = True
+    node_name = "ClampMinBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lo):
+        d = a._data
+        ctx.mask = ~(d < lo)          # NaN counts as passing, as x >= lo is False only for x < lo
+        return xp.where(ctx.mask, d, xp.asarray(lo, d.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * _make(ctx.mask.astype(g._data.dtype)), None
+
+
+def _clamp_min(x, lo):
+    return _ClampMin.apply(x, lo)
+
+
+class _Identity(Function):
+    """The identity, whose backward node carries the name of the PyTorch kernel a composite stands for."""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return a._data.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+_NAMED = {}
+
+
+def _named_as(t, node_name):
+    """``t`` with its grad_fn named as PyTorch names it (e.g. MultiMarginLossBackward0) when the loss
+    here is a composition of Tensor ops; one identity node, no change to values or gradients."""
+    if t.grad_fn is None:
+        return t
+    cls = _NAMED.get(node_name)
+    if cls is None:
+        cls = _NAMED[node_name] = type(node_name.replace("Backward", "") + "Named", (_Identity,),
+                                       {"node_name": node_name, "_builtin": True})
+    return cls.apply(t)
+
+
 def _pos(z):
     """max(z, 0) with gradient 1 only where z > 0 strictly (PyTorch's margin-loss kernels)."""
     return ops.where(z > 0, z, z * 0)
@@ -577,7 +625,9 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, eps):
         n = input.numel() // C if C else 0
         if input.numel() == 0:
             return loss.sum() * float("nan")
-        return loss.sum() / n
+        return _named_as(loss.sum() / n, "DivBackward1")
+    if reduction == "sum":
+        return _named_as(loss.sum(), "NegBackward0")   # PyTorch sums before negating
     return _R.apply_reduction(loss, reduction)
 
 
@@ -772,7 +822,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
     if not (input1.dim() == input2.dim() == target.dim()):
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
-    return _R.apply_reduction(ops.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
+    return _R.apply_reduction(_clamp_min(-target * (input1 - input2) + margin, 0), reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
@@ -791,7 +841,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     _broadcast_shape(input.shape, target.shape)
     if target._data.dtype != input._data.dtype and input._data.dtype.kind == "f":
         target = target.to(input.dtype)     # PyTorch computes in the input's dtype
-    return _R.apply_reduction(_softplus(-target * input), reduction)
+    return _named_as(_R.apply_reduction(_softplus(-target * input), reduction), "SoftMarginLossBackward0")
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -861,7 +911,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     loss = z.sum(1) / C
     if nd <= 1:
         loss = loss.reshape(())
-    return _R.apply_reduction(loss, reduction)
+    return _named_as(_R.apply_reduction(loss, reduction), "MultiMarginLossBackward0")
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -893,7 +943,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     loss = z.sum((1, 2)) / C
     if nd <= 1:
         loss = loss.reshape(())
-    return _R.apply_reduction(loss, reduction)
+    return _named_as(_R.apply_reduction(loss, reduction), "MultilabelMarginLossBackward0")
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
@@ -909,7 +959,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     d2 = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d2 = ops.minimum(d2, pairwise_distance(positive, negative, p, eps))
-    return _R.apply_reduction(ops.clamp_min(margin + d1 - d2, 0), reduction)
+    return _R.apply_reduction(_clamp_min(margin + d1 - d2, 0), reduction)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
@@ -928,7 +978,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     dneg = dist(anchor, negative)
     if swap:
         dneg = ops.minimum(dneg, dist(positive, negative))
-    return _R.apply_reduction(ops.clamp_min(margin + dpos - dneg, 0), reduction)
+    return _R.apply_reduction(_clamp_min(margin + dpos - dneg, 0), reduction)
 
 
 # --------------------------------------------------------------------------- CTC
