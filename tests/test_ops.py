@@ -634,3 +634,48 @@ def test_pad_modes_4d(pad, mode):
             fn(nt, nt.tensor(a, requires_grad=True))
         return
     _check_fwd_bwd(fn, [a], 1e-12, 1e-12, name_check=mode != "circular")
+
+
+# ------------------------------------------------------------------ dim=0 / -1 on 0-d tensors
+ZERO_D = {
+    "softmax": lambda T, x: x.softmax(-1), "log_softmax": lambda T, x: x.log_softmax(0), "max": lambda T, x: x.max(-1)[0],
+    "amax": lambda T, x: x.amax(0), "stack": lambda T, x: T.stack([x, -x], -1), "mask": lambda T, x: x[x > 0],
+    "transpose": lambda T, x: x.transpose(0, -1), "norm": lambda T, x: x.norm(dim=-1, keepdim=True),
+    "logsumexp": lambda T, x: x.logsumexp(-1), "prod": lambda T, x: x.prod(-1), "flip": lambda T, x: x.flip(0),
+    "slice": lambda T, x: x[..., :2], "cumsum": lambda T, x: x.cumsum(-1), "sum_keep": lambda T, x: x.sum(-1, keepdim=True),
+    "var": lambda T, x: x.var(0, correction=0), "repeat": lambda T, x: x.repeat(2), "expand": lambda T, x: x.expand(2),
+    "mean": lambda T, x: x.mean(0), "std": lambda T, x: x.std(-1, keepdim=True, correction=0), "amin": lambda T, x: x.amin(-1),
+    "sort": lambda T, x: x.sort(0)[0], "topk": lambda T, x: x.topk(1)[0], "gather": lambda T, x: x.gather(0, T.tensor(0)),
+    "squeeze": lambda T, x: x.squeeze(0), "unsqueeze": lambda T, x: x.unsqueeze(-1), "cumprod": lambda T, x: x.cumprod(0),
+    "min": lambda T, x: x.min(0)[0], "sum_dup": lambda T, x: x.sum((0, -1)), "select": lambda T, x: x.unsqueeze(0).select(0, 0),
+}
+
+
+@pytest.mark.parametrize("name", list(ZERO_D))
+def test_dim_args_on_0d(name):
+    fn = ZERO_D[name]
+    out = []
+    for T in (nt, torch):
+        x = T.tensor(1.5, requires_grad=True)
+        try:
+            y = fn(T, x)
+            (y.sum() * 2).backward()
+        except Exception as e:  # noqa: BLE001
+            out.append(type(e))
+            continue
+        out.append((y, x.grad))
+    if not isinstance(out[1], tuple):
+        assert out[0] is out[1]
+        return
+    assert isinstance(out[0], tuple), out[0]
+    assert_close(out[0][0], out[1][0])
+    assert_close(out[0][1], out[1][1])
+
+
+def test_integer_index_gives_a_view():
+    for T in (nt, torch):
+        x = T.tensor([1.0, 2.0, 3.0])
+        x[0].add_(5)
+        x.select(0, 1).mul_(2)
+        x[-1, ...].fill_(0)
+        assert x.tolist() == [6.0, 4.0, 0.0]

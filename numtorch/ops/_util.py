@@ -77,9 +77,12 @@ def dims_tuple(dim, ndim):
             return None
         out = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
         if len(set(out)) != len(out):
-            raise RuntimeError("dim appears multiple times in the list of dims")
-        return out
-    return (_wrap_dim(dim, ndim),)
+            dup = next(d for d in out if out.count(d) > 1)
+            raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
+        return out if ndim else None
+    d = _wrap_dim(dim, ndim)
+    # a 0-d tensor accepts dim 0 / -1, and reducing over it reduces over nothing, as in PyTorch
+    return (d,) if ndim else None
 
 
 def sum_to(grad, shape):

@@ -15,8 +15,11 @@ def _meta(x):
 
 def _fit(g, meta):
     """Reduce a gradient to an input's shape and dtype."""
-    g = sum_to(g, meta[0])
-    if g._data.dtype != meta[1]:
+    d = g._data
+    if d.shape != meta[0]:  # (the common equal-shape case skips the call)
+        g = sum_to(g, meta[0])
+        d = g._data
+    if d.dtype != meta[1]:
         g = g.to(D.from_numpy_dtype(meta[1]))
     return g
 

@@ -144,6 +144,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if k > n or k < 0:
         raise RuntimeError("selected index k out of range")
     from .shape import narrow
+    if d.ndim == 0:
+        return topk_result(input * 1 if k else input.reshape(1)[:0], _make(xp.zeros((), xp.int64)) if k else
+                           _make(xp.zeros((0,), xp.int64)))
     s = sort(input, axis, descending=largest)
     return topk_result(narrow(s.values, axis, 0, k), narrow(s.indices, axis, 0, k))
 

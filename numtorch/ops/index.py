@@ -71,7 +71,10 @@ class GetItem(Function):
             if "out of bounds" in msg:
                 raise IndexError(msg.replace("axis", "dimension")) from None
             raise
-        return r if isinstance(r, xp.ndarray) else xp.asarray(r)
+        if not isinstance(r, xp.ndarray):
+            # integers on every dim give a NumPy scalar (a copy); with a trailing Ellipsis a 0-d view
+            r = d[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -109,7 +112,9 @@ def _basic_node(shape, idx):
         elif i is Ellipsis:
             dim = len(shape) - n_used  # the items after the Ellipsis take the last dims
         elif isinstance(i, slice):
-            n = shape[dim] if dim < len(shape) else 0
+            if dim >= len(shape):
+                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+            n = shape[dim]
             start, stop, step = i.indices(n)
             if not (start == 0 and stop == n and step == 1):
                 last = Slice
@@ -377,6 +382,9 @@ class Gather(Function):
 
 
 def gather(input, dim, index, *, sparse_grad=False):
+    if input._data.ndim == 0 and index._data.ndim == 0:
+        wrap_dim(dim, 0)
+        return gather(input.reshape(1), 0, index.reshape(1)).reshape(())
     axis = wrap_dim(dim, input._data.ndim)
     if index._data.ndim != input._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")

@@ -265,7 +265,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         input = input.to(dtype)
     if dim is None:
         return Prod.apply(input, None, False)
-    return ProdDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+    axis = wrap_dim(dim, input._data.ndim)
+    return ProdDim.apply(input, axis if input._data.ndim else None, keepdim)
 
 
 class CumSum(Function):
@@ -619,6 +620,8 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, g):
         y = ctx.saved_output
+        if y._data.ndim == 0:  # softmax of one element is constant 1
+            return g * 0, None
         gy = g * y
         return gy - y * sum(gy, ctx.axis, keepdim=True), None
 
@@ -644,6 +647,8 @@ class LogSoftmax(Function):
     def backward(ctx, g):
         from .unary import exp
         y = ctx.saved_output
+        if y._data.ndim == 0:  # log_softmax of one element is constant 0
+            return g * 0, None
         return g - exp(y) * sum(g, ctx.axis, keepdim=True), None
 
 

@@ -539,6 +539,7 @@ class Select(Function):
         ctx.shape, ctx.axis, ctx.index = a._data.shape, axis, index
         idx = [slice(None)] * a._data.ndim
         idx[axis] = index
+        idx.append(Ellipsis)  # keeps a 0-d result a view instead of a NumPy scalar copy
         return a._data[tuple(idx)]
 
     @staticmethod
@@ -566,7 +567,7 @@ class Unbind(Function):
         ctx.axis, ctx.shape, ctx.dtype = axis, a._data.shape, a._data.dtype
         d = a._data
         lead = (slice(None),) * axis
-        return tuple(d[lead + (i,)] for i in range(d.shape[axis]))
+        return tuple(d[lead + (i, Ellipsis)] for i in range(d.shape[axis]))
 
     @staticmethod
     def backward(ctx, *gs):
@@ -598,7 +599,8 @@ class Flip(Function):
 def flip(input, dims):
     if isinstance(dims, int):
         dims = (dims,)
-    return Flip.apply(input, tuple(wrap_dim(d, input._data.ndim) for d in dims))
+    axes = tuple(wrap_dim(d, input._data.ndim) for d in dims)
+    return Flip.apply(input, axes if input._data.ndim else ())
 
 
 def fliplr(input):
