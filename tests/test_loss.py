@@ -861,3 +861,23 @@ def test_composite_grad_fn_names_match_torch(case, red):
             warnings.simplefilter("ignore")
             names.append(_name_cases(L, a, b)[case](red).grad_fn.name())
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cross_entropy_random_configurations(seed):
+    # random rank, classes, dtype, scale, ignore_index, label smoothing, weights and reduction
+    rng = np.random.default_rng(200 + seed)
+    for _ in range(15):
+        nd, C = int(rng.integers(1, 5)), int(rng.integers(1, 6))
+        shape = [C] if nd == 1 else [int(rng.integers(1, 4)), C] + [int(rng.integers(1, 4)) for _ in range(nd - 2)]
+        dt = [np.float32, np.float64][int(rng.integers(0, 2))]
+        x = (rng.standard_normal(shape) * float(rng.choice([1, 10, 100]))).astype(dt)
+        t = np.asarray(rng.integers(0, C, () if nd == 1 else tuple([shape[0]] + shape[2:])))
+        ii = int(rng.choice([-100, 0, C - 1]))
+        if t.ndim and rng.random() < 0.5:
+            t.reshape(-1)[rng.random(t.size) < 0.3] = ii
+        kw = dict(reduction=str(rng.choice(RED)), ignore_index=ii, label_smoothing=float(rng.choice([0, 0.1, 0.5])))
+        if rng.random() < 0.5:
+            kw["weight"] = rng.uniform(0.1, 2, C).astype(dt)
+        tol = dict(rtol=1e-4, atol=1e-5) if dt == np.float32 else dict(rtol=1e-9, atol=1e-10)
+        compare("cross_entropy", [x, t], kw, grad=(0,), **tol)

@@ -111,3 +111,27 @@ def test_ctc_errors():
         nt.nn.functional.ctc_loss(lp, t, [5, 5], [2, 2], blank=4)
     with pytest.raises(ValueError, match="foo is not a valid value for reduction"):
         ntnn.CTCLoss(reduction="foo")(lp, t, [5, 5], [2, 2])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ctc_random_configurations(seed):
+    # random T, N, C, S, blank, lengths, target layout, reduction, zero_infinity: values and gradients
+    rng = np.random.default_rng(100 + seed)
+    for _ in range(10):
+        T, N, C, S = int(rng.integers(1, 10)), int(rng.integers(1, 4)), int(rng.integers(2, 6)), int(rng.integers(1, 5))
+        blank = int(rng.integers(0, C))
+        il, tl = rng.integers(1, T + 1, N), rng.integers(0, S + 1, N)
+        tg = rng.integers(0, C, (N, S))
+        tg[tg == blank] = (blank + 1) % C
+        tgt = np.concatenate([tg[i, :tl[i]] for i in range(N)]).astype(np.int64) if rng.random() < 0.5 else tg
+        red, zi = str(rng.choice(["none", "mean", "sum"])), bool(rng.random() < 0.5)
+        x = rng.standard_normal((T, N, C)).astype(np.float32)
+        res = []
+        for L in (torch, nt):
+            lp = L.from_numpy(x.copy()).log_softmax(2).detach().requires_grad_()
+            o = L.nn.functional.ctc_loss(lp, L.from_numpy(tgt.copy()), L.from_numpy(il.copy()),
+                                         L.from_numpy(tl.copy()), blank=blank, reduction=red, zero_infinity=zi)
+            o.backward(L.ones_like(o))
+            res.append((o, lp.grad))
+        assert_close(res[1][0], res[0][0], rtol=1e-4, atol=1e-5)
+        assert_close(res[1][1], res[0][1], rtol=1e-4, atol=1e-5)
