@@ -155,3 +155,16 @@ def test_unfold_fold(kw):
     f.backward(g)
     fn.backward(to_nt(g))
     assert_close(xn.grad, x.grad, 1e-5, 1e-5)
+
+
+@pytest.mark.parametrize("kw", [dict(padding="same", dilation=(1, 2)), dict(padding=(2, 0)), dict()])
+def test_conv_stride1_double_backward(kw):
+    """the stride-1 input gradient runs as a flipped convolution; its own gradients must hold too"""
+    x = nt.randn(2, 3, 5, 6, dtype=nt.float64, requires_grad=True)
+    w = nt.randn(4, 3, 2, 3, dtype=nt.float64, requires_grad=True)
+    f = lambda a, c: F.conv2d(a, c, **kw)  # noqa: E731
+    assert nt.autograd.gradcheck(f, (x, w))
+    assert nt.autograd.gradgradcheck(f, (x, w))
+    x1 = nt.randn(2, 3, 7, dtype=nt.float64, requires_grad=True)
+    w1 = nt.randn(4, 3, 3, dtype=nt.float64, requires_grad=True)
+    assert nt.autograd.gradgradcheck(lambda a, c: F.conv1d(a, c, padding=1), (x1, w1))

@@ -73,6 +73,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dims of (N, C, *spatial) input to ``size`` or ``spatial * scale_factor``."""
     nd = input.ndim - 2
+    if antialias:
+        raise NotImplementedError("interpolate(antialias=True) is not implemented in numtorch")
     if nd < 1:
         raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: "
                          f"nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
