@@ -679,3 +679,25 @@ def test_integer_index_gives_a_view():
         x.select(0, 1).mul_(2)
         x[-1, ...].fill_(0)
         assert x.tolist() == [6.0, 4.0, 0.0]
+
+
+MASKING = {
+    "relu": lambda T, x, y: x.relu().sqrt(), "maximum": lambda T, x, y: T.maximum(x.relu(), y.tanh()).sqrt(),
+    "minimum": lambda T, x, y: T.minimum(-x.relu(), -y.tanh().abs()).abs().sqrt(),
+    "where": lambda T, x, y: T.where(x > 0, x, x * 0).sqrt(), "clamp": lambda T, x, y: x.clamp(min=0).sqrt(),
+    "clamp_max": lambda T, x, y: (-x).clamp(max=0).neg().sqrt(), "masked_fill": lambda T, x, y: x.masked_fill(x < 0, 0).sqrt(),
+}
+
+
+@pytest.mark.parametrize("name", list(MASKING))
+def test_masked_gradients_stop_inf_and_nan(name):
+    # sqrt(0) sends an infinite gradient back; PyTorch's masks drop it in the unselected positions
+    a = np.array([[-1.0, 0.5, -2.0], [1.5, -0.3, 2.0]])
+    b = np.array([[-0.5, 0.2, -1.0], [0.1, -0.2, 0.3]])
+    out = []
+    for T in (nt, torch):
+        x, y = T.tensor(a, requires_grad=True), T.tensor(b, requires_grad=True)
+        MASKING[name](T, x, y).sum().backward()
+        out.append((x.grad, y.grad))
+    for p, q in zip(*out):
+        assert_close(p, q)

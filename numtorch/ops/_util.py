@@ -89,8 +89,14 @@ def sum_to(grad, shape):
     """Sum a broadcast gradient back to ``shape`` (the one un-broadcasting helper)."""
     if grad._data.shape == shape:
         return grad
-    from .reduce import SumTo
-    return SumTo.apply(grad, shape)
+    global _SumTo
+    if _SumTo is None:  # imported once, not per call (ops.reduce imports this module)
+        from .reduce import SumTo
+        _SumTo = SumTo
+    return _SumTo.apply(grad, shape)
+
+
+_SumTo = None
 
 
 def reduced_axes(gshape, shape):
@@ -117,3 +123,8 @@ def as_view(cls, *args):
     else:
         r._view = (cls, args, None)
     return r
+
+
+def zeros_of(g):
+    """A zero gradient shaped like ``g`` that does not depend on it (``g * 0`` would turn inf/nan into nan)."""
+    return _make(xp.zeros(g._data.shape, g._data.dtype))

@@ -4,7 +4,7 @@ from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
-from ._util import operands, sum_to, data
+from ._util import operands, sum_to, data, zeros_of
 
 _ndarray = xp.ndarray
 
@@ -212,11 +212,11 @@ class Pow(Function):
         if na:
             if b is None:
                 e = ctx.sb
-                ga = g * 0.0 if e == 0 else g * (e * a ** (e - 1) if e != 2 else 2 * a)
+                ga = zeros_of(g) if e == 0 else g * (e * a ** (e - 1) if e != 2 else 2 * a)
             else:
                 from .misc import where
                 # PyTorch masks the exponent-0 entries: 0 * 0**-1 would be nan
-                ga = where(b == 0, g * 0.0, g * b * a ** (b - 1))
+                ga = where(b == 0, 0.0, g * b * a ** (b - 1))
             ga = _fit(ga, ctx.ma)
         if nb:
             from .unary import log
@@ -227,7 +227,7 @@ class Pow(Function):
                 out = base ** b
                 gb = g * out * (math.log(base) if base > 0 else float("nan") if base < 0 else 0.0)
                 if base == 0:
-                    gb = where(b >= 0, g * 0.0, g * out * float("-inf"))
+                    gb = where(b >= 0, 0.0, g * out * float("-inf"))
             else:
                 out = a ** b
                 gb = g * where((a == 0) & (b >= 0), out * 0.0, out * log(a))
@@ -398,7 +398,7 @@ class DivRounding(Function):
     @staticmethod
     def backward(ctx, g):
         na, nb = ctx.needs_input_grad[:2]
-        return (_fit(g * 0, ctx.ma) if na else None), (_fit(g * 0, ctx.mb) if nb else None), None
+        return (_fit(zeros_of(g), ctx.ma) if na else None), (_fit(zeros_of(g), ctx.mb) if nb else None), None
 
 
 divide = div

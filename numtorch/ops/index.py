@@ -566,10 +566,10 @@ class MaskedFill(Function):
         from ._util import sum_to
         from .misc import where
         m = _make(ctx.mask)
-        ga = sum_to(where(m, g * 0, g), ctx.shape) if ctx.needs_input_grad[0] else None
+        ga = sum_to(where(m, 0.0, g), ctx.shape) if ctx.needs_input_grad[0] else None
         gv = None
         if ctx.vshape is not None and ctx.needs_input_grad[2]:
-            gv = sum_to(where(m, g, g * 0), ()).reshape(ctx.vshape)
+            gv = sum_to(where(m, g, 0.0), ()).reshape(ctx.vshape)
         return ga, None, gv
 
 

@@ -6,7 +6,7 @@ from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
-from ._util import operands, sum_to, data, to_tensor
+from ._util import operands, sum_to, data, to_tensor, zeros_of
 
 
 class Where(Function):
@@ -28,12 +28,12 @@ class Where(Function):
     @staticmethod
     def backward(ctx, g):
         c = _make(ctx.c)
-        z = g * 0
         ga = gb = None
+        # a scalar 0, never g * 0: an inf/nan gradient in the unselected branch must not leak through
         if ctx.needs_input_grad[1]:
-            ga = _fit(where(c, g, z), ctx.ma)
+            ga = _fit(where(c, g, 0.0), ctx.ma)
         if ctx.needs_input_grad[2]:
-            gb = _fit(where(c, z, g), ctx.mb)
+            gb = _fit(where(c, 0.0, g), ctx.mb)
         return None, ga, gb
 
 
@@ -74,10 +74,12 @@ class _MaxMin(Function):
         lose_a, lose_b = ((ad < bd), (ad > bd)) if cls.np_fn is xp.maximum else ((ad > bd), (ad < bd))
         half = xp.where(ad == bd, 0.5, 1.0)
         ga = gb = None
+        # the loser is masked out (not multiplied by 0), so an inf/nan gradient does not leak, as PyTorch
+        gh = g * _make(half.astype(g._data.dtype)) if (ad == bd).any() else g
         if ctx.needs_input_grad[0]:
-            ga = _fit(g * _make(xp.where(lose_a, 0.0, half).astype(g._data.dtype)), ctx.ma)
+            ga = _fit(where(_make(lose_a), 0.0, gh), ctx.ma)
         if ctx.needs_input_grad[1]:
-            gb = _fit(g * _make(xp.where(lose_b, 0.0, half).astype(g._data.dtype)), ctx.mb)
+            gb = _fit(where(_make(lose_b), 0.0, gh), ctx.mb)
         return ga, gb
 
 
@@ -143,7 +145,7 @@ class Clamp(Function):
             m &= d >= ctx.lo
         if ctx.hi is not None:
             m &= d <= ctx.hi
-        return g * _make(m.astype(g._data.dtype)), None, None
+        return where(_make(m), g, 0.0), None, None
 
 
 class ClampTensor(Function):
@@ -255,7 +257,7 @@ class CopyFrom(Function):
 
     @staticmethod
     def backward(ctx, g):
-        gd = g * 0 if ctx.needs_input_grad[0] else None
+        gd = zeros_of(g) if ctx.needs_input_grad[0] else None
         gs = None
         if ctx.needs_input_grad[1]:
             gs = sum_to(g, ctx.src_shape)
@@ -276,7 +278,7 @@ class Fill(Function):
 
     @staticmethod
     def backward(ctx, g):
-        ga = g * 0 if ctx.needs_input_grad[0] else None
+        ga = zeros_of(g) if ctx.needs_input_grad[0] else None
         gv = g.sum() if len(ctx.needs_input_grad) > 1 and ctx.needs_input_grad[1] else None
         return ga, gv
 

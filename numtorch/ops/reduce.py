@@ -6,7 +6,7 @@ from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
-from ._util import dims_tuple, wrap_dim, reduced_axes
+from ._util import dims_tuple, wrap_dim, reduced_axes, zeros_of
 from .arith import _out
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
@@ -621,7 +621,7 @@ class Softmax(Function):
     def backward(ctx, g):
         y = ctx.saved_output
         if y._data.ndim == 0:  # softmax of one element is constant 1
-            return g * 0, None
+            return zeros_of(g), None
         gy = g * y
         return gy - y * sum(gy, ctx.axis, keepdim=True), None
 
@@ -648,7 +648,7 @@ class LogSoftmax(Function):
         from .unary import exp
         y = ctx.saved_output
         if y._data.ndim == 0:  # log_softmax of one element is constant 0
-            return g * 0, None
+            return zeros_of(g), None
         return g - exp(y) * sum(g, ctx.axis, keepdim=True), None
 
 

@@ -2,6 +2,7 @@
 from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
+from ._util import zeros_of
 from .._tensor import Tensor, _make
 from .arith import _out
 
@@ -114,8 +115,9 @@ class Relu(Function):
 
     @staticmethod
     def backward(ctx, g):
+        from .misc import where
         y = ctx.saved_output
-        return g * (y > 0)
+        return where(y > 0, g, 0.0)  # masked, not multiplied: a nan/inf gradient stops here, as PyTorch
 
 
 def relu(input, *, out=None):
@@ -138,7 +140,7 @@ class _Rounding(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0
+        return zeros_of(g)
 
 
 def _rounding(name, np_fn):
@@ -182,7 +184,7 @@ class RoundDecimals(_Rounding):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, None
+        return zeros_of(g), None
 
 
 def sgn(input):
