@@ -881,3 +881,35 @@ def test_cross_entropy_random_configurations(seed):
             kw["weight"] = rng.uniform(0.1, 2, C).astype(dt)
         tol = dict(rtol=1e-4, atol=1e-5) if dt == np.float32 else dict(rtol=1e-9, atol=1e-10)
         compare("cross_entropy", [x, t], kw, grad=(0,), **tol)
+
+
+_SCAN = {
+    "bce": lambda L, a, b: L.nn.functional.binary_cross_entropy(a.sigmoid(), b.sigmoid()),
+    "bce_logits": lambda L, a, b: L.nn.functional.binary_cross_entropy_with_logits(a, b.sigmoid()),
+    "poisson": lambda L, a, b: L.nn.functional.poisson_nll_loss(a, b.abs()),
+    "kl": lambda L, a, b: L.nn.functional.kl_div(a, b.abs(), reduction="sum"),
+    "soft_margin": lambda L, a, b: L.nn.functional.soft_margin_loss(a, b.sign()),
+    "ml_soft_margin": lambda L, a, b: L.nn.functional.multilabel_soft_margin_loss(a, (b > 0).float()),
+    "hinge": lambda L, a, b: L.nn.functional.hinge_embedding_loss(a, b.sign()),
+    "margin_ranking": lambda L, a, b: L.nn.functional.margin_ranking_loss(a, b, b.sign()),
+    "gaussian": lambda L, a, b: L.nn.functional.gaussian_nll_loss(a, b, b.abs()),
+    "cosine_emb": lambda L, a, b: L.nn.functional.cosine_embedding_loss(a, b, L.ones(a.shape[0] if a.dim() > 1
+                                                                                   else ())),
+    "triplet": lambda L, a, b: L.nn.functional.triplet_margin_loss(a, b, b),
+    "pairwise": lambda L, a, b: L.nn.functional.pairwise_distance(a, b),
+    "cos_sim": lambda L, a, b: L.nn.functional.cosine_similarity(a, b, dim=-1),
+    "ce_prob": lambda L, a, b: L.nn.functional.cross_entropy(a, b.softmax(-1) if b.dim() else b),
+    "mse": lambda L, a, b: L.nn.functional.mse_loss(a, b),
+}
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("case", list(_SCAN))
+@pytest.mark.parametrize("sa,sb", [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 4), (3, 1)), ((3, 4), (3, 5)),
+                                   ((3,), (3, 4)), ((3, 4), (2, 4)), ((), ()), ((4,), ())])
+def test_shape_errors_match_torch(case, sa, sb):
+    # every shape combination gives PyTorch's outcome: the output shape, or its error type and message
+    x, y = R(*sa), R(*sb, seed=1)
+    got = _outcome(lambda: _SCAN[case](nt, nt.from_numpy(x.copy()), nt.from_numpy(y.copy())))
+    want = _outcome(lambda: _SCAN[case](torch, torch.from_numpy(x.copy()), torch.from_numpy(y.copy())))
+    assert got == want

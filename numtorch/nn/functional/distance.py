@@ -11,12 +11,13 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
     Inputs broadcast against each other; the result drops the last dimension unless ``keepdim``.
     """
+    from .loss import _broadcast_shape, _named_as
+    _broadcast_shape(x1.shape, x2.shape)
     nd = max(x1.dim(), x2.dim())
     d = x1 - x2 + eps
     if nd == 0:
         # two scalars: |x1 - x2 + eps|, as PyTorch (a 0-d "vector")
         return ops.norm(d.reshape(1), p, 0, keepdim=False).reshape(()) if not keepdim else d.abs()
-    from .loss import _named_as
     return _named_as(ops.norm(d, p, nd - 1, keepdim), "NormBackward1")
 
 
@@ -33,7 +34,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         x1 = x1.float()
     if x2._data.dtype.kind != "f":
         x2 = x2.float()
-    shape = ops.broadcast_shapes(tuple(x1.shape), tuple(x2.shape)) if x1.shape != x2.shape else tuple(x1.shape)
+    from .loss import _broadcast_shape
+    shape = _broadcast_shape(x1.shape, x2.shape)
     if tuple(x1.shape) != tuple(shape):
         x1 = x1.expand(*shape)
     if tuple(x2.shape) != tuple(shape):

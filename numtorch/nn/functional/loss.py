@@ -326,14 +326,14 @@ def _check_class_target(input, target, weight, name="nll_loss"):
     if nd < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {nd})")
     td = target.dim()
-    if nd <= 2 and td > 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if nd == 1 and td == 1 and target.shape[0] != 1:
-        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
     if nd >= 2:
         tb = target.shape[0] if td >= 1 else 0
         if tb != input.shape[0]:
             raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({tb}).")
+    if nd <= 2 and td > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if nd == 1 and td == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
     if nd > 2:
         exp = [input.shape[0]] + list(input.shape[2:])
         if list(target.shape) != exp:
@@ -608,6 +608,8 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, eps):
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
     nd = input.dim()
+    if nd == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     cdim = 0 if nd == 1 else 1
     C = input.shape[cdim]
     if weight is not None and (weight.dim() != 1 or weight.shape[0] != C):
@@ -741,6 +743,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     reduction = _R.resolve(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    _broadcast_shape(target.shape, input.shape)
     if log_input:
         loss = ops.exp(input) - target * input
     else:
@@ -777,6 +780,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
             raise ValueError("var is of incorrect size")
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(reduction + " is not valid")
+    _broadcast_shape(input.shape, target.shape)
     vd = var._data
     v = var + _make(xp.maximum(vd, xp.asarray(eps, vd.dtype)) - vd)
     loss = 0.5 * (ops.log(v) + (input - target) ** 2 / v)
@@ -800,6 +804,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                           UserWarning, stacklevel=2)
         if reduction != "batchmean":
             _R.check(reduction)
+    _broadcast_shape(target.shape, input.shape)
     if log_target:
         loss = ops.exp(target) * (target - input)
     else:
@@ -822,12 +827,14 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
     if not (input1.dim() == input2.dim() == target.dim()):
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    _broadcast_shape(target.shape, _broadcast_shape(input1.shape, input2.shape))
     return _R.apply_reduction(_clamp_min(-target * (input1 - input2) + margin, 0), reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """l = x where y = 1, max(0, margin - x) where y = -1 (PyTorch: each branch where y != -1 / != 1)."""
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
+    _broadcast_shape(target.shape, input.shape)
     zeros = input * 0
     margin_clamp = ops.clamp_min(margin - input, 0)
     out_margin = ops.where(target != 1, margin_clamp, zeros)
@@ -847,6 +854,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """l_i = -(1/C) sum_c w_c [y_ic logsigmoid(x_ic) + (1 - y_ic) logsigmoid(-x_ic)]."""
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+    _broadcast_shape(target.shape, input.shape)
     loss = -(target * _logsigmoid(input) + (1 - target) * _logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
@@ -860,15 +870,18 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     """l = 1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1;
     cos = <x1, x2> / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12)) (PyTorch's EPSILON)."""
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
+    td = target.dim()
+    s1, s2 = list(input1.shape), list(input2.shape)
+    if td == 1:
+        if input1.dim() != 2 or input2.dim() != 2:
+            raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with sizes {s1} and {s2}.")
+    elif td == 0:
+        if input1.dim() != 1 or input2.dim() != 1:
+            raise RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with sizes {s1} and {s2}.")
+    else:
+        raise RuntimeError(f"{td}D target tensor expected, multi-target not supported")
     nd = input1.dim()
-    if nd != input2.dim():
-        raise RuntimeError(f"cosine_embedding_loss : All input tensors should have same dimension but got sizes: "
-                           f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
-    if target.dim() != (0 if nd == 1 else 1) and nd in (1, 2):
-        raise RuntimeError(f"{nd - 1}D target tensor expected, multi-target not supported")
-    if nd not in (1, 2):
-        raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with sizes "
-                           f"{input1.shape} and {input2.shape}.")
+    _broadcast_shape(input1.shape, input2.shape)
     d = nd - 1
     prod = (input1 * input2).sum(d)
     m1 = (input1 * input1).sum(d) + 1e-12
@@ -955,6 +968,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     if not (a == pd == nd):
         raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
                            f"dimensions, but got: anchor {a}D, positive {pd}D, and negative {nd}D inputs")
+    _broadcast_shape(anchor.shape, positive.shape)
+    _broadcast_shape(anchor.shape, negative.shape)
     d1 = pairwise_distance(anchor, positive, p, eps)
     d2 = pairwise_distance(anchor, negative, p, eps)
     if swap:
