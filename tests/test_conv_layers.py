@@ -155,6 +155,10 @@ def test_unfold_fold(kw):
     f.backward(g)
     fn.backward(to_nt(g))
     assert_close(xn.grad, x.grad, 1e-5, 1e-5)
+    tm, nm = twin("Unfold", **kw)
+    run_both(tm, nm, torch.randn(2, 3, 7, 6))
+    tm, nm = twin("Fold", (7, 6), **kw)
+    run_both(tm, nm, u.detach(), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("kw", [dict(padding="same", dilation=(1, 2)), dict(padding=(2, 0)), dict()])
