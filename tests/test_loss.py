@@ -9,7 +9,7 @@ import pytest
 import numtorch as nt
 import numtorch.nn as ntnn
 import numtorch.nn.functional as ntF
-from conftest import torch, to_torch, to_nt, assert_close
+from conftest import torch, assert_close
 
 thF = torch.nn.functional
 RED = ["none", "mean", "sum"]
@@ -568,7 +568,8 @@ def test_grad_fn_names_match_torch():
     x = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
     cases = [("mse_loss", lambda L, a: (a, a.detach() * 0.5)), ("l1_loss", lambda L, a: (a, a.detach() * 0.5)),
              ("smooth_l1_loss", lambda L, a: (a, a.detach() * 0.5)), ("huber_loss", lambda L, a: (a, a.detach() * 0.5)),
-             ("cross_entropy", lambda L, a: (a, L.tensor([0, 1, 3]))), ("nll_loss", lambda L, a: (a, L.tensor([0, 1, 3]))),
+             ("cross_entropy", lambda L, a: (a, L.tensor([0, 1, 3]))),
+             ("nll_loss", lambda L, a: (a, L.tensor([0, 1, 3]))),
              ("binary_cross_entropy", lambda L, a: (a.sigmoid(), a.detach().sigmoid())),
              ("binary_cross_entropy_with_logits", lambda L, a: (a, a.detach().sigmoid()))]
     for fn, mk in cases:
@@ -670,7 +671,8 @@ GRADCHECK = [
     ("cosine_emb", lambda: (_g(3, 4), _g(3, 4, seed=1)),
      lambda a, b: ntF.cosine_embedding_loss(a, b, nt.tensor([1., -1., -1.], dtype=nt.float64))),
     ("soft_margin", lambda: (_g(3, 2),), lambda a: ntF.soft_margin_loss(a, nt.ones(3, 2, dtype=nt.float64))),
-    ("ml_soft_margin", lambda: (_g(3, 2), _g(3, 2, seed=1, lo=0.1)), lambda a, b: ntF.multilabel_soft_margin_loss(a, b)),
+    ("ml_soft_margin", lambda: (_g(3, 2), _g(3, 2, seed=1, lo=0.1)),
+     lambda a, b: ntF.multilabel_soft_margin_loss(a, b)),
     ("multi_margin", lambda: (_g(3, 4),), lambda a: ntF.multi_margin_loss(a, nt.tensor([0, 3, 1]), p=2)),
     ("ml_margin", lambda: (_g(2, 4),), lambda a: ntF.multilabel_margin_loss(a, nt.tensor([[1, 2, -1, 0],
                                                                                           [3, -1, 0, 0]]))),

@@ -1,8 +1,6 @@
 """CTCLoss against PyTorch: values and gradients, padded and concatenated targets, varying
 input/target lengths, repeated labels, blank != 0, impossible alignments (inf, zero_infinity),
 unbatched input, errors."""
-import warnings
-
 import numpy as np
 import pytest
 

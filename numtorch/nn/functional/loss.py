@@ -20,7 +20,7 @@ from ...autograd.grad_mode import state as _gs
 from ... import ops
 from ...ops._util import operands, sum_to, to_tensor
 from . import _reduction as _R
-from .distance import pairwise_distance, cosine_similarity  # noqa: F401
+from .distance import pairwise_distance
 
 __all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "poisson_nll_loss", "gaussian_nll_loss",
@@ -320,7 +320,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 
 # --------------------------------------------------------------------------- class-index losses
-def _check_class_target(input, target, weight, name="nll_loss"):
+def _check_class_target(input, target, weight):
     """PyTorch's checks for (input, class-index target): dims, batch size, dtype, weight size."""
     nd = input.dim()
     if nd < 1:
@@ -595,7 +595,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise TypeError("cross_entropy(): argument 'input' and 'target' must be Tensor")
     if tuple(input.shape) == tuple(target.shape) and target._data.dtype.kind == "f":
         return _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_smoothing)
-    C = _check_class_target(input, target, weight, "cross_entropy")
+    C = _check_class_target(input, target, weight)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
                            f"'{_DT.get(input._data.dtype.name)}'")
@@ -997,7 +997,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 
 # --------------------------------------------------------------------------- CTC
-def _lengths(x, name):
+def _lengths(x):
+    """input_lengths / target_lengths given as a Tensor, a sequence or an int -> int64 array."""
     if isinstance(x, Tensor):
         return x._data.reshape(-1).astype(xp.int64)
     if isinstance(x, numbers.Integral):
@@ -1152,14 +1153,14 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     if log_probs.dim() != 3:
         raise RuntimeError(f"ctc_loss: expected log_probs to be 2-D or 3-D, got {log_probs.dim()}-D")
     T, N, C = log_probs.shape
-    il = _lengths(input_lengths, "input_lengths")
-    tl = _lengths(target_lengths, "target_lengths")
+    il = _lengths(input_lengths)
+    tl = _lengths(target_lengths)
     if not (0 <= blank < C):
         raise RuntimeError("blank must be in label range")
     if il.shape[0] != N:
-        raise RuntimeError(f"input_lengths must be of size batch_size")
+        raise RuntimeError("input_lengths must be of size batch_size")
     if tl.shape[0] != N:
-        raise RuntimeError(f"target_lengths must be of size batch_size")
+        raise RuntimeError("target_lengths must be of size batch_size")
     if (il > T).any():
         raise RuntimeError(f"Expected input_lengths to have value at most {T}, but got value {int(il.max())} "
                            f"(while checking arguments for ctc_loss_allocate_outputs)")
