@@ -193,7 +193,10 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     if size is None:
         # randint(high, size)
         low, high, size = 0, low, high
-    if high is None:
+    elif high is None:
+        # randint(high, size=...)
+        low, high = 0, low
+    if high is None or size is None:
         raise TypeError("randint() missing required argument 'high'")
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
@@ -255,13 +258,14 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         half = steps // 2
         arr = xp.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
     if npd.kind == "f" and npd == xp.float32:
-        # compute as PyTorch's float kernel does: in float32 arithmetic
+        # as PyTorch's float kernel: a float32 step, then start + step * i with one rounding (its
+        # compiled kernel fuses the multiply-add), which a float64 multiply-add reproduces exactly
         s32, e32 = xp.float32(start), xp.float32(end)
         if steps > 1:
-            st = (e32 - s32) / xp.float32(steps - 1)
-            idx = xp.arange(steps, dtype=xp.float32)
+            st = xp.float64((e32 - s32) / xp.float32(steps - 1))
+            idx = xp.arange(steps, dtype=xp.float64)
             half = steps // 2
-            arr = xp.where(idx < half, s32 + st * idx, e32 - st * (xp.float32(steps - 1) - idx))
+            arr = xp.where(idx < half, xp.float64(s32) + st * idx, xp.float64(e32) - st * (steps - 1 - idx))
         else:
             arr = xp.array([s32])
     return _finish(arr.astype(npd), requires_grad)
