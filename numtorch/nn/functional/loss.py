@@ -66,6 +66,13 @@ def _as_tensor(x, like=None):
     return x if isinstance(x, Tensor) else to_tensor(x, like)
 
 
+def _not_differentiable(t, fn, arg):
+    """PyTorch's kernels have no gradient for class weights: a weight requiring grad is an error there."""
+    if isinstance(t, Tensor) and t.requires_grad and _gs.enabled:
+        raise RuntimeError(f"The function '{fn}' is not differentiable with respect to argument '{arg}'. "
+                           f"This input cannot have requires_grad True.")
+
+
 def _gdata(g, scale):
     """The incoming gradient as an array, times the reduction's scale (None for 'none')."""
     gd = g._data
@@ -575,6 +582,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
     _check_class_target(input, target, weight)
+    _not_differentiable(weight, "nll_loss_forward", "weight")
     fn = _named(input.dim(), reduction, _NllLoss, _NllLoss2d, _NllLossView)
     return fn.apply(input, target, weight, ignore_index, reduction)
 
@@ -596,6 +604,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if tuple(input.shape) == tuple(target.shape) and target._data.dtype.kind == "f":
         return _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_smoothing)
     C = _check_class_target(input, target, weight)
+    _not_differentiable(weight, "nll_loss_forward", "weight")
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
                            f"'{_DT.get(input._data.dtype.name)}'")
@@ -679,6 +688,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     if weight is not None:
+        _not_differentiable(weight, "binary_cross_entropy", "weight")
         new = _broadcast_shape(target.shape, weight.shape)
         weight = weight.expand(*new)
     return _BCE.apply(input, target, weight, reduction)
@@ -729,8 +739,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     if weight is not None:
+        _not_differentiable(weight, "binary_cross_entropy_with_logits", "weight")
         _broadcast_shape(input.shape, weight.shape)
     if pos_weight is not None:
+        _not_differentiable(pos_weight, "binary_cross_entropy_with_logits", "pos_weight")
         _broadcast_shape(input.shape, pos_weight.shape)
     return _BCEWithLogits.apply(input, target, weight, pos_weight, reduction)
 
@@ -912,6 +924,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise RuntimeError("target out of range")
     if weight is not None and weight.numel() != C:
         raise RuntimeError(f"inconsistent weight size, expected {C} but got {list(weight.shape)}")
+    _not_differentiable(weight, "multi_margin_loss", "weight")
     ti = _make(t.reshape(N, 1))
     xy = x.gather(1, ti)
     z = _pos(margin - xy + x)
