@@ -1,0 +1,248 @@
+"""PyTorch's own module test inputs (``torch.testing._internal.common_modules.module_db``) run against numtorch.nn.
+
+For every ModuleInfo whose class exists in ``numtorch.nn`` under the same name, every sample that PyTorch's own
+``test_modules.py`` uses (float32 and float64, training and eval mode) is replayed on both libraries:
+
+* the module is built from the same constructor arguments (tensors converted) and cast to the dtype;
+* torch's ``state_dict`` is loaded into the numtorch module (so parameters are identical);
+* forward outputs are compared (values, dtype, shape; nested tuples for RNNs);
+* backward with the same random upstream gradient: input gradients and every parameter's ``.grad`` are compared;
+* buffers after forward (BatchNorm running statistics), ``repr(module)`` and ``state_dict`` keys are compared;
+* ``module_error_inputs_func`` samples: numtorch must raise the same exception class as PyTorch.
+
+One test per module runs all of its samples and reports which sample failed.
+Randomness is excluded: Dropout / RReLU in training mode are not in the list (PyTorch's module_db does not list
+the dropout family; RReLU is only compared in eval mode if present).
+"""
+import sys
+import types
+import unittest
+
+import numpy as np
+import pytest
+
+import numtorch as nt
+import numtorch.nn as ntnn
+from conftest import torch
+
+# torch.testing._internal.common_utils imports `expecttest` (a PyTorch test-only dependency) just for its TestCase
+# base class; a stand-in keeps this oracle importable where that package is not installed.
+if "expecttest" not in sys.modules:
+    try:
+        import expecttest  # noqa: F401
+    except ImportError:
+        _stub = types.ModuleType("expecttest")
+        _stub.TestCase = unittest.TestCase
+        sys.modules["expecttest"] = _stub
+
+from torch.testing._internal.common_modules import module_db  # noqa: E402
+from torch.testing._internal.common_modules import ModuleErrorEnum  # noqa: E402
+
+MODULES = [mi for mi in module_db if hasattr(ntnn, mi.module_cls.__name__)]
+# Large sample lists are subsampled deterministically (every k-th sample) to keep this file under the CI budget.
+MAX_SAMPLES = {"CrossEntropyLoss": 60, "CTCLoss": 24, "NLLLoss": 30}
+
+TOL = {torch.float32: dict(rtol=2e-4, atol=2e-5), torch.float64: dict(rtol=1e-7, atol=1e-9)}
+
+
+# ----------------------------------------------------------------------------------------------- conversion helpers
+def _nt_dtype(d):
+    return getattr(nt, str(d).replace("torch.", ""))
+
+
+def conv(x, leaves):
+    """torch object -> numtorch object; tensors become fresh leaves (recorded in ``leaves`` as (torch, nt) pairs)."""
+    if isinstance(x, torch.Tensor):
+        t = x.detach().clone()
+        n = nt.from_numpy(t.numpy().copy())
+        if x.requires_grad:
+            t.requires_grad_(True)
+            n.requires_grad_(True)
+        leaves.append((t, n))
+        return t, n
+    if isinstance(x, torch.dtype):
+        return x, _nt_dtype(x)
+    if isinstance(x, (list, tuple)):
+        pairs = [conv(y, leaves) for y in x]
+        return type(x)(p[0] for p in pairs), type(x)(p[1] for p in pairs)
+    if isinstance(x, dict):
+        pairs = {k: conv(v, leaves) for k, v in x.items()}
+        return {k: p[0] for k, p in pairs.items()}, {k: p[1] for k, p in pairs.items()}
+    return x, x
+
+
+def flat(x):
+    if isinstance(x, (list, tuple)):
+        out = []
+        for y in x:
+            out.extend(flat(y))
+        return out
+    return [x]
+
+
+def _np(x):
+    if isinstance(x, nt.Tensor):
+        return x._data
+    return x.detach().numpy()
+
+
+def check_close(got, want, what, tol, check_dtype=True):
+    assert isinstance(got, nt.Tensor), f"{what}: numtorch gave {type(got).__name__}, torch a Tensor"
+    g, w = np.asarray(_np(got)), np.asarray(_np(want))
+    assert g.shape == w.shape, f"{what}: shape {g.shape} != torch {w.shape}"
+    if check_dtype:
+        assert str(g.dtype) == str(w.dtype), f"{what}: dtype {g.dtype} != torch {w.dtype}"
+    if w.dtype == bool or np.issubdtype(w.dtype, np.integer):
+        np.testing.assert_array_equal(g, w, err_msg=what)
+    else:
+        np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), equal_nan=True, err_msg=what, **tol)
+
+
+def compare_structure(got, want, what, tol):
+    if isinstance(want, torch.Tensor):
+        check_close(got, want, what, tol)
+    elif isinstance(want, (tuple, list)):
+        assert isinstance(got, (tuple, list)), f"{what}: numtorch gave {type(got).__name__}, torch a tuple"
+        assert len(got) == len(want), f"{what}: {len(got)} outputs != torch {len(want)}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            compare_structure(g, w, f"{what}[{i}]", tol)
+    else:
+        assert got == want, f"{what}: {got!r} != torch {want!r}"
+
+
+def build(mi, dtype, ci, leaves):
+    (targs, nargs) = conv(ci.args, leaves)
+    (tkw, nkw) = conv(ci.kwargs, leaves)
+    tm = mi.module_cls(*targs, **tkw).to(dtype)
+    nm = getattr(ntnn, mi.module_cls.__name__)(*nargs, **nkw).to(_nt_dtype(dtype))
+    return tm, nm
+
+
+def load_from_torch(nm, tm):
+    sd = {k: nt.from_numpy(v.detach().numpy().copy()) for k, v in tm.state_dict().items()}
+    nm.load_state_dict(sd)
+
+
+# ------------------------------------------------------------------------------------------------------ one sample
+def run_sample(mi, sample, dtype, training, seed):
+    tol = TOL[dtype]
+    leaves = []
+    tm, nm = build(mi, dtype, sample.constructor_input, leaves)
+    assert repr(nm) == repr(tm), f"repr {repr(nm)!r} != torch {repr(tm)!r}"
+    tkeys, nkeys = list(tm.state_dict().keys()), list(nm.state_dict().keys())
+    assert nkeys == tkeys, f"state_dict keys {nkeys} != torch {tkeys}"
+    load_from_torch(nm, tm)
+    tm.train(training)
+    nm.train(training)
+    assert nm.training == tm.training
+
+    fleaves = []
+    (targs, nargs) = conv(sample.forward_input.args, fleaves)
+    (tkw, nkw) = conv(sample.forward_input.kwargs, fleaves)
+    tout = tm(*targs, **tkw)
+    nout = nm(*nargs, **nkw)
+    compare_structure(nout, tout, "output", tol)
+
+    # buffers after forward (running statistics, num_batches_tracked)
+    nbuf = dict(nm.named_buffers())
+    for name, b in tm.named_buffers():
+        assert name in nbuf, f"buffer {name} missing"
+        check_close(nbuf[name], b, f"buffer {name}", tol)
+
+    # backward with the same random upstream gradient on every differentiable output
+    touts = [o for o in flat(tout) if isinstance(o, torch.Tensor) and o.requires_grad]
+    nouts = [o for o in flat(nout) if isinstance(o, nt.Tensor)]
+    tflat = [o for o in flat(tout) if isinstance(o, torch.Tensor)]
+    nouts = [n for n, t in zip(nouts, tflat) if t.requires_grad]
+    if not touts:
+        return
+    for n in nouts:
+        assert n.requires_grad, "numtorch output does not require grad where torch's does"
+    rng = np.random.default_rng(seed)
+    grads = [rng.standard_normal(o.shape).astype(str(o.dtype).replace("torch.", "")) for o in touts]
+    torch.autograd.backward(touts, [torch.from_numpy(g.copy()) for g in grads])
+    nt.autograd.backward(nouts, [nt.from_numpy(g.copy()) for g in grads])
+    for i, (t, n) in enumerate(fleaves):
+        if t.requires_grad:
+            if t.grad is None:
+                assert n.grad is None or not np.any(n.grad._data), f"input {i}: grad where torch has none"
+            else:
+                assert n.grad is not None, f"input {i}: no grad (torch has one)"
+                check_close(n.grad, t.grad, f"grad of forward input {i}", tol)
+    nparams = dict(nm.named_parameters())
+    for name, p in tm.named_parameters():
+        if p.grad is None:
+            g = nparams[name].grad
+            assert g is None or not np.any(g._data), f"param {name}: grad where torch has none"
+        else:
+            assert nparams[name].grad is not None, f"param {name}: no grad (torch has one)"
+            check_close(nparams[name].grad, p.grad, f"grad of parameter {name}", tol)
+
+
+def _samples(mi, dtype, training):
+    torch.manual_seed(0)
+    s = list(mi.module_inputs_func(mi, device="cpu", dtype=dtype, requires_grad=True, training=training))
+    cap = MAX_SAMPLES.get(mi.module_cls.__name__)
+    if cap and len(s) > cap:
+        step = -(-len(s) // cap)
+        s = s[::step]
+    return s
+
+
+@pytest.mark.parametrize("mi", MODULES, ids=[mi.module_cls.__name__ for mi in MODULES])
+def test_module_samples(mi):
+    failures = []
+    count = 0
+    for dtype in (torch.float32, torch.float64):
+        trainings = (True, False) if mi.train_and_eval_differ else (True,)
+        for training in trainings:
+            for i, sample in enumerate(_samples(mi, dtype, training)):
+                count += 1
+                try:
+                    run_sample(mi, sample, dtype, training, seed=i)
+                except Exception as e:  # collect every failing sample, report them together
+                    failures.append(f"[{dtype} training={training} #{i} {sample.desc!r} "
+                                    f"ctor={sample.constructor_input.args}{sample.constructor_input.kwargs}] "
+                                    f"{type(e).__name__}: {str(e)[:400]}")
+    assert count > 0
+    assert not failures, f"{len(failures)}/{count} samples differ:\n" + "\n".join(failures[:12])
+
+
+ERR_MODULES = [mi for mi in MODULES if mi.module_error_inputs_func is not None]
+
+
+@pytest.mark.parametrize("mi", ERR_MODULES, ids=[mi.module_cls.__name__ for mi in ERR_MODULES])
+def test_module_error_inputs(mi):
+    failures = []
+    count = 0
+    for training in (True, False):
+        torch.manual_seed(0)
+        for i, ei in enumerate(mi.module_error_inputs_func(mi, device="cpu", dtype=torch.float32,
+                                                            requires_grad=False, training=training)):
+            count += 1
+            mod_in = ei.module_error_input
+            leaves = []
+            try:
+                if ei.error_on == ModuleErrorEnum.CONSTRUCTION_ERROR:
+                    with pytest.raises(ei.error_type):
+                        build(mi, torch.float32, mod_in.constructor_input, leaves)  # torch itself must raise
+                    (_, nargs) = conv(mod_in.constructor_input.args, leaves)
+                    (_, nkw) = conv(mod_in.constructor_input.kwargs, leaves)
+                    with pytest.raises(ei.error_type):
+                        getattr(ntnn, mi.module_cls.__name__)(*nargs, **nkw)
+                else:
+                    tm, nm = build(mi, torch.float32, mod_in.constructor_input, leaves)
+                    load_from_torch(nm, tm)
+                    tm.train(training)
+                    nm.train(training)
+                    (targs, nargs) = conv(mod_in.forward_input.args, leaves)
+                    (tkw, nkw) = conv(mod_in.forward_input.kwargs, leaves)
+                    with pytest.raises(ei.error_type):
+                        tm(*targs, **tkw)
+                    with pytest.raises(ei.error_type):
+                        nm(*nargs, **nkw)
+            except BaseException as e:  # noqa: B036 - pytest.raises failures are BaseException-derived
+                failures.append(f"[training={training} #{i} {mod_in.desc!r} want {ei.error_type.__name__}"
+                                f" /{ei.error_regex}/] {type(e).__name__}: {str(e)[:300]}")
+    assert count > 0
+    assert not failures, f"{len(failures)}/{count} error samples differ:\n" + "\n".join(failures)
