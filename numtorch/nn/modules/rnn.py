@@ -11,7 +11,10 @@ interchange.  Equations (PyTorch's):
     GRU:  r, z = sigmoid(.);  n = tanh(x_n + r * (h W_hn^T + b_hn));  h' = (1 - z) * n + z * h
 
 Every parameter starts U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)).
-Everything is built from differentiable tensor operations.
+RNN/LSTM/GRU layers run one fused autograd node per layer and direction
+(``_rnn_fused``: NumPy loops over time forward and backward, double backward
+supported); LSTM with proj_size and the cells are built from differentiable
+tensor operations.
 """
 import math
 import numbers
@@ -23,6 +26,7 @@ from ... import _creation as C
 from ... import ops
 from .. import functional as F
 from .. import init
+from ._rnn_fused import rnn_layer
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -76,6 +80,14 @@ class RNNBase(Module):
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
                           stacklevel=2)
+        if not isinstance(bias, bool):
+            raise TypeError(f"bias should be of type bool, got: {type(bias).__name__}")
+        if not isinstance(batch_first, bool):
+            raise TypeError(f"batch_first should be of type bool, got: {type(batch_first).__name__}")
+        if not isinstance(input_size, int):
+            raise TypeError(f"input_size should be of type int, got: {type(input_size).__name__}")
+        if input_size <= 0:
+            raise ValueError("input_size must be greater than zero")
         if not isinstance(hidden_size, int):
             raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
         if hidden_size <= 0:
@@ -155,6 +167,10 @@ class RNNBase(Module):
         batched = input.dim() == 3
         if input.dim() not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.dim()}D instead")
+        wdt = self.weight_ih_l0.dtype
+        if input.dtype != wdt:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({wdt}). Convert input: "
+                             f"input.to({wdt}), or convert model: model.to({input.dtype})")
         if not batched:
             input = input.unsqueeze(1)
         elif self.batch_first:
@@ -197,11 +213,20 @@ class RNNBase(Module):
             outs = []
             for d in range(nd):
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._params(layer, d)
+                k = layer * nd + d
+                if w_hr is None:
+                    # one fused node per layer and direction (NumPy loops over time, see _rnn_fused)
+                    y, h, c = rnn_layer(self.mode, x, h0s[k], c0s[k] if c0s is not None else None,
+                                        w_ih, w_hh, b_ih, b_hh, d == 1)
+                    outs.append(y)
+                    hn.append(h)
+                    if is_lstm:
+                        cn.append(c)
+                    continue
                 gi_all = ops.matmul(x, w_ih.t())
                 if b_ih is not None:
                     gi_all = gi_all + b_ih
                 gis = gi_all.unbind(0)
-                k = layer * nd + d
                 h = h0s[k]
                 c = c0s[k] if c0s is not None else None
                 steps = range(T - 1, -1, -1) if d == 1 else range(T)
@@ -313,6 +338,10 @@ class RNNCellBase(Module):
             for h in hs:
                 if h.dim() not in (1, 2):
                     raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {h.dim()}D instead")
+            for i, h in enumerate(hs):
+                if input.dim() == 2 and h.dim() == 2 and h.shape[0] != input.shape[0]:
+                    raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{i} batch size "
+                                       f"{h.shape[0]}")
         batched = input.dim() == 2
         if not batched:
             input = input.unsqueeze(0)
