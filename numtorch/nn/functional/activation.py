@@ -153,6 +153,8 @@ def leaky_relu_(input, negative_slope=0.01):
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     """Randomized leaky ReLU: in training each negative element gets a slope ~ U(lower, upper);
     in eval the slope is (lower + upper) / 2."""
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if training:
         slope = _random.gen(None).uniform(lower, upper, input._data.shape).astype(_fdata(input).dtype)
     else:
@@ -494,6 +496,8 @@ def prelu(input, weight):
         raise TypeError(f"prelu(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
     nd = input._data.ndim
     n = weight._data.size
+    if weight._data.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight._data.ndim}")
     if nd == 0 and n != 1:
         raise RuntimeError("Not allow zero-dim input tensor.")
     if n != 1:

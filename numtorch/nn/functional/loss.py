@@ -357,6 +357,9 @@ def _check_class_target(input, target, weight):
     if weight is not None and (weight.dim() != 1 or weight.shape[0] != C):
         raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes but got "
                            f"weight tensor of shape: {list(weight.shape)}")
+    if weight is not None and weight._data.dtype != input._data.dtype:  # the nll kernel needs one dtype
+        ik, wk = input._data.dtype.name, weight._data.dtype.name
+        raise RuntimeError(f"expected scalar type {_DT.get(ik, ik)} but found {_DT.get(wk, wk)}")
     return C
 
 
@@ -911,6 +914,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
     nd = input.dim()
     if nd not in (0, 1, 2) or (nd == 2 and input.shape[1] == 0):
         raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
@@ -947,6 +952,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
     nd = input.dim()
+    if nd > 2 or (nd == 1 and input.numel() == 0) or (nd == 2 and input.shape[1] == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(input.shape)}")
     x = input.reshape(1, -1) if nd <= 1 else input
     N, C = x.shape
     if tuple(target.shape) != tuple(input.shape):
@@ -977,6 +985,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     """l = max(0, margin + d(a, p) - d(a, n)), d = pairwise p-distance; with ``swap``,
     d(a, n) is replaced by min(d(a, n), d(p, n))."""
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
     a, pd, nd = anchor.dim(), positive.dim(), negative.dim()
     if not (a == pd == nd):
         raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
