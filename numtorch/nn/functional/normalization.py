@@ -44,13 +44,19 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"{name} should contain {C} elements not {t.numel()}")
     axes = (0,) + tuple(range(2, nd))
     shape = (1, C) + (1,) * (nd - 2)
+    n = input.shape[0]
+    for d in input.shape[2:]:
+        n *= d
+    if training and n == 1:  # PyTorch refuses exactly one value per channel (an empty batch is allowed)
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     if training:
-        n = input.numel() // C
-        if n <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
         mean = input.mean(axes)
         var = input.var(axes, unbiased=False)
-        if running_mean is not None or running_var is not None:
+        if n > 0 and (running_mean is not None or running_var is not None):  # an empty batch leaves them as is
             with no_grad():
                 _update_running(running_mean, mean.detach(), momentum)
                 _update_running(running_var, var.detach() * (n / (n - 1)), momentum)

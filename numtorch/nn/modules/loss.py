@@ -60,6 +60,8 @@ class HuberLoss(_Loss):
     """l = 0.5 (x - y)^2 if |x - y| < delta else delta (|x - y| - 0.5 delta)."""
 
     def __init__(self, reduction="mean", delta=1.0):
+        if not isinstance(delta, (float, int)):
+            raise TypeError(f"delta must be a float or int, got: {type(delta)}")
         super().__init__(reduction=reduction)
         self.delta = delta
 

@@ -24,6 +24,9 @@ class _PadNd(Module):
         self.padding = _expand(padding, self._n)
 
     def forward(self, input):
+        if self._mode == "circular" and input.ndim not in (self._n + 1, self._n + 2):
+            # PyTorch's CircularPadNd checks the rank itself (F.pad would raise a different error)
+            raise ValueError(f"expected {self._n + 1}D or {self._n + 2}D input (got {input.ndim}D input)")
         return F.pad(input, self.padding, self._mode)
 
     def extra_repr(self):
