@@ -13,8 +13,8 @@ interchange.  Equations (PyTorch's):
 Every parameter starts U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)).
 RNN/LSTM/GRU layers run one fused autograd node per layer and direction
 (``_rnn_fused``: NumPy loops over time forward and backward, double backward
-supported); LSTM with proj_size and the cells are built from differentiable
-tensor operations.
+supported), and so do the cells (one step); LSTM with proj_size is built from
+differentiable tensor operations.
 """
 import math
 import numbers
@@ -349,6 +349,15 @@ class RNNCellBase(Module):
             raise RuntimeError(f"input has inconsistent input_size: got {input.shape[1]} expected {self.input_size}")
         return input, batched
 
+    def _check_hidden(self, x, hs):
+        # PyTorch's checks (fused kernels would otherwise fail inside a matmul with a NumPy message)
+        for k, h in enumerate(hs):
+            if h.shape[0] != x.shape[0]:
+                raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{k} batch size {h.shape[0]}")
+            if h.shape[1] != self.hidden_size:
+                raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {h.shape[1]}, expected "
+                                   f"{self.hidden_size}")
+
     def _gi(self, x):
         gi = ops.matmul(x, self.weight_ih.t())
         return gi + self.bias_ih if self.bias_ih is not None else gi
@@ -367,7 +376,10 @@ class RNNCell(RNNCellBase):
             hx = C.zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
         elif not batched:
             hx = hx.unsqueeze(0)
-        h = _rnn_step(self._gi(x), hx, self.weight_hh, self.bias_hh, self.nonlinearity == "relu")
+        self._check_hidden(x, (hx,))
+        mode = "RNN_RELU" if self.nonlinearity == "relu" else "RNN_TANH"
+        _, h, _ = rnn_layer(mode, x.unsqueeze(0), hx, None, self.weight_ih, self.weight_hh, self.bias_ih,
+                            self.bias_hh, False)
         return h if batched else h.squeeze(0)
 
 
@@ -382,7 +394,9 @@ class LSTMCell(RNNCellBase):
             hx = (z, z)
         elif not batched:
             hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
-        h, c = _lstm_step(self._gi(x), hx[0], hx[1], self.weight_hh, self.bias_hh, None)
+        self._check_hidden(x, hx)
+        _, h, c = rnn_layer("LSTM", x.unsqueeze(0), hx[0], hx[1], self.weight_ih, self.weight_hh, self.bias_ih,
+                            self.bias_hh, False)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
@@ -396,5 +410,7 @@ class GRUCell(RNNCellBase):
             hx = C.zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
         elif not batched:
             hx = hx.unsqueeze(0)
-        h = _gru_step(self._gi(x), hx, self.weight_hh, self.bias_hh)
+        self._check_hidden(x, (hx,))
+        _, h, _ = rnn_layer("GRU", x.unsqueeze(0), hx, None, self.weight_ih, self.weight_hh, self.bias_ih,
+                            self.bias_hh, False)
         return h if batched else h.squeeze(0)
