@@ -346,6 +346,25 @@ def opt_step(name):
     return build
 
 
+# ------------------------------------------------------------------- recurrent layers
+def rnn_train(name):
+    def build(T):
+        """2-layer nn.LSTM / nn.GRU(64, 128), T=50 steps, batch 32: forward, mean-square loss, backward, SGD."""
+        need(T, "nn." + name, "optim.SGD")
+        T.manual_seed(0)
+        m = getattr(T.nn, name)(64, 128, num_layers=2)
+        opt = T.optim.SGD(m.parameters(), lr=1e-2)
+        x = tensor(T, _rng(40).standard_normal((50, 32, 64), dtype=np.float32))
+
+        def step():
+            opt.zero_grad()
+            y, _ = m(x)
+            y.pow(2).mean().backward()
+            opt.step()
+        return Bench(step)
+    return build
+
+
 # ------------------------------------------------------------------- data loading
 DL_N = 2048
 
