@@ -77,6 +77,10 @@ def cases():
         Case("opt-adam", "OPT", "Adam.step(), 100 param tensors (50x Linear(128,128))", W.opt_step("Adam"),
              unit="ms"),
         Case("opt-sgdm", "OPT", "SGD(momentum=0.9).step(), 100 param tensors", W.opt_step("SGD"), unit="ms"),
+        Case("rnn-lstm", "RNN", "LSTM(64,128,2 layers) T=50 batch 32 (step)", W.rnn_train("LSTM"), unit="ms",
+             target=1.5),
+        Case("rnn-gru", "RNN", "GRU(64,128,2 layers) T=50 batch 32 (step)", W.rnn_train("GRU"), unit="ms",
+             target=1.5),
         Case("dataloader", "DL", "DataLoader ToTensor+Normalize, batch 64 (2048 images)",
              W.dataloader_numtorch, W.dataloader_torch, per=W.DL_N, unit="img/s"),
     ]
@@ -338,6 +342,8 @@ def child(args):
     sys.path.insert(0, HERE)
     import numpy as np
     import numtorch as nt
+    if hasattr(nt, "set_num_threads"):  # same thread count as torch.set_num_threads below
+        nt.set_num_threads(args.threads)
     torch = None
     if args.torch:
         try:
