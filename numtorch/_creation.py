@@ -204,7 +204,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     return _finish(_random.gen(generator).integers(low, high, tuple(size)).astype(npd), requires_grad)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None):
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
+                 memory_format=None):
     if high is None:
         low, high = 0, low
     return _make(_random.gen().integers(low, high, input._data.shape).astype(_np_dtype(dtype, input._data.dtype)))
@@ -249,6 +250,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     npd = _np_dtype(dtype, D.get_default_dtype().np)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
+    if steps == 0:
+        return _finish(xp.zeros(0, npd), requires_grad)
     # PyTorch fills the first half from ``start`` and the second half from ``end`` (symmetric rounding)
     if steps == 1:
         arr = xp.array([start], dtype=xp.float64)
@@ -271,7 +274,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(arr.astype(npd), requires_grad)
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False):
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     lin = linspace(start, end, steps, dtype=D.float64)._data
     return _finish((base ** lin).astype(_np_dtype(dtype, D.get_default_dtype().np)), requires_grad)
 
@@ -280,7 +283,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     return _finish(xp.eye(n, n if m is None else m, dtype=_np_dtype(dtype, D.get_default_dtype().np)), requires_grad)
 
 
-def empty_strided(size, stride, *, dtype=None, requires_grad=False):
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
@@ -305,7 +308,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     return _make(arr.reshape(p.shape[:-1] + (num_samples,)))
 
 
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False):
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           pin_memory=False, requires_grad=False):
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     shape = tuple(size) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))

@@ -407,31 +407,31 @@ class Tensor:
     def cuda(self, *a, **k):
         raise RuntimeError("numtorch runs on the CPU only: there is no CUDA device")
 
-    def float(self):
+    def float(self, memory_format=None):
         return self.to(D.float32)
 
-    def double(self):
+    def double(self, memory_format=None):
         return self.to(D.float64)
 
-    def half(self):
+    def half(self, memory_format=None):
         return self.to(D.float16)
 
-    def long(self):
+    def long(self, memory_format=None):
         return self.to(D.int64)
 
-    def int(self):
+    def int(self, memory_format=None):
         return self.to(D.int32)
 
-    def short(self):
+    def short(self, memory_format=None):
         return self.to(D.int16)
 
-    def char(self):
+    def char(self, memory_format=None):
         return self.to(D.int8)
 
-    def byte(self):
+    def byte(self, memory_format=None):
         return self.to(D.uint8)
 
-    def bool(self):
+    def bool(self, memory_format=None):
         return self.to(D.bool_)
 
     def type_as(self, other):

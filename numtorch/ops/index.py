@@ -610,16 +610,30 @@ def take_along_dim(input, indices, dim=None):
     if dim is None:
         from .shape import reshape
         return take(input, reshape(indices, (-1,)))
+    # PyTorch broadcasts input and indices in every dim except ``dim``
+    nd = input._data.ndim
+    d = dim + nd if dim < 0 else dim
+    si, sx = list(indices._data.shape), list(input._data.shape)
+    if len(si) == nd and nd:
+        si[d] = sx[d] = 1
+        b = list(xp.broadcast_shapes(tuple(si), tuple(sx)))
+        bx, bi = list(b), list(b)
+        bx[d], bi[d] = input._data.shape[d], indices._data.shape[d]
+        if tuple(bx) != input._data.shape:
+            input = input.expand(*bx)
+        if tuple(bi) != indices._data.shape:
+            indices = indices.expand(*bi)
     return gather(input, dim, indices)
 
 
 def nonzero(input, *, as_tuple=False):
+    if not input._data.ndim:  # NumPy refuses nonzero on 0-d arrays; PyTorch treats it as one element
+        n = int(bool(input._data))
+        return (_make(xp.zeros(n, xp.int64)),) if as_tuple else _make(xp.zeros((n, 0), xp.int64))
     nz = xp.nonzero(input._data)
     if as_tuple:
-        return tuple(_make(i.astype(xp.int64)) for i in nz) if input._data.ndim else \
-            (_make(xp.zeros(int(bool(input._data)), xp.int64)),)
-    return _make(xp.stack(nz, axis=1).astype(xp.int64) if input._data.ndim else
-                 xp.zeros((int(bool(input._data)), 0), xp.int64))
+        return tuple(_make(i.astype(xp.int64)) for i in nz)
+    return _make(xp.stack(nz, axis=1).astype(xp.int64))
 
 
 def argwhere(input):

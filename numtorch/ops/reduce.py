@@ -83,7 +83,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     from .misc import where
     from .compare import isnan
-    return sum(where(isnan(input), input * 0, input), dim, keepdim, dtype=dtype)
+    # a zero constant, not ``input * 0`` (nan * 0 is nan); the nan positions get a zero gradient
+    return sum(where(isnan(input), _make(xp.zeros((), input._data.dtype)), input), dim, keepdim, dtype=dtype)
 
 
 class Mean(Function):
@@ -217,12 +218,23 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return Std.apply(input, axes, c, keepdim, n)
 
 
+def _mean_like_var(input, dim, keepdim):
+    # the mean reduced exactly as var/std are: all dims when dim is None, keepdim honoured either way
+    if dim is None:
+        dim = tuple(range(input._data.ndim))
+    return mean(input, dim, keepdim)
+
+
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+    if isinstance(dim, bool):  # var_mean(x, False): the old ``unbiased`` positional
+        unbiased, dim = dim, None
+    return var(input, dim, unbiased, keepdim, correction=correction), _mean_like_var(input, dim, keepdim)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    return std(input, dim, unbiased, keepdim, correction=correction), _mean_like_var(input, dim, keepdim)
 
 
 class Prod(Function):
