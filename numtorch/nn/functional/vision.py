@@ -36,7 +36,8 @@ def _linear_matrix(in_size, out_size, align_corners, scale, dtype):
     s = _scale(in_size, out_size, align_corners, scale)
     o = xp.arange(out_size, dtype=xp.float64)
     src = o * s if align_corners else xp.maximum((o + 0.5) * s - 0.5, 0.0)
-    src = src.astype(xp.float32).astype(xp.float64)
+    if xp.dtype(dtype) != xp.float64:  # PyTorch computes float32 inputs' source coordinates in float32
+        src = src.astype(xp.float32).astype(xp.float64)
     i0 = xp.minimum(xp.floor(src).astype(xp.int64), in_size - 1)
     i1 = xp.minimum(i0 + 1, in_size - 1)
     l1 = src - i0
