@@ -324,7 +324,9 @@ class Cat(Function):
     @staticmethod
     def forward(ctx, axis, *ts):
         ctx.axis = axis
-        ctx.sizes = [t._data.shape[axis] if t._data.ndim else 0 for t in ts]
+        # legacy 1-D empty tensors are skipped by cat whatever the dim (None: their gradient is an empty tensor)
+        ctx.sizes = [None if t._data.ndim == 1 and t._data.shape[0] == 0 else t._data.shape[axis] if t._data.ndim
+                     else 0 for t in ts]
         ctx.dtypes = [t._data.dtype for t in ts]
         arrs = [t._data for t in ts if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
         if not arrs:
@@ -341,6 +343,9 @@ class Cat(Function):
         out = [None]
         start = 0
         for n, dt in zip(ctx.sizes, ctx.dtypes):
+            if n is None:
+                out.append(_make(xp.zeros(0, dt)))
+                continue
             gi = narrow(g, ctx.axis, start, n)
             if gi._data.dtype != dt:
                 gi = gi.to(gi.dtype.__class__.__new__(gi.dtype.__class__) if False else _dt(dt))
@@ -519,6 +524,9 @@ def _narrow_all(input, axis, sizes):
 def tensor_split(input, indices_or_sections, dim=0):
     axis = wrap_dim(dim, input._data.ndim)
     n = input._data.shape[axis]
+    if isinstance(indices_or_sections, Tensor):  # a 0-d tensor: sections; a 1-d tensor: indices
+        v = indices_or_sections._data
+        indices_or_sections = int(v) if v.ndim == 0 else [int(i) for i in v]
     if isinstance(indices_or_sections, int):
         k = indices_or_sections
         base, extra = divmod(n, k)
@@ -673,7 +681,7 @@ def tile(input, dims):
     return repeat(input, dims)
 
 
-def repeat_interleave(input, repeats, dim=None):
+def repeat_interleave(input, repeats, dim=None, *, output_size=None):
     from .index import index_select
     if dim is None:
         input = reshape(input, (-1,))
@@ -792,7 +800,7 @@ def pad(input, pad, mode="constant", value=None):
         n = input._data.shape[ax]
         r = xp.arange(-b, n + e)
         if mode == "reflect":
-            if b >= n or e >= n:
+            if (b or e) and (b >= n or e >= n):
                 raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, "
                                    f"but got: padding ({b}, {e}) at dimension {ax} of input {list(input.shape)}")
             period = 2 * (n - 1) if n > 1 else 1
@@ -801,7 +809,10 @@ def pad(input, pad, mode="constant", value=None):
         elif mode == "replicate":
             r = xp.clip(r, 0, n - 1)
         elif mode == "circular":
-            r = r % n
+            # as PyTorch: negative pads crop first, positive pads then wrap around the cropped extent
+            lo, hi = builtins.max(-b, 0), builtins.max(-e, 0)
+            m = n - lo - hi
+            r = (xp.arange(-builtins.max(b, 0), m + builtins.max(e, 0)) % m + lo) if m > 0 else r[:0]
         else:
             raise NotImplementedError(f"Unrecognised padding mode {mode}")
         idx.append(r)
@@ -817,12 +828,22 @@ _PAD_NODES = {(m, k): type(PadIndex)(f"{n}Pad{k}D", (PadIndex,), {"node_name": f
               for m, n in (("reflect", "Reflection"), ("replicate", "Replication")) for k in (1, 2, 3)}
 
 
-def atleast_1d(t):
-    return reshape(t, (1,)) if t._data.ndim == 0 else t
+def atleast_1d(*tensors):
+    """A 0-d tensor as shape (1,); several tensors (or one list of them) give a tuple."""
+    if len(tensors) == 1 and not isinstance(tensors[0], (list, tuple)):
+        t = tensors[0]
+        return reshape(t, (1,)) if t._data.ndim == 0 else t
+    seq = tensors[0] if len(tensors) == 1 else tensors
+    return tuple(atleast_1d(t) for t in seq)
 
 
-def atleast_2d(t):
-    return reshape(t, (1,) * (2 - t._data.ndim) + t._data.shape) if t._data.ndim < 2 else t
+def atleast_2d(*tensors):
+    """Tensors with fewer than 2 dims get leading size-1 dims."""
+    if len(tensors) == 1 and not isinstance(tensors[0], (list, tuple)):
+        t = tensors[0]
+        return reshape(t, (1,) * (2 - t._data.ndim) + t._data.shape) if t._data.ndim < 2 else t
+    seq = tensors[0] if len(tensors) == 1 else tensors
+    return tuple(atleast_2d(t) for t in seq)
 
 
 def diag_embed(input):
