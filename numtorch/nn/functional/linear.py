@@ -1,13 +1,43 @@
 """Linear layers' math: linear and bilinear."""
 from ... import ops
+from ..._tensor import _make
+from ...autograd.grad_mode import state as _gs
+from ...ops._util import sum_to
+from ...ops.linalg import Addmm, _check_mm
 
 __all__ = ["linear", "bilinear"]
+
+
+class _LinearAddmm(Addmm):
+    """``addmm(bias, x, W^T)`` whose weight gradient comes out in the weight's own row-major layout.
+
+    ``mat2`` is the transposed view ``W^T``; its gradient ``x^T g`` is computed as ``(g^T x)^T``
+    (the same GEMM), so after the transpose node the gradient of ``W`` is C-contiguous and the
+    optimizer's element-wise updates run on arrays of one layout (mixed C/F layouts make every
+    NumPy pass strided).  With ``create_graph`` the generic differentiable formulas are used.
+    """
+
+    node_name = "AddmmBackward0"
+
+    @staticmethod
+    def backward(ctx, g):
+        if _gs.enabled:
+            return Addmm.backward(ctx, g)
+        a, b = ctx.saved_tensors
+        nc, na, nb = ctx.needs_input_grad[:3]
+        gd = g._data
+        gc = sum_to(g, ctx.cshape) if nc else None
+        ga = _make(gd @ b._data.T) if na else None
+        gb = _make((gd.T @ a._data).T) if nb else None
+        return gc, ga, gb, None, None
 
 
 def linear(input, weight, bias=None):
     """y = x W^T + b (one addmm for 2-D input)"""
     if input.ndim == 2 and bias is not None:
-        return ops.addmm(bias, input, weight.t())
+        wt = weight.t()
+        _check_mm(input, wt, "addmm")
+        return _LinearAddmm.apply(bias, input, wt)
     out = ops.matmul(input, weight.t())
     if bias is not None:
         out = out + bias
