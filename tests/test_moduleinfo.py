@@ -214,6 +214,93 @@ def test_module_samples(mi):
 ERR_MODULES = [mi for mi in MODULES if mi.module_error_inputs_func is not None]
 
 
+# ------------------------------------------------------------------------------------------------ double backward
+def run_gradgrad(mi, sample, seed):
+    """Second derivatives: d/d(inputs, params) of sum(w * d(sum(v * out))/d(inputs, params)), compared with torch."""
+    dtype = torch.float64
+    tol = TOL[dtype]
+    tm, nm = build(mi, dtype, sample.constructor_input, [])
+    load_from_torch(nm, tm)
+    fleaves = []
+    (targs, nargs) = conv(sample.forward_input.args, fleaves)
+    (tkw, nkw) = conv(sample.forward_input.kwargs, fleaves)
+    tin = [(t, n) for t, n in fleaves if t.requires_grad]
+    nparams = dict(nm.named_parameters())
+    pairs = tin + [(p, nparams[k]) for k, p in tm.named_parameters()]
+    tw = [t for t, _ in pairs]
+    nw = [n for _, n in pairs]
+    if not tw:
+        return False
+    tout = [o for o in flat(tm(*targs, **tkw)) if isinstance(o, torch.Tensor)]
+    nout = [o for o in flat(nm(*nargs, **nkw)) if isinstance(o, nt.Tensor)]
+    keep = [i for i, o in enumerate(tout) if o.requires_grad]
+    if not keep:
+        return False
+    tout, nout = [tout[i] for i in keep], [nout[i] for i in keep]
+    rng = np.random.default_rng(seed)
+    v = [rng.standard_normal(o.shape) for o in tout]
+    tg = torch.autograd.grad(tout, tw, [torch.from_numpy(x.copy()) for x in v], create_graph=True, allow_unused=True)
+    ng = nt.autograd.grad(nout, nw, [nt.from_numpy(x.copy()) for x in v], create_graph=True, allow_unused=True)
+    w = [rng.standard_normal(t.shape) for t in tw]
+    tterms = [(g * torch.from_numpy(x.copy())).sum() for g, x in zip(tg, w) if g is not None and g.requires_grad]
+    nterms = [(g * nt.from_numpy(x.copy())).sum() for g, x in zip(ng, w) if g is not None and g.requires_grad]
+    if not tterms:  # linear in its inputs for torch: numtorch's second derivatives must vanish too
+        if nterms:
+            for i, a in enumerate(nt.autograd.grad(sum(nterms), nw, allow_unused=True)):
+                assert a is None or not np.any(a._data), f"second derivative {i}: nonzero, torch has none"
+        return True
+    try:
+        tgg = torch.autograd.grad(sum(tterms), tw, allow_unused=True)
+    except RuntimeError as e:
+        if "not implemented" not in str(e):
+            raise
+        # PyTorch has no double backward for this loss (multi_margin, multilabel_margin, ctc). numtorch either
+        # refuses it the same way (ctc), or its second derivatives are checked against finite differences of its
+        # own first derivatives (small inputs only, to bound the runtime).
+        ne = _raised(lambda: nt.autograd.grad(sum(nterms), nw, allow_unused=True)) if nterms else None
+        if ne is not None:
+            assert isinstance(ne, RuntimeError) and "not implemented" in str(ne), f"numtorch raised {ne!r}"
+            return True
+        ins = [n for _, n in tin]
+        if sum(n.numel() for n in ins) > 200:
+            return False
+        rest = [n for n in nargs[len(ins):]] if len(ins) <= len(nargs) else []
+
+        def f(*xs):
+            return nm(*xs, *rest, **nkw)
+        assert nt.autograd.gradgradcheck(f, tuple(ins), atol=1e-5, rtol=1e-3)
+        return True
+    ngg = nt.autograd.grad(sum(nterms), nw, allow_unused=True) if nterms else [None] * len(nw)
+    for i, (a, b) in enumerate(zip(ngg, tgg)):
+        if b is not None and b._is_zerotensor():  # torch's symbolic zero (e.g. L1Loss): a real zero array
+            b = torch.zeros(b.shape, dtype=b.dtype)
+        if b is None:
+            assert a is None or not np.any(a._data), f"second derivative {i}: nonzero where torch has none"
+        elif a is None:
+            assert not np.any(b.detach().numpy()), f"second derivative {i}: none where torch's is nonzero"
+        else:
+            check_close(a, b, f"second derivative wrt {'input' if i < len(tin) else 'parameter'} {i}", tol)
+    return True
+
+
+GG_MODULES = [mi for mi in MODULES if mi.supports_gradgrad]
+
+
+@pytest.mark.parametrize("mi", GG_MODULES, ids=[mi.module_cls.__name__ for mi in GG_MODULES])
+def test_module_double_backward(mi):
+    """Double backward (float64, training mode) against PyTorch, on the same samples as above."""
+    failures = []
+    count = 0
+    for i, sample in enumerate(_samples(mi, torch.float64, True)):
+        try:
+            count += run_gradgrad(mi, sample, seed=100 + i)
+        except Exception as e:  # collect every failing sample
+            failures.append(f"[#{i} {sample.desc!r} ctor={sample.constructor_input.args}"
+                            f"{sample.constructor_input.kwargs}] {type(e).__name__}: {str(e)[:400]}")
+    assert not failures, f"{len(failures)} samples differ:\n" + "\n".join(failures[:12])
+    assert count > 0, "no sample had a second derivative to compare"
+
+
 def _raised(fn):
     try:
         fn()

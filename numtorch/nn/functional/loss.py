@@ -1157,7 +1157,23 @@ class _CtcLoss(Function):
         grad = xp.where(bad, 0.0 if zero_inf else xp.nan, grad)
         grad = xp.where(valid_t[:, :, None], grad, 0.0)
         G = _make(grad.astype(dt))
+        if _gs.enabled:   # create_graph: a node that refuses double backward (as PyTorch) instead of
+            return _CtcGradNode.apply(ctx.saved_tensors[0], g, G), None, None, None, None, None  # a silent 0
         return G * g.reshape(1, N, 1), None, None, None, None, None
+
+
+class _CtcGradNode(Function):
+    """d nll / d log_probs * g (the CTC gradient); its own derivative is not implemented, as in PyTorch."""
+    _builtin = True
+    node_name = "CtcLossBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, log_probs, g, G):
+        return G._data * g._data.reshape(1, -1, 1)
+
+    @staticmethod
+    def backward(ctx, gg):
+        raise RuntimeError("derivative for aten::_ctc_loss_backward is not implemented")
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
