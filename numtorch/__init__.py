@@ -79,12 +79,15 @@ def typename(obj):
 
 
 def set_num_threads(n):
-    """Thread count of the BLAS is set by the environment (OMP_NUM_THREADS) before NumPy starts."""
-    _threads[0] = n
+    """Threads used by the BLAS and by numtorch's batch-parallel convolutions and pooling
+    (default: OMP_NUM_THREADS, else the number of CPUs)."""
+    from ._backend import set_num_threads as _set
+    _set(n)
 
 
 def get_num_threads():
-    return _threads[0]
+    from ._backend import get_num_threads as _get
+    return _get()
 
 
 def set_num_interop_threads(n):
@@ -95,8 +98,6 @@ def get_num_interop_threads():
     return 1
 
 
-import os as _os  # noqa: E402
-_threads = [_os.cpu_count() or 1]
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):

@@ -18,7 +18,7 @@ gradient) are three ``Function``s whose backwards are written in terms of each
 other, so gradients of any order exist.  1-D convolutions run as 2-D ones over
 a height-1 image.
 """
-from ..._backend import xp
+from ..._backend import xp, chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor
 from ... import ops
@@ -149,14 +149,15 @@ def _nhwc_rows(y):
     return xp.ascontiguousarray(y.transpose(0, 2, 3, 1)).reshape(N * Ho * Wo, O)
 
 
-def _conv_fwd(x, w, g, cols=None, bias=None):
-    """out = conv(x, w) (+ bias) for 4-D arrays; returns (out, cols)."""
+def _conv_fwd(x, w, g, cols=None, bias=None, out=None):
+    """out = conv(x, w) (+ bias) for 4-D arrays; returns (out, cols).  `out`: optional destination."""
     N, C, H, W = x.shape
     O, Cg, kh, kw = w.shape
     Ho, Wo = g.out_hw(H, W, kh, kw)
     if Ho <= 0 or Wo <= 0:
         raise RuntimeError(f"Calculated output size: ({O}x{max(Ho, 0)}x{max(Wo, 0)}). Output size is too small")
     G = g.groups
+    dest = out
     if cols is None:
         cols = _cols(x, kh, kw, g, Ho, Wo, G)
     wm = _wmat(w, G)
@@ -166,16 +167,17 @@ def _conv_fwd(x, w, g, cols=None, bias=None):
         out = xp.matmul(cols.transpose(1, 0, 2), wm.transpose(0, 2, 1))  # (G, NL, Og)
         out = out.transpose(1, 0, 2).reshape(N * Ho * Wo, O)
     nchw = out.reshape(N, Ho, Wo, O).transpose(0, 3, 1, 2)
+    res = xp.empty((N, O, Ho, Wo), out.dtype) if dest is None else dest
     if bias is None:
-        return xp.ascontiguousarray(nchw), cols
-    # the layout change and the bias add in one pass
-    res = xp.empty((N, O, Ho, Wo), out.dtype)
-    xp.add(nchw, bias.reshape(1, O, 1, 1), out=res)
+        xp.copyto(res, nchw)
+    else:
+        # the layout change and the bias add in one pass
+        xp.add(nchw, bias.reshape(1, O, 1, 1), out=res)
     return res, cols
 
 
-def _conv_igrad(gy, w, x_shape, g):
-    """d(conv)/dx applied to gy: the transposed convolution of gy with w, onto x_shape."""
+def _conv_igrad(gy, w, x_shape, g, out=None):
+    """d(conv)/dx applied to gy: the transposed convolution of gy with w, onto x_shape (into `out` if given)."""
     N, O, Ho, Wo = gy.shape
     _, Cg, kh, kw = w.shape
     G = g.groups
@@ -187,7 +189,8 @@ def _conv_igrad(gy, w, x_shape, g):
         # stride 1: dx is the full convolution of gy with the flipped, channel-transposed kernel
         # (a dense GEMM with a long contraction, instead of a thin GEMM plus a col2im scatter)
         wf = xp.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
-        return _conv_fwd(gy, wf, _Geom((1, 1), ((fh - p0, fh - p1), (fw - q0, fw - q1)), (dh, dw), 1, 2))[0]
+        return _conv_fwd(gy, wf, _Geom((1, 1), ((fh - p0, fh - p1), (fw - q0, fw - q1)), (dh, dw), 1, 2),
+                         out=out)[0]
     rows = _nhwc_rows(gy)
     wm = _wmat(w, G)
     if G == 1:
@@ -196,13 +199,17 @@ def _conv_igrad(gy, w, x_shape, g):
         dcols = xp.matmul(rows.reshape(-1, G, O // G).transpose(1, 0, 2), wm)  # (G, NL, Kg)
         dcols = dcols.transpose(1, 0, 2)
     d7 = dcols.reshape(N, Ho, Wo, G, kh, kw, Cg)
+    dest = out
     out = xp.zeros((N, H + p0 + p1, W + q0 + q1, G, Cg), gy.dtype)
     he, we = sh * (Ho - 1) + 1, sw * (Wo - 1) + 1
     for i in range(kh):
         for j in range(kw):
             out[:, i * dh:i * dh + he:sh, j * dw:j * dw + we:sw] += d7[:, :, :, :, i, j]
-    out = out[:, p0:p0 + H, q0:q0 + W].reshape(N, H, W, G * Cg)
-    return xp.ascontiguousarray(out.transpose(0, 3, 1, 2))
+    out = out[:, p0:p0 + H, q0:q0 + W].reshape(N, H, W, G * Cg).transpose(0, 3, 1, 2)
+    if dest is None:
+        return xp.ascontiguousarray(out)
+    xp.copyto(dest, out)
+    return dest
 
 
 def _conv_wgrad(x, gy, w_shape, g, cols=None):
@@ -212,15 +219,74 @@ def _conv_wgrad(x, gy, w_shape, g, cols=None):
     G = g.groups
     if cols is None:
         cols = _cols(x, kh, kw, g, Ho, Wo, G)
-    rows = _nhwc_rows(gy)
     if G == 1:
-        gw = (rows.T @ cols[:, 0]).reshape(O, kh, kw, Cg).transpose(0, 3, 1, 2)   # one GEMM, (O, K)
+        # gy as (O, N*Ho*Wo): copying (N, O, L) -> (O, N, L) moves whole rows of L floats (4x cheaper than
+        # the channels-last transpose at MyNet's first layer); then one GEMM, (O, K)
+        gyT = xp.ascontiguousarray(gy.transpose(1, 0, 2, 3)).reshape(O, N * Ho * Wo)
+        gw = (gyT @ cols[:, 0]).reshape(O, kh, kw, Cg).transpose(0, 3, 1, 2)
         return xp.ascontiguousarray(gw)
-    else:
-        gwT = xp.matmul(cols.transpose(1, 2, 0), rows.reshape(-1, G, O // G).transpose(1, 0, 2))  # (G, Kg, Og)
+    rows = _nhwc_rows(gy)
+    gwT = xp.matmul(cols.transpose(1, 2, 0), rows.reshape(-1, G, O // G).transpose(1, 0, 2))  # (G, Kg, Og)
     # (G, kh, kw, Cg, Og) -> (G, Og, Cg, kh, kw)
     gw = gwT.reshape(G, kh, kw, Cg, O // G).transpose(0, 4, 3, 1, 2)
     return xp.ascontiguousarray(gw).reshape(w_shape)
+
+
+def _flops(N, L, w_shape):
+    return 2.0 * N * L * w_shape[0] * w_shape[1] * w_shape[2] * w_shape[3]
+
+
+class _ChunkCols:
+    """im2col matrices of a batch computed in pieces: [(lo, hi), cols] per piece"""
+    __slots__ = ("bounds", "cols")
+
+    def __init__(self, bounds, cols):
+        self.bounds, self.cols = bounds, cols
+
+
+def _par_fwd(x, w, g, bias):
+    """_conv_fwd with the batch split into concurrent pieces (numtorch.get_num_threads() > 1)."""
+    N, _, H, W = x.shape
+    O, _, kh, kw = w.shape
+    Ho, Wo = g.out_hw(H, W, kh, kw)
+    nt = parallel_threads(N, _flops(N, max(Ho * Wo, 0), w.shape))
+    if nt == 1 or Ho <= 0 or Wo <= 0:
+        return _conv_fwd(x, w, g, bias=bias)
+    res = xp.empty((N, O, Ho, Wo), x.dtype)
+    bounds = chunks(N, nt)
+    cols = run_parallel(lambda lo, hi: _conv_fwd(x[lo:hi], w, g, bias=bias, out=res[lo:hi])[1], bounds)
+    return res, _ChunkCols(bounds, cols)
+
+
+def _par_igrad(gy, w, x_shape, g):
+    N, _, Ho, Wo = gy.shape
+    nt = parallel_threads(N, _flops(N, Ho * Wo, w.shape))
+    if nt == 1:
+        return _conv_igrad(gy, w, x_shape, g)
+    res = xp.empty(x_shape, gy.dtype)
+    rest = tuple(x_shape[1:])
+    run_parallel(lambda lo, hi: _conv_igrad(gy[lo:hi], w, (hi - lo,) + rest, g, out=res[lo:hi]),
+                 chunks(N, nt))
+    return res
+
+
+def _par_wgrad(x, gy, w_shape, g, cols=None):
+    N, _, Ho, Wo = gy.shape
+    if isinstance(cols, _ChunkCols):
+        bounds, parts = cols.bounds, cols.cols
+        if len(bounds) == 1:
+            return _conv_wgrad(x[:N], gy, w_shape, g, parts[0])
+        by = dict(zip(bounds, parts))
+        outs = run_parallel(lambda lo, hi: _conv_wgrad(x[lo:hi], gy[lo:hi], w_shape, g, by[(lo, hi)]), bounds)
+    else:
+        nt = parallel_threads(N, _flops(N, Ho * Wo, w_shape))
+        if nt == 1:
+            return _conv_wgrad(x, gy, w_shape, g, cols)
+        outs = run_parallel(lambda lo, hi: _conv_wgrad(x[lo:hi], gy[lo:hi], w_shape, g), chunks(N, nt))
+    total = outs[0]
+    for o in outs[1:]:
+        total += o
+    return total
 
 
 def _check(x, w, b, name):
@@ -242,7 +308,7 @@ class Convolution(Function):
         ctx.save_for_backward(x, w)
         ctx.g = g
         x4, w4 = _to4(x._data, g.nd), _to4(w._data, g.nd)
-        out, cols = _conv_fwd(x4, w4, g, bias=None if b is None else b._data)
+        out, cols = _par_fwd(x4, w4, g, None if b is None else b._data)
         # keep the im2col matrix for the weight gradient (saves recomputing it in backward)
         ctx.cols = cols if w.requires_grad else None
         return _from4(out, g.nd)
@@ -268,8 +334,8 @@ class ConvInputGrad(Function):
     def forward(ctx, gy, w, x_shape, g):
         ctx.save_for_backward(gy, w)
         ctx.g = g
-        return _from4(_conv_igrad(_to4(gy._data, g.nd), _to4(w._data, g.nd), _shape4(x_shape, g.nd),
-                                  g), g.nd)
+        return _from4(_par_igrad(_to4(gy._data, g.nd), _to4(w._data, g.nd), _shape4(x_shape, g.nd),
+                                 g), g.nd)
 
     @staticmethod
     def backward(ctx, gg):
@@ -291,8 +357,8 @@ class ConvWeightGrad(Function):
     def forward(ctx, x, gy, w_shape, g, cols=None):
         ctx.save_for_backward(x, gy)
         ctx.g = g
-        return _from4(_conv_wgrad(_to4(x._data, g.nd), _to4(gy._data, g.nd), _shape4(w_shape, g.nd),
-                                  g, cols), g.nd)
+        return _from4(_par_wgrad(_to4(x._data, g.nd), _to4(gy._data, g.nd), _shape4(w_shape, g.nd),
+                                 g, cols), g.nd)
 
     @staticmethod
     def backward(ctx, A):
