@@ -154,6 +154,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 def kthvalue(input, k, dim=-1, keepdim=False):
     from .index import gather
     from .shape import narrow, squeeze
+    if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
+        wrap_dim(dim, 0)
+        r = kthvalue(input.reshape(1), k, 0, False)
+        return sort_result(r.values.reshape(()), r.indices.reshape(()))
     s = sort(input, dim)
     axis = wrap_dim(dim, input._data.ndim)
     v, i = narrow(s.values, axis, k - 1, 1), narrow(s.indices, axis, k - 1, 1)
@@ -169,7 +173,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     out = [_make(r[0])]
     k = 1
     if return_inverse:
-        out.append(_make(r[k].reshape(input._data.shape).astype(xp.int64)))
+        inv = r[k].reshape(-1) if dim is not None else r[k].reshape(input._data.shape)  # per slice along dim
+        out.append(_make(inv.astype(xp.int64)))
         k += 1
     if return_counts:
         out.append(_make(r[k].astype(xp.int64)))
@@ -182,23 +187,39 @@ def bincount(input, weights=None, minlength=0):
 
 def histc(input, bins=100, min=0, max=0):
     d = input._data
-    lo, hi = (float(d.min()), float(d.max())) if min == max else (min, max)
+    if min == max and d.size:
+        lo, hi = float(d.min()), float(d.max())
+    else:
+        lo, hi = float(min), float(max)
+    if lo == hi:  # PyTorch widens a degenerate range by one on each side
+        lo, hi = lo - 1, hi + 1
     h, _ = xp.histogram(d, bins=bins, range=(lo, hi))
     return _make(h.astype(d.dtype))
 
 
-def searchsorted(sorted_sequence, values, *, right=False, side=None):
+def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None, sorter=None):
+    r = _searchsorted(sorted_sequence, values, right, side, sorter)
+    return r.to(D.int32) if out_int32 else r
+
+
+def _searchsorted(sorted_sequence, values, right, side, sorter):
+    if sorter is not None:  # gather the sequence into sorted order first
+        from .index import gather
+        sorted_sequence = gather(sorted_sequence, -1, sorter)
     side = side or ("right" if right else "left")
     s, v = sorted_sequence._data, data(values)
     if s.ndim == 1:
         return _make(xp.asarray(xp.searchsorted(s, v, side=side)).astype(xp.int64))
+    if xp.size(v) == 0 or s.shape[-1] == 0:  # nothing to search, or every value goes at position 0
+        return _make(xp.zeros(xp.shape(v), xp.int64))
     out = xp.stack([xp.searchsorted(a, b, side=side) for a, b in zip(s.reshape(-1, s.shape[-1]),
                                                                     xp.asarray(v).reshape(-1, xp.shape(v)[-1]))])
     return _make(out.reshape(xp.shape(v)).astype(xp.int64))
 
 
-def bucketize(input, boundaries, *, right=False):
-    return _make(xp.searchsorted(boundaries._data, data(input), side="left" if not right else "right").astype(xp.int64))
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    r = xp.searchsorted(boundaries._data, data(input), side="left" if not right else "right")
+    return _make(xp.asarray(r).astype(xp.int32 if out_int32 else xp.int64))
 
 
 def is_nonzero(input):

@@ -1,4 +1,5 @@
 """Indexing: t[...], t[...] = v, gather/scatter, index_select, masked_fill."""
+import builtins
 from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
@@ -382,9 +383,12 @@ class Gather(Function):
 
 
 def gather(input, dim, index, *, sparse_grad=False):
-    if input._data.ndim == 0 and index._data.ndim == 0:
+    if input._data.ndim == 0 and index._data.ndim <= 1:  # a 0-d input acts as a one-element vector
         wrap_dim(dim, 0)
-        return gather(input.reshape(1), 0, index.reshape(1)).reshape(())
+        return gather(input.reshape(1), 0, index.reshape(-1)).reshape(index._data.shape)
+    if index._data.size == 0 and index._data.ndim:  # PyTorch returns an empty result without shape checks
+        wrap_dim(dim, input._data.ndim)
+        return input.reshape(-1)[0:0].reshape(index._data.shape)
     axis = wrap_dim(dim, input._data.ndim)
     if index._data.ndim != input._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -445,9 +449,18 @@ class Scatter(Function):
         return ga, None, None, gs, None
 
 
+def _scalar_case(fn, input, dim, index, *rest, **kw):
+    """A 0-d input (and 0-d index / source) behaves as a one-element vector, as in PyTorch."""
+    wrap_dim(dim, 0)
+    rest = tuple(r.reshape(1) if isinstance(r, Tensor) and r._data.ndim == 0 else r for r in rest)
+    return fn(input.reshape(1), 0, index.reshape(-1), *rest, **kw).reshape(())
+
+
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
+    if input._data.ndim == 0:
+        return _scalar_case(scatter, input, dim, index, src, reduce=reduce)
     axis = wrap_dim(dim, input._data.ndim)
     _check_scatter_shapes(input, axis, index, src)
     _check_index(index, input._data.shape[axis], "scatter", axis)
@@ -461,6 +474,8 @@ class ScatterValue(Scatter):
 
 
 def scatter_add(input, dim, index, src):
+    if input._data.ndim == 0:
+        return _scalar_case(scatter_add, input, dim, index, src)
     axis = wrap_dim(dim, input._data.ndim)
     _check_scatter_shapes(input, axis, index, src)
     _check_index(index, input._data.shape[axis], "scatter_add", axis)
@@ -492,6 +507,8 @@ class IndexSelect(Function):
 
 
 def index_select(input, dim, index):
+    if input._data.ndim == 0:
+        return _scalar_case(index_select, input, dim, index)
     axis = wrap_dim(dim, input._data.ndim)
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
@@ -522,17 +539,24 @@ class IndexAdd(Function):
 
 
 def index_add(input, dim, index, source, *, alpha=1):
+    if input._data.ndim == 0:
+        return _scalar_case(index_add, input, dim, index, source, alpha=alpha)
     return IndexAdd.apply(input, wrap_dim(dim, input._data.ndim), index, source, alpha)
 
 
 def index_fill(input, dim, index, value):
+    if input._data.ndim == 0:
+        return _scalar_case(index_fill, input, dim, index, value)
     axis = wrap_dim(dim, input._data.ndim)
     idx = [slice(None)] * input._data.ndim
-    idx[axis] = index._data
+    # each position is filled once however often it is listed: the value's gradient counts it once
+    idx[axis] = xp.unique(index._data.reshape(-1) % builtins.max(input._data.shape[axis], 1))
     return IndexPut.apply(input, tuple(idx), value)
 
 
 def index_copy(input, dim, index, source):
+    if input._data.ndim == 0:
+        return _scalar_case(index_copy, input, dim, index, source)
     axis = wrap_dim(dim, input._data.ndim)
     idx = [slice(None)] * input._data.ndim
     idx[axis] = index._data
@@ -593,7 +617,10 @@ def masked_select(input, mask):
 
 
 def masked_scatter(input, mask, source):
-    m = xp.broadcast_to(mask._data, input._data.shape)
+    shape = xp.broadcast_shapes(input._data.shape, mask._data.shape)  # the out-of-place op broadcasts both
+    if shape != input._data.shape:
+        input = input.expand(*shape)
+    m = xp.broadcast_to(mask._data, shape)
     n = int(m.sum())
     from .shape import reshape
     src = reshape(source, (-1,))[:n]

@@ -795,6 +795,13 @@ def pad(input, pad, mode="constant", value=None):
         pairs[nd - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
     if mode == "constant":
         return PadConst.apply(input, tuple(pairs), 0.0 if value is None else value)
+    k = len(pad) // 2
+    if mode in ("reflect", "replicate") and k + 1 <= nd <= k + 2:
+        # only a batch dim (the first of k + 2) may be empty
+        inner = input._data.shape[1:] if nd == k + 2 else input._data.shape
+        if 0 in inner:
+            raise RuntimeError(f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and "
+                               f"other non-zero dimensions for input, but got: {list(input.shape)}")
     idx = []
     for ax, (b, e) in enumerate(pairs):
         n = input._data.shape[ax]
