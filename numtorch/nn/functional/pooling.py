@@ -13,7 +13,7 @@ ceil_mode, divisor_override); its backward is the adjoint, the same loop.
 """
 import math
 
-from ..._backend import xp
+from ..._backend import xp, chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor, _make
 from ... import ops
@@ -87,8 +87,11 @@ class _BlockRouting:
         Ho, Wo = self.ho, self.wo
         exact = H == Ho * kh and W == Wo * kw
         out = (xp.empty if exact else xp.zeros)((N, C, H, W), g.dtype)
-        for (i, j), m in self.masks:
-            xp.multiply(g, m, out=out[:, :, i:Ho * kh:kh, j:Wo * kw:kw])
+
+        def job(lo, hi):
+            for (i, j), m in self.masks:
+                xp.multiply(g[lo:hi], m[lo:hi], out=out[lo:hi, :, i:Ho * kh:kh, j:Wo * kw:kw])
+        run_parallel(job, chunks(N, parallel_threads(N, 10 * out.size)))
         return out
 
     def gather(self, gg):
@@ -160,11 +163,19 @@ class _MaxPool(Function):
             # non-overlapping blocks: a reshape and one max reduction
             # non-overlapping blocks: elementwise maximum of the k*k strided sub-grids (NaN propagates)
             kh, kw = k
-            out = None
-            for i in range(kh):
-                for j in range(kw):
-                    sl = a[:, :, i:Ho * kh:kh, j:Wo * kw:kw]
-                    out = sl.copy() if out is None else xp.maximum(out, sl, out=out)
+            out = xp.empty((N, C, Ho, Wo), a.dtype)
+
+            def job(lo, hi):
+                o = out[lo:hi]
+                for i in range(kh):
+                    for j in range(kw):
+                        sl = a[lo:hi, :, i:Ho * kh:kh, j:Wo * kw:kw]
+                        if i == 0 and j == 0:
+                            xp.copyto(o, sl)
+                        else:
+                            xp.maximum(o, sl, out=o)
+            # batch pieces on concurrent threads when numtorch.get_num_threads() > 1 (ufuncs drop the GIL)
+            run_parallel(job, chunks(N, parallel_threads(N, 10 * a.size)))
             ctx.lazy = (x, out, (N, C, H, W), k, Ho, Wo)
             ctx.r = None
         else:
@@ -206,21 +217,24 @@ class _MaxPool(Function):
             ctx.lazy = None
             a = x._data.reshape(shape4)
             # the winner of each block is the first offset equal to the max (PyTorch's tie rule)
-            masks = []
-            taken = None
             nan = xp.isnan(out) if a.dtype.kind == "f" else None
             if nan is not None and not nan.any():
                 nan = None
-            for i in range(k[0]):
-                for j in range(k[1]):
-                    sl = a[:, :, i:Ho * k[0]:k[0], j:Wo * k[1]:k[1]]
-                    hit = sl == out
+            masks = [((i, j), xp.empty(out.shape, bool)) for i in range(k[0]) for j in range(k[1])]
+
+            def job(lo, hi):
+                taken = None
+                ob = out[lo:hi]
+                for (i, j), m in masks:
+                    hit = m[lo:hi]
+                    xp.equal(a[lo:hi, :, i:Ho * k[0]:k[0], j:Wo * k[1]:k[1]], ob, out=hit)
                     if taken is None:
                         taken = hit.copy()
                     else:
                         hit &= ~taken
                         taken |= hit
-                    masks.append(((i, j), hit))
+            N = shape4[0]
+            run_parallel(job, chunks(N, parallel_threads(N, 10 * a.size)))
             if nan is not None:
                 # a NaN window routes to its LAST NaN (PyTorch: `val > max || isnan(val)` keeps updating)
                 taken = xp.zeros(out.shape, bool)
