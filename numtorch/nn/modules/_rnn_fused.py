@@ -15,7 +15,10 @@ Equations (PyTorch's, gate order i,f,g,o for LSTM and r,z,n for GRU):
 
 Internally the LSTM weight rows are permuted to (o, i, f, g) so that the three
 sigmoid gates are contiguous in the forward and the three gates scaled by dc are
-contiguous in the backward; gradients are permuted back to PyTorch's order.
+contiguous in the backward; gradients are permuted back to PyTorch's order.  The
+LSTM forward evaluates sigmoid(z) as (1 + tanh(z/2))/2 on exactly halved weights
+(one tanh pass over all four gates); absolute error of a gate is within ~1 float32
+ulp of 1, as PyTorch's own fused kernels.
 
 Double backward (``create_graph=True``): PyTorch's CPU LSTM supports it, so this
 does too.  When the backward runs with graph recording on, it returns the
@@ -78,9 +81,13 @@ def _lstm_fwd(X, h0, c0, Wih, Whh, bih, bhh, reverse):
     T, N, _ = X.shape
     H = Whh.shape[1]
     Wih_p, Whh_p = _perm_rows(Wih, 4), _perm_rows(Whh, 4)
-    bias = None if bih is None else _perm_rows(bih + bhh, 4)
-    A = _in_proj(X, Wih_p, bias)            # becomes the gate activations (o, i, f, g) in place
-    WhhT = Whh_p.T
+    # sigmoid(z) = (1 + tanh(z / 2)) / 2: the sigmoid gates' rows (o, i, f) of the weights and bias are
+    # halved (exact: a power of two), so one tanh over the whole gate row serves all four gates
+    half = xp.ones((4 * H, 1), X.dtype)
+    half[:3 * H] = 0.5
+    bias = None if bih is None else _perm_rows(bih + bhh, 4) * half[:, 0]
+    A = _in_proj(X, Wih_p * half, bias)     # becomes the gate activations (o, i, f, g) in place
+    WhhT = xp.ascontiguousarray((Whh_p * half).T)   # row-major B operand: the per-step GEMM runs ~30% faster
     Y = xp.empty((T, N, H), X.dtype)
     Cs = xp.empty((T, N, H), X.dtype)
     TC = xp.empty((T, N, H), X.dtype)
@@ -88,21 +95,22 @@ def _lstm_fwd(X, h0, c0, Wih, Whh, bih, bhh, reverse):
     ig = xp.empty((N, H), X.dtype)
     h, c = h0, c0
     H3 = 3 * H
-    with xp.errstate(over="ignore"):
-        for t in (range(T - 1, -1, -1) if reverse else range(T)):
-            a = A[t]
-            xp.matmul(h, WhhT, out=tmp)
-            a += tmp
-            _sigmoid_(a[:, :H3])
-            g = a[:, H3:]
-            xp.tanh(g, out=g)
-            ct = Cs[t]
-            xp.multiply(a[:, 2 * H:H3], c, out=ct)   # f * c
-            xp.multiply(a[:, H:2 * H], g, out=ig)     # i * g
-            ct += ig
-            xp.tanh(ct, out=TC[t])
-            xp.multiply(a[:, :H], TC[t], out=Y[t])     # o * tanh(c)
-            h, c = Y[t], ct
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        a = A[t]
+        xp.matmul(h, WhhT, out=tmp)
+        a += tmp
+        xp.tanh(a, out=a)
+        sg = a[:, :H3]
+        sg *= 0.5
+        sg += 0.5
+        g = a[:, H3:]
+        ct = Cs[t]
+        xp.multiply(a[:, 2 * H:H3], c, out=ct)   # f * c
+        xp.multiply(a[:, H:2 * H], g, out=ig)     # i * g
+        ct += ig
+        xp.tanh(ct, out=TC[t])
+        xp.multiply(a[:, :H], TC[t], out=Y[t])     # o * tanh(c)
+        h, c = Y[t], ct
     saved = (X, h0, c0, Wih_p, Whh_p, A, Cs, TC, _prev_states(Y, h0, reverse), reverse)
     return Y, h.copy(), c.copy(), saved
 
@@ -162,7 +170,7 @@ def _gru_fwd(X, h0, Wih, Whh, bih, bhh, reverse):
         bias = bih.copy()
         bias[:H2] += bhh[:H2]          # b_hr, b_hz fold into the input projection; b_hn stays inside r*(.)
     A = _in_proj(X, Wih, bias)          # becomes (r, z, n) activations in place
-    WhhT = Whh.T
+    WhhT = xp.ascontiguousarray(Whh.T)
     GHN = xp.empty((T, N, H), X.dtype)  # h W_hn^T + b_hn, needed for dr
     Y = xp.empty((T, N, H), X.dtype)
     gh = xp.empty((N, 3 * H), X.dtype)
@@ -222,7 +230,7 @@ def _gru_bwd(saved, dY, dhT, needs):
 def _rnn_fwd(X, h0, Wih, Whh, bih, bhh, reverse, relu):
     T, N, _ = X.shape
     A = _in_proj(X, Wih, None if bih is None else bih + bhh)   # becomes the outputs h_t in place
-    WhhT = Whh.T
+    WhhT = xp.ascontiguousarray(Whh.T)
     tmp = xp.empty((N, Whh.shape[0]), X.dtype)
     h = h0
     for t in (range(T - 1, -1, -1) if reverse else range(T)):
