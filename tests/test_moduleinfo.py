@@ -342,3 +342,148 @@ def test_module_error_inputs(mi):
                                 f"{type(te).__name__}: {te}; numtorch: {type(ne).__name__}: {str(ne)[:300]}")
     assert raised > 0
     assert not failures, f"{len(failures)}/{count} error samples differ:\n" + "\n".join(failures)
+
+
+# ------------------------------------------------------------------ PyTorch's older module tests (common_nn lists)
+# torch.testing._internal.common_nn.module_tests / get_new_module_tests(): modules that module_db does not list
+# (Flatten, Unflatten, PixelShuffle, Fold/Unfold, EmbeddingBag, PairwiseDistance, Hardsigmoid, RReLU, conv variants)
+# and F.interpolate / softmax tests wrapped as modules. Their constructors are lambdas over common_nn's `nn`, `F`
+# and `torch` names: the same code is re-bound to numtorch's to build the numtorch twin. Inputs are float64 (these
+# tests run with float64 as the default dtype).
+import functools  # noqa: E402
+import types as _types  # noqa: E402
+
+import numtorch.nn.functional as ntF  # noqa: E402
+from torch.testing._internal import common_nn  # noqa: E402
+
+_NT_GLOBALS = {"nn": ntnn, "F": ntF, "torch": nt}
+
+
+def _rebind(fn):
+    """The same function code with numtorch as its `nn` / `F` / `torch` globals."""
+    g = dict(fn.__globals__)
+    g.update(_NT_GLOBALS)
+    cl = fn.__closure__
+    if cl:  # captured torch tensors (e.g. a loss target) become numtorch tensors, helper functions re-bound
+        cl = tuple(_types.CellType(_nt_value(c.cell_contents)) for c in cl)
+    return _types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, cl)
+
+
+def _nt_value(v):
+    if isinstance(v, _types.FunctionType):
+        mod = getattr(v, "__module__", "") or ""
+        if mod.startswith("torch.nn.functional"):   # wrap_functional(F.interpolate, ...): numtorch's own function
+            return getattr(ntF, v.__name__)
+        return _rebind(v)
+    return conv(v, [])[1]
+
+
+class _NtFunctional:
+    """numtorch twin of common_nn's wrap_functional module: calls the re-bound function."""
+
+    def __init__(self, fn, kwargs):
+        self.fn, self.kwargs, self.training = fn, kwargs, True
+
+    def __call__(self, *args):
+        return self.fn(*args, **self.kwargs)
+
+
+def _build_pair(entry):
+    if "module_name" in entry and "constructor" not in entry:
+        tcls = getattr(torch.nn, entry["module_name"])
+        ncls = getattr(ntnn, entry["module_name"])
+        args = entry.get("constructor_args", ())
+        return tcls(*args), ncls(*conv(args, [])[1])
+    c = entry["constructor"]
+    if isinstance(c, functools.partial):
+        return c(), getattr(ntnn, c.func.__name__)(*conv(c.args, [])[1], **conv(c.keywords, [])[1])
+    if isinstance(c, type) and c.__name__ == "FunctionalModule":   # wrap_functional(fn, **kwargs)
+        cells = dict(zip(c.forward.__code__.co_freevars, (x.cell_contents for x in c.forward.__closure__)))
+        return c(), _NtFunctional(_nt_value(cells["fn"]), _nt_value(cells["kwargs"]))
+    return c(), _rebind(c)()
+
+
+def _entry_name(e):
+    return e.get("fullname") or (e["module_name"] + ("_" + e["desc"] if e.get("desc") else ""))
+
+
+def _common_nn_entries():
+    entries, missing = [], []
+    for e in common_nn.module_tests + common_nn.get_new_module_tests():
+        try:
+            with torch.random.fork_rng():
+                _build_pair(e)
+        except AttributeError as err:   # numtorch lacks the module / function (listed in docs/coverage_modules.md)
+            missing.append((_entry_name(e), str(err)))
+            continue
+        except Exception:  # noqa: S112 - any other construction error is a failure, reported by the test itself
+            pass
+        if e.get("input_size") is None and e.get("input_fn") is None:
+            continue
+        if e.get("input_fn") is not None:
+            with torch.random.fork_rng():
+                x = e["input_fn"]()
+            if any(isinstance(t, torch.Tensor) and t.is_complex() for t in flat(x)):
+                missing.append((_entry_name(e), "complex dtypes are not supported"))
+                continue
+        entries.append(e)
+    return entries, missing
+
+
+CNN_ENTRIES, CNN_MISSING = _common_nn_entries()
+
+
+def _run_common_nn(entry):
+    tol = TOL[torch.float64]
+    torch.manual_seed(0)
+    tm, nm = _build_pair(entry)
+    if isinstance(tm, torch.nn.Module):
+        tm = tm.double()
+    if hasattr(nm, "double"):
+        nm = nm.double()
+        assert repr(nm) == repr(tm), f"repr {repr(nm)!r} != torch {repr(tm)!r}"
+        assert list(nm.state_dict()) == list(tm.state_dict()), "state_dict keys differ"
+        load_from_torch(nm, tm)
+    if type(tm).__name__ == "RReLU":   # random slopes in training mode: compared in eval mode only
+        tm.eval()
+        nm.eval()
+    if entry.get("input_fn") is not None:
+        x = entry["input_fn"]()
+    else:
+        x = torch.randn(entry["input_size"], dtype=torch.float64)
+    xs = x if isinstance(x, tuple) else (x,)
+    xs = tuple(t.double() if isinstance(t, torch.Tensor) and t.is_floating_point() else t for t in xs)
+    xs = tuple(t.detach().requires_grad_(True) if isinstance(t, torch.Tensor) and t.is_floating_point() else t
+               for t in xs)
+    leaves = []
+    txs, nxs = conv(xs, leaves)
+    tout = tm(*txs)
+    nout = nm(*nxs)
+    compare_structure(nout, tout, "output", tol)
+    touts = [o for o in flat(tout) if isinstance(o, torch.Tensor) and o.requires_grad]
+    nouts = [n for n, t in zip(flat(nout), flat(tout)) if isinstance(t, torch.Tensor) and t.requires_grad]
+    if not touts:
+        return
+    rng = np.random.default_rng(1)
+    grads = [rng.standard_normal(o.shape) for o in touts]
+    torch.autograd.backward(touts, [torch.from_numpy(g.astype(str(o.dtype)[6:])) for g, o in zip(grads, touts)])
+    nt.autograd.backward(nouts, [nt.from_numpy(g.astype(str(o.dtype)[6:])) for g, o in zip(grads, touts)])
+    for i, (t, n) in enumerate(leaves):
+        if t.requires_grad and t.grad is not None:
+            assert n.grad is not None, f"input {i}: no grad"
+            check_close(n.grad, t.grad, f"grad of input {i}", tol)
+    if isinstance(tm, torch.nn.Module) and hasattr(nm, "named_parameters"):
+        nparams = dict(nm.named_parameters())
+        for name, p in tm.named_parameters():
+            if p.grad is not None:
+                g = nparams[name].grad
+                assert g is not None, f"param {name}: no grad"
+                if g.layout != g.layout or getattr(g, "is_sparse", False):
+                    g = g.to_dense()
+                pg = p.grad.to_dense() if p.grad.is_sparse else p.grad
+                check_close(g, pg, f"grad of parameter {name}", tol)
+
+
+@pytest.mark.parametrize("entry", CNN_ENTRIES, ids=[_entry_name(e) for e in CNN_ENTRIES])
+def test_common_nn_module(entry):
+    _run_common_nn(entry)

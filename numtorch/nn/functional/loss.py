@@ -941,7 +941,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     z = ops.where(notself, z, z * 0)
     loss = z.sum(1) / C
     if nd <= 1:
-        loss = loss.reshape(())
+        loss = loss.reshape(tuple(target.shape))   # () for a 0-d target, (1,) for a 1-element one (as PyTorch)
     return _named_as(_R.apply_reduction(loss, reduction), "MultiMarginLossBackward0")
 
 
