@@ -242,7 +242,13 @@ def dot(input, other, *, out=None):
     return Dot.apply(input, other)
 
 
-inner = dot
+def inner(input, other):
+    """Sum of products over the last dims (a scalar operand multiplies)."""
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return input * other
+    if input._data.ndim == 1 and other._data.ndim == 1:
+        return dot(input, other)
+    return tensordot(input, other, ([input._data.ndim - 1], [other._data.ndim - 1]))
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):

@@ -351,11 +351,16 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     return input + value * tensor1 / tensor2
 
 
-def diff(input, n=1, dim=-1):
-    from .shape import narrow
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    from .shape import narrow, cat
     from ._util import wrap_dim
     axis = wrap_dim(dim, input._data.ndim)
     x = input
+    if n == 0:
+        return input
+    if prepend is not None or append is not None:
+        parts = [t for t in (prepend, input, append) if t is not None]
+        x = cat([t if isinstance(t, Tensor) else _make(xp.asarray(t, input._data.dtype)) for t in parts], axis)
     for _ in range(n):
         k = x._data.shape[axis]
         x = narrow(x, axis, 1, k - 1) - narrow(x, axis, 0, k - 1)
@@ -403,22 +408,47 @@ def cross(input, other, dim=None):
     return stack([a2 * b3 - a3 * b2, a3 * b1 - a1 * b3, a1 * b2 - a2 * b1], axis)
 
 
-def cdist(x1, x2, p=2.0):
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    # compute_mode picks PyTorch's algorithm (matmul expansion or direct differences); both give the distance,
+    # numtorch always takes the direct differences (exact, no cancellation)
     from .shape import unsqueeze
     from .reduce import norm
     diffs = unsqueeze(x1, -2) - unsqueeze(x2, -3)
     return norm(diffs, p, dim=-1)
 
 
-def cov(input, correction=1):
-    x = input - input.mean(1, keepdim=True)
-    return (x @ x.mT) / (input.shape[1] - correction)
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """Covariance of the rows (variables) over the columns (observations), with optional integer frequency
+    weights and observation weights w: avg = sum(x w) / sum(w); cov = (x - avg) w (x - avg)^T / norm,
+    norm = sum(w) - correction * (sum(w * aweights) / sum(w) if aweights else 1), clamped at 0."""
+    x = input.reshape(1, -1) if input._data.ndim < 2 else input
+    w = None
+    if fweights is not None:
+        w = fweights
+    if aweights is not None:
+        w = aweights if w is None else w * aweights
+    if w is None:
+        nobs = x.shape[1]
+        avg = x.mean(1, keepdim=True)
+        norm = nobs - correction
+    else:
+        wsum = w.sum()
+        avg = (x * w).sum(1, keepdim=True) / wsum
+        norm = clamp_min(wsum - (correction * (w * aweights).sum() / wsum if aweights is not None else correction), 0)
+    if not isinstance(norm, Tensor):
+        norm = builtins.max(norm, 0)
+    xc = x - avg
+    c = ((xc * w if w is not None else xc) @ xc.mT) / norm
+    return c.squeeze()  # as PyTorch: one variable gives a 0-d result
 
 
 def corrcoef(input):
+    from .misc import clamp
     c = cov(input)
+    if c._data.ndim == 0:  # a single variable: c / c (1, or nan for a constant)
+        return c / c
     d = c.diagonal().sqrt()
-    return c / d.unsqueeze(0) / d.unsqueeze(1)
+    return clamp(c / d.unsqueeze(1) / d.unsqueeze(0), -1, 1)
 
 
 def polar(abs, angle):

@@ -853,7 +853,17 @@ def atleast_2d(*tensors):
     return tuple(atleast_2d(t) for t in seq)
 
 
-def diag_embed(input):
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Last dim of ``input`` placed on the ``offset`` diagonal of new (dim1, dim2) planes (zeros elsewhere)."""
+    from .index import IndexPut
     n = input._data.shape[-1]
-    from .misc import eye_like_mask
-    return unsqueeze(input, -1) * eye_like_mask(n, input._data.dtype)
+    m = n + builtins.abs(offset)
+    z = _make(xp.zeros(input._data.shape[:-1] + (m, m), input._data.dtype))
+    i = xp.arange(n)
+    idx = (Ellipsis, i, i + offset) if offset >= 0 else (Ellipsis, i - offset, i)
+    out = IndexPut.apply(z, idx, input)
+    nd = out._data.ndim
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return out if (d1, d2) == (nd - 2, nd - 1) else movedim(out, (nd - 2, nd - 1), (d1, d2))
