@@ -366,7 +366,9 @@ def _rebind(fn):
     cl = fn.__closure__
     if cl:  # captured torch tensors (e.g. a loss target) become numtorch tensors, helper functions re-bound
         cl = tuple(_types.CellType(_nt_value(c.cell_contents)) for c in cl)
-    return _types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, cl)
+    out = _types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, cl)
+    out.__kwdefaults__ = fn.__kwdefaults__
+    return out
 
 
 def _nt_value(v):
@@ -487,3 +489,35 @@ def _run_common_nn(entry):
 @pytest.mark.parametrize("entry", CNN_ENTRIES, ids=[_entry_name(e) for e in CNN_ENTRIES])
 def test_common_nn_module(entry):
     _run_common_nn(entry)
+
+
+# criterion_tests: the unbatched ("no_batch_dim") loss tests, input and target built as PyTorch's CriterionTest does
+def _run_criterion(entry):
+    tol = TOL[torch.float64]
+    torch.manual_seed(0)
+    tm, nm = _build_pair(entry)
+    assert repr(nm) == repr(tm), f"repr {repr(nm)!r} != torch {repr(tm)!r}"
+    x = entry["input_fn"]() if entry.get("input_fn") else torch.randn(entry["input_size"], dtype=torch.float64)
+    t = entry["target_fn"]() if entry.get("target_fn") else torch.randn(entry["target_size"], dtype=torch.float64)
+    xs = x if isinstance(x, tuple) else (x,)
+    xs = tuple(a.double().detach().requires_grad_(True) if a.is_floating_point() else a for a in xs)
+    t = t.double() if t.is_floating_point() else t
+    leaves = []
+    txs, nxs = conv(xs + (t,), leaves)
+    tout = tm(*txs)
+    nout = nm(*nxs)
+    check_close(nout, tout, "loss", tol)
+    g = np.random.default_rng(2).standard_normal(tuple(tout.shape))
+    tout.backward(torch.from_numpy(g))
+    nout.backward(nt.from_numpy(g))
+    for i, (a, b) in enumerate(leaves):
+        if a.requires_grad:
+            check_close(b.grad, a.grad, f"grad of input {i}", tol)
+
+
+CRIT_ENTRIES = [e for e in common_nn.criterion_tests if hasattr(ntnn, e["fullname"].split("_")[0])]
+
+
+@pytest.mark.parametrize("entry", CRIT_ENTRIES, ids=[e["fullname"] for e in CRIT_ENTRIES])
+def test_common_nn_criterion(entry):
+    _run_criterion(entry)
