@@ -36,6 +36,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """
     nd = input.ndim
     if nd < 2:
+        stats = [t for t in (running_mean, running_var, weight, bias) if t is not None]
+        if input.numel() == 0 and all(t.numel() == 0 for t in stats):  # as PyTorch: nothing to normalise
+            return input.clone()
         raise ValueError(f"expected 2D or 3D input (got {nd}D input)")
     C = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
@@ -113,7 +116,11 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if C % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {input.shape} and num_groups={num_groups}")
-    y = _norm_last(input.reshape(N, num_groups, -1), (-1,), eps).reshape(input.shape)
+    per_group = C // num_groups
+    for d in input.shape[2:]:
+        per_group *= d
+    # an explicit group size (not -1) so that an empty batch reshapes too
+    y = _norm_last(input.reshape(N, num_groups, per_group), (-1,), eps).reshape(input.shape)
     shape = (1, C) + (1,) * (input.ndim - 2)
     if weight is not None:
         y = y * weight.reshape(shape)
