@@ -220,7 +220,15 @@ def _tol(dtype):
     return (2e-4, 2e-5) if dtype == torch.float32 else (1e-7, 1e-9)
 
 
-def _compare(tag, got, want, dtype, check_values=True):
+# Looser float32 gradient tolerances, each justified against a float64 PyTorch reference:
+#  ctc_loss: PyTorch's float32 kernel accumulates its log-space alpha/beta recursions in float32 (its float32
+#    gradients are off from its own float64 ones by ~8e-5); numtorch's are within 3e-8 of the float64 ones.
+#  layer_norm: a normalized size of 1 has an exactly zero input gradient; PyTorch returns rounding noise
+#    amplified by rstd = 1/sqrt(eps) = 316 (~1.2e-4).
+GRAD_TOL32 = {"nn.functional.ctc_loss": (2e-4, 2e-4), "nn.functional.layer_norm": (2e-4, 3e-4)}
+
+
+def _compare(tag, got, want, dtype, check_values=True, tol=None):
     if isinstance(want, torch.Tensor):
         assert isinstance(got, nt.Tensor), f"{tag}: expected a Tensor, got {type(got).__name__}"
         g, w = _np(got), _np(want)
@@ -228,6 +236,8 @@ def _compare(tag, got, want, dtype, check_values=True):
         assert str(g.dtype) == str(w.dtype), f"{tag}: dtype {g.dtype} != torch {w.dtype}"
         if check_values:
             rtol, atol = _tol(want.dtype if want.is_floating_point() else dtype)  # e.g. float32 weights of a f64 sample
+            if tol is not None and want.dtype == torch.float32:
+                rtol, atol = tol
             if w.dtype == bool or w.dtype.kind in "iu":
                 np.testing.assert_array_equal(g, w, err_msg=tag)
             else:
@@ -237,7 +247,7 @@ def _compare(tag, got, want, dtype, check_values=True):
         assert isinstance(got, (list, tuple)), f"{tag}: expected a sequence, got {type(got).__name__}"
         assert len(got) == len(want), f"{tag}: {len(got)} outputs != torch {len(want)}"
         for i, (g, w) in enumerate(zip(got, want)):
-            _compare(f"{tag}[{i}]", g, w, dtype, check_values)
+            _compare(f"{tag}[{i}]", g, w, dtype, check_values, tol)
     elif isinstance(want, torch.Size):
         assert tuple(got) == tuple(want), f"{tag}: {tuple(got)} != torch {tuple(want)}"
     elif isinstance(want, (bool, int, float)):
@@ -327,7 +337,7 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
         if a is None:
             assert not np.any(_np(b)), f"grad of input {i}: numtorch None, torch nonzero"
             continue
-        _compare(f"grad of input {i}", a, b, dtype)
+        _compare(f"grad of input {i}", a, b, dtype, tol=GRAD_TOL32.get(op.name))
 
 
 def _sample_repr(sample):
