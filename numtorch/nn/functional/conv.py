@@ -369,6 +369,9 @@ class ConvInputGrad(Function):
         ng, nw = ctx.needs_input_grad[:2]
         g = ctx.g
         dgy = Convolution.apply(gg, w, None, g) if ng else None
+        if dgy is not None and dgy._data.shape != gy._data.shape:
+            # output_padding rows (no input reaches them) can add one more window position: crop it
+            dgy = dgy[tuple(slice(0, n) for n in gy._data.shape)]
         dw = ConvWeightGrad.apply(gg, gy, w._data.shape, g, None) if nw else None
         return dgy, dw, None, None
 
