@@ -550,6 +550,12 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     g = _Geom(_pair(stride, 2), ((p[0], p[0]), (p[1], p[1])), _pair(dilation, 2), 1, 2)
     if input.dim() == 3:   # unbatched (C, H, W) -> (C*kh*kw, L)
         return _Unfold.apply(input.unsqueeze(0), k, g).squeeze(0)
+    if input.dim() == 4 and input.shape[0] == 0:  # an empty batch: an empty (0, C*kh*kw, L) result
+        d, st = _pair(dilation, 2), _pair(stride, 2)
+        L = 1
+        for n, kk, pp, dd, ss in zip(input.shape[2:], k, p, d, st):
+            L *= max((n + 2 * pp - dd * (kk - 1) - 1) // ss + 1, 0)
+        return input.reshape(-1).reshape(0, input.shape[1] * k[0] * k[1], L)
     return _Unfold.apply(input, k, g)
 
 
