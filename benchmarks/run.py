@@ -148,12 +148,14 @@ def _short(e):
 
 def run_case(case, fws, args, records, peak):
     from workloads import Lacks
-    benches, status = {}, {}
+    benches, status, first = {}, {}, {}
     for fw, T in fws:
         builder = case.nt if fw == "numtorch" else case.th
         try:
             b = builder(T)
+            t0 = time.perf_counter()
             b.step()
+            first[fw] = time.perf_counter() - t0
             benches[fw] = b
         except Lacks as e:
             status[fw] = f"SKIPPED ({fw} lacks {e})"
@@ -169,7 +171,8 @@ def run_case(case, fws, args, records, peak):
     # calibrate: per-repeat time ~ args.repeat_s, total per framework bounded by args.budget_s
     plan = {}
     for fw, b in benches.items():
-        per_call = _calibrate(b.step, args.warmup_s, 1 if args.quick else 2)
+        # --quick: the first (validating) call stands in for the warmup
+        per_call = first[fw] if args.quick else _calibrate(b.step, args.warmup_s)
         inner = max(1, int(args.repeat_s / per_call))
         if b.refresh_every:
             inner = min(inner, b.refresh_every)
@@ -255,7 +258,7 @@ def blas_info(np):
 MEM_STEPS = 3
 
 
-def mem_child(fw):
+def mem_child(fw, steps=MEM_STEPS):
     """Print the peak RSS of a few MyNet training steps at batch 64 (run in a fresh process)."""
     import resource
     sys.path.insert(0, ROOT)
@@ -269,7 +272,7 @@ def mem_child(fw):
     base = _rss_now()
     try:
         b = W.w3_cnn_train(T)
-        for _ in range(MEM_STEPS):
+        for _ in range(steps):
             b.step()
     except W.Lacks as e:
         print(json.dumps({"lacks": str(e)}))
@@ -295,10 +298,11 @@ def _rss_now(field="VmRSS:"):
     return 0.0
 
 
-def run_memory(with_torch, records):
+def run_memory(with_torch, records, quick=False):
     res = {}
     for fw in (("numtorch", "torch") if with_torch else ("numtorch",)):
-        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--mem-child", fw],
+        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--mem-child", fw]
+                           + (["--quick"] if quick else []),
                            capture_output=True, text=True)
         try:
             res[fw] = json.loads(p.stdout.strip().splitlines()[-1])
@@ -365,7 +369,7 @@ def child(args):
             continue
         run_case(case, fws, args, records, peak)
     if not only or "MEM" in only or "W3" in only:
-        run_memory(torch is not None, records)
+        run_memory(torch is not None, records, args.quick)
     if args.json:
         with open(args.json, "a") as f:
             f.write(json.dumps({"threads": args.threads, "peak_gflops": peak, "numpy": np.__version__,
@@ -386,7 +390,7 @@ def parse(argv):
     p.add_argument("--mem-child", default="", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.repeats is None:
-        args.repeats = 3 if args.quick else 7
+        args.repeats = 2 if args.quick else 7
     args.repeats = max(1, args.repeats)
     args.warmup_s = 0.01 if args.quick else 0.3
     args.repeat_s = 0.005 if args.quick else 0.15
@@ -398,7 +402,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
     if args.mem_child:
-        mem_child(args.mem_child)
+        mem_child(args.mem_child, 1 if args.quick else MEM_STEPS)
         return 0
     if args.child:
         args.threads = int(args.threads)

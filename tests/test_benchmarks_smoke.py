@@ -18,7 +18,8 @@ def test_quick_run_prints_every_workload():
         keys = [c.key for c in bench_run.cases()] + ["MEM"]
     finally:
         sys.path.remove(BENCH)
-    p = subprocess.run([sys.executable, os.path.join(BENCH, "run.py"), "--quick", "--torch", "--threads", "1"],
+    p = subprocess.run([sys.executable, os.path.join(BENCH, "run.py"), "--quick", "--torch", "--threads", "1",
+                        "--repeats", "1"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
     lines = p.stdout.splitlines()
