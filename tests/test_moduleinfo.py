@@ -53,11 +53,23 @@ def _nt_dtype(d):
     return getattr(nt, str(d).replace("torch.", ""))
 
 
+_LAYOUT = {"noncontig": False}
+
+
+def _arr(a):
+    """A copy of ``a``; a non-contiguous strided view of one when the non-contiguous test runs (as PyTorch's
+    test_non_contiguous_tensors, which repeats the last dim and takes every other element)."""
+    a = a.copy()
+    if _LAYOUT["noncontig"] and a.ndim >= 1 and a.size > 1 and a.dtype.kind == "f":
+        a = np.repeat(a, 2, axis=-1)[..., ::2]
+    return a
+
+
 def conv(x, leaves):
     """torch object -> numtorch object; tensors become fresh leaves (recorded in ``leaves`` as (torch, nt) pairs)."""
     if isinstance(x, torch.Tensor):
         t = x.detach().clone()
-        n = nt.from_numpy(t.numpy().copy())
+        n = nt.from_numpy(_arr(t.numpy()))
         if x.requires_grad:
             t.requires_grad_(True)
             n.requires_grad_(True)
@@ -122,7 +134,7 @@ def build(mi, dtype, ci, leaves):
 
 
 def load_from_torch(nm, tm):
-    sd = {k: nt.from_numpy(v.detach().numpy().copy()) for k, v in tm.state_dict().items()}
+    sd = {k: nt.from_numpy(_arr(v.detach().numpy())) for k, v in tm.state_dict().items()}
     nm.load_state_dict(sd)
 
 
@@ -209,6 +221,41 @@ def test_module_samples(mi):
                                     f"{type(e).__name__}: {str(e)[:400]}")
     assert count > 0
     assert not failures, f"{len(failures)}/{count} samples differ:\n" + "\n".join(failures[:12])
+
+
+@pytest.mark.parametrize("mi", MODULES, ids=[mi.module_cls.__name__ for mi in MODULES])
+def test_module_non_contiguous(mi):
+    """Inputs and loaded parameters as non-contiguous strided arrays (float64, first 4 samples) give the same
+    results."""
+    failures = []
+    _LAYOUT["noncontig"] = True
+    try:
+        for i, sample in enumerate(_samples(mi, torch.float64, True)[:4]):
+            try:
+                run_sample(mi, sample, torch.float64, True, seed=i)
+            except Exception as e:  # collect every failing sample
+                failures.append(f"[#{i} {sample.desc!r}] {type(e).__name__}: {str(e)[:400]}")
+    finally:
+        _LAYOUT["noncontig"] = False
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("mi", MODULES, ids=[mi.module_cls.__name__ for mi in MODULES])
+def test_module_factory_kwargs(mi):
+    """Like PyTorch's test_factory_kwargs: dtype= at construction gives parameters and buffers of that dtype
+    (integer buffers such as num_batches_tracked keep theirs), for every constructor sample."""
+    import inspect
+    if "dtype" not in inspect.signature(mi.module_cls.__init__).parameters:
+        assert "dtype" not in inspect.signature(getattr(ntnn, mi.module_cls.__name__).__init__).parameters
+        return
+    for sample in _samples(mi, torch.float64, True)[:4]:
+        ci = sample.constructor_input
+        tm = mi.module_cls(*ci.args, **ci.kwargs, dtype=torch.float64)
+        nm = getattr(ntnn, mi.module_cls.__name__)(*conv(ci.args, [])[1], **conv(ci.kwargs, [])[1],
+                                                    dtype=nt.float64)
+        want = {k: str(v.dtype) for k, v in list(tm.named_parameters()) + list(tm.named_buffers())}
+        got = {k: str(v.dtype) for k, v in list(nm.named_parameters()) + list(nm.named_buffers())}
+        assert got == want, f"{ci.args}{ci.kwargs}: {got} != torch {want}"
 
 
 ERR_MODULES = [mi for mi in MODULES if mi.module_error_inputs_func is not None]

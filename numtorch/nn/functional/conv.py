@@ -308,9 +308,11 @@ def _par_wgrad(x, gy, w_shape, g, cols=None):
     else:
         outs = run_parallel(job_of(lambda lo, hi: [(ab, None) for ab in _blocks(lo, hi, Ho * Wo, w_shape)]),
                             _pieces(N, Ho * Wo, w_shape))
-    total = outs[0]
+    total = outs[0] if outs else None
     for o in outs[1:]:
         total += o
+    if total is None:   # empty batch: no block ran, the weight gradient is zero
+        return xp.zeros(w_shape, gy.dtype)
     return total
 
 
