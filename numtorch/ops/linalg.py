@@ -323,6 +323,10 @@ class Einsum(Function):
             gi = einsum(eq, g, *other_ops)
             if missing:
                 gi = _expand_term(gi, ren, missing, ops[i].shape)
+            if gi._data.shape != ops[i]._data.shape:  # a size-1 dim broadcast against another operand's
+                shp = ops[i]._data.shape
+                red = tuple(1 if n == 1 else m for n, m in zip(shp, gi._data.shape))
+                gi = sum_to(gi, red).expand(*shp)
             grads.append(gi)
         return tuple(grads)
 
