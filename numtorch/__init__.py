@@ -100,6 +100,11 @@ def get_num_interop_threads():
 
 
 
+def zero_(input):
+    """``torch.zero_(t)``: fills ``t`` with zeros in place (``t.zero_()``)."""
+    return input.zero_()
+
+
 def use_deterministic_algorithms(mode, *, warn_only=False):
     pass
 
