@@ -29,7 +29,7 @@ def _check_roots(tensors, grad_tensors):
             if t._data.dtype.kind != "f":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs but got "
                                    f"{t.dtype}")
-            g = _make(xp.ones_like(t._data))
+            g = _make(xp.ones(t._data.shape, t._data.dtype))  # (np.ones_like is a slower Python wrapper)
         elif not isinstance(g, Tensor):
             g = _make(xp.asarray(g, dtype=t._data.dtype))
         elif g._data.shape != t._data.shape:
@@ -75,22 +75,24 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             roots.append(node)
         buf[nr] = _add(buf[nr], g)
 
-    # count how many edges lead into each node
+    # count how many edges lead into each node (a node's first edge also schedules its visit: every
+    # node except the roots is seen exactly when it first enters ``deps``)
     deps = {}
-    seen = set(roots)
+    root_set = set(roots)
     stack = list(roots)
+    deps_get = deps.get
     while stack:
         n = stack.pop()
         for nxt, _ in n.next_functions:
             if nxt is None:
                 continue
-            if nxt in deps:
-                deps[nxt] += 1
-            else:
+            d = deps_get(nxt)
+            if d is None:
                 deps[nxt] = 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+                if nxt not in root_set:
+                    stack.append(nxt)
+            else:
+                deps[nxt] = d + 1
     ready = [n for n in roots if n not in deps]
 
     prev = _gs.enabled
@@ -143,7 +145,10 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     for h in node._hooks:
                         h(res, tuple(gbuf))
             if not retain_graph:
-                node._release()
+                # node._release(), inlined
+                node._released = True
+                node._saved = None
+                node._out = None
             for (nxt, nr), g in zip(node.next_functions, res):
                 if nxt is None:
                     continue

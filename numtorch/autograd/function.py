@@ -18,6 +18,7 @@ from .. import _tensor
 from .._tensor import Tensor, _make
 
 _ndarray = xp.ndarray
+_new = object.__new__
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
          "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -226,17 +227,28 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        # plain loops, not comprehensions: on 1-3 arguments they avoid a frame each (hot path)
+        needs = False
         if _gs.enabled:
-            nig = [isinstance(a, Tensor) and a.requires_grad for a in args]
-            needs = any(nig)
-        else:
-            needs = False
-        ctx = cls._node_cls()
+            nig = []
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    nig.append(True)
+                    needs = True
+                else:
+                    nig.append(False)
+        ctx = _new(cls._node_cls)  # node classes define no __init__: skip type.__call__
         if not needs:
             if cls._builtin:
-                out = cls.forward(ctx, *args, **kwargs)
+                out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
                 if out.__class__ is _ndarray:
-                    t = _make(out)
+                    t = _new(Tensor)  # _make(out), inlined
+                    t._data = out
+                    t.requires_grad = False
+                    t.grad_fn = None
+                    t._out_nr = 0
+                    t._grad = None
+                    t._vc = [0]
                     if cls._is_view:
                         t._vc = args[0]._vc
                     return t
@@ -256,15 +268,28 @@ class Function(metaclass=FunctionMeta):
         prev = _gs.enabled
         _gs.enabled = False
         try:
-            out = cls.forward(ctx, *args, **kwargs)
+            out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
         finally:
             _gs.enabled = prev
-        # a list comprehension: cheaper than tuple(generator) on this per-op hot path
-        ctx.next_functions = tuple([_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args])
+        nf = []
+        for a in args:
+            if isinstance(a, Tensor):
+                fn = a.grad_fn  # _edge(a), inlined for the common non-leaf case
+                nf.append((fn, a._out_nr) if fn is not None else _edge(a))
+            else:
+                nf.append((None, 0))
+        ctx.next_functions = tuple(nf)
         if out.__class__ is not _ndarray and isinstance(out, xp.generic):
             out = xp.asarray(out)
         if out.__class__ is _ndarray:
-            t = _make(out, out.dtype.kind == "f", ctx, 0)
+            # _make(out, out.dtype.kind == "f", ctx, 0), inlined
+            t = _new(Tensor)
+            t._data = out
+            t.requires_grad = out.dtype.kind == "f"
+            t.grad_fn = ctx
+            t._out_nr = 0
+            t._grad = None
+            t._vc = [0]
             if cls._is_view:
                 t._vc = args[0]._vc
             if cls._save_output:
