@@ -555,11 +555,42 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
-        raise NotImplementedError("nuclear norm is not supported")
+        return _nuclear_norm(input, dim, keepdim)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                            f"{D.from_numpy_dtype(input._data.dtype).name.capitalize()}")
     return VectorNorm.apply(input, float(p), dims_tuple(dim, input._data.ndim), keepdim)
+
+
+class NuclearNorm(Function):
+    """||A||_* = sum of the singular values of the matrices in the last two dims; d/dA = U V^T (thin SVD)."""
+    _builtin = True
+    node_name = "LinalgMatrixNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        u, sv, vh = xp.linalg.svd(a._data, full_matrices=False)
+        ctx.uv = (u @ vh).astype(a._data.dtype)
+        return sv.sum(-1).astype(a._data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.unsqueeze(-1).unsqueeze(-1) * _make(ctx.uv)
+
+
+def _nuclear_norm(input, dim, keepdim):
+    from .shape import movedim
+    nd = input._data.ndim
+    if nd < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    d = (-2, -1) if dim is None else tuple(dim)
+    d0, d1 = wrap_dim(d[0], nd), wrap_dim(d[1], nd)
+    x = movedim(input, (d0, d1), (nd - 2, nd - 1)) if (d0, d1) != (nd - 2, nd - 1) else input
+    out = NuclearNorm.apply(x)
+    if keepdim:
+        for ax in sorted((d0, d1)):
+            out = out.unsqueeze(ax)
+    return out
 
 
 class VectorNorm(Function):
