@@ -240,6 +240,38 @@ def test_module_non_contiguous(mi):
     assert not failures, "\n".join(failures)
 
 
+def _has_inplace(mi):
+    import inspect
+    return "inplace" in inspect.signature(mi.module_cls.__init__).parameters
+
+
+INPLACE_MODULES = [mi for mi in MODULES if _has_inplace(mi)]
+
+
+@pytest.mark.parametrize("mi", INPLACE_MODULES, ids=[mi.module_cls.__name__ for mi in INPLACE_MODULES])
+def test_module_inplace(mi):
+    """inplace=True: same output and gradient as torch, and the input tensor itself is overwritten (both)."""
+    tol = TOL[torch.float64]
+    for i, sample in enumerate(_samples(mi, torch.float64, True)):
+        ci = sample.constructor_input
+        if "inplace" in ci.kwargs:
+            continue
+        tm = mi.module_cls(*ci.args, **ci.kwargs, inplace=True)
+        nm = getattr(ntnn, mi.module_cls.__name__)(*conv(ci.args, [])[1], **conv(ci.kwargs, [])[1], inplace=True)
+        assert repr(nm) == repr(tm)
+        leaves = []
+        (tx,), (nx,) = conv(sample.forward_input.args[:1], leaves)
+        ty, ny = tx * 1.0, nx * 1.0        # non-leaf copies: in-place on a leaf that requires grad is an error
+        tout, nout = tm(ty), nm(ny)
+        check_close(nout, tout, f"#{i} output", tol)
+        check_close(ny, ty, f"#{i} input after the in-place op", tol)
+        assert ny._vc[0] > 0 if hasattr(ny, "_vc") else True, "version counter not bumped"
+        g = np.random.default_rng(i).standard_normal(tuple(tout.shape))
+        tout.backward(torch.from_numpy(g))
+        nout.backward(nt.from_numpy(g))
+        check_close(nx.grad, tx.grad, f"#{i} input grad", tol)
+
+
 @pytest.mark.parametrize("mi", MODULES, ids=[mi.module_cls.__name__ for mi in MODULES])
 def test_module_factory_kwargs(mi):
     """Like PyTorch's test_factory_kwargs: dtype= at construction gives parameters and buffers of that dtype

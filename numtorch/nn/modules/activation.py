@@ -70,12 +70,18 @@ class Hardsigmoid(_Inplace):
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
 
+    def extra_repr(self):   # PyTorch's Hardsigmoid shows no inplace flag
+        return ""
+
 
 class Hardswish(_Inplace):
     """hardswish(x) = x * relu6(x + 3) / 6"""
 
     def forward(self, input):
         return F.hardswish(input, self.inplace)
+
+    def extra_repr(self):   # PyTorch's Hardswish shows no inplace flag
+        return ""
 
 
 class Hardtanh(Module):
