@@ -54,7 +54,7 @@ def _env_threads():
 
 _threads = [_env_threads()]
 _blas = []      # [set_fn, get_fn] once looked up, [None, None] if the BLAS is not a reachable OpenBLAS
-_pool = []      # [ThreadPoolExecutor]
+_pool = []      # [ThreadPoolExecutor, pid of its creator]
 
 
 def _blas_fns():
@@ -141,9 +141,10 @@ def run_parallel(fn, bounds):
     """
     if len(bounds) == 1:
         return [fn(*bounds[0])]
-    if not _pool or _pool[0]._max_workers < len(bounds) - 1:
+    if not _pool or _pool[0]._max_workers < len(bounds) - 1 or _pool[1] != _os.getpid():
+        # (a forked child, e.g. a DataLoader worker, inherits the pool object but not its threads)
         from concurrent.futures import ThreadPoolExecutor
-        _pool[:] = [ThreadPoolExecutor(max_workers=len(bounds) - 1, thread_name_prefix="numtorch")]
+        _pool[:] = [ThreadPoolExecutor(max_workers=len(bounds) - 1, thread_name_prefix="numtorch"), _os.getpid()]
     old = set_blas_threads(1)
     futs = []
     try:
