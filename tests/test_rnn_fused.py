@@ -104,3 +104,14 @@ def test_no_grad_forward_and_float64():
     assert no.grad_fn is None and no.dtype == nt.float64
     assert_close(no, to.detach(), 1e-10, 1e-12)
     assert_close(c, tc.detach(), 1e-10, 1e-12)
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"])
+def test_state_dtype_mismatch_raises_like_torch(name):
+    cell = name.endswith("Cell")
+    for T in (torch, nt):
+        m = getattr(T.nn, name)(3, 4)
+        h = T.randn(*((2, 4) if cell else (1, 2, 4)), dtype=T.float64)
+        hx = (h, T.randn(*h.shape)) if name.startswith("LSTM") else h
+        with pytest.raises(RuntimeError):
+            m(T.randn(*((2, 3) if cell else (5, 2, 3))), hx)

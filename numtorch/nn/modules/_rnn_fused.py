@@ -375,5 +375,13 @@ class _RNNLayerGrad(Function):
 
 def rnn_layer(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
     """(y (T, N, H), h_T, c_T or None) for one layer and direction; x is (T, N, I), h0/c0 are (N, H)."""
+    wdt = w_ih._data.dtype
+    for t in (x, h0, c0):
+        if t is not None and t._data.dtype != wdt:
+            # PyTorch's message from the matrix product its kernels run (NumPy would silently promote)
+            names = {"float64": "Double", "float32": "Float", "float16": "Half"}
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                               f"{names.get(t._data.dtype.name, t._data.dtype.name)} and "
+                               f"{names.get(wdt.name, wdt.name)}")
     out = _RNNLayer.apply(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
     return out if mode == "LSTM" else (out[0], out[1], None)
