@@ -42,6 +42,14 @@ MODULES = [mi for mi in module_db if hasattr(ntnn, mi.module_cls.__name__)]
 # Large sample lists are subsampled deterministically (every k-th sample) to keep this file under the CI budget.
 MAX_SAMPLES = {"CrossEntropyLoss": 60, "CTCLoss": 24, "NLLLoss": 30}
 
+# Modules whose output grad_fn is named differently from PyTorch's (values and gradients are compared all the same):
+# numtorch's pooling runs 1-d as 2-d (torch: SqueezeBackward1 / the reverse), composite instance norm / transposed
+# conv / bilinear / circular padding / unbatched Linear end in a different last node.
+GRAD_FN_NAME_DIFFERS = {"AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
+                        "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d", "ConvTranspose1d", "ConvTranspose2d",
+                        "Linear", "Bilinear", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+                        "CircularPad1d", "CircularPad2d", "CircularPad3d"}
+
 TOL = {torch.float32: dict(rtol=2e-4, atol=2e-5), torch.float64: dict(rtol=1e-7, atol=1e-9)}
 # PyTorch's float32 CTC gradient is itself off by up to ~5e-5 from its float64 result on these 50-step samples
 # (numtorch's float32 one is within 3e-8 of it: it accumulates the alpha/beta recursions more accurately).
@@ -157,6 +165,12 @@ def run_sample(mi, sample, dtype, training, seed):
     tout = tm(*targs, **tkw)
     nout = nm(*nargs, **nkw)
     compare_structure(nout, tout, "output", tol)
+    if mi.module_cls.__name__ not in GRAD_FN_NAME_DIFFERS:   # the grad_fn name shows in printed tensors
+        for o_t, o_n in zip(flat(tout), flat(nout)):
+            if isinstance(o_t, torch.Tensor) and o_t.grad_fn is not None and o_t.numel():
+                assert o_n.grad_fn is not None, "output has no grad_fn"
+                assert o_n.grad_fn.name() == type(o_t.grad_fn).__name__, \
+                    f"grad_fn {o_n.grad_fn.name()} != torch {type(o_t.grad_fn).__name__}"
 
     # buffers after forward (running statistics, num_batches_tracked)
     nbuf = dict(nm.named_buffers())

@@ -291,7 +291,14 @@ def celu(input, alpha=1.0, inplace=False):
     """celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))"""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
-    return _maybe_inplace(input, _elu, inplace, alpha, 1.0, 1.0 / alpha)
+    out = _maybe_inplace(input, _elu, inplace, alpha, 1.0, 1.0 / alpha)
+    return out if inplace else _named(out, "CeluBackward0")
+
+
+def _named(t, node_name):
+    """grad_fn named as PyTorch's kernel (printed in reprs); one identity node"""
+    from .loss import _named_as
+    return _named_as(t, node_name)
 
 
 def celu_(input, alpha=1.0):
@@ -508,7 +515,7 @@ def prelu(input, weight):
         w = ops.reshape(weight, (n,) + (1,) * (nd - 2))
     else:
         w = ops.reshape(weight, ()) if weight._data.ndim else weight
-    return ops.where(input > 0, input, w * input)
+    return _named(ops.where(input > 0, input, w * input), "PreluKernelBackward0")
 
 
 def glu(input, dim=-1):
@@ -524,7 +531,7 @@ def glu(input, dim=-1):
         raise RuntimeError(f"Halving dimension must be even, but dimension {ax} is size {n}")
     a = ops.narrow(input, ax, 0, n // 2)
     b = ops.narrow(input, ax, n // 2, n // 2)
-    return a * ops.sigmoid(b)
+    return _named(a * ops.sigmoid(b), "GluBackward0")
 
 
 # Tensor methods PyTorch has that the ops package does not define

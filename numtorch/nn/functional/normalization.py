@@ -73,7 +73,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     shift = -mean * scale
     if bias is not None:
         shift = shift + bias
-    return input * scale.reshape(shape) + shift.reshape(shape)
+    return _named(input * scale.reshape(shape) + shift.reshape(shape), "NativeBatchNormBackward0")
+
+
+def _named(t, node_name):
+    """grad_fn named as PyTorch's kernel (printed in reprs); one identity node"""
+    from .loss import _named_as
+    return _named_as(t, node_name)
 
 
 def _norm_last(x, dims, eps):
@@ -96,7 +102,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         y = y * weight
     if bias is not None:
         y = y + bias
-    return y
+    return _named(y, "NativeLayerNormBackward0")
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
@@ -126,7 +132,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         y = y * weight.reshape(shape)
     if bias is not None:
         y = y + bias.reshape(shape)
-    return y
+    return _named(y, "NativeGroupNormBackward0")
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
