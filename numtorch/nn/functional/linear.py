@@ -38,6 +38,13 @@ def linear(input, weight, bias=None):
         wt = weight.t()
         _check_mm(input, wt, "addmm")
         return _LinearAddmm.apply(bias, input, wt)
+    if (bias is not None and input.ndim >= 1 and weight.ndim == 2 and input.shape[-1] == weight.shape[1]
+            and tuple(bias.shape) == (weight.shape[0],)):
+        # as PyTorch: fold the leading dims into one addmm, then view back (grad_fn ViewBackward0)
+        wt = weight.t()
+        x2 = input.reshape(-1, input.shape[-1])
+        _check_mm(x2, wt, "addmm")
+        return _LinearAddmm.apply(bias, x2, wt).view(tuple(input.shape[:-1]) + (weight.shape[0],))
     out = ops.matmul(input, weight.t())
     if bias is not None:
         out = out + bias
@@ -61,7 +68,7 @@ def bilinear(input1, input2, weight, bias=None):
     x2 = input2.reshape(-1, J)
     # (B, I) @ (I, O*J) -> (B, O, J), then contract with x2 over J: two BLAS-sized products
     t = ops.matmul(x1, weight.permute(1, 0, 2).reshape(I, O * J)).reshape(-1, O, J)
-    out = ops.matmul(t, x2.unsqueeze(-1)).squeeze(-1)
-    if bias is not None:
+    out = ops.matmul(t, x2.unsqueeze(-1)).squeeze(-1).reshape(lead + (O,))
+    if bias is not None:   # the bias added last, as PyTorch (grad_fn AddBackward0)
         out = out + bias
-    return out.reshape(lead + (O,))
+    return out
