@@ -284,6 +284,24 @@ def _is_deterministic(op, sample):
     return False
 
 
+_F_ALIASES = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid", "tanh": "tanh"}
+
+
+def _variants(op, nt_fn, nt_in):
+    out = []
+    if not isinstance(nt_in, nt.Tensor) or op.name in RANDOM:
+        return out
+    mv = op.method_variant
+    name = getattr(mv, "__name__", None)
+    if mv is not None and name and getattr(nt.Tensor, name, None) is not None and \
+            getattr(nt.Tensor, name) is not nt_fn:
+        out.append((f"Tensor.{name}", getattr(nt_in, name)))
+    f = _F_ALIASES.get(op.name)
+    if f is not None and not op.variant_test_name:
+        out.append((f"F.{f}", functools.partial(getattr(ntF, f), nt_in)))
+    return out
+
+
 def _samples(op, dtype):
     s = list(itertools.islice(op.sample_inputs("cpu", dtype, requires_grad=op.supports_autograd), MAX_GENERATED))
     if len(s) > MAX_SAMPLES:
@@ -317,6 +335,10 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
     got = nt_fn(nt_in, *nt_args, **nt_kw)
     det = _is_deterministic(op, sample)
     _compare("output", got, want, dtype, check_values=det)
+    # the same sample through the other spellings: the Tensor method (x.op(...)) and, for softmax-like ops,
+    # the nn.functional function
+    for tag, alt in _variants(op, nt_fn, nt_in):
+        _compare(f"{tag} output", alt(*nt_args, **nt_kw), want, dtype, check_values=det)
     if not det or not leaves:
         return
     # gradients: process the outputs as PyTorch's own tests do (e.g. pick the values of (values, indices))
