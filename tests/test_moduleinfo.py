@@ -253,6 +253,21 @@ def test_module_non_contiguous(mi):
     assert not failures, "\n".join(failures)
 
 
+EVAL_SAME = [mi for mi in MODULES if not mi.train_and_eval_differ]
+
+
+@pytest.mark.parametrize("mi", EVAL_SAME, ids=[mi.module_cls.__name__ for mi in EVAL_SAME])
+def test_module_eval_mode(mi):
+    """Modules whose train and eval modes agree in PyTorch: first 4 float32 samples again in eval mode."""
+    failures = []
+    for i, sample in enumerate(_samples(mi, torch.float32, False)[:4]):
+        try:
+            run_sample(mi, sample, torch.float32, False, seed=i)
+        except Exception as e:  # collect every failing sample
+            failures.append(f"[#{i} {sample.desc!r}] {type(e).__name__}: {str(e)[:400]}")
+    assert not failures, "\n".join(failures)
+
+
 def _has_inplace(mi):
     import inspect
     return "inplace" in inspect.signature(mi.module_cls.__init__).parameters
