@@ -165,8 +165,11 @@ OPS_BY_ID = {_opid(op): op for op in OPS}
 DTYPES = (torch.float32, torch.float64)
 # Per op and dtype, a deterministic subset keeps the suite inside its time budget: of the first MAX_GENERATED samples
 # (generating all of max_pool2d's 1440 or max_unpool2d's 288 costs seconds alone), every k-th up to MAX_SAMPLES.
+# The losses and activations (this suite's focus) run all their samples (gaussian_nll_loss: every 4th of 324).
 MAX_SAMPLES = 16
 MAX_GENERATED = 96
+MAX_SAMPLES_LOSS_ACT = 80
+MAX_GENERATED_LOSS_ACT = 400
 
 
 # --------------------------------------------------------------------------------------------------- conversion
@@ -302,11 +305,18 @@ def _variants(op, nt_fn, nt_in):
     return out
 
 
+def _is_loss_or_activation(op):
+    return (op.name.startswith("nn.functional.") and any(w in op.name for w in _LOSS_ACT)) or \
+        op.name in ("softmax", "log_softmax", "sigmoid", "tanh")
+
+
 def _samples(op, dtype):
-    s = list(itertools.islice(op.sample_inputs("cpu", dtype, requires_grad=op.supports_autograd), MAX_GENERATED))
-    if len(s) > MAX_SAMPLES:
-        step = len(s) / MAX_SAMPLES
-        s = [s[int(i * step)] for i in range(MAX_SAMPLES)]
+    la = _is_loss_or_activation(op)
+    cap, keep = (MAX_GENERATED_LOSS_ACT, MAX_SAMPLES_LOSS_ACT) if la else (MAX_GENERATED, MAX_SAMPLES)
+    s = list(itertools.islice(op.sample_inputs("cpu", dtype, requires_grad=op.supports_autograd), cap))
+    if len(s) > keep:
+        step = len(s) / keep
+        s = [s[int(i * step)] for i in range(keep)]
     return s
 
 
