@@ -547,26 +547,39 @@ class Tensor:
     # ----------------------------------------------------------- operators
     # the four hottest operators call their Function directly (what ops.add & co. do with no
     # ``alpha``/``out``), saving a Python frame per operation
+    # (try costs nothing on success; NumPy's broadcast ValueError becomes PyTorch's RuntimeError)
     def __add__(self, other):
-        return _add_apply(self, other)
+        try:
+            return _add_apply(self, other)
+        except ValueError as e:
+            raise _bcast_error(self, other, e) from None
 
     def __radd__(self, other):
         return _add_apply(other, self)
 
     def __sub__(self, other):
-        return _sub_apply(self, other)
+        try:
+            return _sub_apply(self, other)
+        except ValueError as e:
+            raise _bcast_error(self, other, e) from None
 
     def __rsub__(self, other):
         return ops.sub(other, self)
 
     def __mul__(self, other):
-        return _mul_apply(self, other)
+        try:
+            return _mul_apply(self, other)
+        except ValueError as e:
+            raise _bcast_error(self, other, e) from None
 
     def __rmul__(self, other):
         return _mul_apply(other, self)
 
     def __truediv__(self, other):
-        return _div_apply(self, other)
+        try:
+            return _div_apply(self, other)
+        except ValueError as e:
+            raise _bcast_error(self, other, e) from None
 
     def __rtruediv__(self, other):
         return ops.div(other, self)
@@ -702,6 +715,21 @@ def register_methods(table):
         if name not in Tensor.__dict__:
             setattr(Tensor, name, fn)
         _METHODS[name] = fn
+
+
+def _bcast_error(a, b, e):
+    """PyTorch's RuntimeError for operands whose shapes do not broadcast (NumPy raises ValueError)."""
+    if "broadcast" not in str(e) or not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        return e
+    sa, sb = tuple(a._data.shape), tuple(b._data.shape)
+    n = builtins.max(len(sa), len(sb))
+    for i in range(1, n + 1):
+        x = sa[-i] if i <= len(sa) else 1
+        y = sb[-i] if i <= len(sb) else 1
+        if x != y and x != 1 and y != 1:
+            return RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                                f"non-singleton dimension {n - i}")
+    return e
 
 
 from . import ops  # noqa: E402  (ops need Tensor defined)

@@ -628,3 +628,19 @@ CRIT_ENTRIES = [e for e in common_nn.criterion_tests if hasattr(ntnn, e["fullnam
 @pytest.mark.parametrize("entry", CRIT_ENTRIES, ids=[e["fullname"] for e in CRIT_ENTRIES])
 def test_common_nn_criterion(entry):
     _run_criterion(entry)
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv", "fn_add", "fn_mul"])
+def test_broadcast_mismatch_error(op):
+    """Operands that do not broadcast: PyTorch's RuntimeError and message (found via Linear's wrong-size bias)."""
+    fns = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+           "truediv": lambda a, b: a / b}
+    for sa, sb in (((2, 5), (4,)), ((3, 2, 5), (4, 1, 5))):
+        a, b = np.ones(sa, np.float32), np.ones(sb, np.float32)
+        if op.startswith("fn_"):
+            tf, nf = getattr(torch, op[3:]), getattr(nt, op[3:])
+        else:
+            tf = nf = fns[op]
+        te = _raised(lambda: tf(torch.from_numpy(a), torch.from_numpy(b)))
+        ne = _raised(lambda: nf(nt.from_numpy(a), nt.from_numpy(b)))
+        assert type(ne) is type(te) and str(ne) == str(te), f"{ne!r} != torch {te!r}"

@@ -4,6 +4,7 @@ from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
+from .._tensor import _bcast_error
 from ._util import operands, sum_to, data, zeros_of
 
 _ndarray = xp.ndarray
@@ -324,9 +325,12 @@ class Fmod(Function):
 
 # ----------------------------------------------------------------- functions
 def add(input, other, *, alpha=1, out=None):
-    if out is None and alpha == 1:
-        return Add.apply(input, other)
-    r = Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other)
+    try:
+        if out is None and alpha == 1:
+            return Add.apply(input, other)
+        r = Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other)
+    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+        raise _bcast_error(input, other, e) from None
     return _out(r, out)
 
 
@@ -346,9 +350,11 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other, *, out=None):
-    if out is None:
-        return Mul.apply(input, other)
-    return _out(Mul.apply(input, other), out)
+    try:
+        r = Mul.apply(input, other)
+    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+        raise _bcast_error(input, other, e) from None
+    return r if out is None else _out(r, out)
 
 
 multiply = mul
