@@ -366,6 +366,8 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
         return
     assert len(go) == len(wo)
     ups = [rng.standard_normal(o.shape).astype(np.float64) for o in wo]
+    if _is_loss_or_activation(op) and op.supports_gradgrad and dtype == torch.float64:
+        _check_gradgrad(op, leaves, wo, go, ups, rng)  # first: it keeps the graphs (create_graph=True)
     tg = torch.autograd.grad(wo, [l[0] for l in leaves], [torch.from_numpy(u).to(o.dtype) for u, o in zip(ups, wo)],
                              allow_unused=True)
     for i, o in enumerate(go):
@@ -380,6 +382,42 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
             assert not np.any(_np(b)), f"grad of input {i}: numtorch None, torch nonzero"
             continue
         _compare(f"grad of input {i}", a, b, dtype, tol=GRAD_TOL32.get(op.name))
+
+
+def _check_gradgrad(op, leaves, wo, go, ups, rng):
+    """Second derivatives (as PyTorch's gradgrad tests): d/dinputs of <grad(out, inputs; u), v> for random v."""
+    tl, nl = [l[0] for l in leaves], [l[1] for l in leaves]
+    try:
+        tg = torch.autograd.grad(wo, tl, [torch.from_numpy(u).to(o.dtype) for u, o in zip(ups, wo)],
+                                 create_graph=True, retain_graph=True, allow_unused=True)
+        pairs = [(i, b) for i, b in enumerate(tg) if b is not None and b.requires_grad]
+        if not pairs:
+            return
+        vs = [rng.standard_normal(tuple(b.shape)) for _, b in pairs]
+        ts = sum((b * torch.from_numpy(v).to(b.dtype)).sum() for (_, b), v in zip(pairs, vs))
+        tgg = torch.autograd.grad(ts, tl, retain_graph=True, allow_unused=True)
+    except RuntimeError as e:  # e.g. ctc_loss: "derivative for aten::_ctc_loss_backward is not implemented"
+        if "not implemented" in str(e):
+            return  # no oracle
+        raise
+    ng = nt.autograd.grad(go, nl, [nt.from_numpy(u.astype(str(_np(o).dtype))) for u, o in zip(ups, go)],
+                          create_graph=True, retain_graph=True, allow_unused=True)
+    # a first derivative that does not require grad is constant in the inputs (relu's g * (x > 0)): its second
+    # derivative is zero; PyTorch's graph still links it (zeros then come back, compared below)
+    ns = None
+    for (i, _), v in zip(pairs, vs):
+        a = ng[i]
+        if a is not None and a.requires_grad:
+            term = (a * nt.from_numpy(v.astype(str(_np(a).dtype)))).sum()
+            ns = term if ns is None else ns + term
+    ngg = nt.autograd.grad(ns, nl, retain_graph=True, allow_unused=True) if ns is not None else [None] * len(nl)
+    for i, (a, b) in enumerate(zip(ngg, tgg)):
+        if b is None:
+            assert a is None or not np.any(_np(a)), f"second derivative of input {i}: numtorch has one, torch None"
+        elif a is None:
+            assert not np.any(_np(b)), f"second derivative of input {i}: numtorch None, torch nonzero"
+        else:
+            _compare(f"second derivative of input {i}", a, b, torch.float64)
 
 
 def _sample_repr(sample):
