@@ -630,7 +630,7 @@ def test_common_nn_criterion(entry):
     _run_criterion(entry)
 
 
-@pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv", "fn_add", "fn_mul"])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv", "fn_add", "fn_sub", "fn_mul", "fn_div"])
 def test_broadcast_mismatch_error(op):
     """Operands that do not broadcast: PyTorch's RuntimeError and message (found via Linear's wrong-size bias)."""
     fns = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,

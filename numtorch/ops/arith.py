@@ -335,10 +335,13 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    if not isinstance(input, Tensor):
-        r = RSub.apply(input, other, alpha) if alpha != 1 else RSub.apply(input, other)
-    else:
-        r = Sub.apply(input, other, alpha) if alpha != 1 else Sub.apply(input, other)
+    try:
+        if not isinstance(input, Tensor):
+            r = RSub.apply(input, other, alpha) if alpha != 1 else RSub.apply(input, other)
+        else:
+            r = Sub.apply(input, other, alpha) if alpha != 1 else Sub.apply(input, other)
+    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+        raise _bcast_error(input, other, e) from None
     return _out(r, out)
 
 
@@ -365,7 +368,10 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
         if not isinstance(input, Tensor):
             # ``2 / t`` is reciprocal(t) * 2 in PyTorch
             return _out(Mul.apply(Reciprocal.apply(other), input), out)
-        return _out(Div.apply(input, other), out)
+        try:
+            return _out(Div.apply(input, other), out)
+        except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+            raise _bcast_error(input, other, e) from None
     ad, bd = operands(input, other)
     if _is_int(ad, bd):
         if _kind(ad) == "b" and _kind(bd) == "b":
