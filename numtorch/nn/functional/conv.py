@@ -494,6 +494,9 @@ def _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilati
     out = ConvInputGrad.apply(input, weight, x_shape, g)
     if bias is not None:
         out = out + bias.reshape((-1,) + (1,) * nd)
+    if out.grad_fn is not None:   # printed as PyTorch's node (one identity node)
+        from .loss import _named_as
+        out = _named_as(out, "ConvolutionBackward0")
     return out if batched else out.squeeze(0)
 
 
