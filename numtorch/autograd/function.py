@@ -17,6 +17,17 @@ from .grad_mode import state as _gs
 from .. import _tensor
 from .._tensor import Tensor, _make
 
+
+def _bcast_error(args, e):
+    """PyTorch's RuntimeError for tensor operands whose shapes do not broadcast (NumPy raises ValueError)."""
+    ts = [a for a in args if isinstance(a, Tensor)]
+    if "broadcast" in str(e) and len(ts) >= 2:
+        for i in range(len(ts) - 1):
+            r = _tensor._bcast_error(ts[i], ts[i + 1], e)
+            if r is not e:
+                return r
+    return e
+
 _ndarray = xp.ndarray
 _new = object.__new__
 
@@ -240,7 +251,10 @@ class Function(metaclass=FunctionMeta):
         ctx = _new(cls._node_cls)  # node classes define no __init__: skip type.__call__
         if not needs:
             if cls._builtin:
-                out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+                try:  # zero-cost unless raised: NumPy's broadcast ValueError -> PyTorch's RuntimeError
+                    out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+                except ValueError as e:
+                    raise _bcast_error(args, e) from None
                 if out.__class__ is _ndarray:
                     t = _new(Tensor)  # _make(out), inlined
                     t._data = out
@@ -269,6 +283,8 @@ class Function(metaclass=FunctionMeta):
         _gs.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+        except ValueError as e:
+            raise _bcast_error(args, e) from None
         finally:
             _gs.enabled = prev
         nf = []
