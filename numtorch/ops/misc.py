@@ -368,6 +368,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 
 def trace(input):
+    if input._data.ndim != 2:
+        raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(input._data.ndim))
     from .index import getitem
     n = builtins.min(input._data.shape)
     i = xp.arange(n)

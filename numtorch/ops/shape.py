@@ -715,11 +715,18 @@ class Triu(TriMask):
     pass
 
 
+def _check_matrix(input, name):
+    if input._data.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+
+
 def tril(input, diagonal=0):
+    _check_matrix(input, "tril")
     return Tril.apply(input, diagonal, False)
 
 
 def triu(input, diagonal=0):
+    _check_matrix(input, "triu")
     return Triu.apply(input, diagonal, True)
 
 
