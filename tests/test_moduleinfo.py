@@ -631,11 +631,12 @@ def test_common_nn_criterion(entry):
 
 
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv", "pow", "fn_add", "fn_sub", "fn_mul", "fn_div",
-                                "fn_maximum", "fn_minimum", "fn_atan2"])
+                                "fn_maximum", "fn_minimum", "fn_atan2", "lt", "eq"])
 def test_broadcast_mismatch_error(op):
     """Operands that do not broadcast: PyTorch's RuntimeError and message (found via Linear's wrong-size bias)."""
     fns = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-           "truediv": lambda a, b: a / b, "pow": lambda a, b: a ** b}
+           "truediv": lambda a, b: a / b, "pow": lambda a, b: a ** b, "lt": lambda a, b: a < b,
+           "eq": lambda a, b: a == b}
     for sa, sb in (((2, 5), (4,)), ((3, 2, 5), (4, 1, 5))):
         a, b = np.ones(sa, np.float32), np.ones(sb, np.float32)
         if op.startswith("fn_"):

@@ -3,14 +3,17 @@ from collections import namedtuple
 
 from .._backend import xp
 from .. import _dtype as D
-from .._tensor import Tensor, _make
+from .._tensor import Tensor, _make, _bcast_error
 from ._util import operands, data, wrap_dim
 
 
 def _cmp(np_fn):
     def fn(input, other, *, out=None):
         ad, bd = operands(input, other)
-        r = np_fn(ad, bd)
+        try:
+            r = np_fn(ad, bd)
+        except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+            raise _bcast_error(input, other, e) from None
         return _make(r if isinstance(r, xp.ndarray) else xp.asarray(r))
     fn.__name__ = np_fn.__name__
     return fn
