@@ -7,6 +7,8 @@ For every OpInfo whose operator numtorch has, this test draws the samples for fl
 
 * every output: shape, dtype and values;
 * the gradient of every differentiable tensor input for the same random upstream gradient (``autograd.grad``);
+* for losses and activations (float64), the second derivatives, as PyTorch's gradgrad tests;
+* the same sample through the Tensor-method spelling where numtorch's method is a different function;
 * for ops with ``error_inputs``: the exception class raised (and the message, where PyTorch's regex is a plain substring).
 
 Which ops are included is decided only by whether numtorch has the function (``OPS`` below); the ops numtorch lacks are
