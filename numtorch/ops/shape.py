@@ -3,6 +3,7 @@ import builtins
 
 from .._backend import xp
 from ..autograd.function import Function
+from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make, Size
 from ._util import wrap_dim, shape_arg, as_view
 
@@ -206,7 +207,15 @@ class Permute(Function):
         inv = [0] * len(ctx.dims)
         for i, d in enumerate(ctx.dims):
             inv[d] = i
-        return permute(g, tuple(inv)), None
+        inv = tuple(inv)
+        if not _gs.enabled and g.__class__ is Tensor:
+            # permute(g, inv) without a graph to record: the same view (shared version counter,
+            # view record), minus a Function application
+            r = _make(g._data.transpose(inv))
+            r._vc = g._vc
+            r._view = (Permute, (g, inv), None)
+            return r, None
+        return permute(g, inv), None
 
 
 class Transpose(Permute):

@@ -2,7 +2,7 @@
 from ... import ops
 from ..._tensor import _make
 from ...autograd.grad_mode import state as _gs
-from ...ops._util import sum_to
+from ...ops._util import reduced_axes, sum_to
 from ...ops.linalg import Addmm, _check_mm
 
 __all__ = ["linear", "bilinear"]
@@ -26,7 +26,15 @@ class _LinearAddmm(Addmm):
         a, b = ctx.saved_tensors
         nc, na, nb = ctx.needs_input_grad[:3]
         gd = g._data
-        gc = sum_to(g, ctx.cshape) if nc else None
+        gc = None
+        if nc:
+            cs = ctx.cshape
+            if gd.shape == cs:
+                gc = g
+            else:
+                # sum_to(g, cs) without a graph: SumTo's own array math, minus a Function application
+                lead, axes = reduced_axes(gd.shape, cs)
+                gc = _make((gd.sum(axis=axes, keepdims=True) if axes else gd).reshape(cs))
         ga = _make(gd @ b._data.T) if na else None
         gb = _make((gd.T @ a._data).T) if nb else None
         return gc, ga, gb, None, None
