@@ -126,7 +126,13 @@ class Addmm(Function):
         if alpha != 1:
             out *= alpha
         cd = c._data if beta == 1 else c._data * beta
-        if out.shape == xp.broadcast_shapes(out.shape, cd.shape) and out.dtype == xp.result_type(out, cd):
+        cs = cd.shape
+        if out.dtype == cd.dtype and (cs == out.shape or (len(cs) == 1 and out.ndim == 2 and cs[0] == out.shape[1])):
+            # the common Linear case (a same-dtype bias row or full matrix), decided without
+            # np.broadcast_shapes' Python overhead: add in place
+            out += cd
+            return out
+        if out.shape == xp.broadcast_shapes(out.shape, cs) and out.dtype == xp.result_type(out, cd):
             out += cd
             return out
         return out + cd

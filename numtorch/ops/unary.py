@@ -112,7 +112,15 @@ def _sigmoid_backward(ctx, g):
     return g * (y * (1 - y))
 
 
+def _sigmoid_forward(cls, ctx, a):
+    # _UnaryOut.forward with _sigmoid_np inlined: one errstate context instead of two nested ones
+    x = _float(a)
+    with xp.errstate(all="ignore"):
+        return 1 / (1 + xp.exp(-x)) if x.size < 64 else _sig_np(x)
+
+
 Sigmoid.backward = staticmethod(_sigmoid_backward)
+Sigmoid.forward = classmethod(_sigmoid_forward)
 arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 

@@ -1,7 +1,7 @@
 """``torch.optim.SGD``: stochastic gradient descent with momentum, dampening and Nesterov."""
 from .._backend import xp
 from .._tensor import _make
-from .optimizer import Optimizer, _check_lr, _fma, _fma_, _foreach, _to_scalar
+from .optimizer import _EXACT, Optimizer, _check_lr, _fma, _fma_, _foreach, _to_scalar
 
 __all__ = ["SGD"]
 
@@ -69,7 +69,13 @@ class SGD(Optimizer):
                 p._vc[0] += 1
             args = (lr, momentum, dampening, wd, nesterov, maximize)
             if plain:
-                _foreach(_sgd_kernel, plain, (0,), *args)
+                if _EXACT[0]:
+                    _foreach(_sgd_kernel, plain, (0,), *args)
+                else:
+                    # one or two NumPy operations per tensor: cheaper run in place one by one than
+                    # concatenated and written back (the same elementwise numbers either way)
+                    for it in plain:
+                        _sgd_kernel(*it, *args)
             if first:
                 _foreach(_sgd_momentum_kernel, first, (0, 2), True, *args)
             if later:

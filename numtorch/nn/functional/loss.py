@@ -179,7 +179,7 @@ class _Pointwise(Function):
             raise RuntimeError(f"\"{('mse', 'l1', 'smooth_l1', 'huber')[kind]}_cpu\" not implemented for "
                                f"'{_DT.get(d.dtype.name, d.dtype.name)}'")
         if kind == 0:
-            l = d * d
+            l = d * d if reduction == "none" else None   # a reduced MSE is one dot product (below)
         elif kind == 1:
             l = xp.abs(d)
         else:
@@ -280,9 +280,10 @@ _POINTWISE = (_MseLoss, _L1Loss, _SmoothL1Loss, _HuberLoss)
 
 def _pointwise(kind, input, target, reduction, param, weight):
     input, target = _as_tensor(input), _as_tensor(target, input)
-    _warn_size(input, target)
+    if input._data.shape != target._data.shape:   # (equal shapes: nothing to warn about or check)
+        _warn_size(input, target)
+        _broadcast_shape(input.shape, target.shape)
     reduction = _R.check(reduction)
-    _broadcast_shape(input.shape, target.shape)
     if weight is not None:
         if tuple(weight.shape) != tuple(input.shape):
             raise ValueError("Weights and input must have the same size.")
