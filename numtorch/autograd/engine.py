@@ -29,7 +29,9 @@ def _check_roots(tensors, grad_tensors):
             if t._data.dtype.kind != "f":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs but got "
                                    f"{t.dtype}")
-            g = _make(xp.ones(t._data.shape, t._data.dtype))  # (np.ones_like is a slower Python wrapper)
+            o = xp.empty(t._data.shape, t._data.dtype)  # (np.ones / ones_like are slower Python wrappers)
+            o.fill(1)
+            g = _make(o)
         elif not isinstance(g, Tensor):
             g = _make(xp.asarray(g, dtype=t._data.dtype))
         elif g._data.shape != t._data.shape:

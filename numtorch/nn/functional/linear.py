@@ -31,6 +31,8 @@ class _LinearAddmm(Addmm):
             cs = ctx.cshape
             if gd.shape == cs:
                 gc = g
+            elif len(cs) == 1 and gd.ndim == 2 and gd.shape[1] == cs[0]:
+                gc = _make(gd.sum(0))   # the usual bias row: the batch axis summed away
             else:
                 # sum_to(g, cs) without a graph: SumTo's own array math, minus a Function application
                 lead, axes = reduced_axes(gd.shape, cs)
