@@ -76,19 +76,21 @@ def _hooked_step(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         self = args[0]
-        for pre_hook in itertools.chain(_global_optimizer_pre_hooks.values(),
-                                        self._optimizer_step_pre_hooks.values()):
-            result = pre_hook(self, args, kwargs)
-            if result is not None:
-                if isinstance(result, tuple) and len(result) == 2:
-                    args, kwargs = result
-                else:
-                    raise RuntimeError(f"{func} must return None or a tuple of (new_args, new_kwargs), "
-                                       f"but got {result}.")
+        if _global_optimizer_pre_hooks or self._optimizer_step_pre_hooks:   # (usually none: skip the chain)
+            for pre_hook in itertools.chain(_global_optimizer_pre_hooks.values(),
+                                            self._optimizer_step_pre_hooks.values()):
+                result = pre_hook(self, args, kwargs)
+                if result is not None:
+                    if isinstance(result, tuple) and len(result) == 2:
+                        args, kwargs = result
+                    else:
+                        raise RuntimeError(f"{func} must return None or a tuple of (new_args, new_kwargs), "
+                                           f"but got {result}.")
         out = func(*args, **kwargs)
-        for post_hook in itertools.chain(self._optimizer_step_post_hooks.values(),
-                                         _global_optimizer_post_hooks.values()):
-            post_hook(self, args, kwargs)
+        if self._optimizer_step_post_hooks or _global_optimizer_post_hooks:
+            for post_hook in itertools.chain(self._optimizer_step_post_hooks.values(),
+                                             _global_optimizer_post_hooks.values()):
+                post_hook(self, args, kwargs)
         return out
 
     wrapper.hooked = True
