@@ -350,8 +350,8 @@ def run_memory(with_torch, records, quick=False):
 def child(args):
     sys.path.insert(0, ROOT)
     sys.path.insert(0, HERE)
+    import numtorch as nt   # first, as under `numtorch run`: it configures OpenBLAS before NumPy loads it
     import numpy as np
-    import numtorch as nt
     if hasattr(nt, "set_num_threads"):  # same thread count as torch.set_num_threads below
         nt.set_num_threads(args.threads)
     torch = None
