@@ -1,8 +1,8 @@
 """``torch.optim.Adam`` (with amsgrad, L2 or decoupled weight decay, maximize)."""
 from .._backend import xp
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
-                        _state_tensor, _step_inc_fast, _foreach, _to_scalar, _EXACT)
+from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_betas, _check_lr, _fma, _lerp_, _scalar, _foreach,
+                        _to_scalar, _EXACT)
 
 __all__ = ["Adam"]
 
@@ -63,24 +63,8 @@ class Adam(Optimizer):
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
             amsgrad = group["amsgrad"]
-            by_step = {}
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = _grad_array(p, False, self._name)
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _scalar(0.0)
-                    state["exp_avg"] = _state_tensor(p)
-                    state["exp_avg_sq"] = _state_tensor(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = _state_tensor(p)
-                step = _step_inc_fast(state["step"])
-                arrays = (p._data, g, state["exp_avg"]._data, state["exp_avg_sq"]._data)
-                if amsgrad:
-                    arrays += (state["max_exp_avg_sq"]._data,)
-                by_step.setdefault(step, []).append(arrays)
-                p._vc[0] += 1
+            by_step = self._by_step(group, ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad
+                                    else ("exp_avg", "exp_avg_sq"))
             # parameters at the same step share the bias corrections: update them together
             for step, items in by_step.items():
                 _foreach(_adam_kernel, items, (0, 2, 3, 4) if amsgrad else (0, 2, 3), step, lr, beta1, beta2,

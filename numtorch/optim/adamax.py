@@ -1,7 +1,6 @@
 """``torch.optim.Adamax``: Adam with the infinity norm."""
 from .._backend import xp
-from .optimizer import (Optimizer, _addcdiv_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
-                        _state_tensor, _step_inc_fast, _foreach, _to_scalar)
+from .optimizer import (Optimizer, _addcdiv_, _check_betas, _check_lr, _fma, _lerp_, _foreach, _to_scalar)
 
 __all__ = ["Adamax"]
 
@@ -24,24 +23,14 @@ class Adamax(Optimizer):
                         differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
+    _name = "Adamax"
+
     def step(self, closure=None):
         """One Adamax step; returns ``closure()``'s loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            by_step = {}
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = _grad_array(p, False, "Adamax")
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _scalar(0.0)
-                    state["exp_avg"] = _state_tensor(p)
-                    state["exp_inf"] = _state_tensor(p)
-                step = _step_inc_fast(state["step"])
-                by_step.setdefault(step, []).append((p._data, g, state["exp_avg"]._data, state["exp_inf"]._data))
-                p._vc[0] += 1
+            by_step = self._by_step(group, ("exp_avg", "exp_inf"))
             for step, items in by_step.items():
                 _foreach(_adamax_kernel, items, (0, 2, 3), step, _to_scalar(group["lr"]), beta1, beta2, group["eps"],
                          group["weight_decay"], group["maximize"])

@@ -373,6 +373,25 @@ class Optimizer:
         finally:
             _gs.enabled = prev
 
+    def _by_step(self, group, moments):
+        """The parameters of ``group`` that have a gradient, as ``(param, grad, *moment arrays)`` tuples keyed
+        by their new step count (state made on first use, ``step`` incremented): tensors at the same step
+        share their bias corrections, so one kernel call per key serves them all."""
+        by_step = {}
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            g = _grad_array(p, False, self._name)
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = _scalar(0.0)
+                for k in moments:
+                    state[k] = _state_tensor(p)
+            step = _step_inc_fast(state["step"])
+            by_step.setdefault(step, []).append((p._data, g) + tuple(state[k]._data for k in moments))
+            p._vc[0] += 1
+        return by_step
+
     def add_param_group(self, param_group):
         """Add a group of parameters (a dict with ``'params'`` and optional hyperparameters)."""
         if not isinstance(param_group, dict):

@@ -1,7 +1,6 @@
 """``torch.optim.RAdam``: rectified Adam."""
 from .._backend import xp
-from .optimizer import (Optimizer, _addcmul_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
-                        _state_tensor, _step_inc_fast, _foreach, _to_scalar)
+from .optimizer import (Optimizer, _addcmul_, _check_betas, _check_lr, _fma, _lerp_, _foreach, _to_scalar)
 
 __all__ = ["RAdam"]
 
@@ -28,24 +27,14 @@ class RAdam(Optimizer):
                         differentiable=differentiable)
         super().__init__(params, defaults)
 
+    _name = "RAdam"
+
     def step(self, closure=None):
         """One RAdam step; returns ``closure()``'s loss."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            by_step = {}
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = _grad_array(p, False, "RAdam")
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _scalar(0.0)
-                    state["exp_avg"] = _state_tensor(p)
-                    state["exp_avg_sq"] = _state_tensor(p)
-                step = _step_inc_fast(state["step"])
-                by_step.setdefault(step, []).append((p._data, g, state["exp_avg"]._data, state["exp_avg_sq"]._data))
-                p._vc[0] += 1
+            by_step = self._by_step(group, ("exp_avg", "exp_avg_sq"))
             for step, items in by_step.items():
                 _foreach(_radam_kernel, items, (0, 2, 3), step, _to_scalar(group["lr"]), beta1, beta2, group["eps"],
                          group["weight_decay"], group["decoupled_weight_decay"], group["maximize"])
