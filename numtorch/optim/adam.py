@@ -1,8 +1,8 @@
 """``torch.optim.Adam`` (with amsgrad, L2 or decoupled weight decay, maximize)."""
 from .._backend import xp
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_betas, _check_lr, _fma, _lerp_, _scalar, _foreach,
-                        _to_scalar, _EXACT)
+from .optimizer import (_weight_decay, _adam_moments_, Optimizer, _addcdiv_, _check_betas, _check_lr, _scalar,
+                        _foreach, _to_scalar, _EXACT)
 
 __all__ = ["Adam"]
 
@@ -33,22 +33,13 @@ class Adam(Optimizer):
                         foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        self._check_fused(fused, differentiable, foreach)
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        self._group_defaults(amsgrad=False, maximize=False, foreach=None, capturable=False, differentiable=False,
+                             decoupled_weight_decay=False, fused=None)
         for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("fused", None)
             for p in group["params"]:
                 st = self.state.get(p)
                 if st and not isinstance(st.get("step"), Tensor) and "step" in st:
@@ -124,14 +115,8 @@ def _adam_kernel(d, g, m, v, *rest):
         return
     if maximize:
         g = -g
-    if wd != 0:
-        if decoupled:
-            d *= 1 - lr * wd
-        else:
-            g = _fma(g, d, wd)
-    _lerp_(m, g, 1 - beta1)
-    v *= beta2
-    _addcmul_(v, g, g, 1 - beta2)
+    g = _weight_decay(d, g, lr, wd, decoupled)
+    _adam_moments_(m, v, g, beta1, beta2)
     bias_correction1 = 1 - beta1 ** step
     bias_correction2 = 1 - beta2 ** step
     step_size = lr / bias_correction1

@@ -1,7 +1,7 @@
 """``torch.optim.NAdam``: Adam with Nesterov momentum (and momentum decay)."""
 from .._backend import xp
-from .optimizer import (Optimizer, _addcdiv_, _addcmul_, _check_betas, _check_lr, _fma, _grad_array, _lerp_, _scalar,
-                        _state_tensor, _step_inc_fast, _foreach, _to_scalar)
+from .optimizer import (_weight_decay, _adam_moments_, Optimizer, _addcdiv_, _check_betas, _check_lr, _grad_array,
+                        _scalar, _state_tensor, _step_inc_fast, _foreach, _to_scalar)
 
 __all__ = ["NAdam"]
 
@@ -65,16 +65,10 @@ def _nadam_kernel(d, g, m, v, step, mu_product, lr, beta1, beta2, eps, wd, momen
     if maximize:
         g = -g
     bias_correction2 = 1 - beta2 ** step
-    if wd != 0:
-        if decoupled:
-            d *= 1 - lr * wd
-        else:
-            g = _fma(g, d, wd)
+    g = _weight_decay(d, g, lr, wd, decoupled)
     mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
     mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-    _lerp_(m, g, 1 - beta1)
-    v *= beta2
-    _addcmul_(v, g, g, 1 - beta2)
+    _adam_moments_(m, v, g, beta1, beta2)
     denom = v / bias_correction2
     xp.sqrt(denom, out=denom)
     mu_product_next = mu_product * mu_next

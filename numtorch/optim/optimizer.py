@@ -373,6 +373,21 @@ class Optimizer:
         finally:
             _gs.enabled = prev
 
+    @staticmethod
+    def _check_fused(fused, differentiable, foreach):
+        """PyTorch's refusals for ``fused=True`` (numtorch accepts the flag and computes the same update)."""
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def _group_defaults(self, **keys):
+        """Fill keys missing from param groups of an older pickled optimizer (``__setstate__``)."""
+        for group in self.param_groups:
+            for k, v in keys.items():
+                group.setdefault(k, v)
+
     def _by_step(self, group, moments):
         """The parameters of ``group`` that have a gradient, as ``(param, grad, *moment arrays)`` tuples keyed
         by their new step count (state made on first use, ``step`` incremented): tensors at the same step
@@ -584,3 +599,21 @@ def _step_inc_fast(step_t):
     step_t._data.fill(v)
     step_t._vc[0] += 1
     return float(step_t._data)
+
+
+def _weight_decay(d, g, lr, wd, decoupled):
+    """Adam-family weight decay: decoupled shrinks the parameter (d *= 1 - lr * wd), L2 adds wd * d to the
+    gradient; returns the gradient to use."""
+    if wd != 0:
+        if decoupled:
+            d *= 1 - lr * wd
+        else:
+            g = _fma(g, d, wd)
+    return g
+
+
+def _adam_moments_(m, v, g, beta1, beta2):
+    """m = lerp(m, g, 1 - beta1); v = beta2 * v + (1 - beta2) * g * g (in place, PyTorch's roundings)."""
+    _lerp_(m, g, 1 - beta1)
+    v *= beta2
+    _addcmul_(v, g, g, 1 - beta2)

@@ -1,6 +1,6 @@
 """``torch.optim.RAdam``: rectified Adam."""
 from .._backend import xp
-from .optimizer import (Optimizer, _addcmul_, _check_betas, _check_lr, _fma, _lerp_, _foreach, _to_scalar)
+from .optimizer import (_weight_decay, _adam_moments_, Optimizer, _check_betas, _check_lr, _foreach, _to_scalar)
 
 __all__ = ["RAdam"]
 
@@ -44,14 +44,8 @@ class RAdam(Optimizer):
 def _radam_kernel(d, g, m, v, step, lr, beta1, beta2, eps, wd, decoupled, maximize):
     if maximize:
         g = -g
-    if wd != 0:
-        if decoupled:
-            d *= 1 - lr * wd
-        else:
-            g = _fma(g, d, wd)
-    _lerp_(m, g, 1 - beta1)
-    v *= beta2
-    _addcmul_(v, g, g, 1 - beta2)
+    g = _weight_decay(d, g, lr, wd, decoupled)
+    _adam_moments_(m, v, g, beta1, beta2)
     bias_correction1 = 1 - beta1 ** step
     bias_correction2 = 1 - beta2 ** step
     upd = m / bias_correction1
