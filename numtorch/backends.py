@@ -1,7 +1,39 @@
-"""``torch.backends``: flags scripts read or set; none changes what numtorch computes."""
+"""``torch.backends``: flags scripts read or set (cudnn, mkldnn, ... change nothing here), and numtorch's own.
+
+``conv.algorithm`` picks how stride-1 convolutions run: "auto" (the default: in the frequency domain where
+that needs clearly fewer flops, e.g. 5x5 kernels on 8x8-16x16 maps with 32+ channels), "direct" (always
+im2col + one GEMM) or "spectral" (the frequency domain wherever it applies).  Also set by the environment
+variable NUMTORCH_CONV_ALGORITHM.
+"""
+import os
 import types
 
 cudnn = types.SimpleNamespace(deterministic=False, benchmark=False, enabled=False, is_available=lambda: False)
 mps = types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False)
 mkldnn = types.SimpleNamespace(is_available=lambda: False, enabled=False)
 openmp = types.SimpleNamespace(is_available=lambda: False)
+
+
+
+class _ConvFlags:
+    __slots__ = ("_algorithm",)
+
+    def __init__(self):
+        self._algorithm = "auto"
+        self.algorithm = os.environ.get("NUMTORCH_CONV_ALGORITHM", "auto")
+
+    @property
+    def algorithm(self):
+        return self._algorithm
+
+    @algorithm.setter
+    def algorithm(self, value):
+        if value not in ("auto", "direct", "spectral"):
+            raise ValueError(f"conv.algorithm must be 'auto', 'direct' or 'spectral', but got {value!r}")
+        self._algorithm = value
+
+    def __repr__(self):
+        return f"conv(algorithm={self._algorithm!r})"
+
+
+conv = _ConvFlags()

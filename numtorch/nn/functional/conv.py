@@ -22,6 +22,8 @@ from ..._backend import xp, chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor
 from ... import ops
+from ... import backends
+from . import _conv_spectral as spectral
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold"]
 
@@ -137,6 +139,26 @@ def _cols(x, kh, kw, g, Ho, Wo, G):
     return xp.ascontiguousarray(win).reshape(N * Ho * Wo, G, kh * kw * Cg)
 
 
+def _per_image(Cg, G, Wo):
+    """Few input channels and long rows (a first layer on images): im2col per image, channel-major.
+
+    NHWC columns copy in runs of Cg floats, which is slow when Cg is 1-3; per-image columns copy in runs
+    of Wo floats, and W (O, K) @ cols[n] (K, L) writes NCHW output directly (no layout change after).
+    """
+    return G == 1 and 4 * Cg <= Wo
+
+
+def _image_cols(x, kh, kw, g, Ho, Wo):
+    """(N, C*kh*kw, Ho*Wo): each image's windows, one column per output position"""
+    N, C = x.shape[:2]
+    (sh, sw), (dh, dw) = g.st, g.dil
+    xp_ = _padded(x, g.pad)
+    s = xp_.strides
+    win = _as_strided(xp_, (N, C, kh, kw, Ho, Wo), (s[0], s[1], s[2] * dh, s[3] * dw, s[2] * sh, s[3] * sw),
+                      writeable=False)
+    return xp.ascontiguousarray(win).reshape(N, C * kh * kw, Ho * Wo)
+
+
 def _wmat(w, G):
     """(O, Cg, kh, kw) -> (G, Og, kh*kw*Cg), the weight in the column order of _cols"""
     O, Cg, kh, kw = w.shape
@@ -158,6 +180,15 @@ def _conv_fwd(x, w, g, cols=None, bias=None, out=None):
         raise RuntimeError(f"Calculated output size: ({O}x{max(Ho, 0)}x{max(Wo, 0)}). Output size is too small")
     G = g.groups
     dest = out
+    if _per_image(Cg, G, Wo):
+        if cols is None:
+            cols = _image_cols(x, kh, kw, g, Ho, Wo)
+        res = xp.empty((N, O, Ho, Wo), x.dtype) if dest is None else dest
+        r3 = res.reshape(N, O, Ho * Wo)
+        xp.matmul(w.reshape(O, -1), cols, out=r3)
+        if bias is not None:
+            r3 += bias.reshape(1, O, 1)
+        return res, cols
     if cols is None:
         cols = _cols(x, kh, kw, g, Ho, Wo, G)
     wm = _wmat(w, G)
@@ -217,6 +248,11 @@ def _conv_wgrad(x, gy, w_shape, g, cols=None):
     O, Cg, kh, kw = w_shape
     N, _, Ho, Wo = gy.shape
     G = g.groups
+    if _per_image(Cg, G, Wo):
+        if cols is None:
+            cols = _image_cols(x, kh, kw, g, Ho, Wo)
+        # sum_n gy[n] (O, L) @ cols[n]^T (L, K): K is ordered (c, i, j) like the weight itself
+        return xp.matmul(gy.reshape(N, O, Ho * Wo), cols.transpose(0, 2, 1)).sum(0).reshape(w_shape)
     if cols is None:
         cols = _cols(x, kh, kw, g, Ho, Wo, G)
     if G == 1:
@@ -335,7 +371,12 @@ class Convolution(Function):
         ctx.save_for_backward(x, w)
         ctx.g = g
         x4, w4 = _to4(x._data, g.nd), _to4(w._data, g.nd)
-        out, cols = _par_fwd(x4, w4, g, None if b is None else b._data)
+        bd = None if b is None else b._data
+        if spectral.usable(x4.shape, w4.shape, g, backends.conv.algorithm, x4.dtype):
+            # the cache holds the kernel's spectrum (input gradient) and the input's (weight gradient)
+            out, ctx.cols = spectral.forward(x4, w4, g, bd, keep_input=w.requires_grad)
+            return _from4(out, g.nd)
+        out, cols = _par_fwd(x4, w4, g, bd)
         # keep the im2col matrix for the weight gradient (saves recomputing it in backward)
         ctx.cols = cols if w.requires_grad else None
         return _from4(out, g.nd)
@@ -346,7 +387,10 @@ class Convolution(Function):
         nx, nw, nb = ctx.needs_input_grad[:3]
         g = ctx.g
         cols, ctx.cols = ctx.cols, None
-        gx = ConvInputGrad.apply(gy, w, x._data.shape, g) if nx else None
+        spec = cols if isinstance(cols, spectral.Cache) else None
+        if spec is not None and nx and nw:
+            spec.gY = spectral.output_spectra(_to4(gy._data, g.nd), spec)   # one transform of gy for both
+        gx = ConvInputGrad.apply(gy, w, x._data.shape, g, spec) if nx else None
         gw = ConvWeightGrad.apply(x, gy, w._data.shape, g, cols) if nw else None
         gb = gy.sum(tuple(i for i in range(gy.ndim) if i != 1)) if nb else None
         return gx, gw, gb, None
@@ -358,11 +402,13 @@ class ConvInputGrad(Function):
     node_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, gy, w, x_shape, g):
+    def forward(ctx, gy, w, x_shape, g, spec=None):
         ctx.save_for_backward(gy, w)
         ctx.g = g
-        return _from4(_par_igrad(_to4(gy._data, g.nd), _to4(w._data, g.nd), _shape4(x_shape, g.nd),
-                                 g), g.nd)
+        gy4, w4, xs4 = _to4(gy._data, g.nd), _to4(w._data, g.nd), _shape4(x_shape, g.nd)
+        if spec is not None or spectral.usable(xs4, w4.shape, g, backends.conv.algorithm, gy4.dtype):
+            return _from4(spectral.input_grad(gy4, w4, xs4, g, spec), g.nd)
+        return _from4(_par_igrad(gy4, w4, xs4, g), g.nd)
 
     @staticmethod
     def backward(ctx, gg):
@@ -375,7 +421,7 @@ class ConvInputGrad(Function):
             # output_padding rows (no input reaches them) can add one more window position: crop it
             dgy = dgy[tuple(slice(0, n) for n in gy._data.shape)]
         dw = ConvWeightGrad.apply(gg, gy, w._data.shape, g, None) if nw else None
-        return dgy, dw, None, None
+        return dgy, dw, None, None, None
 
 
 class ConvWeightGrad(Function):
@@ -387,8 +433,11 @@ class ConvWeightGrad(Function):
     def forward(ctx, x, gy, w_shape, g, cols=None):
         ctx.save_for_backward(x, gy)
         ctx.g = g
-        return _from4(_par_wgrad(_to4(x._data, g.nd), _to4(gy._data, g.nd), _shape4(w_shape, g.nd),
-                                 g, cols), g.nd)
+        x4, gy4, ws4 = _to4(x._data, g.nd), _to4(gy._data, g.nd), _shape4(w_shape, g.nd)
+        if isinstance(cols, spectral.Cache) or (
+                cols is None and spectral.usable(x4.shape, ws4, g, backends.conv.algorithm, x4.dtype)):
+            return _from4(spectral.weight_grad(x4, gy4, ws4, g, cols), g.nd)
+        return _from4(_par_wgrad(x4, gy4, ws4, g, cols), g.nd)
 
     @staticmethod
     def backward(ctx, A):
