@@ -59,6 +59,25 @@ def test_maxpool_ties_and_nan(kw):
     assert_close(xn.grad, x.grad, 1e-6, 1e-6)
 
 
+@pytest.mark.parametrize("k", [2, 3, (2, 3), (3, 1), (1, 2)])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_maxpool_blocks_tie_free(k, dtype):
+    """kernel == stride on distinct values (the row-wise routing), sizes that leave a remainder, 2nd order."""
+    torch.manual_seed(3)
+    x = torch.randn(3, 4, 11, 10, dtype=dtype, requires_grad=True)
+    y = TF.max_pool2d(x, k)
+    g = torch.randn(y.shape, dtype=dtype, requires_grad=True)
+    (gx,) = torch.autograd.grad(y, x, g, create_graph=True)
+    (gg,) = torch.autograd.grad(gx, g, torch.ones_like(gx))
+    xn, gn = to_nt(x, True), to_nt(g, True)
+    yn = F.max_pool2d(xn, k)
+    (gxn,) = nt.autograd.grad(yn, xn, gn, create_graph=True)
+    (ggn,) = nt.autograd.grad(gxn, gn, nt.ones_like(gxn))
+    assert_close(yn, y, 0, 0)
+    assert_close(gxn, gx, 0, 0)
+    assert_close(ggn, gg, 0, 0)
+
+
 AVG2D = [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1),
          dict(kernel_size=3, stride=2, padding=1, count_include_pad=False),
          dict(kernel_size=(3, 2), stride=(2, 1), padding=(1, 0), ceil_mode=True),

@@ -104,6 +104,68 @@ class _BlockRouting:
         return out
 
 
+def _repeat_last(z, k):
+    """z repeated k times along its last axis (each element k times in a row)."""
+    if k == 2 and z.dtype.itemsize == 4 and z.flags.c_contiguous:
+        # a pair of equal 32-bit words is one 64-bit multiply away: (w, w) = w * (2^32 + 1)
+        u = z.view(xp.uint32).astype(xp.uint64)
+        u *= xp.uint64(0x100000001)
+        return u.view(z.dtype)
+    return xp.repeat(z, k, axis=-1)
+
+
+class _RowRouting:
+    """kernel == stride max pool without ties: per kernel row i, a mask over the block rows marking maxima.
+
+    Rows of the input are contiguous, so the comparisons and the scatter run on whole rows (SIMD) against
+    the output repeated kw times along the row, instead of on kh*kw stride-kw sub-grids.
+    """
+
+    __slots__ = ("eqs", "in_shape", "k", "ho", "wo")
+
+    def __init__(self, eqs, in_shape, k, ho, wo):
+        self.eqs, self.in_shape, self.k, self.ho, self.wo = eqs, in_shape, k, ho, wo
+
+    def scatter(self, g):
+        N, C, H, W = self.in_shape
+        kh, kw = self.k
+        Ho, Wo = self.ho, self.wo
+        out = (xp.empty if H == Ho * kh and W == Wo * kw else xp.zeros)((N, C, H, W), g.dtype)
+
+        def job(lo, hi):
+            ug = _repeat_last(xp.ascontiguousarray(g[lo:hi]), kw)
+            for i, eq in enumerate(self.eqs):
+                xp.multiply(ug, eq[lo:hi], out=out[lo:hi, :, i:Ho * kh:kh, :Wo * kw])
+        run_parallel(job, chunks(N, parallel_threads(N, 10 * out.size)))
+        return out
+
+    def gather(self, gg):
+        kh, kw = self.k
+        Ho, Wo = self.ho, self.wo
+        tot = None
+        for i, eq in enumerate(self.eqs):
+            sel = gg[:, :, i:Ho * kh:kh, :Wo * kw] * eq
+            tot = sel if tot is None else tot + sel
+        return tot.reshape(tot.shape[:3] + (Wo, kw)).sum(-1)
+
+
+def _row_routing(a, out, k, Ho, Wo):
+    """_RowRouting for a tie-free pooling (every block's maximum unique, no NaN), else None."""
+    kh, kw = k
+    N = a.shape[0]
+    eqs = [xp.empty(out.shape[:3] + (Wo * kw,), bool) for _ in range(kh)]
+
+    def job(lo, hi):
+        uo = _repeat_last(out[lo:hi], kw)
+        for i, eq in enumerate(eqs):
+            xp.equal(a[lo:hi, :, i:Ho * kh:kh, :Wo * kw], uo, out=eq[lo:hi])
+    run_parallel(job, chunks(N, parallel_threads(N, 10 * a.size)))
+    # one hit per block exactly: no ties (which PyTorch gives to the first offset) and no NaN (NaN != NaN)
+    if sum(int(xp.count_nonzero(eq)) for eq in eqs) != out.size:
+        return None
+    return _RowRouting(eqs, a.shape, k, Ho, Wo)
+
+
 class _RouteScatter(Function):
     """input gradient of max pooling: each output grad goes to its argmax"""
     _builtin = True
@@ -166,14 +228,19 @@ class _MaxPool(Function):
             out = xp.empty((N, C, Ho, Wo), a.dtype)
 
             def job(lo, hi):
+                # rows first (contiguous, SIMD), then the kw strided columns of the half-reduced rows
+                rows = a[lo:hi, :, 0:Ho * kh:kh, :Wo * kw]
+                if kh > 1:
+                    rows = xp.maximum(rows, a[lo:hi, :, 1:Ho * kh:kh, :Wo * kw])
+                    for i in range(2, kh):
+                        xp.maximum(rows, a[lo:hi, :, i:Ho * kh:kh, :Wo * kw], out=rows)
                 o = out[lo:hi]
-                for i in range(kh):
-                    for j in range(kw):
-                        sl = a[lo:hi, :, i:Ho * kh:kh, j:Wo * kw:kw]
-                        if i == 0 and j == 0:
-                            xp.copyto(o, sl)
-                        else:
-                            xp.maximum(o, sl, out=o)
+                if kw == 1:
+                    xp.copyto(o, rows)
+                else:
+                    xp.maximum(rows[..., 0::kw], rows[..., 1::kw], out=o)
+                    for j in range(2, kw):
+                        xp.maximum(o, rows[..., j::kw], out=o)
             # batch pieces on concurrent threads when numtorch.get_num_threads() > 1 (ufuncs drop the GIL)
             run_parallel(job, chunks(N, parallel_threads(N, 10 * a.size)))
             ctx.lazy = (x, out, (N, C, H, W), k, Ho, Wo)
@@ -216,6 +283,8 @@ class _MaxPool(Function):
             x, out, shape4, k, Ho, Wo = ctx.lazy
             ctx.lazy = None
             a = x._data.reshape(shape4)
+            r = ctx.r = _row_routing(a, out, k, Ho, Wo)
+        if r is None:
             # the winner of each block is the first offset equal to the max (PyTorch's tie rule)
             nan = xp.isnan(out) if a.dtype.kind == "f" else None
             if nan is not None and not nan.any():
