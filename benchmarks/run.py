@@ -215,7 +215,7 @@ def run_case(case, fws, args, records, peak):
     print(line, flush=True)
     if case.flops:
         g_nt = case.flops / nt_med / 1e9
-        extra = f"{'':<11} {'':<52} numtorch {g_nt:7.1f} GFLOP/s ({100 * g_nt / peak:4.1f}% of matmul peak)"
+        extra = f"{'':<11} {'':<52} numtorch {g_nt:7.1f} GFLOP/s ({100 * g_nt / peak:4.1f}% of matmul peak, effective)"
         rec["numtorch_gflops"] = g_nt
         if "torch" in benches:
             g_th = case.flops / res["torch"][0] / 1e9
@@ -369,6 +369,8 @@ def child(args):
     print(f"# NumPy float32 matmul peak ({n}x{n}): {peak:.1f} GFLOP/s; per workload: warmup "
           f"{args.warmup_s}s, up to {args.repeats} repeats of ~{args.repeat_s}s, median and IQR"
           f"{'; clock: thread CPU time' if args.cpu_time else '; clock: wall'}", flush=True)
+    print("# GFLOP/s = the direct convolutions' multiply-adds x2 / time (numtorch's frequency-domain "
+          "convolutions do fewer flops, so theirs is an effective rate)", flush=True)
     records = []
     only = {s.strip().upper() for s in args.only.split(",")} if args.only else None
     for case in cases():

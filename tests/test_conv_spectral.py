@@ -143,3 +143,21 @@ def test_cost_model_choices():
 def test_algorithm_flag_validates():
     with pytest.raises(ValueError, match="conv.algorithm"):
         nt.backends.conv.algorithm = "fft"
+
+
+def test_batch_pieces_on_two_threads(algorithm, rng):
+    """With 2 threads the batch is split into pieces (spectra per piece, weight gradient summed)."""
+    algorithm("spectral")
+    old = nt.get_num_threads()
+    nt.set_num_threads(2)
+    try:
+        x = rng.standard_normal((9, 16, 16, 16)).astype(np.float32)
+        w = (0.1 * rng.standard_normal((12, 16, 5, 5))).astype(np.float32)
+        b = rng.standard_normal(12).astype(np.float32)
+        gy = rng.standard_normal((9, 12, 16, 16)).astype(np.float32)
+        want = _run(torch, x, w, b, gy, 2, 1)
+        got = _run(nt, x, w, b, gy, 2, 1)
+    finally:
+        nt.set_num_threads(old)
+    for g, t in zip(got, want):   # float32 sums of 9*256 products: tolerance relative to the largest value
+        assert_close(g, t, rtol=1e-5, atol=5e-6 * float(np.abs(t.detach().numpy()).max()))
