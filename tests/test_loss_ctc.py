@@ -1,11 +1,13 @@
 """CTCLoss against PyTorch: values and gradients, padded and concatenated targets, varying
 input/target lengths, repeated labels, blank != 0, impossible alignments (inf, zero_infinity),
-unbatched input, errors."""
+unbatched input, errors; the scaled probability-domain recursion and its log-space fallback (very
+peaky log-probs, mixed batches, forced), long inputs, -inf and unnormalised log-probs, empty inputs."""
 import numpy as np
 import pytest
 
 import numtorch as nt
 import numtorch.nn as ntnn
+import numtorch.nn.functional.loss as ntloss
 from conftest import torch, assert_close
 
 
@@ -133,3 +135,132 @@ def test_ctc_random_configurations(seed):
             res.append((o, lp.grad))
         assert_close(res[1][0], res[0][0], rtol=1e-4, atol=1e-5)
         assert_close(res[1][1], res[0][1], rtol=1e-4, atol=1e-5)
+
+
+# --------------------------------------------------------------------------- scaled recursion / log-space fallback
+@pytest.fixture
+def fallbacks(monkeypatch):
+    """The batch sizes the log-space fallback ran on."""
+    calls = []
+    real = ntloss._ctc_log
+
+    def spy(lp, ext, skip, il, tl):
+        calls.append(len(il))
+        return real(lp, ext, skip, il, tl)
+    monkeypatch.setattr(ntloss, "_ctc_log", spy)
+    return calls
+
+
+def _vs_torch64(x, tgt, il, tl, dtype, reduction="none", blank=0, zero_infinity=False, rtol=1e-5, atol=1e-6):
+    """numtorch in ``dtype`` against torch in float64 on the same (dtype-rounded) log-probs: numtorch's
+    recursions run in float64, while torch's float32 kernel accumulates in float32 (at T = 500 or with
+    losses ~1e4 its float32 gradients are off by ~1e-3)."""
+    xr = x.astype(dtype)
+    res = []
+    for L, d in ((torch, np.float64), (nt, dtype)):
+        lp = L.from_numpy(xr.astype(d)).requires_grad_()
+        out = L.nn.functional.ctc_loss(lp, L.from_numpy(np.asarray(tgt, np.int64)), L.tensor(il), L.tensor(tl),
+                                       blank=blank, reduction=reduction, zero_infinity=zero_infinity)
+        go = np.random.default_rng(7).standard_normal(tuple(out.shape)).astype(d)
+        out.backward(L.from_numpy(go))
+        res.append((out, lp.grad))
+    (a, ga), (b, gb) = res
+    assert b.dtype == (nt.float32 if dtype == np.float32 else nt.float64)
+    assert_close(b, a.to(torch.float32) if dtype == np.float32 else a, rtol=rtol, atol=atol)
+    assert_close(gb, ga.to(torch.float32) if dtype == np.float32 else ga, rtol=rtol, atol=atol)
+    return res
+
+
+def _log_softmax(x):
+    return x - np.log(np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)) - x.max(-1, keepdims=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ctc_peaky_fallback(dtype, fallbacks):
+    # emissions hundreds of nats apart: the scaled recursion underflows, the log-space path takes over;
+    # torch's loss is finite (~2e4)
+    rng = np.random.default_rng(11)
+    T, N, C, S = 30, 6, 8, 6
+    x = 400 * _log_softmax(rng.standard_normal((T, N, C)))
+    tgt = rng.integers(1, C, (N, S))
+    res = _vs_torch64(x, tgt, [30, 30, 25, 30, 20, 28], [6, 5, 6, 3, 4, 6], dtype, rtol=1e-6 if dtype == np.float64
+                      else 1e-5)
+    assert np.isfinite(res[1][0]._data).all() and res[1][0]._data.min() > 1000
+    assert fallbacks and sum(fallbacks) <= N
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ctc_mixed_batch(dtype, fallbacks):
+    # two peaky samples (fallback) next to ordinary ones (scaled), varying lengths, blank != 0
+    rng = np.random.default_rng(12)
+    T, N, C, S = 40, 5, 6, 5
+    x = _log_softmax(rng.standard_normal((T, N, C)))
+    x[:, :2] *= 300
+    tgt = rng.integers(0, C - 1, (N, S))
+    _vs_torch64(x, tgt, [40, 35, 40, 20, 33], [5, 4, 5, 3, 0], dtype, blank=C - 1, reduction="sum")
+    assert fallbacks == [2]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ctc_long_input(dtype, fallbacks):
+    # T = 500: many rescalings, all samples stay on the scaled path
+    rng = np.random.default_rng(13)
+    T, N, C, S = 500, 4, 10, 40
+    x = _log_softmax(rng.standard_normal((T, N, C)))
+    tgt = rng.integers(1, C, (N, S))
+    _vs_torch64(x, tgt, [500, 480, 300, 499], [40, 35, 20, 1], dtype, reduction="mean")
+    assert fallbacks == []
+
+
+def test_ctc_confident_model(fallbacks):
+    # a trained-looking model: mostly blank, the right label where it is emitted, log-probs down to -60
+    rng = np.random.default_rng(14)
+    T, N, C, S = 80, 3, 12, 10
+    tgt = rng.integers(1, C, (N, S))
+    x = np.full((T, N, C), -60.0) + rng.standard_normal((T, N, C))
+    x[:, :, 0] = 0.0
+    for n in range(N):
+        for k in range(S):
+            x[5 + 7 * k, n, 0], x[5 + 7 * k, n, tgt[n, k]] = -40.0, 0.0
+    x = _log_softmax(x)
+    _vs_torch64(x, tgt, [80] * N, [S] * N, np.float64, rtol=1e-9, atol=1e-12)
+    _vs_torch64(x, tgt, [80] * N, [S] * N, np.float32)
+    assert fallbacks == []
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ctc_inf_and_unnormalised_logprobs(dtype):
+    rng = np.random.default_rng(15)
+    T, N, C, S = 12, 3, 6, 3
+    tgt = rng.integers(1, C - 1, (N, S))
+    x = _log_softmax(rng.standard_normal((T, N, C)))
+    x[:, :, C - 1] = -np.inf            # a class that is never emitted (not in any target): finite loss
+    _vs_torch64(x, tgt, [12, 10, 9], [3, 2, 3], dtype)
+    # log-"probabilities" that are not normalised, some positive
+    _vs_torch64(3 * rng.standard_normal((T, N, C)) + 1.5, tgt, [12, 10, 9], [3, 2, 3], dtype)
+
+
+@pytest.mark.parametrize("zero_infinity", [False, True])
+def test_ctc_empty_input(zero_infinity):
+    # input length 0: loss 0 for an empty target, inf otherwise; no frames, so zero gradients
+    rng = np.random.default_rng(16)
+    x = _log_softmax(rng.standard_normal((6, 4, 5)))
+    _vs_torch64(x, rng.integers(1, 5, (4, 3)), [0, 0, 6, 4], [0, 2, 3, 1], np.float32,
+                zero_infinity=zero_infinity)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ctc_log_space_path(seed, monkeypatch, fallbacks):
+    # every sample forced onto the log-space fallback: random configurations against torch
+    monkeypatch.setattr(ntloss, "_ZMIN", np.inf)
+    rng = np.random.default_rng(200 + seed)
+    for _ in range(8):
+        T, N, C, S = int(rng.integers(1, 12)), int(rng.integers(1, 4)), int(rng.integers(2, 6)), int(rng.integers(1, 5))
+        blank = int(rng.integers(0, C))
+        il, tl = rng.integers(1, T + 1, N), rng.integers(0, S + 1, N)
+        tg = rng.integers(0, C, (N, S))
+        tg[tg == blank] = (blank + 1) % C
+        red, zi = str(rng.choice(["none", "mean", "sum"])), bool(rng.random() < 0.5)
+        _vs_torch64(_log_softmax(rng.standard_normal((T, N, C))), tg, il, tl, np.float64, reduction=red, blank=blank,
+                    zero_infinity=zi, rtol=1e-9, atol=1e-12)
+    assert len(fallbacks) == 8

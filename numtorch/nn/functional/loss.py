@@ -1030,7 +1030,10 @@ def _lengths(x):
     return xp.asarray(list(x), dtype=xp.int64).reshape(-1)
 
 
-_NEG = -1e30   # "log 0" in the CTC recursions: finite, so no inf - inf and NumPy's fast exp path
+_NEG = -1e30   # "log 0" in the log-space recursions: finite, so no inf - inf and NumPy's fast exp path
+_K = 16        # the scaled recursions are rescaled every _K steps: in between their mass grows at most 3^_K
+_ZMIN = 1e-200  # scaled results are trusted while sum_s alpha beta' >= _ZMIN at every frame (see _ctc_scaled)
+_SMIN = 1e-30   # ... and no rescaling divides by less than this
 
 
 def _lse3(buf, out_add):
@@ -1048,20 +1051,224 @@ def _lse3(buf, out_add):
     return s
 
 
+def _ctc_ext(tgt, blank):
+    """Extended targets l' = (blank, l1, blank, ..., lS, blank) (N, 2S + 1) and the s-2 skip mask: a skip
+    lands on a non-blank label different from l'_{s-2}."""
+    N, S = tgt.shape
+    L = 2 * S + 1
+    ext = xp.full((N, L), blank, xp.int64)
+    ext[:, 1::2] = tgt
+    skip = xp.zeros((N, L), bool)
+    skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    return ext, skip
+
+
+def _ctc_scaled(lp_in, ext, skip, il, tl):
+    """CTC in the probability domain with rescaling (Graves et al. 2006), alpha and beta in one loop.
+
+    With P[t, n, s] = exp(lp[t, n, l'_s] - m) (m: the largest log-prob, so P <= 1), zero past l'_{2S_n}:
+      alpha[t, s] = (alpha[t-1, s] + alpha[t-1, s-1] + skip_s alpha[t-1, s-2]) * P[t, s]
+    in float64, rescaled by its sum every _K steps (scales c); log p = log(alpha[T_n-1, 2S_n] +
+    alpha[T_n-1, 2S_n-1]) + sum log c + T_n m. beta is the same recursion on each sample's time- and
+    label-reversed problem (reversed extended targets, mirrored skips), stacked under alpha so one loop
+    runs both; its values before the emission are beta'[t, s] (the paths after (t, s)). Rows are stored
+    flat with two zero columns in front of each sample's L positions: s-1 and s-2 are contiguous shifted
+    views, and zero emissions there keep those columns zero.
+    Occupancy: gamma[t, s] = alpha[t, s] beta'[t, s] / Z[t], Z[t] = sum_s alpha beta' (p up to scales).
+    Exactness: between rescalings alpha, beta' <= 2 * 3^(_K+1), so an underflow leaves an absolute error
+    <= ~1e-299 / min(1, c) in an entry, which moves p and gamma by at most that times max(alpha, beta')
+    / Z: a sample is kept (ok) when Z >= _ZMIN at each of its frames and each of its scales c >= _SMIN.
+    Returns nll (N,), ok (N,), alpha * beta' (N, T, L), Z (N, T) and exp(lp) (T, N, C).
+    """
+    T, N, C = lp_in.shape
+    L = ext.shape[1]
+    W = L + 2
+    R = 2 * N
+    M = R * W
+    NC = N * C
+    ar = xp.arange(N)
+    top, lo = float(lp_in.max()), float(lp_in.min())
+    m = top if top > _NEG else 0.0          # all -inf: P = 0, no alignment (the fallback says inf)
+    with xp.errstate(invalid="ignore", over="ignore", under="ignore"):
+        if lp_in.dtype == xp.float32 and lo - m > -80.0:
+            # float32 exp (vectorised, float64's is not): no underflow, error ~ the input's own rounding
+            Pf = xp.exp(lp_in - xp.float32(m)).astype(xp.float64)
+        else:
+            Pf = xp.exp(lp_in.astype(xp.float64) - m)
+        ex = Pf * math.exp(m) if m <= 0 else xp.exp(lp_in.astype(xp.float64))
+    uniform = bool((il == T).all())
+    # emission sources [frames | 0 | each sample's frames reversed in time | 0]: one column gather
+    src = xp.empty((T, 2 * NC + 2))
+    src[:, :NC] = Pf.reshape(T, NC)
+    src[:, NC] = 0.0
+    src[:, -1] = 0.0
+    if uniform:
+        src[:, NC + 1:-1] = src[::-1, :NC]
+        tt = None
+    else:       # frame t' of the reversed problem is frame T_n - 1 - t' (clipped: later ones are never read)
+        tt = xp.maximum(il[None, :] - 1 - xp.arange(T)[:, None], 0)
+        src[:, NC + 1:-1] = Pf[tt, ar[None, :]].reshape(T, NC)
+    col = xp.full((R, W), NC)
+    inside = xp.arange(L)[None, :] <= 2 * tl[:, None]
+    lab = (ar * C)[:, None] + ext
+    col[:N, 2:] = xp.where(inside, lab, NC)
+    col[N:, 2:] = xp.where(inside, lab + (NC + 1), 2 * NC + 1)[:, ::-1]
+    P = xp.take(src, col.reshape(-1), axis=1)     # (T, M)
+    sk = xp.zeros((R, W))
+    sk[:N, 2:] = skip
+    sk[N:, 4:] = skip[:, :1:-1]                    # reversed: s+2 -> s is allowed where the skip onto s+2 is
+    sk = sk.reshape(-1)[2:]
+    b0 = xp.zeros((R, W))                          # the first frame: blank or first label (last, reversed)
+    b0[:N, 2] = 1.0
+    if L > 1:
+        b0[ar, 3] = tl > 0
+    b0[N + ar, W - 1 - 2 * tl] = 1.0
+    pos = ar[tl > 0]
+    b0[N + pos, W - 2 * tl[pos]] = 1.0
+    A = xp.empty((T, M))
+    B = xp.empty((T, M))                           # before the emission
+    B[0] = b0.reshape(-1)
+    xp.multiply(B[0], P[0], out=A[0])
+    A[:, :2] = 0.0
+    F0, F1, F2, P0, B0 = A[:, 2:], A[:, 1:-1], A[:, :-2], P[:, 2:], B[:, 2:]
+    Av = A.reshape(T, R, W)
+    scl = xp.ones((T, R, 1))
+    tmp = xp.empty(M - 2)
+    add, mul, div, red = xp.add, xp.multiply, xp.divide, xp.add.reduce
+    with xp.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+        for t in range(1, T):
+            b = B0[t]
+            add(F0[t - 1], F1[t - 1], out=b)
+            mul(F2[t - 1], sk, out=tmp)
+            add(b, tmp, out=b)
+            mul(b, P0[t], out=F0[t])
+            if t % _K == 0:
+                a = Av[t]
+                s = scl[t]
+                red(a, axis=1, keepdims=True, out=s)
+                xp.maximum(s, 1e-300, out=s)       # mass that died: 0, not 0/0 (nan would reach other rows)
+                div(a, s, out=a)
+        sc = scl[_K::_K, :, 0]                     # (T // _K, 2N)
+        ls = xp.zeros((T, N))
+        ls[_K::_K] = xp.log(sc[:, :N])
+        cum = xp.cumsum(ls, axis=0)
+        last = xp.maximum(il, 1) - 1
+        base = ar * W + 2 * tl
+        eF = A[last, base + 2] + A[last, base + 1]   # column 1 is a zero column when S_n = 0
+        nll = -(xp.log(eF) + cum[last, ar] + m * il)
+        fa = Av[:, :N, 2:]
+        Bv = B.reshape(T, R, W)
+        bb = Bv[::-1, N:, :1:-1] if uniform else Bv[tt, N + ar[None, :], :1:-1]
+        g = xp.empty((N, T, L))
+        mul(fa, bb, out=g.transpose(1, 0, 2))
+        Z = red(g, axis=2)                         # (N, T)
+        good = Z >= _ZMIN                          # False for nan and where no alignment exists
+        small = (sc[:, :N] < _SMIN) | (sc[:, N:] < _SMIN)
+    if not uniform:
+        good |= xp.arange(T)[None, :] >= il[:, None]
+        small &= xp.arange(_K, T, _K)[:, None] < il[None, :]
+    ok = good.all(axis=1) & ~small.any(axis=0) & (il > 0)
+    return nll, ok, g, Z, ex
+
+
+def _ctc_log(lp, ext, skip, il, tl):
+    """Log-space alpha of the samples the scaled recursion cannot take (float64, log 0 -> -1e30):
+      alpha[t, s] = lp[t, l'_s] + logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if skip_s),
+    nll = -logsumexp(alpha[T_n - 1, 2S_n], alpha[T_n - 1, 2S_n - 1]) (inf when no alignment exists).
+    Returns nll and the state _ctc_log_grad needs."""
+    T, N, C = lp.shape
+    L = ext.shape[1]
+    ar = xp.arange(N)
+    # emissions of every extended label at every time: (T, N, L), log 0 clamped to the sentinel
+    em = xp.maximum(lp[:, ar[:, None], ext], _NEG)
+    skip_add = xp.where(skip, 0.0, _NEG)
+    inside = xp.arange(L)[None, :] < (2 * tl + 1)[:, None]     # positions of each sample's own l'
+    alpha = xp.full((T, N, L + 2), _NEG)              # two sentinel columns in front: s-1, s-2 by slicing
+    if T:
+        a0 = xp.full((N, L), _NEG)
+        a0[:, 0] = em[0, :, 0]
+        if L > 1:
+            a0[:, 1] = xp.where(tl > 0, em[0, :, 1], _NEG)
+        alpha[0, :, 2:] = xp.where(inside, a0, _NEG)
+    buf = xp.empty((3, N, L))
+    for t in range(1, T):
+        prev = alpha[t - 1]
+        buf[0] = prev[:, 2:]
+        buf[1] = prev[:, 1:-1]
+        xp.add(prev[:, :-2], skip_add, out=buf[2])
+        alpha[t, :, 2:] = _lse3(buf, em[t])
+    last = alpha[xp.maximum(il - 1, 0), ar, 2:] if T else xp.full((N, L), _NEG)
+    e1 = last[ar, 2 * tl]
+    e2 = xp.where(tl > 0, last[ar, xp.maximum(2 * tl - 1, 0)], _NEG)
+    nll = -xp.logaddexp(e1, e2)
+    nll = xp.where(nll > -0.1 * _NEG, xp.inf, nll)      # sentinel-sized: no alignment exists
+    return nll, (lp, em, ext, skip_add, inside, alpha, il, tl, nll)
+
+
+def _ctc_log_grad(state):
+    """d nll / d lp[t, c] = exp(lp[t, c]) - sum_{s: l'_s = c} exp(alpha + beta - lp[t, c] + nll) with beta
+    the same recursion backwards in time from each sample's last frame (alpha and beta both include
+    lp[t, l'_s]); meaningful for t < T_n and finite nll (the caller masks the rest)."""
+    lp, em, ext, skip_add, inside, alpha, il, tl, nll = state
+    T, N, C = lp.shape
+    L = ext.shape[1]
+    ar = xp.arange(N)
+    # skip onto s+2 from s is allowed where the s+2 skip is allowed
+    skip_next = xp.full((N, L), _NEG)
+    skip_next[:, :-2] = skip_add[:, 2:]
+    valid_t = xp.arange(T)[:, None] < il[None, :]
+    # emissions masked to each sample's own frames and label positions: beta is log 0 elsewhere
+    emm = xp.where(valid_t[:, :, None] & inside[None], em, _NEG)
+    # beta at a sample's last frame: 0 (before its emission) at the last blank and last label
+    start = xp.full((T, N, L), _NEG)
+    has = il > 0
+    start[il[has] - 1, ar[has], 2 * tl[has]] = 0.0
+    two = has & (tl > 0)
+    start[il[two] - 1, ar[two], 2 * tl[two] - 1] = 0.0
+    beta = xp.full((T, N, L + 2), _NEG)   # two sentinel columns behind: s+1, s+2 by slicing
+    buf = xp.empty((3, N, L))
+    if T:
+        beta[T - 1, :, :-2] = start[T - 1] + emm[T - 1]
+    for t in range(T - 2, -1, -1):
+        nxt = beta[t + 1]
+        buf[0] = nxt[:, :-2]
+        buf[1] = nxt[:, 1:-1]
+        xp.add(nxt[:, 2:], skip_next, out=buf[2])
+        r = _lse3(buf, 0.0)
+        # a sample whose last frame is t has nothing after it (r ~ log 0): max() puts its start in
+        xp.maximum(r, start[t], out=r)
+        r += emm[t]
+        beta[t, :, :-2] = r
+    # alpha beta' / p = exp(alpha + beta - lp + nll) <= 1 per position: no overflow, underflow only if negligible
+    fin = xp.where(xp.isinf(nll), 0.0, nll)
+    e = alpha[:, :, 2:] + beta[:, :, :-2]                  # (T, N, L)
+    e -= em
+    e += fin[None, :, None]
+    xp.exp(e, out=e)
+    return xp.exp(lp) - _ctc_classes(e.transpose(1, 0, 2), ext, C).transpose(1, 0, 2)
+
+
+def _ctc_classes(e, ext, C):
+    """(N, T, L) per extended-label position -> (N, T, C) per class: sum over s with l'_s = c, as one
+    batched matmul with a one-hot (N, L, C)."""
+    N, L = ext.shape
+    oh = xp.zeros((N, L, C))
+    oh[xp.arange(N)[:, None], xp.arange(L)[None, :], ext] = 1.0
+    return xp.matmul(e, oh)
+
+
 class _CtcLoss(Function):
     """Connectionist temporal classification: per-sample -log p(target | log_probs).
 
-    With the extended target l' = (blank, l1, blank, l2, ..., blank) (length 2S + 1), alpha and beta
-    are computed in log space (float64, log 0 represented by -1e30):
-      alpha[t, s] = lp[t, l'_s] + logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if l'_s != blank
-                    and l'_s != l'_{s-2}),  beta the same backwards in time from each sample's last
-                    frame; both include lp[t, l'_s].
-    Each time step is one vectorized update over all samples and label positions (the three terms
-    stacked, one exp and one log per step).
-    nll = -logsumexp(alpha[T_n - 1, 2S_n], alpha[T_n - 1, 2S_n - 1]) (inf when no alignment exists).
+    Over the extended targets l' = (blank, l1, blank, l2, ..., blank) (length 2S + 1), p sums all
+    alignments: paths through l' that move 0, 1 or 2 (onto a non-blank label different from l'_{s-2})
+    positions per frame. Computed in float64 by the scaled probability-domain recursions
+    (_ctc_scaled, ~4 NumPy calls per frame for alpha and beta together); a sample whose scaled
+    recursion may have lost precision to underflow (emissions hundreds of nats apart), or has no
+    alignment, is recomputed by the log-space recursions (_ctc_log, _ctc_log_grad).
     Gradient (PyTorch's convention, which is the gradient through log_softmax's input when lp are
-    log-probabilities): d nll / d lp[t, c] = exp(lp[t, c]) - exp(log sum_{s: l'_s = c} exp(alpha + beta)
-    + nll - lp[t, c]) for t < T_n, 0 after; nan for an infinite loss (as PyTorch) unless zero_infinity.
+    log-probabilities): d nll / d lp[t, c] = exp(lp[t, c]) - sum_{s: l'_s = c} gamma[t, s] for t < T_n,
+    0 after; nan (as PyTorch) where lp = -inf, and for an infinite loss unless zero_infinity.
     """
     _builtin = True
     node_name = "CtcLossBackward0"
@@ -1070,41 +1277,22 @@ class _CtcLoss(Function):
     def forward(ctx, log_probs, tgt, il, tl, blank, zero_infinity):
         lp_in = log_probs._data
         dt = lp_in.dtype
-        lp = lp_in.astype(xp.float64)        # the recursion in double: many terms are summed
-        T, N, C = lp.shape
-        S = tgt.shape[1]
-        L = 2 * S + 1
-        ar = xp.arange(N)
-        ext = xp.full((N, L), blank, xp.int64)
-        ext[:, 1::2] = tgt
-        # emissions of every extended label at every time: (T, N, L), log 0 clamped to the sentinel
-        em = xp.maximum(lp[:, ar[:, None], ext], _NEG)
-        # s-2 transitions are allowed onto a non-blank label different from l'_{s-2}
-        skip = xp.zeros((N, L), bool)
-        skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
-        skip_add = xp.where(skip, 0.0, _NEG)
-        inside = xp.arange(L)[None, :] < (2 * tl + 1)[:, None]     # positions of each sample's own l'
-        alpha = xp.full((T, N, L + 2), _NEG)              # two sentinel columns in front: s-1, s-2 by slicing
-        if T:
-            a0 = xp.full((N, L), _NEG)
-            a0[:, 0] = em[0, :, 0]
-            if L > 1:
-                a0[:, 1] = xp.where(tl > 0, em[0, :, 1], _NEG)
-            alpha[0, :, 2:] = xp.where(inside, a0, _NEG)
-        buf = xp.empty((3, N, L))
-        for t in range(1, T):
-            prev = alpha[t - 1]
-            buf[0] = prev[:, 2:]
-            buf[1] = prev[:, 1:-1]
-            xp.add(prev[:, :-2], skip_add, out=buf[2])
-            alpha[t, :, 2:] = _lse3(buf, em[t])
-        last = alpha[xp.maximum(il - 1, 0), ar, 2:] if T else xp.full((N, L), _NEG)
-        e1 = last[ar, 2 * tl]
-        e2 = xp.where(tl > 0, last[ar, xp.maximum(2 * tl - 1, 0)], _NEG)
-        nll = -xp.logaddexp(e1, e2)
-        nll = xp.where(nll > -0.1 * _NEG, xp.inf, nll)      # sentinel-sized: no alignment exists
+        T, N, C = lp_in.shape
+        ext, skip = _ctc_ext(tgt, blank)
+        if T and N:
+            nll, ok, gam, Z, ex = _ctc_scaled(lp_in, ext, skip, il, tl)
+        else:
+            nll, ok, gam, Z, ex = xp.zeros(N), xp.zeros(N, bool), None, None, None
+        # no frames: one (empty) alignment of an empty target, none otherwise
+        zero = il == 0
+        nll[zero] = xp.where(tl[zero] == 0, 0.0, xp.inf)
+        redo = xp.flatnonzero(~ok & ~zero)
+        st = None
+        if redo.size:
+            lp = lp_in.astype(xp.float64)
+            nll[redo], st = _ctc_log(lp[:, redo], ext[redo], skip[redo], il[redo], tl[redo])
         ctx.save_for_backward(log_probs)
-        ctx.data = (lp, em, ext, skip_add, inside, alpha, il, tl, nll, zero_infinity, dt)
+        ctx.data = (ext, gam, Z, ex, redo, st, il, nll, zero_infinity, dt)
         out = nll
         if zero_infinity:
             out = xp.where(xp.isinf(nll), 0.0, nll)
@@ -1112,51 +1300,25 @@ class _CtcLoss(Function):
 
     @staticmethod
     def backward(ctx, g):
-        lp, em, ext, skip_add, inside, alpha, il, tl, nll, zero_inf, dt = ctx.data
-        T, N, C = lp.shape
-        L = ext.shape[1]
-        ar = xp.arange(N)
-        # skip onto s+2 from s is allowed where the s+2 skip is allowed
-        skip_next = xp.full((N, L), _NEG)
-        skip_next[:, :-2] = skip_add[:, 2:]
-        valid_t = xp.arange(T)[:, None] < il[None, :]
-        # emissions masked to each sample's own frames and label positions: beta is log 0 elsewhere
-        emm = xp.where(valid_t[:, :, None] & inside[None], em, _NEG)
-        # beta at a sample's last frame: 0 (before its emission) at the last blank and last label
-        start = xp.full((T, N, L), _NEG)
-        has = il > 0
-        start[il[has] - 1, ar[has], 2 * tl[has]] = 0.0
-        two = has & (tl > 0)
-        start[il[two] - 1, ar[two], 2 * tl[two] - 1] = 0.0
-        beta = xp.full((T, N, L + 2), _NEG)   # two sentinel columns behind: s+1, s+2 by slicing
-        buf = xp.empty((3, N, L))
-        if T:
-            beta[T - 1, :, :-2] = start[T - 1] + emm[T - 1]
-        for t in range(T - 2, -1, -1):
-            nxt = beta[t + 1]
-            buf[0] = nxt[:, :-2]
-            buf[1] = nxt[:, 1:-1]
-            xp.add(nxt[:, 2:], skip_next, out=buf[2])
-            r = _lse3(buf, 0.0)
-            # a sample whose last frame is t has nothing after it (r ~ log 0): max() puts its start in
-            xp.maximum(r, start[t], out=r)
-            r += emm[t]
-            beta[t, :, :-2] = r
-        ab = alpha[:, :, 2:] + beta[:, :, :-2]                 # (T, N, L)
-        m = ab.max(axis=2)
-        e = ab - m[:, :, None]
-        xp.maximum(e, -100.0, out=e)      # (see _lse3): negligible terms, fast exp
-        xp.exp(e, out=e)
-        # sum over label positions into classes: one batched matmul with a one-hot (N, L, C)
-        oh = xp.zeros((N, L, C))
-        oh[ar[:, None], xp.arange(L)[None, :], ext] = 1.0
-        acc = xp.matmul(e.transpose(1, 0, 2), oh).transpose(1, 0, 2)   # (T, N, C)
-        fin = xp.where(xp.isinf(nll), 0.0, nll)
-        with xp.errstate(over="ignore", invalid="ignore"):
-            grad = xp.exp(lp) - acc * xp.exp(m[:, :, None] + fin[None, :, None] - lp)
-        bad = xp.isinf(nll)[None, :, None]
-        grad = xp.where(bad, 0.0 if zero_inf else xp.nan, grad)
-        grad = xp.where(valid_t[:, :, None], grad, 0.0)
+        ext, gam, Z, ex, redo, st, il, nll, zero_inf, dt = ctx.data
+        T, N, C = ctx.saved_tensors[0].shape
+        if gam is not None:
+            acc = _ctc_classes(gam, ext, C)                  # (N, T, C)
+            with xp.errstate(divide="ignore", invalid="ignore"):
+                acc /= Z[:, :, None]
+            grad = ex - acc.transpose(1, 0, 2)
+        else:
+            grad = xp.zeros((T, N, C))
+        if redo.size:
+            grad[:, redo] = _ctc_log_grad(st)
+        lpd = ctx.saved_tensors[0]._data
+        if lpd.size and lpd.min() == -xp.inf:     # exp(-inf) - 0 * exp(inf), as PyTorch: nan
+            grad[xp.isneginf(lpd)] = xp.nan
+        bad = xp.isinf(nll)
+        if bad.any():
+            grad[:, bad] = 0.0 if zero_inf else xp.nan
+        if not (il == T).all():
+            grad[xp.arange(T)[:, None] >= il[None, :]] = 0.0
         G = _make(grad.astype(dt))
         if _gs.enabled:   # create_graph: a node that refuses double backward (as PyTorch) instead of
             return _CtcGradNode.apply(ctx.saved_tensors[0], g, G), None, None, None, None, None  # a silent 0
