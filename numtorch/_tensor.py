@@ -13,6 +13,19 @@ from ._grad_mode import state as _gs
 
 _ndarray = xp.ndarray
 _edge = None  # set by autograd.function
+_backward_default = None  # set by autograd.engine: ``backward()`` of a scalar with a grad_fn
+_autograd = None          # numtorch.autograd and its own backward(), bound at the first backward()
+_autograd_backward = None
+
+
+def _bind_autograd():
+    global _autograd, _autograd_backward
+    from . import autograd
+    f = autograd.backward
+    # a wrapper installed before the first call (``numtorch explain``) is not the original
+    _autograd_backward = f if getattr(f, "__module__", None) == autograd.__name__ else None
+    _autograd = autograd
+    return autograd
 
 
 class Size(tuple):
@@ -318,8 +331,14 @@ class Tensor:
 
     # ---------------------------------------------------------- autograd API
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        ag = _autograd if _autograd is not None else _bind_autograd()
+        if gradient is None and inputs is None and self.grad_fn is not None and \
+                ag.backward is _autograd_backward:
+            # the training-loop call (loss.backward()) with autograd.backward not wrapped by anyone:
+            # straight to the engine
+            _backward_default(self, retain_graph, create_graph)
+            return
+        ag.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         t = _make(self._data)

@@ -6,6 +6,7 @@ are released as each node finishes unless ``retain_graph``.
 from .._backend import xp
 from .grad_mode import state as _gs
 from .function import AccumulateGrad, Node
+from .. import _tensor
 from .._tensor import Tensor, _make
 
 _ndarray = xp.ndarray
@@ -56,6 +57,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     grads = _check_roots(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
+    if inputs is None and accumulate and len(tensors) == 1 and tensors[0].grad_fn is not None:
+        _run_single(tensors[0].grad_fn, tensors[0]._out_nr, grads[0], retain_graph, create_graph)
+        return []
     # targets: (node, output_nr) -> position among ``inputs``
     targets = None
     if inputs is not None:
@@ -178,6 +182,168 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     return captured
 
 
+def backward_default(t, retain_graph, create_graph):
+    """``t.backward()`` for a scalar ``t`` with a ``grad_fn`` (the training-loop call): no argument
+    normalisation, no ``inputs``."""
+    d = t._data
+    if d.size != 1:
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    if d.dtype.kind != "f":
+        raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
+    o = xp.empty(d.shape, d.dtype)  # (np.ones / ones_like are slower Python wrappers)
+    o.fill(1)
+    _run_single(t.grad_fn, t._out_nr, _make(o), create_graph if retain_graph is None else retain_graph,
+                create_graph)
+
+
+def _run_single(root, root_nr, root_g, retain_graph, create_graph):
+    """``run_backward`` for one root node, accumulating into the leaves (``backward()`` without
+    ``inputs``): the same walk in the same order, with less bookkeeping per node.
+
+    A single-output node's pending gradient is kept in ``buffers`` as the Tensor itself (no list),
+    and a node is scheduled the moment its last incoming edge is processed.
+    """
+    # in-edge counts of every node reachable from the root (one root: it cannot be its own descendant)
+    deps = {}
+    deps_get = deps.get
+    stack = [root]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        for nxt, _ in pop().next_functions:
+            if nxt is not None:
+                d = deps_get(nxt)
+                if d is None:
+                    deps[nxt] = 1
+                    push(nxt)
+                else:
+                    deps[nxt] = d + 1
+
+    if root._n_out == 1:
+        buffers = {root: root_g}
+    else:
+        b = [None] * root._n_out
+        b[root_nr] = root_g
+        buffers = {root: b}
+    buffers_get = buffers.get
+    buffers_pop = buffers.pop
+    ready = [root]
+    ready_pop = ready.pop
+    ready_push = ready.append
+    prev = _gs.enabled
+    _gs.enabled = create_graph
+    try:
+        while ready:
+            node = ready_pop()
+            g = buffers_pop(node, None)
+            if node.__class__ is AccumulateGrad:
+                if g is not None:
+                    var = node._var()
+                    if var is None:
+                        continue
+                    if (g.__class__ is Tensor and var._grad is None and not create_graph and
+                            var._hooks is None and var._post_acc_hooks is None):
+                        gd = g._data
+                        vd = var._data
+                        if gd.dtype == vd.dtype and gd.shape == vd.shape:
+                            # _accumulate's first-gradient case: own a copy (the array may be shared)
+                            var._grad = _make(gd.copy(order="K"))
+                            continue
+                    _accumulate(var, g, create_graph)
+                continue
+            if node._n_out == 1:
+                gbuf = None
+                if node._pre_hooks or node._retain:
+                    gbuf = [g]
+                    if node._pre_hooks:
+                        _run_pre_hooks(node, gbuf)
+                    if node._retain:
+                        _retain_grads(node, gbuf, create_graph)
+                    g = gbuf[0]
+                if g is None:
+                    res = (None,) * len(node.next_functions)
+                else:
+                    res = node._fn.backward(node, g)
+                    if res.__class__ is not tuple and not isinstance(res, tuple):
+                        res = (res,)
+                    if len(res) < len(node.next_functions) and not node._fn._builtin:
+                        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                                           f"(expected {len(node.next_functions)}, got {len(res)})")
+                    if node._hooks:
+                        for h in node._hooks:
+                            h(res, (g,))
+            else:
+                res = _apply_multi(node, g, create_graph)
+            if not retain_graph:
+                # node._release(), inlined
+                node._released = True
+                node._saved = None
+                node._out = None
+            for (nxt, nr), gi in zip(node.next_functions, res):
+                if nxt is None:
+                    continue
+                if gi is not None:
+                    if gi.__class__ is not Tensor and not isinstance(gi, Tensor):
+                        gi = _make(xp.asarray(gi))
+                    if nxt._n_out == 1:
+                        prev_g = buffers_get(nxt)
+                        buffers[nxt] = gi if prev_g is None else _sum(prev_g, gi, create_graph)
+                    else:
+                        buf = buffers_get(nxt)
+                        if buf is None:
+                            buf = buffers[nxt] = [None] * nxt._n_out
+                        prev_g = buf[nr]
+                        buf[nr] = gi if prev_g is None else _sum(prev_g, gi, create_graph)
+                d = deps[nxt] - 1
+                if d:
+                    deps[nxt] = d
+                else:
+                    ready_push(nxt)
+    finally:
+        _gs.enabled = prev
+
+
+def _sum(a, b, create_graph):
+    """Two gradients for the same output added (a new tensor: either may be shared)."""
+    if create_graph or a.__class__ is not Tensor or b.__class__ is not Tensor:
+        return a + b
+    # no graph to record: sum the arrays directly
+    s_ = a._data + b._data
+    return _make(s_ if s_.__class__ is _ndarray else xp.asarray(s_))
+
+
+def _apply_multi(node, gbuf, create_graph):
+    """Run the backward of a node with several outputs on its gradient buffer (a list or None)."""
+    if gbuf is None:
+        gbuf = [None] * node._n_out
+    if node._pre_hooks:
+        _run_pre_hooks(node, gbuf)
+    if node._retain:
+        _retain_grads(node, gbuf, create_graph)
+    have = missing = False
+    for g in gbuf:
+        if g is None:
+            missing = True
+        else:
+            have = True
+    if not have:
+        return (None,) * len(node.next_functions)
+    if missing and node.materialize_grads:
+        gbuf = [g if g is not None else _make(xp.zeros(m[0], m[1]))
+                for g, m in zip(gbuf, node._out_meta or [None] * len(gbuf))]
+    res = node._fn.backward(node, *gbuf)
+    if not isinstance(res, tuple):
+        res = (res,)
+    nf = node.next_functions
+    if len(res) < len(nf) and not node._fn._builtin:
+        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                           f"(expected {len(nf)}, got {len(res)})")
+    if node._hooks:
+        for h in node._hooks:
+            h(res, tuple(gbuf))
+    return res
+
+
 def _run_pre_hooks(node, gbuf):
     for nr, hooks in node._pre_hooks.items():
         if nr is None or gbuf[nr] is None:
@@ -234,3 +400,6 @@ def _accumulate(var, g, create_graph):
     if var._post_acc_hooks:
         for h in var._post_acc_hooks:
             h(var)
+
+
+_tensor._backward_default = backward_default

@@ -239,15 +239,21 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         # plain loops, not comprehensions: on 1-3 arguments they avoid a frame each (hot path)
+        prev = _gs.enabled
         needs = False
-        if _gs.enabled:
+        if prev:
+            # which inputs need a gradient, and the edges to their nodes (one pass)
             nig = []
+            nf = []
             for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
-                    nig.append(True)
                     needs = True
+                    nig.append(True)
+                    fn = a.grad_fn  # _edge(a), inlined for the common non-leaf case
+                    nf.append((fn, a._out_nr) if fn is not None else _edge(a))
                 else:
                     nig.append(False)
+                    nf.append(_NO_EDGE)
         ctx = _new(cls._node_cls)  # node classes define no __init__: skip type.__call__
         if not needs:
             if cls._builtin:
@@ -262,16 +268,13 @@ class Function(metaclass=FunctionMeta):
                     t.grad_fn = None
                     t._out_nr = 0
                     t._grad = None
-                    t._vc = [0]
-                    if cls._is_view:
-                        t._vc = args[0]._vc
+                    t._vc = args[0]._vc if cls._is_view else [0]
                     return t
                 out = _wrap_plain(out, args, cls)
                 if cls._is_view and out.__class__ is tuple:
                     for o in out:
                         o._vc = args[0]._vc
                 return out
-            prev = _gs.enabled
             _gs.enabled = False
             try:
                 out = cls.forward(ctx, *args, **kwargs)
@@ -279,7 +282,7 @@ class Function(metaclass=FunctionMeta):
                 _gs.enabled = prev
             return out
         ctx.needs_input_grad = tuple(nig)
-        prev = _gs.enabled
+        ctx.next_functions = tuple(nf)
         _gs.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
@@ -287,33 +290,42 @@ class Function(metaclass=FunctionMeta):
             raise _bcast_error(args, e) from None
         finally:
             _gs.enabled = prev
-        nf = []
-        for a in args:
-            if isinstance(a, Tensor):
-                fn = a.grad_fn  # _edge(a), inlined for the common non-leaf case
-                nf.append((fn, a._out_nr) if fn is not None else _edge(a))
-            else:
-                nf.append((None, 0))
-        ctx.next_functions = tuple(nf)
-        if out.__class__ is not _ndarray and isinstance(out, xp.generic):
-            out = xp.asarray(out)
         if out.__class__ is _ndarray:
             # _make(out, out.dtype.kind == "f", ctx, 0), inlined
             t = _new(Tensor)
             t._data = out
-            t.requires_grad = out.dtype.kind == "f"
-            t.grad_fn = ctx
             t._out_nr = 0
             t._grad = None
-            t._vc = [0]
-            if cls._is_view:
-                t._vc = args[0]._vc
-            if cls._save_output:
-                ctx._out = _SavedOutput(t)
-            if not t.requires_grad:
+            t._vc = args[0]._vc if cls._is_view else [0]
+            if out.dtype.kind == "f":
+                t.requires_grad = True
+                t.grad_fn = ctx
+                if cls._save_output:
+                    ctx._out = _SavedOutput(t)
+            else:
+                t.requires_grad = False
                 t.grad_fn = None
+                if cls._save_output:
+                    ctx._out = _SavedOutput(t)
             return t
+        if isinstance(out, xp.generic):
+            return cls._wrap_array(ctx, xp.asarray(out), args)
         return _wrap_outputs(ctx, out, args, cls)
+
+    @classmethod
+    def _wrap_array(cls, ctx, out, args):
+        """The single-array output path of ``apply`` (for a NumPy scalar made an array)."""
+        t = _make(out, out.dtype.kind == "f", ctx, 0)
+        if cls._is_view:
+            t._vc = args[0]._vc
+        if cls._save_output:
+            ctx._out = _SavedOutput(t)
+        if not t.requires_grad:
+            t.grad_fn = None
+        return t
+
+
+_NO_EDGE = (None, 0)
 
 
 def _edge(t):

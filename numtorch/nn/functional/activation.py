@@ -32,7 +32,6 @@ __all__ = ["sigmoid", "tanh", "relu", "relu_", "relu6", "leaky_relu", "leaky_rel
            "hardswish", "logsigmoid", "tanhshrink", "softshrink", "hardshrink", "threshold", "threshold_", "prelu",
            "rrelu", "rrelu_", "glu", "softmax", "log_softmax", "softmin"]
 
-sigmoid = ops.sigmoid
 tanh = ops.tanh
 softmax = ops.softmax
 log_softmax = ops.log_softmax
@@ -107,11 +106,20 @@ def relu6(input, inplace=False):
     return _maybe_inplace(input, _hardtanh, inplace, 0.0, 6.0)
 
 
+_sigmoid_apply = ops.unary.Sigmoid.apply
+_relu_apply = ops.unary.Relu.apply
+
+
+def sigmoid(input):
+    """sigmoid(x) = 1 / (1 + exp(-x))"""
+    return _sigmoid_apply(input)   # (ops.sigmoid minus its ``out=`` wrapper: one call per layer less)
+
+
 def relu(input, inplace=False):
     """relu(x) = max(x, 0)"""
     if inplace:
         return _inplace(input, ops.relu)
-    return ops.relu(input)
+    return _relu_apply(input)
 
 
 def relu_(input):

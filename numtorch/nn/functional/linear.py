@@ -1,9 +1,17 @@
 """Linear layers' math: linear and bilinear."""
 from ... import ops
-from ..._tensor import _make
+from ..._tensor import Tensor, _make
+from ...autograd.function import _edge
 from ...autograd.grad_mode import state as _gs
 from ...ops._util import reduced_axes, sum_to
 from ...ops.linalg import Addmm, _check_mm
+from ...ops.shape import T as _T
+from ..parameter import Parameter
+
+_new = object.__new__
+_TNode = _T._node_cls
+_T_DIMS = (1, 0)
+_PLAIN = (Tensor, Parameter)   # (subclasses may define their own t())
 
 __all__ = ["linear", "bilinear"]
 
@@ -42,10 +50,36 @@ class _LinearAddmm(Addmm):
         return gc, ga, gb, None, None
 
 
+def _weight_t(w):
+    """``w.t()`` of a 2-D weight: the same view and ``TBackward0`` node that ``T.apply`` records
+    (shared version counter, view record), built directly (no generic apply on the per-layer path)."""
+    wd = w._data
+    if wd.ndim != 2:
+        return w.t()
+    t = _new(Tensor)
+    t._data = wd.T
+    t._out_nr = 0
+    t._grad = None
+    t._vc = w._vc
+    if w.requires_grad and _gs.enabled:
+        n = _new(_TNode)
+        n.needs_input_grad = (True, False)
+        fn = w.grad_fn
+        n.next_functions = ((fn, w._out_nr) if fn is not None else _edge(w), (None, 0))
+        n.dims = _T_DIMS
+        t.requires_grad = True
+        t.grad_fn = n
+    else:
+        t.requires_grad = False
+        t.grad_fn = None
+    t._view = (_T, (w, _T_DIMS), None)
+    return t
+
+
 def linear(input, weight, bias=None):
     """y = x W^T + b (one addmm for 2-D input)"""
     if input.ndim == 2 and bias is not None:
-        wt = weight.t()
+        wt = _weight_t(weight) if weight.__class__ in _PLAIN else weight.t()
         _check_mm(input, wt, "addmm")
         return _LinearAddmm.apply(bias, input, wt)
     if (bias is not None and input.ndim >= 1 and weight.ndim == 2 and input.shape[-1] == weight.shape[1]

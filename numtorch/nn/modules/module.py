@@ -350,6 +350,10 @@ class Module:
     def __getattr__(self, name):
         # reached only when normal lookup fails: parameters, buffers and submodules live in dicts
         d = self.__dict__
+        try:  # (a layer reading its own parameter: the common case first, no exception raised)
+            return d["_parameters"][name]
+        except KeyError:
+            pass
         p = d.get("_parameters")
         if p is not None and name in p:
             return p[name]
