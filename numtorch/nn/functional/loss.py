@@ -1068,78 +1068,77 @@ def _ctc_scaled(lp_in, ext, skip, il, tl):
 
     With P[t, n, s] = exp(lp[t, n, l'_s] - m) (m: the largest log-prob, so P <= 1), zero past l'_{2S_n}:
       alpha[t, s] = (alpha[t-1, s] + alpha[t-1, s-1] + skip_s alpha[t-1, s-2]) * P[t, s]
-    in float64, rescaled by its sum every _K steps (scales c); log p = log(alpha[T_n-1, 2S_n] +
-    alpha[T_n-1, 2S_n-1]) + sum log c + T_n m. beta is the same recursion on each sample's time- and
-    label-reversed problem (reversed extended targets, mirrored skips), stacked under alpha so one loop
-    runs both; its values before the emission are beta'[t, s] (the paths after (t, s)). Rows are stored
-    flat with two zero columns in front of each sample's L positions: s-1 and s-2 are contiguous shifted
-    views, and zero emissions there keep those columns zero.
-    Occupancy: gamma[t, s] = alpha[t, s] beta'[t, s] / Z[t], Z[t] = sum_s alpha beta' (p up to scales).
+    in float64, rescaled by its sum every _K steps (log scales summed to c[t]); log p =
+    log(alpha[T_n-1, 2S_n] + alpha[T_n-1, 2S_n-1]) + c[T_n-1] + T_n m. beta is the same recursion on each
+    sample's time- and label-reversed problem (reversed extended targets, mirrored skips), run as more
+    rows of the same loop; its values before the emission are beta'[t, s] (the paths after (t, s)).
+    Layout: rows stored flat, each sample's L positions after two zero columns, so s-1 and s-2 are
+    contiguous shifted views (zero emissions keep those columns zero). The reversed rows are the forward
+    rows mirrored: flat index j there holds what forward index M + 1 - j holds (M: the flat length), so
+    sample n's reversed row is row 2N - 1 - n and its emissions one reversed copy.
     Exactness: between rescalings alpha, beta' <= 2 * 3^(_K+1), so an underflow leaves an absolute error
-    <= ~1e-299 / min(1, c) in an entry, which moves p and gamma by at most that times max(alpha, beta')
-    / Z: a sample is kept (ok) when Z >= _ZMIN at each of its frames and each of its scales c >= _SMIN.
-    Returns nll (N,), ok (N,), alpha * beta' (N, T, L), Z (N, T) and exp(lp) (T, N, C).
+    <= ~1e-299 / min(1, scale) in an entry, which moves p (and the gradient) by at most that times
+    max(alpha, beta') / Z[t], Z[t] = sum_s alpha beta' = p up to the scales at t; p underflows only down,
+    so the computed p bounds Z from below. A sample is kept (ok) when that bound is >= _ZMIN at each of
+    its frames and its scales are >= _SMIN. Returns nll (N,), ok (N,) and the state for the gradient.
     """
     T, N, C = lp_in.shape
     L = ext.shape[1]
     W = L + 2
-    R = 2 * N
-    M = R * W
+    NW = N * W
+    M = 2 * NW
     NC = N * C
     ar = xp.arange(N)
     top, lo = float(lp_in.max()), float(lp_in.min())
     m = top if top > _NEG else 0.0          # all -inf: P = 0, no alignment (the fallback says inf)
+    src = xp.empty((T, NC + 1))             # float64 exp(lp - m), then a zero column
     with xp.errstate(invalid="ignore", over="ignore", under="ignore"):
         if lp_in.dtype == xp.float32 and lo - m > -80.0:
             # float32 exp (vectorised, float64's is not): no underflow, error ~ the input's own rounding
-            Pf = xp.exp(lp_in - xp.float32(m)).astype(xp.float64)
+            src[:, :NC] = xp.exp(lp_in - xp.float32(m)).reshape(T, NC)
         else:
-            Pf = xp.exp(lp_in.astype(xp.float64) - m)
-        ex = Pf * math.exp(m) if m <= 0 else xp.exp(lp_in.astype(xp.float64))
-    uniform = bool((il == T).all())
-    # emission sources [frames | 0 | each sample's frames reversed in time | 0]: one column gather
-    src = xp.empty((T, 2 * NC + 2))
-    src[:, :NC] = Pf.reshape(T, NC)
+            src[:, :NC] = xp.exp(lp_in.astype(xp.float64) - m).reshape(T, NC)
     src[:, NC] = 0.0
-    src[:, -1] = 0.0
+    uniform = bool((il == T).all())
+    col = xp.full((N, W), NC)
+    col[:, 2:] = xp.where(xp.arange(L)[None, :] <= 2 * tl[:, None], (ar * C)[:, None] + ext, NC)
+    col = col.reshape(-1)
+    P = xp.empty((T, M))
+    xp.take(src, col, axis=1, out=P[:, :NW])
     if uniform:
-        src[:, NC + 1:-1] = src[::-1, :NC]
+        rev = P[::-1, :NW]
         tt = None
     else:       # frame t' of the reversed problem is frame T_n - 1 - t' (clipped: later ones are never read)
         tt = xp.maximum(il[None, :] - 1 - xp.arange(T)[:, None], 0)
-        src[:, NC + 1:-1] = Pf[tt, ar[None, :]].reshape(T, NC)
-    col = xp.full((R, W), NC)
-    inside = xp.arange(L)[None, :] <= 2 * tl[:, None]
-    lab = (ar * C)[:, None] + ext
-    col[:N, 2:] = xp.where(inside, lab, NC)
-    col[N:, 2:] = xp.where(inside, lab + (NC + 1), 2 * NC + 1)[:, ::-1]
-    P = xp.take(src, col.reshape(-1), axis=1)     # (T, M)
-    sk = xp.zeros((R, W))
-    sk[:N, 2:] = skip
-    sk[N:, 4:] = skip[:, :1:-1]                    # reversed: s+2 -> s is allowed where the skip onto s+2 is
-    sk = sk.reshape(-1)[2:]
-    b0 = xp.zeros((R, W))                          # the first frame: blank or first label (last, reversed)
-    b0[:N, 2] = 1.0
-    if L > 1:
-        b0[ar, 3] = tl > 0
-    b0[N + ar, W - 1 - 2 * tl] = 1.0
+        rsrc = xp.empty((T, NC + 1))
+        rsrc[:, :NC] = src[:, :NC].reshape(T, N, C)[tt, ar[None, :]].reshape(T, NC)
+        rsrc[:, NC] = 0.0
+        rev = xp.take(rsrc, col, axis=1)
+    P[:, NW:NW + 2] = 0.0
+    P[:, NW + 2:] = rev[:, NW - 1:1:-1]
+    sk = xp.zeros(M)
+    skf = sk[:NW].reshape(N, W)
+    skf[:, 2:] = skip
+    sk[NW + 4:] = sk[NW - 1:3:-1]                  # reversed: s+2 -> s is allowed where the skip onto s+2 is
     pos = ar[tl > 0]
-    b0[N + pos, W - 2 * tl[pos]] = 1.0
     A = xp.empty((T, M))
     B = xp.empty((T, M))                           # before the emission
-    B[0] = b0.reshape(-1)
+    B[0] = 0.0
+    B[0, xp.concatenate([ar * W + 2, pos * W + 3])] = 1.0          # blank or first label
+    end = xp.concatenate([ar * W + 2 + 2 * tl, pos * W + 1 + 2 * tl[pos]])
+    B[0, M + 1 - end] = 1.0                                         # reversed: last blank or last label
     xp.multiply(B[0], P[0], out=A[0])
     A[:, :2] = 0.0
     F0, F1, F2, P0, B0 = A[:, 2:], A[:, 1:-1], A[:, :-2], P[:, 2:], B[:, 2:]
-    Av = A.reshape(T, R, W)
-    scl = xp.ones((T, R, 1))
+    Av = A.reshape(T, 2 * N, W)
+    scl = xp.ones((T, 2 * N, 1))
     tmp = xp.empty(M - 2)
     add, mul, div, red = xp.add, xp.multiply, xp.divide, xp.add.reduce
     with xp.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
         for t in range(1, T):
             b = B0[t]
             add(F0[t - 1], F1[t - 1], out=b)
-            mul(F2[t - 1], sk, out=tmp)
+            mul(F2[t - 1], sk[2:], out=tmp)
             add(b, tmp, out=b)
             mul(b, P0[t], out=F0[t])
             if t % _K == 0:
@@ -1148,27 +1147,48 @@ def _ctc_scaled(lp_in, ext, skip, il, tl):
                 red(a, axis=1, keepdims=True, out=s)
                 xp.maximum(s, 1e-300, out=s)       # mass that died: 0, not 0/0 (nan would reach other rows)
                 div(a, s, out=a)
-        sc = scl[_K::_K, :, 0]                     # (T // _K, 2N)
-        ls = xp.zeros((T, N))
-        ls[_K::_K] = xp.log(sc[:, :N])
-        cum = xp.cumsum(ls, axis=0)
         last = xp.maximum(il, 1) - 1
-        base = ar * W + 2 * tl
-        eF = A[last, base + 2] + A[last, base + 1]   # column 1 is a zero column when S_n = 0
-        nll = -(xp.log(eF) + cum[last, ar] + m * il)
-        fa = Av[:, :N, 2:]
-        Bv = B.reshape(T, R, W)
-        bb = Bv[::-1, N:, :1:-1] if uniform else Bv[tt, N + ar[None, :], :1:-1]
-        g = xp.empty((N, T, L))
-        mul(fa, bb, out=g.transpose(1, 0, 2))
-        Z = red(g, axis=2)                         # (N, T)
-        good = Z >= _ZMIN                          # False for nan and where no alignment exists
-        small = (sc[:, :N] < _SMIN) | (sc[:, N:] < _SMIN)
+        eF = A[last, ar * W + 2 + 2 * tl] + A[last, ar * W + 1 + 2 * tl]   # column 1 is zero when S_n = 0
+        sc = xp.log(scl[_K::_K, :, 0])             # (T // _K, 2N); reversed rows in reverse sample order
+        cs = xp.zeros((T + 1, 2 * N))              # row t + 1: log scales summed over steps <= t
+        cs[_K + 1::_K] = sc
+        xp.cumsum(cs, axis=0, out=cs)
+        cF, cR = cs[:, :N], cs[:, :N - 1:-1]
+        lz = xp.log(eF) + cF[il, ar]
+        # lower bound on log Z[t]: log p - c_F[t] - c_R[T_n - 2 - t] (- T_n m)
+        zb = lz - cF[1:] - (cR[T - 1::-1] if uniform else cR[il[None, :] - 1 - xp.arange(T)[:, None], ar])
+        small = sc < math.log(_SMIN)
     if not uniform:
-        good |= xp.arange(T)[None, :] >= il[:, None]
-        small &= xp.arange(_K, T, _K)[:, None] < il[None, :]
-    ok = good.all(axis=1) & ~small.any(axis=0) & (il > 0)
-    return nll, ok, g, Z, ex
+        zb[xp.arange(T)[:, None] >= il[None, :]] = 0.0
+        small &= xp.arange(_K, T, _K)[:, None] < xp.concatenate([il, il[::-1]])[None, :]
+    ok = (zb.min(axis=0) >= math.log(_ZMIN)) & ~small[:, :N].any(axis=0) & ~small[:, :N - 1:-1].any(axis=0)
+    ok &= il > 0
+    nll = -(lz + m * il)
+    return nll, ok, (A, B, src, m, tt, T, N, C, L, W, lp_in)
+
+
+def _ctc_scaled_grad(state, ext):
+    """d nll / d lp[t, c] = exp(lp[t, c]) - sum_{s: l'_s = c} alpha beta' / Z[t] from _ctc_scaled's state
+    (meaningful for t < T_n; the caller masks the rest)."""
+    A, B, src, m, tt, T, N, C, L, W, lp_in = state
+    NW = N * W
+    M = 2 * NW
+    g = xp.empty((T, NW))                          # alpha beta' in the forward layout
+    g[:, :2] = 0.0
+    if tt is None:
+        xp.multiply(A[:, 2:NW], B[::-1, M - 1:NW + 1:-1], out=g[:, 2:])
+    else:
+        i = xp.arange(2, NW)
+        xp.multiply(A[:, 2:NW], B[tt[:, i // W], M + 1 - i], out=g[:, 2:])
+    # class sums and Z[t] (the last column) as one batched matmul with a one-hot (N, W, C + 1)
+    oh = xp.zeros((N, W, C + 1))
+    oh[xp.arange(N)[:, None], xp.arange(2, W)[None, :], ext] = 1.0
+    oh[:, 2:, C] = 1.0
+    acc = xp.matmul(g.reshape(T, N, W).transpose(1, 0, 2), oh)     # (N, T, C + 1)
+    with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        acc[:, :, :C] /= acc[:, :, C:]
+        ex = src[:, :N * C].reshape(T, N, C) * math.exp(m) if m <= 0 else xp.exp(lp_in.astype(xp.float64))
+    return ex - acc[:, :, :C].transpose(1, 0, 2)
 
 
 def _ctc_log(lp, ext, skip, il, tl):
@@ -1280,9 +1300,9 @@ class _CtcLoss(Function):
         T, N, C = lp_in.shape
         ext, skip = _ctc_ext(tgt, blank)
         if T and N:
-            nll, ok, gam, Z, ex = _ctc_scaled(lp_in, ext, skip, il, tl)
+            nll, ok, sst = _ctc_scaled(lp_in, ext, skip, il, tl)
         else:
-            nll, ok, gam, Z, ex = xp.zeros(N), xp.zeros(N, bool), None, None, None
+            nll, ok, sst = xp.zeros(N), xp.zeros(N, bool), None
         # no frames: one (empty) alignment of an empty target, none otherwise
         zero = il == 0
         nll[zero] = xp.where(tl[zero] == 0, 0.0, xp.inf)
@@ -1292,7 +1312,7 @@ class _CtcLoss(Function):
             lp = lp_in.astype(xp.float64)
             nll[redo], st = _ctc_log(lp[:, redo], ext[redo], skip[redo], il[redo], tl[redo])
         ctx.save_for_backward(log_probs)
-        ctx.data = (ext, gam, Z, ex, redo, st, il, nll, zero_infinity, dt)
+        ctx.data = (ext, sst, redo, st, il, nll, zero_infinity, dt)
         out = nll
         if zero_infinity:
             out = xp.where(xp.isinf(nll), 0.0, nll)
@@ -1300,15 +1320,9 @@ class _CtcLoss(Function):
 
     @staticmethod
     def backward(ctx, g):
-        ext, gam, Z, ex, redo, st, il, nll, zero_inf, dt = ctx.data
+        ext, sst, redo, st, il, nll, zero_inf, dt = ctx.data
         T, N, C = ctx.saved_tensors[0].shape
-        if gam is not None:
-            acc = _ctc_classes(gam, ext, C)                  # (N, T, C)
-            with xp.errstate(divide="ignore", invalid="ignore"):
-                acc /= Z[:, :, None]
-            grad = ex - acc.transpose(1, 0, 2)
-        else:
-            grad = xp.zeros((T, N, C))
+        grad = _ctc_scaled_grad(sst, ext) if sst is not None else xp.zeros((T, N, C))
         if redo.size:
             grad[:, redo] = _ctc_log_grad(st)
         lpd = ctx.saved_tensors[0]._data
