@@ -1,5 +1,6 @@
 """Linear layers' math: linear and bilinear."""
 from ... import ops
+from ..._backend import xp
 from ..._tensor import Tensor, _make
 from ...autograd.function import _edge
 from ...autograd.grad_mode import state as _gs
@@ -28,11 +29,32 @@ class _LinearAddmm(Addmm):
     node_name = "AddmmBackward0"
 
     @staticmethod
+    def forward(ctx, c, a, b):
+        # Addmm.forward with beta = alpha = 1 (class attributes of the node), save_for_backward inlined
+        ctx._saved = ((a, a._vc[0]), (b, b._vc[0]))
+        cd = c._data
+        out = a._data @ b._data
+        cs = ctx.cshape = cd.shape
+        if out.dtype == cd.dtype and (cs == out.shape or (len(cs) == 1 and out.ndim == 2 and cs[0] == out.shape[1])):
+            out += cd   # the usual bias row (or full matrix) of the same dtype: added in place
+            return out
+        if out.shape == xp.broadcast_shapes(out.shape, cs) and out.dtype == xp.result_type(out, cd):
+            out += cd
+            return out
+        return out + cd
+
+    @staticmethod
     def backward(ctx, g):
         if _gs.enabled:
             return Addmm.backward(ctx, g)
-        a, b = ctx.saved_tensors
-        nc, na, nb = ctx.needs_input_grad[:3]
+        saved = ctx._saved
+        if ctx._released or saved is None:
+            a, b = ctx.saved_tensors   # (raises the freed-graph error)
+        else:
+            (a, va), (b, vb) = saved   # ctx.saved_tensors, inlined: both saved by forward as (tensor, version)
+            if a._vc[0] != va or b._vc[0] != vb:
+                a, b = ctx.saved_tensors   # (raises the modified-in-place error)
+        nc, na, nb = ctx.needs_input_grad
         gd = g._data
         gc = None
         if nc:
@@ -40,7 +62,7 @@ class _LinearAddmm(Addmm):
             if gd.shape == cs:
                 gc = g
             elif len(cs) == 1 and gd.ndim == 2 and gd.shape[1] == cs[0]:
-                gc = _make(gd.sum(0))   # the usual bias row: the batch axis summed away
+                gc = _make(_add_reduce(gd, 0))   # the usual bias row: gd.sum(0) minus its Python wrapper
             else:
                 # sum_to(g, cs) without a graph: SumTo's own array math, minus a Function application
                 lead, axes = reduced_axes(gd.shape, cs)
@@ -48,6 +70,10 @@ class _LinearAddmm(Addmm):
         ga = _make(gd @ b._data.T) if na else None
         gb = _make((gd.T @ a._data).T) if nb else None
         return gc, ga, gb, None, None
+
+
+_LinearAddmm._node_cls.beta = _LinearAddmm._node_cls.alpha = 1   # (read by Addmm.backward)
+_add_reduce = xp.add.reduce
 
 
 def _weight_t(w):
