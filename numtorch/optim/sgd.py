@@ -1,6 +1,6 @@
 """``torch.optim.SGD``: stochastic gradient descent with momentum, dampening and Nesterov."""
 from .._backend import xp
-from .._tensor import _make
+from .._tensor import Tensor, _make
 from .optimizer import _EXACT, Optimizer, _check_lr, _fma, _fma_, _foreach, _to_scalar
 
 __all__ = ["SGD"]
@@ -36,10 +36,25 @@ class SGD(Optimizer):
     def step(self, closure=None):
         """One SGD step over every parameter that has a gradient; returns ``closure()``'s loss."""
         loss = self._closure_loss(closure)
+        exact = _EXACT[0]
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             momentum, dampening = group["momentum"], group["dampening"]
             wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+            if momentum == 0 and wd == 0 and not maximize and not exact:
+                # plain SGD, p -= lr * g: _sgd_kernel's arithmetic (_fma_ with s = -lr) inlined per tensor
+                s = -lr
+                for p in group["params"]:
+                    g = p._grad
+                    if g is None:
+                        continue
+                    d = p._data
+                    if s == 1:
+                        d += _dense_grad(p)
+                    else:
+                        d += s * (g._data if g.__class__ is Tensor else _dense_grad(p))
+                    p._vc[0] += 1
+                continue
             plain, first, later = [], [], []
             for p in group["params"]:
                 if p._grad is None:
