@@ -1155,7 +1155,7 @@ def _ctc_scaled(lp_in, ext, skip, il, tl):
         xp.cumsum(cs, axis=0, out=cs)
         cF, cR = cs[:, :N], cs[:, :N - 1:-1]
         lz = xp.log(eF) + cF[il, ar]
-        # lower bound on log Z[t]: log p - c_F[t] - c_R[T_n - 2 - t] (- T_n m)
+        # log Z[t] >= log p - T_n m - c_F[t] - c_R[T_n - 2 - t]: p less the scales of alpha[t] and beta'[t]
         zb = lz - cF[1:] - (cR[T - 1::-1] if uniform else cR[il[None, :] - 1 - xp.arange(T)[:, None], ar])
         small = sc < math.log(_SMIN)
     if not uniform:
