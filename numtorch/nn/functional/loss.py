@@ -1333,10 +1333,11 @@ class _CtcLoss(Function):
             grad[:, bad] = 0.0 if zero_inf else xp.nan
         if not (il == T).all():
             grad[xp.arange(T)[:, None] >= il[None, :]] = 0.0
-        G = _make(grad.astype(dt))
         if _gs.enabled:   # create_graph: a node that refuses double backward (as PyTorch) instead of
-            return _CtcGradNode.apply(ctx.saved_tensors[0], g, G), None, None, None, None, None  # a silent 0
-        return G * g.reshape(1, N, 1), None, None, None, None, None
+            G = _make(grad.astype(dt))                                                        # a silent 0
+            return _CtcGradNode.apply(ctx.saved_tensors[0], g, G), None, None, None, None, None
+        grad *= g._data.reshape(1, N, 1)
+        return _make(grad.astype(dt)), None, None, None, None, None
 
 
 class _CtcGradNode(Function):
