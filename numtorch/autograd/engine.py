@@ -3,6 +3,8 @@
 Iterative (no recursion), so a chain of 100,000 operations works; saved tensors
 are released as each node finishes unless ``retain_graph``.
 """
+from sys import getrefcount as _refcount
+
 from .._backend import xp
 from .grad_mode import state as _gs
 from .function import AccumulateGrad, Node
@@ -246,8 +248,18 @@ def _run_single(root, root_nr, root_g, retain_graph, create_graph):
                         gd = g._data
                         vd = var._data
                         if gd.dtype == vd.dtype and gd.shape == vd.shape:
-                            # _accumulate's first-gradient case: own a copy (the array may be shared)
-                            var._grad = _make(gd.copy(order="K"))
+                            # _accumulate's first-gradient case: the leaf owns its gradient array. One that
+                            # nothing else can reach (only ``g`` and this frame hold it and, for a view such
+                            # as a transposed matmul result, only it holds its base) is taken over, as
+                            # PyTorch does; any other is copied (it may be shared)
+                            b = gd.base
+                            if (_refcount(g) == 2 and _refcount(gd) == 3 and
+                                    (b is None or (b.__class__ is _ndarray and b.base is None and
+                                                   _refcount(b) == 3 and b.size == gd.size)) and
+                                    gd.flags.writeable):
+                                var._grad = _make(gd)
+                            else:
+                                var._grad = _make(gd.copy(order="K"))
                             continue
                     _accumulate(var, g, create_graph)
                 continue
@@ -299,6 +311,7 @@ def _run_single(root, root_nr, root_g, retain_graph, create_graph):
                     deps[nxt] = d
                 else:
                     ready_push(nxt)
+            res = gi = None   # (the gradients now live only in ``buffers``: see the leaf case above)
     finally:
         _gs.enabled = prev
 

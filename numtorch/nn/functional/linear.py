@@ -10,7 +10,23 @@ from ...ops.shape import T as _T
 from ..parameter import Parameter
 
 _new = object.__new__
-_TNode = _T._node_cls
+
+
+class _WeightT(_T):
+    """``TBackward0`` of ``F.linear``'s ``W^T``: without a graph to record, the gradient of ``W`` is the
+    incoming gradient transposed back, a plain tensor (no view record: it only flows on to ``W``'s
+    sink or to the ops that made ``W``, never modified in place), so the leaf can take it over."""
+
+    node_name = "TBackward0"
+
+    @staticmethod
+    def backward(ctx, g):
+        if not _gs.enabled and g.__class__ is Tensor:
+            return _make(g._data.T), None
+        return _T.backward(ctx, g)
+
+
+_TNode = _WeightT._node_cls
 _T_DIMS = (1, 0)
 _PLAIN = (Tensor, Parameter)   # (subclasses may define their own t())
 
