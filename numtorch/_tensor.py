@@ -369,6 +369,7 @@ class Tensor:
         node = self.grad_fn
         if node._retain is None:
             node._retain = {}
+            node._plain = False
         node._retain[self._out_nr] = weakref.ref(self)
         self._retains = True
 

@@ -263,27 +263,20 @@ def _run_single(root, root_nr, root_g, retain_graph, create_graph):
                             continue
                     _accumulate(var, g, create_graph)
                 continue
-            if node._n_out == 1:
-                gbuf = None
-                if node._pre_hooks or node._retain:
-                    gbuf = [g]
-                    if node._pre_hooks:
-                        _run_pre_hooks(node, gbuf)
-                    if node._retain:
-                        _retain_grads(node, gbuf, create_graph)
-                    g = gbuf[0]
+            nf = node.next_functions
+            if node._plain:
+                # one output, no hooks, no retain_grad (the common node)
                 if g is None:
-                    res = (None,) * len(node.next_functions)
+                    res = (None,) * len(nf)
                 else:
                     res = node._fn.backward(node, g)
                     if res.__class__ is not tuple and not isinstance(res, tuple):
                         res = (res,)
-                    if len(res) < len(node.next_functions) and not node._fn._builtin:
+                    if len(res) < len(nf) and not node._fn._builtin:
                         raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
-                                           f"(expected {len(node.next_functions)}, got {len(res)})")
-                    if node._hooks:
-                        for h in node._hooks:
-                            h(res, (g,))
+                                           f"(expected {len(nf)}, got {len(res)})")
+            elif node._n_out == 1:
+                res = _apply_multi(node, [g], create_graph)
             else:
                 res = _apply_multi(node, g, create_graph)
             if not retain_graph:
@@ -291,7 +284,7 @@ def _run_single(root, root_nr, root_g, retain_graph, create_graph):
                 node._released = True
                 node._saved = None
                 node._out = None
-            for (nxt, nr), gi in zip(node.next_functions, res):
+            for (nxt, nr), gi in zip(nf, res):
                 if nxt is None:
                     continue
                 if gi is not None:
@@ -326,7 +319,8 @@ def _sum(a, b, create_graph):
 
 
 def _apply_multi(node, gbuf, create_graph):
-    """Run the backward of a node with several outputs on its gradient buffer (a list or None)."""
+    """Run the backward of a node with several outputs, hooks or retained gradients on its gradient
+    buffer (a list, or None when nothing arrived)."""
     if gbuf is None:
         gbuf = [None] * node._n_out
     if node._pre_hooks:

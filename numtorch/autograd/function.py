@@ -51,6 +51,7 @@ class Node:
     _pre_hooks = None   # {output_nr: [hook]} from Tensor.register_hook on non-leaves
     _hooks = None       # node hooks: fn(grad_inputs, grad_outputs)
     _out_meta = None
+    _plain = True       # one output, no hooks, no retain_grad: the engine's fast case
     materialize_grads = True
     non_differentiable = None
     needs_input_grad = ()
@@ -106,6 +107,7 @@ class Node:
     def register_hook(self, fn):
         if self._hooks is None:
             self._hooks = []
+        self._plain = False
         self._hooks.append(fn)
         return _RemovableHandle(self._hooks, fn)
 
@@ -115,6 +117,7 @@ class Node:
     def _add_pre_hook(self, nr, fn):
         if self._pre_hooks is None:
             self._pre_hooks = {}
+        self._plain = False
         lst = self._pre_hooks.setdefault(nr, [])
         lst.append(fn)
         return _RemovableHandle(lst, fn)
@@ -243,17 +246,28 @@ class Function(metaclass=FunctionMeta):
         needs = False
         if prev:
             # which inputs need a gradient, and the edges to their nodes (one pass)
-            nig = []
-            nf = []
-            for a in args:
+            if len(args) == 1:
+                a = args[0]   # (unary ops: the tuples built directly)
                 if isinstance(a, Tensor) and a.requires_grad:
                     needs = True
-                    nig.append(True)
-                    fn = a.grad_fn  # _edge(a), inlined for the common non-leaf case
-                    nf.append((fn, a._out_nr) if fn is not None else _edge(a))
-                else:
-                    nig.append(False)
-                    nf.append(_NO_EDGE)
+                    fn = a.grad_fn
+                    nf = ((fn, a._out_nr) if fn is not None else _edge(a),)
+                    nig = _NIG1
+            else:
+                nig = []
+                nf = []
+                for a in args:
+                    if isinstance(a, Tensor) and a.requires_grad:
+                        needs = True
+                        nig.append(True)
+                        fn = a.grad_fn  # _edge(a), inlined for the common non-leaf case
+                        nf.append((fn, a._out_nr) if fn is not None else _edge(a))
+                    else:
+                        nig.append(False)
+                        nf.append(_NO_EDGE)
+                if needs:
+                    nig = tuple(nig)
+                    nf = tuple(nf)
         ctx = _new(cls._node_cls)  # node classes define no __init__: skip type.__call__
         if not needs:
             if cls._builtin:
@@ -281,8 +295,8 @@ class Function(metaclass=FunctionMeta):
             finally:
                 _gs.enabled = prev
             return out
-        ctx.needs_input_grad = tuple(nig)
-        ctx.next_functions = tuple(nf)
+        ctx.needs_input_grad = nig
+        ctx.next_functions = nf
         _gs.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
@@ -326,6 +340,7 @@ class Function(metaclass=FunctionMeta):
 
 
 _NO_EDGE = (None, 0)
+_NIG1 = (True,)
 
 
 def _edge(t):
@@ -384,6 +399,8 @@ def _wrap_outputs(ctx, out, args, cls):
         wrapped.append(t)
         metas.append((data.shape, data.dtype))
     ctx._n_out = len(outs)
+    if len(outs) != 1:
+        ctx._plain = False
     ctx._out_meta = metas
     if ctx._saved:
         # a saved tensor that is one of our outputs would form a cycle: store it as an output record
