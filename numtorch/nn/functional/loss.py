@@ -12,7 +12,7 @@ import math
 import numbers
 import warnings
 
-from ..._backend import xp
+from ..._backend import xp, chunks, parallel_threads, run_parallel
 from ... import _dtype as D
 from ..._tensor import Tensor, _make
 from ...autograd.function import Function
@@ -423,24 +423,40 @@ class _CrossEntropy(Function):
         ar = xp.arange(M)
         W = weight._data.astype(dt, copy=False) if weight is not None else None
         # Everything below is invariant to a per-row shift of the logits. Rows are shifted by
-        # their max (the stable log-sum-exp) unless every row max already lies in [-60, 60], where
-        # exp neither overflows nor underflows to a zero sum: that saves a full pass over x.
-        rowmax = x2.max(axis=1) if C and M else xp.zeros(M, dt)
-        shift = bool(M and C) and not (-60 < float(rowmax.min()) and float(rowmax.max()) < 60)
-        base = x2 - rowmax[:, None] if shift else x2
-        picked = base[ar, tc]
-        if eps > 0:
-            ssum = (base @ W) if W is not None else base.sum(axis=1)
-        if dt == xp.float32 and base.size <= 65536:
-            # small inputs: exp correctly rounded (through double), which reproduces PyTorch's
-            # float32 digits exactly; large ones use NumPy's SIMD float32 exp (within 1 ulp)
-            e = xp.exp(base.astype(xp.float64)).astype(dt)
-        elif shift:
-            xp.exp(base, out=base)
-            e = base
+        # their max (the stable log-sum-exp) unless every row max of the block already lies in
+        # [-60, 60], where exp neither overflows nor underflows to a zero sum: that saves a pass over x.
+        # Large inputs run in row blocks on numtorch's threads (get_num_threads() > 1).
+        e = xp.empty((M, C), dt)
+        se, picked, shifts = xp.empty(M, dt), xp.empty(M, dt), xp.zeros(M, dt)
+        ssum = xp.empty(M, dt) if eps > 0 else None
+        ones = xp.ones(C, dt)
+
+        def block(lo, hi):
+            xb, eb = x2[lo:hi], e[lo:hi]
+            rowmax = xb.max(axis=1)
+            if not (-60 < float(rowmax.min()) and float(rowmax.max()) < 60):
+                shifts[lo:hi] = rowmax
+                base = xp.subtract(xb, rowmax[:, None], out=eb)
+            else:
+                base = xb
+            picked[lo:hi] = base[xp.arange(hi - lo), tc[lo:hi]]
+            if ssum is not None:
+                ssum[lo:hi] = (base @ W) if W is not None else base.sum(axis=1)
+            if dt == xp.float32 and M * C <= 65536:
+                # small inputs: exp correctly rounded (through double), which reproduces PyTorch's
+                # float32 digits exactly; large ones use NumPy's SIMD float32 exp (within 1 ulp)
+                eb[...] = xp.exp(base.astype(xp.float64))
+            else:
+                xp.exp(base, out=eb)
+            xp.matmul(eb, ones, out=se[lo:hi])      # row sums as one BLAS matvec
+        if M and C:
+            run_parallel(block, chunks(M, parallel_threads(M, 4 * M * C)))
         else:
-            e = xp.exp(base)
-        se = e @ xp.ones(C, dt) if C else xp.zeros(M, dt)   # row sums as one BLAS matvec
+            se[:] = 0
+            picked[:] = 0
+            if ssum is not None:
+                ssum[:] = 0
+        shift = bool(shifts.any())
         lse = xp.log(se)
         nll = lse - picked
         w = (W[tc] * valid) if W is not None else valid.astype(dt)
@@ -452,7 +468,7 @@ class _CrossEntropy(Function):
         loss = loss.astype(dt, copy=False)
         # e = exp(x - shift) are the softmax numerators; backward turns them into the gradient in place
         ctx.e, ctx.se, ctx.tc, ctx.valid, ctx.w, ctx.W = e, se, tc, valid, w, W
-        ctx.rowmax = rowmax if shift else None
+        ctx.rowmax = shifts if shift else None
         ctx.eps, ctx.red, ctx.shape, ctx.C = eps, reduction, x.shape, C
         ctx.save_for_backward(input)
         if reduction == "none":
@@ -504,11 +520,20 @@ class _CrossEntropy(Function):
             e = xp.exp(x2 - ctx.rowmax[:, None] if ctx.rowmax is not None else x2)
         ctx.e = None
         gx = e
-        gx *= Gr[:, None]              # G A p, in place over the numerators
-        gx[xp.arange(M), tc] -= (G * B).astype(dt)
+        GB = (G * B).astype(dt) if xp.ndim(G * B) else xp.full(M, G * B, dt)
+        GK = None
         if K is not None:
             Wv = ctx.W if ctx.W is not None else xp.ones(C, dt)
-            gx -= (G * K).astype(dt)[:, None] * Wv[None, :]
+            GK = (G * K).astype(dt)
+
+        def block(lo, hi):
+            gb = gx[lo:hi]
+            gb *= Gr[lo:hi, None]              # G A p, in place over the numerators
+            gb[xp.arange(hi - lo), tc[lo:hi]] -= GB[lo:hi]
+            if GK is not None:
+                gb -= GK[lo:hi, None] * Wv[None, :]
+        if M and C:
+            run_parallel(block, chunks(M, parallel_threads(M, 2 * M * C)))
         return _make(_class_back(gx, ctx.shape)), None, None, None, None, None
 
 
