@@ -115,3 +115,43 @@ def test_state_dtype_mismatch_raises_like_torch(name):
         hx = (h, T.randn(*h.shape)) if name.startswith("LSTM") else h
         with pytest.raises(RuntimeError):
             m(T.randn(*((2, 3) if cell else (5, 2, 3))), hx)
+
+
+@pytest.mark.parametrize("name,extra", MODES)
+@pytest.mark.parametrize("batch", [1, 5, 8])
+@pytest.mark.parametrize("split_min", [1, None])
+def test_two_threads_batch_pieces_match_torch(name, extra, batch, split_min, monkeypatch):
+    """numtorch.set_num_threads(2): the recurrences run on batch pieces (split_min=1 forces pieces at these
+    small sizes, uneven for batch 5; None keeps the default, one piece on a 1-thread BLAS)."""
+    from numtorch.nn.modules import _rnn_fused
+    if split_min is not None:
+        monkeypatch.setattr(_rnn_fused, "_SPLIT_MIN", split_min)
+    old = nt.get_num_threads()
+    nt.set_num_threads(2)
+    try:
+        torch.manual_seed(6)
+        tm, nm = twin(name, 6, 9, num_layers=2, bidirectional=True, **extra)
+        x = torch.randn(7, batch, 6)
+        h0 = torch.randn(4, batch, 9)
+        hx_t = (h0, torch.randn(4, batch, 9)) if name == "LSTM" else h0
+        hx_n = tuple(to_nt(h, True) for h in hx_t) if name == "LSTM" else to_nt(hx_t, True)
+        hx_t = tuple(h.clone().requires_grad_() for h in hx_t) if name == "LSTM" else hx_t.clone().requires_grad_()
+        xt, xn = x.clone().requires_grad_(), to_nt(x, True)
+        to, th = tm(xt, hx_t)
+        no, nh = nm(xn, hx_n)
+        assert_close(no, to, 1e-5, 1e-5)
+        ths = th if isinstance(th, tuple) else (th,)
+        nhs = nh if isinstance(nh, tuple) else (nh,)
+        for a, b in zip(nhs, ths):
+            assert_close(a, b, 1e-5, 1e-5)
+        gy = torch.randn(to.shape)
+        ((to * gy).sum() + sum(h.sin().sum() for h in ths)).backward()
+        ((no * to_nt(gy)).sum() + sum(h.sin().sum() for h in nhs)).backward()
+        assert_close(xn.grad, xt.grad, 1e-4, 1e-5)
+        for a, b in zip(hx_n if name == "LSTM" else (hx_n,), hx_t if name == "LSTM" else (hx_t,)):
+            assert_close(a.grad, b.grad, 1e-4, 1e-5)
+        for (k, p), (k2, q) in zip(tm.named_parameters(), nm.named_parameters()):
+            assert_close(q.grad, p.grad, 1e-4, 1e-5)
+    finally:
+        nt.set_num_threads(old)
+    assert nt.get_num_threads() == old
