@@ -119,13 +119,9 @@ def test_state_dtype_mismatch_raises_like_torch(name):
 
 @pytest.mark.parametrize("name,extra", MODES)
 @pytest.mark.parametrize("batch", [1, 5, 8])
-@pytest.mark.parametrize("split_min", [1, None])
-def test_two_threads_batch_pieces_match_torch(name, extra, batch, split_min, monkeypatch):
-    """numtorch.set_num_threads(2): the recurrences run on batch pieces (split_min=1 forces pieces at these
-    small sizes, uneven for batch 5; None keeps the default, one piece on a 1-thread BLAS)."""
-    from numtorch.nn.modules import _rnn_fused
-    if split_min is not None:
-        monkeypatch.setattr(_rnn_fused, "_SPLIT_MIN", split_min)
+def test_two_threads_match_torch(name, extra, batch):
+    """numtorch.set_num_threads(2) (a multi-threaded BLAS in the step and layer GEMMs): values and all
+    gradients, bidirectional, with given initial states, odd and unit batch sizes."""
     old = nt.get_num_threads()
     nt.set_num_threads(2)
     try:

@@ -26,7 +26,7 @@ first-order gradients through ``_RNNLayerGrad``, whose own backward differentiat
 the composite (step-by-step tensor-op) formulation of the same layer.  Third and
 higher orders raise a RuntimeError.
 """
-from ..._backend import xp, chunks, get_num_threads, run_parallel, set_blas_threads
+from ..._backend import xp
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
 from ... import ops
@@ -68,45 +68,6 @@ def _prev_states(seq, first, reverse):
     return out
 
 
-# Smallest per-step gate block (batch rows x gate columns) of one batch piece worth its own thread.  Each
-# ufunc of a step releases and retakes the GIL, and on the 2-core test VM a contended handoff costs tens of
-# microseconds: measured (LSTM, H=128, 2 threads), split pieces ran no faster at batch 32, ~1.1x at 64 and
-# ~1.35x at 128 and 256 than the whole batch on one thread.
-_SPLIT_MIN = 1 << 14
-
-
-def _over_batch(fn, N, G):
-    """fn(lo, hi) for contiguous batch pieces covering range(N), with a 1-thread BLAS.
-
-    The time recurrences of different batch samples are independent, so with several threads
-    each piece runs its whole time loop on its own thread (NumPy releases the GIL in the
-    per-step GEMM and ufuncs) and nothing synchronizes per step.  The per-step GEMMs are too
-    small for OpenBLAS's threads to pay off (each call would wake its sleeping workers), so the
-    BLAS runs single-threaded here either way; G is the gate width (columns of a step's GEMM).
-    """
-    parts = min(get_num_threads(), N * G // _SPLIT_MIN, N)
-    if parts > 1:
-        run_parallel(fn, chunks(N, parts))
-        return
-    old = set_blas_threads(1)
-    try:
-        fn(0, N)
-    finally:
-        if old is not None and old != 1:
-            set_blas_threads(old)
-
-
-def _steps(T, reverse):
-    return range(T - 1, -1, -1) if reverse else range(T)
-
-
-def _last(Seq, first, reverse):
-    """The final state of a sequence run (the first state when there are no steps)."""
-    if Seq.shape[0] == 0:
-        return first.copy()
-    return Seq[0 if reverse else -1].copy()
-
-
 def _in_proj(X, Wih, bias):
     T, N, Ii = X.shape
     gi = X.reshape(T * N, Ii) @ Wih.T
@@ -130,33 +91,28 @@ def _lstm_fwd(X, h0, c0, Wih, Whh, bih, bhh, reverse):
     Y = xp.empty((T, N, H), X.dtype)
     Cs = xp.empty((T, N, H), X.dtype)
     TC = xp.empty((T, N, H), X.dtype)
+    tmp = xp.empty((N, 4 * H), X.dtype)
+    ig = xp.empty((N, H), X.dtype)
+    h, c = h0, c0
     H3 = 3 * H
-
-    def piece(lo, hi):
-        tmp = xp.empty((hi - lo, 4 * H), X.dtype)
-        ig = xp.empty((hi - lo, H), X.dtype)
-        h, c = h0[lo:hi], c0[lo:hi]
-        for t in _steps(T, reverse):
-            a = A[t, lo:hi]
-            xp.matmul(h, WhhT, out=tmp)
-            a += tmp
-            xp.tanh(a, out=a)
-            sg = a[:, :H3]
-            sg *= 0.5
-            sg += 0.5
-            g = a[:, H3:]
-            ct = Cs[t, lo:hi]
-            xp.multiply(a[:, 2 * H:H3], c, out=ct)   # f * c
-            xp.multiply(a[:, H:2 * H], g, out=ig)     # i * g
-            ct += ig
-            tc = TC[t, lo:hi]
-            xp.tanh(ct, out=tc)
-            h = Y[t, lo:hi]
-            xp.multiply(a[:, :H], tc, out=h)          # o * tanh(c)
-            c = ct
-    _over_batch(piece, N, 4 * H)
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        a = A[t]
+        xp.matmul(h, WhhT, out=tmp)
+        a += tmp
+        xp.tanh(a, out=a)
+        sg = a[:, :H3]
+        sg *= 0.5
+        sg += 0.5
+        g = a[:, H3:]
+        ct = Cs[t]
+        xp.multiply(a[:, 2 * H:H3], c, out=ct)   # f * c
+        xp.multiply(a[:, H:2 * H], g, out=ig)     # i * g
+        ct += ig
+        xp.tanh(ct, out=TC[t])
+        xp.multiply(a[:, :H], TC[t], out=Y[t])     # o * tanh(c)
+        h, c = Y[t], ct
     saved = (X, h0, c0, Wih_p, Whh_p, A, Cs, TC, _prev_states(Y, h0, reverse), reverse)
-    return Y, _last(Y, h0, reverse), _last(Cs, c0, reverse), saved
+    return Y, h.copy(), c.copy(), saved
 
 
 def _lstm_bwd(saved, dY, dhT, dcT, needs):
@@ -164,40 +120,29 @@ def _lstm_bwd(saved, dY, dhT, dcT, needs):
     T, N, H = Hprev.shape
     o, i, f, g = A[..., :H], A[..., H:2 * H], A[..., 2 * H:3 * H], A[..., 3 * H:]
     Cprev = _prev_states(Cs, c0, reverse)
+    # the factors that do not depend on the recursion, for all steps at once:
+    # dpre_o = dh * M_o, dpre_{i,f,g} = dc * M_{i,f,g}, dc += dh * K
     M = xp.empty_like(A)
+    xp.multiply(o * (1 - o), TC, out=M[..., :H])
+    xp.multiply(i * (1 - i), g, out=M[..., H:2 * H])
+    xp.multiply(f * (1 - f), Cprev, out=M[..., 2 * H:3 * H])
+    xp.multiply(1 - g * g, i, out=M[..., 3 * H:])
+    K = o * (1 - TC * TC)
     M4 = M.reshape(T, N, 4, H)
-    K = xp.empty_like(TC)
     dG = xp.empty_like(A)
     dG4 = dG.reshape(T, N, 4, H)
-    dh0 = xp.empty((N, H), A.dtype)
-    dc0 = xp.empty((N, H), A.dtype)
-
-    def piece(lo, hi):
-        b = slice(lo, hi)
-        # the factors that do not depend on the recursion, for all steps at once:
-        # dpre_o = dh * M_o, dpre_{i,f,g} = dc * M_{i,f,g}, dc += dh * K
-        ob, ib, fb, gb = o[:, b], i[:, b], f[:, b], g[:, b]
-        xp.multiply(ob * (1 - ob), TC[:, b], out=M[:, b, :H])
-        xp.multiply(ib * (1 - ib), gb, out=M[:, b, H:2 * H])
-        xp.multiply(fb * (1 - fb), Cprev[:, b], out=M[:, b, 2 * H:3 * H])
-        xp.multiply(1 - gb * gb, ib, out=M[:, b, 3 * H:])
-        tc = TC[:, b]
-        xp.multiply(ob, 1 - tc * tc, out=K[:, b])
-        dh = dhT[b].astype(A.dtype, copy=True)
-        dc = dcT[b].astype(A.dtype, copy=True)
-        tmp = xp.empty((hi - lo, H), A.dtype)
-        for t in _steps(T, not reverse):
-            dh += dY[t, b]
-            xp.multiply(dh, K[t, b], out=tmp)
-            dc += tmp
-            xp.multiply(M[t, b, :H], dh, out=dG[t, b, :H])
-            xp.multiply(M4[t, b, 1:], dc[:, None, :], out=dG4[t, b, 1:])
-            dc *= f[t, b]
-            dh = dG[t, b] @ Whh_p
-        dh0[b] = dh
-        dc0[b] = dc
-    _over_batch(piece, N, 4 * H)
-    return _finish(X, h0, Wih_p, Whh_p, dG, dG, Hprev, dh0, dc0, needs, 4)
+    dh = dhT.astype(A.dtype, copy=True)
+    dc = dcT.astype(A.dtype, copy=True)
+    tmp = xp.empty((N, H), A.dtype)
+    for t in (range(T) if reverse else range(T - 1, -1, -1)):
+        dh += dY[t]
+        xp.multiply(dh, K[t], out=tmp)
+        dc += tmp
+        xp.multiply(M[t, :, :H], dh, out=dG[t, :, :H])
+        xp.multiply(M4[t, :, 1:], dc[:, None, :], out=dG4[t, :, 1:])
+        dc *= f[t]
+        dh = dG[t] @ Whh_p
+    return _finish(X, h0, Wih_p, Whh_p, dG, dG, Hprev, dh, dc, needs, 4)
 
 
 def _finish(X, h0, Wih_p, Whh_p, dGi, dGh, Hprev, dh0, dc0, needs, nperm):
@@ -228,67 +173,57 @@ def _gru_fwd(X, h0, Wih, Whh, bih, bhh, reverse):
     WhhT = xp.ascontiguousarray(Whh.T)
     GHN = xp.empty((T, N, H), X.dtype)  # h W_hn^T + b_hn, needed for dr
     Y = xp.empty((T, N, H), X.dtype)
+    gh = xp.empty((N, 3 * H), X.dtype)
     bhn = None if bhh is None else bhh[H2:]
-
-    def piece(lo, hi):
-        gh = xp.empty((hi - lo, 3 * H), X.dtype)
-        h = h0[lo:hi]
-        with xp.errstate(over="ignore"):
-            for t in _steps(T, reverse):
-                a = A[t, lo:hi]
-                xp.matmul(h, WhhT, out=gh)
-                rz = a[:, :H2]
-                rz += gh[:, :H2]
-                _sigmoid_(rz)
-                ghn = GHN[t, lo:hi]
-                if bhn is None:
-                    ghn[...] = gh[:, H2:]
-                else:
-                    xp.add(gh[:, H2:], bhn, out=ghn)
-                n = a[:, H2:]
-                xp.multiply(a[:, :H], ghn, out=gh[:, H2:])
-                n += gh[:, H2:]
-                xp.tanh(n, out=n)
-                y = Y[t, lo:hi]
-                xp.subtract(h, n, out=y)
-                y *= a[:, H:H2]
-                y += n
-                h = y
-    _over_batch(piece, N, 3 * H)
-    return Y, _last(Y, h0, reverse), (X, h0, Wih, Whh, A, GHN, _prev_states(Y, h0, reverse), reverse)
+    h = h0
+    with xp.errstate(over="ignore"):
+        for t in (range(T - 1, -1, -1) if reverse else range(T)):
+            a = A[t]
+            xp.matmul(h, WhhT, out=gh)
+            rz = a[:, :H2]
+            rz += gh[:, :H2]
+            _sigmoid_(rz)
+            ghn = GHN[t]
+            if bhn is None:
+                ghn[...] = gh[:, H2:]
+            else:
+                xp.add(gh[:, H2:], bhn, out=ghn)
+            n = a[:, H2:]
+            xp.multiply(a[:, :H], ghn, out=gh[:, H2:])
+            n += gh[:, H2:]
+            xp.tanh(n, out=n)
+            y = Y[t]
+            xp.subtract(h, n, out=y)
+            y *= a[:, H:H2]
+            y += n
+            h = y
+    return Y, h.copy(), (X, h0, Wih, Whh, A, GHN, _prev_states(Y, h0, reverse), reverse)
 
 
 def _gru_bwd(saved, dY, dhT, needs):
     X, h0, Wih, Whh, A, GHN, Hprev, reverse = saved
     T, N, H = Hprev.shape
     r, z, n = A[..., :H], A[..., H:2 * H], A[..., 2 * H:]
+    Pz = (Hprev - n) * (z * (1 - z))      # dz_pre = dh * Pz
+    Q = (1 - z) * (1 - n * n)             # dn_pre = dh * Q
+    R = GHN * (r * (1 - r))               # dr_pre = dn_pre * R
     dGi = xp.empty_like(A)
     dGh = xp.empty_like(A)
-    dh0 = xp.empty((N, H), A.dtype)
-
-    def piece(lo, hi):
-        bs = slice(lo, hi)
-        rb, zb, nb = r[:, bs], z[:, bs], n[:, bs]
-        Pz = (Hprev[:, bs] - nb) * (zb * (1 - zb))      # dz_pre = dh * Pz
-        Q = (1 - zb) * (1 - nb * nb)                     # dn_pre = dh * Q
-        R = GHN[:, bs] * (rb * (1 - rb))                 # dr_pre = dn_pre * R
-        dh = dhT[bs].astype(A.dtype, copy=True)
-        tmp = xp.empty((hi - lo, H), A.dtype)
-        for t in _steps(T, not reverse):
-            dh += dY[t, bs]
-            gi, gh = dGi[t, bs], dGh[t, bs]
-            dn = gi[:, 2 * H:]
-            xp.multiply(dh, Q[t], out=dn)
-            xp.multiply(dh, Pz[t], out=gi[:, H:2 * H])
-            xp.multiply(dn, R[t], out=gi[:, :H])
-            gh[:, :2 * H] = gi[:, :2 * H]
-            xp.multiply(dn, rb[t], out=gh[:, 2 * H:])
-            xp.multiply(dh, zb[t], out=tmp)
-            dh = gh @ Whh
-            dh += tmp
-        dh0[bs] = dh
-    _over_batch(piece, N, 3 * H)
-    return _finish(X, h0, Wih, Whh, dGi, dGh, Hprev, dh0, None, needs, 3)
+    dh = dhT.astype(A.dtype, copy=True)
+    tmp = xp.empty((N, H), A.dtype)
+    for t in (range(T) if reverse else range(T - 1, -1, -1)):
+        dh += dY[t]
+        gi, gh = dGi[t], dGh[t]
+        dn = gi[:, 2 * H:]
+        xp.multiply(dh, Q[t], out=dn)
+        xp.multiply(dh, Pz[t], out=gi[:, H:2 * H])
+        xp.multiply(dn, R[t], out=gi[:, :H])
+        gh[:, :2 * H] = gi[:, :2 * H]
+        xp.multiply(dn, r[t], out=gh[:, 2 * H:])
+        xp.multiply(dh, z[t], out=tmp)
+        dh = gh @ Whh
+        dh += tmp
+    return _finish(X, h0, Wih, Whh, dGi, dGh, Hprev, dh, None, needs, 3)
 
 
 # ------------------------------------------------------------------------------------------- RNN
@@ -296,41 +231,31 @@ def _rnn_fwd(X, h0, Wih, Whh, bih, bhh, reverse, relu):
     T, N, _ = X.shape
     A = _in_proj(X, Wih, None if bih is None else bih + bhh)   # becomes the outputs h_t in place
     WhhT = xp.ascontiguousarray(Whh.T)
-
-    def piece(lo, hi):
-        tmp = xp.empty((hi - lo, Whh.shape[0]), X.dtype)
-        h = h0[lo:hi]
-        for t in _steps(T, reverse):
-            a = A[t, lo:hi]
-            xp.matmul(h, WhhT, out=tmp)
-            a += tmp
-            if relu:
-                xp.maximum(a, 0, out=a)
-            else:
-                xp.tanh(a, out=a)
-            h = a
-    _over_batch(piece, N, Whh.shape[0])
+    tmp = xp.empty((N, Whh.shape[0]), X.dtype)
+    h = h0
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        a = A[t]
+        xp.matmul(h, WhhT, out=tmp)
+        a += tmp
+        if relu:
+            xp.maximum(a, 0, out=a)
+        else:
+            xp.tanh(a, out=a)
+        h = a
     D = (A > 0).astype(A.dtype) if relu else 1 - A * A     # d h_t / d pre-activation
-    return A, _last(A, h0, reverse), (X, h0, Wih, Whh, D, _prev_states(A, h0, reverse), reverse)
+    return A, h.copy(), (X, h0, Wih, Whh, D, _prev_states(A, h0, reverse), reverse)
 
 
 def _rnn_bwd(saved, dY, dhT, needs):
     X, h0, Wih, Whh, D, Hprev, reverse = saved
-    N = D.shape[1]
     dG = xp.empty_like(D)
-    dh0 = xp.empty(dhT.shape, D.dtype)
-
-    def piece(lo, hi):
-        b = slice(lo, hi)
-        dh = dhT[b].astype(D.dtype, copy=True)
-        for t in _steps(D.shape[0], not reverse):
-            dh += dY[t, b]
-            da = dG[t, b]
-            xp.multiply(dh, D[t, b], out=da)
-            dh = da @ Whh
-        dh0[b] = dh
-    _over_batch(piece, N, D.shape[2])
-    return _finish(X, h0, Wih, Whh, dG, dG, Hprev, dh0, None, needs, 1)
+    dh = dhT.astype(D.dtype, copy=True)
+    for t in (range(D.shape[0]) if reverse else range(D.shape[0] - 1, -1, -1)):
+        dh += dY[t]
+        da = dG[t]
+        xp.multiply(dh, D[t], out=da)
+        dh = da @ Whh
+    return _finish(X, h0, Wih, Whh, dG, dG, Hprev, dh, None, needs, 1)
 
 
 # ------------------------------------------------------------------------------- autograd glue
