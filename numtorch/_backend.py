@@ -46,11 +46,13 @@ _tune_glibc_malloc()
 
 
 # ---------------------------------------------------------------------------- threads
-# numtorch's thread count (numtorch.set_num_threads / OMP_NUM_THREADS): the BLAS's threads, and the
-# number of batch chunks that convolutions and pooling run concurrently (NumPy releases the GIL in
-# BLAS calls, copies and ufunc loops).  OpenBLAS's own 2-thread split of the thin convolution GEMMs
-# scales badly (measured: 65536x75 @ 75x32 slower on 2 threads than on 1), so a parallel region
-# runs one single-threaded BLAS call per chunk instead.
+# numtorch's thread count (numtorch.set_num_threads / OMP_NUM_THREADS) is the number of pieces that
+# convolutions, pooling, large losses and large matrix products (`mm`) run concurrently (NumPy releases
+# the GIL in BLAS calls, copies and ufunc loops).  OpenBLAS itself is kept at ONE thread: its own
+# 2-thread split of thin GEMMs scales badly, and switching its thread count between numtorch's parallel
+# regions and multi-threaded calls costs ~0.1-0.3 ms per switch (measured on 2 cores: the seed CNN's
+# step took 76 ms with OpenBLAS at 2 threads between regions, 47 ms with it kept at 1; the 784-256-128
+# MLP step went from 3.0-8.9 ms to 4.1 ms, which is its 1-thread time).
 import os as _os
 
 
@@ -121,7 +123,33 @@ def set_num_threads(n):
     if n < 1:
         raise RuntimeError("set_num_threads expects a positive integer")
     _threads[0] = n
-    set_blas_threads(n)
+    _blas_one_thread()
+
+
+def mm(a, b):
+    """a @ b for 2-D float arrays; a large product is split into row (or column) blocks, one
+    1-thread BLAS call per thread."""
+    t = _threads[0]
+    if t > 1 and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype and a.dtype.kind == "f":
+        M, K = a.shape
+        N = b.shape[1]
+        if 2.0 * M * K * N >= _MM_SPLIT_FLOPS:
+            out = np.empty((M, N), a.dtype)
+            if M >= N:
+                run_parallel(lambda lo, hi: np.matmul(a[lo:hi], b, out=out[lo:hi]), chunks(M, t))
+            else:
+                run_parallel(lambda lo, hi: np.matmul(a, b[:, lo:hi], out=out[:, lo:hi]), chunks(N, t))
+            return out
+    return a @ b
+
+
+_blas_single = [False]
+_MM_SPLIT_FLOPS = 2e8     # below this a product is not worth the thread handoff (measured: 5e7-flop products lose)
+
+
+def _blas_one_thread():
+    set_blas_threads(1)
+    _blas_single[0] = True
 
 
 def chunks(n, parts):
@@ -155,14 +183,16 @@ def run_parallel(fn, bounds):
         # (a forked child, e.g. a DataLoader worker, inherits the pool object but not its threads)
         from concurrent.futures import ThreadPoolExecutor
         _pool[:] = [ThreadPoolExecutor(max_workers=len(bounds) - 1, thread_name_prefix="numtorch"), _os.getpid()]
-    old = set_blas_threads(1)
+    if not _blas_single[0]:
+        _blas_one_thread()
     futs = []
     try:
         futs = [_pool[0].submit(fn, lo, hi) for lo, hi in bounds[1:]]
         first = fn(*bounds[0])
     finally:
         from concurrent.futures import wait
-        wait(futs)      # every piece has left the BLAS before its thread count is restored
-        if old is not None and old != 1:
-            set_blas_threads(old)
+        wait(futs)
     return [first] + [f.result() for f in futs]
+
+
+_blas_one_thread()

@@ -78,7 +78,8 @@ def test_max_pool_split_matches_torch(split, relu):
     assert_close(x.grad, xt.grad, rtol=0, atol=0)
 
 
-def test_set_num_threads_drives_blas():
+def test_set_num_threads_keeps_blas_single_threaded():
+    """numtorch parallelizes itself (pieces, row blocks of large products); OpenBLAS stays at 1 thread."""
     old = nt.get_num_threads()
     try:
         nt.set_num_threads(1)
@@ -88,9 +89,35 @@ def test_set_num_threads_drives_blas():
         nt.set_num_threads(2)
         assert nt.get_num_threads() == 2
         if B.blas_threads() is not None:
-            assert B.blas_threads() == 2
+            assert B.blas_threads() == 1
         with pytest.raises(RuntimeError):
             nt.set_num_threads(0)
+    finally:
+        nt.set_num_threads(old)
+
+
+@pytest.mark.parametrize("shape", [(300, 200, 400), (40, 500, 3000), (3000, 300, 20)])
+def test_large_products_split_over_threads(shape, rng, monkeypatch):
+    """mm/addmm/linear on 2 threads: row or column blocks, each one BLAS call; values equal torch's."""
+    M, K, N = shape
+    monkeypatch.setattr(B, "_MM_SPLIT_FLOPS", 1e6)   # split these moderate products too
+    old = nt.get_num_threads()
+    nt.set_num_threads(2)
+    try:
+        a = rng.standard_normal((M, K)).astype(np.float32)
+        b = rng.standard_normal((K, N)).astype(np.float32)
+        bias = rng.standard_normal(N).astype(np.float32)
+        want = torch.nn.functional.linear(torch.tensor(a, requires_grad=True), torch.tensor(b.T.copy()),
+                                          torch.tensor(bias))
+        x = nt.tensor(a, requires_grad=True)
+        w = nt.tensor(b.T.copy(), requires_grad=True)
+        got = nt.nn.functional.linear(x, w, nt.tensor(bias))
+        assert_close(got, want, rtol=1e-4, atol=1e-4)
+        assert_close(nt.mm(x, nt.tensor(b)), torch.tensor(a) @ torch.tensor(b), rtol=1e-4, atol=1e-4)
+        g = rng.standard_normal((M, N)).astype(np.float32)
+        got.backward(nt.tensor(g))
+        assert_close(x.grad, torch.tensor(g) @ torch.tensor(b.T), rtol=1e-4, atol=1e-4)
+        assert_close(w.grad, (torch.tensor(g).T @ torch.tensor(a)), rtol=1e-4, atol=1e-3)
     finally:
         nt.set_num_threads(old)
 
@@ -108,6 +135,6 @@ def test_run_parallel_results_and_errors():
         with pytest.raises(ValueError, match="piece failed"):
             B.run_parallel(bad, B.chunks(4, 2))
         if B.blas_threads() is not None:
-            assert B.blas_threads() == 2    # restored after the parallel region
+            assert B.blas_threads() == 1
     finally:
         nt.set_num_threads(old)

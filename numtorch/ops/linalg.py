@@ -1,5 +1,5 @@
 """Matrix products: matmul (1-D to batched N-D), mm, bmm, mv, dot, addmm, einsum, outer."""
-from .._backend import xp
+from .._backend import xp, mm as _pmm
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from ._util import sum_to, operands
@@ -18,7 +18,7 @@ class Mm(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ad, bd = _promote(a, b)
-        return ad @ bd
+        return _pmm(ad, bd)
 
     @staticmethod
     def backward(ctx, g):
@@ -122,7 +122,7 @@ class Addmm(Function):
     def forward(ctx, c, a, b, beta=1, alpha=1):
         ctx.save_for_backward(a, b)
         ctx.cshape, ctx.beta, ctx.alpha = c._data.shape, beta, alpha
-        out = a._data @ b._data
+        out = _pmm(a._data, b._data)
         if alpha != 1:
             out *= alpha
         cd = c._data if beta == 1 else c._data * beta

@@ -1,6 +1,6 @@
 """Linear layers' math: linear and bilinear."""
 from ... import ops
-from ..._backend import xp
+from ..._backend import xp, mm as _pmm
 from ..._tensor import Tensor, _make
 from ...autograd.function import _edge
 from ...autograd.grad_mode import state as _gs
@@ -49,7 +49,7 @@ class _LinearAddmm(Addmm):
         # Addmm.forward with beta = alpha = 1 (class attributes of the node), save_for_backward inlined
         ctx._saved = ((a, a._vc[0]), (b, b._vc[0]))
         cd = c._data
-        out = a._data @ b._data
+        out = _pmm(a._data, b._data)
         cs = ctx.cshape = cd.shape
         if out.dtype == cd.dtype and (cs == out.shape or (len(cs) == 1 and out.ndim == 2 and cs[0] == out.shape[1])):
             out += cd   # the usual bias row (or full matrix) of the same dtype: added in place
@@ -83,8 +83,8 @@ class _LinearAddmm(Addmm):
                 # sum_to(g, cs) without a graph: SumTo's own array math, minus a Function application
                 lead, axes = reduced_axes(gd.shape, cs)
                 gc = _make((gd.sum(axis=axes, keepdims=True) if axes else gd).reshape(cs))
-        ga = _make(gd @ b._data.T) if na else None
-        gb = _make((gd.T @ a._data).T) if nb else None
+        ga = _make(_pmm(gd, b._data.T)) if na else None
+        gb = _make(_pmm(gd.T, a._data).T) if nb else None
         return gc, ga, gb, None, None
 
 
