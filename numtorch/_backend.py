@@ -5,12 +5,10 @@ so swapping the backend touches a single file.
 """
 import os as _os
 
-# OpenBLAS's idle worker threads spin for ~2^28 cycles after each multi-threaded call.  numtorch runs
-# its own batch-parallel regions (convolution, pooling) with a 1-thread BLAS per piece, and a still-spinning
-# OpenBLAS worker then occupies the second core: measured on 2 cores, the seed CNN's training step took
-# 93 ms with 2 threads against 62 ms with the timeout shortened.  OpenBLAS reads this only when it is
-# loaded, so it takes effect when numtorch is imported before NumPy (as under `numtorch run`); a value the
-# user set is kept.
+# numtorch keeps OpenBLAS at one thread (see "threads" below).  Should a user raise it again, its idle
+# workers would spin ~2^28 cycles after each multi-threaded call and occupy the core that numtorch's own
+# parallel pieces need; a short spin timeout limits that.  OpenBLAS reads it when it is loaded (numtorch
+# imported before NumPy, as under `numtorch run`); a value the user set is kept.
 _os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
 import numpy as np  # noqa: E402
