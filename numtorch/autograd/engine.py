@@ -123,35 +123,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 if accumulate and gbuf[0] is not None and (targets is None or (node, 0) in targets):
                     _accumulate(node.variable, gbuf[0], create_graph)
                 continue
-            if node._retain:
-                _retain_grads(node, gbuf, create_graph)
-            # which gradients arrived (a single-output node, the common case, needs no generator scan)
-            if len(gbuf) == 1:
-                have = gbuf[0] is not None
-                missing = not have
-            else:
-                have = missing = False
-                for g in gbuf:
-                    if g is None:
-                        missing = True
-                    else:
-                        have = True
-            if not have:
-                res = (None,) * len(node.next_functions)
-            else:
-                if missing and node.materialize_grads:
-                    gbuf = [g if g is not None else _make(xp.zeros(m[0], m[1]))
-                            for g, m in zip(gbuf, node._out_meta or [None] * len(gbuf))]
-                res = node._fn.backward(node, *gbuf)
-                if not isinstance(res, tuple):
-                    res = (res,)
-                nf = node.next_functions
-                if len(res) < len(nf) and not node._fn._builtin:
-                    raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
-                                       f"(expected {len(nf)}, got {len(res)})")
-                if node._hooks:
-                    for h in node._hooks:
-                        h(res, tuple(gbuf))
+            res = _apply_node(node, gbuf, create_graph)
             if not retain_graph:
                 # node._release(), inlined
                 node._released = True
@@ -325,6 +297,11 @@ def _apply_multi(node, gbuf, create_graph):
         gbuf = [None] * node._n_out
     if node._pre_hooks:
         _run_pre_hooks(node, gbuf)
+    return _apply_node(node, gbuf, create_graph)
+
+
+def _apply_node(node, gbuf, create_graph):
+    """retain_grad, then the node's backward on the gradients that arrived (zeros for missing ones)."""
     if node._retain:
         _retain_grads(node, gbuf, create_graph)
     have = missing = False
