@@ -114,6 +114,20 @@ class Bmm(Function):
         return (bmm(g, b.mT) if na else None), (bmm(a.mT, g) if nb else None)
 
 
+def _add_bias(out, cd):
+    """out + cd, in place into the fresh product `out` whenever the result keeps its shape and dtype."""
+    cs = cd.shape
+    if out.dtype == cd.dtype and (cs == out.shape or (len(cs) == 1 and out.ndim == 2 and cs[0] == out.shape[1])):
+        # the common Linear case (a same-dtype bias row or full matrix), decided without
+        # np.broadcast_shapes' Python overhead
+        out += cd
+        return out
+    if out.shape == xp.broadcast_shapes(out.shape, cs) and out.dtype == xp.result_type(out, cd):
+        out += cd
+        return out
+    return out + cd
+
+
 class Addmm(Function):
     """beta * c + alpha * (a @ b): the Linear layer's product (bias broadcast in place)"""
     _builtin = True
@@ -125,17 +139,7 @@ class Addmm(Function):
         out = _pmm(a._data, b._data)
         if alpha != 1:
             out *= alpha
-        cd = c._data if beta == 1 else c._data * beta
-        cs = cd.shape
-        if out.dtype == cd.dtype and (cs == out.shape or (len(cs) == 1 and out.ndim == 2 and cs[0] == out.shape[1])):
-            # the common Linear case (a same-dtype bias row or full matrix), decided without
-            # np.broadcast_shapes' Python overhead: add in place
-            out += cd
-            return out
-        if out.shape == xp.broadcast_shapes(out.shape, cs) and out.dtype == xp.result_type(out, cd):
-            out += cd
-            return out
-        return out + cd
+        return _add_bias(out, c._data if beta == 1 else c._data * beta)
 
     @staticmethod
     def backward(ctx, g):

@@ -5,7 +5,7 @@ from ..._tensor import Tensor, _make
 from ...autograd.function import _edge
 from ...autograd.grad_mode import state as _gs
 from ...ops._util import reduced_axes, sum_to
-from ...ops.linalg import Addmm, _check_mm
+from ...ops.linalg import Addmm, _add_bias, _check_mm
 from ...ops.shape import T as _T
 from ..parameter import Parameter
 
@@ -49,15 +49,8 @@ class _LinearAddmm(Addmm):
         # Addmm.forward with beta = alpha = 1 (class attributes of the node), save_for_backward inlined
         ctx._saved = ((a, a._vc[0]), (b, b._vc[0]))
         cd = c._data
-        out = _pmm(a._data, b._data)
-        cs = ctx.cshape = cd.shape
-        if out.dtype == cd.dtype and (cs == out.shape or (len(cs) == 1 and out.ndim == 2 and cs[0] == out.shape[1])):
-            out += cd   # the usual bias row (or full matrix) of the same dtype: added in place
-            return out
-        if out.shape == xp.broadcast_shapes(out.shape, cs) and out.dtype == xp.result_type(out, cd):
-            out += cd
-            return out
-        return out + cd
+        ctx.cshape = cd.shape
+        return _add_bias(_pmm(a._data, b._data), cd)
 
     @staticmethod
     def backward(ctx, g):
