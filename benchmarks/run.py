@@ -229,7 +229,7 @@ def matmul_peak(np, quick, threads=1):
     """NumPy's float32 matmul rate with OpenBLAS on `threads` threads (numtorch keeps OpenBLAS at one
     thread and parallelizes itself, so the peak is taken with OpenBLAS set explicitly)."""
     try:
-        from numtorch import _backend as B
+        from numtorch import _cpu as B
         old = B.set_blas_threads(threads)
     except ImportError:
         B = old = None

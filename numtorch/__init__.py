@@ -81,12 +81,12 @@ def typename(obj):
 def set_num_threads(n):
     """Threads used by the BLAS and by numtorch's batch-parallel convolutions and pooling
     (default: OMP_NUM_THREADS, else the number of CPUs)."""
-    from ._backend import set_num_threads as _set
+    from ._cpu import set_num_threads as _set
     _set(n)
 
 
 def get_num_threads():
-    from ._backend import get_num_threads as _get
+    from ._cpu import get_num_threads as _get
     return _get()
 
 

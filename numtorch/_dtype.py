@@ -135,3 +135,16 @@ def scalar_result(t_dtype, value):
     if isinstance(value, _b.int):
         return t_dtype if t_dtype._kind >= 1 else int64
     return t_dtype
+
+
+# PyTorch's C++ scalar-type names ("Float" in "torch.FloatTensor", "FloatStorage", error messages),
+# by NumPy dtype name: the one table of that fact
+SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def scalar_name(np_dtype):
+    """PyTorch's scalar-type name of a NumPy dtype (``Float`` for float32); the dtype's own name otherwise."""
+    name = xp.dtype(np_dtype).name
+    return SCALAR_NAMES.get(name, name)

@@ -410,10 +410,7 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking=False, **kw):
         if dtype is None:
-            return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-                               "int8": "CharTensor", "uint8": "ByteTensor",
-                               "bool": "BoolTensor"}[self._data.dtype.name]
+            return "torch." + D.scalar_name(self._data.dtype) + "Tensor"
         if isinstance(dtype, str):
             name = dtype.rsplit(".", 1)[-1]
             dtype = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,

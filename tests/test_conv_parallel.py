@@ -10,7 +10,7 @@ import numtorch as nt
 import numtorch.nn.functional as F
 import numtorch.nn.functional.conv as CV
 import numtorch.nn.functional.pooling as PL
-from numtorch import _backend as B
+from numtorch import _cpu as B
 from conftest import torch, to_torch, assert_close
 
 

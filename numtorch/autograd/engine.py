@@ -1,40 +1,84 @@
-"""The backward pass: an iterative walk of the graph in dependency order.
+"""The backward pass: one iterative walk of the graph in dependency order.
 
-Iterative (no recursion), so a chain of 100,000 operations works; saved tensors
-are released as each node finishes unless ``retain_graph``.
+``_walk`` is the only graph traversal: ``Tensor.backward``, ``autograd.backward``,
+``autograd.grad`` and the explainer (``numtorch.viz.explain``) all run it.  It is
+iterative (a chain of 100,000 operations works) and releases each node's saved
+tensors as it finishes unless ``retain_graph``.
+
+A node's pending gradient lives in ``buffers``: the Tensor itself for a node with one
+output (the common case), a list indexed by output number otherwise.  A node runs the
+moment its last incoming edge has delivered.
 """
+import sys
+import sysconfig
 from sys import getrefcount as _refcount
 
-from .._backend import xp
+from .._backend import xp, ndarray as _ndarray
 from .grad_mode import state as _gs
-from .function import AccumulateGrad, Node
+from .function import AccumulateGrad, _edge
 from .. import _tensor
 from .._tensor import Tensor, _make
 
-_ndarray = xp.ndarray
+
+# ---------------------------------------------------------------------------- leaf take-over
+def _unshared(g):
+    """True when a leaf may keep the array of ``g``, its first gradient, as its ``.grad`` (as PyTorch
+    steals a gradient nothing else holds); otherwise the leaf copies it.
+
+    The invariant: at this call ``g`` is held only by the caller's local variable and ``g._data`` only by
+    ``g``; every other holder (another Tensor, a list, a saved-tensor record, a view's base) is a heap
+    reference and is always counted, so any count above that baseline means shared.  The baseline (how
+    many references the call frames themselves add) differs between interpreter versions, so it is
+    measured at import (``_calibrate``) with this very function instead of assumed.  A view (e.g. a
+    transposed matmul result) qualifies when its base is a plain array that only the view holds."""
+    if _BASELINE is None:
+        return False
+    d = g._data
+    if _refcount(g) != _BASELINE[0] or _refcount(d) != _BASELINE[1] or not d.flags.writeable:
+        return False
+    b = d.base
+    return b is None or (b.__class__ is _ndarray and b.base is None and _refcount(b) == _BASELINE[1] and
+                         b.size == d.size)
 
 
-def _root_edge(t):
-    if t.grad_fn is not None:
-        return t.grad_fn, t._out_nr
-    from .function import _edge
-    return _edge(t)
+def _counts(g):
+    # the same frame shape as _unshared: a parameter ``g`` and a local ``d``
+    d = g._data
+    return _refcount(g), _refcount(d)
 
 
+def _calibrate():
+    """``_unshared``'s baseline on this interpreter, or None (always copy) where reference counts cannot be
+    trusted: alternative implementations have none, and free-threaded CPython builds count per thread
+    (``getrefcount`` is approximate there).  Checked: one more holder raises each count by exactly one."""
+    if sys.implementation.name != "cpython" or sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return None
+    g = _make(xp.empty(1, xp.float32))
+    alone = _counts(g)
+    other = g._data
+    shared_d = _counts(g)
+    del other
+    other = g
+    shared_g = _counts(g)
+    del other
+    if shared_d[1] != alone[1] + 1 or shared_g[0] != alone[0] + 1:
+        return None
+    return alone
+
+
+_BASELINE = None
+_BASELINE = _calibrate()
+
+
+# ---------------------------------------------------------------------------- roots
 def _check_roots(tensors, grad_tensors):
+    """PyTorch's checks on ``backward``/``grad`` roots; the implicit ones for scalars."""
     grads = []
     for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
         if not t.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if t._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if t._data.dtype.kind != "f":
-                raise RuntimeError("grad can be implicitly created only for real scalar outputs but got "
-                                   f"{t.dtype}")
-            o = xp.empty(t._data.shape, t._data.dtype)  # (np.ones / ones_like are slower Python wrappers)
-            o.fill(1)
-            g = _make(o)
+            g = _ones_for(t)
         elif not isinstance(g, Tensor):
             g = _make(xp.asarray(g, dtype=t._data.dtype))
         elif g._data.shape != t._data.shape:
@@ -44,121 +88,8 @@ def _check_roots(tensors, grad_tensors):
     return grads
 
 
-def _add(a, b):
-    if a is None:
-        return b
-    return a + b
-
-
-def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
-    """Propagate ``grad_tensors`` from ``tensors`` to the leaves.
-
-    With ``accumulate`` (``backward``) leaves receive ``.grad``; otherwise
-    (``autograd.grad``) the gradients reaching ``inputs`` are returned.
-    """
-    grads = _check_roots(tensors, grad_tensors)
-    if retain_graph is None:
-        retain_graph = create_graph
-    if inputs is None and accumulate and len(tensors) == 1 and tensors[0].grad_fn is not None:
-        _run_single(tensors[0].grad_fn, tensors[0]._out_nr, grads[0], retain_graph, create_graph)
-        return []
-    # targets: (node, output_nr) -> position among ``inputs``
-    targets = None
-    if inputs is not None:
-        targets = {}
-        for k, t in enumerate(inputs):
-            e = _root_edge(t) if t.requires_grad else (None, 0)
-            if e[0] is None:
-                continue
-            targets.setdefault(e, []).append(k)
-    captured = [None] * (len(inputs) if inputs is not None else 0)
-
-    buffers = {}
-    roots = []
-    for t, g in zip(tensors, grads):
-        node, nr = _root_edge(t)
-        buf = buffers.get(node)
-        if buf is None:
-            buf = buffers[node] = [None] * node._n_out
-            roots.append(node)
-        buf[nr] = _add(buf[nr], g)
-
-    # count how many edges lead into each node (a node's first edge also schedules its visit: every
-    # node except the roots is seen exactly when it first enters ``deps``)
-    deps = {}
-    root_set = set(roots)
-    stack = list(roots)
-    deps_get = deps.get
-    while stack:
-        n = stack.pop()
-        for nxt, _ in n.next_functions:
-            if nxt is None:
-                continue
-            d = deps_get(nxt)
-            if d is None:
-                deps[nxt] = 1
-                if nxt not in root_set:
-                    stack.append(nxt)
-            else:
-                deps[nxt] = d + 1
-    ready = [n for n in roots if n not in deps]
-
-    prev = _gs.enabled
-    _gs.enabled = create_graph
-    try:
-        while ready:
-            node = ready.pop()
-            gbuf = buffers.pop(node, None)
-            if gbuf is None:
-                gbuf = [None] * node._n_out
-            if node._pre_hooks:
-                _run_pre_hooks(node, gbuf)
-            if targets is not None:
-                for nr in range(len(gbuf)):
-                    ks = targets.get((node, nr))
-                    if ks:
-                        for k in ks:
-                            captured[k] = gbuf[nr]
-            if node.__class__ is AccumulateGrad:
-                if accumulate and gbuf[0] is not None and (targets is None or (node, 0) in targets):
-                    _accumulate(node.variable, gbuf[0], create_graph)
-                continue
-            res = _apply_node(node, gbuf, create_graph)
-            if not retain_graph:
-                # node._release(), inlined
-                node._released = True
-                node._saved = None
-                node._out = None
-            for (nxt, nr), g in zip(node.next_functions, res):
-                if nxt is None:
-                    continue
-                if g is not None:
-                    if not isinstance(g, Tensor):
-                        g = _make(xp.asarray(g))
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * nxt._n_out
-                    prev_g = buf[nr]
-                    if prev_g is None:
-                        buf[nr] = g
-                    elif create_graph or prev_g.__class__ is not Tensor or g.__class__ is not Tensor:
-                        buf[nr] = prev_g + g
-                    else:
-                        # no graph to record: sum the arrays directly (a new array: either may be shared)
-                        s_ = prev_g._data + g._data
-                        buf[nr] = _make(s_ if s_.__class__ is _ndarray else xp.asarray(s_))
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    ready.append(nxt)
-    finally:
-        _gs.enabled = prev
-    return captured
-
-
-def backward_default(t, retain_graph, create_graph):
-    """``t.backward()`` for a scalar ``t`` with a ``grad_fn`` (the training-loop call): no argument
-    normalisation, no ``inputs``."""
+def _ones_for(t):
+    """The implicit gradient of a scalar root."""
     d = t._data
     if d.size != 1:
         raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -166,42 +97,71 @@ def backward_default(t, retain_graph, create_graph):
         raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
     o = xp.empty(d.shape, d.dtype)  # (np.ones / ones_like are slower Python wrappers)
     o.fill(1)
-    _run_single(t.grad_fn, t._out_nr, _make(o), create_graph if retain_graph is None else retain_graph,
-                create_graph)
+    return _make(o)
 
 
-def _run_single(root, root_nr, root_g, retain_graph, create_graph):
-    """``run_backward`` for one root node, accumulating into the leaves (``backward()`` without
-    ``inputs``): the same walk in the same order, with less bookkeeping per node.
+def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
+    """Propagate ``grad_tensors`` from ``tensors``.
 
-    A single-output node's pending gradient is kept in ``buffers`` as the Tensor itself (no list),
-    and a node is scheduled the moment its last incoming edge is processed.
+    With ``accumulate`` (``backward``) leaves receive ``.grad`` (only those among ``inputs`` when given);
+    otherwise (``autograd.grad``) the gradients reaching ``inputs`` are returned, one per input.
     """
-    # in-edge counts of every node reachable from the root (one root: it cannot be its own descendant)
+    grads = _check_roots(tensors, grad_tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    targets = None
+    if inputs is not None:
+        targets = {}
+        for k, t in enumerate(inputs):
+            e = _edge(t)
+            if e[0] is not None:
+                targets.setdefault(e, []).append(k)
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+    _walk([_edge(t) for t in tensors], grads, retain_graph, create_graph, accumulate, targets, captured)
+    return captured
+
+
+def backward_default(t, retain_graph, create_graph):
+    """``t.backward()`` for a scalar ``t`` with a ``grad_fn`` (the training-loop call)."""
+    _walk([(t.grad_fn, t._out_nr)], [_ones_for(t)], create_graph if retain_graph is None else retain_graph,
+          create_graph)
+
+
+# ---------------------------------------------------------------------------- the walk
+def _walk(edges, grads, retain_graph, create_graph, accumulate=True, targets=None, captured=None, call=None):
+    """Run the backward graph from ``edges`` (``(node, output_nr)`` pairs) seeded with ``grads``.
+
+    ``targets``/``captured``: ``{(node, nr): [k, ...]}``, and the list that receives, at each ``k``, the
+    gradient arriving at that edge (``autograd.grad`` and ``backward(inputs=...)``); with ``targets``
+    only targeted leaves accumulate.  ``call(node, gbuf) -> grads`` replaces running a node's backward
+    (the explainer records each step through it).  Returns nothing: results are in ``.grad``/``captured``.
+    """
+    # in-edge counts of every node reachable from the roots; a root reached from another root waits for it
     deps = {}
     deps_get = deps.get
-    stack = [root]
+    stack = [e[0] for e in edges]
     pop = stack.pop
     push = stack.append
+    seen = set(stack)
     while stack:
         for nxt, _ in pop().next_functions:
             if nxt is not None:
                 d = deps_get(nxt)
                 if d is None:
                     deps[nxt] = 1
-                    push(nxt)
+                    if nxt not in seen:
+                        push(nxt)
                 else:
                     deps[nxt] = d + 1
 
-    if root._n_out == 1:
-        buffers = {root: root_g}
-    else:
-        b = [None] * root._n_out
-        b[root_nr] = root_g
-        buffers = {root: b}
+    buffers = {}
     buffers_get = buffers.get
     buffers_pop = buffers.pop
-    ready = [root]
+    ready = []
+    for (node, nr), g in zip(edges, grads):
+        _deliver(buffers, node, nr, g, create_graph)
+        if node not in deps and node not in ready:
+            ready.append(node)
     ready_pop = ready.pop
     ready_push = ready.append
     prev = _gs.enabled
@@ -210,33 +170,28 @@ def _run_single(root, root_nr, root_g, retain_graph, create_graph):
         while ready:
             node = ready_pop()
             g = buffers_pop(node, None)
+            if targets is not None:
+                _capture(targets, captured, node, g)
             if node.__class__ is AccumulateGrad:
-                if g is not None:
+                if call is not None:
+                    call(node, [g])
+                elif g is not None and accumulate and (targets is None or (node, 0) in targets):
                     var = node._var()
                     if var is None:
                         continue
                     if (g.__class__ is Tensor and var._grad is None and not create_graph and
-                            var._hooks is None and var._post_acc_hooks is None):
-                        gd = g._data
-                        vd = var._data
-                        if gd.dtype == vd.dtype and gd.shape == vd.shape:
-                            # _accumulate's first-gradient case: the leaf owns its gradient array. One that
-                            # nothing else can reach (only ``g`` and this frame hold it and, for a view such
-                            # as a transposed matmul result, only it holds its base) is taken over, as
-                            # PyTorch does; any other is copied (it may be shared)
-                            b = gd.base
-                            if (_refcount(g) == 2 and _refcount(gd) == 3 and
-                                    (b is None or (b.__class__ is _ndarray and b.base is None and
-                                                   _refcount(b) == 3 and b.size == gd.size)) and
-                                    gd.flags.writeable):
-                                var._grad = _make(gd)
-                            else:
-                                var._grad = _make(gd.copy(order="K"))
-                            continue
+                            var._hooks is None and var._post_acc_hooks is None and
+                            g._data.dtype == var._data.dtype and g._data.shape == var._data.shape):
+                        # a leaf's first gradient: kept if nothing else holds it, else copied (no local may
+                        # hold g's array here: see _unshared)
+                        var._grad = _make(g._data if _unshared(g) else g._data.copy(order="K"))
+                        continue
                     _accumulate(var, g, create_graph)
                 continue
             nf = node.next_functions
-            if node._plain:
+            if call is not None:
+                res = call(node, _as_list(node, g))
+            elif node._plain:
                 # one output, no hooks, no retain_grad (the common node)
                 if g is None:
                     res = (None,) * len(nf)
@@ -245,17 +200,11 @@ def _run_single(root, root_nr, root_g, retain_graph, create_graph):
                     if res.__class__ is not tuple and not isinstance(res, tuple):
                         res = (res,)
                     if len(res) < len(nf) and not node._fn._builtin:
-                        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
-                                           f"(expected {len(nf)}, got {len(res)})")
-            elif node._n_out == 1:
-                res = _apply_multi(node, [g], create_graph)
+                        _wrong_count(node, res)
             else:
-                res = _apply_multi(node, g, create_graph)
+                res = _apply_node(node, _as_list(node, g), create_graph)
             if not retain_graph:
-                # node._release(), inlined
-                node._released = True
-                node._saved = None
-                node._out = None
+                node._release()
             for (nxt, nr), gi in zip(nf, res):
                 if nxt is None:
                     continue
@@ -266,19 +215,42 @@ def _run_single(root, root_nr, root_g, retain_graph, create_graph):
                         prev_g = buffers_get(nxt)
                         buffers[nxt] = gi if prev_g is None else _sum(prev_g, gi, create_graph)
                     else:
-                        buf = buffers_get(nxt)
-                        if buf is None:
-                            buf = buffers[nxt] = [None] * nxt._n_out
-                        prev_g = buf[nr]
-                        buf[nr] = gi if prev_g is None else _sum(prev_g, gi, create_graph)
+                        _deliver(buffers, nxt, nr, gi, create_graph)
                 d = deps[nxt] - 1
                 if d:
                     deps[nxt] = d
                 else:
                     ready_push(nxt)
-            res = gi = None   # (the gradients now live only in ``buffers``: see the leaf case above)
+            res = gi = None   # (the gradients now live only in ``buffers``: see ``_unshared``)
     finally:
         _gs.enabled = prev
+
+
+def _deliver(buffers, node, nr, g, create_graph):
+    """Add ``g`` to the pending gradient of ``node``'s output ``nr``."""
+    if node._n_out == 1:
+        prev_g = buffers.get(node)
+        buffers[node] = g if prev_g is None else _sum(prev_g, g, create_graph)
+        return
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node._n_out
+    buf[nr] = g if buf[nr] is None else _sum(buf[nr], g, create_graph)
+
+
+def _as_list(node, g):
+    """A node's pending gradients as a list indexed by output number (None where nothing arrived)."""
+    if node._n_out == 1:
+        return [g]
+    return list(g) if g is not None else [None] * node._n_out
+
+
+def _capture(targets, captured, node, g):
+    for nr, gi in enumerate(_as_list(node, g)):
+        ks = targets.get((node, nr))
+        if ks:
+            for k in ks:
+                captured[k] = gi
 
 
 def _sum(a, b, create_graph):
@@ -290,42 +262,38 @@ def _sum(a, b, create_graph):
     return _make(s_ if s_.__class__ is _ndarray else xp.asarray(s_))
 
 
-def _apply_multi(node, gbuf, create_graph):
-    """Run the backward of a node with several outputs, hooks or retained gradients on its gradient
-    buffer (a list, or None when nothing arrived)."""
-    if gbuf is None:
-        gbuf = [None] * node._n_out
-    if node._pre_hooks:
-        _run_pre_hooks(node, gbuf)
-    return _apply_node(node, gbuf, create_graph)
+def _wrong_count(node, res):
+    raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                       f"(expected {len(node.next_functions)}, got {len(res)})")
 
 
 def _apply_node(node, gbuf, create_graph):
-    """retain_grad, then the node's backward on the gradients that arrived (zeros for missing ones)."""
+    """Pre-hooks, retain_grad, then the node's backward on the gradients that arrived (zeros for missing
+    ones, as ``materialize_grads``), then the node's hooks."""
+    if node._pre_hooks:
+        _run_pre_hooks(node, gbuf)
     if node._retain:
         _retain_grads(node, gbuf, create_graph)
-    have = missing = False
-    for g in gbuf:
-        if g is None:
-            missing = True
-        else:
-            have = True
-    if not have:
+    if all(g is None for g in gbuf):
         return (None,) * len(node.next_functions)
-    if missing and node.materialize_grads:
-        gbuf = [g if g is not None else _make(xp.zeros(m[0], m[1]))
-                for g, m in zip(gbuf, node._out_meta or [None] * len(gbuf))]
-    res = node._fn.backward(node, *gbuf)
+    res = node._fn.backward(node, *materialize(node, gbuf))
     if not isinstance(res, tuple):
         res = (res,)
-    nf = node.next_functions
-    if len(res) < len(nf) and not node._fn._builtin:
-        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
-                           f"(expected {len(nf)}, got {len(res)})")
+    if len(res) < len(node.next_functions) and not node._fn._builtin:
+        _wrong_count(node, res)
     if node._hooks:
         for h in node._hooks:
             h(res, tuple(gbuf))
     return res
+
+
+def materialize(node, gbuf):
+    """``gbuf`` with zeros of each output's shape and dtype where no gradient arrived (when the node's
+    Function asks for materialized gradients, PyTorch's default)."""
+    if not node.materialize_grads or all(g is not None for g in gbuf):
+        return gbuf
+    metas = node._out_meta or [None] * len(gbuf)
+    return [g if g is not None else _make(xp.zeros(m[0], m[1])) for g, m in zip(gbuf, metas)]
 
 
 def _run_pre_hooks(node, gbuf):
@@ -351,8 +319,7 @@ def _retain_grads(node, gbuf, create_graph):
 
 
 def _accumulate(var, g, create_graph):
-    if var is None:
-        return
+    """Add a gradient to a leaf's ``.grad``: tensor hooks first, then post-accumulate hooks."""
     if var._hooks:
         for h in var._hooks:
             r = h(g)
@@ -371,11 +338,8 @@ def _accumulate(var, g, create_graph):
                            f"but expected shape compatible with {list(var.shape)}")
     cur = var._grad
     if cur is None:
-        if create_graph:
-            var._grad = g
-        else:
-            # gradients flowing in may be shared with other branches: own a copy
-            var._grad = _make(xp.array(g._data, copy=True))
+        # gradients flowing in may be shared with other branches: own a copy (unless recording)
+        var._grad = g if create_graph else _make(xp.array(g._data, copy=True))
     elif create_graph or cur.requires_grad:
         var._grad = cur + g
     else:

@@ -10,9 +10,11 @@ user-defined Functions may return Tensors, as in ``torch.autograd.Function``.
 Every ``backward`` is written with Tensor operations, so running it with
 recording switched on (``create_graph=True``) gives higher-order gradients.
 """
+import functools
 import weakref
 
-from .._backend import xp
+from .._backend import xp, ndarray as _ndarray
+from .._dtype import scalar_name
 from .grad_mode import state as _gs
 from .. import _tensor
 from .._tensor import Tensor, _make
@@ -28,7 +30,6 @@ def _bcast_error(args, e):
                 return r
     return e
 
-_ndarray = xp.ndarray
 _new = object.__new__
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
@@ -54,6 +55,7 @@ class Node:
     _plain = True       # one output, no hooks, no retain_grad: the engine's fast case
     materialize_grads = True
     non_differentiable = None
+    _dirty = None
     needs_input_grad = ()
 
     def name(self):
@@ -98,7 +100,9 @@ class Node:
         self.non_differentiable = set(map(id, args))
 
     def mark_dirty(self, *args):
-        pass
+        """Inputs that ``forward`` modified in place: they are returned as outputs with this node as their
+        history, and their version counters advance (so stale saved copies are detected)."""
+        self._dirty = set(map(id, args))
 
     def set_materialize_grads(self, value):
         self.materialize_grads = bool(value)
@@ -162,8 +166,7 @@ class _SavedOutput:
 
 def _modified(t, expected, now=None, node=None):
     now = t._vc[0] if now is None else now
-    dt = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-          "int32": "Int", "bool": "Bool", "uint8": "Byte"}.get(t._data.dtype.name, "")
+    dt = scalar_name(t._data.dtype)
     shape = ", ".join(map(str, t._data.shape))
     src = node if node is not None else t.grad_fn
     import re
@@ -195,7 +198,7 @@ class FunctionMeta(type):
         super().__init__(name, bases, ns)
         node_name = ns.get("node_name") or (name + ("Backward0" if ns.get("_builtin", False) or
                                                      getattr(cls, "_builtin", False) else "Backward"))
-        cls._node_cls = type(node_name, (Node,), {"_fn": cls, "__slots__": ()} if False else {"_fn": cls})
+        cls._node_cls = type(node_name, (Node,), {"_fn": cls})
         if "setup_context" in ns and "forward" in ns:
             # the newer style: forward(*args) without ctx, then setup_context(ctx, inputs, output);
             # wrapped once here so Function.apply's hot path stays the same
@@ -241,13 +244,16 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        # plain loops, not comprehensions: on 1-3 arguments they avoid a frame each (hot path)
+        """Run ``forward`` and, when an input requires grad and recording is on, make its ``ctx`` the
+        ``grad_fn`` of the outputs.  The one path every differentiable op takes (and so the one place an
+        observer such as the profiler or a tracer hooks in: see ``add_apply_observer``)."""
+        # which inputs need a gradient, and the edges to their nodes (one pass; plain loops, not
+        # comprehensions: on 1-3 arguments they avoid a frame each -- this is the hottest function)
         prev = _gs.enabled
         needs = False
         if prev:
-            # which inputs need a gradient, and the edges to their nodes (one pass)
             if len(args) == 1:
-                a = args[0]   # (unary ops: the tuples built directly)
+                a = args[0]
                 if isinstance(a, Tensor) and a.requires_grad:
                     needs = True
                     fn = a.grad_fn
@@ -269,74 +275,39 @@ class Function(metaclass=FunctionMeta):
                     nig = tuple(nig)
                     nf = tuple(nf)
         ctx = _new(cls._node_cls)  # node classes define no __init__: skip type.__call__
-        if not needs:
-            if cls._builtin:
-                try:  # zero-cost unless raised: NumPy's broadcast ValueError -> PyTorch's RuntimeError
-                    out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
-                except ValueError as e:
-                    raise _bcast_error(args, e) from None
-                if out.__class__ is _ndarray:
-                    t = _new(Tensor)  # _make(out), inlined
-                    t._data = out
-                    t.requires_grad = False
-                    t.grad_fn = None
-                    t._out_nr = 0
-                    t._grad = None
-                    t._vc = args[0]._vc if cls._is_view else [0]
-                    return t
-                out = _wrap_plain(out, args, cls)
-                if cls._is_view and out.__class__ is tuple:
-                    for o in out:
-                        o._vc = args[0]._vc
-                return out
-            _gs.enabled = False
-            try:
-                out = cls.forward(ctx, *args, **kwargs)
-            finally:
-                _gs.enabled = prev
-            return out
-        ctx.needs_input_grad = nig
-        ctx.next_functions = nf
-        _gs.enabled = False
+        if needs:
+            ctx.needs_input_grad = nig
+            ctx.next_functions = nf
+        builtin = cls._builtin
+        if needs or not builtin:
+            _gs.enabled = False   # a forward is not recorded (a user's forward may call other ops)
         try:
             out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
         except ValueError as e:
-            raise _bcast_error(args, e) from None
+            if not builtin:
+                raise
+            raise _bcast_error(args, e) from None  # NumPy's broadcast ValueError -> PyTorch's RuntimeError
         finally:
             _gs.enabled = prev
+        if out.__class__ is not _ndarray and isinstance(out, xp.generic):
+            out = xp.asarray(out)
         if out.__class__ is _ndarray:
-            # _make(out, out.dtype.kind == "f", ctx, 0), inlined
+            # the built-in ops' single output: _make(out, ...) inlined (hot path)
             t = _new(Tensor)
             t._data = out
             t._out_nr = 0
             t._grad = None
             t._vc = args[0]._vc if cls._is_view else [0]
-            if out.dtype.kind == "f":
+            if needs and out.dtype.kind == "f":
                 t.requires_grad = True
                 t.grad_fn = ctx
-                if cls._save_output:
-                    ctx._out = _SavedOutput(t)
             else:
                 t.requires_grad = False
                 t.grad_fn = None
-                if cls._save_output:
-                    ctx._out = _SavedOutput(t)
+            if needs and cls._save_output:
+                ctx._out = _SavedOutput(t)
             return t
-        if isinstance(out, xp.generic):
-            return cls._wrap_array(ctx, xp.asarray(out), args)
-        return _wrap_outputs(ctx, out, args, cls)
-
-    @classmethod
-    def _wrap_array(cls, ctx, out, args):
-        """The single-array output path of ``apply`` (for a NumPy scalar made an array)."""
-        t = _make(out, out.dtype.kind == "f", ctx, 0)
-        if cls._is_view:
-            t._vc = args[0]._vc
-        if cls._save_output:
-            ctx._out = _SavedOutput(t)
-        if not t.requires_grad:
-            t.grad_fn = None
-        return t
+        return _wrap_outputs(ctx, needs, out, args, cls)
 
 
 _NO_EDGE = (None, 0)
@@ -355,49 +326,50 @@ def _edge(t):
     return (None, 0)
 
 
-def _wrap_plain(out, args, cls):
-    if isinstance(out, xp.generic):
-        return _make(xp.asarray(out))
-    if isinstance(out, tuple):
-        return tuple(_make(o) if o.__class__ is _ndarray else o for o in out)
-    if isinstance(out, _ndarray):
-        return _make(out)
-    return out
+def _wrap_outputs(ctx, needs, out, args, cls):
+    """Outputs other than one array: tuples, Tensors returned by a user's ``forward``, None entries.
 
-
-def _wrap_outputs(ctx, out, args, cls):
+    Without a graph to record, arrays become plain tensors and tensors are returned as they are.  With
+    one, every floating output not marked non-differentiable gets ``ctx`` as its history; an input
+    returned unchanged becomes a new tensor on the same data (as PyTorch's view of it) unless ``forward``
+    marked it dirty, in which case the input itself takes the new history (an in-place op)."""
     single = not isinstance(out, tuple)
     outs = (out,) if single else out
-    outs = tuple(xp.asarray(o) if isinstance(o, xp.generic) else o for o in outs)
-    nd = ctx.non_differentiable
     wrapped = []
     metas = []
+    nd = ctx.non_differentiable
+    dirty = ctx._dirty
     for i, o in enumerate(outs):
-        if o is None or not isinstance(o, (Tensor, _ndarray)):
+        if isinstance(o, xp.generic):
+            o = xp.asarray(o)
+        if not isinstance(o, (Tensor, _ndarray)):
             wrapped.append(o)
             metas.append(None)
             continue
-        differentiable = not (nd and id(o) in nd)
-        if isinstance(o, Tensor):
-            if any(o is a for a in args):
-                # returning an input unchanged: PyTorch returns a new view of it
-                o = _make(o._data)
-            data = o._data
+        if dirty and isinstance(o, Tensor) and id(o) in dirty:
+            o._vc[0] += 1
+            if needs:
+                _check_dirty_leaf(o)
             t = o
+        elif isinstance(o, Tensor):
+            t = _make(o._data) if needs and any(o is a for a in args) else o
         else:
-            data = o
-            t = _make(data)
-        if differentiable and data.dtype.kind == "f":
-            t.requires_grad = True
-            t.grad_fn = ctx
-            t._out_nr = i
-        else:
-            t.requires_grad = False
-            t.grad_fn = None
+            t = _make(o)
         if cls._is_view:
             t._vc = args[0]._vc
+        data = t._data
+        if needs:
+            if data.dtype.kind == "f" and not (nd and id(o) in nd):
+                t.requires_grad = True
+                t.grad_fn = ctx
+                t._out_nr = i
+            else:
+                t.requires_grad = False
+                t.grad_fn = None
         wrapped.append(t)
         metas.append((data.shape, data.dtype))
+    if not needs:
+        return wrapped[0] if single else tuple(wrapped)
     ctx._n_out = len(outs)
     if len(outs) != 1:
         ctx._plain = False
@@ -407,16 +379,83 @@ def _wrap_outputs(ctx, out, args, cls):
         ids = {id(t): t for t in wrapped if isinstance(t, Tensor)}
         ctx._saved = tuple(_SavedOutput(ids[id(r[0])]) if r is not None and id(r[0]) in ids else r
                            for r in ctx._saved)
-    if cls._save_output and not single:
-        ctx._out = _SavedOutput(wrapped[0])
-    elif cls._save_output:
+    if cls._save_output:
         ctx._out = _SavedOutput(wrapped[0])
     return wrapped[0] if single else tuple(wrapped)
 
 
-class once_differentiable:
-    def __new__(cls, fn):
-        return fn
+def _check_dirty_leaf(t):
+    if t.grad_fn is None and t.requires_grad:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+# ---------------------------------------------------------------------------- observers
+_observers = []
+_plain_apply = Function.__dict__["apply"]
+
+
+def add_apply_observer(observer):
+    """Call ``observer(cls, args, kwargs, run)`` instead of ``cls.apply(*args, **kwargs)`` for every
+    Function application while it is registered; ``run()`` performs the application and returns its
+    outputs.  The single hook point for the profiler and for graph tracers (ONNX export): with no
+    observer, ``Function.apply`` is the plain classmethod and costs nothing extra.  Returns a handle
+    whose ``remove()`` unregisters it."""
+    _observers.append(observer)
+    Function.apply = classmethod(_observed_apply)
+    return _ObserverHandle(observer)
+
+
+def _observed_apply(cls, *args, **kwargs):
+    def run(observers=tuple(_observers)):
+        if not observers:
+            return _plain_apply.__func__(cls, *args, **kwargs)
+        return observers[0](cls, args, kwargs, lambda: run(observers[1:]))
+    return run()
+
+
+class _ObserverHandle:
+    __slots__ = ("_obs",)
+
+    def __init__(self, obs):
+        self._obs = obs
+
+    def remove(self):
+        if self._obs in _observers:
+            _observers.remove(self._obs)
+        if not _observers:
+            Function.apply = _plain_apply
+
+
+def once_differentiable(backward):
+    """Decorator for a ``backward`` written with raw array math: it runs without recording, and a second
+    differentiation through its results raises instead of silently giving zeros (as PyTorch)."""
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        prev = _gs.enabled
+        _gs.enabled = False
+        try:
+            out = backward(ctx, *grads)
+        finally:
+            _gs.enabled = prev
+        if not prev or not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
+            return out
+        single = not isinstance(out, tuple)
+        outs = tuple(_DelayedError.apply(o) if isinstance(o, Tensor) and o._data.dtype.kind == "f" else o
+                     for o in ((out,) if single else out))
+        return outs[0] if single else outs
+    return wrapper
+
+
+class _DelayedError(Function):
+    """Identity whose backward raises: marks results of a once-differentiable backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x._data.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
 
 
 _tensor._edge = _edge

@@ -1,7 +1,10 @@
 """Helpers shared by the operations: operand promotion, dims, and un-broadcasting."""
 import numbers
+import re
+import warnings
 
 from .._backend import xp
+from ..autograd.grad_mode import state as _gs
 from .. import _dtype as D
 from .._tensor import Tensor, _make, _wrap_dim
 
@@ -128,3 +131,37 @@ def as_view(cls, *args):
 def zeros_of(g):
     """A zero gradient shaped like ``g`` that does not depend on it (``g * 0`` would turn inf/nan into nan)."""
     return _make(xp.zeros(g._data.shape, g._data.dtype))
+
+
+def write_out(r, out):
+    """The ``out=`` argument: ``r``'s values written into ``out`` in place (so views of ``out`` see them),
+    with PyTorch's checks: no autograd through ``out=``, no cast to a lower dtype category (float into an
+    integer tensor), and a non-empty ``out`` of another shape is resized with PyTorch's warning."""
+    if out is None:
+        return r
+    if _gs.enabled and (r.requires_grad or out.requires_grad):
+        fn = r.grad_fn
+        name = re.sub(r"Backward\d*$", "", fn.name()).lower() if fn is not None else "out"
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    rd, od = r._data, out._data
+    if _category(rd.dtype) > _category(od.dtype):
+        raise RuntimeError(f"result type {D.scalar_name(rd.dtype)} can't be cast to the desired output type "
+                           f"{D.scalar_name(od.dtype)}")
+    if rd.shape != od.shape:
+        if od.size:
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(od.shape)}, "
+                          f"which does not match the required output shape {list(rd.shape)}. This behavior is "
+                          "deprecated, and in a future PyTorch release outputs will not be resized unless they "
+                          "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, "
+                          "to zero elements with t.resize_(0).", UserWarning, stacklevel=3)
+        out._data = rd.astype(od.dtype, copy=True)
+    else:
+        xp.copyto(od, rd, casting="unsafe")
+    out._vc[0] += 1
+    return out
+
+
+def _category(np_dtype):
+    """PyTorch's casting categories for ``out=``: bool < integer < floating < complex."""
+    return {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}.get(np_dtype.kind, 2)

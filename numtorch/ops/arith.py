@@ -1,11 +1,11 @@
 """Elementwise arithmetic: + - * / ** and friends, with broadcasting and promotion."""
-from .._backend import xp
+from .._backend import xp, errstate
 from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
 from .._tensor import _bcast_error
-from ._util import operands, sum_to, data, zeros_of
+from ._util import operands, sum_to, data, zeros_of, write_out as _out
 
 _ndarray = xp.ndarray
 
@@ -92,16 +92,12 @@ class Mul(Function):
     def forward(ctx, a, b):
         ad, bd = operands(a, b)
         if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
-            # inlined _meta / save_for_backward (same records): this is the hottest op
-            if isinstance(a, Tensor):
-                ctx.ma, ra, ctx.sa = (a._data.shape, a._data.dtype), (a, a._vc[0]), None
-            else:
-                ctx.ma, ra, ctx.sa = None, None, a
-            if isinstance(b, Tensor):
-                ctx.mb, rb, ctx.sb = (b._data.shape, b._data.dtype), (b, b._vc[0]), None
-            else:
-                ctx.mb, rb, ctx.sb = None, None, b
-            ctx._saved = (ra, rb)
+            ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+            ctx.ma = (a._data.shape, a._data.dtype) if ta else None
+            ctx.mb = (b._data.shape, b._data.dtype) if tb else None
+            ctx.sa = None if ta else a   # a Python number operand is kept as it is
+            ctx.sb = None if tb else b
+            ctx.save_for_backward(a if ta else None, b if tb else None)
         return ad * bd
 
     @staticmethod
@@ -149,7 +145,7 @@ class Div(Function):
             ctx.ma, ctx.mb = _meta(a), _meta(b)
             ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
             ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
-        with xp.errstate(divide="ignore", invalid="ignore"):
+        with errstate(divide="ignore", invalid="ignore"):
             return xp.true_divide(ad, bd)
 
     @staticmethod
@@ -197,7 +193,7 @@ class Pow(Function):
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
         ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
-        with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = xp.power(ad, bd)
         if not isinstance(out, xp.ndarray):
             out = xp.asarray(out)
@@ -272,7 +268,7 @@ class Reciprocal(Function):
         d = a._data
         if d.dtype.kind != "f":
             d = d.astype(D.get_default_dtype().np)
-        with xp.errstate(divide="ignore"):
+        with errstate(divide="ignore"):
             return xp.reciprocal(d)
 
     @staticmethod
@@ -290,7 +286,7 @@ class Remainder(Function):
         ad, bd = operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-        with xp.errstate(divide="ignore", invalid="ignore"):
+        with errstate(divide="ignore", invalid="ignore"):
             return xp.asarray(xp.remainder(ad, bd))
 
     @staticmethod
@@ -311,7 +307,7 @@ class Fmod(Function):
         ad, bd = operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-        with xp.errstate(divide="ignore", invalid="ignore"):
+        with errstate(divide="ignore", invalid="ignore"):
             return xp.asarray(xp.fmod(ad, bd))
 
     @staticmethod
@@ -378,7 +374,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
             raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
         if (xp.asarray(bd) == 0).any():
             raise RuntimeError("ZeroDivisionError")
-    with xp.errstate(divide="ignore", invalid="ignore"):
+    with errstate(divide="ignore", invalid="ignore"):
         if rounding_mode == "floor":
             r = xp.floor_divide(ad, bd) if _is_int(ad, bd) else xp.floor(xp.true_divide(ad, bd))
         elif rounding_mode == "trunc":
@@ -476,9 +472,4 @@ def square(input, *, out=None):
     return _out(Pow.apply(input, 2), out)
 
 
-def _out(r, out):
-    if out is None:
-        return r
-    out._data = r._data
-    out._vc[0] += 1
-    return out
+

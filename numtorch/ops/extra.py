@@ -3,12 +3,13 @@ unfold, tril/triu_indices, finfo/iinfo, dist, range, and the ``new_*`` construct
 import builtins
 import math
 
-from .._backend import xp
+from .._backend import xp, errstate
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from ._util import operands, sum_to, wrap_dim
-from .arith import _out, _fit, _meta
+from .arith import _fit, _meta
+from ._util import write_out as _out
 
 
 class Atan2(Function):
@@ -96,7 +97,7 @@ class Erfinv(Function):
         d = a._data
         dt = d.dtype if d.dtype.kind == "f" else D.get_default_dtype().np
         y = d.astype(xp.float64)
-        with xp.errstate(all="ignore"):
+        with errstate(all="ignore"):
             w = -xp.log((1.0 - y) * (1.0 + y))
             small = w < 5.0
             ws = w - 2.5

@@ -1,5 +1,6 @@
 """Matrix products: matmul (1-D to batched N-D), mm, bmm, mv, dot, addmm, einsum, outer."""
-from .._backend import xp, mm as _pmm
+from .._backend import xp
+from .._cpu import mm as _pmm
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from ._util import sum_to, operands

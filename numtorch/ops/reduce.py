@@ -2,12 +2,12 @@
 import builtins
 from collections import namedtuple
 
-from .._backend import xp
+from .._backend import xp, errstate
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from ._util import dims_tuple, wrap_dim, reduced_axes, zeros_of
-from .arith import _out
+from ._util import write_out as _out
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
@@ -174,7 +174,7 @@ class Var(Function):
         ctx.axes, ctx.keepdim, ctx.denom = axes, keepdim, builtins.max(n - correction, 0)
         d = a._data
         dev = d - d.mean(axis=axes, keepdims=True) if d.size else d
-        with xp.errstate(divide="ignore", invalid="ignore"):
+        with errstate(divide="ignore", invalid="ignore"):
             return xp.asarray(xp.true_divide((dev * dev).sum(axis=axes, keepdims=keepdim), ctx.denom)
                               .astype(d.dtype, copy=False))
 
@@ -529,7 +529,7 @@ class LogSumExp(Function):
         ctx.axes, ctx.keepdim = axes, keepdim
         m = xp.max(d, axis=axes, keepdims=True) if d.size else xp.zeros((1,) * d.ndim, d.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
-        with xp.errstate(divide="ignore"):
+        with errstate(divide="ignore"):
             r = xp.log(xp.sum(xp.exp(d - m), axis=axes, keepdims=True)) + m
         return r if keepdim else r.squeeze(axes)
 
@@ -617,7 +617,7 @@ class VectorNorm(Function):
             return xp.asarray(xp.sum(ad != 0, axis=axes, keepdims=keepdim).astype(d.dtype))
         if p == 1:
             return xp.asarray(xp.sum(ad, axis=axes, keepdims=keepdim))
-        with xp.errstate(divide="ignore"):
+        with errstate(divide="ignore"):
             return xp.asarray(xp.sum(ad ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)).astype(d.dtype)
 
     @staticmethod

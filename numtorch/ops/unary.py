@@ -1,11 +1,11 @@
 """Elementwise functions of one tensor, each with its derivative beside it."""
-from .._backend import xp
+from .._backend import xp, errstate
 from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from ._util import zeros_of
 from .._tensor import Tensor, _make
-from .arith import _out
+from ._util import write_out as _out
 
 
 def _float(a):
@@ -22,7 +22,7 @@ class _Unary(Function):
     @classmethod
     def forward(cls, ctx, a):
         ctx.save_for_backward(a)
-        with xp.errstate(all="ignore"):
+        with errstate(all="ignore"):
             return cls.np_fn(_float(a))
 
 
@@ -32,7 +32,7 @@ class _UnaryOut(_Unary):
 
     @classmethod
     def forward(cls, ctx, a):
-        with xp.errstate(all="ignore"):
+        with errstate(all="ignore"):
             return cls.np_fn(_float(a))
 
 
@@ -60,23 +60,6 @@ def _def(name, np_fn, deriv, from_output=False, node=None):
     return cls, fn
 
 
-def _sig_np(x):
-    # split by sign so exp never overflows: 1/(1+e^-x) for x>=0, e^x/(1+e^x) otherwise
-    out = xp.empty_like(x)
-    pos = x >= 0
-    ez = xp.exp(-xp.abs(x))
-    xp.divide(1, 1 + ez, out=out, where=pos)
-    xp.divide(ez, 1 + ez, out=out, where=~pos)
-    return out
-
-
-def _sigmoid_np(x):
-    if x.size < 64:
-        with xp.errstate(over="ignore"):
-            return 1 / (1 + xp.exp(-x))
-    return _sig_np(x)
-
-
 Exp, exp = _def("Exp", xp.exp, lambda g, y: g * y, True)
 Log, log = _def("Log", xp.log, lambda g, a: g / a)
 Log2, log2 = _def("Log2", xp.log2, lambda g, a: g / (a * 0.6931471805599453))
@@ -98,29 +81,69 @@ Tanh, tanh = _def("Tanh", xp.tanh, lambda g, y: g * (1 - y * y), True)
 Asinh, asinh = _def("Asinh", xp.arcsinh, lambda g, a: g * rsqrt(a * a + 1))
 Acosh, acosh = _def("Acosh", xp.arccosh, lambda g, a: g * rsqrt(a * a - 1))
 Atanh, atanh = _def("Atanh", xp.arctanh, lambda g, a: g / (1 - a * a))
-Sigmoid, sigmoid = _def("Sigmoid", _sigmoid_np, lambda g, y: g * (y * (1 - y)), True)
 
 
-def _sigmoid_backward(ctx, g):
-    """g * (y * (1 - y)); without a graph to record (no create_graph) the same three NumPy
-    operations run directly on the arrays, skipping two Function applications per node."""
-    y = ctx.saved_output
-    if not _gs.enabled and g.__class__ is Tensor and g._data.dtype == y._data.dtype:
-        yd = y._data
-        r = g._data * (yd * (1 - yd))
-        return _make(r if r.__class__ is xp.ndarray else xp.asarray(r))
-    return g * (y * (1 - y))
+_ONES = {xp.dtype(t): t(1) for t in (xp.float16, xp.float32, xp.float64)}
 
 
-def _sigmoid_forward(cls, ctx, a):
-    # _UnaryOut.forward with _sigmoid_np inlined: one errstate context instead of two nested ones
-    x = _float(a)
-    with xp.errstate(all="ignore"):
-        return 1 / (1 + xp.exp(-x)) if x.size < 64 else _sig_np(x)
+def _sigmoid_reference(x):
+    """sigmoid(x) = 1 / (1 + exp(-x)), split by sign so exp never overflows:
+    1/(1+e^-x) for x >= 0, e^x/(1+e^x) otherwise."""
+    out = xp.empty_like(x)
+    pos = x >= 0
+    ez = xp.exp(-xp.abs(x))
+    xp.divide(1, 1 + ez, out=out, where=pos)
+    xp.divide(ez, 1 + ez, out=out, where=~pos)
+    return out
 
 
-Sigmoid.backward = staticmethod(_sigmoid_backward)
-Sigmoid.forward = classmethod(_sigmoid_forward)
+@errstate(all="ignore")  # (as a decorator: cheaper per call than a with-block)
+def _sigmoid_small(x, one):
+    """1 / (1 + exp(-x)) on one new array, operation for operation (exp(-x) may overflow to inf: 0).
+    The same numbers as the reference (PyTorch's own small-input formula); fewer temporaries, since on
+    small networks NumPy's per-call overhead is the whole cost."""
+    e = xp.negative(x)
+    xp.exp(e, out=e)
+    xp.add(e, one, out=e)
+    return xp.divide(one, e, out=e)
+
+
+class Sigmoid(Function):
+    """sigmoid(a) = 1 / (1 + exp(-a)); derivative y * (1 - y) from the output y"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        x = _float(a)
+        one = _ONES.get(x.dtype)
+        if one is not None and x.size < 64 and x.ndim:
+            return _sigmoid_small(x, one)
+        with errstate(all="ignore"):
+            return 1 / (1 + xp.exp(-x)) if x.size < 64 else _sigmoid_reference(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        if not _gs.enabled and not ctx._released and g.__class__ is Tensor:
+            # fast path (no graph to record): g * (y * (1 - y)) on the saved output's array, in one buffer
+            rec = ctx._out
+            yd = rec.data
+            gd = g._data
+            one = _ONES.get(yd.dtype)
+            if (rec.vc[0] == rec.version and one is not None and yd.ndim and gd.dtype == yd.dtype and
+                    gd.shape == yd.shape):
+                t = xp.subtract(one, yd)
+                xp.multiply(yd, t, out=t)
+                return _make(xp.multiply(gd, t, out=t))
+        y = ctx.saved_output
+        return g * (y * (1 - y))
+
+
+def sigmoid(input, *, out=None):
+    """Elementwise sigmoid."""
+    return _out(Sigmoid.apply(input), out)
+
+
 arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 

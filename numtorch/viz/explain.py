@@ -12,6 +12,7 @@ The graph is only read: nothing is freed and no ``.grad`` is written, so call it
 ``loss.backward()`` (or after ``backward(retain_graph=True)``).
 """
 from .._backend import xp
+from ..autograd.engine import _walk, materialize
 from ..autograd.function import AccumulateGrad
 from .graph import walk, root_node
 
@@ -203,47 +204,31 @@ def explain_backward(loss, params=None, max_nodes=40, max_jacobian=16, grad_outp
     if loss.grad_fn is not None:
         out_names.setdefault((id(loss.grad_fn), loss._out_nr), "loss" if loss._data.size == 1 else "output")
 
-    # dependency counts, then the engine's own processing order (LIFO ready list)
-    deps = {}
-    for n in nodes:
-        for m, _ in n.next_functions:
-            if m is not None:
-                deps[id(m)] = deps.get(id(m), 0) + 1
-    buffers = {id(root): [None] * root._n_out}
+    # the engine's own walk (same processing order), recording each step instead of accumulating
     counts = {id(root): 1}
-    buffers[id(root)][loss._out_nr if loss.grad_fn is not None else 0] = grad_output
-    ready = [root]
     records = []  # (node, gbuf, results, jac)
+
+    def record(node, gbuf):
+        if isinstance(node, AccumulateGrad):
+            records.append((node, gbuf, None, None))
+            return None
+        slots = len(node.next_functions)
+        if all(g is None for g in gbuf):
+            res, jac = (None,) * slots, None
+        else:
+            gbuf = materialize(node, gbuf)
+            res = node._fn.backward(node, *gbuf)
+            res = res if isinstance(res, tuple) else (res,)
+            jac = _jacobian(node, gbuf, slots, max_jacobian)
+        records.append((node, gbuf, res, jac))
+        for (m, _), g in zip(node.next_functions, res):
+            if m is not None and g is not None:
+                counts[id(m)] = counts.get(id(m), 0) + 1
+        return res
+
     with no_grad():
-        while ready:
-            node = ready.pop()
-            gbuf = buffers.pop(id(node), [None] * node._n_out)
-            if isinstance(node, AccumulateGrad):
-                records.append((node, gbuf, None, None))
-                continue
-            slots = len(node.next_functions)
-            if all(g is None for g in gbuf):
-                res, jac = (None,) * slots, None
-            else:
-                if any(g is None for g in gbuf):
-                    gbuf = [g if g is not None else _make(xp.zeros(m[0], m[1]))
-                            for g, m in zip(gbuf, node._out_meta or [None] * len(gbuf))]
-                res = node._fn.backward(node, *gbuf)
-                res = res if isinstance(res, tuple) else (res,)
-                jac = _jacobian(node, gbuf, slots, max_jacobian)
-            records.append((node, gbuf, res, jac))
-            for (m, nr), g in zip(node.next_functions, res):
-                if m is None:
-                    continue
-                if g is not None:
-                    if not isinstance(g, Tensor):
-                        g = _make(xp.asarray(g))
-                    buf = buffers.setdefault(id(m), [None] * m._n_out)
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-                    counts[id(m)] = counts.get(id(m), 0) + 1
-                deps[id(m)] -= 1
-                if deps[id(m)] == 0:
-                    ready.append(m)
+        _walk([(root, loss._out_nr if loss.grad_fn is not None else 0)], [grad_output], retain_graph=True,
+              create_graph=False, accumulate=False, call=record)
 
     index = {id(rec[0]): k + 1 for k, rec in enumerate(records)}
     unnamed = 0

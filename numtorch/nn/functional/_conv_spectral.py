@@ -20,7 +20,8 @@ The backward maps are the exact real adjoints (transposes) of the forward ones:
 """
 from functools import lru_cache
 
-from ..._backend import xp, chunks, parallel_threads, run_parallel
+from ..._backend import xp
+from ..._cpu import chunks, parallel_threads, run_parallel
 
 __all__ = ["usable", "forward", "input_grad", "weight_grad", "output_spectra", "Cache"]
 

@@ -7,7 +7,7 @@ deprecated ``size_average`` / ``reduce`` pair maps onto it exactly as PyTorch's
 """
 import warnings
 
-from ..._backend import xp
+from ..._backend import xp, errstate
 from ..._tensor import Tensor
 
 __all__ = []
@@ -85,7 +85,7 @@ def apply_reduction(loss, reduction, divisor=None):
         return xp.asarray(loss.sum(dtype=loss.dtype))
     if divisor is None:
         divisor = loss.size if r == "mean" else (loss.shape[0] if loss.ndim else 1)
-    with xp.errstate(invalid="ignore", divide="ignore"):
+    with errstate(invalid="ignore", divide="ignore"):
         return xp.asarray(loss.sum(dtype=loss.dtype) / xp.asarray(divisor, dtype=loss.dtype), dtype=loss.dtype)
 
 

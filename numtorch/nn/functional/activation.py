@@ -23,9 +23,8 @@ from ... import _dtype as D
 from ..._backend import xp
 from ..._tensor import Tensor, _make, register_methods
 from ...autograd.function import Function
-from ...autograd.grad_mode import state as _gs
 from ...ops.misc import inplace as _inplace
-from ...ops.unary import _sig_np, erf_np
+from ...ops.unary import _sigmoid_reference, erf_np
 from ... import _random
 
 __all__ = ["sigmoid", "tanh", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_",
@@ -107,63 +106,20 @@ def relu6(input, inplace=False):
     return _maybe_inplace(input, _hardtanh, inplace, 0.0, 6.0)
 
 
-_relu_apply = ops.unary.Relu.apply
-_Sigmoid = ops.unary.Sigmoid
-_ONES = {xp.dtype(t): t(1) for t in (xp.float16, xp.float32, xp.float64)}
-
-
-@xp.errstate(all="ignore")  # (as a decorator: cheaper per call than a with-block)
-def _sigmoid_small(x, one):
-    """1 / (1 + exp(-x)) on one new array, operation for operation (exp(-x) may overflow to inf: 0)."""
-    e = xp.negative(x)
-    xp.exp(e, out=e)
-    xp.add(e, one, out=e)
-    return xp.divide(one, e, out=e)
-
-
-class _SigmoidF(_Sigmoid):
-    """``Sigmoid`` for ``F.sigmoid``/``nn.Sigmoid``: the same numbers, fewer temporaries on small inputs
-    (the per-layer cost of small networks is NumPy's per-call overhead)."""
-
-    node_name = "SigmoidBackward0"
-
-    @classmethod
-    def forward(cls, ctx, a):
-        x = a._data
-        one = _ONES.get(x.dtype)
-        if one is None or x.size >= 64 or x.ndim == 0:
-            return _Sigmoid.forward(ctx, a)
-        return _sigmoid_small(x, one)
-
-    @staticmethod
-    def backward(ctx, g):
-        # g * (y * (1 - y)) on the saved output's array (no wrapper tensor), without a graph to record
-        if not _gs.enabled and not ctx._released and g.__class__ is Tensor:
-            rec = ctx._out
-            yd = rec.data
-            gd = g._data
-            one = _ONES.get(yd.dtype)
-            if (rec.vc[0] == rec.version and one is not None and yd.ndim and gd.dtype == yd.dtype and
-                    gd.shape == yd.shape):
-                t = xp.subtract(one, yd)
-                xp.multiply(yd, t, out=t)
-                return _make(xp.multiply(gd, t, out=t))
-        return _Sigmoid.backward(ctx, g)
-
-
-_sigmoid_apply = _SigmoidF.apply
-
-
 def sigmoid(input):
-    """sigmoid(x) = 1 / (1 + exp(-x))"""
-    return _sigmoid_apply(input)
+    """sigmoid(x) = 1 / (1 + exp(-x)) (``torch.sigmoid``)"""
+    return _Sigmoid.apply(input)
+
+
+_Sigmoid = ops.unary.Sigmoid
+_Relu = ops.unary.Relu
 
 
 def relu(input, inplace=False):
     """relu(x) = max(x, 0)"""
     if inplace:
         return _inplace(input, ops.relu)
-    return _relu_apply(input)
+    return _Relu.apply(input)
 
 
 def relu_(input):
@@ -403,7 +359,7 @@ class Silu(Function):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         d = _fdata(a)
-        return d * _sig_np(d)
+        return d * _sigmoid_reference(d)
 
     @staticmethod
     def backward(ctx, g):

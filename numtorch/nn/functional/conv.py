@@ -18,7 +18,8 @@ gradient) are three ``Function``s whose backwards are written in terms of each
 other, so gradients of any order exist.  1-D convolutions run as 2-D ones over
 a height-1 image.
 """
-from ..._backend import xp, chunks, parallel_threads, run_parallel
+from ..._backend import xp
+from ..._cpu import chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor
 from ... import ops

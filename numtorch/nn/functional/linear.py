@@ -1,21 +1,21 @@
 """Linear layers' math: linear and bilinear."""
 from ... import ops
-from ..._backend import xp, mm as _pmm
+from ..._backend import xp
+from ..._cpu import mm as _pmm
 from ..._tensor import Tensor, _make
-from ...autograd.function import _edge
 from ...autograd.grad_mode import state as _gs
-from ...ops._util import reduced_axes, sum_to
-from ...ops.linalg import Addmm, _add_bias, _check_mm
+from ...ops._util import reduced_axes, as_view
+from ...ops.linalg import Addmm, _check_mm
 from ...ops.shape import T as _T
 from ..parameter import Parameter
 
-_new = object.__new__
 
 
 class _WeightT(_T):
-    """``TBackward0`` of ``F.linear``'s ``W^T``: without a graph to record, the gradient of ``W`` is the
-    incoming gradient transposed back, a plain tensor (no view record: it only flows on to ``W``'s
-    sink or to the ops that made ``W``, never modified in place), so the leaf can take it over."""
+    """``TBackward0`` of ``F.linear``'s ``W^T``.  Fast path: without a graph to record, the gradient of
+    ``W`` is the incoming gradient transposed back as a plain tensor (no view record: it only flows on to
+    ``W``'s sink or to the ops that made ``W``, never modified in place), so the leaf can take it over.
+    Reference: ``T.backward`` (a differentiable permute), used under ``create_graph``."""
 
     node_name = "TBackward0"
 
@@ -26,7 +26,6 @@ class _WeightT(_T):
         return _T.backward(ctx, g)
 
 
-_TNode = _WeightT._node_cls
 _T_DIMS = (1, 0)
 _PLAIN = (Tensor, Parameter)   # (subclasses may define their own t())
 
@@ -36,33 +35,20 @@ __all__ = ["linear", "bilinear"]
 class _LinearAddmm(Addmm):
     """``addmm(bias, x, W^T)`` whose weight gradient comes out in the weight's own row-major layout.
 
-    ``mat2`` is the transposed view ``W^T``; its gradient ``x^T g`` is computed as ``(g^T x)^T``
-    (the same GEMM), so after the transpose node the gradient of ``W`` is C-contiguous and the
-    optimizer's element-wise updates run on arrays of one layout (mixed C/F layouts make every
-    NumPy pass strided).  With ``create_graph`` the generic differentiable formulas are used.
+    ``mat2`` is the transposed view ``W^T``; its gradient ``x^T g`` is computed as ``(g^T x)^T`` (the
+    same GEMM), so after the transpose node the gradient of ``W`` is C-contiguous and the optimizer's
+    element-wise updates run on arrays of one layout (mixed C/F layouts make every NumPy pass strided).
+    Fast path: the raw-array backward below; reference: ``Addmm.backward`` (used under ``create_graph``;
+    tests pin the two together).
     """
 
     node_name = "AddmmBackward0"
 
     @staticmethod
-    def forward(ctx, c, a, b):
-        # Addmm.forward with beta = alpha = 1 (class attributes of the node), save_for_backward inlined
-        ctx._saved = ((a, a._vc[0]), (b, b._vc[0]))
-        cd = c._data
-        ctx.cshape = cd.shape
-        return _add_bias(_pmm(a._data, b._data), cd)
-
-    @staticmethod
     def backward(ctx, g):
         if _gs.enabled:
             return Addmm.backward(ctx, g)
-        saved = ctx._saved
-        if ctx._released or saved is None:
-            a, b = ctx.saved_tensors   # (raises the freed-graph error)
-        else:
-            (a, va), (b, vb) = saved   # ctx.saved_tensors, inlined: both saved by forward as (tensor, version)
-            if a._vc[0] != va or b._vc[0] != vb:
-                a, b = ctx.saved_tensors   # (raises the modified-in-place error)
+        a, b = ctx.saved_tensors
         nc, na, nb = ctx.needs_input_grad
         gd = g._data
         gc = None
@@ -73,7 +59,6 @@ class _LinearAddmm(Addmm):
             elif len(cs) == 1 and gd.ndim == 2 and gd.shape[1] == cs[0]:
                 gc = _make(_add_reduce(gd, 0))   # the usual bias row: gd.sum(0) minus its Python wrapper
             else:
-                # sum_to(g, cs) without a graph: SumTo's own array math, minus a Function application
                 lead, axes = reduced_axes(gd.shape, cs)
                 gc = _make((gd.sum(axis=axes, keepdims=True) if axes else gd).reshape(cs))
         ga = _make(_pmm(gd, b._data.T)) if na else None
@@ -81,40 +66,14 @@ class _LinearAddmm(Addmm):
         return gc, ga, gb, None, None
 
 
-_LinearAddmm._node_cls.beta = _LinearAddmm._node_cls.alpha = 1   # (read by Addmm.backward)
 _add_reduce = xp.add.reduce
-
-
-def _weight_t(w):
-    """``w.t()`` of a 2-D weight: the same view and ``TBackward0`` node that ``T.apply`` records
-    (shared version counter, view record), built directly (no generic apply on the per-layer path)."""
-    wd = w._data
-    if wd.ndim != 2:
-        return w.t()
-    t = _new(Tensor)
-    t._data = wd.T
-    t._out_nr = 0
-    t._grad = None
-    t._vc = w._vc
-    if w.requires_grad and _gs.enabled:
-        n = _new(_TNode)
-        n.needs_input_grad = (True, False)
-        fn = w.grad_fn
-        n.next_functions = ((fn, w._out_nr) if fn is not None else _edge(w), (None, 0))
-        n.dims = _T_DIMS
-        t.requires_grad = True
-        t.grad_fn = n
-    else:
-        t.requires_grad = False
-        t.grad_fn = None
-    t._view = (_T, (w, _T_DIMS), None)
-    return t
 
 
 def linear(input, weight, bias=None):
     """y = x W^T + b (one addmm for 2-D input)"""
     if input.ndim == 2 and bias is not None:
-        wt = _weight_t(weight) if weight.__class__ in _PLAIN else weight.t()
+        wt = as_view(_WeightT, weight, _T_DIMS) if weight.__class__ in _PLAIN and weight.ndim == 2 \
+            else weight.t()
         _check_mm(input, wt, "addmm")
         return _LinearAddmm.apply(bias, input, wt)
     if (bias is not None and input.ndim >= 1 and weight.ndim == 2 and input.shape[-1] == weight.shape[1]

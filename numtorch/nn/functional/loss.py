@@ -12,7 +12,8 @@ import math
 import numbers
 import warnings
 
-from ..._backend import xp, chunks, parallel_threads, run_parallel
+from ..._backend import xp
+from ..._cpu import chunks, parallel_threads, run_parallel
 from ... import _dtype as D
 from ..._tensor import Tensor, _make
 from ...autograd.function import Function

@@ -13,7 +13,8 @@ ceil_mode, divisor_override); its backward is the adjoint, the same loop.
 """
 import math
 
-from ..._backend import xp, chunks, parallel_threads, run_parallel
+from ..._backend import xp
+from ..._cpu import chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor, _make
 from ... import ops

@@ -26,7 +26,8 @@ first-order gradients through ``_RNNLayerGrad``, whose own backward differentiat
 the composite (step-by-step tensor-op) formulation of the same layer.  Third and
 higher orders raise a RuntimeError.
 """
-from ..._backend import xp
+from ..._backend import xp, errstate
+from ..._dtype import scalar_name
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
 from ... import ops
@@ -176,7 +177,7 @@ def _gru_fwd(X, h0, Wih, Whh, bih, bhh, reverse):
     gh = xp.empty((N, 3 * H), X.dtype)
     bhn = None if bhh is None else bhh[H2:]
     h = h0
-    with xp.errstate(over="ignore"):
+    with errstate(over="ignore"):
         for t in (range(T - 1, -1, -1) if reverse else range(T)):
             a = A[t]
             xp.matmul(h, WhhT, out=gh)
@@ -379,9 +380,7 @@ def rnn_layer(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
     for t in (x, h0, c0):
         if t is not None and t._data.dtype != wdt:
             # PyTorch's message from the matrix product its kernels run (NumPy would silently promote)
-            names = {"float64": "Double", "float32": "Float", "float16": "Half"}
             raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
-                               f"{names.get(t._data.dtype.name, t._data.dtype.name)} and "
-                               f"{names.get(wdt.name, wdt.name)}")
+                               f"{scalar_name(t._data.dtype)} and {scalar_name(wdt)}")
     out = _RNNLayer.apply(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
     return out if mode == "LSTM" else (out[0], out[1], None)

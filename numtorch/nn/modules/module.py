@@ -223,6 +223,7 @@ class Module:
         d["_backward_hooks"] = _HookDict()
         d["_backward_pre_hooks"] = _HookDict()
         d["_state_dict_hooks"] = _HookDict()
+        d["_state_dict_pre_hooks"] = _HookDict()
         d["_load_state_dict_pre_hooks"] = _HookDict()
         d["_load_state_dict_post_hooks"] = _HookDict()
 
@@ -328,7 +329,8 @@ class Module:
         return self.register_full_backward_hook(hook)
 
     def register_state_dict_pre_hook(self, hook):
-        return RemovableHandle(_HookDict())
+        """``hook(module, prefix, keep_vars)``, called before ``state_dict`` collects this module's entries."""
+        return self._add_hook(self._state_dict_pre_hooks, hook)
 
     def _register_state_dict_hook(self, hook):
         return self._add_hook(self._state_dict_hooks, hook)
@@ -428,7 +430,8 @@ class Module:
         self.__dict__.update(state)
         for k, v in (("_forward_hooks_with_kwargs", {}), ("_forward_hooks_always_called", {}),
                      ("_forward_pre_hooks_with_kwargs", {}), ("_backward_pre_hooks", _HookDict()),
-                     ("_state_dict_hooks", _HookDict()), ("_load_state_dict_pre_hooks", _HookDict()),
+                     ("_state_dict_hooks", _HookDict()), ("_state_dict_pre_hooks", _HookDict()),
+                     ("_load_state_dict_pre_hooks", _HookDict()),
                      ("_load_state_dict_post_hooks", _HookDict())):
             self.__dict__.setdefault(k, v)
 
@@ -622,6 +625,8 @@ class Module:
             destination = args[0] if len(args) > 0 else destination
             prefix = args[1] if len(args) > 1 else prefix
             keep_vars = args[2] if len(args) > 2 else keep_vars
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()

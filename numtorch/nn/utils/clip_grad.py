@@ -1,7 +1,7 @@
 """Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_`` (in place on ``p.grad``)."""
 import math
 
-from ..._backend import xp
+from ..._backend import xp, errstate
 from ..._tensor import Tensor, _make
 from ..._grad_mode import no_grad
 
@@ -47,7 +47,7 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
         return
     coef = float(max_norm) / (float(total_norm) + 1e-6)
     if coef < 1.0 or math.isnan(coef):
-        with no_grad(), xp.errstate(invalid="ignore"):
+        with no_grad(), errstate(invalid="ignore"):
             for g in grads:
                 g._data *= g._data.dtype.type(min(coef, 1.0) if not math.isnan(coef) else coef)
                 g._vc[0] += 1
