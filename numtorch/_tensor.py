@@ -215,7 +215,7 @@ class Tensor:
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains and _gs.enabled is not None:
+        if self.grad_fn is not None and not self._retains:
             import warnings
             warnings.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
                           ".grad attribute won't be populated during autograd.backward(). If you indeed want "
@@ -567,16 +567,16 @@ class Tensor:
     # (try costs nothing on success; NumPy's broadcast ValueError becomes PyTorch's RuntimeError)
     def __add__(self, other):
         try:
-            return _add_apply(self, other)
+            return _arith.Add.apply(self, other)
         except ValueError as e:
             raise _bcast_error(self, other, e) from None
 
     def __radd__(self, other):
-        return _add_apply(other, self)
+        return _arith.Add.apply(other, self)
 
     def __sub__(self, other):
         try:
-            return _sub_apply(self, other)
+            return _arith.Sub.apply(self, other)
         except ValueError as e:
             raise _bcast_error(self, other, e) from None
 
@@ -585,16 +585,16 @@ class Tensor:
 
     def __mul__(self, other):
         try:
-            return _mul_apply(self, other)
+            return _arith.Mul.apply(self, other)
         except ValueError as e:
             raise _bcast_error(self, other, e) from None
 
     def __rmul__(self, other):
-        return _mul_apply(other, self)
+        return _arith.Mul.apply(other, self)
 
     def __truediv__(self, other):
         try:
-            return _div_apply(self, other)
+            return _arith.Div.apply(self, other)
         except ValueError as e:
             raise _bcast_error(self, other, e) from None
 
@@ -751,5 +751,4 @@ def _bcast_error(a, b, e):
 
 from . import ops  # noqa: E402  (ops need Tensor defined)
 
-_add_apply, _sub_apply = ops.arith.Add.apply, ops.arith.Sub.apply
-_mul_apply, _div_apply = ops.arith.Mul.apply, ops.arith.Div.apply
+_arith = ops.arith   # (operators look Add.apply up per call, so an apply observer sees them)

@@ -374,8 +374,17 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
                              allow_unused=True)
     for i, o in enumerate(go):
         assert isinstance(o, nt.Tensor) and o.requires_grad, f"output {i} does not require grad in numtorch"
-    ng = nt.autograd.grad(go, [l[1] for l in leaves],
-                          [nt.from_numpy(u.astype(str(_np(o).dtype))) for u, o in zip(ups, go)], allow_unused=True)
+    nus = [nt.from_numpy(u.astype(str(_np(o).dtype))) for u, o in zip(ups, go)]
+    # the same first-order gradients through the differentiable backward formulas (create_graph=True): pins
+    # every fast path that runs only without a graph to record to its reference formula
+    ngc = nt.autograd.grad(go, [l[1] for l in leaves], nus, allow_unused=True, create_graph=True, retain_graph=True)
+    ng = nt.autograd.grad(go, [l[1] for l in leaves], nus, allow_unused=True)
+    for i, (a, c) in enumerate(zip(ng, ngc)):
+        assert (a is None) == (c is None), f"grad of input {i}: None with create_graph={a is None}, without={c is None}"
+        if a is not None:
+            np.testing.assert_allclose(_np(a), _np(c.detach()), rtol=1e-5 if dtype == torch.float32 else 1e-12,
+                                       atol=1e-6 if dtype == torch.float32 else 1e-12, equal_nan=True,
+                                       err_msg=f"grad of input {i}: fast path != create_graph formula")
     for i, (a, b) in enumerate(zip(ng, tg)):
         if b is None:
             assert a is None or not np.any(_np(a)), f"grad of input {i}: numtorch has one, torch has None"

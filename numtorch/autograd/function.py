@@ -438,9 +438,11 @@ def once_differentiable(backward):
         finally:
             _gs.enabled = prev
         if not prev or not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
-            return out
+            return out   # (PyTorch's rule: only incoming gradients that require grad make results recorded)
+        # recording (create_graph): each result gets a history whose backward raises
         single = not isinstance(out, tuple)
-        outs = tuple(_DelayedError.apply(o) if isinstance(o, Tensor) and o._data.dtype.kind == "f" else o
+        outs = tuple(_DelayedError.apply(o.detach().requires_grad_())
+                     if isinstance(o, Tensor) and o._data.dtype.kind == "f" else o
                      for o in ((out,) if single else out))
         return outs[0] if single else outs
     return wrapper

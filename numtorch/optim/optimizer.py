@@ -102,11 +102,6 @@ def _scalar(value=0.0):
     return _make(xp.array(value, dtype=xp.float32))
 
 
-def _get_value(x):
-    """A state entry as a Python number (``step`` tensors are read with ``.item()`` like PyTorch)."""
-    return x.item() if isinstance(x, Tensor) else x
-
-
 def _to_scalar(x):
     """A tensor hyperparameter (e.g. ``lr=torch.tensor(0.01)``) as a Python float."""
     if isinstance(x, Tensor):
@@ -142,10 +137,6 @@ def _grad_array(p, maximize=False, name=None):
                            + (", please consider SparseAdam instead" if name == "Adam" else ""))
     g = g._data
     return -g if maximize else g
-
-
-def _bump(p):
-    p._vc[0] += 1
 
 
 class Optimizer:
@@ -547,13 +538,6 @@ def _lerp_(a, end, weight):
 def _state_tensor(like, fill=0.0):
     """A new state tensor shaped like parameter ``like`` (``torch.zeros_like`` / ``full_like``)."""
     return _make(xp.full(like._data.shape, fill, dtype=like._data.dtype))
-
-
-def _step_inc(step_t):
-    """``state['step'] += 1`` on the 0-d float32 tensor; returns the new value as a Python float."""
-    step_t._data += 1
-    step_t._vc[0] += 1
-    return float(step_t._data)
 
 
 # ---------------------------------------------------------------------- group vectorization

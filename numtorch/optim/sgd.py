@@ -48,11 +48,7 @@ class SGD(Optimizer):
                     g = p._grad
                     if g is None:
                         continue
-                    d = p._data
-                    if s == 1:
-                        d += _dense_grad(p)
-                    else:
-                        d += s * (g._data if g.__class__ is Tensor else _dense_grad(p))
+                    p._data += s * (g._data if g.__class__ is Tensor else _dense_grad(p))
                     p._vc[0] += 1
                 continue
             plain, first, later = [], [], []

@@ -51,11 +51,6 @@ def _fdata(a):
     return d if d.dtype.kind == "f" else d.astype(D.get_default_dtype().np)
 
 
-def _check_float(a, name):
-    if not isinstance(a, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
-
-
 def _const(mask, like):
     """A constant tensor (no gradient) of ``like``'s float dtype from a NumPy array."""
     return _make(mask.astype(like._data.dtype, copy=False))

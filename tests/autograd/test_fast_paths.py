@@ -1,0 +1,169 @@
+"""Fast paths pinned to their references.
+
+A built-in backward may run raw-array math when no graph is recorded (``create_graph=False``) and the
+differentiable tensor-op formula otherwise.  Every such Function is found here by reading its backward
+(it branches on the grad mode), and each must have a case below whose first-order gradients agree with
+and without ``create_graph``.  (tests/test_opinfo.py does the same comparison for every OpInfo sample.)
+The leaf take-over of first gradients is checked at the end.
+"""
+import inspect
+import weakref
+
+import numpy as np
+import pytest
+
+import numtorch as nt
+import numtorch.nn.functional as F
+from numtorch.autograd.function import Function
+
+
+def _subclasses(c):
+    for s in c.__subclasses__():
+        yield s
+        yield from _subclasses(s)
+
+
+def _fast_path_functions():
+    """Built-in Functions whose own backward branches on the grad mode (a fast path beside the formula)."""
+    out = set()
+    for c in _subclasses(Function):
+        b = c.__dict__.get("backward")
+        if b is None:
+            continue
+        try:
+            src = inspect.getsource(getattr(b, "__func__", b))
+        except (OSError, TypeError):
+            continue
+        if "_gs.enabled" in src:
+            out.add(c.__name__)
+    return out
+
+
+def _leaf(rng, *shape, dtype="float64"):
+    return nt.from_numpy(rng.standard_normal(shape).astype(dtype)).requires_grad_()
+
+
+def case_linear(rng):
+    x, w, b = _leaf(rng, 5, 4), _leaf(rng, 3, 4), _leaf(rng, 3)
+    return F.linear(x, w, b), [x, w, b]
+
+
+def case_mul(rng):
+    a, b = _leaf(rng, 3, 4), _leaf(rng, 4)
+    return a * b * 2.5, [a, b]
+
+
+def case_permute(rng):
+    a = _leaf(rng, 2, 3, 4)
+    return a.permute(2, 0, 1) * _leaf(rng, 4, 2, 3), [a]
+
+
+def case_sigmoid(rng):
+    a, big = _leaf(rng, 3, 4), _leaf(rng, 10, 10)
+    return nt.cat([nt.sigmoid(a).reshape(-1), F.sigmoid(big).reshape(-1)]), [a, big]
+
+
+def case_cross_entropy(rng):
+    x = _leaf(rng, 6, 5)
+    w = nt.from_numpy(rng.random(5))
+    t = nt.tensor([0, 4, 2, 1, 3, 2])
+    p = F.softmax(nt.from_numpy(rng.standard_normal((6, 5))), 1)
+    out = nt.stack([F.cross_entropy(x, t), F.cross_entropy(x, t, weight=w, label_smoothing=0.2),
+                    F.cross_entropy(x, t, ignore_index=2, reduction="sum"), F.cross_entropy(x, p)])
+    return out, [x]
+
+
+def case_pointwise(rng):
+    a, b = _leaf(rng, 4, 3), _leaf(rng, 4, 3)
+    out = nt.stack([F.mse_loss(a, b), F.l1_loss(a, b), F.smooth_l1_loss(a, b, beta=0.5), F.huber_loss(a, b)])
+    return out, [a, b]
+
+
+def case_ctc(rng):
+    lp = F.log_softmax(_leaf(rng, 8, 2, 5), 2)
+    targets = nt.tensor([[1, 2, 2], [3, 1, 0]])
+    return F.ctc_loss(lp, targets, nt.tensor([8, 6]), nt.tensor([3, 2]), reduction="none"), [lp]
+
+
+def case_rnn(rng):
+    nt.manual_seed(0)
+    outs, leaves = [], []
+    for mod in (nt.nn.LSTM(3, 4, num_layers=2), nt.nn.GRU(3, 4), nt.nn.RNN(3, 4, bidirectional=True)):
+        mod = mod.double()
+        x = _leaf(rng, 5, 2, 3)
+        outs.append(mod(x)[0].reshape(-1))
+        leaves += [x] + list(mod.parameters())
+    return nt.cat(outs), leaves
+
+
+CASES = {
+    "_LinearAddmm": case_linear, "_WeightT": case_linear, "Mul": case_mul, "Permute": case_permute,
+    "Sigmoid": case_sigmoid, "_CrossEntropy": case_cross_entropy, "_Pointwise": case_pointwise,
+    "_CtcLoss": case_ctc, "_RNNLayer": case_rnn, "_RNNLayerGrad": case_rnn,
+}
+
+
+def test_every_fast_path_has_a_case():
+    missing = _fast_path_functions() - set(CASES)
+    assert not missing, f"Functions with a grad-mode fast path but no case here: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fast_path_equals_reference(name):
+    rng = np.random.default_rng(0)
+    out, leaves = CASES[name](rng)
+    up = nt.from_numpy(rng.standard_normal(tuple(out.shape)))
+    ref = nt.autograd.grad(out, leaves, up, create_graph=True, retain_graph=True, allow_unused=True)
+    fast = nt.autograd.grad(out, leaves, up, allow_unused=True)
+    for i, (a, b) in enumerate(zip(fast, ref)):
+        assert (a is None) == (b is None), i
+        if a is not None:
+            np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-12, atol=1e-12, err_msg=f"input {i}")
+
+
+class _Doubling(Function):
+    keep = []
+
+    @staticmethod
+    def forward(ctx, x):
+        return x._data * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        r = nt.from_numpy(g._data * 2)
+        _Doubling.ref = weakref.ref(r._data)
+        if _Doubling.share:
+            _Doubling.keep.append(r._data)
+        return r
+
+
+@pytest.mark.parametrize("share", [False, True])
+def test_leaf_takes_over_only_unshared_gradients(share):
+    """A leaf's first gradient array is kept (not copied) exactly when nothing else holds it."""
+    _Doubling.share = share
+    x = nt.randn(4, requires_grad=True)
+    _Doubling.apply(x).sum().backward()
+    assert (_Doubling.ref() is x.grad._data) == (not share)
+    np.testing.assert_array_equal(x.grad.numpy(), np.full(4, 2, np.float32))
+    if share:
+        _Doubling.keep[-1][:] = 0   # the other holder writes: the leaf's copy must not change
+        np.testing.assert_array_equal(x.grad.numpy(), np.full(4, 2, np.float32))
+
+
+def test_takeover_baseline_measured():
+    from numtorch.autograd import engine
+    import sys
+    import sysconfig
+    if sys.implementation.name == "cpython" and not sysconfig.get_config_var("Py_GIL_DISABLED"):
+        assert engine._BASELINE is not None
+    else:
+        assert engine._BASELINE is None
+
+
+def test_second_gradient_accumulates_into_taken_over_one():
+    x = nt.randn(3, requires_grad=True)
+    (x * 2).sum().backward()
+    g1 = x.grad
+    (x * 3).sum().backward()
+    assert x.grad is g1
+    np.testing.assert_allclose(x.grad.numpy(), np.full(3, 5, np.float32))
