@@ -567,16 +567,16 @@ class Tensor:
     # (try costs nothing on success; NumPy's broadcast ValueError becomes PyTorch's RuntimeError)
     def __add__(self, other):
         try:
-            return _arith.Add.apply(self, other)
+            return _Add.apply(self, other)
         except ValueError as e:
             raise _bcast_error(self, other, e) from None
 
     def __radd__(self, other):
-        return _arith.Add.apply(other, self)
+        return _Add.apply(other, self)
 
     def __sub__(self, other):
         try:
-            return _arith.Sub.apply(self, other)
+            return _Sub.apply(self, other)
         except ValueError as e:
             raise _bcast_error(self, other, e) from None
 
@@ -585,16 +585,16 @@ class Tensor:
 
     def __mul__(self, other):
         try:
-            return _arith.Mul.apply(self, other)
+            return _Mul.apply(self, other)
         except ValueError as e:
             raise _bcast_error(self, other, e) from None
 
     def __rmul__(self, other):
-        return _arith.Mul.apply(other, self)
+        return _Mul.apply(other, self)
 
     def __truediv__(self, other):
         try:
-            return _arith.Div.apply(self, other)
+            return _Div.apply(self, other)
         except ValueError as e:
             raise _bcast_error(self, other, e) from None
 
@@ -751,4 +751,5 @@ def _bcast_error(a, b, e):
 
 from . import ops  # noqa: E402  (ops need Tensor defined)
 
-_arith = ops.arith   # (operators look Add.apply up per call, so an apply observer sees them)
+# (operators look ``apply`` up per call, so an apply observer sees them)
+_Add, _Sub, _Mul, _Div = ops.arith.Add, ops.arith.Sub, ops.arith.Mul, ops.arith.Div

@@ -66,7 +66,17 @@ class Node:
 
     # --- the ctx API -------------------------------------------------------
     def save_for_backward(self, *tensors):
-        self._saved = tuple([None if t is None else (t, t._vc[0]) for t in tensors])
+        """Keep ``tensors`` (or None) for backward, each with its version (checked when read back).
+        Written out for one and two tensors: it is on every hot op's forward."""
+        n = len(tensors)
+        if n == 1:
+            t = tensors[0]
+            self._saved = (None if t is None else (t, t._vc[0]),)
+        elif n == 2:
+            a, b = tensors
+            self._saved = (None if a is None else (a, a._vc[0]), None if b is None else (b, b._vc[0]))
+        else:
+            self._saved = tuple([None if t is None else (t, t._vc[0]) for t in tensors])
 
     @property
     def saved_tensors(self):
@@ -278,20 +288,17 @@ class Function(metaclass=FunctionMeta):
         if needs:
             ctx.needs_input_grad = nig
             ctx.next_functions = nf
-        builtin = cls._builtin
-        if needs or not builtin:
+        if needs or not cls._builtin:
             _gs.enabled = False   # a forward is not recorded (a user's forward may call other ops)
         try:
             out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
         except ValueError as e:
-            if not builtin:
+            if not cls._builtin:
                 raise
             raise _bcast_error(args, e) from None  # NumPy's broadcast ValueError -> PyTorch's RuntimeError
         finally:
             _gs.enabled = prev
-        if out.__class__ is not _ndarray and isinstance(out, xp.generic):
-            out = xp.asarray(out)
-        if out.__class__ is _ndarray:
+        if out.__class__ is _ndarray or (isinstance(out, xp.generic) and (out := xp.asarray(out)) is not None):
             # the built-in ops' single output: _make(out, ...) inlined (hot path)
             t = _new(Tensor)
             t._data = out
