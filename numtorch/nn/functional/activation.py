@@ -18,14 +18,14 @@ soft/hardshrink 0 at x = -lambd and x = lambd
 """
 import math
 
-from ... import ops
+from ... import _ops as ops
 from ... import _dtype as D
 from ..._backend import xp
 from ..._tensor import Tensor, _make, register_methods
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
-from ...ops.misc import inplace as _inplace
-from ...ops.unary import _sig_np, erf_np
+from ..._ops.inplace import inplace as _inplace
+from ..._ops.unary import _sig_np, erf_np
 from ... import _random
 
 __all__ = ["sigmoid", "tanh", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_",

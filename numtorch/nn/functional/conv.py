@@ -21,7 +21,7 @@ a height-1 image.
 from ..._backend import xp, chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor
-from ... import ops
+from ... import _ops as ops
 from ... import backends
 from . import _conv_spectral as spectral
 
