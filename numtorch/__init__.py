@@ -15,14 +15,13 @@ from ._tensor_str import set_printoptions
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled, \
     is_inference_mode_enabled
 from . import autograd
-from .ops import *  # noqa: F401,F403
-from .ops import __dict__ as _ops_dict
+from ._ops import *  # noqa: F401,F403
+from ._ops import __dict__ as _ops_dict
 from ._creation import tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full, zeros_like, ones_like, \
     empty_like, full_like, rand, randn, rand_like, randn_like, randint, randint_like, randperm, arange, linspace, \
     logspace, eye, empty_strided, bernoulli, multinomial, normal, poisson, meshgrid, FloatTensor, DoubleTensor, \
     HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor
-from ._creation import range_ as _range  # noqa: F401
-from .ops.extra import range_ as range  # noqa: A001  (deprecated torch.range: end included)
+from ._creation import range_ as range  # noqa: A001  (deprecated torch.range: end included)
 from ._random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 
 bfloat16 = float16  # no bfloat16 in NumPy: the closest half type stands in

@@ -7,7 +7,7 @@ from ._backend import xp
 from . import _dtype as D
 from . import _random
 from ._tensor import Tensor, _make, Size
-from .ops._util import shape_arg
+from ._ops._util import shape_arg
 
 
 def _np_dtype(dtype, default=None):

@@ -1,7 +1,7 @@
 """The Tensor: a NumPy array plus what autograd needs to know about it.
 
 Methods are thin: each forwards to the function of the same name in
-``numtorch.ops`` (imported at the bottom to break the import cycle), where the
+``numtorch._ops`` (imported at the bottom to break the import cycle), where the
 differentiable operation lives.
 """
 import builtins
@@ -477,8 +477,8 @@ class Tensor:
     def zero_(self):
         self._check_inplace()
         if _gs.enabled and self.requires_grad:
-            from .ops.index import _snapshot
-            from .ops.misc import Zero
+            from ._ops.index import _snapshot
+            from ._ops.conversion import Zero
             return ops.inplace_assign(self, Zero.apply(_snapshot(self), 0))
         self._data[...] = 0
         return self._bump()
@@ -486,8 +486,8 @@ class Tensor:
     def fill_(self, value):
         self._check_inplace()
         if _gs.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
-            from .ops.index import _snapshot
-            from .ops.misc import Fill, FillTensor
+            from ._ops.index import _snapshot
+            from ._ops.conversion import Fill, FillTensor
             return ops.inplace_assign(self, (FillTensor if isinstance(value, Tensor) else Fill).apply(
                 _snapshot(self), value))
         if isinstance(value, Tensor):
@@ -500,8 +500,8 @@ class Tensor:
         if not isinstance(src, Tensor):
             src = ops.as_tensor(src)
         if _gs.enabled and (self.requires_grad or src.requires_grad):
-            from .ops.index import _snapshot
-            from .ops.misc import CopyFrom
+            from ._ops.index import _snapshot
+            from ._ops.conversion import CopyFrom
             return ops.inplace_assign(self, CopyFrom.apply(_snapshot(self), src))
         try:
             self._data[...] = xp.broadcast_to(src._data, self._data.shape)
@@ -702,7 +702,7 @@ class Tensor:
     def H(self):
         return self.T
 
-    # No ``__getattr__`` here: every ``numtorch.ops`` method is installed on the class by
+    # No ``__getattr__`` here: every ``numtorch._ops`` method is installed on the class by
     # ``register_methods`` (``x.sum(1)`` is ``ops.sum(x, 1)``), and a ``__getattr__`` hook would stop
     # CPython from specializing attribute access on tensors (``t._data`` etc.), the per-op hot path.
 
@@ -749,7 +749,7 @@ def _bcast_error(a, b, e):
     return e
 
 
-from . import ops  # noqa: E402  (ops need Tensor defined)
+from . import _ops as ops  # noqa: E402  (ops need Tensor defined)
 
 # (operators look ``apply`` up per call, so an apply observer sees them)
 _Add, _Sub, _Mul, _Div = ops.arith.Add, ops.arith.Sub, ops.arith.Mul, ops.arith.Div

@@ -33,7 +33,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             gs = grad([o], ins, [_make(go)], retain_graph=True, create_graph=create_graph, allow_unused=True)
             for k, (g, t) in enumerate(zip(gs, ins)):
                 rows[k].append(g if g is not None else _make(xp.zeros_like(t._data)))
-        from ..ops import stack, reshape
+        from .._ops import stack, reshape
         per_in = tuple(reshape(stack(r), o.shape + t.shape) if r else
                        _make(xp.zeros(o._data.shape + t._data.shape, t._data.dtype)) for r, t in zip(rows, ins))
         result.append(per_in[0] if single else per_in)
@@ -57,7 +57,7 @@ def hvp(func, inputs, v, create_graph=False, strict=False):
     ins = tuple(t.detach().requires_grad_() for t in _tup(inputs))
     out = func(*ins)
     g = grad(out, ins, create_graph=True)
-    from ..ops import sum as _sum
+    from .._ops import sum as _sum
     dot = None
     for gi, vi in zip(g, _tup(v)):
         d = _sum(gi * vi)

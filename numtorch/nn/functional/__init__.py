@@ -1,5 +1,5 @@
 """``torch.nn.functional``: the math of layers, activations and losses."""
-from ...ops.shape import pad  # noqa: F401
+from ..._ops.copies import pad  # noqa: F401
 from .activation import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403

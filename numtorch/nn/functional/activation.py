@@ -18,13 +18,13 @@ soft/hardshrink 0 at x = -lambd and x = lambd
 """
 import math
 
-from ... import ops
+from ... import _ops as ops
 from ... import _dtype as D
 from ..._backend import xp
 from ..._tensor import Tensor, _make, register_methods
 from ...autograd.function import Function
-from ...ops.misc import inplace as _inplace
-from ...ops.unary import _sigmoid_reference, erf_np
+from ..._ops.inplace import inplace as _inplace
+from ..._ops.unary import _sigmoid_reference, erf_np
 from ... import _random
 
 __all__ = ["sigmoid", "tanh", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_",

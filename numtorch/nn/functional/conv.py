@@ -22,7 +22,7 @@ from ..._backend import xp
 from ..._cpu import chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor
-from ... import ops
+from ... import _ops as ops
 from ... import backends
 from . import _conv_spectral as spectral
 

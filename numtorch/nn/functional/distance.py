@@ -1,7 +1,7 @@
 """Distances between batches of vectors: ``pairwise_distance`` and ``cosine_similarity``."""
 from ..._backend import xp
 from ..._tensor import Tensor, _make
-from ... import ops
+from ... import _ops as ops
 
 __all__ = ["pairwise_distance", "cosine_similarity", "pdist"]
 

@@ -6,7 +6,7 @@ reproducible); in evaluation (``training=False``) every function is the identity
 from ..._backend import xp
 from ... import _random
 from ..._tensor import _make
-from ... import ops
+from ... import _ops as ops
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
            "feature_dropout"]

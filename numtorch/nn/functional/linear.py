@@ -1,12 +1,12 @@
 """Linear layers' math: linear and bilinear."""
-from ... import ops
+from ... import _ops as ops
 from ..._backend import xp
 from ..._cpu import mm as _pmm
 from ..._tensor import Tensor, _make
 from ...autograd.grad_mode import state as _gs
-from ...ops._util import reduced_axes, as_view
-from ...ops.linalg import Addmm, _check_mm
-from ...ops.shape import T as _T
+from ..._ops._util import reduced_axes, as_view
+from ..._ops.matmul import Addmm, _check_mm
+from ..._ops.views import T as _T
 from ..parameter import Parameter
 
 

@@ -18,8 +18,8 @@ from ... import _dtype as D
 from ..._tensor import Tensor, _make
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
-from ... import ops
-from ...ops._util import operands, sum_to, to_tensor
+from ... import _ops as ops
+from ..._ops._util import operands, sum_to, to_tensor
 from . import _reduction as _R
 from .distance import pairwise_distance
 

@@ -11,7 +11,7 @@ import numbers
 from ..._backend import xp
 from ...autograd.grad_mode import no_grad
 from ..._tensor import Tensor
-from ... import ops
+from ... import _ops as ops
 
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "normalize", "local_response_norm",
            "rms_norm"]

@@ -17,7 +17,7 @@ from ..._backend import xp
 from ..._cpu import chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor, _make
-from ... import ops
+from ... import _ops as ops
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",

@@ -9,7 +9,7 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ..._tensor import Tensor, _make
-from ... import ops
+from ... import _ops as ops
 
 __all__ = ["embedding", "one_hot", "embedding_bag"]
 

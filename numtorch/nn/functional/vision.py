@@ -13,7 +13,7 @@ import warnings
 
 from ..._backend import xp
 from ..._tensor import _make
-from ... import ops
+from ... import _ops as ops
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle",
            "channel_shuffle"]

@@ -30,7 +30,7 @@ from ..._backend import xp, errstate
 from ..._dtype import scalar_name
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
-from ... import ops
+from ... import _ops as ops
 from ..._tensor import _make
 
 _LSTM_PERM = [3, 0, 1, 2]  # our gate block k holds PyTorch's block _LSTM_PERM[k]: (o, i, f, g)

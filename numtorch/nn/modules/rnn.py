@@ -23,7 +23,7 @@ import warnings
 from .module import Module
 from ..parameter import Parameter
 from ... import _creation as C
-from ... import ops
+from ... import _ops as ops
 from .. import functional as F
 from .. import init
 from ._rnn_fused import rnn_layer

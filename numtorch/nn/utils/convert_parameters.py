@@ -1,6 +1,6 @@
 """``parameters_to_vector`` / ``vector_to_parameters``: all parameters as one flat vector and back."""
 from ..._tensor import Tensor
-from ... import ops
+from ... import _ops as ops
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 

@@ -1,0 +1,83 @@
+"""All tensor operations; each is also installed as a Tensor method of the same name."""
+from .arith import *  # noqa: F401,F403
+from .arith import add, sub, mul, div, neg, pow, abs, reciprocal, square, remainder, fmod, floor_divide, \
+    true_divide, rsub, float_power
+from .unary import *  # noqa: F401,F403
+from .unary import exp, log, log1p, expm1, log2, log10, sqrt, rsqrt, sin, cos, tan, tanh, sigmoid, relu, \
+    floor, ceil, trunc, round, sign, erf, erfc, frac, logit, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, \
+    exp2, xlogy, sgn, fix, deg2rad, rad2deg
+from .reduce import sum, mean, var, std, prod, cumsum, cumprod, max, min, amax, amin, argmax, argmin, \
+    logsumexp, norm, softmax, log_softmax, softmin, var_mean, std_mean, nansum, nanmean, aminmax, count_nonzero
+from .views import view, reshape, view_as, reshape_as, flatten, unflatten, expand, expand_as, broadcast_to, \
+    broadcast_tensors, broadcast_shapes, permute, transpose, swapaxes, swapdims, t, movedim, moveaxis, squeeze, \
+    unsqueeze, narrow, split, chunk, tensor_split, select, unbind, atleast_1d, atleast_2d, adjoint, diagonal, unfold
+from .copies import cat, concat, concatenate, stack, hstack, vstack, flip, fliplr, flipud, roll, repeat, tile, \
+    repeat_interleave, tril, triu, pad, diag_embed, diff
+from .index import getitem, setitem, gather, scatter, scatter_add, scatter_, scatter_add_, index_select, \
+    index_add, index_fill, index_copy, index_put, masked_fill, masked_fill_, masked_select, masked_scatter, take, \
+    take_along_dim, nonzero, argwhere
+from .matmul import mm, matmul, bmm, mv, dot, inner, addmm, addmv, baddbmm, addbmm, outer, ger, einsum, tensordot
+from .compare import eq, ne, lt, le, gt, ge, greater, greater_equal, less, less_equal, not_equal, logical_and, \
+    logical_or, logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not, isfinite, isnan, \
+    isinf, isposinf, isneginf, isreal, signbit, isclose, allclose, equal, any, all, sort, argsort, msort, topk, \
+    kthvalue, unique, bincount, histc, searchsorted, bucketize, is_nonzero, median
+from .pointwise_binary import where, maximum, minimum, fmax, fmin, clamp, clip, clamp_min, clamp_max, lerp, \
+    addcmul, addcdiv, atan2, arctan2, logaddexp
+from .conversion import to_dtype, clone, contiguous, full_like
+from .inplace import inplace, inplace_assign
+from .matrix import trace, diag, cross, cdist, dist, cov, corrcoef, tril_indices, triu_indices
+from .unary import nan_to_num, erfinv
+from .reduce import sum_to_size
+from .info import finfo, iinfo
+from ._util import to_tensor as as_tensor  # noqa: F401
+from .._tensor import register_methods, Tensor
+
+# --- Tensor methods ----------------------------------------------------------
+_names = """add sub mul div neg pow abs reciprocal square remainder fmod floor_divide true_divide rsub float_power
+exp log log1p expm1 log2 log10 sqrt rsqrt sin cos tan tanh sigmoid relu floor ceil trunc round sign erf erfc frac
+logit asin acos atan sinh cosh asinh acosh atanh exp2 xlogy sgn fix deg2rad rad2deg arcsin arccos arctan
+sum mean var std prod cumsum cumprod max min amax amin argmax argmin logsumexp norm softmax log_softmax nansum
+nanmean aminmax count_nonzero
+view reshape view_as reshape_as flatten unflatten expand expand_as broadcast_to permute transpose swapaxes
+swapdims t movedim moveaxis squeeze unsqueeze narrow split chunk tensor_split select unbind flip fliplr flipud roll
+repeat tile repeat_interleave tril triu adjoint
+gather scatter scatter_add index_select index_add index_fill index_copy index_put masked_fill masked_select
+masked_scatter take take_along_dim nonzero argwhere
+mm matmul bmm mv dot inner addmm addmv baddbmm addbmm outer ger
+eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and logical_or logical_xor
+logical_not bitwise_and bitwise_or bitwise_xor bitwise_not isfinite isnan isinf isposinf isneginf isreal signbit
+isclose allclose equal any all sort argsort msort topk kthvalue unique bincount histc is_nonzero
+maximum minimum fmax fmin clamp clip clamp_min clamp_max clone lerp addcmul addcdiv diff trace diagonal diag
+cross""".split()
+
+_g = globals()
+_table = {n: _g[n] for n in _names if n in _g}
+_table.update(arcsin=asin, arccos=acos, arctan=atan, multiply=mul, subtract=sub, divide=div, absolute=abs,
+              negative=neg, softmin=softmin)
+
+
+def _make_inplace(fn):
+    def method(self, *args, **kwargs):
+        return inplace(self, fn, *args, **kwargs)
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+for _n in """add sub mul div neg pow abs reciprocal square remainder fmod floor_divide true_divide exp log log1p
+expm1 log2 log10 sqrt rsqrt sin cos tan tanh sigmoid relu floor ceil trunc round sign erf frac clamp clip
+clamp_min clamp_max masked_fill index_fill index_add index_copy scatter scatter_add lerp addcmul addcdiv tril
+triu t transpose squeeze unsqueeze logit asin acos atan sinh cosh maximum minimum""".split():
+    if _n in _table:
+        _table[_n + "_"] = _make_inplace(_table[_n])
+_table["subtract_"] = _table["sub_"]
+_table["multiply_"] = _table["mul_"]
+_table["divide_"] = _table["div_"]
+from . import factory_methods as _new, pointwise_binary as _pw  # noqa: E402
+from .inplace import fill_diagonal_ as _fill_diagonal_  # noqa: E402
+_table.update(atan2=atan2, arctan2=atan2, logaddexp=logaddexp, nan_to_num=nan_to_num, erfinv=erfinv, median=median,
+              unfold=unfold, dist=dist, sum_to_size=sum_to_size, new_zeros=_new.new_zeros,
+              new_ones=_new.new_ones, new_empty=_new.new_empty, new_full=_new.new_full,
+              new_tensor=_new.new_tensor, where=_pw.tensor_where, fill_diagonal_=_fill_diagonal_,
+              atan2_=_make_inplace(atan2), nan_to_num_=_make_inplace(nan_to_num), erfinv_=_make_inplace(erfinv),
+              index_put_=_make_inplace(index_put), masked_scatter_=_make_inplace(masked_scatter))
+register_methods(_table)

@@ -1,0 +1,475 @@
+"""Elementwise arithmetic: + - * / ** and friends, with broadcasting and promotion."""
+from .._backend import xp, errstate
+from .. import _dtype as D
+from ..autograd.function import Function
+from ..autograd.grad_mode import state as _gs
+from .._tensor import Tensor, _make
+from .._tensor import _bcast_error
+from ._util import operands, sum_to, data, zeros_of, write_out as _out
+
+_ndarray = xp.ndarray
+
+
+def _meta(x):
+    return (x._data.shape, x._data.dtype) if isinstance(x, Tensor) else None
+
+
+def _fit(g, meta):
+    """Reduce a gradient to an input's shape and dtype."""
+    d = g._data
+    if d.shape != meta[0]:  # (the common equal-shape case skips the call)
+        g = sum_to(g, meta[0])
+        d = g._data
+    if d.dtype != meta[1]:
+        g = g.to(D.from_numpy_dtype(meta[1]))
+    return g
+
+
+class Add(Function):
+    """out = a + alpha * b"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ad, bd = operands(a, b)
+        if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
+            ctx.ma = (a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
+            ctx.mb = (b._data.shape, b._data.dtype) if isinstance(b, Tensor) else None
+            ctx.alpha = alpha
+        if alpha != 1:
+            bd = bd * alpha
+        return ad + bd
+
+    @staticmethod
+    def backward(ctx, g):
+        na, nb = ctx.needs_input_grad[:2]
+        ga = _fit(g, ctx.ma) if na else None
+        gb = None
+        if nb:
+            gb = _fit(g if ctx.alpha == 1 else g * ctx.alpha, ctx.mb)
+        return ga, gb
+
+
+class Sub(Function):
+    """out = a - alpha * b"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ka = a._data.dtype.kind if isinstance(a, Tensor) else ("b" if a.__class__ is bool else "")
+        kb = b._data.dtype.kind if isinstance(b, Tensor) else ("b" if b.__class__ is bool else "")
+        if ka == "b" or kb == "b":
+            if ka == kb:
+                raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                                   "Use the `^` or `logical_xor()` operator instead.")
+            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        ad, bd = operands(a, b)
+        if ctx.needs_input_grad:
+            ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
+        if alpha != 1:
+            bd = bd * alpha
+        return ad - bd
+
+    @staticmethod
+    def backward(ctx, g):
+        na, nb = ctx.needs_input_grad[:2]
+        ga = _fit(g, ctx.ma) if na else None
+        gb = _fit(-g if ctx.alpha == 1 else g * (-ctx.alpha), ctx.mb) if nb else None
+        return ga, gb
+
+
+class RSub(Sub):
+    """out = b - a (a Python number minus a tensor)"""
+    node_name = "RsubBackward1"
+
+
+class Mul(Function):
+    """out = a * b"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = operands(a, b)
+        if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
+            ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+            ctx.ma = (a._data.shape, a._data.dtype) if ta else None
+            ctx.mb = (b._data.shape, b._data.dtype) if tb else None
+            ctx.sa = None if ta else a   # a Python number operand is kept as it is
+            ctx.sb = None if tb else b
+            ctx.save_for_backward(a if ta else None, b if tb else None)
+        return ad * bd
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        a = ctx.sa if a is None else a
+        b = ctx.sb if b is None else b
+        na, nb = ctx.needs_input_grad[:2]
+        if not _gs.enabled and g.__class__ is Tensor:
+            # no graph to record (create_graph=False): the same products on the arrays, one op cheaper
+            return (_fit(_mul_arrays(g, b), ctx.ma) if na else None,
+                    _fit(_mul_arrays(g, a), ctx.mb) if nb else None)
+        return (_fit(g * b, ctx.ma) if na else None,
+                _fit(g * a, ctx.mb) if nb else None)
+
+
+def _mul_arrays(g, x):
+    """``g * x`` without graph recording, computed on the arrays when NumPy's result dtype is the one
+    PyTorch's promotion gives (equal dtypes, or a Python number with a float gradient)."""
+    gd = g._data
+    if isinstance(x, Tensor):
+        xd = x._data
+        if xd.dtype != gd.dtype:
+            return g * x
+    elif x.__class__ in (int, float) and gd.dtype.kind == "f":
+        xd = x
+    else:
+        return g * x
+    r = gd * xd
+    return _make(r if r.__class__ is _ndarray else xp.asarray(r))
+
+
+class Div(Function):
+    """out = a / b (true division; integers divide to floats)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = operands(a, b)
+        if _is_int(ad, bd):  # integer / integer is a true division in the default float type
+            fd = D.get_default_dtype().np
+            ad = ad.astype(fd) if isinstance(ad, xp.ndarray) else ad
+            bd = bd.astype(fd) if isinstance(bd, xp.ndarray) else bd
+        if ctx.needs_input_grad:
+            ctx.ma, ctx.mb = _meta(a), _meta(b)
+            ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+            ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
+        with errstate(divide="ignore", invalid="ignore"):
+            return xp.true_divide(ad, bd)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        a = ctx.sa if a is None else a
+        b = ctx.sb if b is None else b
+        na, nb = ctx.needs_input_grad[:2]
+        ga = _fit(g / b, ctx.ma) if na else None
+        gb = _fit(-g * a / (b * b), ctx.mb) if nb else None
+        return ga, gb
+
+
+class Neg(Function):
+    """out = -a"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if a._data.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return -a._data
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Pow(Function):
+    """out = a ** b; d/da = b a^(b-1), d/db = out * log(a)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = operands(a, b)
+        if _kind(ad) == "b" and _kind(bd) == "b":
+            if isinstance(b, Tensor) or not isinstance(a, Tensor):
+                raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+            return xp.asarray(ad | ~xp.asarray(bd))  # x**True = x, x**False = True
+        if isinstance(ad, xp.ndarray) and ad.dtype.kind in "iu" and (
+                (isinstance(bd, xp.ndarray) and bd.dtype.kind in "iu" and (bd < 0).any())
+                or (isinstance(bd, int) and bd < 0)):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+        ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
+        with errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = xp.power(ad, bd)
+        if not isinstance(out, xp.ndarray):
+            out = xp.asarray(out)
+        if isinstance(ad, xp.ndarray) and out.dtype != ad.dtype and isinstance(bd, (int, float)):
+            out = out.astype(ad.dtype)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad[:2]
+        ga = gb = None
+        if na:
+            if b is None:
+                e = ctx.sb
+                ga = zeros_of(g) if e == 0 else g * (e * a ** (e - 1) if e != 2 else 2 * a)
+            else:
+                from .pointwise_binary import where
+                # PyTorch masks the exponent-0 entries: 0 * 0**-1 would be nan
+                ga = where(b == 0, 0.0, g * b * a ** (b - 1))
+            ga = _fit(ga, ctx.ma)
+        if nb:
+            from .unary import log
+            from .pointwise_binary import where
+            if a is None:
+                base = ctx.sa
+                import math
+                out = base ** b
+                gb = g * out * (math.log(base) if base > 0 else float("nan") if base < 0 else 0.0)
+                if base == 0:
+                    gb = where(b >= 0, 0.0, g * out * float("-inf"))
+            else:
+                out = a ** b
+                gb = g * where((a == 0) & (b >= 0), out * 0.0, out * log(a))
+            gb = _fit(gb, ctx.mb)
+        return ga, gb
+
+
+class PowScalarBase(Pow):
+    node_name = "PowBackward2"
+
+
+class PowTensor(Pow):
+    node_name = "PowBackward1"
+
+
+class Abs(Function):
+    """out = |a|; d/da = sign(a) (0 at 0)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if a._data.dtype.kind == "b":
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+        ctx.save_for_backward(a)
+        return xp.abs(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        from .unary import sign
+        return g * sign(a)
+
+
+class Reciprocal(Function):
+    """out = 1 / a; d/da = -out^2"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        d = a._data
+        if d.dtype.kind != "f":
+            d = d.astype(D.get_default_dtype().np)
+        with errstate(divide="ignore"):
+            return xp.reciprocal(d)
+
+    @staticmethod
+    def backward(ctx, g):
+        out = ctx.saved_output
+        return -g * out * out
+
+
+class Remainder(Function):
+    """out = a - floor(a / b) * b (Python's sign convention)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = operands(a, b)
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+        with errstate(divide="ignore", invalid="ignore"):
+            return xp.asarray(xp.remainder(ad, bd))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad[:2]
+        ga = _fit(g, ctx.ma) if na else None
+        gb = _fit(-g * (a / b).floor(), ctx.mb) if nb else None
+        return ga, gb
+
+
+class Fmod(Function):
+    """out = a - trunc(a / b) * b (C's sign convention)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = operands(a, b)
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+        with errstate(divide="ignore", invalid="ignore"):
+            return xp.asarray(xp.fmod(ad, bd))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad[:2]
+        ga = _fit(g, ctx.ma) if na else None
+        gb = _fit(-g * (a / b).trunc(), ctx.mb) if nb else None
+        return ga, gb
+
+
+# ----------------------------------------------------------------- functions
+def add(input, other, *, alpha=1, out=None):
+    try:
+        if out is None and alpha == 1:
+            return Add.apply(input, other)
+        r = Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other)
+    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+        raise _bcast_error(input, other, e) from None
+    return _out(r, out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    try:
+        if not isinstance(input, Tensor):
+            r = RSub.apply(input, other, alpha) if alpha != 1 else RSub.apply(input, other)
+        else:
+            r = Sub.apply(input, other, alpha) if alpha != 1 else Sub.apply(input, other)
+    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+        raise _bcast_error(input, other, e) from None
+    return _out(r, out)
+
+
+subtract = sub
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other, *, out=None):
+    try:
+        r = Mul.apply(input, other)
+    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+        raise _bcast_error(input, other, e) from None
+    return r if out is None else _out(r, out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
+    if rounding_mode is None:
+        if not isinstance(input, Tensor):
+            # ``2 / t`` is reciprocal(t) * 2 in PyTorch
+            return _out(Mul.apply(Reciprocal.apply(other), input), out)
+        try:
+            return _out(Div.apply(input, other), out)
+        except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+            raise _bcast_error(input, other, e) from None
+    ad, bd = operands(input, other)
+    if _is_int(ad, bd):
+        if _kind(ad) == "b" and _kind(bd) == "b":
+            raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
+        if (xp.asarray(bd) == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+    with errstate(divide="ignore", invalid="ignore"):
+        if rounding_mode == "floor":
+            r = xp.floor_divide(ad, bd) if _is_int(ad, bd) else xp.floor(xp.true_divide(ad, bd))
+        elif rounding_mode == "trunc":
+            r = xp.trunc(xp.true_divide(ad, bd))
+            if _is_int(ad, bd):
+                r = r.astype(ad.dtype if isinstance(ad, xp.ndarray) else bd.dtype)
+        else:
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"'{rounding_mode}'")
+    r = xp.asarray(r)
+    if _gs.enabled and r.dtype.kind == "f" and ((isinstance(input, Tensor) and input.requires_grad) or
+                                                (isinstance(other, Tensor) and other.requires_grad)):
+        if _floor_op:
+            raise RuntimeError("derivative for aten::floor_divide is not implemented")
+        return _out(DivRounding.apply(input, other, r), out)
+    return _out(_make(r), out)
+
+
+class DivRounding(Function):
+    """div with a rounding mode: piecewise constant, so both gradients are zero (as PyTorch)"""
+    _builtin = True
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, r):
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        na, nb = ctx.needs_input_grad[:2]
+        return (_fit(zeros_of(g), ctx.ma) if na else None), (_fit(zeros_of(g), ctx.mb) if nb else None), None
+
+
+divide = div
+true_divide = div
+
+
+def _kind(x):
+    return x.dtype.kind if isinstance(x, xp.ndarray) else ("b" if isinstance(x, bool) else
+                                                           "f" if isinstance(x, float) else "i")
+
+
+def _is_int(ad, bd):
+    k1 = ad.dtype.kind if isinstance(ad, xp.ndarray) else ("f" if isinstance(ad, float) else "i")
+    k2 = bd.dtype.kind if isinstance(bd, xp.ndarray) else ("f" if isinstance(bd, float) else "i")
+    return k1 in "biu" and k2 in "biu"
+
+
+def floor_divide(input, other, *, out=None):
+    return div(input, other, rounding_mode="floor", out=out, _floor_op=True)
+
+
+def remainder(input, other, *, out=None):
+    return _out(Remainder.apply(input, other), out)
+
+
+def fmod(input, other, *, out=None):
+    return _out(Fmod.apply(input, other), out)
+
+
+def neg(input, *, out=None):
+    return _out(Neg.apply(input), out)
+
+
+negative = neg
+
+
+def pow(input, exponent, *, out=None):
+    if not isinstance(input, Tensor):
+        return _out(PowScalarBase.apply(input, exponent), out)
+    if isinstance(exponent, Tensor):
+        return _out(PowTensor.apply(input, exponent), out)
+    return _out(Pow.apply(input, exponent), out)
+
+
+def float_power(input, exponent):
+    a = input.double() if isinstance(input, Tensor) else float(input)
+    e = exponent.double() if isinstance(exponent, Tensor) else exponent
+    return pow(a, e)
+
+
+def abs(input, *, out=None):
+    return _out(Abs.apply(input), out)
+
+
+absolute = abs
+
+
+def reciprocal(input, *, out=None):
+    return _out(Reciprocal.apply(input), out)
+
+
+def square(input, *, out=None):
+    return _out(Pow.apply(input, 2), out)
+
+
+

@@ -1,0 +1,267 @@
+"""Comparisons and other non-differentiable queries (results carry no gradient)."""
+from collections import namedtuple
+
+from .._backend import xp
+from .. import _dtype as D
+from .._tensor import Tensor, _make, _bcast_error
+from ._util import operands, data, wrap_dim
+
+
+def _cmp(np_fn):
+    def fn(input, other, *, out=None):
+        ad, bd = operands(input, other)
+        try:
+            r = np_fn(ad, bd)
+        except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
+            raise _bcast_error(input, other, e) from None
+        return _make(r if isinstance(r, xp.ndarray) else xp.asarray(r))
+    fn.__name__ = np_fn.__name__
+    return fn
+
+
+eq = _cmp(xp.equal)
+ne = _cmp(xp.not_equal)
+lt = _cmp(xp.less)
+le = _cmp(xp.less_equal)
+gt = _cmp(xp.greater)
+ge = _cmp(xp.greater_equal)
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _logical(np_fn):
+    def fn(input, other=None):
+        if other is None:
+            return _make(xp.asarray(np_fn(input._data)))
+        return _make(xp.asarray(np_fn(data(input), data(other))))
+    fn.__name__ = np_fn.__name__
+    return fn
+
+
+logical_and = _logical(xp.logical_and)
+logical_or = _logical(xp.logical_or)
+logical_xor = _logical(xp.logical_xor)
+logical_not = _logical(xp.logical_not)
+bitwise_and = _logical(xp.bitwise_and)
+bitwise_or = _logical(xp.bitwise_or)
+bitwise_xor = _logical(xp.bitwise_xor)
+
+
+def bitwise_not(input):
+    if input._data.dtype.kind == "f":
+        raise TypeError("bitwise_not is not implemented for floating point tensors")
+    return _make(xp.invert(input._data))
+
+
+def isfinite(input):
+    return _make(xp.isfinite(input._data))
+
+
+def isnan(input):
+    return _make(xp.isnan(input._data))
+
+
+def isinf(input):
+    return _make(xp.isinf(input._data))
+
+
+def isposinf(input):
+    return _make(xp.isposinf(input._data))
+
+
+def isneginf(input):
+    return _make(xp.isneginf(input._data))
+
+
+def isreal(input):
+    return _make(xp.ones(input._data.shape, bool))
+
+
+def signbit(input):
+    return _make(xp.signbit(input._data))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    ad, bd = operands(input, other)
+    return _make(xp.isclose(ad, bd, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    ad, bd = operands(input, other)
+    return bool(xp.allclose(ad, bd, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def equal(input, other):
+    return input._data.shape == other._data.shape and bool((input._data == other._data).all())
+
+
+def any(input, dim=None, keepdim=False):
+    if dim is None:
+        return _make(xp.asarray(input._data.any()))
+    return _make(xp.asarray(input._data.any(axis=_axes(dim, input), keepdims=keepdim)))
+
+
+def all(input, dim=None, keepdim=False):
+    if dim is None:
+        return _make(xp.asarray(input._data.all()))
+    return _make(xp.asarray(input._data.all(axis=_axes(dim, input), keepdims=keepdim)))
+
+
+def _axes(dim, t):
+    if isinstance(dim, (tuple, list)):
+        return tuple(wrap_dim(d, t._data.ndim) for d in dim)
+    return wrap_dim(dim, t._data.ndim)
+
+
+sort_result = namedtuple("sort", ["values", "indices"])
+topk_result = namedtuple("topk", ["values", "indices"])
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    from .index import gather
+    d = input._data
+    if d.ndim == 0:
+        return sort_result(input, _make(xp.zeros((), xp.int64)))
+    axis = wrap_dim(dim, d.ndim)
+    key = -d if descending and d.dtype.kind != "b" else d
+    if descending and d.dtype.kind == "f":
+        key = xp.where(xp.isnan(d), -xp.inf, -d)
+    idx = xp.argsort(key, axis=axis, kind="stable").astype(xp.int64)
+    if descending and d.dtype.kind == "b":
+        idx = xp.argsort(~d, axis=axis, kind="stable").astype(xp.int64)
+    it = _make(idx)
+    return sort_result(gather(input, axis, it), it)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input.detach(), dim, descending, stable).indices
+
+
+def msort(input):
+    return sort(input, 0).values
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    d = input._data
+    axis = wrap_dim(dim, d.ndim) if d.ndim else 0
+    n = d.shape[axis] if d.ndim else 1
+    if k > n or k < 0:
+        raise RuntimeError("selected index k out of range")
+    from .views import narrow
+    if d.ndim == 0:
+        return topk_result(input * 1 if k else input.reshape(1)[:0], _make(xp.zeros((), xp.int64)) if k else
+                           _make(xp.zeros((0,), xp.int64)))
+    s = sort(input, axis, descending=largest)
+    return topk_result(narrow(s.values, axis, 0, k), narrow(s.indices, axis, 0, k))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    from .index import gather
+    from .views import narrow, squeeze
+    if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
+        wrap_dim(dim, 0)
+        r = kthvalue(input.reshape(1), k, 0, False)
+        return sort_result(r.values.reshape(()), r.indices.reshape(()))
+    s = sort(input, dim)
+    axis = wrap_dim(dim, input._data.ndim)
+    v, i = narrow(s.values, axis, k - 1, 1), narrow(s.indices, axis, k - 1, 1)
+    if not keepdim:
+        v, i = squeeze(v, axis), squeeze(i, axis)
+    return sort_result(v, i)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    r = xp.unique(input._data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    if not (return_inverse or return_counts):
+        return _make(r)
+    out = [_make(r[0])]
+    k = 1
+    if return_inverse:
+        inv = r[k].reshape(-1) if dim is not None else r[k].reshape(input._data.shape)  # per slice along dim
+        out.append(_make(inv.astype(xp.int64)))
+        k += 1
+    if return_counts:
+        out.append(_make(r[k].astype(xp.int64)))
+    return tuple(out)
+
+
+def bincount(input, weights=None, minlength=0):
+    return _make(xp.bincount(input._data, None if weights is None else weights._data, minlength))
+
+
+def histc(input, bins=100, min=0, max=0):
+    d = input._data
+    if min == max and d.size:
+        lo, hi = float(d.min()), float(d.max())
+    else:
+        lo, hi = float(min), float(max)
+    if lo == hi:  # PyTorch widens a degenerate range by one on each side
+        lo, hi = lo - 1, hi + 1
+    h, _ = xp.histogram(d, bins=bins, range=(lo, hi))
+    return _make(h.astype(d.dtype))
+
+
+def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None, sorter=None):
+    r = _searchsorted(sorted_sequence, values, right, side, sorter)
+    return r.to(D.int32) if out_int32 else r
+
+
+def _searchsorted(sorted_sequence, values, right, side, sorter):
+    if sorter is not None:  # gather the sequence into sorted order first
+        from .index import gather
+        sorted_sequence = gather(sorted_sequence, -1, sorter)
+    side = side or ("right" if right else "left")
+    s, v = sorted_sequence._data, data(values)
+    if s.ndim == 1:
+        return _make(xp.asarray(xp.searchsorted(s, v, side=side)).astype(xp.int64))
+    if xp.size(v) == 0 or s.shape[-1] == 0:  # nothing to search, or every value goes at position 0
+        return _make(xp.zeros(xp.shape(v), xp.int64))
+    out = xp.stack([xp.searchsorted(a, b, side=side) for a, b in zip(s.reshape(-1, s.shape[-1]),
+                                                                    xp.asarray(v).reshape(-1, xp.shape(v)[-1]))])
+    return _make(out.reshape(xp.shape(v)).astype(xp.int64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    r = xp.searchsorted(boundaries._data, data(input), side="left" if not right else "right")
+    return _make(xp.asarray(r).astype(xp.int32 if out_int32 else xp.int64))
+
+
+def is_nonzero(input):
+    if input._data.size != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input._data.reshape(()))
+
+
+def median(input, dim=None, keepdim=False):
+    """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
+    from .views import reshape, select, unsqueeze
+    from .reduce import values_indices
+    if dim is None:
+        flat = reshape(input, (-1,))
+        if flat._data.size == 0:
+            return _make(xp.asarray(xp.nan, input._data.dtype))
+        v, _ = sort(flat)
+        if input._data.dtype.kind == "f" and xp.isnan(flat._data).any():
+            return select(v, 0, flat._data.size - 1)  # NaN sorts last and wins, as in PyTorch
+        return select(v, 0, (flat._data.size - 1) // 2)
+    axis = wrap_dim(dim, input._data.ndim)
+    if input._data.ndim == 0:
+        return values_indices(input.clone(), _make(xp.zeros((), xp.int64)))
+    v, i = sort(input, axis, stable=True)
+    k = (input._data.shape[axis] - 1) // 2
+    d = input._data
+    if d.dtype.kind == "f":
+        nanrow = xp.isnan(d).any(axis=axis)
+        if nanrow.any():
+            # rows holding a NaN report it (the last sorted entry), as PyTorch does
+            ks = xp.where(nanrow, input._data.shape[axis] - 1, k)
+            idx = xp.expand_dims(ks, axis)
+            from .index import gather
+            vals = gather(v, axis, _make(idx))
+            inds = _make(xp.take_along_axis(i._data, idx, axis))
+            if not keepdim:
+                vals, inds = vals.squeeze(axis), inds.squeeze(axis)
+            return values_indices(vals, inds)
+    vals, inds = select(v, axis, k), select(i, axis, k)
+    if keepdim:
+        vals, inds = unsqueeze(vals, axis), unsqueeze(inds, axis)
+    return values_indices(vals, inds)

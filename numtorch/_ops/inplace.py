@@ -1,0 +1,60 @@
+"""The in-place plumbing: ``t.op_(...)`` writes ``op(t, ...)`` into ``t``'s storage and history."""
+import builtins
+
+from .._backend import xp
+from .. import _dtype as D
+from ..autograd.grad_mode import state as _gs
+from .._tensor import Tensor, _make
+
+
+def inplace_assign(t, new):
+    """Finish an in-place op: write ``new`` into ``t``'s storage and give ``t`` ``new``'s history."""
+    from .index import _rebase
+    if _gs.enabled and t.requires_grad and t.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    _rebase(t, new)
+    return t
+
+
+def inplace(t, fn, *args, **kwargs):
+    """``t.op_(...)``: compute ``fn(t, ...)`` and store the result in ``t``'s own memory.
+
+    Without autograd this is one NumPy op writing in place; with autograd the op
+    runs on a snapshot of ``t`` (so its saved values stay valid) and ``t`` takes
+    over the result's place in the graph.
+    """
+    if _gs.enabled and (t.requires_grad or builtins.any(isinstance(a, Tensor) and a.requires_grad for a in args)):
+        if t.requires_grad and t.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        from .index import _snapshot
+        new = fn(_snapshot(t), *args, **kwargs)
+        return inplace_assign(t, new)
+    new = fn(_make(t._data), *args, **kwargs)
+    nd = new._data
+    td = t._data
+    if nd.dtype != td.dtype:
+        if not xp.can_cast(nd.dtype, td.dtype, "same_kind") or (nd.dtype.kind == "f" and td.dtype.kind in "biu"):
+            raise RuntimeError(f"result type {D.from_numpy_dtype(nd.dtype).name.capitalize()} can't be cast to the "
+                               f"desired output type {D.from_numpy_dtype(td.dtype).name.capitalize()}")
+    if nd.shape != td.shape:
+        raise RuntimeError(f"output with shape {list(td.shape)} doesn't match the broadcast shape {list(nd.shape)}")
+    td[...] = nd
+    t._vc[0] += 1
+    return t
+
+
+def fill_diagonal_(self, fill_value, wrap=False):
+    """Fill the main diagonal (all dims of equal size, or a tall 2-D matrix with ``wrap``)."""
+    d = self._data
+    if d.ndim < 2 or (d.ndim > 2 and len(set(d.shape)) != 1):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    n = builtins.min(d.shape)
+    i = xp.arange(n)
+    idx = (i,) * d.ndim
+    if wrap and d.ndim == 2 and d.shape[0] > d.shape[1] + 1:
+        step = d.shape[1] + 1
+        flat = xp.arange(0, d.shape[0] * d.shape[1], step)
+        idx = (flat // d.shape[1], flat % d.shape[1])
+    from .index import setitem
+    setitem(self, tuple(_make(j) for j in idx), fill_value)
+    return self

@@ -1,0 +1,404 @@
+"""Matrix products: matmul (1-D to batched N-D), mm, bmm, mv, dot, addmm, einsum, outer."""
+from .._backend import xp
+from .._cpu import mm as _pmm
+from ..autograd.function import Function
+from .._tensor import Tensor, _make
+from ._util import sum_to, operands
+
+
+def _promote(a, b):
+    ad, bd = operands(a, b)
+    return ad, bd
+
+
+class Mm(Function):
+    """a @ b for 2-D a, b; da = g b^T, db = a^T g"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ad, bd = _promote(a, b)
+        return _pmm(ad, bd)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (mm(g, b.mT) if na else None), (mm(a.mT, g) if nb else None)
+
+
+class MatMul(Function):
+    """general matmul with NumPy broadcasting over batch dims; grads reduced to each input's shape"""
+    _builtin = True
+    node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ad, bd = _promote(a, b)
+        return xp.matmul(ad, bd)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ad, bd = a._data.ndim, b._data.ndim
+        ga = gb = None
+        from .views import unsqueeze, squeeze
+        if ad == 1 and bd == 1:
+            return (g * b if na else None), (g * a if nb else None)
+        A = unsqueeze(a, 0) if ad == 1 else a
+        B = unsqueeze(b, -1) if bd == 1 else b
+        G = g
+        if ad == 1:
+            G = unsqueeze(G, -2)
+        if bd == 1:
+            G = unsqueeze(G, -1)
+        if na:
+            ga = matmul(G, B.mT)
+            ga = sum_to(ga, A.shape)
+            if ad == 1:
+                ga = squeeze(ga, 0)
+        if nb:
+            gb = matmul(A.mT, G)
+            gb = sum_to(gb, B.shape)
+            if bd == 1:
+                gb = squeeze(gb, -1)
+        return ga, gb
+
+
+class Dot(Function):
+    """1-D inner product"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return xp.asarray(xp.dot(a._data, b._data))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return g * b, g * a
+
+
+class Mv(Function):
+    """matrix-vector product"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, v):
+        ctx.save_for_backward(a, v)
+        return a._data @ v._data
+
+    @staticmethod
+    def backward(ctx, g):
+        a, v = ctx.saved_tensors
+        from .views import unsqueeze
+        return unsqueeze(g, 1) * unsqueeze(v, 0), mv(a.mT, g)
+
+
+class Bmm(Function):
+    """batched 3-D matmul"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return xp.matmul(a._data, b._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (bmm(g, b.mT) if na else None), (bmm(a.mT, g) if nb else None)
+
+
+def _add_bias(out, cd):
+    """out + cd, in place into the fresh product `out` whenever the result keeps its shape and dtype."""
+    cs = cd.shape
+    if out.dtype == cd.dtype and (cs == out.shape or (len(cs) == 1 and out.ndim == 2 and cs[0] == out.shape[1])):
+        # the common Linear case (a same-dtype bias row or full matrix), decided without
+        # np.broadcast_shapes' Python overhead
+        out += cd
+        return out
+    if out.shape == xp.broadcast_shapes(out.shape, cs) and out.dtype == xp.result_type(out, cd):
+        out += cd
+        return out
+    return out + cd
+
+
+class Addmm(Function):
+    """beta * c + alpha * (a @ b): the Linear layer's product (bias broadcast in place)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, c, a, b, beta=1, alpha=1):
+        ctx.save_for_backward(a, b)
+        ctx.cshape, ctx.beta, ctx.alpha = c._data.shape, beta, alpha
+        out = _pmm(a._data, b._data)
+        if alpha != 1:
+            out *= alpha
+        return _add_bias(out, c._data if beta == 1 else c._data * beta)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        nc, na, nb = ctx.needs_input_grad[:3]
+        gc = sum_to(g if ctx.beta == 1 else g * ctx.beta, ctx.cshape) if nc else None
+        ga = gb = None
+        if na:
+            ga = mm(g, b.mT)
+            if ctx.alpha != 1:
+                ga = ga * ctx.alpha
+        if nb:
+            gb = mm(a.mT, g)
+            if ctx.alpha != 1:
+                gb = gb * ctx.alpha
+        return gc, ga, gb, None, None
+
+
+def _check_mm(a, b, name):
+    if a._data.ndim != 2:
+        raise RuntimeError(f"self must be a matrix")
+    if b._data.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix")
+    if a._data.shape[1] != b._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
+                           f"{b._data.shape[0]}x{b._data.shape[1]})")
+    _check_dtypes(a, b)
+
+
+def _check_dtypes(a, b):
+    if a._data.dtype != b._data.dtype:
+        from .. import _dtype as D
+        n = {"float32": "float", "float64": "double", "int64": "long", "float16": "c10::Half", "int32": "int"}
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{n.get(a._data.dtype.name, a._data.dtype.name)} != {n.get(b._data.dtype.name, b._data.dtype.name)}")
+
+
+def mm(input, mat2, *, out=None):
+    _check_mm(input, mat2, "mm")
+    return Mm.apply(input, mat2)
+
+
+def matmul(input, other, *, out=None):
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    a, b = input._data, other._data
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+    ka = a.shape[-1]
+    kb = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if ka != kb:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
+                               f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively")
+        sa = "x".join(map(str, a.shape if a.ndim == 2 else (1,) + a.shape if a.ndim == 1 else
+                          (int(xp.prod(a.shape[:-1])), a.shape[-1])))
+        sb = "x".join(map(str, b.shape if b.ndim == 2 else b.shape + (1,) if b.ndim == 1 else b.shape[-2:]))
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+    _check_dtypes(input, other)
+    if a.ndim == 2 and b.ndim == 2:
+        return Mm.apply(input, other)
+    if a.ndim == 1 and b.ndim == 1:
+        return Dot.apply(input, other)
+    if a.ndim == 2 and b.ndim == 1:
+        return Mv.apply(input, other)
+    if a.ndim == 1 and b.ndim == 2:
+        return MatMulVM.apply(input, other)
+    sa, sb = a.shape[:-2], b.shape[:-2]
+    if sa != sb and a.ndim > 2 and b.ndim > 2:
+        for k in range(1, min(len(sa), len(sb)) + 1):
+            if sa[-k] != sb[-k] and sa[-k] != 1 and sb[-k] != 1:
+                raise RuntimeError(f"The size of tensor a ({sa[-k]}) must match the size of tensor b ({sb[-k]}) at "
+                                   f"non-singleton dimension {max(len(sa), len(sb)) - k}")
+    return MatMul.apply(input, other)
+
+
+class MatMulVM(MatMul):
+    """vector @ matrix: PyTorch computes it as unsqueeze, mm, squeeze"""
+    node_name = "SqueezeBackward4"
+
+
+def bmm(input, mat2, *, out=None):
+    if input._data.ndim != 3 or mat2._data.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if input._data.shape[0] != mat2._data.shape[0] or input._data.shape[2] != mat2._data.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{input._data.shape[0]}, {input._data.shape[2]}] but got: "
+                           f"[{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
+    return Bmm.apply(input, mat2)
+
+
+def mv(input, vec, *, out=None):
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError("vector + matrix @ vector expected, got " + str(input._data.ndim) + ", "
+                           + str(vec._data.ndim))
+    if input._data.shape[1] != vec._data.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input._data.shape[0]}), mat ({input._data.shape[0]}x"
+                           f"{input._data.shape[1]}), vec ({vec._data.shape[0]})")
+    return Mv.apply(input, vec)
+
+
+def dot(input, other, *, out=None):
+    if input._data.ndim != 1 or other._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
+    if input._data.shape != other._data.shape:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input._data.shape[0]}] and src "
+                           f"[{other._data.shape[0]}] to have the same number of elements, but got "
+                           f"{input._data.shape[0]} and {other._data.shape[0]} elements respectively")
+    _check_dtypes(input, other)
+    return Dot.apply(input, other)
+
+
+def inner(input, other):
+    """Sum of products over the last dims (a scalar operand multiplies)."""
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return input * other
+    if input._data.ndim == 1 and other._data.ndim == 1:
+        return dot(input, other)
+    return tensordot(input, other, ([input._data.ndim - 1], [other._data.ndim - 1]))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    _check_mm(mat1, mat2, "addmm")
+    if beta == 1 and alpha == 1:
+        return Addmm.apply(input, mat1, mat2)
+    return Addmm.apply(input, mat1, mat2, beta, alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    return input * beta + mv(mat, vec) * alpha
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    return input * beta + bmm(batch1, batch2) * alpha
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    from .reduce import sum as _sum
+    return input * beta + _sum(bmm(batch1, batch2), 0) * alpha
+
+
+def outer(input, vec2):
+    from .views import unsqueeze
+    return unsqueeze(input, 1) * unsqueeze(vec2, 0)
+
+
+ger = outer
+
+
+class Einsum(Function):
+    """einsum; each operand's gradient is another einsum of g with the other operands"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, eq, *ops):
+        ctx.eq = eq
+        ctx.save_for_backward(*ops)
+        try:
+            return xp.asarray(xp.einsum(eq, *[o._data for o in ops], optimize=len(ops) > 2))
+        except ValueError as e:
+            raise RuntimeError(f"einsum(): {e}") from None
+
+    @staticmethod
+    def backward(ctx, g):
+        ops = ctx.saved_tensors
+        ins, out = ctx.eq.split("->")
+        terms = ins.split(",")
+        grads = [None]
+        for i, t in enumerate(terms):
+            if not ctx.needs_input_grad[i + 1]:
+                grads.append(None)
+                continue
+            others = [terms[j] for j in range(len(terms)) if j != i]
+            other_ops = [ops[j] for j in range(len(terms)) if j != i]
+            # a repeated letter (a diagonal, "ii") is renamed and tied to its first use by an identity matrix
+            used = set(ctx.eq)
+            fresh = (c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used)
+            ren, seen = "", set()
+            for k, c in enumerate(t):
+                if c in seen:
+                    n = next(fresh)
+                    others.append(c + n)
+                    other_ops.append(_make(xp.eye(ops[i].shape[k], dtype=ops[i]._data.dtype)))
+                    c = n
+                seen.add(c)
+                ren += c
+            # letters of term i absent from every other operand and from the output were summed: expand back
+            present = set(out) | set("".join(others))
+            missing = [c for c in ren if c not in present]
+            eq = ",".join([out] + others) + "->" + "".join(c for c in ren if c not in missing)
+            gi = einsum(eq, g, *other_ops)
+            if missing:
+                gi = _expand_term(gi, ren, missing, ops[i].shape)
+            if gi._data.shape != ops[i]._data.shape:  # a size-1 dim broadcast against another operand's
+                shp = ops[i]._data.shape
+                red = tuple(1 if n == 1 else m for n, m in zip(shp, gi._data.shape))
+                gi = sum_to(gi, red).expand(*shp)
+            grads.append(gi)
+        return tuple(grads)
+
+
+def _expand_term(gi, term, missing, shape):
+    from .views import reshape, expand
+    kept = [c for c in term if c not in missing]
+    # repeated letters (diagonals) are rare; handle only the plain summed-away case
+    sizes = dict(zip(term, shape))
+    cur = "".join(kept)
+    g = gi
+    for c in missing:
+        g = reshape(g, tuple(g.shape) + (1,))
+        cur += c
+    g = einsum(cur + "->" + term, g) if sorted(cur) == sorted(term) else g
+    return expand(g, tuple(sizes[c] for c in term))
+
+
+def _normalize_eq(eq, operands):
+    eq = eq.replace(" ", "")
+    if "->" not in eq:
+        # implicit output: letters appearing once, in alphabetical order
+        letters = [c for c in eq if c.isalpha()]
+        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+        eq = eq + "->" + out
+    if "..." in eq:
+        ins, out = eq.split("->")
+        terms = ins.split(",")
+        used = set(c for c in eq if c.isalpha())
+        free = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
+        maxell = 0
+        new_terms = []
+        for t, o in zip(terms, operands):
+            n = o._data.ndim - (len(t) - 3)
+            maxell = max(maxell, n)
+        ell = "".join(free[:maxell])
+        for t, o in zip(terms, operands):
+            n = o._data.ndim - (len(t) - 3)
+            new_terms.append(t.replace("...", ell[maxell - n:]) if "..." in t else t)
+        out = out.replace("...", ell)
+        eq = ",".join(new_terms) + "->" + out
+    return eq
+
+
+def einsum(equation, *operands):
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    eq = _normalize_eq(equation, operands)
+    return Einsum.apply(eq, *operands)
+
+
+def tensordot(a, b, dims=2):
+    if isinstance(dims, int):
+        ax_a = list(range(a._data.ndim - dims, a._data.ndim))
+        ax_b = list(range(dims))
+    else:
+        ax_a, ax_b = [list(d) if isinstance(d, (list, tuple)) else [d] for d in dims]
+    la = "abcdefghijklm"[:a._data.ndim]
+    lb = list("nopqrstuvwxyz"[:b._data.ndim])
+    for i, j in zip(ax_a, ax_b):
+        lb[j] = la[i]
+    lb = "".join(lb)
+    out = "".join(c for c in la if c not in lb) + "".join(c for c in lb if c not in la)
+    return einsum(f"{la},{lb}->{out}", a, b)

@@ -1,0 +1,253 @@
+"""Elementwise functions of two or more operands (or of bounds): where, maximum/minimum, fmax/fmin,
+clamp, lerp, addcmul/addcdiv, atan2, logaddexp."""
+from .._backend import xp
+from .. import _dtype as D
+from ..autograd.function import Function
+from .._tensor import Tensor, _make
+from ._util import operands, to_tensor
+from .arith import _fit, _meta
+from ._util import write_out as _out
+
+
+class Where(Function):
+    """cond ? a : b; each branch's gradient is masked by the condition"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        c = cond._data if isinstance(cond, Tensor) else xp.asarray(cond)
+        if c.dtype != bool:
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                               f"{D.from_numpy_dtype(c.dtype).name.capitalize()}")
+        ad, bd = operands(a, b) if isinstance(a, Tensor) or isinstance(b, Tensor) else (a, b)
+        ctx.c = c
+        ctx.ma = (a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
+        ctx.mb = (b._data.shape, b._data.dtype) if isinstance(b, Tensor) else None
+        return xp.where(c, ad, bd)
+
+    @staticmethod
+    def backward(ctx, g):
+        c = _make(ctx.c)
+        ga = gb = None
+        # a scalar 0, never g * 0: an inf/nan gradient in the unselected branch must not leak through
+        if ctx.needs_input_grad[1]:
+            ga = _fit(where(c, g, 0.0), ctx.ma)
+        if ctx.needs_input_grad[2]:
+            gb = _fit(where(c, 0.0, g), ctx.mb)
+        return None, ga, gb
+
+
+def where(condition, input=None, other=None, *, out=None):
+    if input is None and other is None:
+        from .index import nonzero
+        return nonzero(condition, as_tuple=True)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = to_tensor(input)
+    return Where.apply(condition, input, other)
+
+
+class _MaxMin(Function):
+    """elementwise maximum/minimum; ties split the gradient in half (as PyTorch)"""
+    _builtin = True
+    np_fn = None
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ad, bd = operands(a, b)
+        ctx.save_for_backward(a, b)
+        ctx.ma, ctx.mb = (a._data.shape, a._data.dtype), (b._data.shape, b._data.dtype)
+        return cls.np_fn(ad, bd)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        ad, bd = a._data, b._data
+        # PyTorch's masks: each side keeps its gradient unless it lost the comparison (so with a NaN both
+        # sides keep it); ties share it half and half
+        lose_a, lose_b = ((ad < bd), (ad > bd)) if cls.np_fn is xp.maximum else ((ad > bd), (ad < bd))
+        half = xp.where(ad == bd, 0.5, 1.0)
+        ga = gb = None
+        # the loser is masked out (not multiplied by 0), so an inf/nan gradient does not leak, as PyTorch
+        gh = g * _make(half.astype(g._data.dtype)) if (ad == bd).any() else g
+        if ctx.needs_input_grad[0]:
+            ga = _fit(where(_make(lose_a), 0.0, gh), ctx.ma)
+        if ctx.needs_input_grad[1]:
+            gb = _fit(where(_make(lose_b), 0.0, gh), ctx.mb)
+        return ga, gb
+
+
+class Maximum(_MaxMin):
+    np_fn = staticmethod(xp.maximum)
+
+
+class Minimum(_MaxMin):
+    np_fn = staticmethod(xp.minimum)
+
+
+def maximum(input, other, *, out=None):
+    return Maximum.apply(input, to_tensor(other, input))
+
+
+def minimum(input, other, *, out=None):
+    return Minimum.apply(input, to_tensor(other, input))
+
+
+def fmax(input, other):
+    return maximum(input, other)
+
+
+def fmin(input, other):
+    return minimum(input, other)
+
+
+class Clamp(Function):
+    """clamp(a, lo, hi); gradient passes where lo <= a <= hi (bounds included, as PyTorch)"""
+    _builtin = True
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        d = a._data
+        if d.dtype.kind != "f":  # the bounds promote like Python scalars (int -> float, bool -> int)
+            if isinstance(lo, float) or isinstance(hi, float):
+                d = d.astype(D.get_default_dtype().np)
+            elif d.dtype.kind == "b" and any(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
+                d = d.astype(xp.int64)
+        ctx.save_for_backward(a)
+        ctx.lo, ctx.hi = lo, hi
+        r = d
+        if lo is not None:
+            r = xp.maximum(r, xp.asarray(lo, dtype=d.dtype) if d.dtype.kind == "f" or isinstance(lo, int) else lo)
+        if hi is not None:
+            r = xp.minimum(r, xp.asarray(hi, dtype=d.dtype) if d.dtype.kind == "f" or isinstance(hi, int) else hi)
+        if lo is not None and hi is not None and lo > hi:
+            r = xp.full_like(d, hi)
+        if r is d:
+            r = d.copy()
+        # NaN stays NaN
+        if d.dtype.kind == "f":
+            r = xp.where(xp.isnan(d), d, r)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        d = a._data
+        m = xp.ones(d.shape, bool)
+        if ctx.lo is not None:
+            m &= d >= ctx.lo
+        if ctx.hi is not None:
+            m &= d <= ctx.hi
+        return where(_make(m), g, 0.0), None, None
+
+
+class ClampTensor(Function):
+    """clamp with tensor bounds: written as maximum/minimum"""
+    _builtin = True
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        r = input
+        if min is not None:
+            r = where(r < min, to_tensor(min, input).to(input.dtype).expand_as(r) if isinstance(min, Tensor) else
+                      min, r) if False else _clamp_t(r, min, True)
+        if max is not None:
+            r = _clamp_t(r, max, False)
+        return r
+    r = Clamp.apply(input, min, max)
+    if out is not None:
+        out._data = r._data
+        return out
+    return r
+
+
+def _clamp_t(x, bound, lower):
+    b = to_tensor(bound, x)
+    keep = (x >= b) if lower else (x <= b)
+    return where(keep | x.isnan(), x, b.to(x.dtype) if isinstance(b, Tensor) else b)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+def lerp(input, end, weight):
+    return input + weight * (end - input)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 * tensor2
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 / tensor2
+
+
+class Atan2(Function):
+    """atan2(a, b): the angle of (b, a); d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = operands(a, b)
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        ctx.save_for_backward(a, b)
+        if ad.dtype.kind != "f":
+            ad = ad.astype(D.get_default_dtype().np)
+        return xp.arctan2(ad, bd).astype(ad.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        r = g / (a * a + b * b)
+        na, nb = ctx.needs_input_grad
+        return (_fit(r * b, ctx.ma) if na else None), (_fit(-r * a, ctx.mb) if nb else None)
+
+
+def atan2(input, other, *, out=None):
+    return _out(Atan2.apply(input, other), out)
+
+
+arctan2 = atan2
+
+
+class LogAddExp(Function):
+    """log(e^a + e^b) = max + log1p(e^-|a - b|); d/da = sigmoid(a - b)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = operands(a, b)
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        ctx.save_for_backward(a, b)
+        return xp.logaddexp(ad, bd)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .unary import sigmoid
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (_fit(g * sigmoid(a - b), ctx.ma) if na else None), (_fit(g * sigmoid(b - a), ctx.mb) if nb else None)
+
+
+def logaddexp(input, other):
+    return LogAddExp.apply(input, other)
+
+
+def tensor_where(self, condition, y):
+    """``x.where(cond, y)`` is ``where(cond, x, y)``."""
+    return where(condition, self, y)
+
+
+def polar(abs, angle):
+    raise NotImplementedError("complex tensors are not supported")

@@ -1,0 +1,431 @@
+"""Elementwise functions of one tensor, each with its derivative beside it."""
+from .._backend import xp, errstate
+from .. import _dtype as D
+from ..autograd.function import Function
+from ..autograd.grad_mode import state as _gs
+from ._util import zeros_of
+from .._tensor import Tensor, _make
+from ._util import write_out as _out
+
+
+def _float(a):
+    """Integer and bool inputs compute in the default float type, as in PyTorch."""
+    d = a._data
+    return d if d.dtype.kind == "f" else d.astype(D.get_default_dtype().np)
+
+
+class _Unary(Function):
+    """An elementwise f(a) whose derivative is ``grad(ctx, g, a, out)`` written with tensor ops."""
+    _builtin = True
+    np_fn = None
+
+    @classmethod
+    def forward(cls, ctx, a):
+        ctx.save_for_backward(a)
+        with errstate(all="ignore"):
+            return cls.np_fn(_float(a))
+
+
+class _UnaryOut(_Unary):
+    """Like _Unary for functions whose derivative is cheapest from the output."""
+    _save_output = True
+
+    @classmethod
+    def forward(cls, ctx, a):
+        with errstate(all="ignore"):
+            return cls.np_fn(_float(a))
+
+
+def _def(name, np_fn, deriv, from_output=False, node=None):
+    base = _UnaryOut if from_output else _Unary
+
+    if from_output:
+        def backward(ctx, g):
+            return deriv(g, ctx.saved_output)
+    else:
+        def backward(ctx, g):
+            (a,) = ctx.saved_tensors
+            return deriv(g, a)
+
+    ns = {"np_fn": staticmethod(np_fn), "backward": staticmethod(backward),
+          "__doc__": f"{name}(a) elementwise"}
+    if node:
+        ns["node_name"] = node
+    cls = type(base)(name, (base,), ns)
+
+    def fn(input, *, out=None):
+        return _out(cls.apply(input), out)
+    fn.__name__ = name.lower()
+    fn.__doc__ = f"Elementwise {name.lower()}."
+    return cls, fn
+
+
+Exp, exp = _def("Exp", xp.exp, lambda g, y: g * y, True)
+Log, log = _def("Log", xp.log, lambda g, a: g / a)
+Log2, log2 = _def("Log2", xp.log2, lambda g, a: g / (a * 0.6931471805599453))
+Log10, log10 = _def("Log10", xp.log10, lambda g, a: g / (a * 2.302585092994046))
+Log1p, log1p = _def("Log1p", xp.log1p, lambda g, a: g / (a + 1), node="Log1PBackward0")
+Expm1, expm1 = _def("Expm1", xp.expm1, lambda g, y: g * (y + 1), True)
+Exp2, exp2 = _def("Exp2", xp.exp2, lambda g, y: g * y * 0.6931471805599453, True)
+Sqrt, sqrt = _def("Sqrt", xp.sqrt, lambda g, y: g / (2 * y), True)
+Rsqrt, rsqrt = _def("Rsqrt", lambda x: 1 / xp.sqrt(x), lambda g, y: g * (-0.5) * y * y * y, True)
+Sin, sin = _def("Sin", xp.sin, lambda g, a: g * cos(a))
+Cos, cos = _def("Cos", xp.cos, lambda g, a: -g * sin(a))
+Tan, tan = _def("Tan", xp.tan, lambda g, y: g * (1 + y * y), True)
+Asin, asin = _def("Asin", xp.arcsin, lambda g, a: g * rsqrt(1 - a * a))
+Acos, acos = _def("Acos", xp.arccos, lambda g, a: -g * rsqrt(1 - a * a))
+Atan, atan = _def("Atan", xp.arctan, lambda g, a: g / (1 + a * a))
+Sinh, sinh = _def("Sinh", xp.sinh, lambda g, a: g * cosh(a))
+Cosh, cosh = _def("Cosh", xp.cosh, lambda g, a: g * sinh(a))
+Tanh, tanh = _def("Tanh", xp.tanh, lambda g, y: g * (1 - y * y), True)
+Asinh, asinh = _def("Asinh", xp.arcsinh, lambda g, a: g * rsqrt(a * a + 1))
+Acosh, acosh = _def("Acosh", xp.arccosh, lambda g, a: g * rsqrt(a * a - 1))
+Atanh, atanh = _def("Atanh", xp.arctanh, lambda g, a: g / (1 - a * a))
+
+
+_ONES = {xp.dtype(t): t(1) for t in (xp.float16, xp.float32, xp.float64)}
+
+
+def _sigmoid_reference(x):
+    """sigmoid(x) = 1 / (1 + exp(-x)), split by sign so exp never overflows:
+    1/(1+e^-x) for x >= 0, e^x/(1+e^x) otherwise."""
+    out = xp.empty_like(x)
+    pos = x >= 0
+    ez = xp.exp(-xp.abs(x))
+    xp.divide(1, 1 + ez, out=out, where=pos)
+    xp.divide(ez, 1 + ez, out=out, where=~pos)
+    return out
+
+
+@errstate(all="ignore")  # (as a decorator: cheaper per call than a with-block)
+def _sigmoid_small(x, one):
+    """1 / (1 + exp(-x)) on one new array, operation for operation (exp(-x) may overflow to inf: 0).
+    The same numbers as the reference (PyTorch's own small-input formula); fewer temporaries, since on
+    small networks NumPy's per-call overhead is the whole cost."""
+    e = xp.negative(x)
+    xp.exp(e, out=e)
+    xp.add(e, one, out=e)
+    return xp.divide(one, e, out=e)
+
+
+class Sigmoid(Function):
+    """sigmoid(a) = 1 / (1 + exp(-a)); derivative y * (1 - y) from the output y"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        x = _float(a)
+        one = _ONES.get(x.dtype)
+        if one is not None and x.size < 64 and x.ndim:
+            return _sigmoid_small(x, one)
+        with errstate(all="ignore"):
+            return 1 / (1 + xp.exp(-x)) if x.size < 64 else _sigmoid_reference(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        if not _gs.enabled and not ctx._released and g.__class__ is Tensor:
+            # fast path (no graph to record): g * (y * (1 - y)) on the saved output's array, in one buffer
+            rec = ctx._out
+            yd = rec.data
+            gd = g._data
+            one = _ONES.get(yd.dtype)
+            if (rec.vc[0] == rec.version and one is not None and yd.ndim and gd.dtype == yd.dtype and
+                    gd.shape == yd.shape):
+                t = xp.subtract(one, yd)
+                xp.multiply(yd, t, out=t)
+                return _make(xp.multiply(gd, t, out=t))
+        y = ctx.saved_output
+        return g * (y * (1 - y))
+
+
+def sigmoid(input, *, out=None):
+    """Elementwise sigmoid."""
+    return _out(Sigmoid.apply(input), out)
+
+
+arcsin, arccos, arctan = asin, acos, atan
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+class Relu(Function):
+    """relu(a) = max(a, 0); derivative 1 where a > 0, else 0"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if a._data.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        return xp.maximum(a._data, 0)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .pointwise_binary import where
+        y = ctx.saved_output
+        return where(y > 0, g, 0.0)  # masked, not multiplied: a nan/inf gradient stops here, as PyTorch
+
+
+def relu(input, *, out=None):
+    return _out(Relu.apply(input), out)
+
+
+class _Rounding(Function):
+    """Piecewise-constant functions: zero gradient everywhere."""
+    _builtin = True
+    np_fn = None
+
+    @classmethod
+    def forward(cls, ctx, a):
+        d = a._data
+        if d.dtype.kind != "f":
+            if d.dtype.kind == "b" and cls is not Sign:
+                raise NotImplementedError(f"\"{cls.__name__.lower()}_vml_cpu\" not implemented for 'Bool'")
+            return cls.np_fn(d) if cls is Sign and d.dtype.kind != "b" else d.copy()
+        return cls.np_fn(d)
+
+    @staticmethod
+    def backward(ctx, g):
+        return zeros_of(g)
+
+
+def _rounding(name, np_fn):
+    cls = type(_Rounding)(name, (_Rounding,), {"np_fn": staticmethod(np_fn)})
+
+    def fn(input, *, out=None):
+        return _out(cls.apply(input), out)
+    fn.__name__ = name.lower()
+    return cls, fn
+
+
+Floor, floor = _rounding("Floor", xp.floor)
+Ceil, ceil = _rounding("Ceil", xp.ceil)
+Trunc, trunc = _rounding("Trunc", xp.trunc)
+Frac_, _ = _rounding("Frac", lambda x: x)
+Sign, sign = _rounding("Sign", xp.sign)
+fix = trunc
+
+
+def round(input, *, decimals=0, out=None):
+    """Round half to even (as PyTorch); with ``decimals``, round(x * 10^d) / 10^d."""
+    if decimals == 0:
+        return _out(_RoundCls.apply(input), out)
+    return _out(RoundDecimals.apply(input, decimals), out)
+
+
+_RoundCls, _ = _rounding("Round", xp.round)
+
+
+class RoundDecimals(_Rounding):
+    node_name = "RoundBackward1"
+
+    @staticmethod
+    def forward(ctx, a, decimals):
+        d = a._data
+        if d.dtype.kind != "f":
+            return d.copy()
+        s = d.dtype.type(10.0 ** decimals)
+        return xp.round(d * s) / s if decimals > 0 else xp.round(d / d.dtype.type(10.0 ** -decimals)) * \
+            d.dtype.type(10.0 ** -decimals)
+
+    @staticmethod
+    def backward(ctx, g):
+        return zeros_of(g), None
+
+
+def sgn(input):
+    return sign(input)
+
+
+def frac(input):
+    return input - trunc(input)
+
+
+class Erf(Function):
+    """erf(a); derivative 2/sqrt(pi) exp(-a^2)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return erf_np(_float(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * (1.1283791670955126 * exp(-(a * a)))
+
+
+def erf(input, *, out=None):
+    return _out(Erf.apply(input), out)
+
+
+class Erfc(Function):
+    """erfc(a) = 1 - erf(a), computed directly so the tail keeps full relative precision;
+    derivative -2/sqrt(pi) exp(-a^2)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        d = _float(a)
+        return _erf_impl(d, True).astype(d.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * (-1.1283791670955126 * exp(-(a * a)))
+
+
+def erfc(input, *, out=None):
+    return _out(Erfc.apply(input), out)
+
+
+def _exp_neg_sq(z):
+    """exp(-z*z) without the rounding error of z*z: split z = hi + lo, hi exact in 4 bits (Cody)."""
+    z = xp.minimum(z, 30.0)  # exp(-900) is already 0: keeps inf out of (z - hi)
+    hi = xp.trunc(z * 16.0) / 16.0
+    return xp.exp(-hi * hi) * xp.exp(-(z - hi) * (z + hi))
+
+
+def erf_np(x):
+    """erf to double precision without SciPy (W. J. Cody's rational approximations)."""
+    return _erf_impl(x, False).astype(x.dtype)
+
+
+def _erf_impl(x, complement):
+    """erf(x) (or erfc(x) when ``complement``) in float64: a rational function of x^2 for |x| < 0.5,
+    exp(-x^2) P(|x|)/Q(|x|) for erfc on [0.5, 4) and exp(-x^2)/|x| (1/sqrt(pi) - R(1/x^2)) beyond."""
+    x64 = x.astype(xp.float64)
+    ax = xp.abs(x64)
+    out = xp.empty_like(x64)
+    small = ax < 0.5
+    if small.any():
+        z = x64[small]
+        zz = z * z
+        p = (((1.85777706184603153e-1 * zz + 3.16112374387056560e0) * zz + 1.13864154151050156e2) * zz
+             + 3.77485237685302021e2) * zz + 3.20937758913846947e3
+        q = (((zz + 2.36012909523441209e1) * zz + 2.44024637934444173e2) * zz + 1.28261652607737228e3) * zz \
+            + 2.84423683343917062e3
+        out[small] = 1 - z * p / q if complement else z * p / q
+    mid = (ax >= 0.5) & (ax < 4.0)
+    if mid.any():
+        z = ax[mid]
+        c = [5.64188496988670089e-1, 8.88314979438837594e0, 6.61191906371416295e1, 2.98635138197400131e2,
+             8.81952221241769090e2, 1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3,
+             2.15311535474403846e-8]
+        d = [1.0, 1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2,
+             1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3, 3.43936767414372164e3,
+             1.23033935480374942e3]
+        # Horner form of Cody's P/Q for erfc on [0.5, 4)
+        num = ((((((((c[8] * z + c[0]) * z + c[1]) * z + c[2]) * z + c[3]) * z + c[4]) * z + c[5]) * z + c[6])
+               * z + c[7])
+        den = ((((((((z + d[1]) * z + d[2]) * z + d[3]) * z + d[4]) * z + d[5]) * z + d[6]) * z + d[7])
+               * z + d[8])
+        erfc_v = _exp_neg_sq(z) * num / den
+        out[mid] = xp.where(x64[mid] > 0, erfc_v, 2 - erfc_v) if complement else \
+            xp.sign(x64[mid]) * (1 - erfc_v)
+    big = ax >= 4.0
+    if big.any():
+        z = ax[big]
+        p = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2,
+             6.58749161529837803e-4, 1.63153871373020978e-2]
+        q = [2.56852019228982242e0, 1.87295284992346725e0, 5.27905102951428412e-1, 6.05183413124413191e-2,
+             2.33520497626869185e-3]
+        zi = 1.0 / (z * z)
+        num = ((((p[5] * zi + p[0]) * zi + p[1]) * zi + p[2]) * zi + p[3]) * zi + p[4]
+        den = ((((zi + q[0]) * zi + q[1]) * zi + q[2]) * zi + q[3]) * zi + q[4]
+        r = zi * num / den
+        r = (0.5641895835477563 - r) / z
+        erfc_v = _exp_neg_sq(z) * r
+        out[big] = xp.where(x64[big] > 0, erfc_v, 2 - erfc_v) if complement else \
+            xp.sign(x64[big]) * (1 - erfc_v)
+    nan = xp.isnan(x64)
+    if nan.any():
+        out[nan] = xp.nan
+    return out
+
+
+def logit(input, eps=None):
+    if eps is not None:
+        from .pointwise_binary import clamp
+        input = clamp(input, eps, 1 - eps)
+    return log(input / (1 - input))
+
+
+def xlogy(input, other):
+    from .pointwise_binary import where
+    x = input if isinstance(input, Tensor) else _make(xp.asarray(input, dtype=D.get_default_dtype().np))
+    return where(x == 0, x * 0, x * log(other))
+
+
+def deg2rad(input):
+    return input * (xp.pi / 180)
+
+
+def rad2deg(input):
+    return input * (180 / xp.pi)
+
+
+class NanToNum(Function):
+    """NaN -> nan, +inf -> posinf, -inf -> neginf (the dtype's extremes by default); the gradient
+    passes only where the input was finite"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, nan, posinf, neginf):
+        d = a._data
+        ctx.mask = xp.isfinite(d)
+        if d.dtype.kind != "f":
+            return d.copy()
+        return xp.nan_to_num(d, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * _make(ctx.mask.astype(g._data.dtype)), None, None, None
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    return _out(NanToNum.apply(input, nan, posinf, neginf), out)
+
+
+class Erfinv(Function):
+    """erfinv(y): Giles' approximation refined by two Newton steps on erf(x) = y (float64);
+    derivative sqrt(pi)/2 exp(x^2)"""
+    _builtin = True
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        d = a._data
+        dt = d.dtype if d.dtype.kind == "f" else D.get_default_dtype().np
+        y = d.astype(xp.float64)
+        with errstate(all="ignore"):
+            w = -xp.log((1.0 - y) * (1.0 + y))
+            small = w < 5.0
+            ws = w - 2.5
+            p1 = 2.81022636e-08
+            for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                      -0.00417768164, 0.246640727, 1.50140941):
+                p1 = c + p1 * ws
+            wb = xp.sqrt(w) - 3.0
+            p2 = -0.000200214257
+            for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+                      0.00943887047, 1.00167406, 2.83297682):
+                p2 = c + p2 * wb
+            x = xp.where(small, p1, p2) * y
+            for _ in range(2):
+                err = _erf_impl(x, False) - y
+                x = x - err / (1.1283791670955126 * xp.exp(-x * x))
+            x = xp.where(y == 1.0, xp.inf, xp.where(y == -1.0, -xp.inf, x))
+            x = xp.where(xp.abs(y) > 1.0, xp.nan, x)
+        return x.astype(dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        y = ctx.saved_output
+        return g * (0.886226925452758 * exp(y * y))
+
+
+def erfinv(input, *, out=None):
+    return _out(Erfinv.apply(input), out)
