@@ -139,7 +139,7 @@ def _walk(edges, grads, retain_graph, create_graph, accumulate=True, targets=Non
     # in-edge counts of every node reachable from the roots; a root reached from another root waits for it
     deps = {}
     deps_get = deps.get
-    stack = [e[0] for e in edges]
+    stack = list(dict.fromkeys(e[0] for e in edges))   # (several roots may be outputs of one node)
     pop = stack.pop
     push = stack.append
     seen = set(stack)

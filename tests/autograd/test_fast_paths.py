@@ -167,3 +167,14 @@ def test_second_gradient_accumulates_into_taken_over_one():
     (x * 3).sum().backward()
     assert x.grad is g1
     np.testing.assert_allclose(x.grad.numpy(), np.full(3, 5, np.float32))
+
+
+def test_grad_of_several_outputs_of_one_node():
+    """Roots that are outputs of the same node (chunk) are walked once, each seeding its own output."""
+    from conftest import torch, assert_close
+    x = torch.randn(5, 4, dtype=torch.float64, requires_grad=True)
+    xn = nt.from_numpy(x.detach().numpy().copy()).requires_grad_()
+    ups = [torch.randn(3, 4, dtype=torch.float64), torch.randn(2, 4, dtype=torch.float64)]
+    (gt,) = torch.autograd.grad(x.chunk(2), x, ups)
+    (gn,) = nt.autograd.grad(xn.chunk(2), xn, [nt.from_numpy(u.numpy()) for u in ups])
+    assert_close(gn, gt)
