@@ -3,7 +3,7 @@ import builtins
 import math
 import numbers
 
-from ._backend import xp
+from ._backend import xp, is_array
 from . import _dtype as D
 from . import _random
 from ._tensor import Tensor, _make, Size
@@ -30,7 +30,7 @@ def _infer_dtype(data):
     def walk(x):
         if isinstance(x, Tensor):
             kinds.add(("t", x._data.dtype))
-        elif isinstance(x, xp.ndarray) or (isinstance(x, xp.generic) and not isinstance(x, xp.bool_)):
+        elif is_array(x) or (isinstance(x, xp.generic) and not isinstance(x, xp.bool_)):
             kinds.add(("t", x.dtype))   # NumPy scalars keep their dtype, as in PyTorch
         elif isinstance(x, builtins.bool) or isinstance(x, xp.bool_):
             kinds.add("b")
@@ -65,7 +65,7 @@ def _infer_dtype(data):
 def _to_array(data, npd):
     if isinstance(data, Tensor):
         return xp.array(data._data, dtype=npd, copy=True)
-    if isinstance(data, xp.ndarray):
+    if is_array(data):
         return xp.array(data, dtype=npd, copy=True)
     if isinstance(data, (list, tuple)) and builtins.any(isinstance(x, (Tensor, list, tuple)) for x in data):
         def conv(x):
@@ -88,7 +88,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
                       "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
-    if isinstance(data, xp.ndarray) and dtype is None:
+    if is_array(data) and dtype is None:
         D.from_numpy_dtype(data.dtype)
         npd = data.dtype
     elif isinstance(data, Tensor) and dtype is None:
@@ -102,7 +102,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         return data if dtype is None or D.to_numpy_dtype(dtype) == data._data.dtype else data.to(dtype)
-    if isinstance(data, xp.ndarray):
+    if is_array(data):
         D.from_numpy_dtype(data.dtype)
         npd = _np_dtype(dtype, data.dtype)
         return _make(data if npd == data.dtype else data.astype(npd))
@@ -113,7 +113,7 @@ asarray = as_tensor
 
 
 def from_numpy(ndarray):
-    if not isinstance(ndarray, xp.ndarray):
+    if not is_array(ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     D.from_numpy_dtype(ndarray.dtype)
     return _make(ndarray)

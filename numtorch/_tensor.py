@@ -11,7 +11,6 @@ from ._backend import xp
 from . import _dtype as D
 from ._grad_mode import state as _gs
 
-_ndarray = xp.ndarray
 _edge = None  # set by autograd.function
 _backward_default = None  # set by autograd.engine: ``backward()`` of a scalar with a grad_fn
 _autograd = None          # numtorch.autograd and its own backward(), bound at the first backward()
@@ -467,6 +466,7 @@ class Tensor:
 
     # ------------------------------------------------------------ in place
     def _check_inplace(self):
+        """PyTorch's refusal to modify a leaf that requires grad in place while recording (the one copy)."""
         if _gs.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
@@ -563,40 +563,27 @@ class Tensor:
 
     # ----------------------------------------------------------- operators
     # the four hottest operators call their Function directly (what ops.add & co. do with no
-    # ``alpha``/``out``), saving a Python frame per operation
-    # (try costs nothing on success; NumPy's broadcast ValueError becomes PyTorch's RuntimeError)
+    # ``alpha``/``out``), saving a Python frame per operation (Function.apply raises PyTorch's broadcast error)
     def __add__(self, other):
-        try:
-            return _Add.apply(self, other)
-        except ValueError as e:
-            raise _bcast_error(self, other, e) from None
+        return _Add.apply(self, other)
 
     def __radd__(self, other):
         return _Add.apply(other, self)
 
     def __sub__(self, other):
-        try:
-            return _Sub.apply(self, other)
-        except ValueError as e:
-            raise _bcast_error(self, other, e) from None
+        return _Sub.apply(self, other)
 
     def __rsub__(self, other):
         return ops.sub(other, self)
 
     def __mul__(self, other):
-        try:
-            return _Mul.apply(self, other)
-        except ValueError as e:
-            raise _bcast_error(self, other, e) from None
+        return _Mul.apply(self, other)
 
     def __rmul__(self, other):
         return _Mul.apply(other, self)
 
     def __truediv__(self, other):
-        try:
-            return _Div.apply(self, other)
-        except ValueError as e:
-            raise _bcast_error(self, other, e) from None
+        return _Div.apply(self, other)
 
     def __rtruediv__(self, other):
         return ops.div(other, self)
@@ -734,11 +721,9 @@ def register_methods(table):
         _METHODS[name] = fn
 
 
-def _bcast_error(a, b, e):
-    """PyTorch's RuntimeError for operands whose shapes do not broadcast (NumPy raises ValueError)."""
-    if "broadcast" not in str(e) or not isinstance(a, Tensor) or not isinstance(b, Tensor):
-        return e
-    sa, sb = tuple(a._data.shape), tuple(b._data.shape)
+def broadcast_error(sa, sb):
+    """PyTorch's RuntimeError for two shapes that do not broadcast (None when they do): the one place
+    that message is built."""
     n = builtins.max(len(sa), len(sb))
     for i in range(1, n + 1):
         x = sa[-i] if i <= len(sa) else 1
@@ -746,7 +731,14 @@ def _bcast_error(a, b, e):
         if x != y and x != 1 and y != 1:
             return RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
                                 f"non-singleton dimension {n - i}")
-    return e
+    return None
+
+
+def _bcast_error(a, b, e):
+    """NumPy's broadcast ValueError for tensors ``a`` and ``b`` as PyTorch's RuntimeError (else ``e``)."""
+    if "broadcast" not in str(e) or not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        return e
+    return broadcast_error(tuple(a._data.shape), tuple(b._data.shape)) or e
 
 
 from . import _ops as ops  # noqa: E402  (ops need Tensor defined)

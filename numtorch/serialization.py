@@ -29,7 +29,7 @@ import uuid
 import zipfile
 from collections import OrderedDict
 
-from ._backend import xp
+from ._backend import xp, is_array
 from ._tensor import Tensor, _make, Size, device as _device
 from . import _dtype as D
 
@@ -77,7 +77,7 @@ class _StorageRef:
 
 def _root(a):
     """The ndarray that owns ``a``'s memory (following ``.base`` through ndarray views)."""
-    while isinstance(a.base, xp.ndarray):
+    while is_array(a.base):
         a = a.base
     return a
 

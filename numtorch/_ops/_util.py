@@ -3,12 +3,11 @@ import numbers
 import re
 import warnings
 
-from .._backend import xp
+from .._backend import xp, is_array
 from ..autograd.grad_mode import state as _gs
 from .. import _dtype as D
 from .._tensor import Tensor, _make, _wrap_dim
 
-_ndarray = xp.ndarray
 _bool, _int, _float = bool, int, float
 
 
@@ -61,9 +60,9 @@ def _infer(x):
         return D.get_default_dtype()
     a = xp.asarray(x)
     if a.dtype.kind == "f":
-        return D.get_default_dtype() if not isinstance(x, xp.ndarray) else D.from_numpy_dtype(a.dtype)
+        return D.get_default_dtype() if not is_array(x) else D.from_numpy_dtype(a.dtype)
     if a.dtype.kind in "iu":
-        return D.int64 if not isinstance(x, xp.ndarray) else D.from_numpy_dtype(a.dtype)
+        return D.int64 if not is_array(x) else D.from_numpy_dtype(a.dtype)
     return D.from_numpy_dtype(a.dtype)
 
 

@@ -1,13 +1,11 @@
 """Elementwise arithmetic: + - * / ** and friends, with broadcasting and promotion."""
-from .._backend import xp, errstate
+from .._backend import xp, errstate, is_array, ndarray as _ndarray
 from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
-from .._tensor import _bcast_error
 from ._util import operands, sum_to, data, zeros_of, write_out as _out
 
-_ndarray = xp.ndarray
 
 
 def _meta(x):
@@ -139,8 +137,8 @@ class Div(Function):
         ad, bd = operands(a, b)
         if _is_int(ad, bd):  # integer / integer is a true division in the default float type
             fd = D.get_default_dtype().np
-            ad = ad.astype(fd) if isinstance(ad, xp.ndarray) else ad
-            bd = bd.astype(fd) if isinstance(bd, xp.ndarray) else bd
+            ad = ad.astype(fd) if is_array(ad) else ad
+            bd = bd.astype(fd) if is_array(bd) else bd
         if ctx.needs_input_grad:
             ctx.ma, ctx.mb = _meta(a), _meta(b)
             ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
@@ -186,8 +184,8 @@ class Pow(Function):
             if isinstance(b, Tensor) or not isinstance(a, Tensor):
                 raise NotImplementedError("\"pow\" not implemented for 'Bool'")
             return xp.asarray(ad | ~xp.asarray(bd))  # x**True = x, x**False = True
-        if isinstance(ad, xp.ndarray) and ad.dtype.kind in "iu" and (
-                (isinstance(bd, xp.ndarray) and bd.dtype.kind in "iu" and (bd < 0).any())
+        if is_array(ad) and ad.dtype.kind in "iu" and (
+                (is_array(bd) and bd.dtype.kind in "iu" and (bd < 0).any())
                 or (isinstance(bd, int) and bd < 0)):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.ma, ctx.mb = _meta(a), _meta(b)
@@ -195,9 +193,9 @@ class Pow(Function):
         ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
         with errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = xp.power(ad, bd)
-        if not isinstance(out, xp.ndarray):
+        if not is_array(out):
             out = xp.asarray(out)
-        if isinstance(ad, xp.ndarray) and out.dtype != ad.dtype and isinstance(bd, (int, float)):
+        if is_array(ad) and out.dtype != ad.dtype and isinstance(bd, (int, float)):
             out = out.astype(ad.dtype)
         return out
 
@@ -321,23 +319,16 @@ class Fmod(Function):
 
 # ----------------------------------------------------------------- functions
 def add(input, other, *, alpha=1, out=None):
-    try:
-        if out is None and alpha == 1:
-            return Add.apply(input, other)
-        r = Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other)
-    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
-        raise _bcast_error(input, other, e) from None
-    return _out(r, out)
+    if out is None and alpha == 1:
+        return Add.apply(input, other)
+    return _out(Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    try:
-        if not isinstance(input, Tensor):
-            r = RSub.apply(input, other, alpha) if alpha != 1 else RSub.apply(input, other)
-        else:
-            r = Sub.apply(input, other, alpha) if alpha != 1 else Sub.apply(input, other)
-    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
-        raise _bcast_error(input, other, e) from None
+    if not isinstance(input, Tensor):
+        r = RSub.apply(input, other, alpha) if alpha != 1 else RSub.apply(input, other)
+    else:
+        r = Sub.apply(input, other, alpha) if alpha != 1 else Sub.apply(input, other)
     return _out(r, out)
 
 
@@ -349,10 +340,7 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other, *, out=None):
-    try:
-        r = Mul.apply(input, other)
-    except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
-        raise _bcast_error(input, other, e) from None
+    r = Mul.apply(input, other)
     return r if out is None else _out(r, out)
 
 
@@ -364,10 +352,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
         if not isinstance(input, Tensor):
             # ``2 / t`` is reciprocal(t) * 2 in PyTorch
             return _out(Mul.apply(Reciprocal.apply(other), input), out)
-        try:
-            return _out(Div.apply(input, other), out)
-        except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
-            raise _bcast_error(input, other, e) from None
+        return _out(Div.apply(input, other), out)
     ad, bd = operands(input, other)
     if _is_int(ad, bd):
         if _kind(ad) == "b" and _kind(bd) == "b":
@@ -380,7 +365,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
         elif rounding_mode == "trunc":
             r = xp.trunc(xp.true_divide(ad, bd))
             if _is_int(ad, bd):
-                r = r.astype(ad.dtype if isinstance(ad, xp.ndarray) else bd.dtype)
+                r = r.astype(ad.dtype if is_array(ad) else bd.dtype)
         else:
             raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                                f"'{rounding_mode}'")
@@ -414,13 +399,13 @@ true_divide = div
 
 
 def _kind(x):
-    return x.dtype.kind if isinstance(x, xp.ndarray) else ("b" if isinstance(x, bool) else
+    return x.dtype.kind if is_array(x) else ("b" if isinstance(x, bool) else
                                                            "f" if isinstance(x, float) else "i")
 
 
 def _is_int(ad, bd):
-    k1 = ad.dtype.kind if isinstance(ad, xp.ndarray) else ("f" if isinstance(ad, float) else "i")
-    k2 = bd.dtype.kind if isinstance(bd, xp.ndarray) else ("f" if isinstance(bd, float) else "i")
+    k1 = ad.dtype.kind if is_array(ad) else ("f" if isinstance(ad, float) else "i")
+    k2 = bd.dtype.kind if is_array(bd) else ("f" if isinstance(bd, float) else "i")
     return k1 in "biu" and k2 in "biu"
 
 

@@ -1,7 +1,7 @@
 """Comparisons and other non-differentiable queries (results carry no gradient)."""
 from collections import namedtuple
 
-from .._backend import xp
+from .._backend import xp, is_array
 from .. import _dtype as D
 from .._tensor import Tensor, _make, _bcast_error
 from ._util import operands, data, wrap_dim
@@ -14,7 +14,7 @@ def _cmp(np_fn):
             r = np_fn(ad, bd)
         except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
             raise _bcast_error(input, other, e) from None
-        return _make(r if isinstance(r, xp.ndarray) else xp.asarray(r))
+        return _make(r if is_array(r) else xp.asarray(r))
     fn.__name__ = np_fn.__name__
     return fn
 

@@ -1,6 +1,6 @@
 """Indexing: t[...], t[...] = v, gather/scatter, index_select, masked_fill."""
 import builtins
-from .._backend import xp
+from .._backend import xp, is_array
 from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
@@ -33,7 +33,7 @@ def _np_index1(i):
 
 def _is_advanced(idx):
     items = idx if isinstance(idx, tuple) else (idx,)
-    return any(isinstance(i, xp.ndarray) for i in items)
+    return any(is_array(i) for i in items)
 
 
 def _check_bounds(d, idx):
@@ -45,7 +45,7 @@ def _check_bounds(d, idx):
             continue
         if i is Ellipsis:
             dim = d.ndim - sum(1 for j in items if j is not None and j is not Ellipsis and
-                               not (isinstance(j, xp.ndarray) and j.dtype == bool and j.ndim > 1)) + dim + 1 - 1
+                               not (is_array(j) and j.dtype == bool and j.ndim > 1)) + dim + 1 - 1
             continue
         if isinstance(i, int) and not isinstance(i, bool):
             if dim >= d.ndim:
@@ -72,7 +72,7 @@ class GetItem(Function):
             if "out of bounds" in msg:
                 raise IndexError(msg.replace("axis", "dimension")) from None
             raise
-        if not isinstance(r, xp.ndarray):
+        if not is_array(r):
             # integers on every dim give a NumPy scalar (a copy); with a trailing Ellipsis a 0-d view
             r = d[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
         return r
@@ -213,8 +213,7 @@ def setitem(t, idx, value):
     if isinstance(idx, tuple):
         _check_bounds(t._data, idx)
     if _gs.enabled and (t.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
-        if t.requires_grad and t.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        t._check_inplace()
         if isinstance(value, Tensor) and value._data.dtype != t._data.dtype:
             value = value.to(t.dtype)
         new = (IndexPut if _is_advanced(idx) else CopySlices).apply(_snapshot(t), idx, value)

@@ -10,8 +10,7 @@ from .._tensor import Tensor, _make
 def inplace_assign(t, new):
     """Finish an in-place op: write ``new`` into ``t``'s storage and give ``t`` ``new``'s history."""
     from .index import _rebase
-    if _gs.enabled and t.requires_grad and t.grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    t._check_inplace()
     _rebase(t, new)
     return t
 
@@ -24,8 +23,7 @@ def inplace(t, fn, *args, **kwargs):
     over the result's place in the graph.
     """
     if _gs.enabled and (t.requires_grad or builtins.any(isinstance(a, Tensor) and a.requires_grad for a in args)):
-        if t.requires_grad and t.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        t._check_inplace()
         from .index import _snapshot
         new = fn(_snapshot(t), *args, **kwargs)
         return inplace_assign(t, new)

@@ -2,7 +2,7 @@
 from .._backend import xp
 from .._cpu import mm as _pmm
 from ..autograd.function import Function
-from .._tensor import Tensor, _make
+from .._tensor import Tensor, _make, broadcast_error
 from ._util import sum_to, operands
 
 
@@ -210,10 +210,9 @@ def matmul(input, other, *, out=None):
         return MatMulVM.apply(input, other)
     sa, sb = a.shape[:-2], b.shape[:-2]
     if sa != sb and a.ndim > 2 and b.ndim > 2:
-        for k in range(1, min(len(sa), len(sb)) + 1):
-            if sa[-k] != sb[-k] and sa[-k] != 1 and sb[-k] != 1:
-                raise RuntimeError(f"The size of tensor a ({sa[-k]}) must match the size of tensor b ({sb[-k]}) at "
-                                   f"non-singleton dimension {max(len(sa), len(sb)) - k}")
+        err = broadcast_error(sa, sb)
+        if err is not None:
+            raise err
     return MatMul.apply(input, other)
 
 

@@ -201,7 +201,6 @@ def _rounding(name, np_fn):
 Floor, floor = _rounding("Floor", xp.floor)
 Ceil, ceil = _rounding("Ceil", xp.ceil)
 Trunc, trunc = _rounding("Trunc", xp.trunc)
-Frac_, _ = _rounding("Frac", lambda x: x)
 Sign, sign = _rounding("Sign", xp.sign)
 fix = trunc
 

@@ -356,7 +356,7 @@ def _wrap_outputs(ctx, needs, out, args, cls):
         if dirty and isinstance(o, Tensor) and id(o) in dirty:
             o._vc[0] += 1
             if needs:
-                _check_dirty_leaf(o)
+                o._check_inplace()
             t = o
         elif isinstance(o, Tensor):
             t = _make(o._data) if needs and any(o is a for a in args) else o
@@ -389,11 +389,6 @@ def _wrap_outputs(ctx, needs, out, args, cls):
     if cls._save_output:
         ctx._out = _SavedOutput(wrapped[0])
     return wrapped[0] if single else tuple(wrapped)
-
-
-def _check_dirty_leaf(t):
-    if t.grad_fn is None and t.requires_grad:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 # ---------------------------------------------------------------------------- observers

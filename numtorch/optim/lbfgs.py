@@ -5,7 +5,7 @@ The algorithm works on one flat float vector holding every parameter (like PyTor
 ``H_diag``, the step ``t`` after the first iteration, directional derivatives) are NumPy
 float32 scalars here, so the arithmetic rounds like PyTorch's.
 """
-from .._backend import xp
+from .._backend import xp, is_array
 from .._tensor import Tensor, _make
 from .optimizer import Optimizer, _check_lr, _fma_, _to_scalar
 
@@ -113,7 +113,7 @@ def _to_np(x):
 
 def _to_tensor(x):
     """The inverse of ``_to_np`` for storing state in PyTorch's form (tensors, lists of tensors)."""
-    if isinstance(x, xp.ndarray):
+    if is_array(x):
         return _make(x)
     if isinstance(x, xp.generic):
         return _make(xp.asarray(x))

@@ -20,7 +20,7 @@ import math
 
 from ... import _ops as ops
 from ... import _dtype as D
-from ..._backend import xp
+from ..._backend import xp, is_array
 from ..._tensor import Tensor, _make, register_methods
 from ...autograd.function import Function
 from ..._ops.inplace import inplace as _inplace
@@ -130,7 +130,7 @@ class LeakyRelu(Function):
     def forward(ctx, a, slope):
         d = _fdata(a)
         pos = d > 0
-        if isinstance(slope, xp.ndarray):
+        if is_array(slope):
             slope = slope.astype(d.dtype, copy=False)
         ctx.factor = xp.where(pos, d.dtype.type(1), slope)
         return xp.where(pos, d, d * slope)

@@ -11,7 +11,7 @@ Each function returns the same kind it was given.
 import math
 import numbers
 
-from ..._backend import xp
+from ..._backend import xp, is_array
 from ..._tensor import Tensor, _make
 from ... import _dtype as D
 
@@ -45,7 +45,7 @@ def _is_pil(img):
 
 
 def _check_kind(img):
-    if isinstance(img, Tensor) or isinstance(img, xp.ndarray) or _is_pil(img):
+    if isinstance(img, Tensor) or is_array(img) or _is_pil(img):
         return
     raise TypeError(f"img should be PIL Image, NumPy array or Tensor. Got {type(img)}")
 
@@ -64,7 +64,7 @@ def get_dimensions(img):
         if a.ndim < 2:
             raise TypeError(f"Tensor is not a torch image (ndim {a.ndim})")
         return [1 if a.ndim == 2 else a.shape[-3], a.shape[-2], a.shape[-1]]
-    if isinstance(img, xp.ndarray):
+    if is_array(img):
         return [1 if img.ndim == 2 else img.shape[2], img.shape[0], img.shape[1]]
     return [len(img.getbands()), img.height, img.width]
 
@@ -80,7 +80,7 @@ def to_tensor(pic):
             arr = xp.array(pic, copy=True)
             if pic.mode == "I;16":
                 arr = arr.astype(xp.int16) if arr.dtype != xp.int16 else arr
-    elif isinstance(pic, xp.ndarray):
+    elif is_array(pic):
         if pic.ndim not in (2, 3):
             raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
         arr = pic
