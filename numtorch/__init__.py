@@ -9,14 +9,12 @@ __version__ = "0.1.0"
 
 from ._dtype import dtype, float32, float64, float16, int64, int32, int16, int8, uint8, bool_ as bool, \
     float, double, half, long, int, short, get_default_dtype, set_default_dtype  # noqa: A004
-from ._dtype import bool_ as _bool_dtype
 from ._tensor import Tensor, Size, device
 from ._tensor_str import set_printoptions
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled, \
     is_inference_mode_enabled
 from . import autograd
-from ._ops import *  # noqa: F401,F403
-from ._ops import __dict__ as _ops_dict
+from ._ops import *  # noqa: F401,F403  (the torch-level names listed in _ops.__all__)
 from ._creation import tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full, zeros_like, ones_like, \
     empty_like, full_like, rand, randn, rand_like, randn_like, randint, randint_like, randperm, arange, linspace, \
     logspace, eye, empty_strided, bernoulli, multinomial, normal, poisson, meshgrid, FloatTensor, DoubleTensor, \
@@ -40,17 +38,16 @@ from . import optim  # noqa: E402
 from . import utils  # noqa: E402
 from .serialization import save, load  # noqa: E402
 from . import cuda, backends  # noqa: E402
+from . import linalg  # noqa: E402
 
 
 
 # functions PyTorch also exposes at the top level (``torch.dropout``, ``torch.conv2d``, ...)
-_FROM_F = """dropout alpha_dropout feature_dropout selu celu prelu rrelu hardshrink threshold conv1d conv2d
-conv_transpose1d conv_transpose2d max_pool1d max_pool2d avg_pool1d batch_norm layer_norm group_norm
-instance_norm embedding pairwise_distance cosine_similarity pixel_shuffle bilinear relu_ selu_ celu_
-threshold_ rrelu_""".split()
-for _n in _FROM_F:
-    if _n in nn.functional.__dict__ and _n not in globals():
-        globals()[_n] = nn.functional.__dict__[_n]
+from .nn.functional import dropout, alpha_dropout, selu, celu, prelu, rrelu, hardshrink, threshold, \
+    conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d, avg_pool1d, batch_norm, layer_norm, \
+    group_norm, instance_norm, embedding, pairwise_distance, cosine_similarity, pixel_shuffle, bilinear, relu_, \
+    selu_, celu_, threshold_, rrelu_  # noqa: E402
+from .nn.functional.dropout import feature_dropout  # noqa: E402  (torch.feature_dropout; not in torch.nn.functional)
 
 
 def is_tensor(obj):
@@ -121,3 +118,8 @@ def compile(model=None, **kwargs):
 
 def __getattr__(name):
     raise AttributeError(f"numtorch has no attribute 'torch.{name}'")
+
+
+# the public names are torch's (docs/namespace.md lists the few numtorch extras); tests/misc/test_namespace.py
+# compares them with torch's dir()
+__all__ = [_n for _n in globals() if not _n.startswith("_")]

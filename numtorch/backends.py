@@ -5,13 +5,15 @@ that needs clearly fewer flops, e.g. 5x5 kernels on 8x8-16x16 maps with 32+ chan
 im2col + one GEMM) or "spectral" (the frequency domain wherever it applies).  Also set by the environment
 variable NUMTORCH_CONV_ALGORITHM.
 """
-import os
-import types
+import os as _os
+import types as _types
 
-cudnn = types.SimpleNamespace(deterministic=False, benchmark=False, enabled=False, is_available=lambda: False)
-mps = types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False)
-mkldnn = types.SimpleNamespace(is_available=lambda: False, enabled=False)
-openmp = types.SimpleNamespace(is_available=lambda: False)
+cudnn = _types.SimpleNamespace(deterministic=False, benchmark=False, enabled=False, is_available=lambda: False)
+mps = _types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False)
+mkldnn = _types.SimpleNamespace(is_available=lambda: False, enabled=False)
+openmp = _types.SimpleNamespace(is_available=lambda: False)
+
+__all__ = ["cudnn", "mps", "mkldnn", "openmp", "conv"]  # conv: a numtorch extra (docs/namespace.md)
 
 
 
@@ -20,7 +22,7 @@ class _ConvFlags:
 
     def __init__(self):
         self._algorithm = "auto"
-        self.algorithm = os.environ.get("NUMTORCH_CONV_ALGORITHM", "auto")
+        self.algorithm = _os.environ.get("NUMTORCH_CONV_ALGORITHM", "auto")
 
     @property
     def algorithm(self):

@@ -1,5 +1,7 @@
 """``torch.cuda`` as seen from a CPU-only library: nothing is available."""
 
+__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "synchronize", "empty_cache"]
+
 
 def is_available():
     return False

@@ -25,17 +25,16 @@ import pickle
 import struct
 import sys
 import tempfile
-import uuid
-import zipfile
-from collections import OrderedDict
+import uuid as _uuid
+import zipfile as _zipfile
+from collections import OrderedDict as _OrderedDict
 
-from ._backend import xp, is_array
-from ._tensor import Tensor, _make, Size, device as _device
-from . import _dtype as D
+from ._backend import xp as _xp, is_array as _is_array
+from ._tensor import Tensor as _Tensor, _make, Size as _Size, device as _device
+from . import _dtype as _D
 
-__all__ = ["save", "load", "UnpicklingError"]
+__all__ = ["save", "load"]
 
-UnpicklingError = pickle.UnpicklingError
 
 _ALIGN = 64
 _PROTOCOL = 2
@@ -77,7 +76,7 @@ class _StorageRef:
 
 def _root(a):
     """The ndarray that owns ``a``'s memory (following ``.base`` through ndarray views)."""
-    while is_array(a.base):
+    while _is_array(a.base):
         a = a.base
     return a
 
@@ -125,7 +124,7 @@ class _Pickler(pickle._Pickler):
                 ref = rec[0]
             return ref, off_bytes // item, tuple(s // item for s in a.strides)
         # negative strides, dtype reinterpretations, empty arrays: save a compact copy
-        c = xp.ascontiguousarray(a).reshape(-1).copy()
+        c = _xp.ascontiguousarray(a).reshape(-1).copy()
         ref = _StorageRef(c, str(len(self.storages)))
         self.storages.append(ref)
         self._by_root[id(c)] = (ref, c)
@@ -137,21 +136,21 @@ class _Pickler(pickle._Pickler):
         return ref, 0, tuple(reversed(strides))
 
     def reducer_override(self, obj):
-        if isinstance(obj, Tensor):
+        if isinstance(obj, _Tensor):
             from .nn.parameter import Parameter
             if isinstance(obj, Parameter):
-                return (_REBUILD_PARAMETER, (_make(obj._data), bool(obj.requires_grad), OrderedDict()))
+                return (_REBUILD_PARAMETER, (_make(obj._data), bool(obj.requires_grad), _OrderedDict()))
             a = obj._data
             ref, off, strides = self._storage_for(a)
             return (_REBUILD_TENSOR, (ref, off, tuple(int(s) for s in a.shape), strides,
-                                      bool(obj.requires_grad), OrderedDict()))
+                                      bool(obj.requires_grad), _OrderedDict()))
         return NotImplemented
 
     def save(self, obj, save_persistent_id=True):
         # NumPy scalars are written as the Python numbers they hold (PyTorch's loader knows no NumPy)
-        if isinstance(obj, xp.generic):
+        if isinstance(obj, _xp.generic):
             obj = obj.item()
-        elif type(obj) is Size:
+        elif type(obj) is _Size:
             obj = tuple(obj)
         return super().save(obj, save_persistent_id)
 
@@ -167,10 +166,10 @@ def _write_archive(fileobj, obj):
     p.dump(obj)
     pkl = buf.getvalue()
     prefix = "archive/"
-    with zipfile.ZipFile(fileobj, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+    with _zipfile.ZipFile(fileobj, mode="w", compression=_zipfile.ZIP_STORED, allowZip64=True) as zf:
         def put(name, data, align=False):
-            info = zipfile.ZipInfo(prefix + name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED
+            info = _zipfile.ZipInfo(prefix + name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = _zipfile.ZIP_STORED
             info.create_system = 0
             if align:
                 # pad the local header's extra field so the record's bytes start on a 64-byte boundary
@@ -188,9 +187,9 @@ def _write_archive(fileobj, obj):
             a = ref.array
             if a.dtype.byteorder == ">" or (a.dtype.byteorder == "=" and sys.byteorder == "big"):
                 a = a.astype(a.dtype.newbyteorder("<"))
-            put("data/" + ref.key, memoryview(xp.ascontiguousarray(a)).cast("B"), align=True)
+            put("data/" + ref.key, memoryview(_xp.ascontiguousarray(a)).cast("B"), align=True)
         put("version", b"3\n")
-        put(".data/serialization_id", uuid.uuid4().hex.encode())
+        put(".data/serialization_id", _uuid.uuid4().hex.encode())
 
 
 def _set_mode(fd, path):
@@ -269,14 +268,14 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=Fals
     for s in size:
         n *= s
     if n == 0:
-        arr = xp.empty(size, dtype=base.dtype)
+        arr = _xp.empty(size, dtype=base.dtype)
     else:
         extent = storage_offset + sum((s - 1) * st for s, st in zip(size, stride)) + 1
         if extent > base.size:
             raise pickle.UnpicklingError(f"corrupt checkpoint: a tensor needs {extent} elements of a storage "
                                          f"that has {base.size}")
         item = base.itemsize
-        arr = xp.lib.stride_tricks.as_strided(base[storage_offset:], shape=size,
+        arr = _xp.lib.stride_tricks.as_strided(base[storage_offset:], shape=size,
                                               strides=tuple(st * item for st in stride))
         if any(st == 0 and s > 1 for s, st in zip(size, stride)):
             arr = arr.copy()  # an expanded (stride-0) tensor becomes an ordinary one
@@ -293,7 +292,7 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
 
 def _rebuild_parameter(data, requires_grad, backward_hooks=None, *state):
     from .nn.parameter import Parameter
-    if not isinstance(data, Tensor):
+    if not isinstance(data, _Tensor):
         raise pickle.UnpicklingError("corrupt checkpoint: a Parameter record does not hold a tensor")
     return Parameter(data, requires_grad)
 
@@ -314,7 +313,7 @@ class _StorageType:
 
     def __init__(self, name):
         self.name = name
-        self.dtype = xp.dtype(_DTYPE_OF[name])
+        self.dtype = _xp.dtype(_DTYPE_OF[name])
 
 
 def _allowed():
@@ -323,20 +322,20 @@ def _allowed():
         ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
         ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
         ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
-        ("collections", "OrderedDict"): OrderedDict,
+        ("collections", "OrderedDict"): _OrderedDict,
         ("builtins", "set"): set,
         ("builtins", "frozenset"): frozenset,
         ("builtins", "complex"): complex,
         ("builtins", "slice"): slice,
         ("_codecs", "encode"): _encode,
-        ("torch", "Size"): Size,
+        ("torch", "Size"): _Size,
         ("torch", "device"): _device,
     }
     for name in _DTYPE_OF:
         table[("torch", name)] = _StorageType(name)
     for name in ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "float",
                  "double", "half", "long", "int", "short", "bfloat16"):
-        dt = getattr(D, name if name != "bool" else "bool_", None)
+        dt = getattr(_D, name if name != "bool" else "bool_", None)
         if dt is not None:
             table[("torch", name)] = dt
     return table
@@ -386,7 +385,7 @@ class _Unpickler(pickle.Unpickler):
         if len(raw) != int(numel) * dt.itemsize:
             raise pickle.UnpicklingError(f"corrupt checkpoint: storage data/{key} holds {len(raw)} bytes, "
                                          f"expected {int(numel) * dt.itemsize}")
-        arr = xp.frombuffer(bytearray(raw), dtype=dt)  # a writable copy owned by the tensors
+        arr = _xp.frombuffer(bytearray(raw), dtype=dt)  # a writable copy owned by the tensors
         if not dt.isnative:
             arr = arr.astype(dt.newbyteorder("="))
         st = _LoadedStorage(arr)
@@ -425,8 +424,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
             raise RuntimeError("numtorch.load: not a PyTorch checkpoint (no zip archive found): the file is "
                                "empty, truncated or of another format")
         try:
-            zf = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, OSError, ValueError, struct.error) as e:
+            zf = _zipfile.ZipFile(fh)
+        except (_zipfile.BadZipFile, OSError, ValueError, struct.error) as e:
             raise RuntimeError(f"numtorch.load: the checkpoint is truncated or corrupt ({e})") from None
         with zf:
             names = zf.namelist()
@@ -442,7 +441,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
                 return up.load()
             except pickle.UnpicklingError:
                 raise
-            except (zipfile.BadZipFile, EOFError, struct.error, zlib_error()) as e:
+            except (_zipfile.BadZipFile, EOFError, struct.error, _zlib_error()) as e:
                 raise RuntimeError(f"numtorch.load: the checkpoint is truncated or corrupt ({e})") from None
             except (pickle.PickleError, ValueError, KeyError, IndexError, TypeError, AttributeError) as e:
                 raise pickle.UnpicklingError(f"numtorch.load: corrupt checkpoint ({type(e).__name__}: {e})") \
@@ -452,6 +451,6 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
             fh.close()
 
 
-def zlib_error():
+def _zlib_error():
     import zlib
     return zlib.error

@@ -29,6 +29,33 @@ from .matrix import trace, diag, cross, cdist, dist, cov, corrcoef, tril_indices
 from .unary import nan_to_num, erfinv
 from .reduce import sum_to_size
 from .info import finfo, iinfo
+
+# the functions torch exposes at the top level (numtorch/__init__.py star-imports these); the other names
+# here are Tensor methods only (view, expand, repeat, ...) or internal plumbing
+__all__ = [
+    "add", "sub", "mul", "div", "neg", "pow", "abs", "reciprocal", "square", "remainder", "fmod", "floor_divide",
+    "true_divide", "rsub", "float_power", "exp", "log", "log1p", "expm1", "log2", "log10", "sqrt", "rsqrt", "sin",
+    "cos", "tan", "tanh", "sigmoid", "relu", "floor", "ceil", "trunc", "round", "sign", "erf", "erfc", "frac",
+    "logit", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "exp2", "xlogy", "sgn", "fix",
+    "deg2rad", "rad2deg", "sum", "mean", "var", "std", "prod", "cumsum", "cumprod", "max", "min", "amax", "amin",
+    "argmax", "argmin", "logsumexp", "norm", "softmax", "log_softmax", "var_mean", "std_mean", "nansum", "nanmean",
+    "aminmax", "count_nonzero", "reshape", "flatten", "unflatten", "broadcast_to", "broadcast_tensors",
+    "broadcast_shapes", "permute", "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "squeeze",
+    "unsqueeze", "narrow", "split", "chunk", "tensor_split", "select", "unbind", "atleast_1d", "atleast_2d",
+    "adjoint", "diagonal", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "flip", "fliplr", "flipud",
+    "roll", "tile", "repeat_interleave", "tril", "triu", "diag_embed", "diff", "gather", "scatter", "scatter_add",
+    "index_select", "index_add", "index_fill", "index_copy", "index_put", "masked_fill", "masked_select",
+    "masked_scatter", "take", "take_along_dim", "nonzero", "argwhere", "mm", "matmul", "bmm", "mv", "dot", "inner",
+    "addmm", "addmv", "baddbmm", "addbmm", "outer", "ger", "einsum", "tensordot", "eq", "ne", "lt", "le", "gt",
+    "ge", "greater", "greater_equal", "less", "less_equal", "not_equal", "logical_and", "logical_or", "logical_xor",
+    "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isfinite", "isnan", "isinf",
+    "isposinf", "isneginf", "isreal", "signbit", "isclose", "allclose", "equal", "any", "all", "sort", "argsort",
+    "msort", "topk", "kthvalue", "unique", "bincount", "histc", "searchsorted", "bucketize", "is_nonzero", "median",
+    "where", "maximum", "minimum", "fmax", "fmin", "clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul",
+    "addcdiv", "atan2", "arctan2", "logaddexp", "clone", "trace", "diag", "cross", "cdist", "dist", "cov",
+    "corrcoef", "tril_indices", "triu_indices", "nan_to_num", "erfinv", "finfo", "iinfo", "subtract", "multiply",
+    "divide", "negative", "absolute", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh"
+]
 from ._util import to_tensor as as_tensor  # noqa: F401
 from .._tensor import register_methods, Tensor
 

@@ -1,9 +1,10 @@
-"""Matrix and vector functions composed of other ops: trace, diag, cross, cdist, dist, cov, corrcoef,
-tril/triu_indices."""
+"""Matrix and vector functions: trace, diag, cross, cdist, dist, cov, corrcoef, tril/triu_indices (composed of
+other ops) and the spectral matrix norm (its own Function)."""
 import builtins
 
 from .._backend import xp
 from .. import _dtype as D
+from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from .pointwise_binary import clamp, clamp_min
 from .views import diagonal as _diagonal
@@ -95,3 +96,36 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     r, c = xp.triu_indices(row, offset, col)
     return _make(xp.stack([r, c]).astype(D.to_numpy_dtype(dtype) if dtype is not None else xp.int64))
+
+
+class SpectralNorm(Function):
+    """max (ord=2) or min (ord=-2) singular value of the matrices in the last two dims;
+    d/dA = U diag(w) V^T with w the indicator of the picked singular value, split evenly between ties (as amax)."""
+    _builtin = True
+    node_name = "LinalgMatrixNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, largest):
+        u, sv, vh = xp.linalg.svd(a._data, full_matrices=False)
+        pick = sv.max(-1, keepdims=True) if largest else sv.min(-1, keepdims=True)
+        w = (sv == pick).astype(sv.dtype)
+        w /= w.sum(-1, keepdims=True)
+        ctx.uv = ((u * w[..., None, :]) @ vh).astype(a._data.dtype)
+        return pick[..., 0].astype(a._data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.unsqueeze(-1).unsqueeze(-1) * _make(ctx.uv), None
+
+
+def spectral_norm(input, largest, dim=(-2, -1), keepdim=False):
+    """||A||_2 (largest singular value) or its ord=-2 counterpart (smallest) over the matrix dims ``dim``."""
+    from .views import movedim, unsqueeze
+    nd = input._data.ndim
+    d0, d1 = (d % nd for d in dim)
+    x = movedim(input, (d0, d1), (nd - 2, nd - 1)) if (d0, d1) != (nd - 2, nd - 1) else input
+    out = SpectralNorm.apply(x, largest)
+    if keepdim:
+        for ax in sorted((d0, d1)):
+            out = unsqueeze(out, ax)
+    return out

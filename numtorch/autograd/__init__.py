@@ -1,9 +1,8 @@
 """Reverse-mode automatic differentiation: backward, grad, Function, gradcheck."""
-from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled, \
-    is_inference_mode_enabled
-from .function import Function, Node, once_differentiable
-from .engine import run_backward
-from .._tensor import Tensor, _make
+from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode
+from .function import Function
+from .engine import run_backward as _run_backward
+from .._tensor import Tensor as _Tensor, _make
 from .gradcheck import gradcheck, gradgradcheck
 from . import functional  # noqa: F401
 
@@ -11,7 +10,7 @@ from . import functional  # noqa: F401
 def _as_list(x):
     if x is None:
         return None
-    if isinstance(x, Tensor):
+    if isinstance(x, _Tensor):
         return [x]
     return list(x)
 
@@ -25,14 +24,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     inputs = _as_list(inputs)
     if inputs is not None and len(inputs) == 0:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
+    _run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned instead of accumulated."""
     outputs = _as_list(outputs)
-    single = isinstance(inputs, Tensor)
+    single = isinstance(inputs, _Tensor)
     inputs = _as_list(inputs)
     for i, t in enumerate(inputs):
         if not t.requires_grad:
@@ -40,7 +39,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     grads = _as_list(grad_outputs) or [None] * len(outputs)
     if allow_unused is None:
         allow_unused = materialize_grads
-    res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=False)
+    res = _run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=False)
     out = []
     for k, (t, g) in enumerate(zip(inputs, res)):
         if g is None:
@@ -72,4 +71,11 @@ def set_detect_anomaly(mode, check_nan=True):
     return _Anomaly()
 
 
-Variable = Tensor
+Variable = _Tensor
+
+# torch.autograd shows function, functional and grad_mode but not its engine (numtorch.autograd.engine stays
+# importable by path); Node and once_differentiable are at torch's paths, numtorch.autograd.function.X
+del engine  # noqa: F821  (bound by the submodule import above)
+__all__ = ["Function", "Variable", "backward", "grad", "gradcheck", "gradgradcheck", "no_grad", "enable_grad",
+           "set_grad_enabled", "inference_mode", "detect_anomaly", "set_detect_anomaly", "function", "functional",
+           "grad_mode"]

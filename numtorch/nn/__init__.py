@@ -8,3 +8,6 @@ from . import functional, init  # noqa: F401
 def __getattr__(name):
     raise AttributeError(f"numtorch has no attribute 'torch.nn.{name}'")
 from . import utils  # noqa: E402,F401
+from . import modules, parameter  # noqa: E402,F401  (torch.nn shows these submodules too)
+
+__all__ = ["Parameter", "Buffer", *modules.__all__, "functional", "init", "utils", "modules", "parameter"]

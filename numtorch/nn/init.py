@@ -7,8 +7,8 @@ kaiming: std = gain / sqrt(fan), uniform bound = sqrt(3) * std, gain = calculate
 import math
 import warnings
 
-from .._backend import xp
-from .._grad_mode import no_grad
+from .._backend import xp as _xp
+from .._grad_mode import no_grad as _no_grad
 from .. import _random
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
@@ -73,13 +73,13 @@ def _fill(tensor, values):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with U(a, b)."""
-    with no_grad():
+    with _no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with N(mean, std^2)."""
-    with no_grad():
+    with _no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
 
@@ -98,13 +98,13 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
             break
         out[bad] = rng.normal(mean, std, k)
         bad = (out < a) | (out > b)
-    out = xp.clip(out, a, b)
+    out = _xp.clip(out, a, b)
     return _fill(tensor, out.reshape(tensor.shape))
 
 
 def constant_(tensor, val):
     """Fill with ``val``."""
-    with no_grad():
+    with _no_grad():
         return tensor.fill_(val)
 
 
@@ -113,7 +113,7 @@ def ones_(tensor):
 
 
 def zeros_(tensor):
-    with no_grad():
+    with _no_grad():
         return tensor.zero_()
 
 
@@ -121,7 +121,7 @@ def eye_(tensor):
     """The identity matrix (2-D tensors only)."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _fill(tensor, xp.eye(*tensor.shape, dtype=tensor._data.dtype))
+    return _fill(tensor, _xp.eye(*tensor.shape, dtype=tensor._data.dtype))
 
 
 def dirac_(tensor, groups=1):
@@ -134,9 +134,9 @@ def dirac_(tensor, groups=1):
         raise ValueError("dim 0 must be divisible by groups")
     out_chans_per_grp = sizes[0] // groups
     min_dim = min(out_chans_per_grp, sizes[1])
-    w = xp.zeros(sizes, dtype=tensor._data.dtype)
+    w = _xp.zeros(sizes, dtype=tensor._data.dtype)
     centre = tuple(s // 2 for s in sizes[2:])
-    d = xp.arange(min_dim)
+    d = _xp.arange(min_dim)
     for g in range(groups):
         w[(g * out_chans_per_grp + d, d) + centre] = 1
     return _fill(tensor, w)
@@ -192,8 +192,8 @@ def orthogonal_(tensor, gain=1, generator=None):
     flat = _random.gen(generator).normal(0.0, 1.0, (rows, cols))
     if rows < cols:
         flat = flat.T
-    q, r = xp.linalg.qr(flat)
-    q = q * xp.sign(xp.diag(r))  # makes the decomposition unique (uniform over orthogonal matrices)
+    q, r = _xp.linalg.qr(flat)
+    q = q * _xp.sign(_xp.diag(r))  # makes the decomposition unique (uniform over orthogonal matrices)
     if rows < cols:
         q = q.T
     return _fill(tensor, (q * gain).reshape(tensor.shape))
@@ -208,8 +208,8 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     rng = _random.gen(generator)
     w = rng.normal(0.0, std, (rows, cols))
     # a random permutation of the rows per column: the first num_zeros of each are zeroed
-    perm = xp.argsort(rng.random((rows, cols)), axis=0)[:num_zeros]
-    w[perm, xp.arange(cols)[None, :]] = 0
+    perm = _xp.argsort(rng.random((rows, cols)), axis=0)[:num_zeros]
+    w[perm, _xp.arange(cols)[None, :]] = 0
     return _fill(tensor, w)
 
 

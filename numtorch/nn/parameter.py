@@ -4,24 +4,24 @@ A Parameter is a leaf tensor (``requires_grad=True`` by default) that a Module
 registers as trainable when it is assigned to an attribute. It shares memory and
 version counter with the tensor it was made from, as in PyTorch.
 """
-from .._tensor import Tensor, _make
-from .._backend import xp
-from .. import _dtype as D
+from .._tensor import Tensor as _Tensor, _make
+from .._backend import xp as _xp
+from .. import _dtype as _D
 
 __all__ = ["Parameter", "Buffer"]
 
 
-class Parameter(Tensor):
+class Parameter(_Tensor):
     """A Tensor that is a module parameter (``requires_grad=True`` by default)."""
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
-            data = _make(xp.empty((0,), D.get_default_dtype().np))
-        elif not isinstance(data, Tensor):
+            data = _make(_xp.empty((0,), _D.get_default_dtype().np))
+        elif not isinstance(data, _Tensor):
             raise TypeError(f"Parameter(data): expected a Tensor, got {type(data).__name__}")
         if requires_grad and data._data.dtype.kind != "f":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        t = Tensor.__new__(cls)
+        t = _Tensor.__new__(cls)
         t._data = data._data
         t._vc = data._vc
         t.requires_grad = bool(requires_grad)
@@ -59,11 +59,11 @@ class _BufferMeta(type):
     # ``isinstance(t, Buffer)`` holds for tensors made by ``Buffer(...)`` (they are plain Tensors)
     def __instancecheck__(cls, instance):
         if cls is Buffer:
-            return isinstance(instance, Tensor) and getattr(instance, "_is_buffer", False)
+            return isinstance(instance, _Tensor) and getattr(instance, "_is_buffer", False)
         return super().__instancecheck__(instance)
 
 
-class Buffer(Tensor, metaclass=_BufferMeta):
+class Buffer(_Tensor, metaclass=_BufferMeta):
     """Marks a tensor to be registered as a buffer when it is assigned to a Module attribute.
 
     ``Buffer(t, persistent=False)`` keeps it out of ``state_dict``. The result is a
@@ -72,7 +72,7 @@ class Buffer(Tensor, metaclass=_BufferMeta):
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
-            data = _make(xp.empty((0,), D.get_default_dtype().np))
+            data = _make(_xp.empty((0,), _D.get_default_dtype().np))
         t = data.detach()
         t.requires_grad = data.requires_grad
         t.__dict__["_is_buffer"] = True

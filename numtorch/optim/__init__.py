@@ -1,6 +1,5 @@
 """``torch.optim``: optimizers and learning-rate schedulers, step-for-step equal to PyTorch's."""
-from .optimizer import Optimizer, required, register_optimizer_step_pre_hook, register_optimizer_step_post_hook, \
-    set_exact_rounding
+from .optimizer import Optimizer, set_exact_rounding
 from .sgd import SGD
 from .asgd import ASGD
 from .adadelta import Adadelta
@@ -17,5 +16,7 @@ from .sparse_adam import SparseAdam
 from . import lr_scheduler  # noqa: E402
 
 __all__ = ["Optimizer", "SGD", "ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "RAdam", "NAdam", "RMSprop",
-           "Rprop", "LBFGS", "SparseAdam", "lr_scheduler", "register_optimizer_step_pre_hook",
-           "register_optimizer_step_post_hook", "set_exact_rounding"]
+           "Rprop", "LBFGS", "SparseAdam", "lr_scheduler", "set_exact_rounding"]
+
+# torch.optim shows the classes, not the files they live in (torch.optim.adam, ... stay importable by path)
+del optimizer, sgd, asgd, adadelta, adagrad, adam, adamw, adamax, radam, nadam, rmsprop, rprop, lbfgs, sparse_adam  # noqa: F821

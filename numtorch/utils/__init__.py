@@ -1,2 +1,4 @@
 """``torch.utils``."""
 from . import data  # noqa: F401
+
+__all__ = ["data"]

@@ -2,3 +2,4 @@
 from . import datasets, transforms, ops  # noqa: F401
 
 __version__ = "0.0.0+numtorch"
+__all__ = ["datasets", "transforms", "ops"]

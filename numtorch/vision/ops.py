@@ -1,5 +1,5 @@
 """``torchvision.ops`` losses: ``sigmoid_focal_loss``."""
-from ..nn import functional as F
+from ..nn import functional as _F
 
 __all__ = ["sigmoid_focal_loss"]
 
@@ -13,7 +13,7 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none"):
     ``alpha < 0`` switches the alpha weighting off; reduction is 'none' (default), 'mean' or 'sum'.
     """
     p = inputs.sigmoid()
-    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    ce_loss = _F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
     p_t = p * targets + (1 - p) * (1 - targets)
     loss = ce_loss * ((1 - p_t) ** gamma)
     if alpha >= 0:

@@ -424,7 +424,8 @@ def test_step_closure_returns_loss_and_hooks():
     h2.remove()
     opt.step(closure)
     assert len(calls) == 2
-    g = nt.optim.register_optimizer_step_pre_hook(lambda o, a, k: calls.append("global"))
+    from numtorch.optim.optimizer import register_optimizer_step_pre_hook  # where torch has it too
+    g = register_optimizer_step_pre_hook(lambda o, a, k: calls.append("global"))
     opt.step(closure)
     g.remove()
     assert calls[-1] == "global"

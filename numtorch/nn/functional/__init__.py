@@ -11,6 +11,20 @@ from .vision import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 
+import sys as _sys
+import types as _types
+
+# torch.nn.functional is one file: its namespace holds the functions, not these submodules (which stay importable
+# by their full path); F.linear and F.dropout are the functions that share a submodule's name
+_SUBMODULES = ("activation", "linear", "conv", "pooling", "normalization", "dropout", "sparse", "vision", "distance",
+               "loss")
+__all__ = ["pad"] + [_n for _s in _SUBMODULES for _n in _sys.modules[f"{__name__}.{_s}"].__all__
+                     if _n != "feature_dropout"]
+for _s in _SUBMODULES:
+    if isinstance(globals().get(_s), _types.ModuleType):
+        del globals()[_s]
+del _s
+del feature_dropout  # noqa: F821  torch.feature_dropout, not torch.nn.functional.feature_dropout (see numtorch/__init__.py)
 
 def __getattr__(name):
     raise AttributeError(f"numtorch has no attribute 'torch.nn.functional.{name}'")

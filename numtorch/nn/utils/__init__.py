@@ -4,6 +4,9 @@ from .clip_grad import clip_grad_norm_, clip_grad_norm, clip_grad_value_, get_to
     clip_grads_with_norm_  # noqa: F401
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
 
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_",
+           "parameters_to_vector", "vector_to_parameters"]
+
 
 def __getattr__(name):
     # submodules written elsewhere (e.g. ``nn.utils.rnn``) load on first attribute access

@@ -11,9 +11,9 @@ Each function returns the same kind it was given.
 import math
 import numbers
 
-from ..._backend import xp, is_array
-from ..._tensor import Tensor, _make
-from ... import _dtype as D
+from ..._backend import xp as _xp, is_array as _is_array
+from ..._tensor import Tensor as _Tensor, _make
+from ... import _dtype as _D
 
 __all__ = ["InterpolationMode", "to_tensor", "pil_to_tensor", "to_pil_image", "normalize", "hflip", "vflip",
            "crop", "center_crop", "pad", "resize", "convert_image_dtype", "get_image_size", "get_dimensions",
@@ -45,7 +45,7 @@ def _is_pil(img):
 
 
 def _check_kind(img):
-    if isinstance(img, Tensor) or is_array(img) or _is_pil(img):
+    if isinstance(img, _Tensor) or _is_array(img) or _is_pil(img):
         return
     raise TypeError(f"img should be PIL Image, NumPy array or Tensor. Got {type(img)}")
 
@@ -59,12 +59,12 @@ def get_image_size(img):
 def get_dimensions(img):
     """``[channels, height, width]``."""
     _check_kind(img)
-    if isinstance(img, Tensor):
+    if isinstance(img, _Tensor):
         a = img._data
         if a.ndim < 2:
             raise TypeError(f"Tensor is not a torch image (ndim {a.ndim})")
         return [1 if a.ndim == 2 else a.shape[-3], a.shape[-2], a.shape[-1]]
-    if is_array(img):
+    if _is_array(img):
         return [1 if img.ndim == 2 else img.shape[2], img.shape[0], img.shape[1]]
     return [len(img.getbands()), img.height, img.width]
 
@@ -75,12 +75,12 @@ def to_tensor(pic):
     ``float32(x) / 255`` (other dtypes keep their values, as torchvision does)."""
     if _is_pil(pic):
         if pic.mode == "1":
-            arr = 255 * xp.array(pic, dtype=xp.uint8)
+            arr = 255 * _xp.array(pic, dtype=_xp.uint8)
         else:
-            arr = xp.array(pic, copy=True)
+            arr = _xp.array(pic, copy=True)
             if pic.mode == "I;16":
-                arr = arr.astype(xp.int16) if arr.dtype != xp.int16 else arr
-    elif is_array(pic):
+                arr = arr.astype(_xp.int16) if arr.dtype != _xp.int16 else arr
+    elif _is_array(pic):
         if pic.ndim not in (2, 3):
             raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
         arr = pic
@@ -88,9 +88,9 @@ def to_tensor(pic):
         raise TypeError(f"pic should be PIL Image or ndarray. Got {type(pic)}")
     if arr.ndim == 2:
         arr = arr[:, :, None]
-    chw = xp.ascontiguousarray(arr.transpose(2, 0, 1))
-    if chw.dtype == xp.uint8:
-        f = xp.dtype(D.get_default_dtype().np).type
+    chw = _xp.ascontiguousarray(arr.transpose(2, 0, 1))
+    if chw.dtype == _xp.uint8:
+        f = _xp.dtype(_D.get_default_dtype().np).type
         return _make(chw.astype(f) / f(255))   # float32 division, bit-identical to torch's div(255)
     return _make(chw if chw.base is not pic else chw.copy())
 
@@ -99,10 +99,10 @@ def pil_to_tensor(pic):
     """PIL Image -> ``C x H x W`` tensor of the image's own dtype (no scaling)."""
     if not _is_pil(pic):
         raise TypeError(f"pic should be PIL Image. Got {type(pic)}")
-    arr = xp.array(pic, copy=True)
+    arr = _xp.array(pic, copy=True)
     if arr.ndim == 2:
         arr = arr[:, :, None]
-    return _make(xp.ascontiguousarray(arr.transpose(2, 0, 1)))
+    return _make(_xp.ascontiguousarray(arr.transpose(2, 0, 1)))
 
 
 def to_pil_image(pic, mode=None):
@@ -110,53 +110,53 @@ def to_pil_image(pic, mode=None):
     Image = _pil()
     if Image is None:
         raise ImportError("to_pil_image needs Pillow: pip install pillow")
-    if isinstance(pic, Tensor):
+    if isinstance(pic, _Tensor):
         a = pic._data
         if a.ndim == 2:
             a = a[None]
         a = a.transpose(1, 2, 0)
         if a.dtype.kind == "f" and mode != "F":
-            a = (a * 255).astype(xp.uint8)
+            a = (a * 255).astype(_xp.uint8)
     else:
         a = pic
     if a.ndim == 3 and a.shape[2] == 1:
         a = a[:, :, 0]
-    return Image.fromarray(xp.ascontiguousarray(a), mode=mode) if mode else Image.fromarray(xp.ascontiguousarray(a))
+    return Image.fromarray(_xp.ascontiguousarray(a), mode=mode) if mode else Image.fromarray(_xp.ascontiguousarray(a))
 
 
 def convert_image_dtype(image, dtype=None):
     """Convert a tensor image's dtype, rescaling values: ints are in ``[0, max]``, floats in ``[0, 1]``."""
-    if not isinstance(image, Tensor):
+    if not isinstance(image, _Tensor):
         raise TypeError("Input img should be Tensor Image")
     if dtype is None:
-        dtype = D.float32
+        dtype = _D.float32
     a = image._data
-    out = D.to_numpy_dtype(dtype)
+    out = _D.to_numpy_dtype(dtype)
     if a.dtype == out:
         return image
     if a.dtype.kind == "f":
-        if xp.dtype(out).kind == "f":
+        if _xp.dtype(out).kind == "f":
             return _make(a.astype(out))
-        if (a.dtype == xp.float32 and out in (xp.int32, xp.int64)) or (a.dtype == xp.float64 and out == xp.int64):
+        if (a.dtype == _xp.float32 and out in (_xp.int32, _xp.int64)) or (a.dtype == _xp.float64 and out == _xp.int64):
             raise RuntimeError(f"The cast from {image.dtype} to {dtype} cannot be performed safely.")
         # scale by max + 1 - eps so that 1.0 maps to max and the bins stay equal in width
         eps = 1e-3
-        max_val = float(xp.iinfo(out).max)
+        max_val = float(_xp.iinfo(out).max)
         return _make((a * a.dtype.type(max_val + 1.0 - eps)).astype(out))
-    in_max = int(xp.iinfo(a.dtype).max)
-    if xp.dtype(out).kind == "f":
-        return _make(a.astype(out) / xp.dtype(out).type(in_max))
-    out_max = int(xp.iinfo(out).max)
+    in_max = int(_xp.iinfo(a.dtype).max)
+    if _xp.dtype(out).kind == "f":
+        return _make(a.astype(out) / _xp.dtype(out).type(in_max))
+    out_max = int(_xp.iinfo(out).max)
     if in_max > out_max:
         factor = (in_max + 1) // (out_max + 1)
         return _make((a // factor).astype(out))
     factor = (out_max + 1) // (in_max + 1)
-    return _make(a.astype(out) * xp.dtype(out).type(factor))
+    return _make(a.astype(out) * _xp.dtype(out).type(factor))
 
 
 def normalize(tensor, mean, std, inplace=False):
     """``(x - mean[c]) / std[c]`` per channel, computed in the tensor's float dtype."""
-    if not isinstance(tensor, Tensor):
+    if not isinstance(tensor, _Tensor):
         raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
     a = tensor._data
     if a.dtype.kind != "f":
@@ -164,8 +164,8 @@ def normalize(tensor, mean, std, inplace=False):
     if a.ndim < 3:
         raise ValueError(f"Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = "
                          f"{tensor.size()}")
-    m = xp.asarray(mean._data if isinstance(mean, Tensor) else mean, dtype=a.dtype)
-    s = xp.asarray(std._data if isinstance(std, Tensor) else std, dtype=a.dtype)
+    m = _xp.asarray(mean._data if isinstance(mean, _Tensor) else mean, dtype=a.dtype)
+    s = _xp.asarray(std._data if isinstance(std, _Tensor) else std, dtype=a.dtype)
     if (s == 0).any():
         raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, leading to division by zero.")
     if m.ndim == 1:
@@ -173,8 +173,8 @@ def normalize(tensor, mean, std, inplace=False):
     if s.ndim == 1:
         s = s[:, None, None]
     if inplace:
-        xp.subtract(a, m, out=a)
-        xp.divide(a, s, out=a)
+        _xp.subtract(a, m, out=a)
+        _xp.divide(a, s, out=a)
         tensor._vc[0] += 1
         return tensor
     return _make((a - m) / s)
@@ -185,30 +185,30 @@ def rgb_to_grayscale(img, num_output_channels=1):
     if _is_pil(img):
         g = img.convert("L")
         return g if num_output_channels == 1 else g.convert("RGB")
-    if isinstance(img, Tensor):
+    if isinstance(img, _Tensor):
         a = img._data
         l = 0.2989 * a[..., 0, :, :] + 0.587 * a[..., 1, :, :] + 0.114 * a[..., 2, :, :]
         l = l.astype(a.dtype)[..., None, :, :]
-        return _make(xp.repeat(l, num_output_channels, axis=-3) if num_output_channels > 1 else l)
+        return _make(_xp.repeat(l, num_output_channels, axis=-3) if num_output_channels > 1 else l)
     a = img
     l = (0.2989 * a[..., 0] + 0.587 * a[..., 1] + 0.114 * a[..., 2]).astype(a.dtype)
-    return l if num_output_channels == 1 else xp.repeat(l[..., None], num_output_channels, axis=-1)
+    return l if num_output_channels == 1 else _xp.repeat(l[..., None], num_output_channels, axis=-1)
 
 
 # --------------------------------------------------------------------------- geometry
 def _hw_axes(img):
     """The (height, width) axes of an array image or tensor image."""
-    if isinstance(img, Tensor):
+    if isinstance(img, _Tensor):
         return img._data.ndim - 2, img._data.ndim - 1
     return 0, 1
 
 
 def _wrap(img, arr):
-    return _make(xp.ascontiguousarray(arr)) if isinstance(img, Tensor) else xp.ascontiguousarray(arr)
+    return _make(_xp.ascontiguousarray(arr)) if isinstance(img, _Tensor) else _xp.ascontiguousarray(arr)
 
 
 def _raw(img):
-    return img._data if isinstance(img, Tensor) else img
+    return img._data if isinstance(img, _Tensor) else img
 
 
 def hflip(img):
@@ -216,7 +216,7 @@ def hflip(img):
     _check_kind(img)
     if _is_pil(img):
         return img.transpose(_pil().FLIP_LEFT_RIGHT)
-    return _wrap(img, xp.flip(_raw(img), axis=_hw_axes(img)[1]))
+    return _wrap(img, _xp.flip(_raw(img), axis=_hw_axes(img)[1]))
 
 
 def vflip(img):
@@ -224,7 +224,7 @@ def vflip(img):
     _check_kind(img)
     if _is_pil(img):
         return img.transpose(_pil().FLIP_TOP_BOTTOM)
-    return _wrap(img, xp.flip(_raw(img), axis=_hw_axes(img)[0]))
+    return _wrap(img, _xp.flip(_raw(img), axis=_hw_axes(img)[0]))
 
 
 def crop(img, top, left, height, width):
@@ -287,7 +287,7 @@ def pad(img, padding, fill=0, padding_mode="constant"):
     left, top, right, bottom = _parse_padding(padding)
     if _is_pil(img):
         Image = _pil()
-        a = xp.asarray(img)
+        a = _xp.asarray(img)
         out = pad(a, (left, top, right, bottom), fill, padding_mode)
         res = Image.fromarray(out, mode=img.mode)
         if img.mode == "P":
@@ -299,13 +299,13 @@ def pad(img, padding, fill=0, padding_mode="constant"):
     widths[ha] = (top, bottom)
     widths[wa] = (left, right)
     if padding_mode == "constant":
-        if isinstance(fill, (tuple, list)) and a.ndim == 3 and not isinstance(img, Tensor):
-            out = xp.stack([xp.pad(a[..., c], widths[:2], constant_values=fill[c]) for c in range(a.shape[2])],
+        if isinstance(fill, (tuple, list)) and a.ndim == 3 and not isinstance(img, _Tensor):
+            out = _xp.stack([_xp.pad(a[..., c], widths[:2], constant_values=fill[c]) for c in range(a.shape[2])],
                            axis=-1)
         else:
-            out = xp.pad(a, widths, mode="constant", constant_values=fill)
+            out = _xp.pad(a, widths, mode="constant", constant_values=fill)
     else:
-        out = xp.pad(a, widths, mode=padding_mode)
+        out = _xp.pad(a, widths, mode=padding_mode)
     return _wrap(img, out)
 
 
@@ -317,21 +317,21 @@ def _resize_axis(a, axis, out_len, mode):
         return a
     scale = n / out_len
     if mode in ("nearest",):
-        idx = xp.minimum(xp.floor(xp.arange(out_len) * scale).astype(xp.int64), n - 1)
-        return xp.take(a, idx, axis=axis)
+        idx = _xp.minimum(_xp.floor(_xp.arange(out_len) * scale).astype(_xp.int64), n - 1)
+        return _xp.take(a, idx, axis=axis)
     if mode == "nearest-exact":
-        idx = xp.minimum(xp.floor((xp.arange(out_len) + 0.5) * scale).astype(xp.int64), n - 1)
-        return xp.take(a, idx, axis=axis)
-    src = (xp.arange(out_len) + 0.5) * scale - 0.5
-    src = xp.maximum(src, 0.0)
-    i0 = xp.minimum(xp.floor(src).astype(xp.int64), n - 1)
-    i1 = xp.minimum(i0 + 1, n - 1)
+        idx = _xp.minimum(_xp.floor((_xp.arange(out_len) + 0.5) * scale).astype(_xp.int64), n - 1)
+        return _xp.take(a, idx, axis=axis)
+    src = (_xp.arange(out_len) + 0.5) * scale - 0.5
+    src = _xp.maximum(src, 0.0)
+    i0 = _xp.minimum(_xp.floor(src).astype(_xp.int64), n - 1)
+    i1 = _xp.minimum(i0 + 1, n - 1)
     w1 = (src - i0)
     shape = [1] * a.ndim
     shape[axis] = out_len
     w1 = w1.reshape(shape)
-    lo = xp.take(a, i0, axis=axis).astype(xp.float64)
-    hi = xp.take(a, i1, axis=axis).astype(xp.float64)
+    lo = _xp.take(a, i0, axis=axis).astype(_xp.float64)
+    hi = _xp.take(a, i1, axis=axis).astype(_xp.float64)
     return lo * (1.0 - w1) + hi * w1
 
 
@@ -373,7 +373,7 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
     out = _resize_axis(_resize_axis(a, ha, oh, interpolation), wa, ow, interpolation)
     if out.dtype != a.dtype:
         if a.dtype.kind in "iu":
-            info = xp.iinfo(a.dtype)
-            out = xp.clip(xp.round(out), info.min, info.max)
+            info = _xp.iinfo(a.dtype)
+            out = _xp.clip(_xp.round(out), info.min, info.max)
         out = out.astype(a.dtype)
     return _wrap(img, out)

@@ -1,0 +1,122 @@
+"""``torch.linalg``: the functions numtorch can serve today, built on the internal ops in ``numtorch._ops``.
+
+Decompositions, solvers and inverses (``svd``, ``qr``, ``solve``, ``inv``, ...) belong here too (docs/architecture.md);
+until they exist, asking for one raises ``AttributeError: numtorch has no attribute 'torch.linalg.X'``.
+"""
+from .._ops.matmul import matmul
+from .._ops.views import diagonal as _diagonal
+from .._ops.matrix import cross as _cross, spectral_norm as _spectral_norm
+from .._ops.reduce import norm as _norm, amax as _amax, amin as _amin, sum as _sum, _nuclear_norm
+from .._ops.arith import abs as _abs
+
+__all__ = ["matmul", "vecdot", "multi_dot", "cross", "diagonal", "vector_norm", "matrix_norm", "norm"]
+
+
+def vecdot(x, y, *, dim=-1):
+    """sum(x * y) over ``dim`` (x and y broadcast; real tensors, so no conjugate)."""
+    return _sum(x * y, dim)
+
+
+def multi_dot(tensors, *, out=None):
+    """A_1 @ A_2 @ ... @ A_n; the first may be 1-D (a row vector) and the last 1-D (a column vector)."""
+    tensors = list(tensors)
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    for i, t in enumerate(tensors):
+        allowed = (1, 2) if i in (0, n - 1) else (2,)
+        if t.ndim not in allowed:
+            which = "first" if i == 0 else "last" if i == n - 1 else None
+            if which:
+                raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got {t.ndim}D")
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    r = tensors[0]
+    for t in tensors[1:]:
+        r = matmul(r, t)
+    if out is not None:
+        out.copy_(r)
+        return out
+    return r
+
+
+def cross(input, other, *, dim=-1):
+    """The cross product of 3-vectors along ``dim`` (inputs broadcast)."""
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    if input.shape[dim] != 3 or other.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} and "
+                           f"{other.shape[dim]}")
+    return _cross(input, other, dim)
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """The ``offset`` diagonal of the matrices in dims (dim1, dim2), as a last dim."""
+    return _diagonal(A, offset, dim1, dim2)
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    """(sum |x|^ord)^(1/ord) over ``dim`` (all elements when None); max |x| for ord=inf, min |x| for -inf,
+    the count of non-zeros for ord=0."""
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: ord must be a number, but got {ord!r}")
+    r = _norm(x, ord, dim, keepdim, dtype)
+    if out is not None:
+        out.copy_(r)
+        return out
+    return r
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    """Matrix norms over the two dims ``dim``: 'fro' sqrt(sum A^2), 'nuc' the sum of singular values,
+    2 / -2 the largest / smallest singular value, 1 / -1 the max / min absolute column sum, inf / -inf the
+    max / min absolute row sum."""
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if dtype is not None:
+        A = A.to(dtype)
+    nd = A.ndim
+    d0, d1 = (d % nd for d in dim)
+    if ord == "fro":
+        r = _norm(A, 2, (d0, d1), keepdim)
+    elif ord == "nuc":
+        r = _nuclear_norm(A, (d0, d1), keepdim)
+    elif ord in (1, -1, float("inf"), float("-inf")):
+        summed, picked = (d0, d1) if ord in (1, -1) else (d1, d0)  # column sums for 1, row sums for inf
+        red = _amax if ord > 0 else _amin
+        r = red(_sum(_abs(A), summed, keepdim=True), picked, keepdim=True)
+        if not keepdim:
+            r = r.squeeze(max(d0, d1)).squeeze(min(d0, d1))
+    elif ord in (2, -2):
+        r = _spectral_norm(A, ord > 0, (d0, d1), keepdim)
+    else:
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    if out is not None:
+        out.copy_(r)
+        return out
+    return r
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+    """A vector norm (1-D input, an int ``dim``, or ord None over all elements) or a matrix norm
+    (2-D input or a 2-tuple ``dim``), as ``torch.linalg.norm`` chooses."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if ord is None:
+        if dtype is not None:
+            A = A.to(dtype)
+        r = _norm(A, 2, dim, keepdim)
+    elif (dim is not None and len(dim) == 2) or (dim is None and A.ndim == 2):
+        r = matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim, dtype=dtype)
+    elif (dim is not None and len(dim) == 1) or (dim is None and A.ndim == 1):
+        r = vector_norm(A, ord, dim, keepdim, dtype=dtype)
+    else:
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got "
+                           f"{A.ndim}D.")
+    if out is not None:
+        out.copy_(r)
+        return out
+    return r
+
+
+def __getattr__(name):
+    raise AttributeError(f"numtorch has no attribute 'torch.linalg.{name}'")
