@@ -256,7 +256,7 @@ class Function(metaclass=FunctionMeta):
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when an input requires grad and recording is on, make its ``ctx`` the
         ``grad_fn`` of the outputs.  The one path every differentiable op takes (and so the one place an
-        observer such as the profiler or a tracer hooks in: see ``add_apply_observer``)."""
+        observer such as the profiler or a tracer hooks in: see ``_add_apply_observer``)."""
         # which inputs need a gradient, and the edges to their nodes (one pass; plain loops, not
         # comprehensions: on 1-3 arguments they avoid a frame each -- this is the hottest function)
         prev = _gs.enabled
@@ -396,7 +396,7 @@ _observers = []
 _plain_apply = Function.__dict__["apply"]
 
 
-def add_apply_observer(observer):
+def _add_apply_observer(observer):
     """Call ``observer(cls, args, kwargs, run)`` instead of ``cls.apply(*args, **kwargs)`` for every
     Function application while it is registered; ``run()`` performs the application and returns its
     outputs.  The single hook point for the profiler and for graph tracers (ONNX export): with no

@@ -6,7 +6,7 @@ import pytest
 from conftest import torch, assert_close
 
 import numtorch as nt
-from numtorch.autograd.function import add_apply_observer
+from numtorch.autograd.function import _add_apply_observer
 
 
 def _mul2_inplace(lib):
@@ -81,7 +81,7 @@ def test_apply_observer_sees_every_function_and_is_removed():
         seen.append((cls.__name__, out.shape if isinstance(out, nt.Tensor) else None))
         return out
     x = nt.randn(3, 4, requires_grad=True)
-    h = add_apply_observer(observer)
+    h = _add_apply_observer(observer)
     try:
         y = (nt.sigmoid(x) * 2).sum()
     finally:
