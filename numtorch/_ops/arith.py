@@ -275,46 +275,39 @@ class Reciprocal(Function):
         return -g * out * out
 
 
-class Remainder(Function):
+class _Modulo(Function):
+    """out = a - round(a / b) * b; d/da = 1, d/db = -round(a / b), with ``round`` the subclass's rounding"""
+    _builtin = True
+    np_fn = None
+    rounding = None
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ad, bd = operands(a, b)
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+        with errstate(divide="ignore", invalid="ignore"):
+            return xp.asarray(cls.np_fn(ad, bd))
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad[:2]
+        ga = _fit(g, ctx.ma) if na else None
+        gb = _fit(-g * getattr(a / b, cls.rounding)(), ctx.mb) if nb else None
+        return ga, gb
+
+
+class Remainder(_Modulo):
     """out = a - floor(a / b) * b (Python's sign convention)"""
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ad, bd = operands(a, b)
-        ctx.ma, ctx.mb = _meta(a), _meta(b)
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-        with errstate(divide="ignore", invalid="ignore"):
-            return xp.asarray(xp.remainder(ad, bd))
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        na, nb = ctx.needs_input_grad[:2]
-        ga = _fit(g, ctx.ma) if na else None
-        gb = _fit(-g * (a / b).floor(), ctx.mb) if nb else None
-        return ga, gb
+    np_fn = staticmethod(xp.remainder)
+    rounding = "floor"
 
 
-class Fmod(Function):
+class Fmod(_Modulo):
     """out = a - trunc(a / b) * b (C's sign convention)"""
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ad, bd = operands(a, b)
-        ctx.ma, ctx.mb = _meta(a), _meta(b)
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-        with errstate(divide="ignore", invalid="ignore"):
-            return xp.asarray(xp.fmod(ad, bd))
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        na, nb = ctx.needs_input_grad[:2]
-        ga = _fit(g, ctx.ma) if na else None
-        gb = _fit(-g * (a / b).trunc(), ctx.mb) if nb else None
-        return ga, gb
+    np_fn = staticmethod(xp.fmod)
+    rounding = "trunc"
 
 
 # ----------------------------------------------------------------- functions
