@@ -372,3 +372,13 @@ ShortTensor = _legacy(D.int16)
 CharTensor = _legacy(D.int8)
 ByteTensor = _legacy(D.uint8)
 BoolTensor = _legacy(D.bool_)
+
+
+# ``device=`` (and torch.set_default_device) answer as on CPU-only torch: the CPU works, others raise
+from . import _devices as _dv  # noqa: E402
+
+for _n in ("tensor", "as_tensor", "asarray", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
+           "empty_like", "full_like", "rand", "randn", "rand_like", "randn_like", "randint", "randint_like",
+           "randperm", "arange", "linspace", "logspace", "eye", "empty_strided", "normal"):
+    globals()[_n] = _dv.checked_creation(globals()[_n])
+del _n

@@ -10,6 +10,7 @@ import numbers
 from ._backend import xp
 from . import _dtype as D
 from ._grad_mode import state as _gs
+from . import _devices
 
 _ndarray = xp.ndarray
 _edge = None  # set by autograd.function
@@ -56,16 +57,37 @@ class Size(tuple):
 class device:
     """``torch.device``: numtorch computes on the CPU only."""
 
-    __slots__ = ("type", "index")
+    __slots__ = ("type", "index", "_prev")
 
     def __init__(self, type="cpu", index=None):
         if isinstance(type, device):
             type, index = type.type, type.index
+        elif isinstance(type, builtins.int) and not isinstance(type, builtins.bool):
+            raise _devices.no_accelerator()   # an integer names an accelerator; there is none
         type = str(type)
         if ":" in type:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was passed "
+                                   f"explicitly: {type}")
             type, idx = type.split(":", 1)
+            if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = builtins.int(idx)
+        if type not in _devices.DEVICE_TYPES:
+            raise _devices.unknown_type(type)
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         self.type, self.index = type, index
+
+    # ``with torch.device("cpu"):`` makes it the default device of the tensors created inside
+    def __enter__(self):
+        self._prev = _devices._default[0]
+        _devices.set_default_device(self)
+        return self
+
+    def __exit__(self, *exc):
+        _devices._default[0] = self._prev
+        return False
 
     def __repr__(self):
         return f"device(type='{self.type}')" if self.index is None else \
@@ -115,6 +137,15 @@ class Tensor:
     is_quantized = False
     is_meta = False
     is_cuda = False
+    is_cpu = True
+    is_xpu = False
+    is_mps = False
+    is_ipu = False
+    is_vulkan = False
+    is_maia = False
+    is_mtia = False
+    is_nested = False
+    is_sparse_csr = False
     is_mkldnn = False
     layout = "torch.strided"
 
@@ -399,11 +430,15 @@ class Tensor:
     def to(self, *args, **kwargs):
         dtype = kwargs.get("dtype")
         copy = kwargs.get("copy", False)
+        if "device" in kwargs:
+            _devices.check(kwargs["device"] if kwargs["device"] is not None else "cpu")
         for a in args:
             if isinstance(a, D.dtype):
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
+            elif a is not None and not isinstance(a, builtins.bool):
+                _devices.check(a)   # a device: str, torch.device or int
         if dtype is None or D.to_numpy_dtype(dtype) == self._data.dtype:
             return self.clone() if copy else self
         return ops.to_dtype(self, dtype)
@@ -424,8 +459,11 @@ class Tensor:
     def cpu(self, *a, **k):
         return self
 
-    def cuda(self, *a, **k):
-        raise RuntimeError("numtorch runs on the CPU only: there is no CUDA device")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        _devices.check("cuda" if device is None else device)
+
+    def xpu(self, device=None, non_blocking=False, memory_format=None):
+        _devices.check("xpu" if device is None else device)
 
     def float(self, memory_format=None):
         return self.to(D.float32)
@@ -462,8 +500,12 @@ class Tensor:
             return self
         return ops.contiguous(self)
 
-    def pin_memory(self):
-        return self
+    def pin_memory(self, device=None):
+        # pinned memory is for copies to an accelerator: CPU-only torch raises here
+        raise _devices.no_accelerator()
+
+    def is_pinned(self, device=None):
+        return False
 
     def share_memory_(self):
         return self
