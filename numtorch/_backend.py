@@ -127,6 +127,8 @@ def set_num_threads(n):
 def mm(a, b):
     """a @ b for 2-D float arrays; a large product is split into row (or column) blocks, one
     1-thread BLAS call per thread."""
+    if a.dtype.kind == "V" and a.dtype == b.dtype:  # bfloat16 (ml_dtypes): float32 products, rounded once
+        return mm(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
     t = _threads[0]
     if t > 1 and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype and a.dtype.kind == "f":
         M, K = a.shape

@@ -47,8 +47,8 @@ def _infer_dtype(data):
             raise TypeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
     tens = [k[1] for k in kinds if isinstance(k, tuple)]
-    if "f" in kinds or builtins.any(d.kind == "f" for d in tens):
-        fl = [d for d in tens if d.kind == "f"]
+    if "f" in kinds or builtins.any(d.kind in "fV" for d in tens):
+        fl = [d for d in tens if d.kind in "fV"]
         if "f" in kinds:
             fl.append(D.get_default_dtype().np)
         return xp.result_type(*fl)
@@ -64,9 +64,9 @@ def _infer_dtype(data):
 
 def _to_array(data, npd):
     if isinstance(data, Tensor):
-        return xp.array(data._data, dtype=npd, copy=True)
+        return D.cast(data._data, npd) if D.is_bf16(npd) else xp.array(data._data, dtype=npd, copy=True)
     if isinstance(data, xp.ndarray):
-        return xp.array(data, dtype=npd, copy=True)
+        return D.cast(data, npd) if D.is_bf16(npd) else xp.array(data, dtype=npd, copy=True)
     if isinstance(data, (list, tuple)) and builtins.any(isinstance(x, (Tensor, list, tuple)) for x in data):
         def conv(x):
             if isinstance(x, Tensor):
@@ -75,6 +75,8 @@ def _to_array(data, npd):
                 return [conv(y) for y in x]
             return x
         data = conv(data)
+    if D.is_bf16(npd):  # torch makes a bfloat16 from a float: doubles are rounded to float32 first
+        return xp.array(data, dtype=xp.float32).astype(npd)
     try:
         return xp.array(data, dtype=npd)
     except ValueError as e:
@@ -231,7 +233,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         npd = _np_dtype(dtype)
     n = builtins.max(math.ceil((end - start) / step), 0)
     # computed in double then cast, so float32 ends land where PyTorch's do
-    arr = (start + xp.arange(n, dtype=xp.float64) * step) if xp.dtype(npd).kind == "f" or not builtins.all(
+    arr = (start + xp.arange(n, dtype=xp.float64) * step) if xp.dtype(npd).kind in "fV" or not builtins.all(
         isinstance(v, numbers.Integral) for v in vals) else xp.arange(start, end, step, dtype=xp.int64)
     return _finish(arr.astype(npd), requires_grad)
 
@@ -260,7 +262,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         idx = xp.arange(steps, dtype=xp.float64)
         half = steps // 2
         arr = xp.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
-    if npd.kind == "f" and npd == xp.float32:
+    if npd.kind in "fV" and npd == xp.float32:
         # as PyTorch's float kernel: a float32 step, then start + step * i with one rounding (its
         # compiled kernel fuses the multiply-add), which a float64 multiply-add reproduces exactly
         s32, e32 = xp.float32(start), xp.float32(end)

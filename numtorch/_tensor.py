@@ -208,7 +208,7 @@ class Tensor:
         return self.grad_fn is None
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f"
+        return self._data.dtype.kind in "fV"
 
     def is_complex(self):
         return False
@@ -386,7 +386,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use "
                                "a computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
-        if requires_grad and self._data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind not in "fV":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
@@ -448,12 +448,13 @@ class Tensor:
             return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                                "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
                                "int8": "CharTensor", "uint8": "ByteTensor",
-                               "bool": "BoolTensor"}[self._data.dtype.name]
+                               "bool": "BoolTensor", "bfloat16": "BFloat16Tensor"}[self._data.dtype.name]
         if isinstance(dtype, str):
             name = dtype.rsplit(".", 1)[-1]
             dtype = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
                      "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
-                     "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_}[name]
+                     "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_,
+                     "BFloat16Tensor": D.bfloat16}[name]
         return self.to(dtype)
 
     def cpu(self, *a, **k):
@@ -473,6 +474,9 @@ class Tensor:
 
     def half(self, memory_format=None):
         return self.to(D.float16)
+
+    def bfloat16(self, memory_format=None):
+        return self.to(D.bfloat16)
 
     def long(self, memory_format=None):
         return self.to(D.int64)
@@ -563,7 +567,7 @@ class Tensor:
         from . import _random
         self._check_inplace()
         if high is None:
-            low, high = 0, low if low else (2 ** 24 if self._data.dtype.kind == "f" else 2 ** 63 - 1)
+            low, high = 0, low if low else (2 ** 24 if self._data.dtype.kind in "fV" else 2 ** 63 - 1)
         self._data[...] = _random.gen(generator).integers(low, high, self._data.shape)
         return self._bump()
 

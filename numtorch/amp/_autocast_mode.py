@@ -93,7 +93,7 @@ def _refresh():
 
 
 def _eligible(t, Tensor):
-    return isinstance(t, Tensor) and t._data.dtype.kind == "f" and t._data.dtype.itemsize != 8
+    return isinstance(t, Tensor) and t._data.dtype.kind in "fV" and t._data.dtype.itemsize != 8
 
 
 def _cast_all(args, kwargs, target, Tensor):

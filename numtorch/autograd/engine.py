@@ -29,7 +29,7 @@ def _check_roots(tensors, grad_tensors):
         if g is None:
             if t._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if t._data.dtype.kind != "f":
+            if t._data.dtype.kind not in "fV":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs but got "
                                    f"{t.dtype}")
             o = xp.empty(t._data.shape, t._data.dtype)  # (np.ones / ones_like are slower Python wrappers)
@@ -162,7 +162,7 @@ def backward_default(t, retain_graph, create_graph):
     d = t._data
     if d.size != 1:
         raise RuntimeError("grad can be implicitly created only for scalar outputs")
-    if d.dtype.kind != "f":
+    if d.dtype.kind not in "fV":
         raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
     o = xp.empty(d.shape, d.dtype)  # (np.ones / ones_like are slower Python wrappers)
     o.fill(1)

@@ -305,13 +305,13 @@ class Function(metaclass=FunctionMeta):
         finally:
             _gs.enabled = prev
         if out.__class__ is _ndarray:
-            # _make(out, out.dtype.kind == "f", ctx, 0), inlined
+            # _make(out, out.dtype.kind in "fV", ctx, 0), inlined
             t = _new(Tensor)
             t._data = out
             t._out_nr = 0
             t._grad = None
             t._vc = args[0]._vc if cls._is_view else [0]
-            if out.dtype.kind == "f":
+            if out.dtype.kind in "fV":
                 t.requires_grad = True
                 t.grad_fn = ctx
                 if cls._save_output:
@@ -329,7 +329,7 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def _wrap_array(cls, ctx, out, args):
         """The single-array output path of ``apply`` (for a NumPy scalar made an array)."""
-        t = _make(out, out.dtype.kind == "f", ctx, 0)
+        t = _make(out, out.dtype.kind in "fV", ctx, 0)
         if cls._is_view:
             t._vc = args[0]._vc
         if cls._save_output:
@@ -387,7 +387,7 @@ def _wrap_outputs(ctx, out, args, cls):
         else:
             data = o
             t = _make(data)
-        if differentiable and data.dtype.kind == "f":
+        if differentiable and data.dtype.kind in "fV":
             t.requires_grad = True
             t.grad_fn = ctx
             t._out_nr = i

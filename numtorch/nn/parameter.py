@@ -19,7 +19,7 @@ class Parameter(Tensor):
             data = _make(xp.empty((0,), D.get_default_dtype().np))
         elif not isinstance(data, Tensor):
             raise TypeError(f"Parameter(data): expected a Tensor, got {type(data).__name__}")
-        if requires_grad and data._data.dtype.kind != "f":
+        if requires_grad and data._data.dtype.kind not in "fV":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t = Tensor.__new__(cls)
         t._data = data._data

@@ -47,7 +47,7 @@ bitwise_xor = _logical(xp.bitwise_xor)
 
 
 def bitwise_not(input):
-    if input._data.dtype.kind == "f":
+    if input._data.dtype.kind in "fV":
         raise TypeError("bitwise_not is not implemented for floating point tensors")
     return _make(xp.invert(input._data))
 
@@ -123,7 +123,7 @@ def sort(input, dim=-1, descending=False, stable=False):
         return sort_result(input, _make(xp.zeros((), xp.int64)))
     axis = wrap_dim(dim, d.ndim)
     key = -d if descending and d.dtype.kind != "b" else d
-    if descending and d.dtype.kind == "f":
+    if descending and d.dtype.kind in "fV":
         key = xp.where(xp.isnan(d), -xp.inf, -d)
     idx = xp.argsort(key, axis=axis, kind="stable").astype(xp.int64)
     if descending and d.dtype.kind == "b":

@@ -20,7 +20,7 @@ class Atan2(Function):
         ad, bd = operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a, b)
-        if ad.dtype.kind != "f":
+        if ad.dtype.kind not in "fV":
             ad = ad.astype(D.get_default_dtype().np)
         return xp.arctan2(ad, bd).astype(ad.dtype, copy=False)
 
@@ -71,7 +71,7 @@ class NanToNum(Function):
     def forward(ctx, a, nan, posinf, neginf):
         d = a._data
         ctx.mask = xp.isfinite(d)
-        if d.dtype.kind != "f":
+        if d.dtype.kind not in "fV":
             return d.copy()
         return xp.nan_to_num(d, nan=nan, posinf=posinf, neginf=neginf)
 
@@ -94,7 +94,7 @@ class Erfinv(Function):
     def forward(ctx, a):
         from .unary import _erf_impl
         d = a._data
-        dt = d.dtype if d.dtype.kind == "f" else D.get_default_dtype().np
+        dt = d.dtype if d.dtype.kind in "fV" else D.get_default_dtype().np
         y = d.astype(xp.float64)
         with xp.errstate(all="ignore"):
             w = -xp.log((1.0 - y) * (1.0 + y))
@@ -138,7 +138,7 @@ def median(input, dim=None, keepdim=False):
         if flat._data.size == 0:
             return _make(xp.asarray(xp.nan, input._data.dtype))
         v, _ = sort(flat)
-        if input._data.dtype.kind == "f" and xp.isnan(flat._data).any():
+        if input._data.dtype.kind in "fV" and xp.isnan(flat._data).any():
             return select(v, 0, flat._data.size - 1)  # NaN sorts last and wins, as in PyTorch
         return select(v, 0, (flat._data.size - 1) // 2)
     axis = wrap_dim(dim, input._data.ndim)
@@ -147,7 +147,7 @@ def median(input, dim=None, keepdim=False):
     v, i = sort(input, axis, stable=True)
     k = (input._data.shape[axis] - 1) // 2
     d = input._data
-    if d.dtype.kind == "f":
+    if d.dtype.kind in "fV":
         nanrow = xp.isnan(d).any(axis=axis)
         if nanrow.any():
             # rows holding a NaN report it (the last sorted entry), as PyTorch does
@@ -213,7 +213,11 @@ class finfo:
         if dt._kind != 2:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")
-        f = xp.finfo(dt.np)
+        if dt is D.bfloat16:  # NumPy's finfo does not know ml_dtypes' types
+            import ml_dtypes
+            f = ml_dtypes.finfo(dt.np)
+        else:
+            f = xp.finfo(dt.np)
         self.dtype = dt.name
         self.bits = int(f.bits)
         self.eps = float(f.eps)

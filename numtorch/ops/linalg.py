@@ -36,6 +36,8 @@ class MatMul(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ad, bd = _promote(a, b)
+        if ad.dtype.kind == "V":  # bfloat16: float32 products, rounded once (as torch)
+            return xp.matmul(ad.astype(xp.float32), bd.astype(xp.float32)).astype(ad.dtype)
         return xp.matmul(ad, bd)
 
     @staticmethod
@@ -105,6 +107,8 @@ class Bmm(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if a._data.dtype.kind == "V":  # bfloat16: float32 products, rounded once (as torch)
+            return xp.matmul(a._data.astype(xp.float32), b._data.astype(xp.float32)).astype(a._data.dtype)
         return xp.matmul(a._data, b._data)
 
     @staticmethod

@@ -115,7 +115,7 @@ class Clamp(Function):
     @staticmethod
     def forward(ctx, a, lo, hi):
         d = a._data
-        if d.dtype.kind != "f":  # the bounds promote like Python scalars (int -> float, bool -> int)
+        if d.dtype.kind not in "fV":  # the bounds promote like Python scalars (int -> float, bool -> int)
             if isinstance(lo, float) or isinstance(hi, float):
                 d = d.astype(D.get_default_dtype().np)
             elif d.dtype.kind == "b" and any(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
@@ -124,15 +124,15 @@ class Clamp(Function):
         ctx.lo, ctx.hi = lo, hi
         r = d
         if lo is not None:
-            r = xp.maximum(r, xp.asarray(lo, dtype=d.dtype) if d.dtype.kind == "f" or isinstance(lo, int) else lo)
+            r = xp.maximum(r, xp.asarray(lo, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(lo, int) else lo)
         if hi is not None:
-            r = xp.minimum(r, xp.asarray(hi, dtype=d.dtype) if d.dtype.kind == "f" or isinstance(hi, int) else hi)
+            r = xp.minimum(r, xp.asarray(hi, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(hi, int) else hi)
         if lo is not None and hi is not None and lo > hi:
             r = xp.full_like(d, hi)
         if r is d:
             r = d.copy()
         # NaN stays NaN
-        if d.dtype.kind == "f":
+        if d.dtype.kind in "fV":
             r = xp.where(xp.isnan(d), d, r)
         return r
 
@@ -196,11 +196,11 @@ class ToDtype(Function):
     @staticmethod
     def forward(ctx, a, dtype):
         ctx.dtype = a._data.dtype
-        return a._data.astype(dtype.np)
+        return D.cast(a._data, dtype.np)
 
     @staticmethod
     def backward(ctx, g):
-        if ctx.dtype.kind != "f":
+        if ctx.dtype.kind not in "fV":
             return None, None
         return ToDtype.apply(g, D.from_numpy_dtype(ctx.dtype)), None
 
@@ -317,7 +317,7 @@ def inplace(t, fn, *args, **kwargs):
     nd = new._data
     td = t._data
     if nd.dtype != td.dtype:
-        if not xp.can_cast(nd.dtype, td.dtype, "same_kind") or (nd.dtype.kind == "f" and td.dtype.kind in "biu"):
+        if not xp.can_cast(nd.dtype, td.dtype, "same_kind") or (nd.dtype.kind in "fV" and td.dtype.kind in "biu"):
             raise RuntimeError(f"result type {D.from_numpy_dtype(nd.dtype).name.capitalize()} can't be cast to the "
                                f"desired output type {D.from_numpy_dtype(td.dtype).name.capitalize()}")
     if nd.shape != td.shape:

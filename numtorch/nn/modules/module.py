@@ -813,7 +813,7 @@ class Module:
                 _devices.check(a)   # a device: str, torch.device or int
         if dtype is not None:
             if not (dtype.is_floating_point if hasattr(dtype, "is_floating_point") else
-                    D.to_numpy_dtype(dtype).kind == "f"):
+                    D.to_numpy_dtype(dtype).kind in "fV"):
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired "
                                 f"dtype={dtype}")
             return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
@@ -840,7 +840,8 @@ class Module:
     def half(self):
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
 
-    bfloat16 = half
+    def bfloat16(self):
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
     def to_empty(self, *, device=None, recurse=True):
         return self
