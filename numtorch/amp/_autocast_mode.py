@@ -19,6 +19,8 @@ from .. import _dtype as D
 # PyTorch 2.13's CPU lists (aten/src/ATen/autocast_mode.cpp, KERNEL_CPU), by numtorch's public names
 LOWER = ("conv1d conv2d conv3d conv_tbc conv_transpose1d conv_transpose2d conv_transpose3d bmm mm baddbmm addmm "
          "addbmm matmul __matmul__ __rmatmul__ linear prelu scaled_dot_product_attention vecdot").split()
+# composites whose every product is a bmm/mm in ATen (so their result is in the autocast dtype there)
+LOWER += ["einsum", "tensordot"]
 FP32 = ("avg_pool3d binary_cross_entropy grid_sample polar prod quantile nanquantile stft cdist trace "
         "view_as_complex cholesky cholesky_inverse cholesky_solve inverse lu_solve orgqr ormqr pinverse max_pool3d "
         "max_unpool2d max_unpool3d adaptive_avg_pool3d adaptive_max_pool3d fractional_max_pool2d "
