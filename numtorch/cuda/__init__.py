@@ -95,8 +95,16 @@ def max_memory_reserved(device=None):
     return 0
 
 
-memory_cached = memory_reserved
-max_memory_cached = max_memory_reserved
+def memory_cached(device=None):
+    _warnings.warn("`torch.cuda.memory_cached` has been renamed to `torch.cuda.memory_reserved`", FutureWarning,
+                   stacklevel=2)
+    return memory_reserved(device)
+
+
+def max_memory_cached(device=None):
+    _warnings.warn("`torch.cuda.max_memory_cached` has been renamed to `torch.cuda.max_memory_reserved`",
+                   FutureWarning, stacklevel=2)
+    return max_memory_reserved(device)
 
 
 def memory_stats(device=None):
@@ -151,19 +159,23 @@ class device:
     """``with torch.cuda.device(i):`` selects nothing when there is no device (as CPU torch)."""
 
     def __init__(self, device):
-        self.idx = _device_index(device) if device is not None else -1
+        self.idx = _device_index(device)
         self.prev_idx = -1
 
     def __enter__(self):
-        return self
+        if self.idx < 0:
+            return None
+        raise RuntimeError("PyTorch was compiled without CUDA support")
 
     def __exit__(self, *exc):
         return False
 
 
 class device_of(device):
+    """``with torch.cuda.device_of(t):`` for a CPU tensor selects nothing."""
+
     def __init__(self, obj):
-        super().__init__(-1)
+        super().__init__(obj.get_device() if getattr(obj, "is_cuda", False) else -1)
 
 
 class StreamContext:
