@@ -56,7 +56,7 @@ class _State(threading.local):
 
 
 state = _State()
-DEFAULT_DTYPE = {"cpu": "bfloat16", "cuda": "float16", "xpu": "bfloat16", "mps": "float16", "hpu": "bfloat16",
+DEFAULT_DTYPE = {"cpu": "bfloat16", "cuda": "float16", "xpu": "float16", "mps": "float16", "hpu": "bfloat16",
                  "xla": "bfloat16", "ipu": "float16", "mtia": "float16", "privateuseone": "float16"}
 
 _lock = threading.Lock()
