@@ -167,7 +167,8 @@ class GradScaler:
             else:
                 successful = int(_growth_tracker._data) + 1
                 if successful == self._growth_interval:
-                    grown = s * xp.float32(self._growth_factor)
+                    with xp.errstate(over="ignore"):  # an overflowing growth is simply not kept
+                        grown = s * xp.float32(self._growth_factor)
                     if xp.isfinite(grown):
                         s[...] = grown
                     _growth_tracker._data[...] = 0
