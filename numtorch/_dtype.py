@@ -78,7 +78,8 @@ def cast(arr, npd):
     """``arr.astype(npd)`` as torch converts: to bfloat16 every source goes through float32 first
     (torch's BFloat16 is built from a float, so a double is rounded twice, as there)."""
     if _bf16 and npd == _bf16[0] and arr.dtype != xp.float32 and arr.dtype != npd:
-        arr = arr.astype(xp.float32)
+        with xp.errstate(over="ignore", invalid="ignore"):  # out of range -> inf, as torch (silently)
+            arr = arr.astype(xp.float32)
     return arr.astype(npd)
 
 
