@@ -77,9 +77,11 @@ def is_bf16(npd):
 def cast(arr, npd):
     """``arr.astype(npd)`` as torch converts: to bfloat16 every source goes through float32 first
     (torch's BFloat16 is built from a float, so a double is rounded twice, as there)."""
-    if _bf16 and npd == _bf16[0] and arr.dtype != xp.float32 and arr.dtype != npd:
-        with xp.errstate(over="ignore", invalid="ignore"):  # out of range -> inf, as torch (silently)
-            arr = arr.astype(xp.float32)
+    if _bf16 and npd == _bf16[0]:
+        with xp.errstate(over="ignore", invalid="ignore"):  # out of range -> inf, NaN -> NaN, silently as torch
+            if arr.dtype != xp.float32 and arr.dtype != npd:
+                arr = arr.astype(xp.float32)
+            return arr.astype(npd)
     return arr.astype(npd)
 
 
