@@ -7,6 +7,7 @@ from ._backend import xp
 from . import _dtype as D
 from . import _random
 from ._tensor import Tensor, _make, Size
+from . import _devices as _dv
 from .ops._util import shape_arg
 
 
@@ -85,6 +86,8 @@ def _to_array(data, npd):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays or tensors)."""
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if isinstance(data, Tensor):
         import warnings
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
@@ -102,6 +105,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 
 def as_tensor(data, dtype=None, device=None):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if isinstance(data, Tensor):
         return data if dtype is None or D.to_numpy_dtype(dtype) == data._data.dtype else data.to(dtype)
     if isinstance(data, xp.ndarray):
@@ -124,6 +129,8 @@ def from_numpy(ndarray):
 def _sized(fn):
     def creator(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
                 memory_format=None, generator=None):
+        if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+            _dv.check(device)
         shape = shape_arg(size)
         for s in shape:
             if s < 0:
@@ -162,6 +169,8 @@ def randn(shape, dtype, g):
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if dtype is None:
@@ -173,6 +182,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 def _like(fn_arr):
     def creator(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+        if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+            _dv.check(device)
         npd = _np_dtype(dtype, input._data.dtype)
         return _finish(fn_arr(input._data.shape, npd), requires_grad)
     return creator
@@ -186,12 +197,16 @@ randn_like = _like(lambda s, d: _random.gen().standard_normal(s).astype(d))
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     npd = _np_dtype(dtype, input._data.dtype)
     return _finish(xp.full(input._data.shape, fill_value, npd), requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if size is None:
         # randint(high, size)
         low, high, size = 0, low, high
@@ -208,16 +223,22 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if high is None:
         low, high = 0, low
     return _make(_random.gen().integers(low, high, input._data.shape).astype(_np_dtype(dtype, input._data.dtype)))
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     return _make(_random.gen(generator).permutation(n).astype(_np_dtype(dtype, xp.int64)))
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -247,6 +268,8 @@ def range_(start=0, end=None, step=1, *, dtype=None, requires_grad=False):
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
     npd = _np_dtype(dtype, D.get_default_dtype().np)
@@ -277,15 +300,21 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     lin = linspace(start, end, steps, dtype=D.float64)._data
     return _finish((base ** lin).astype(_np_dtype(dtype, D.get_default_dtype().np)), requires_grad)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     return _finish(xp.eye(n, n if m is None else m, dtype=_np_dtype(dtype, D.get_default_dtype().np)), requires_grad)
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
@@ -312,6 +341,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     shape = tuple(size) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
@@ -375,12 +406,3 @@ CharTensor = _legacy(D.int8)
 ByteTensor = _legacy(D.uint8)
 BoolTensor = _legacy(D.bool_)
 
-
-# ``device=`` (and torch.set_default_device) answer as on CPU-only torch: the CPU works, others raise
-from . import _devices as _dv  # noqa: E402
-
-for _n in ("tensor", "as_tensor", "asarray", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
-           "empty_like", "full_like", "rand", "randn", "rand_like", "randn_like", "randint", "randint_like",
-           "randperm", "arange", "linspace", "logspace", "eye", "empty_strided", "normal"):
-    globals()[_n] = _dv.checked_creation(globals()[_n])
-del _n

@@ -79,15 +79,3 @@ def set_default_device(device):
         raise unknown_type(device)
     _default[0] = None if device is None or device == "cpu" or getattr(device, "type", None) == "cpu" else device
 
-
-def checked_creation(fn):
-    """Wrap a creation function so that ``device=`` (or the default device) is checked first."""
-    import functools
-
-    @functools.wraps(fn)
-    def create(*args, **kwargs):
-        d = kwargs.get("device")
-        if d is not None or _default[0] is not None:
-            check(d)
-        return fn(*args, **kwargs)
-    return create
