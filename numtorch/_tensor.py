@@ -437,6 +437,9 @@ class Tensor:
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
+            elif a is builtins.float or a is builtins.int or a is builtins.bool:
+                # Python types stand for float64 / int64 / bool, as in torch
+                dtype = D.float64 if a is builtins.float else D.int64 if a is builtins.int else D.bool_
             elif a is not None and not isinstance(a, builtins.bool):
                 _devices.check(a)   # a device: str, torch.device or int
         if dtype is None or D.to_numpy_dtype(dtype) == self._data.dtype:

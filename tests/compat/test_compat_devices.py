@@ -280,3 +280,11 @@ def test_import_torch_backends_cudnn_under_run(tmp_path):
                        env=env, cwd=root, timeout=300)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["numtorch.backends.cudnn", "cpu", "cpu", "False"]
+
+
+@pytest.mark.parametrize("args", ["float", "int", "bool", "m.float16", "m.zeros(1, dtype=m.float64)",
+                                  '"cpu", m.float64', '"cpu", float', 'm.device("cpu")', "None"])
+def test_tensor_to_dtype_and_device_forms(args):
+    def run(m):
+        return str(eval(f"x.to({args})", {"m": m, "x": m.zeros(2)}).dtype)
+    assert run(nt) == run(torch)
