@@ -288,3 +288,13 @@ def test_tensor_to_dtype_and_device_forms(args):
     def run(m):
         return str(eval(f"x.to({args})", {"m": m, "x": m.zeros(2)}).dtype)
     assert run(nt) == run(torch)
+
+
+def test_cudnn_flags_context():
+    res = []
+    for m in (nt, torch):
+        c = m.backends.cudnn
+        with c.flags(enabled=False, deterministic=True, benchmark=True):
+            inside = (c.enabled, c.deterministic, c.benchmark, c.allow_tf32)
+        res.append((inside, (c.enabled, c.deterministic, c.benchmark, c.allow_tf32)))
+    assert res[0] == res[1]
