@@ -276,3 +276,58 @@ def test_every_listed_name_numtorch_has_is_wrapped():
         for owner in (nt, nt.nn.functional, nt.Tensor):
             if n in owner.__dict__:
                 assert (owner.__name__, n) in targets, (owner.__name__, n)
+
+
+_SCRIPT = r'''
+import sys
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+rng = np.random.default_rng(0)
+X = torch.from_numpy(rng.standard_normal((64, 16)).astype(np.float32))
+Y = torch.from_numpy(rng.integers(0, 4, 64))
+torch.manual_seed(0)
+net = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+with torch.no_grad():
+    for p in net.parameters():
+        p.copy_(torch.from_numpy(rng.standard_normal(tuple(p.shape)).astype(np.float32) * 0.3))
+opt = torch.optim.SGD(net.parameters(), lr=0.1)
+scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** 8, growth_interval=3)
+device_type = "cuda" if torch.cuda.is_available() else "cpu"
+for step in range(12):
+    opt.zero_grad(set_to_none=True)
+    with torch.autocast(device_type=device_type, dtype=torch.bfloat16):
+        logits = net(X)
+        loss = F.cross_entropy(logits, Y)
+    scaler.scale(loss).backward()
+    scaler.unscale_(opt)
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    scaler.step(opt)
+    scaler.update()
+    print(step, logits.dtype, loss.dtype, f"{loss.item():.6f}", scaler.get_scale())
+'''
+
+
+def test_mixed_precision_training_script_runs_as_under_torch(tmp_path):
+    """A CPU bf16 autocast + GradScaler training loop, unmodified, under ``numtorch run`` and under torch."""
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "amp_train.py"
+    script.write_text(_SCRIPT)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root)
+    mine = subprocess.run([sys.executable, "-m", "numtorch", "run", str(script)], capture_output=True, text=True,
+                          cwd=root, env=env, timeout=300)
+    ref = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=root, timeout=300)
+    assert mine.returncode == 0, mine.stderr
+    assert ref.returncode == 0, ref.stderr
+    got = [ln.split() for ln in mine.stdout.splitlines()]
+    want = [ln.split() for ln in ref.stdout.splitlines()]
+    assert len(got) == len(want) == 12
+    for g, w in zip(got, want):
+        assert g[:3] == w[:3] and g[4:] == w[4:], (g, w)     # step, dtypes, scale trajectory
+        assert abs(float(g[3]) - float(w[3])) <= 2e-2 * abs(float(w[3])), (g, w)
+    assert float(got[-1][3]) < float(got[0][3])
