@@ -24,7 +24,6 @@ def autocast_decorator(autocast_instance, func):
     def decorate_autocast(*args, **kwargs):
         with autocast_instance:
             return func(*args, **kwargs)
-    decorate_autocast.__script_unsupported = "@autocast() decorator is not supported in script mode"
     return decorate_autocast
 
 
