@@ -22,7 +22,7 @@ from ._creation import tensor, as_tensor, asarray, from_numpy, zeros, ones, empt
 from ._creation import range_ as range  # noqa: A001  (deprecated torch.range: end included)
 from ._random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 
-bfloat16 = float16  # no bfloat16 in NumPy: the closest half type stands in
+from ._dtype import bfloat16  # noqa: E402  (NumPy arrays of ml_dtypes' bfloat16, loaded on first use)
 uint16 = int32
 cfloat = cdouble = complex64 = complex128 = None
 strided = "torch.strided"
@@ -39,6 +39,15 @@ from . import utils  # noqa: E402
 from .serialization import save, load  # noqa: E402
 from . import cuda, backends  # noqa: E402
 from . import linalg  # noqa: E402
+from . import amp, cpu, accelerator, mps, xpu, version  # noqa: E402
+from .amp import autocast  # noqa: E402
+from ._devices import get_default_device, set_default_device  # noqa: E402
+from ._flags import set_float32_matmul_precision, get_float32_matmul_precision, use_deterministic_algorithms, \
+    are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled, \
+    set_deterministic_debug_mode, get_deterministic_debug_mode, is_autocast_enabled, set_autocast_enabled, \
+    get_autocast_dtype, set_autocast_dtype, is_autocast_cpu_enabled, get_autocast_cpu_dtype, \
+    get_autocast_gpu_dtype, is_autocast_cache_enabled, set_autocast_cache_enabled, clear_autocast_cache, \
+    autocast_increment_nesting, autocast_decrement_nesting  # noqa: E402
 
 
 
@@ -99,14 +108,6 @@ def get_num_interop_threads():
 def zero_(input):
     """``torch.zero_(t)``: fills ``t`` with zeros in place (``t.zero_()``)."""
     return input.zero_()
-
-
-def use_deterministic_algorithms(mode, *, warn_only=False):
-    pass
-
-
-def are_deterministic_algorithms_enabled():
-    return True
 
 
 def compile(model=None, **kwargs):

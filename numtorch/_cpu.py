@@ -121,8 +121,10 @@ def set_num_threads(n):
 def mm(a, b):
     """a @ b for 2-D float arrays; a large product is split into row (or column) blocks, one
     1-thread BLAS call per thread."""
+    if a.dtype.kind == "V" and a.dtype == b.dtype:  # bfloat16 (ml_dtypes): float32 products, rounded once
+        return mm(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
     t = _threads[0]
-    if t > 1 and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype and a.dtype.kind == "f":
+    if t > 1 and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype and a.dtype.kind in "fV":
         M, K = a.shape
         N = b.shape[1]
         if 2.0 * M * K * N >= _MM_SPLIT_FLOPS:

@@ -7,6 +7,7 @@ from ._backend import xp, is_array
 from . import _dtype as D
 from . import _random
 from ._tensor import Tensor, _make, Size
+from . import _devices as _dv
 from ._ops._util import shape_arg
 
 
@@ -47,8 +48,8 @@ def _infer_dtype(data):
             raise TypeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
     tens = [k[1] for k in kinds if isinstance(k, tuple)]
-    if "f" in kinds or builtins.any(d.kind == "f" for d in tens):
-        fl = [d for d in tens if d.kind == "f"]
+    if "f" in kinds or builtins.any(d.kind in "fV" for d in tens):
+        fl = [d for d in tens if d.kind in "fV"]
         if "f" in kinds:
             fl.append(D.get_default_dtype().np)
         return xp.result_type(*fl)
@@ -64,9 +65,9 @@ def _infer_dtype(data):
 
 def _to_array(data, npd):
     if isinstance(data, Tensor):
-        return xp.array(data._data, dtype=npd, copy=True)
+        return D.cast(data._data, npd) if D.is_bf16(npd) else xp.array(data._data, dtype=npd, copy=True)
     if is_array(data):
-        return xp.array(data, dtype=npd, copy=True)
+        return D.cast(data, npd) if D.is_bf16(npd) else xp.array(data, dtype=npd, copy=True)
     if isinstance(data, (list, tuple)) and builtins.any(isinstance(x, (Tensor, list, tuple)) for x in data):
         def conv(x):
             if isinstance(x, Tensor):
@@ -75,6 +76,8 @@ def _to_array(data, npd):
                 return [conv(y) for y in x]
             return x
         data = conv(data)
+    if D.is_bf16(npd):  # torch makes a bfloat16 from a float: doubles are rounded to float32 first
+        return xp.array(data, dtype=xp.float32).astype(npd)
     try:
         return xp.array(data, dtype=npd)
     except ValueError as e:
@@ -83,6 +86,8 @@ def _to_array(data, npd):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays or tensors)."""
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if isinstance(data, Tensor):
         import warnings
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
@@ -100,6 +105,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 
 def as_tensor(data, dtype=None, device=None):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if isinstance(data, Tensor):
         return data if dtype is None or D.to_numpy_dtype(dtype) == data._data.dtype else data.to(dtype)
     if is_array(data):
@@ -122,6 +129,8 @@ def from_numpy(ndarray):
 def _sized(fn):
     def creator(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
                 memory_format=None, generator=None):
+        if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+            _dv.check(device)
         shape = shape_arg(size)
         for s in shape:
             if s < 0:
@@ -160,6 +169,8 @@ def randn(shape, dtype, g):
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if dtype is None:
@@ -171,6 +182,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 def _like(fn_arr):
     def creator(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+        if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+            _dv.check(device)
         npd = _np_dtype(dtype, input._data.dtype)
         return _finish(fn_arr(input._data.shape, npd), requires_grad)
     return creator
@@ -184,12 +197,16 @@ randn_like = _like(lambda s, d: _random.gen().standard_normal(s).astype(d))
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     npd = _np_dtype(dtype, input._data.dtype)
     return _finish(xp.full(input._data.shape, fill_value, npd), requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if size is None:
         # randint(high, size)
         low, high, size = 0, low, high
@@ -206,16 +223,22 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if high is None:
         low, high = 0, low
     return _make(_random.gen().integers(low, high, input._data.shape).astype(_np_dtype(dtype, input._data.dtype)))
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     return _make(_random.gen(generator).permutation(n).astype(_np_dtype(dtype, xp.int64)))
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -231,7 +254,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         npd = _np_dtype(dtype)
     n = builtins.max(math.ceil((end - start) / step), 0)
     # computed in double then cast, so float32 ends land where PyTorch's do
-    arr = (start + xp.arange(n, dtype=xp.float64) * step) if xp.dtype(npd).kind == "f" or not builtins.all(
+    arr = (start + xp.arange(n, dtype=xp.float64) * step) if xp.dtype(npd).kind in "fV" or not builtins.all(
         isinstance(v, numbers.Integral) for v in vals) else xp.arange(start, end, step, dtype=xp.int64)
     return _finish(arr.astype(npd), requires_grad)
 
@@ -245,6 +268,8 @@ def range_(start=0, end=None, step=1, *, dtype=None, requires_grad=False):
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
     npd = _np_dtype(dtype, D.get_default_dtype().np)
@@ -260,7 +285,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         idx = xp.arange(steps, dtype=xp.float64)
         half = steps // 2
         arr = xp.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
-    if npd.kind == "f" and npd == xp.float32:
+    if npd.kind in "fV" and npd == xp.float32:
         # as PyTorch's float kernel: a float32 step, then start + step * i with one rounding (its
         # compiled kernel fuses the multiply-add), which a float64 multiply-add reproduces exactly
         s32, e32 = xp.float32(start), xp.float32(end)
@@ -275,15 +300,21 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     lin = linspace(start, end, steps, dtype=D.float64)._data
     return _finish((base ** lin).astype(_np_dtype(dtype, D.get_default_dtype().np)), requires_grad)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     return _finish(xp.eye(n, n if m is None else m, dtype=_np_dtype(dtype, D.get_default_dtype().np)), requires_grad)
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
@@ -310,6 +341,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
+    if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+        _dv.check(device)
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     shape = tuple(size) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
@@ -372,3 +405,4 @@ ShortTensor = _legacy(D.int16)
 CharTensor = _legacy(D.int8)
 ByteTensor = _legacy(D.uint8)
 BoolTensor = _legacy(D.bool_)
+

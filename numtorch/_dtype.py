@@ -1,5 +1,5 @@
 """dtype objects (``numtorch.float32`` ...) and PyTorch's type-promotion rules."""
-from ._backend import xp
+from ._backend import xp, errstate
 
 
 class dtype:
@@ -36,6 +36,55 @@ int8 = dtype("int8", "int8", 1)
 uint8 = dtype("uint8", "uint8", 1)
 bool_ = dtype("bool", "bool", 0)
 
+
+
+class _BFloat16(dtype):
+    """``torch.bfloat16``: 8 exponent bits and 8 significant bits, stored as NumPy arrays of the
+    ``ml_dtypes`` package's bfloat16 (imported on first use: the ``bfloat16`` extra)."""
+
+    __slots__ = ()
+
+    @property
+    def np(self):
+        return _bf16_np()
+
+
+bfloat16 = object.__new__(_BFloat16)
+bfloat16.name, bfloat16.is_floating_point, bfloat16.is_signed, bfloat16.itemsize, bfloat16._kind = \
+    "bfloat16", True, True, 2, 2
+_bf16 = []
+
+
+def _bf16_np():
+    if not _bf16:
+        try:
+            import ml_dtypes
+        except ImportError:
+            raise ModuleNotFoundError("torch.bfloat16 tensors need the 'ml_dtypes' package, which gives NumPy a "
+                                      "bfloat16 type: pip install 'numtorch[bfloat16]' (or ml_dtypes)",
+                                      name="ml_dtypes") from None
+        npd = xp.dtype(ml_dtypes.bfloat16)
+        _bf16.append(npd)
+        _FROM_NP[npd] = bfloat16
+    return _bf16[0]
+
+
+def is_bf16(npd):
+    """True for NumPy's (ml_dtypes') bfloat16 without importing ml_dtypes."""
+    return bool(_bf16) and npd == _bf16[0]
+
+
+def cast(arr, npd):
+    """``arr.astype(npd)`` as torch converts: to bfloat16 every source goes through float32 first
+    (torch's BFloat16 is built from a float, so a double is rounded twice, as there)."""
+    if _bf16 and npd == _bf16[0]:
+        with errstate(over="ignore", invalid="ignore"):  # out of range -> inf, NaN -> NaN, silently as torch
+            if arr.dtype != xp.float32 and arr.dtype != npd:
+                arr = arr.astype(xp.float32)
+            return arr.astype(npd)
+    return arr.astype(npd)
+
+
 float = float32
 double = float64
 half = float16
@@ -46,6 +95,7 @@ short = int16
 ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
 _FROM_NP = {d.np: d for d in ALL}
 _NAMES = {d.name: d for d in ALL}
+_NAMES["bfloat16"] = bfloat16
 
 _default = [float32]
 
@@ -59,7 +109,7 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    if d not in (float32, float64, float16):
+    if d not in (float32, float64, float16, bfloat16):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default[0] = d
 

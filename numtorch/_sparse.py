@@ -112,7 +112,7 @@ class SparseCOOTensor(Tensor):
         return SparseCOOTensor(self._idx.copy(), self._data.copy(), self._size, self._coalesced)
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f"
+        return self._data.dtype.kind in "fV"
 
     # --- arithmetic ------------------------------------------------------
     def __add__(self, other):

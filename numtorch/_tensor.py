@@ -10,6 +10,7 @@ import numbers
 from ._backend import xp
 from . import _dtype as D
 from ._grad_mode import state as _gs
+from . import _devices
 
 _edge = None  # set by autograd.function
 _backward_default = None  # set by autograd.engine: ``backward()`` of a scalar with a grad_fn
@@ -55,16 +56,37 @@ class Size(tuple):
 class device:
     """``torch.device``: numtorch computes on the CPU only."""
 
-    __slots__ = ("type", "index")
+    __slots__ = ("type", "index", "_prev")
 
     def __init__(self, type="cpu", index=None):
         if isinstance(type, device):
             type, index = type.type, type.index
+        elif isinstance(type, builtins.int) and not isinstance(type, builtins.bool):
+            raise _devices.no_accelerator()   # an integer names an accelerator; there is none
         type = str(type)
         if ":" in type:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was passed "
+                                   f"explicitly: {type}")
             type, idx = type.split(":", 1)
+            if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = builtins.int(idx)
+        if type not in _devices.DEVICE_TYPES:
+            raise _devices.unknown_type(type)
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         self.type, self.index = type, index
+
+    # ``with torch.device("cpu"):`` makes it the default device of the tensors created inside
+    def __enter__(self):
+        self._prev = _devices._default[0]
+        _devices.set_default_device(self)
+        return self
+
+    def __exit__(self, *exc):
+        _devices._default[0] = self._prev
+        return False
 
     def __repr__(self):
         return f"device(type='{self.type}')" if self.index is None else \
@@ -114,6 +136,15 @@ class Tensor:
     is_quantized = False
     is_meta = False
     is_cuda = False
+    is_cpu = True
+    is_xpu = False
+    is_mps = False
+    is_ipu = False
+    is_vulkan = False
+    is_maia = False
+    is_mtia = False
+    is_nested = False
+    is_sparse_csr = False
     is_mkldnn = False
     layout = "torch.strided"
 
@@ -176,7 +207,7 @@ class Tensor:
         return self.grad_fn is None
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f"
+        return self._data.dtype.kind in "fV"
 
     def is_complex(self):
         return False
@@ -354,7 +385,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use "
                                "a computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
-        if requires_grad and self._data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind not in "fV":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
@@ -398,11 +429,18 @@ class Tensor:
     def to(self, *args, **kwargs):
         dtype = kwargs.get("dtype")
         copy = kwargs.get("copy", False)
+        if "device" in kwargs:
+            _devices.check(kwargs["device"] if kwargs["device"] is not None else "cpu")
         for a in args:
             if isinstance(a, D.dtype):
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
+            elif a is builtins.float or a is builtins.int or a is builtins.bool:
+                # Python types stand for float64 / int64 / bool, as in torch
+                dtype = D.float64 if a is builtins.float else D.int64 if a is builtins.int else D.bool_
+            elif a is not None and not isinstance(a, builtins.bool):
+                _devices.check(a)   # a device: str, torch.device or int
         if dtype is None or D.to_numpy_dtype(dtype) == self._data.dtype:
             return self.clone() if copy else self
         return ops.to_dtype(self, dtype)
@@ -414,14 +452,18 @@ class Tensor:
             name = dtype.rsplit(".", 1)[-1]
             dtype = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
                      "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
-                     "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_}[name]
+                     "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_,
+                     "BFloat16Tensor": D.bfloat16}[name]
         return self.to(dtype)
 
     def cpu(self, *a, **k):
         return self
 
-    def cuda(self, *a, **k):
-        raise RuntimeError("numtorch runs on the CPU only: there is no CUDA device")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        _devices.check("cuda" if device is None else device)
+
+    def xpu(self, device=None, non_blocking=False, memory_format=None):
+        _devices.check("xpu" if device is None else device)
 
     def float(self, memory_format=None):
         return self.to(D.float32)
@@ -431,6 +473,9 @@ class Tensor:
 
     def half(self, memory_format=None):
         return self.to(D.float16)
+
+    def bfloat16(self, memory_format=None):
+        return self.to(D.bfloat16)
 
     def long(self, memory_format=None):
         return self.to(D.int64)
@@ -458,8 +503,12 @@ class Tensor:
             return self
         return ops.contiguous(self)
 
-    def pin_memory(self):
-        return self
+    def pin_memory(self, device=None):
+        # pinned memory is for copies to an accelerator: CPU-only torch raises here
+        raise _devices.no_accelerator()
+
+    def is_pinned(self, device=None):
+        return False
 
     def share_memory_(self):
         return self
@@ -518,7 +567,7 @@ class Tensor:
         from . import _random
         self._check_inplace()
         if high is None:
-            low, high = 0, low if low else (2 ** 24 if self._data.dtype.kind == "f" else 2 ** 63 - 1)
+            low, high = 0, low if low else (2 ** 24 if self._data.dtype.kind in "fV" else 2 ** 63 - 1)
         self._data[...] = _random.gen(generator).integers(low, high, self._data.shape)
         return self._bump()
 

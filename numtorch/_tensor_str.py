@@ -38,7 +38,7 @@ class _Formatter:
     """Chooses integer, fixed or scientific notation and a common width, as PyTorch does."""
 
     def __init__(self, arr):
-        self.floating = arr.dtype.kind == "f"
+        self.floating = arr.dtype.kind in "fV"
         self.int_mode = True
         self.sci_mode = False
         self.max_width = 1

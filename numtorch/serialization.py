@@ -43,7 +43,7 @@ _PROTOCOL = 2
 _STORAGE_OF = {"float32": "FloatStorage", "float64": "DoubleStorage", "float16": "HalfStorage",
                "int64": "LongStorage", "int32": "IntStorage", "int16": "ShortStorage", "int8": "CharStorage",
                "uint8": "ByteStorage", "bool": "BoolStorage", "complex64": "ComplexFloatStorage",
-               "complex128": "ComplexDoubleStorage"}
+               "complex128": "ComplexDoubleStorage", "bfloat16": "BFloat16Storage"}
 _DTYPE_OF = {v: k for k, v in _STORAGE_OF.items()}
 
 
@@ -187,7 +187,7 @@ def _write_archive(fileobj, obj):
             a = ref.array
             if a.dtype.byteorder == ">" or (a.dtype.byteorder == "=" and sys.byteorder == "big"):
                 a = a.astype(a.dtype.newbyteorder("<"))
-            put("data/" + ref.key, memoryview(_xp.ascontiguousarray(a)).cast("B"), align=True)
+            put("data/" + ref.key, memoryview(_xp.ascontiguousarray(a).reshape(-1).view(_xp.uint8)), align=True)
         put("version", b"3\n")
         put(".data/serialization_id", _uuid.uuid4().hex.encode())
 
@@ -313,7 +313,11 @@ class _StorageType:
 
     def __init__(self, name):
         self.name = name
-        self.dtype = _xp.dtype(_DTYPE_OF[name])
+
+    @property
+    def dtype(self):
+        # bfloat16 is ml_dtypes' type, loaded only when a checkpoint holds one
+        return _D.bfloat16.np if self.name == "BFloat16Storage" else _xp.dtype(_DTYPE_OF[self.name])
 
 
 def _allowed():

@@ -15,7 +15,10 @@ SHARED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 def to_torch(t, requires_grad=None):
     """A torch copy of a numtorch tensor (same values and dtype)."""
     a = np.array(t._data if isinstance(t, nt.Tensor) else t, copy=True)
-    r = torch.from_numpy(a)
+    if a.dtype.kind == "V":  # bfloat16 (ml_dtypes): same bits
+        r = torch.from_numpy(a.view(np.int16)).view(torch.bfloat16)
+    else:
+        r = torch.from_numpy(a)
     rg = t.requires_grad if requires_grad is None and isinstance(t, nt.Tensor) else bool(requires_grad)
     if rg:
         r.requires_grad_(True)
@@ -24,7 +27,10 @@ def to_torch(t, requires_grad=None):
 
 def to_nt(t, requires_grad=None):
     """A numtorch copy of a torch tensor."""
-    a = t.detach().cpu().numpy().copy()
+    if t.dtype == torch.bfloat16:  # same bits, as ml_dtypes' bfloat16
+        a = t.detach().cpu().view(torch.int16).numpy().copy().view(nt.bfloat16.np)
+    else:
+        a = t.detach().cpu().numpy().copy()
     r = nt.from_numpy(a)
     rg = t.requires_grad if requires_grad is None else requires_grad
     if rg:
@@ -38,10 +44,13 @@ def assert_close(got, want, rtol=1e-5, atol=1e-6, check_dtype=True):
         assert got is None and want is None, f"one is None: got {got!r}, want {want!r}"
         return
     g = got._data if isinstance(got, nt.Tensor) else np.asarray(got)
-    w = want.detach().cpu().numpy() if isinstance(want, torch.Tensor) else np.asarray(want)
+    bf = isinstance(want, torch.Tensor) and want.dtype == torch.bfloat16
+    w = (want.detach().cpu().float() if bf else want.detach().cpu()).numpy() if isinstance(want, torch.Tensor) \
+        else np.asarray(want)
     assert g.shape == w.shape, f"shape {g.shape} != {w.shape}"
     if check_dtype:
-        assert str(g.dtype) == str(w.dtype), f"dtype {g.dtype} != {w.dtype}"
+        wd = "bfloat16" if bf else str(w.dtype)
+        assert str(g.dtype) == wd, f"dtype {g.dtype} != {wd}"
     np.testing.assert_allclose(g.astype(np.float64) if g.dtype != bool else g,
                                w.astype(np.float64) if w.dtype != bool else w,
                                rtol=rtol, atol=atol, equal_nan=True)

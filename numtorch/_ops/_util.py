@@ -34,7 +34,7 @@ def operands(a, b):
 
 def _with_scalar(arr, s):
     k = arr.dtype.kind
-    if k == "f":
+    if k == "f" or k == "V":  # V: ml_dtypes bfloat16
         return arr
     if s.__class__ is _float or (isinstance(s, numbers.Real) and not isinstance(s, numbers.Integral)):
         return arr.astype(D.get_default_dtype().np)
@@ -47,7 +47,7 @@ def to_tensor(x, like=None):
     if isinstance(x, Tensor):
         return x
     if like is not None and isinstance(x, (_int, _float, _bool)):
-        return _make(xp.asarray(x, dtype=like._data.dtype if like._data.dtype.kind == "f" else None))
+        return _make(xp.asarray(x, dtype=like._data.dtype if like._data.dtype.kind in "fV" else None))
     return _make(xp.asarray(x, dtype=D.to_numpy_dtype(_infer(x))))
 
 
@@ -59,7 +59,7 @@ def _infer(x):
     if isinstance(x, _float):
         return D.get_default_dtype()
     a = xp.asarray(x)
-    if a.dtype.kind == "f":
+    if a.dtype.kind in "fV":
         return D.get_default_dtype() if not is_array(x) else D.from_numpy_dtype(a.dtype)
     if a.dtype.kind in "iu":
         return D.int64 if not is_array(x) else D.from_numpy_dtype(a.dtype)

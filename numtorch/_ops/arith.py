@@ -120,7 +120,7 @@ def _mul_arrays(g, x):
         xd = x._data
         if xd.dtype != gd.dtype:
             return g * x
-    elif x.__class__ in (int, float) and gd.dtype.kind == "f":
+    elif x.__class__ in (int, float) and gd.dtype.kind in "fV":
         xd = x
     else:
         return g * x
@@ -264,7 +264,7 @@ class Reciprocal(Function):
     @staticmethod
     def forward(ctx, a):
         d = a._data
-        if d.dtype.kind != "f":
+        if d.dtype.kind not in "fV":
             d = d.astype(D.get_default_dtype().np)
         with errstate(divide="ignore"):
             return xp.reciprocal(d)
@@ -363,7 +363,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
             raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                                f"'{rounding_mode}'")
     r = xp.asarray(r)
-    if _gs.enabled and r.dtype.kind == "f" and ((isinstance(input, Tensor) and input.requires_grad) or
+    if _gs.enabled and r.dtype.kind in "fV" and ((isinstance(input, Tensor) and input.requires_grad) or
                                                 (isinstance(other, Tensor) and other.requires_grad)):
         if _floor_op:
             raise RuntimeError("derivative for aten::floor_divide is not implemented")

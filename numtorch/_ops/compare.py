@@ -47,7 +47,7 @@ bitwise_xor = _logical(xp.bitwise_xor)
 
 
 def bitwise_not(input):
-    if input._data.dtype.kind == "f":
+    if input._data.dtype.kind in "fV":
         raise TypeError("bitwise_not is not implemented for floating point tensors")
     return _make(xp.invert(input._data))
 
@@ -123,7 +123,7 @@ def sort(input, dim=-1, descending=False, stable=False):
         return sort_result(input, _make(xp.zeros((), xp.int64)))
     axis = wrap_dim(dim, d.ndim)
     key = -d if descending and d.dtype.kind != "b" else d
-    if descending and d.dtype.kind == "f":
+    if descending and d.dtype.kind in "fV":
         key = xp.where(xp.isnan(d), -xp.inf, -d)
     idx = xp.argsort(key, axis=axis, kind="stable").astype(xp.int64)
     if descending and d.dtype.kind == "b":
@@ -240,7 +240,7 @@ def median(input, dim=None, keepdim=False):
         if flat._data.size == 0:
             return _make(xp.asarray(xp.nan, input._data.dtype))
         v, _ = sort(flat)
-        if input._data.dtype.kind == "f" and xp.isnan(flat._data).any():
+        if input._data.dtype.kind in "fV" and xp.isnan(flat._data).any():
             return select(v, 0, flat._data.size - 1)  # NaN sorts last and wins, as in PyTorch
         return select(v, 0, (flat._data.size - 1) // 2)
     axis = wrap_dim(dim, input._data.ndim)
@@ -249,7 +249,7 @@ def median(input, dim=None, keepdim=False):
     v, i = sort(input, axis, stable=True)
     k = (input._data.shape[axis] - 1) // 2
     d = input._data
-    if d.dtype.kind == "f":
+    if d.dtype.kind in "fV":
         nanrow = xp.isnan(d).any(axis=axis)
         if nanrow.any():
             # rows holding a NaN report it (the last sorted entry), as PyTorch does

@@ -15,11 +15,11 @@ class ToDtype(Function):
     @staticmethod
     def forward(ctx, a, dtype):
         ctx.dtype = a._data.dtype
-        return a._data.astype(dtype.np)
+        return D.cast(a._data, dtype.np)
 
     @staticmethod
     def backward(ctx, g):
-        if ctx.dtype.kind != "f":
+        if ctx.dtype.kind not in "fV":
             return None, None
         return ToDtype.apply(g, D.from_numpy_dtype(ctx.dtype)), None
 

@@ -18,14 +18,14 @@ def _np_index(idx):
 def _np_index1(i):
     if isinstance(i, Tensor):
         d = i._data
-        if d.dtype.kind == "f":
+        if d.dtype.kind in "fV":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         if d.ndim == 0 and d.dtype.kind in "iu":
             return int(d)
         return d
     if isinstance(i, list):
         a = xp.asarray(i)
-        if a.dtype.kind == "f":
+        if a.dtype.kind in "fV":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return a
     return i

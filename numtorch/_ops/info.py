@@ -11,7 +11,11 @@ class finfo:
         if dt._kind != 2:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")
-        f = xp.finfo(dt.np)
+        if dt is D.bfloat16:  # NumPy's finfo does not know ml_dtypes' types
+            import ml_dtypes
+            f = ml_dtypes.finfo(dt.np)
+        else:
+            f = xp.finfo(dt.np)
         self.dtype = dt.name
         self.bits = int(f.bits)
         self.eps = float(f.eps)

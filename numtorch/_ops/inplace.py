@@ -31,7 +31,7 @@ def inplace(t, fn, *args, **kwargs):
     nd = new._data
     td = t._data
     if nd.dtype != td.dtype:
-        if not xp.can_cast(nd.dtype, td.dtype, "same_kind") or (nd.dtype.kind == "f" and td.dtype.kind in "biu"):
+        if not xp.can_cast(nd.dtype, td.dtype, "same_kind") or (nd.dtype.kind in "fV" and td.dtype.kind in "biu"):
             raise RuntimeError(f"result type {D.from_numpy_dtype(nd.dtype).name.capitalize()} can't be cast to the "
                                f"desired output type {D.from_numpy_dtype(td.dtype).name.capitalize()}")
     if nd.shape != td.shape:

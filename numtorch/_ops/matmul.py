@@ -6,6 +6,11 @@ from .._tensor import Tensor, _make, broadcast_error
 from ._util import sum_to, operands
 
 
+def _f32(*arrays):
+    """bfloat16 (ml_dtypes, kind 'V') operands as float32: torch multiplies them in float32 and rounds once."""
+    return [x.astype(xp.float32) for x in arrays]
+
+
 def _promote(a, b):
     ad, bd = operands(a, b)
     return ad, bd
@@ -37,6 +42,8 @@ class MatMul(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         ad, bd = _promote(a, b)
+        if ad.dtype.kind == "V":  # bfloat16: float32 products, rounded once (as torch)
+            return xp.matmul(ad.astype(xp.float32), bd.astype(xp.float32)).astype(ad.dtype)
         return xp.matmul(ad, bd)
 
     @staticmethod
@@ -75,6 +82,8 @@ class Dot(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if a._data.dtype.kind == "V":
+            return xp.asarray(xp.dot(*_f32(a._data, b._data))).astype(a._data.dtype)
         return xp.asarray(xp.dot(a._data, b._data))
 
     @staticmethod
@@ -90,6 +99,8 @@ class Mv(Function):
     @staticmethod
     def forward(ctx, a, v):
         ctx.save_for_backward(a, v)
+        if a._data.dtype.kind == "V":
+            return xp.matmul(*_f32(a._data, v._data)).astype(a._data.dtype)
         return a._data @ v._data
 
     @staticmethod
@@ -106,6 +117,8 @@ class Bmm(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if a._data.dtype.kind == "V":  # bfloat16: float32 products, rounded once (as torch)
+            return xp.matmul(a._data.astype(xp.float32), b._data.astype(xp.float32)).astype(a._data.dtype)
         return xp.matmul(a._data, b._data)
 
     @staticmethod
@@ -298,7 +311,11 @@ class Einsum(Function):
         ctx.eq = eq
         ctx.save_for_backward(*ops)
         try:
-            return xp.asarray(xp.einsum(eq, *[o._data for o in ops], optimize=len(ops) > 2))
+            arrs = [o._data for o in ops]
+            if any(x.dtype.kind == "V" for x in arrs):  # bfloat16: float32 products, rounded once
+                bf = next(x.dtype for x in arrs if x.dtype.kind == "V")
+                return xp.asarray(xp.einsum(eq, *_f32(*arrs), optimize=len(ops) > 2)).astype(bf)
+            return xp.asarray(xp.einsum(eq, *arrs, optimize=len(ops) > 2))
         except ValueError as e:
             raise RuntimeError(f"einsum(): {e}") from None
 

@@ -108,7 +108,7 @@ class Clamp(Function):
     @staticmethod
     def forward(ctx, a, lo, hi):
         d = a._data
-        if d.dtype.kind != "f":  # the bounds promote like Python scalars (int -> float, bool -> int)
+        if d.dtype.kind not in "fV":  # the bounds promote like Python scalars (int -> float, bool -> int)
             if isinstance(lo, float) or isinstance(hi, float):
                 d = d.astype(D.get_default_dtype().np)
             elif d.dtype.kind == "b" and any(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
@@ -117,15 +117,15 @@ class Clamp(Function):
         ctx.lo, ctx.hi = lo, hi
         r = d
         if lo is not None:
-            r = xp.maximum(r, xp.asarray(lo, dtype=d.dtype) if d.dtype.kind == "f" or isinstance(lo, int) else lo)
+            r = xp.maximum(r, xp.asarray(lo, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(lo, int) else lo)
         if hi is not None:
-            r = xp.minimum(r, xp.asarray(hi, dtype=d.dtype) if d.dtype.kind == "f" or isinstance(hi, int) else hi)
+            r = xp.minimum(r, xp.asarray(hi, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(hi, int) else hi)
         if lo is not None and hi is not None and lo > hi:
             r = xp.full_like(d, hi)
         if r is d:
             r = d.copy()
         # NaN stays NaN
-        if d.dtype.kind == "f":
+        if d.dtype.kind in "fV":
             r = xp.where(xp.isnan(d), d, r)
         return r
 
@@ -202,7 +202,7 @@ class Atan2(Function):
         ad, bd = operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a, b)
-        if ad.dtype.kind != "f":
+        if ad.dtype.kind not in "fV":
             ad = ad.astype(D.get_default_dtype().np)
         return xp.arctan2(ad, bd).astype(ad.dtype, copy=False)
 

@@ -60,7 +60,10 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, axes, keepdim, dtype):
         ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
-        return xp.asarray(a._data.sum(axis=axes, keepdims=keepdim, dtype=_sum_dtype(a._data.dtype, dtype)))
+        d = a._data
+        if d.dtype.kind == "V" and dtype is None:  # bfloat16: accumulate in float32, round once (as torch)
+            return xp.asarray(d.sum(axis=axes, keepdims=keepdim, dtype=xp.float32)).astype(d.dtype)
+        return xp.asarray(d.sum(axis=axes, keepdims=keepdim, dtype=_sum_dtype(d.dtype, dtype)))
 
     @staticmethod
     def backward(ctx, g):
@@ -96,12 +99,14 @@ class Mean(Function):
         d = a._data
         if dtype is not None:
             d = d.astype(D.to_numpy_dtype(dtype))
-        elif d.dtype.kind not in "f":
+        elif d.dtype.kind not in "fV":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {D.from_numpy_dtype(d.dtype).name.capitalize()}")
         ctx.shape, ctx.axes, ctx.keepdim = d.shape, axes, keepdim
         n = d.size if axes is None else _prod([d.shape[i] for i in axes])
         ctx.n = n
+        if d.dtype.kind == "V" and n:  # bfloat16: accumulate in float32, round once (as torch)
+            return xp.asarray(d.mean(axis=axes, keepdims=keepdim, dtype=xp.float32)).astype(d.dtype)
         return xp.asarray(d.mean(axis=axes, keepdims=keepdim)) if n else \
             xp.full(_reduced_shape(d.shape, axes, keepdim), xp.nan, d.dtype)
 
@@ -148,7 +153,7 @@ def _var_args(input, dim, unbiased, correction, name="var"):
         unbiased, dim = dim, None
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fV":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     axes = dims_tuple(dim, input._data.ndim)
     n = input._data.size if axes is None else _prod([input._data.shape[i] for i in axes])
@@ -173,7 +178,11 @@ class Var(Function):
         ctx.save_for_backward(a)
         ctx.axes, ctx.keepdim, ctx.denom = axes, keepdim, builtins.max(n - correction, 0)
         d = a._data
-        dev = d - d.mean(axis=axes, keepdims=True) if d.size else d
+        if d.dtype.kind == "V":  # bfloat16: computed in float32, rounded once (as torch)
+            ad = d.astype(xp.float32)
+            dev = ad - ad.mean(axis=axes, keepdims=True) if d.size else ad
+        else:
+            dev = d - d.mean(axis=axes, keepdims=True) if d.size else d
         with errstate(divide="ignore", invalid="ignore"):
             return xp.asarray(xp.true_divide((dev * dev).sum(axis=axes, keepdims=keepdim), ctx.denom)
                               .astype(d.dtype, copy=False))
@@ -420,7 +429,7 @@ class _ExtremeDim(Function):
             return d.copy(), idx
         if d.shape[axis] == 0:
             raise IndexError(f"{cls.__name__[:3].lower()}(): Expected reduction dim {axis} to have non-zero size.")
-        if d.dtype.kind == "f" and xp.isnan(d).any():
+        if d.dtype.kind in "fV" and xp.isnan(d).any():
             # NaN propagates and is the chosen element, as in PyTorch
             idx = cls.arg_fn(xp.where(xp.isnan(d), xp.inf if cls.arg_fn is xp.argmax else -xp.inf, d), axis=axis)
         else:
@@ -526,7 +535,7 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         d = a._data
-        if d.dtype.kind != "f":
+        if d.dtype.kind not in "fV":
             d = d.astype(D.get_default_dtype().np)
         ctx.save_for_backward(a)
         ctx.axes, ctx.keepdim = axes, keepdim
@@ -559,7 +568,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         p = 2
     if p == "nuc":
         return _nuclear_norm(input, dim, keepdim)
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fV":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                            f"{D.from_numpy_dtype(input._data.dtype).name.capitalize()}")
     return VectorNorm.apply(input, float(p), dims_tuple(dim, input._data.ndim), keepdim)
@@ -701,7 +710,7 @@ class LogSoftmax(Function):
 def _softmax_input(input, dtype):
     if dtype is not None:
         input = input.to(dtype)
-    elif input._data.dtype.kind != "f":
+    elif input._data.dtype.kind not in "fV":
         raise RuntimeError('"softmax_lastdim_kernel_impl" not implemented for \'Long\'')
     return input
 

@@ -11,7 +11,7 @@ from ._util import write_out as _out
 def _float(a):
     """Integer and bool inputs compute in the default float type, as in PyTorch."""
     d = a._data
-    return d if d.dtype.kind == "f" else d.astype(D.get_default_dtype().np)
+    return d if d.dtype.kind in "fV" else d.astype(D.get_default_dtype().np)
 
 
 class _Unary(Function):
@@ -178,7 +178,7 @@ class _Rounding(Function):
     @classmethod
     def forward(cls, ctx, a):
         d = a._data
-        if d.dtype.kind != "f":
+        if d.dtype.kind not in "fV":
             if d.dtype.kind == "b" and cls is not Sign:
                 raise NotImplementedError(f"\"{cls.__name__.lower()}_vml_cpu\" not implemented for 'Bool'")
             return cls.np_fn(d) if cls is Sign and d.dtype.kind != "b" else d.copy()
@@ -221,7 +221,7 @@ class RoundDecimals(_Rounding):
     @staticmethod
     def forward(ctx, a, decimals):
         d = a._data
-        if d.dtype.kind != "f":
+        if d.dtype.kind not in "fV":
             return d.copy()
         s = d.dtype.type(10.0 ** decimals)
         return xp.round(d * s) / s if decimals > 0 else xp.round(d / d.dtype.type(10.0 ** -decimals)) * \
@@ -375,7 +375,7 @@ class NanToNum(Function):
     def forward(ctx, a, nan, posinf, neginf):
         d = a._data
         ctx.mask = xp.isfinite(d)
-        if d.dtype.kind != "f":
+        if d.dtype.kind not in "fV":
             return d.copy()
         return xp.nan_to_num(d, nan=nan, posinf=posinf, neginf=neginf)
 
@@ -397,7 +397,7 @@ class Erfinv(Function):
     @staticmethod
     def forward(ctx, a):
         d = a._data
-        dt = d.dtype if d.dtype.kind == "f" else D.get_default_dtype().np
+        dt = d.dtype if d.dtype.kind in "fV" else D.get_default_dtype().np
         y = d.astype(xp.float64)
         with errstate(all="ignore"):
             w = -xp.log((1.0 - y) * (1.0 + y))

@@ -93,7 +93,7 @@ def _ones_for(t):
     d = t._data
     if d.size != 1:
         raise RuntimeError("grad can be implicitly created only for scalar outputs")
-    if d.dtype.kind != "f":
+    if d.dtype.kind not in "fV":
         raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
     o = xp.empty(d.shape, d.dtype)  # (np.ones / ones_like are slower Python wrappers)
     o.fill(1)

@@ -19,7 +19,7 @@ class Parameter(_Tensor):
             data = _make(_xp.empty((0,), _D.get_default_dtype().np))
         elif not isinstance(data, _Tensor):
             raise TypeError(f"Parameter(data): expected a Tensor, got {type(data).__name__}")
-        if requires_grad and data._data.dtype.kind != "f":
+        if requires_grad and data._data.dtype.kind not in "fV":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t = _Tensor.__new__(cls)
         t._data = data._data

@@ -223,6 +223,8 @@ def _flat(out):
 
 def _np(x):
     if isinstance(x, torch.Tensor):
+        if x.dtype == torch.bfloat16:  # NumPy has no bfloat16: the same bits as ml_dtypes' (numtorch's storage)
+            return x.detach().cpu().view(torch.int16).numpy(force=True).view(nt.bfloat16.np)
         return x.detach().cpu().numpy(force=True)
     if isinstance(x, nt.Tensor):
         return x._data

@@ -178,7 +178,7 @@ def _flops(N, C, O, H, W, kh, kw, g):
 
 def usable(x_shape, w_shape, g, algorithm, dtype):
     """True when this convolution should run in the frequency domain."""
-    if algorithm == "direct" or g.groups != 1 or tuple(g.st) != (1, 1) or xp.dtype(dtype).kind != "f" \
+    if algorithm == "direct" or g.groups != 1 or tuple(g.st) != (1, 1) or xp.dtype(dtype).kind not in "fV" \
             or xp.dtype(dtype).itemsize < 4:
         return False
     N, C, H, W = x_shape

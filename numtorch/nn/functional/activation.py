@@ -48,7 +48,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def _fdata(a):
     """The float array of ``a`` (integer inputs compute in the default float type)."""
     d = a._data
-    return d if d.dtype.kind == "f" else d.astype(D.get_default_dtype().np)
+    return d if d.dtype.kind in "fV" else d.astype(D.get_default_dtype().np)
 
 
 def _const(mask, like):

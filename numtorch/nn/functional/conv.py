@@ -358,7 +358,7 @@ def _check(x, w, b, name):
         raise RuntimeError(f"Input type ({x.dtype}) and weight type ({w.dtype}) should be the same")
     if b is not None and b._data.dtype != w._data.dtype:
         raise RuntimeError(f"Input type ({x.dtype}) and bias type ({b.dtype}) should be the same")
-    if x._data.dtype.kind != "f":
+    if x._data.dtype.kind not in "fV":
         raise RuntimeError(f'"{name}" not implemented for \'{x.dtype}\'')
 
 

@@ -30,9 +30,9 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """
     if not isinstance(x1, Tensor) or not isinstance(x2, Tensor):
         raise TypeError("cosine_similarity(): argument 'x1' and 'x2' must be Tensor")
-    if x1._data.dtype.kind != "f":
+    if x1._data.dtype.kind not in "fV":
         x1 = x1.float()
-    if x2._data.dtype.kind != "f":
+    if x2._data.dtype.kind not in "fV":
         x2 = x2.float()
     from .loss import _broadcast_shape
     shape = _broadcast_shape(x1.shape, x2.shape)

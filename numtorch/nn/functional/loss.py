@@ -176,7 +176,7 @@ class _Pointwise(Function):
     def forward(ctx, input, target, kind, reduction, param):
         a, b = operands(input, target)
         d = xp.asarray(a - b)   # 0-d inputs give a NumPy scalar: keep an array (written in place later)
-        if d.dtype.kind != "f":
+        if d.dtype.kind not in "fV":
             raise RuntimeError(f"\"{('mse', 'l1', 'smooth_l1', 'huber')[kind]}_cpu\" not implemented for "
                                f"'{_DT.get(d.dtype.name, d.dtype.name)}'")
         if kind == 0:
@@ -631,11 +631,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if not isinstance(input, Tensor) or not isinstance(target, Tensor):
         raise TypeError("cross_entropy(): argument 'input' and 'target' must be Tensor")
-    if tuple(input.shape) == tuple(target.shape) and target._data.dtype.kind == "f":
+    if tuple(input.shape) == tuple(target.shape) and target._data.dtype.kind in "fV":
         return _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_smoothing)
     C = _check_class_target(input, target, weight)
     _not_differentiable(weight, "nll_loss_forward", "weight")
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fV":
         raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
                            f"'{_DT.get(input._data.dtype.name)}'")
     fn = _CrossEntropySmooth if label_smoothing > 0 else \
@@ -888,7 +888,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     """l = log(1 + exp(-y x)) (stable softplus)."""
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
     _broadcast_shape(input.shape, target.shape)
-    if target._data.dtype != input._data.dtype and input._data.dtype.kind == "f":
+    if target._data.dtype != input._data.dtype and input._data.dtype.kind in "fV":
         target = target.to(input.dtype)     # PyTorch computes in the input's dtype
     return _named_as(_R.apply_reduction(_softplus(-target * input), reduction), "SoftMarginLossBackward0")
 

@@ -198,7 +198,7 @@ class _RouteGather(Function):
 def _argmax_last_nan(win):
     """argmax over the last axis; a window holding NaN picks its last NaN, as PyTorch's max pooling"""
     am = win.argmax(-1)
-    if win.dtype.kind == "f":
+    if win.dtype.kind in "fV":
         nanw = xp.isnan(win)
         anyn = nanw.any(-1)
         if anyn.any():
@@ -250,7 +250,7 @@ class _MaxPool(Function):
             ph, pw = p
             Hn = (Ho - 1) * s[0] + d[0] * (k[0] - 1) + 1
             Wn = (Wo - 1) * s[1] + d[1] * (k[1] - 1) + 1
-            fill = -xp.inf if a.dtype.kind == "f" else xp.iinfo(a.dtype).min
+            fill = -xp.inf if a.dtype.kind in "fV" else xp.iinfo(a.dtype).min
             padded = xp.full((N, C, max(Hn, H + ph), max(Wn, W + pw)), fill, a.dtype)
             padded[:, :, ph:ph + H, pw:pw + W] = a
             st = padded.strides
@@ -287,7 +287,7 @@ class _MaxPool(Function):
             r = ctx.r = _row_routing(a, out, k, Ho, Wo)
         if r is None:
             # the winner of each block is the first offset equal to the max (PyTorch's tie rule)
-            nan = xp.isnan(out) if a.dtype.kind == "f" else None
+            nan = xp.isnan(out) if a.dtype.kind in "fV" else None
             if nan is not None and not nan.any():
                 nan = None
             masks = [((i, j), xp.empty(out.shape, bool)) for i in range(k[0]) for j in range(k[1])]

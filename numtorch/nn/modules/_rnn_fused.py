@@ -354,7 +354,7 @@ class _RNNLayerGrad(Function):
                                "(nn.RNN / nn.LSTM / nn.GRU) are not implemented")
         from ...autograd import grad as _grad
         saved = ctx.saved_tensors
-        leaves = [None if t is None else t.detach().requires_grad_(t._data.dtype.kind == "f") for t in saved]
+        leaves = [None if t is None else t.detach().requires_grad_(t._data.dtype.kind in "fV") for t in saved]
         x, h0, c0, w_ih, w_hh, b_ih, b_hh, gy, gh, gc = leaves
         _gs.enabled = True
         try:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from ..parameter import Parameter, Buffer
 from ..._tensor import Tensor, _make
 from ..._backend import xp
-from ... import _dtype as D
+from ... import _dtype as D, _devices
 from ..._grad_mode import state as _gs, no_grad
 from ...autograd.function import Function
 
@@ -807,14 +807,18 @@ class Module:
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``: floating parameters and
         buffers take ``dtype`` (there is only the CPU device)."""
         dtype = kwargs.get("dtype")
+        if kwargs.get("device") is not None:
+            _devices.check(kwargs["device"])
         for a in args:
             if isinstance(a, D.dtype):
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
+            elif a is not None and not isinstance(a, bool):
+                _devices.check(a)   # a device: str, torch.device or int
         if dtype is not None:
             if not (dtype.is_floating_point if hasattr(dtype, "is_floating_point") else
-                    D.to_numpy_dtype(dtype).kind == "f"):
+                    D.to_numpy_dtype(dtype).kind in "fV"):
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired "
                                 f"dtype={dtype}")
             return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
@@ -824,7 +828,10 @@ class Module:
         return self
 
     def cuda(self, device=None):
-        raise RuntimeError("numtorch runs on the CPU only: there is no CUDA device")
+        _devices.check("cuda" if device is None else device)
+
+    def xpu(self, device=None):
+        _devices.check("xpu" if device is None else device)
 
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
@@ -838,7 +845,8 @@ class Module:
     def half(self):
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
 
-    bfloat16 = half
+    def bfloat16(self):
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
     def to_empty(self, *, device=None, recurse=True):
         return self

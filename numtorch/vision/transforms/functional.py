@@ -115,7 +115,7 @@ def to_pil_image(pic, mode=None):
         if a.ndim == 2:
             a = a[None]
         a = a.transpose(1, 2, 0)
-        if a.dtype.kind == "f" and mode != "F":
+        if a.dtype.kind in "fV" and mode != "F":
             a = (a * 255).astype(_xp.uint8)
     else:
         a = pic
@@ -134,8 +134,8 @@ def convert_image_dtype(image, dtype=None):
     out = _D.to_numpy_dtype(dtype)
     if a.dtype == out:
         return image
-    if a.dtype.kind == "f":
-        if _xp.dtype(out).kind == "f":
+    if a.dtype.kind in "fV":
+        if _xp.dtype(out).kind in "fV":
             return _make(a.astype(out))
         if (a.dtype == _xp.float32 and out in (_xp.int32, _xp.int64)) or (a.dtype == _xp.float64 and out == _xp.int64):
             raise RuntimeError(f"The cast from {image.dtype} to {dtype} cannot be performed safely.")
@@ -144,7 +144,7 @@ def convert_image_dtype(image, dtype=None):
         max_val = float(_xp.iinfo(out).max)
         return _make((a * a.dtype.type(max_val + 1.0 - eps)).astype(out))
     in_max = int(_xp.iinfo(a.dtype).max)
-    if _xp.dtype(out).kind == "f":
+    if _xp.dtype(out).kind in "fV":
         return _make(a.astype(out) / _xp.dtype(out).type(in_max))
     out_max = int(_xp.iinfo(out).max)
     if in_max > out_max:
@@ -159,7 +159,7 @@ def normalize(tensor, mean, std, inplace=False):
     if not isinstance(tensor, _Tensor):
         raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
     a = tensor._data
-    if a.dtype.kind != "f":
+    if a.dtype.kind not in "fV":
         raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.")
     if a.ndim < 3:
         raise ValueError(f"Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = "

@@ -1,4 +1,4 @@
-"""``torch.backends``: flags scripts read or set (cudnn, mkldnn, ... change nothing here), and numtorch's own.
+"""``torch.backends``: flags scripts read or set (cuda, cudnn, mkldnn, ... change nothing here), and numtorch's own.
 
 ``conv.algorithm`` picks how stride-1 convolutions run: "auto" (the default: in the frequency domain where
 that needs clearly fewer flops, e.g. 5x5 kernels on 8x8-16x16 maps with 32+ channels), "direct" (always
@@ -6,14 +6,9 @@ im2col + one GEMM) or "spectral" (the frequency domain wherever it applies).  Al
 variable NUMTORCH_CONV_ALGORITHM.
 """
 import os as _os
-import types as _types
 
-cudnn = _types.SimpleNamespace(deterministic=False, benchmark=False, enabled=False, is_available=lambda: False)
-mps = _types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False)
-mkldnn = _types.SimpleNamespace(is_available=lambda: False, enabled=False)
-openmp = _types.SimpleNamespace(is_available=lambda: False)
-
-__all__ = ["cudnn", "mps", "mkldnn", "openmp", "conv"]  # conv: a numtorch extra (docs/namespace.md)
+# torch.set_float32_matmul_precision's setting, shared with backends.cuda.matmul.allow_tf32
+_fp32_matmul_precision = ["highest"]
 
 
 
@@ -39,3 +34,6 @@ class _ConvFlags:
 
 
 conv = _ConvFlags()
+
+
+from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp, opt_einsum  # noqa: E402,F401
