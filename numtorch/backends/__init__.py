@@ -37,3 +37,5 @@ conv = _ConvFlags()
 
 
 from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp, opt_einsum  # noqa: E402,F401
+
+__all__ = ["cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp", "opt_einsum", "conv"]  # conv: a numtorch extra (docs/namespace.md)
