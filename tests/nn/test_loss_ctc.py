@@ -7,7 +7,7 @@ import pytest
 
 import numtorch as nt
 import numtorch.nn as ntnn
-import numtorch.nn.functional.loss as ntloss
+import numtorch.nn.functional._loss.ctc as ntloss
 from conftest import torch, assert_close
 
 

@@ -1,0 +1,1 @@
+"""The loss functions by family (``torch.nn.functional.loss`` re-exports them)."""
