@@ -342,9 +342,7 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, eps):
     y = target * (1 - eps) + eps / C if eps > 0 else target
     prod = logp * y
     if weight is not None:
-        wshape = [1] * nd
-        wshape[cdim] = C
-        prod = prod * weight.reshape(wshape)
+        prod = prod * _along(weight, nd, cdim)
     loss = -prod.sum(cdim)
     if reduction == "mean":
         n = input.numel() // C if C else 0
@@ -354,6 +352,66 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, eps):
     if reduction == "sum":
         return _named_as(loss.sum(), "NegBackward0")   # PyTorch sums before negating
     return _R.apply_reduction(loss, reduction)
+
+
+
+def _along(weight, nd, cdim):
+    """The class weights (C,) shaped to broadcast along the class dim of an nd-dim input."""
+    shape = [1] * nd
+    shape[cdim] = -1
+    return weight.reshape(shape)
+
+
+# --------------------------------------------------------------------------- plain references
+# The fused _CrossEntropy / _NllLoss above are the fast paths; these state the same math with Tensor
+# operations (autograd gives their gradients) and tests/nn/test_loss_reference.py pins the two together.
+def _at_targets(x, target, weight, ignore_index):
+    """x along its class dim at class-index targets, the weights w_i = weight[t_i] (1 without weight)
+    and the mask valid_i of non-ignored targets (both constants shaped like the result). Ignored targets
+    are gathered at class 0, so their value is finite and their weight 0 (no 0 * inf in the graph)."""
+    cdim = 0 if x.dim() == 1 else 1
+    tc, valid = _targets(target._data, ignore_index, x.shape[cdim])
+    xt = x.gather(cdim, _make(tc.reshape(tuple(target.shape))).unsqueeze(cdim)).squeeze(cdim)
+    dt = xt._data.dtype
+    w = weight._data.astype(dt)[tc] if weight is not None else xp.ones(tc.shape, dt)
+    shape = tuple(xt.shape)
+    return xt, _make((w * valid).astype(dt).reshape(shape)), _make(valid.astype(dt).reshape(shape))
+
+
+def _weighted_reduce(loss, w, reduction):
+    """'mean' is sum(loss) / sum(w) (the weighted mean of CrossEntropy/NLL); with every weight 0 its
+    value is 0/0 = nan and its gradient 0, as PyTorch's. 'sum' and 'none' as everywhere."""
+    if reduction != "mean":
+        return _R.apply_reduction(loss, reduction)
+    s, total = loss.sum(), w.sum()
+    return s / total if float(total._data) != 0 else s + float("nan")
+
+
+def _nll_reference(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """nll_loss as Tensor ops: l_i = -w_i input[i, t_i]."""
+    picked, w, _ = _at_targets(input, target, weight, ignore_index)
+    return _weighted_reduce(-picked * w, w, reduction)
+
+
+def _cross_entropy_reference(input, target, weight=None, ignore_index=-100, reduction="mean",
+                             label_smoothing=0.0):
+    """cross_entropy as Tensor ops: logp = log_softmax(x) over the class dim, then
+      l_i = (1 - eps) w_i (-logp[i, t_i]) + (eps / C) valid_i sum_c W_c (-logp[i, c])
+    (W = weight or 1), reduced by _weighted_reduce. Probability targets have no fast path:
+    _cross_entropy_prob is their one implementation."""
+    if tuple(input.shape) == tuple(target.shape) and target._data.dtype.kind == "f":
+        return _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_smoothing)
+    nd = input.dim()
+    cdim = 0 if nd == 1 else 1
+    C = input.shape[cdim]
+    logp = input.log_softmax(cdim)
+    picked, w, valid = _at_targets(logp, target, weight, ignore_index)
+    loss = -picked * w
+    if label_smoothing > 0:
+        W = _along(weight, nd, cdim) if weight is not None else 1
+        smooth = -(logp * W).sum(cdim) * valid
+        loss = loss * (1 - label_smoothing) + smooth * (label_smoothing / C)
+    return _weighted_reduce(loss, w, reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -454,19 +512,8 @@ def focal_loss(input, target, gamma=2.0, weight=None, reduction="mean", ignore_i
     reduction = _R.check(reduction)
     if gamma < 0:
         raise ValueError(f"gamma must be non-negative, got {gamma}")
-    nd = input.dim()
-    C = _check_class_target(input, target, weight)
-    cdim = 0 if nd == 1 else 1
-    tc, valid = _targets(target._data, ignore_index, C)
-    # log p_t gathered at a safe class for ignored targets (their weight is 0), so no 0 * inf in the graph
-    idx = _make(tc.reshape(tuple(target.shape))).unsqueeze(cdim)
-    logpt = ops.log_softmax(input, cdim).gather(cdim, idx).squeeze(cdim)
+    _check_class_target(input, target, weight)
+    logpt, w, _ = _at_targets(ops.log_softmax(input, 0 if input.dim() == 1 else 1), target, weight, ignore_index)
     ce = -logpt
     fl = ce if gamma == 0 else (1 - ops.exp(logpt)) ** gamma * ce
-    dt = fl._data.dtype
-    w = weight._data.astype(dt)[tc] if weight is not None else xp.ones(tc.shape, dt)
-    w = (w * valid).astype(dt).reshape(tuple(fl.shape))
-    fl = fl * _make(w)
-    if reduction == "mean":
-        return fl.sum() / _make(xp.asarray(w.sum(), fl._data.dtype))
-    return _R.apply_reduction(fl, reduction)
+    return _weighted_reduce(fl * w, w, reduction)

@@ -1,8 +1,10 @@
 """Connectionist temporal classification (CTC) loss."""
 import math
 import numbers
+from typing import NamedTuple
 
 from ...._backend import xp
+from .... import _dtype as D, ops
 from ...._tensor import Tensor, _make
 from ....autograd.function import Function
 from ....autograd.grad_mode import state as _gs
@@ -53,6 +55,30 @@ def _ctc_ext(tgt, blank):
     return ext, skip
 
 
+class _ScaledState(NamedTuple):
+    """What _ctc_scaled leaves for _ctc_scaled_grad."""
+    A: object       # (T, 2 N W) alpha of the forward rows, beta' (after emission) of the reversed ones
+    B: object       # (T, 2 N W) the same before the emission (B[t] * P[t] = A[t])
+    src: object     # (T, N C + 1) float64 exp(lp - m), then a zero column
+    m: float        # the shift: the largest log-prob
+    tt: object      # (T, N) frame of the reversed problem per sample, None when every T_n = T
+    shape: tuple    # (T, N, C, L, W): frames, batch, classes, extended length, row width (L + 2)
+    lp: object      # the log-probs as given (float32 or float64)
+
+
+class _LogState(NamedTuple):
+    """What _ctc_log leaves for _ctc_log_grad (for the samples it ran on)."""
+    lp: object          # (T, n, C) float64 log-probs
+    em: object          # (T, n, L) log-probs of the extended labels, log 0 clamped to _NEG
+    ext: object         # (n, L) extended targets
+    skip_add: object    # (n, L) 0 where the s-2 skip is allowed, _NEG elsewhere
+    inside: object      # (n, L) positions of each sample's own extended target
+    alpha: object       # (T, n, L + 2) log alpha after two sentinel columns
+    il: object
+    tl: object
+    nll: object         # (n,) inf where no alignment exists
+
+
 def _ctc_scaled(lp_in, ext, skip, il, tl):
     """CTC in the probability domain with rescaling (Graves et al. 2006), alpha and beta in one loop.
 
@@ -70,7 +96,7 @@ def _ctc_scaled(lp_in, ext, skip, il, tl):
     <= ~1e-299 / min(1, scale) in an entry, which moves p (and the gradient) by at most that times
     max(alpha, beta') / Z[t], Z[t] = sum_s alpha beta' = p up to the scales at t; p underflows only down,
     so the computed p bounds Z from below. A sample is kept (ok) when that bound is >= _ZMIN at each of
-    its frames and its scales are >= _SMIN. Returns nll (N,), ok (N,) and the state for the gradient.
+    its frames and its scales are >= _SMIN. Returns nll (N,), ok (N,) and the _ScaledState for the gradient.
     """
     T, N, C = lp_in.shape
     L = ext.shape[1]
@@ -154,13 +180,14 @@ def _ctc_scaled(lp_in, ext, skip, il, tl):
     ok = (zb.min(axis=0) >= math.log(_ZMIN)) & ~small[:, :N].any(axis=0) & ~small[:, :N - 1:-1].any(axis=0)
     ok &= il > 0
     nll = -(lz + m * il)
-    return nll, ok, (A, B, src, m, tt, T, N, C, L, W, lp_in)
+    return nll, ok, _ScaledState(A, B, src, m, tt, (T, N, C, L, W), lp_in)
 
 
 def _ctc_scaled_grad(state, ext):
     """d nll / d lp[t, c] = exp(lp[t, c]) - sum_{s: l'_s = c} alpha beta' / Z[t] from _ctc_scaled's state
     (meaningful for t < T_n; the caller masks the rest)."""
-    A, B, src, m, tt, T, N, C, L, W, lp_in = state
+    A, B, src, m, tt = state.A, state.B, state.src, state.m, state.tt
+    T, N, C, L, W = state.shape
     NW = N * W
     M = 2 * NW
     g = xp.empty((T, NW))                          # alpha beta' in the forward layout
@@ -177,7 +204,7 @@ def _ctc_scaled_grad(state, ext):
     acc = xp.matmul(g.reshape(T, N, W).transpose(1, 0, 2), oh)     # (N, T, C + 1)
     with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
         acc[:, :, :C] /= acc[:, :, C:]
-        ex = src[:, :N * C].reshape(T, N, C) * math.exp(m) if m <= 0 else xp.exp(lp_in.astype(xp.float64))
+        ex = src[:, :N * C].reshape(T, N, C) * math.exp(m) if m <= 0 else xp.exp(state.lp.astype(xp.float64))
     return ex - acc[:, :, :C].transpose(1, 0, 2)
 
 
@@ -185,7 +212,7 @@ def _ctc_log(lp, ext, skip, il, tl):
     """Log-space alpha of the samples the scaled recursion cannot take (float64, log 0 -> -1e30):
       alpha[t, s] = lp[t, l'_s] + logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if skip_s),
     nll = -logsumexp(alpha[T_n - 1, 2S_n], alpha[T_n - 1, 2S_n - 1]) (inf when no alignment exists).
-    Returns nll and the state _ctc_log_grad needs."""
+    Returns nll and the _LogState _ctc_log_grad needs."""
     T, N, C = lp.shape
     L = ext.shape[1]
     ar = xp.arange(N)
@@ -212,14 +239,14 @@ def _ctc_log(lp, ext, skip, il, tl):
     e2 = xp.where(tl > 0, last[ar, xp.maximum(2 * tl - 1, 0)], _NEG)
     nll = -xp.logaddexp(e1, e2)
     nll = xp.where(nll > -0.1 * _NEG, xp.inf, nll)      # sentinel-sized: no alignment exists
-    return nll, (lp, em, ext, skip_add, inside, alpha, il, tl, nll)
+    return nll, _LogState(lp, em, ext, skip_add, inside, alpha, il, tl, nll)
 
 
 def _ctc_log_grad(state):
     """d nll / d lp[t, c] = exp(lp[t, c]) - sum_{s: l'_s = c} exp(alpha + beta - lp[t, c] + nll) with beta
     the same recursion backwards in time from each sample's last frame (alpha and beta both include
     lp[t, l'_s]); meaningful for t < T_n and finite nll (the caller masks the rest)."""
-    lp, em, ext, skip_add, inside, alpha, il, tl, nll = state
+    lp, em, ext, skip_add, inside, alpha, il, tl, nll = state      # a _LogState
     T, N, C = lp.shape
     L = ext.shape[1]
     ar = xp.arange(N)
@@ -302,7 +329,8 @@ class _CtcLoss(Function):
             lp = lp_in.astype(xp.float64)
             nll[redo], st = _ctc_log(lp[:, redo], ext[redo], skip[redo], il[redo], tl[redo])
         ctx.save_for_backward(log_probs)
-        ctx.data = (ext, sst, redo, st, il, nll, zero_infinity, dt)
+        ctx.ext, ctx.scaled, ctx.redo, ctx.logst = ext, sst, redo, st
+        ctx.il, ctx.nll, ctx.zero_infinity = il, nll, zero_infinity
         out = nll
         if zero_infinity:
             out = xp.where(xp.isinf(nll), 0.0, nll)
@@ -310,17 +338,18 @@ class _CtcLoss(Function):
 
     @staticmethod
     def backward(ctx, g):
-        ext, sst, redo, st, il, nll, zero_inf, dt = ctx.data
-        T, N, C = ctx.saved_tensors[0].shape
-        grad = _ctc_scaled_grad(sst, ext) if sst is not None else xp.zeros((T, N, C))
-        if redo.size:
-            grad[:, redo] = _ctc_log_grad(st)
+        redo, il, nll = ctx.redo, ctx.il, ctx.nll
         lpd = ctx.saved_tensors[0]._data
+        T, N, C = lpd.shape
+        dt = lpd.dtype
+        grad = _ctc_scaled_grad(ctx.scaled, ctx.ext) if ctx.scaled is not None else xp.zeros((T, N, C))
+        if redo.size:
+            grad[:, redo] = _ctc_log_grad(ctx.logst)
         if lpd.size and lpd.min() == -xp.inf:     # exp(-inf) - 0 * exp(inf), as PyTorch: nan
             grad[xp.isneginf(lpd)] = xp.nan
         bad = xp.isinf(nll)
         if bad.any():
-            grad[:, bad] = 0.0 if zero_inf else xp.nan
+            grad[:, bad] = 0.0 if ctx.zero_infinity else xp.nan
         if not (il == T).all():
             grad[xp.arange(T)[:, None] >= il[None, :]] = 0.0
         if _gs.enabled:   # create_graph: a node that refuses double backward (as PyTorch) instead of
@@ -352,6 +381,13 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     ``zero_infinity`` impossible alignments (infinite loss) give 0 and a zero gradient.
     """
     reduction = _R.check(reduction)
+    log_probs, tgt, il, tl, unbatched = _ctc_args(log_probs, targets, input_lengths, target_lengths, blank)
+    return _ctc_reduce(_CtcLoss.apply(log_probs, tgt, il, tl, blank, zero_infinity), tl, reduction, unbatched)
+
+
+def _ctc_args(log_probs, targets, input_lengths, target_lengths, blank):
+    """PyTorch's checks of ctc_loss's arguments; returns (T, N, C) log_probs, padded targets (N, max S_n)
+    (blank past each length), input and target lengths as int64 arrays, and whether the input was unbatched."""
     unbatched = log_probs.dim() == 2
     if unbatched:
         log_probs = log_probs.unsqueeze(1)
@@ -396,7 +432,11 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     tgt = xp.where(xp.arange(tgt.shape[1])[None, :] < tl[:, None], tgt, blank).astype(xp.int64)
     if tgt.size and ((tgt < 0) | (tgt >= C)).any():
         raise RuntimeError("target index out of range")
-    nll = _CtcLoss.apply(log_probs, tgt, il, tl, blank, zero_infinity)
+    return log_probs, tgt, il, tl, unbatched
+
+
+def _ctc_reduce(nll, tl, reduction, unbatched):
+    """Per-sample losses (N,) reduced; 'mean' divides each by its target length (at least 1) first."""
     if unbatched:
         nll = nll.reshape(())
     if reduction == "mean":
@@ -405,3 +445,45 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
             den = den.reshape(())
         return (nll / den).mean()
     return _R.apply_reduction(nll, reduction)
+
+
+# --------------------------------------------------------------------------- plain reference
+def _ctc_loss_reference(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+                        zero_infinity=False):
+    """ctc_loss as Tensor ops (autograd gives its gradient): the textbook log-space forward recursion
+    over the extended targets l' = (blank, l1, blank, ..., lS, blank), in float64,
+      alpha[0, s] = lp[0, l'_s] for s < 2, log 0 elsewhere
+      alpha[t, s] = lp[t, l'_s] + logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if skip_s)
+      nll = -logsumexp(alpha[T_n - 1, 2 S_n], alpha[T_n - 1, 2 S_n - 1] if S_n > 0)
+    (skip_s: l'_s is a label other than l'_{s-2}). log 0 is the finite _NEG, so an unreachable state
+    passes a zero gradient rather than 0 * nan. A sample with no alignment (nll ~ -_NEG), or no frames
+    and a non-empty target, has nll = inf (0 with zero_infinity) and no gradient.
+    Autograd's d nll / d lp is -gamma; _CtcLoss returns PyTorch's exp(lp) - gamma for t < T_n, which is
+    the same gradient once taken through log_softmax's input."""
+    reduction = _R.check(reduction)
+    log_probs, tgt, il, tl, unbatched = _ctc_args(log_probs, targets, input_lengths, target_lengths, blank)
+    T, N, C = log_probs.shape
+    ext, skip = _ctc_ext(tgt, blank)
+    L = ext.shape[1]
+    lp = log_probs.to(D.float64)
+    ar = xp.arange(N)
+    # the losses that are constants: no frames, or no alignment (known once alpha is computed)
+    fixed = xp.where((il == 0) & (tl == 0), 0.0, 0.0 if zero_infinity else xp.inf)
+    if T == 0:
+        nll = lp.sum((0, 2)) * 0 + _make(fixed)      # every il is 0: constants, kept on lp's graph
+    else:
+        em = lp[:, ar[:, None], ext]                   # (T, N, L): lp[t, n, l'_s]
+        log0 = _make(xp.full((N, 2), _NEG))
+        skip_add = _make(xp.where(skip, 0.0, _NEG))
+        alpha = ops.cat([em[0, :, :2], _make(xp.full((N, max(L - 2, 0)), _NEG))], 1)
+        alphas = [alpha]
+        for t in range(1, T):
+            prev = ops.cat([log0, alpha], 1)           # two log-0 columns in front: s-1, s-2 by slicing
+            alpha = em[t] + ops.logsumexp(ops.stack([prev[:, 2:], prev[:, 1:-1], prev[:, :-2] + skip_add]), 0)
+            alphas.append(alpha)
+        last = ops.stack(alphas)[xp.maximum(il - 1, 0), ar]                   # (N, L) at each T_n - 1
+        e1 = last.gather(1, _make(2 * tl[:, None]))
+        e2 = last.gather(1, _make(xp.maximum(2 * tl - 1, 0)[:, None])) + _make(xp.where(tl > 0, 0.0, _NEG)[:, None])
+        nll = -ops.logsumexp(ops.cat([e1, e2], 1), 1)
+        nll = ops.where(_make((il == 0) | (nll._data > -0.1 * _NEG)), _make(fixed), nll)
+    return _ctc_reduce(nll.to(log_probs.dtype), tl, reduction, unbatched)
