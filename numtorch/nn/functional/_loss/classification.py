@@ -85,6 +85,30 @@ def _targets(t, ignore_index, C):
     return tc, valid
 
 
+def _rows(input, target, weight, ignore_index):
+    """The fused kernels' view of (input, class-index target): the (M, C) rows with the class dim last,
+    safe targets tc, the mask valid of non-ignored ones, the class weights W (None without) and
+    w_i = W[t_i] valid_i (valid_i without weights), in input's dtype."""
+    x2 = _class_last(input._data, input._data.ndim)
+    tc, valid = _targets(target._data, ignore_index, x2.shape[1])
+    dt = x2.dtype
+    W = weight._data.astype(dt, copy=False) if weight is not None else None
+    w = (W[tc] * valid) if W is not None else valid.astype(dt)
+    return x2, tc, valid, W, w
+
+
+def _class_reduce(ctx, loss, w, reduction, shape):
+    """Per-row losses (M,) of an input of ``shape`` reduced as PyTorch's NLL kernels do: 'none' in the
+    target's shape, 'sum', or 'mean' = sum / sum_i w_i (the divisor kept as ctx.total for backward)."""
+    dt = loss.dtype
+    if reduction == "none":
+        return loss.reshape(() if len(shape) == 1 else (shape[0],) + tuple(shape[2:]))
+    if reduction == "sum":
+        return xp.asarray(loss.sum(dtype=dt))
+    ctx.total = w.sum(dtype=dt)
+    return _R.apply_reduction(loss, "mean", ctx.total)
+
+
 class _CrossEntropy(Function):
     """Fused log-softmax + NLL over the class dim for class-index targets.
 
@@ -99,14 +123,9 @@ class _CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, input, target, weight, ignore_index, eps, reduction):
-        x = input._data
-        nd = x.ndim
-        x2 = _class_last(x, nd)
+        x2, tc, valid, W, w = _rows(input, target, weight, ignore_index)
         M, C = x2.shape
-        tc, valid = _targets(target._data, ignore_index, C)
-        dt = x.dtype
-        ar = xp.arange(M)
-        W = weight._data.astype(dt, copy=False) if weight is not None else None
+        dt = x2.dtype
         # Everything below is invariant to a per-row shift of the logits. Rows are shifted by
         # their max (the stable log-sum-exp) unless every row max of the block already lies in
         # [-60, 60], where exp neither overflows nor underflows to a zero sum: that saves a pass over x.
@@ -144,7 +163,6 @@ class _CrossEntropy(Function):
         shift = bool(shifts.any())
         lse = xp.log(se)
         nll = lse - picked
-        w = (W[tc] * valid) if W is not None else valid.astype(dt)
         loss = w * nll
         if eps > 0:
             SW = W.sum() if W is not None else dt.type(C)
@@ -154,15 +172,9 @@ class _CrossEntropy(Function):
         # e = exp(x - shift) are the softmax numerators; backward turns them into the gradient in place
         ctx.e, ctx.se, ctx.tc, ctx.valid, ctx.w, ctx.W = e, se, tc, valid, w, W
         ctx.rowmax = shifts if shift else None
-        ctx.eps, ctx.red, ctx.shape, ctx.C = eps, reduction, x.shape, C
+        ctx.eps, ctx.red, ctx.shape, ctx.C = eps, reduction, input._data.shape, C
         ctx.save_for_backward(input)
-        if reduction == "none":
-            oshape = () if nd == 1 else (x.shape[0],) + tuple(x.shape[2:])
-            return loss.reshape(oshape)
-        if reduction == "sum":
-            return xp.asarray(loss.sum(dtype=dt))
-        ctx.total = w.sum(dtype=dt)
-        return _R.apply_reduction(loss, "mean", ctx.total)
+        return _class_reduce(ctx, loss, w, reduction, input._data.shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -243,21 +255,11 @@ class _NllLoss(Function):
 
     @staticmethod
     def forward(ctx, input, target, weight, ignore_index, reduction):
-        x = input._data
-        nd = x.ndim
-        x2 = _class_last(x, nd)
+        x2, tc, _, _, w = _rows(input, target, weight, ignore_index)
         M, C = x2.shape
-        tc, valid = _targets(target._data, ignore_index, C)
-        dt = x.dtype
-        w = (weight._data.astype(dt)[tc] * valid) if weight is not None else valid.astype(dt)
-        loss = -(w * x2[xp.arange(M), tc]).astype(dt)
-        ctx.tc, ctx.w, ctx.shape, ctx.red, ctx.C = tc, w, x.shape, reduction, C
-        if reduction == "none":
-            return loss.reshape(() if nd == 1 else (x.shape[0],) + tuple(x.shape[2:]))
-        if reduction == "sum":
-            return xp.asarray(loss.sum(dtype=dt))
-        ctx.total = w.sum(dtype=dt)
-        return _R.apply_reduction(loss, "mean", ctx.total)
+        loss = -(w * x2[xp.arange(M), tc]).astype(x2.dtype)
+        ctx.tc, ctx.w, ctx.shape, ctx.red, ctx.C = tc, w, input._data.shape, reduction, C
+        return _class_reduce(ctx, loss, w, reduction, input._data.shape)
 
     @staticmethod
     def backward(ctx, g):

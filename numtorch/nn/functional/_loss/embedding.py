@@ -62,19 +62,10 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     """l = max(0, margin + d(a, p) - d(a, n)), d = pairwise p-distance; with ``swap``,
     d(a, n) is replaced by min(d(a, n), d(p, n))."""
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
-    if margin <= 0:
-        raise ValueError(f"margin must be greater than 0, got {margin}")
-    a, pd, nd = anchor.dim(), positive.dim(), negative.dim()
-    if not (a == pd == nd):
-        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
-                           f"dimensions, but got: anchor {a}D, positive {pd}D, and negative {nd}D inputs")
+    _check_triplet(anchor, positive, negative, margin)
     _broadcast_shape(anchor.shape, positive.shape)
     _broadcast_shape(anchor.shape, negative.shape)
-    d1 = pairwise_distance(anchor, positive, p, eps)
-    d2 = pairwise_distance(anchor, negative, p, eps)
-    if swap:
-        d2 = ops.minimum(d2, pairwise_distance(positive, negative, p, eps))
-    return _R.apply_reduction(_clamp_min(margin + d1 - d2, 0), reduction)
+    return _triplet(anchor, positive, negative, lambda x, y: pairwise_distance(x, y, p, eps), margin, swap, reduction)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
@@ -82,13 +73,22 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     """l = max(0, margin + dist(a, p) - dist(a, n)) for any ``distance_function`` (default pairwise_distance)."""
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    _check_triplet(anchor, positive, negative, margin)
+    dist = distance_function if distance_function is not None else pairwise_distance
+    return _triplet(anchor, positive, negative, dist, margin, swap, reduction)
+
+
+def _check_triplet(anchor, positive, negative, margin):
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     a, pd, nd = anchor.dim(), positive.dim(), negative.dim()
     if not (a == pd == nd):
         raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
                            f"dimensions, but got: anchor {a}D, positive {pd}D, and negative {nd}D inputs")
-    dist = distance_function if distance_function is not None else pairwise_distance
+
+
+def _triplet(anchor, positive, negative, dist, margin, swap, reduction):
+    """max(0, margin + dist(a, p) - dist(a, n)), with ``swap`` dist(a, n) -> min(dist(a, n), dist(p, n))."""
     dpos = dist(anchor, positive)
     dneg = dist(anchor, negative)
     if swap:
