@@ -117,6 +117,7 @@ class _CrossEntropy(Function):
       loss_i = (1 - eps) * w_i * (-logp[i, t_i]) + (eps / C) * valid_i * sum_c W_c (-logp[i, c])
     'mean' divides the sum by sum_i w_i (PyTorch's normalization, label smoothing included).
       d loss_i / d x_ic = (1 - eps) w_i (p_ic - [c == t_i]) + (eps / C) valid_i (p_ic sum_k W_k - W_c)
+    The same math in plain Tensor ops: _cross_entropy_reference.
     """
     _builtin = True
     node_name = "NllLossBackward0"
@@ -192,7 +193,7 @@ class _CrossEntropy(Function):
             K = (eps / C) * valid
         # 'mean' with every target ignored: the value is 0/0 = nan, the gradient 0 (as PyTorch)
         inv = (1.0 / ctx.total if ctx.total != 0 else 0.0) if red == "mean" else 1.0
-        if _gs.enabled:
+        if _gs.enabled:   # Tensor ops for double backward; the raw path below is the same formula in place
             (input,) = ctx.saved_tensors
             xt = input.reshape(1, -1) if len(ctx.shape) == 1 else (
                 input if len(ctx.shape) == 2 else input.movedim(1, -1).reshape(-1, C))
@@ -249,7 +250,8 @@ class _CrossEntropyView(_CrossEntropy):
 
 class _NllLoss(Function):
     """loss_i = -w_i * input[i, t_i] (w_i = weight[t_i], 0 for ignored targets); 'mean' divides by sum w_i.
-    The gradient is the constant -w_i at [i, t_i] times g (so it is linear in g: double backward is free)."""
+    The gradient is the constant -w_i at [i, t_i] times g (so it is linear in g: double backward is free).
+    The same math in plain Tensor ops: _nll_reference."""
     _builtin = True
     node_name = "NllLossBackward0"
 

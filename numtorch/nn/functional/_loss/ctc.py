@@ -306,6 +306,7 @@ class _CtcLoss(Function):
     Gradient (PyTorch's convention, which is the gradient through log_softmax's input when lp are
     log-probabilities): d nll / d lp[t, c] = exp(lp[t, c]) - sum_{s: l'_s = c} gamma[t, s] for t < T_n,
     0 after; nan (as PyTorch) where lp = -inf, and for an infinite loss unless zero_infinity.
+    The textbook recursion in plain Tensor ops: _ctc_loss_reference.
     """
     _builtin = True
     node_name = "CtcLossBackward0"

@@ -60,7 +60,8 @@ class _Pointwise(Function):
         ishape, idt, tshape, tdt = ctx.shapes
         ni, nt = ctx.needs_input_grad[:2]
         if _gs.enabled:
-            # recording the gradient's own graph: Tensor ops all the way
+            # recording the gradient's own graph: Tensor ops all the way (the raw-array path below is
+            # the same derivative written in place; tests/nn/test_loss_reference.py pins the two)
             input, target = ctx.saved_tensors
             d = input - (target if target is not None else _make(ctx.d * 0))
             if kind == 0:
