@@ -1,1 +1,1 @@
-"""The loss functions by family (``torch.nn.functional.loss`` re-exports them)."""
+"""The loss functions by family; ``nn.functional.loss`` re-exports the public ones (its docstring has the map)."""
