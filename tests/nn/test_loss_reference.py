@@ -300,3 +300,14 @@ def test_cross_entropy_second_backward_recomputes():
     g2 = nt.autograd.grad(out, [xi])[0]
     _same(g2._data, g1._data, dict(rtol=1e-12))
 
+
+
+@pytest.mark.parametrize("zero_infinity", [False, True])
+def test_ctc_no_frames_equals_reference(zero_infinity):
+    """T = 0: an empty target has its one (empty) alignment, loss 0; any other none, loss inf."""
+    x = _nt(np.zeros((0, 2, 3)), True)
+    args = (_nt(np.array([[1], [2]])), _nt(np.array([0, 0])), _nt(np.array([0, 1])))
+    for red in ("none", "sum"):
+        _pinned(lambda a: ntF.ctc_loss(a, *args, reduction=red, zero_infinity=zero_infinity),
+                lambda a: _ctc_loss_reference(a, *args, reduction=red, zero_infinity=zero_infinity), (x,), [x],
+                TOL[np.float64])
