@@ -80,6 +80,20 @@ def test_focal_loss_module(reduction, gamma, weight, ignore):
         assert_close(on, ce, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("gamma", [0.0, 2.0])
+def test_focal_loss_every_target_ignored(gamma):
+    """'mean' over no targets: the value is 0/0 = nan and the gradient 0, as PyTorch's cross entropy."""
+    x = np.random.default_rng(3).standard_normal((3, 4)).astype(np.float32)
+    t = np.array([1, 1, 1])
+    xn, xt = nt.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    on = ntF.focal_loss(xn, nt.from_numpy(t), gamma=gamma, ignore_index=1)
+    ot = thF.cross_entropy(xt, torch.from_numpy(t), ignore_index=1)
+    assert_close(on, ot)
+    on.backward()
+    ot.backward()
+    assert_close(xn.grad, xt.grad)
+
+
 def test_focal_loss_kdim_and_errors():
     rng = np.random.default_rng(2)
     x = rng.standard_normal((2, 3, 4)).astype(np.float32)

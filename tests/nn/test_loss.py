@@ -150,20 +150,26 @@ def _ce_target(shape, seed, ignore=None):
     return t
 
 
+def _class_kwargs(shape, red, opts, wseed, tseed):
+    """cross_entropy / nll_loss keyword arguments from a test's opts ("weight": random class weights, "ign":
+    some targets set to ignore_index) and the class-index targets."""
+    opts = dict(opts)
+    C = shape[0] if len(shape) == 1 else shape[1]
+    kw = {"reduction": red}
+    if opts.pop("weight", False):
+        kw["weight"] = U(C, seed=wseed, lo=0.2, hi=2.0)
+    ign = opts.pop("ign", False)
+    kw.update(opts)
+    return kw, _ce_target(shape, tseed, kw.get("ignore_index") if ign else None)
+
+
 @pytest.mark.parametrize("red", RED)
 @pytest.mark.parametrize("shape", CE_SHAPES)
 @pytest.mark.parametrize("opts", [{}, {"weight": True}, {"ignore_index": 1}, {"ignore_index": -100, "ign": True},
                                   {"label_smoothing": 0.1}, {"label_smoothing": 0.3, "weight": True},
                                   {"label_smoothing": 0.2, "weight": True, "ignore_index": 2, "ign": True}])
 def test_cross_entropy_indices(shape, red, opts):
-    opts = dict(opts)
-    C = shape[0] if len(shape) == 1 else shape[1]
-    kw = {"reduction": red}
-    if opts.pop("weight", False):
-        kw["weight"] = U(C, seed=7, lo=0.2, hi=2.0)
-    ign = opts.pop("ign", False)
-    kw.update(opts)
-    t = _ce_target(shape, 3, kw.get("ignore_index") if ign else None)
+    kw, t = _class_kwargs(shape, red, opts, 7, 3)
     compare("cross_entropy", [R(*shape, scale=2), t], kw, grad=(0,), check_name=True)
 
 
@@ -171,14 +177,7 @@ def test_cross_entropy_indices(shape, red, opts):
 @pytest.mark.parametrize("shape", CE_SHAPES)
 @pytest.mark.parametrize("opts", [{}, {"weight": True}, {"ignore_index": 0, "ign": True}])
 def test_nll_loss(shape, red, opts):
-    opts = dict(opts)
-    C = shape[0] if len(shape) == 1 else shape[1]
-    kw = {"reduction": red}
-    if opts.pop("weight", False):
-        kw["weight"] = U(C, seed=8, lo=0.2, hi=2.0)
-    ign = opts.pop("ign", False)
-    kw.update(opts)
-    t = _ce_target(shape, 4, kw.get("ignore_index") if ign else None)
+    kw, t = _class_kwargs(shape, red, opts, 8, 4)
     compare("nll_loss", [R(*shape), t], kw, grad=(0,), check_name=True)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import numtorch as nt
 import numtorch.nn as ntnn
-import numtorch.nn.functional.loss as ntloss
+import numtorch.nn.functional._loss.ctc as ntloss
 from conftest import torch, assert_close
 
 
@@ -113,16 +113,22 @@ def test_ctc_errors():
         ntnn.CTCLoss(reduction="foo")(lp, t, [5, 5], [2, 2])
 
 
+def _random_config(rng, t_end):
+    """Random T < t_end, N, C, blank, input and target lengths and padded targets (N, S) without blanks."""
+    T, N, C, S = int(rng.integers(1, t_end)), int(rng.integers(1, 4)), int(rng.integers(2, 6)), int(rng.integers(1, 5))
+    blank = int(rng.integers(0, C))
+    il, tl = rng.integers(1, T + 1, N), rng.integers(0, S + 1, N)
+    tg = rng.integers(0, C, (N, S))
+    tg[tg == blank] = (blank + 1) % C
+    return T, N, C, blank, il, tl, tg
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_ctc_random_configurations(seed):
     # random T, N, C, S, blank, lengths, target layout, reduction, zero_infinity: values and gradients
     rng = np.random.default_rng(100 + seed)
     for _ in range(10):
-        T, N, C, S = int(rng.integers(1, 10)), int(rng.integers(1, 4)), int(rng.integers(2, 6)), int(rng.integers(1, 5))
-        blank = int(rng.integers(0, C))
-        il, tl = rng.integers(1, T + 1, N), rng.integers(0, S + 1, N)
-        tg = rng.integers(0, C, (N, S))
-        tg[tg == blank] = (blank + 1) % C
+        T, N, C, blank, il, tl, tg = _random_config(rng, 10)
         tgt = np.concatenate([tg[i, :tl[i]] for i in range(N)]).astype(np.int64) if rng.random() < 0.5 else tg
         red, zi = str(rng.choice(["none", "mean", "sum"])), bool(rng.random() < 0.5)
         x = rng.standard_normal((T, N, C)).astype(np.float32)
@@ -255,11 +261,7 @@ def test_ctc_log_space_path(seed, monkeypatch, fallbacks):
     monkeypatch.setattr(ntloss, "_ZMIN", np.inf)
     rng = np.random.default_rng(200 + seed)
     for _ in range(8):
-        T, N, C, S = int(rng.integers(1, 12)), int(rng.integers(1, 4)), int(rng.integers(2, 6)), int(rng.integers(1, 5))
-        blank = int(rng.integers(0, C))
-        il, tl = rng.integers(1, T + 1, N), rng.integers(0, S + 1, N)
-        tg = rng.integers(0, C, (N, S))
-        tg[tg == blank] = (blank + 1) % C
+        T, N, C, blank, il, tl, tg = _random_config(rng, 12)
         red, zi = str(rng.choice(["none", "mean", "sum"])), bool(rng.random() < 0.5)
         _vs_torch64(_log_softmax(rng.standard_normal((T, N, C))), tg, il, tl, np.float64, reduction=red, blank=blank,
                     zero_infinity=zi, rtol=1e-9, atol=1e-12)

@@ -10,6 +10,7 @@ from .sparse import *  # noqa: F401,F403
 from .vision import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
+from ._loss.classification import focal_loss  # noqa: F401  (a numtorch extra)
 
 import sys as _sys
 import types as _types

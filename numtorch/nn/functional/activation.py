@@ -300,7 +300,7 @@ def celu(input, alpha=1.0, inplace=False):
 
 def _named(t, node_name):
     """grad_fn named as PyTorch's kernel (printed in reprs); one identity node"""
-    from .loss import _named_as
+    from ._loss._common import _named_as
     return _named_as(t, node_name)
 
 

@@ -545,7 +545,7 @@ def _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilati
     if bias is not None:
         out = out + bias.reshape((-1,) + (1,) * nd)
     if out.grad_fn is not None:   # printed as PyTorch's node (one identity node)
-        from .loss import _named_as
+        from ._loss._common import _named_as
         out = _named_as(out, "ConvolutionBackward0")
     return out if batched else out.squeeze(0)
 

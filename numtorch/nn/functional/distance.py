@@ -11,7 +11,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
     Inputs broadcast against each other; the result drops the last dimension unless ``keepdim``.
     """
-    from .loss import _broadcast_shape, _named_as
+    from ._loss._common import _broadcast_shape, _named_as
     _broadcast_shape(x1.shape, x2.shape)
     nd = max(x1.dim(), x2.dim())
     d = x1 - x2 + eps
@@ -34,7 +34,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         x1 = x1.float()
     if x2._data.dtype.kind not in "fV":
         x2 = x2.float()
-    from .loss import _broadcast_shape
+    from ._loss._common import _broadcast_shape
     shape = _broadcast_shape(x1.shape, x2.shape)
     if tuple(x1.shape) != tuple(shape):
         x1 = x1.expand(*shape)

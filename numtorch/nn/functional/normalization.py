@@ -78,7 +78,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def _named(t, node_name):
     """grad_fn named as PyTorch's kernel (printed in reprs); one identity node"""
-    from .loss import _named_as
+    from ._loss._common import _named_as
     return _named_as(t, node_name)
 
 
