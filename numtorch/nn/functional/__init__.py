@@ -20,7 +20,7 @@ import types as _types
 _SUBMODULES = ("activation", "linear", "conv", "pooling", "normalization", "dropout", "sparse", "vision", "distance",
                "loss")
 __all__ = ["pad"] + [_n for _s in _SUBMODULES for _n in _sys.modules[f"{__name__}.{_s}"].__all__
-                     if _n != "feature_dropout"]
+                     if _n != "feature_dropout"] + ["focal_loss"]   # focal_loss: a numtorch extra
 for _s in _SUBMODULES:
     if isinstance(globals().get(_s), _types.ModuleType):
         del globals()[_s]
