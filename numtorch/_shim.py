@@ -135,7 +135,7 @@ def _exec_source(source, filename, argv, path0):
     code = compile(source, filename, "exec", dont_inherit=True)
     sys.argv = list(argv)
     sys.path.insert(0, path0)
-    main = _fresh_main(filename if filename not in ("<stdin>", "<string>") else None)
+    main = _fresh_main(filename if filename != "<string>" else None)   # python -c has no __file__
     exec(code, main.__dict__)
 
 

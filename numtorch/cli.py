@@ -116,11 +116,15 @@ def _help():
 
 def _missing_extra(cmd, e):
     """One line for an ImportError of an optional dependency, or None when it is not one."""
-    root = (getattr(e, "name", None) or "").partition(".")[0]
-    if root not in EXTRAS:
-        return None
-    return (f"numtorch {cmd}: this needs {root}, which is not installed: "
-            f"pip install 'numtorch[{EXTRAS[root]}]' (or pip install {'scikit-learn' if root == 'sklearn' else 'pillow' if root == 'PIL' else root})")
+    if "pip install 'numtorch[" in str(e):   # numtorch's own message already names the extra
+        return f"numtorch {cmd}: {e}"
+    for err in (e, e.__cause__):
+        root = (getattr(err, "name", None) or "").partition(".")[0]
+        if root in EXTRAS:
+            pkg = {"sklearn": "scikit-learn", "PIL": "pillow"}.get(root, root)
+            return (f"numtorch {cmd}: this needs {pkg}, which is not installed: "
+                    f"pip install 'numtorch[{EXTRAS[root]}]' (or pip install {pkg})")
+    return None
 
 
 def main(argv=None):
