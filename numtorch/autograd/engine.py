@@ -50,6 +50,9 @@ def _add(a, b):
     return a + b
 
 
+# PyTorch computes inf/nan silently: NumPy's floating-point warnings never escape a backward pass
+# (one errstate per backward() call, as a decorator: cheaper than a with-block)
+@xp.errstate(all="ignore")
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
     """Propagate ``grad_tensors`` from ``tensors`` to the leaves.
 
@@ -170,6 +173,7 @@ def backward_default(t, retain_graph, create_graph):
                 create_graph)
 
 
+@xp.errstate(all="ignore")
 def _run_single(root, root_nr, root_g, retain_graph, create_graph):
     """``run_backward`` for one root node, accumulating into the leaves (``backward()`` without
     ``inputs``): the same walk in the same order, with less bookkeeping per node.
