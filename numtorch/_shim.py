@@ -50,13 +50,16 @@ class _TorchModule(types.ModuleType):
         return sorted(set(dir(sys.modules["numtorch"])) | set(self.__dict__))
 
 
-def _torch_module():
+def _torch_module(spec):
     nt = importlib.import_module("numtorch")
     from .version import __version__
     m = _TorchModule("torch", nt.__doc__)
     for k in ("__file__", "__path__"):
         object.__setattr__(m, k, getattr(nt, k))
-    object.__setattr__(m, "__version__", __version__)
+    # set here: the import system only fills attributes a module lacks, and these would read numtorch's
+    for k, v in (("__spec__", spec), ("__loader__", spec.loader), ("__package__", "torch"),
+                 ("__version__", __version__)):
+        object.__setattr__(m, k, v)
     return m
 
 
@@ -66,7 +69,7 @@ class _AliasLoader(importlib.abc.Loader):
 
     def create_module(self, spec):
         if spec.name == "torch":
-            return _torch_module()
+            return _torch_module(spec)
         return importlib.import_module(self.target)
 
     def exec_module(self, module):
