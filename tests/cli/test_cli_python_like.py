@@ -150,7 +150,7 @@ def test_torch_version_under_run(tmp_path):
     assert r.stdout.splitlines()[1] == f"True True {torch.version.cuda} {torch.version.hip}"
     assert r.stdout.splitlines()[2] == f"True torch {sorted(torch.version.__all__)}"
     import numtorch
-    assert numtorch.__version__ == "0.1.0" or numtorch.__version__ != "2.13.0"
+    assert numtorch.version.__version__ == "2.13.0" and numtorch.__version__ != numtorch.version.__version__
 
 
 @pytest.mark.parametrize("a", ["2.13.0", "2.0.0a1", "2.13.0+cpu"])
