@@ -270,7 +270,7 @@ def save_outputs(args, model, optimizer, history, acc, out=sys.stdout):
         plot_curves(history, png, title)
         wrote = f", {png}"
     except ImportError:
-        wrote = " (no plot: matplotlib is not installed; pip install matplotlib)"
+        wrote = " (no plot: matplotlib is not installed; pip install 'numtorch[demo]')"
     print(f"saved {ckpt}{wrote}", file=out, flush=True)
     return ckpt, png
 
