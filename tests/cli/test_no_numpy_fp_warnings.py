@@ -16,6 +16,7 @@ CASES = {
     "sqrt at zero": lambda m, x: m.sqrt(x * 0).sum(),
     "divide by zero": lambda m, x: (x / (x * 0)).sum(),
     "pow negative fractional": lambda m, x: (-x).pow(0.5).sum(),
+    "sum of inf and -inf": lambda m, x: m.rsqrt(x * 0 * m.tensor([1.0, -1.0])).sum(),
 }
 
 
