@@ -1,10 +1,11 @@
 """``numtorch demo``: train a CNN, show progress, evaluate, save a checkpoint and a plot of the curves.
 
-Default: scikit-learn's bundled 8x8 handwritten digits (no download), a small CNN in the seed's style
+Default: the 8x8 handwritten digits bundled with numtorch (no download), a small CNN in the style of the
+PyTorch tutorials numtorch's examples come from (examples/tutorials/)
 (Conv2d / MaxPool2d / Flatten / Linear, CrossEntropyLoss) trained with Adam. With ``--data cifar10
---root DIR`` it trains the seed's exact ``MyNet`` on the CIFAR-10 python files in ``DIR``.
+--root DIR`` it trains those tutorials' CIFAR-10 network ``MyNet`` on the CIFAR-10 python files in ``DIR``.
 
-The training loop is the one the seeds write by hand: ``model.train()``; for each batch
+The training loop is the one the tutorials write by hand: ``model.train()``; for each batch
 ``optimizer.zero_grad()``, forward, loss, ``backward()``, ``optimizer.step()``; then ``model.eval()``
 and accuracy under ``no_grad()``.
 """
@@ -55,11 +56,11 @@ def build_parser():
                             "accuracy), the test accuracy under no_grad/eval, a checkpoint (numtorch.save) and a "
                             "PNG of the loss/accuracy curves.",
                 epilog="examples:\n"
-                       "  numtorch demo                                   # digits, ~97% test accuracy\n"
+                       "  numtorch demo                                   # digits, ~98% test accuracy\n"
                        "  numtorch demo --epochs 3 --optimizer sgd --lr 0.05\n"
-                       "  numtorch demo --data cifar10 --root ./dataset   # the seed's MyNet on CIFAR-10\n")
+                       "  numtorch demo --data cifar10 --root ./dataset   # the tutorials' MyNet on CIFAR-10\n")
     p.add_argument("--data", choices=["digits", "cifar10"], default="digits",
-                   help="dataset: 'digits' = scikit-learn's bundled 8x8 handwritten digits (offline, default); "
+                   help="dataset: 'digits' = the bundled 8x8 handwritten digits (UCI, offline, default); "
                         "'cifar10' = CIFAR-10 python files under --root")
     p.add_argument("--root", default=None, metavar="DIR",
                    help="folder holding cifar-10-batches-py/ (or cifar-10-python.tar.gz); required with "
@@ -87,7 +88,7 @@ def build_parser():
 
 # ------------------------------------------------------------------------------------------ models
 def digits_net(nn):
-    """A small CNN for 1x8x8 digits in the seed's layer vocabulary."""
+    """A small CNN for 1x8x8 digits in the tutorials' layer vocabulary."""
     return nn.Sequential(
         nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),     # 32 x 4 x 4
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),    # 64 x 2 x 2
@@ -98,7 +99,7 @@ def digits_net(nn):
 
 
 def make_mynet(nn):
-    """The seed's CIFAR-10 network, layer for layer."""
+    """The tutorials' CIFAR-10 network (``MyNet``), layer for layer."""
     class MyNet(nn.Module):
         def __init__(self):
             super(MyNet, self).__init__()
@@ -130,7 +131,7 @@ def load_data(args):
             test = datasets.Digits(train=False, transform=tf)
         except ImportError as e:
             raise DemoError(str(e)) from None
-        desc = "scikit-learn's 8x8 handwritten digits"
+        desc = "the bundled 8x8 handwritten digits (UCI)"
     else:
         if not args.root:
             raise DemoError("--data cifar10 needs --root DIR (the folder holding cifar-10-batches-py/)")
@@ -269,7 +270,7 @@ def save_outputs(args, model, optimizer, history, acc, out=sys.stdout):
         plot_curves(history, png, title)
         wrote = f", {png}"
     except ImportError:
-        wrote = " (no plot: matplotlib is not installed; pip install matplotlib)"
+        wrote = " (no plot: matplotlib is not installed; pip install 'numtorch[demo]')"
     print(f"saved {ckpt}{wrote}", file=out, flush=True)
     return ckpt, png
 

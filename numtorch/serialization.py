@@ -16,7 +16,10 @@ requires_grad, OrderedDict())``; a storage is the persistent id ``('storage', to
 key, 'cpu', numel)``. Saving writes those GLOBAL opcodes itself (no torch import). Loading uses
 an Unpickler whose ``find_class`` serves only an allow-list of reconstructors and plain
 containers: any other global (``os.system``, ``builtins.eval``, ...) is refused before anything
-is called. Writing to a path is atomic: a temporary file in the same directory, flushed and
+is called (``weights_only=True``, the default, as PyTorch's), unless the caller allow-lists it with
+``add_safe_globals`` / ``safe_globals``. ``weights_only=False`` is an ordinary unpickler, for files the
+caller trusts (whole pickled models and optimizers): globals named ``torch.X`` / ``torchvision.X``
+are served by ``numtorch.X`` / ``numtorch.vision.X``. Writing to a path is atomic: a temporary file in the same directory, flushed and
 fsynced, then ``os.replace``d over the target.
 """
 import io
@@ -33,7 +36,7 @@ from ._backend import xp as _xp, is_array as _is_array
 from ._tensor import Tensor as _Tensor, _make, Size as _Size, device as _device
 from . import _dtype as _D
 
-__all__ = ["save", "load"]
+__all__ = ["save", "load", "add_safe_globals", "clear_safe_globals", "get_safe_globals", "safe_globals"]
 
 
 _ALIGN = 64
@@ -348,28 +351,153 @@ def _allowed():
 _ALLOWED = None
 
 
-class _Unpickler(pickle.Unpickler):
-    """Serves only allow-listed globals; storages come from the zip records."""
+# ------------------------------------------------------------------ allow-listing, as torch.serialization
+_safe_globals_set = set()
 
-    def __init__(self, file, zf, prefix, byteorder):
+
+def add_safe_globals(safe_globals):
+    """Allow the given globals (callables, or ``(callable, "module.qualname")`` pairs) in ``weights_only`` loads."""
+    global _safe_globals_set
+    _safe_globals_set = _safe_globals_set.union(set(safe_globals))
+
+
+def get_safe_globals():
+    """The globals added by ``add_safe_globals`` (a list)."""
+    return list(_safe_globals_set)
+
+
+def clear_safe_globals():
+    """Forget every global added by ``add_safe_globals``."""
+    global _safe_globals_set
+    _safe_globals_set = set()
+
+
+class safe_globals:
+    """Context manager: ``add_safe_globals(globals)`` on entry, removed again on exit."""
+
+    def __init__(self, safe_globals):
+        self.safe_globals = safe_globals
+
+    def __enter__(self):
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, type, value, tb):
+        global _safe_globals_set
+        _safe_globals_set = _safe_globals_set - set(self.safe_globals)
+
+
+def _torch_path(path):
+    """``numtorch.X`` -> ``torch.X`` and ``numtorch.vision.X`` -> ``torchvision.X``: a file written by PyTorch
+    names ``torch.nn.modules.linear.Linear`` where numtorch's class is ``numtorch.nn.modules.linear.Linear``."""
+    if path.startswith("numtorch.vision.") or path == "numtorch.vision":
+        return "torchvision" + path[len("numtorch.vision"):]
+    if path.startswith("numtorch.") or path == "numtorch":
+        return "torch" + path[len("numtorch"):]
+    return path
+
+
+class _CallerError(pickle.UnpicklingError):
+    """Carries an error of the caller's (not of the file) out of the unpickler unchanged."""
+
+
+def _user_allowed():
+    out = {}
+    for f in _safe_globals_set:
+        if isinstance(f, tuple):
+            if len(f) != 2:
+                raise ValueError("Expected tuple of length 2 (global, str of callable full path), but got tuple of "
+                                 f"length: {len(f)}")
+            if type(f[1]) is not str:
+                raise TypeError(f"Expected second item in tuple to be str of callable full path, but got: {type(f[1])}")
+            out[_torch_path(f[1])] = f[0]
+        else:
+            out[_torch_path(f"{f.__module__}.{f.__qualname__}")] = f
+    return out
+
+
+_UNSAFE_MESSAGE = (
+    "In PyTorch 2.6, we changed the default value of the `weights_only` argument in `torch.load` "
+    "from `False` to `True`. Re-running `torch.load` with `weights_only` set to `False` will likely succeed, "
+    "but it can result in arbitrary code execution. Do it only if you got the file from a trusted source.")
+
+
+def _wo_message(full_path):
+    """PyTorch's refusal text for a global that ``weights_only`` loading does not allow."""
+    if full_path.startswith("builtins."):
+        full_path = full_path[len("builtins."):]
+    return ("Weights only load failed. This file can still be loaded, to do so you have two options, do those steps "
+            f"only if you trust the source of the checkpoint. \n\t(1) {_UNSAFE_MESSAGE}\n\t(2) Alternatively, to "
+            "load with `weights_only=True` please check the recommended steps in the following error message.\n\t"
+            f"WeightsUnpickler error: Unsupported global: GLOBAL {full_path} was not an allowed global by default. "
+            f"Please use `torch.serialization.add_safe_globals([{full_path}])` or the "
+            f"`torch.serialization.safe_globals([{full_path}])` context manager to allowlist this global if you "
+            "trust this class/function.\n\nCheck the documentation of torch.load to learn more about types accepted "
+            "by default with weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
+
+
+def _find_torch(module, name):
+    """``torch.X`` / ``torchvision.X`` for ``weights_only=False``: served by ``numtorch.X`` / ``numtorch.vision.X``.
+
+    numtorch's files are not always PyTorch's (``torch.nn.modules.batchnorm.BatchNorm2d`` is
+    ``numtorch.nn.modules.normalization.BatchNorm2d``), so the name is also looked up in each parent package
+    (``numtorch.nn.modules``, ``numtorch.nn``, ...), which re-export their public classes.
+    """
+    import importlib
+    if module.partition(".")[0] == "torch":
+        target = "numtorch" + module[len("torch"):]
+    else:
+        target = "numtorch.vision" + module[len("torchvision"):]
+    parts = target.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+            for part in name.split("."):
+                obj = getattr(obj, part)
+        except (ImportError, AttributeError):
+            continue
+        return obj
+    raise pickle.UnpicklingError(f"numtorch.load: the checkpoint needs '{module}.{name}', and numtorch has no "
+                                 f"'{target}.{name}'")
+
+
+class _Unpickler(pickle.Unpickler):
+    """Serves only allow-listed globals (all of them with ``weights_only=False``); storages come from the zip
+    records."""
+
+    def __init__(self, file, zf, prefix, byteorder, weights_only=True):
         super().__init__(file, encoding="utf-8")
         self._zf, self._prefix, self._byteorder = zf, prefix, byteorder
+        self.weights_only = weights_only
         self._storages = {}
 
     def find_class(self, module, name):
         global _ALLOWED
+        import _compat_pickle
+        # protocol-2 files spell Python 3's builtins with Python 2's names (``__builtin__.set``)
+        if (module, name) in _compat_pickle.NAME_MAPPING:
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        elif module in _compat_pickle.IMPORT_MAPPING:
+            module = _compat_pickle.IMPORT_MAPPING[module]
         if _ALLOWED is None:
             _ALLOWED = _allowed()
         fn = _ALLOWED.get((module, name))
-        if fn is None and module == "torch" and name.endswith("Storage"):
+        if fn is not None:
+            return fn
+        if module == "torch" and name.endswith("Storage"):
             raise pickle.UnpicklingError(f"numtorch.load: the checkpoint holds a tensor of storage type torch.{name}, "
                                          "a dtype numtorch does not support")
-        if fn is None:
-            raise pickle.UnpicklingError(
-                f"numtorch.load refused the global '{module}.{name}': loading only rebuilds tensors, "
-                "parameters and plain containers, and never calls other code from a checkpoint. "
-                "If you trust this file, load it with PyTorch itself.")
-        return fn
+        if not self.weights_only:
+            if module.partition(".")[0] in ("torch", "torchvision"):
+                return _find_torch(module, name)
+            return super().find_class(module, name)
+        try:
+            user = _user_allowed()
+        except (ValueError, TypeError) as e:   # a malformed add_safe_globals entry: the caller's error, as is
+            raise _CallerError(e) from None
+        fn = user.get(_torch_path(f"{module}.{name}"))
+        if fn is not None:
+            return fn
+        raise pickle.UnpicklingError(_wo_message(f"{module}.{name}"))
 
     def persistent_load(self, pid):
         if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
@@ -408,14 +536,31 @@ def _read_source(f):
     return f, False
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     """Load an object saved by ``numtorch.save`` or ``torch.save`` (zip format).
 
-    Only tensors, Parameters, numbers, strings, bytes, None, bools and (ordered) dicts,
-    lists, tuples and sets are rebuilt: any other global in the file raises
-    ``pickle.UnpicklingError`` naming it, whatever ``weights_only`` says. Everything
-    lands on the CPU (``map_location`` is accepted for compatibility).
+    With ``weights_only=True`` (the default, as in PyTorch 2.6+) only tensors, Parameters,
+    numbers, strings, bytes, None, bools, (ordered) dicts, lists, tuples, sets and the globals
+    allowed by ``add_safe_globals`` are rebuilt: any other global raises
+    ``pickle.UnpicklingError`` naming it, and nothing from the file is called. With
+    ``weights_only=False`` the file is unpickled in full (whole models, optimizers, your own
+    classes), which can run arbitrary code: only for files you trust. Everything lands on the
+    CPU (``map_location`` is accepted for compatibility).
     """
+    truthy = ("1", "y", "yes", "true")
+    force_wo = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in truthy
+    force_no_wo = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in truthy
+    if force_wo and force_no_wo:
+        raise RuntimeError("Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD` or `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` "
+                           "should be set, but both were set.")
+    if force_wo:
+        weights_only = True
+    elif force_no_wo and weights_only is None:
+        weights_only = False
+    elif weights_only is None:
+        weights_only = pickle_module is None
+    if weights_only and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
     fh, opened = _read_source(f)
     try:
         start = fh.tell()
@@ -441,13 +586,17 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
                 byteorder = zf.read(prefix + "byteorder").decode().strip() if prefix + "byteorder" in names \
                     else "little"
                 data = zf.read(pkl[0])
-                up = _Unpickler(io.BytesIO(data), zf, prefix, byteorder)
+                up = _Unpickler(io.BytesIO(data), zf, prefix, byteorder, weights_only=bool(weights_only))
                 return up.load()
+            except _CallerError as e:
+                raise e.args[0] from None
             except pickle.UnpicklingError:
                 raise
             except (_zipfile.BadZipFile, EOFError, struct.error, _zlib_error()) as e:
                 raise RuntimeError(f"numtorch.load: the checkpoint is truncated or corrupt ({e})") from None
             except (pickle.PickleError, ValueError, KeyError, IndexError, TypeError, AttributeError) as e:
+                if not weights_only and not isinstance(e, pickle.PickleError):
+                    raise   # a full unpickle ran the file's own code: its errors are the program's
                 raise pickle.UnpicklingError(f"numtorch.load: corrupt checkpoint ({type(e).__name__}: {e})") \
                     from None
     finally:

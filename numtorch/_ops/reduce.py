@@ -58,6 +58,7 @@ class Sum(Function):
     _builtin = True
 
     @staticmethod
+    @xp.errstate(all="ignore")   # inf + -inf is nan without a NumPy warning, as in PyTorch
     def forward(ctx, a, axes, keepdim, dtype):
         ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
         d = a._data

@@ -13,7 +13,7 @@ import sys
 import sysconfig
 from sys import getrefcount as _refcount
 
-from .._backend import xp, ndarray as _ndarray
+from .._backend import xp, ndarray as _ndarray, errstate
 from .grad_mode import state as _gs
 from .function import AccumulateGrad, _edge
 from .. import _tensor
@@ -100,6 +100,9 @@ def _ones_for(t):
     return _make(o)
 
 
+# PyTorch computes inf/nan silently: NumPy's floating-point warnings never escape a backward pass
+# (one errstate per backward() call, as a decorator: cheaper than a with-block)
+@xp.errstate(all="ignore")
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
     """Propagate ``grad_tensors`` from ``tensors``.
 
@@ -128,6 +131,7 @@ def backward_default(t, retain_graph, create_graph):
 
 
 # ---------------------------------------------------------------------------- the walk
+@errstate(all="ignore")   # inf/nan in gradients are values here, as in PyTorch (one context per backward)
 def _walk(edges, grads, retain_graph, create_graph, accumulate=True, targets=None, captured=None, call=None):
     """Run the backward graph from ``edges`` (``(node, output_nr)`` pairs) seeded with ``grads``.
 

@@ -177,5 +177,8 @@ def explain_main(argv):
         except RuntimeError as e:
             dot_path = os.path.splitext(a.graph)[0] + ".dot"
             state["graph"].save(dot_path)
-            print(f"\n{e}\nwrote the DOT source to {dot_path}")
+            print(f"\nwrote the DOT source to {dot_path}")
+            # the picture asked for was not made: say why in one line and fail
+            print(f"numtorch explain: {a.graph} not written: {e}", file=sys.stderr)
+            return status or 1
     return status

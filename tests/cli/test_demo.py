@@ -23,7 +23,6 @@ def _run(args, cwd, **kw):
 
 
 def test_demo_short_run_writes_checkpoint_and_plot(tmp_path):
-    pytest.importorskip("sklearn")
     pytest.importorskip("matplotlib")
     out = tmp_path / "o"
     r = _run(["--epochs", "2", "--limit", "200", "--out", str(out), "--seed", "3"], tmp_path)
@@ -58,7 +57,6 @@ def test_demo_short_run_writes_checkpoint_and_plot(tmp_path):
 
 def test_demo_learns(tmp_path):
     """A few epochs on the full digits already beat chance by far (the full default run reaches ~97-98%)."""
-    pytest.importorskip("sklearn")
     r = _run(["--epochs", "3", "--out", str(tmp_path / "o"), "--optimizer", "adam"], tmp_path)
     assert r.returncode == 0, r.stderr
     assert float(ACC_LINE.search(r.stdout).group(1)) > 85.0
@@ -127,7 +125,6 @@ def test_demo_help_explains_every_option(tmp_path, capsys):
 
 def test_demo_progress_bar_on_a_terminal(tmp_path):
     pytest.importorskip("tqdm")
-    pytest.importorskip("sklearn")
     import fcntl
     import pty
     import struct

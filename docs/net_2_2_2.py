@@ -1,5 +1,5 @@
-# The seed notes' 2-2-2 network (two Linear(2, 2) layers with sigmoid, MSELoss), section 2.3.
-# Run it with explanations:  numtorch explain docs/seed_2_2_2.py
+# The tutorial notes' 2-2-2 network (two Linear(2, 2) layers with sigmoid, MSELoss), section 2.3.
+# Run it with explanations:  numtorch explain docs/net_2_2_2.py
 import torch
 
 i = torch.tensor([[0.05, 0.1]])
