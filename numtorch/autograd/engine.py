@@ -100,9 +100,6 @@ def _ones_for(t):
     return _make(o)
 
 
-# PyTorch computes inf/nan silently: NumPy's floating-point warnings never escape a backward pass
-# (one errstate per backward() call, as a decorator: cheaper than a with-block)
-@xp.errstate(all="ignore")
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
     """Propagate ``grad_tensors`` from ``tensors``.
 
@@ -131,7 +128,9 @@ def backward_default(t, retain_graph, create_graph):
 
 
 # ---------------------------------------------------------------------------- the walk
-@errstate(all="ignore")   # inf/nan in gradients are values here, as in PyTorch (one context per backward)
+# PyTorch computes inf/nan silently: NumPy's floating-point warnings never escape a backward pass
+# (one errstate per walk, as a decorator: cheaper than a with-block)
+@errstate(all="ignore")
 def _walk(edges, grads, retain_graph, create_graph, accumulate=True, targets=None, captured=None, call=None):
     """Run the backward graph from ``edges`` (``(node, output_nr)`` pairs) seeded with ``grads``.
 
