@@ -81,6 +81,8 @@ def cases():
              target=1.5),
         Case("rnn-gru", "RNN", "GRU(64,128,2 layers) T=50 batch 32 (step)", W.rnn_train("GRU"), unit="ms",
              target=1.5),
+        Case("W7-lstm", "W7", "word LM: Emb 10k, LSTM(200,200,2), bptt 35, batch 20, clip, SGD (step)",
+             W.w7_lstm_lm, unit="ms", target=1.0),
         Case("dataloader", "DL", "DataLoader ToTensor+Normalize, batch 64 (2048 images)",
              W.dataloader_numtorch, W.dataloader_torch, per=W.DL_N, unit="img/s"),
     ]
