@@ -143,10 +143,13 @@ def _lstm_fwd(X, h0, c0, Wih, Whh, bih, bhh, reverse, bs=None):
             xp.tanh(ct, out=tc)
             yt = Y[t, :n]
             xp.multiply(a[:, :H], tc, out=yt)       # o * tanh(c)
-            h[...] = yt
-            c[...] = ct
+            if bs is None:
+                hb, cb = yt, ct                      # all rows step: the outputs are the states
+            else:
+                h[...] = yt
+                c[...] = ct
     saved = (X, h0, c0, Wih_p, Whh_p, A, Cs, TC, _prev_states(Y, h0, reverse, bs), reverse, bs)
-    return Y, hb, cb, saved
+    return Y, hb.copy(), cb.copy(), saved
 
 
 def _lstm_bwd(saved, dY, dhT, dcT, needs):
