@@ -14,3 +14,4 @@ from .upsampling import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
+from .adaptive import *  # noqa: F401,F403
