@@ -14,8 +14,9 @@ from .rmsprop import RMSprop
 from .rprop import Rprop
 from .lbfgs import LBFGS
 from .sparse_adam import SparseAdam
+from ._adafactor import Adafactor
 from . import lr_scheduler  # noqa: E402
 
 __all__ = ["Optimizer", "SGD", "ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "RAdam", "NAdam", "RMSprop",
-           "Rprop", "LBFGS", "SparseAdam", "lr_scheduler", "register_optimizer_step_pre_hook",
+           "Rprop", "LBFGS", "SparseAdam", "Adafactor", "lr_scheduler", "register_optimizer_step_pre_hook",
            "register_optimizer_step_post_hook", "set_exact_rounding"]
