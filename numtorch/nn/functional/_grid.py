@@ -41,6 +41,11 @@ _ALIGN_WARN = ("Default grid_sample and affine_grid behavior has changed to alig
                "details.")
 
 
+def _named(t, node):
+    from .loss import _named_as
+    return _named_as(t, node)
+
+
 def _base(n, align_corners, dtype):
     if n <= 1:
         return xp.zeros(max(n, 1), dtype)
@@ -89,7 +94,7 @@ def affine_grid(theta, size, align_corners=None):
     base[..., k] = 1
     P = base.reshape(1, -1, k + 1)
     grid = ops.matmul(C.from_numpy(xp.ascontiguousarray(P)), theta.transpose(1, 2))
-    return grid.reshape((size[0],) + tuple(spatial) + (k,))
+    return _named(grid.reshape((size[0],) + tuple(spatial) + (k,)), "AffineGridGeneratorBackward0")
 
 
 def _unnormalize(g, size, align_corners):
@@ -201,7 +206,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                 w = (co[0][a] * co[1][b]).unsqueeze(1) * C.from_numpy(valid.astype(flat._data.dtype))
                 term = vals * w
                 out = term if out is None else out + term
-        return out.reshape((N, Cc) + out_sp)
+        return _named(out.reshape((N, Cc) + out_sp), f"GridSampler{k}DBackward0")
     coords = [_pad_coord(r, sizes[j], padding_mode, align_corners) for j, r in enumerate(raw)]
     if mode == "nearest":
         idx = [xp.rint(c._data).astype(xp.int64) for c in coords]
@@ -209,7 +214,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         out = vals * C.from_numpy(valid.astype(flat._data.dtype))
         if grid.requires_grad:
             out = _ZeroGradLink.apply(out, grid)
-        return out.reshape((N, Cc) + out_sp)
+        return _named(out.reshape((N, Cc) + out_sp), f"GridSampler{k}DBackward0")
     lo = [ops.floor(c.detach()) for c in coords]
     frac = [c - l for c, l in zip(coords, lo)]
     out = None
@@ -222,4 +227,4 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         vals, valid = _gather(flat, idx, sizes, N, P)
         term = vals * (w.unsqueeze(1) * C.from_numpy(valid.astype(flat._data.dtype)))
         out = term if out is None else out + term
-    return out.reshape((N, Cc) + out_sp)
+    return _named(out.reshape((N, Cc) + out_sp), f"GridSampler{k}DBackward0")

@@ -697,6 +697,11 @@ def _compose_indices(i_plane, i_depth, H, W):
     return i_depth * (H * W) + ops.gather(i_plane, 2, i_depth)
 
 
+def _named(t, node):
+    from .loss import _named_as
+    return _named_as(t, node)
+
+
 def _check_out3(C, D, H, W, Do, Ho, Wo):
     if Do <= 0 or Ho <= 0 or Wo <= 0:
         raise RuntimeError(f"Given input size: ({C}x{D}x{H}x{W}). Calculated output size: ({C}x{Do}x{Ho}x{Wo}). "
@@ -717,10 +722,13 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     y1 = y1.reshape(N, C, D, Ho, Wo)
     y2, i2 = max_pool2d(_depth_last(y1), (1, k[0]), (1, s[0]), (0, p[0]), (1, d[0]), ceil_mode, True)
     out = _depth_back(y2, N, C, Ho, Wo)
+    if not batched:
+        out = out.squeeze(0)
+    out = _named(out, "MaxPool3DWithIndicesBackward0")
     if return_indices:
         idx = _compose_indices(i1.reshape(N, C, D, Ho, Wo), _depth_back(i2, N, C, Ho, Wo), H, W)
-        return (out, idx) if batched else (out.squeeze(0), idx.squeeze(0))
-    return out if batched else out.squeeze(0)
+        return out, (idx if batched else idx.squeeze(0))
+    return out
 
 
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -746,7 +754,7 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     out = _depth_back(y2, N, C, Ho, Wo)
     if divisor_override:
         out = out / float(divisor_override)
-    return out if batched else out.squeeze(0)
+    return _named(out if batched else out.squeeze(0), "AvgPool3DBackward0")
 
 
 def _adaptive3_sizes(input, output_size, name):
@@ -763,12 +771,14 @@ def _adaptive3_sizes(input, output_size, name):
 def adaptive_avg_pool3d(input, output_size):
     """y[.., i, j, l] = mean of x over PyTorch's adaptive bin (i, j, l): separable bin-averaging matrices"""
     os_ = _adaptive3_sizes(input, output_size, "adaptive_avg_pool3d")
+    if all(o == 1 for o in os_):
+        return input.mean(dim=(-3, -2, -1), keepdim=True)
     lead = tuple(input.shape[:-3])
     D, H, W = input.shape[-3:]
     y = adaptive_avg_pool2d(input.reshape((-1, D, H, W)), os_[1:])          # (M, D, Ho, Wo)
     P = _make(_avg_matrix(D, os_[0], input._data.dtype))
     y = ops.matmul(P, y.reshape(y.shape[0], D, -1))                          # (M, Do, Ho*Wo)
-    return y.reshape(lead + os_)
+    return _named(y.reshape(lead + os_), "AdaptiveAvgPool3DBackward0")
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
@@ -781,10 +791,13 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     y1, i1 = adaptive_max_pool2d(x.reshape(N, C * D, H, W), os_[1:], True)
     y2, i2 = adaptive_max_pool2d(_depth_last(y1.reshape(N, C, D, Ho, Wo)), (1, Do), True)
     out = _depth_back(y2, N, C, Ho, Wo)
+    if not batched:
+        out = out.squeeze(0)
+    out = _named(out, "AdaptiveMaxPool3DBackward0")
     if return_indices:
         idx = _compose_indices(i1.reshape(N, C, D, Ho, Wo), _depth_back(i2, N, C, Ho, Wo), H, W)
-        return (out, idx) if batched else (out.squeeze(0), idx.squeeze(0))
-    return out if batched else out.squeeze(0)
+        return out, (idx if batched else idx.squeeze(0))
+    return out
 
 
 def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
@@ -800,7 +813,7 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
         sz = tuple((input.shape[-3 + i] - 1) * s[i] - 2 * p[i] + k[i] for i in range(3))
     else:
         sz = tuple(output_size)[-3:]
-    return _max_unpool(input, indices, sz)
+    return _named(_max_unpool(input, indices, sz), "MaxUnpool3DBackward0")
 
 
 def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
