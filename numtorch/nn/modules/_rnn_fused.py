@@ -30,7 +30,7 @@ first-order gradients through ``_RNNLayerGrad``, whose own backward differentiat
 the composite (step-by-step tensor-op) formulation of the same layer.  Third and
 higher orders raise a RuntimeError.
 """
-from ..._backend import xp
+from ..._backend import xp, mm
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
 from ... import ops
@@ -90,7 +90,7 @@ def _steps(T, reverse, bs, N):
 
 def _in_proj(X, Wih, bias):
     T, N, Ii = X.shape
-    gi = X.reshape(T * N, Ii) @ Wih.T
+    gi = mm(X.reshape(T * N, Ii), Wih.T)      # large: split over numtorch's threads
     if bias is not None:
         gi += bias
     return gi.reshape(T, N, -1)
@@ -190,9 +190,9 @@ def _finish(X, h0, Wih_p, Whh_p, dGi, dGh, Hprev, dh0, dc0, needs, nperm):
     gi = dGi.reshape(T * N, G)
     gh = dGh.reshape(T * N, G)
     fix = (lambda a: _unperm_rows(a, 4)) if nperm == 4 else (lambda a: a)
-    dX = (gi @ Wih_p).reshape(T, N, I_) if needs[0] else None
-    dWih = fix(gi.T @ X.reshape(T * N, I_)) if needs[3] else None
-    dWhh = fix(gh.T @ Hprev.reshape(T * N, -1)) if needs[4] else None
+    dX = mm(gi, Wih_p).reshape(T, N, I_) if needs[0] else None
+    dWih = fix(mm(gi.T, X.reshape(T * N, I_))) if needs[3] else None
+    dWhh = fix(mm(gh.T, Hprev.reshape(T * N, -1))) if needs[4] else None
     dbih = fix(gi.sum(0)) if needs[5] else None
     dbhh = (dbih if gh is gi and dbih is not None else fix(gh.sum(0))) if needs[6] else None
     return [dX, dh0 if needs[1] else None, dc0 if needs[2] else None, dWih, dWhh, dbih, dbhh]
