@@ -13,8 +13,8 @@ ceil_mode, divisor_override); its backward is the adjoint, the same loop.
 
 3-D pooling is separable (a max / sum over a box is one over (h, w) windows, then one over
 depth windows; PyTorch's divisors are products of per-axis ones), so it runs as the 2-D pooling
-over N*D images followed by a 2-D pooling of height 1 along depth; the max's flat indices
-d*H*W + h*W + w are composed from the two stages' indices.  Gradients of every order come
+over N*D images followed by a 2-D pooling with a (kd, 1) kernel over the (D, Ho*Wo) image (no
+transposes); the max's flat indices d*H*W + h*W + w are composed from the two stages' indices.  Gradients of every order come
 from the two stages.
 """
 import math
@@ -681,20 +681,11 @@ def _pool3_args(input, kernel_size, stride, padding, dilation, name):
     return k, s, p, d
 
 
-def _depth_last(y):
-    """(N, C, D, Ho, Wo) -> (N, C*Ho*Wo, 1, D): depth becomes the width of a height-1 image."""
-    N, C, D, Ho, Wo = y.shape
-    return y.permute(0, 1, 3, 4, 2).reshape(N, C * Ho * Wo, 1, D)
-
-
-def _depth_back(z, N, C, Ho, Wo):
-    """(N, C*Ho*Wo, 1, Do) -> (N, C, Do, Ho, Wo)."""
-    return z.reshape(N, C, Ho, Wo, z.shape[-1]).permute(0, 1, 4, 2, 3)
-
-
-def _compose_indices(i_plane, i_depth, H, W):
-    """flat (d, h, w) index: the depth stage picks d; the plane stage's index at that depth gives h*W + w."""
-    return i_depth * (H * W) + ops.gather(i_plane, 2, i_depth)
+def _compose_indices(i_plane, i_depth, HW_out, H, W):
+    """flat (d, h, w) indices.  i_depth: the depth stage's flat index d*HW_out + p into its (D, Ho*Wo) image;
+    i_plane (N, C, D, Ho*Wo): the plane stage's h*W + w at every depth."""
+    d = i_depth // HW_out
+    return d * (H * W) + ops.gather(i_plane, 2, d)
 
 
 def _named(t, node):
@@ -718,15 +709,16 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     Ho = _out_len(H, k[1], s[1], p[1], d[1], ceil_mode)
     Wo = _out_len(W, k[2], s[2], p[2], d[2], ceil_mode)
     _check_out3(C, D, H, W, Do, Ho, Wo)
-    y1, i1 = max_pool2d(x.reshape(N, C * D, H, W), k[1:], s[1:], p[1:], d[1:], ceil_mode, True)
-    y1 = y1.reshape(N, C, D, Ho, Wo)
-    y2, i2 = max_pool2d(_depth_last(y1), (1, k[0]), (1, s[0]), (0, p[0]), (1, d[0]), ceil_mode, True)
-    out = _depth_back(y2, N, C, Ho, Wo)
+    r1 = max_pool2d(x.reshape(N, C * D, H, W), k[1:], s[1:], p[1:], d[1:], ceil_mode, return_indices)
+    y1 = r1[0] if return_indices else r1
+    r2 = max_pool2d(y1.reshape(N, C, D, Ho * Wo), (k[0], 1), (s[0], 1), (p[0], 0), (d[0], 1), ceil_mode,
+                    return_indices)
+    out = (r2[0] if return_indices else r2).reshape(N, C, Do, Ho, Wo)
     if not batched:
         out = out.squeeze(0)
     out = _named(out, "MaxPool3DWithIndicesBackward0")
     if return_indices:
-        idx = _compose_indices(i1.reshape(N, C, D, Ho, Wo), _depth_back(i2, N, C, Ho, Wo), H, W)
+        idx = _compose_indices(r1[1].reshape(N, C, D, Ho * Wo), r2[1], Ho * Wo, H, W).reshape(N, C, Do, Ho, Wo)
         return out, (idx if batched else idx.squeeze(0))
     return out
 
@@ -749,9 +741,9 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     _check_out3(C, D, H, W, Do, Ho, Wo)
     ov = 1 if divisor_override else None       # with an override both stages only sum
     y1 = avg_pool2d(x.reshape(N, C * D, H, W), k[1:], s[1:], p[1:], ceil_mode, count_include_pad, ov)
-    y2 = avg_pool2d(_depth_last(y1.reshape(N, C, D, Ho, Wo)), (1, k[0]), (1, s[0]), (0, p[0]), ceil_mode,
-                    count_include_pad, ov)
-    out = _depth_back(y2, N, C, Ho, Wo)
+    y2 = avg_pool2d(y1.reshape(N, C, D, Ho * Wo), (k[0], 1), (s[0], 1), (p[0], 0), ceil_mode, count_include_pad,
+                    ov)
+    out = y2.reshape(N, C, Do, Ho, Wo)
     if divisor_override:
         out = out / float(divisor_override)
     return _named(out if batched else out.squeeze(0), "AvgPool3DBackward0")
@@ -789,13 +781,13 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     N, C, D, H, W = x.shape
     Do, Ho, Wo = os_
     y1, i1 = adaptive_max_pool2d(x.reshape(N, C * D, H, W), os_[1:], True)
-    y2, i2 = adaptive_max_pool2d(_depth_last(y1.reshape(N, C, D, Ho, Wo)), (1, Do), True)
-    out = _depth_back(y2, N, C, Ho, Wo)
+    y2, i2 = adaptive_max_pool2d(y1.reshape(N, C, D, Ho * Wo), (Do, Ho * Wo), True)
+    out = y2.reshape(N, C, Do, Ho, Wo)
     if not batched:
         out = out.squeeze(0)
     out = _named(out, "AdaptiveMaxPool3DBackward0")
     if return_indices:
-        idx = _compose_indices(i1.reshape(N, C, D, Ho, Wo), _depth_back(i2, N, C, Ho, Wo), H, W)
+        idx = _compose_indices(i1.reshape(N, C, D, Ho * Wo), i2, Ho * Wo, H, W).reshape(N, C, Do, Ho, Wo)
         return out, (idx if batched else idx.squeeze(0))
     return out
 
