@@ -588,6 +588,30 @@ def _weight3(weight):
     return weight.reshape(O, Cg * kd, kh, kw)
 
 
+class _DepthFold(Function):
+    """out[n, c, i*sd + k*dd - pd] += v[n, i, c, k] (the adjoint of taking depth taps): one strided add per tap.
+
+    backward: the depth taps of the gradient (``_depth_taps``, differentiable), so any order works."""
+
+    @staticmethod
+    def forward(ctx, v, sd, dd, pd, Do):
+        a = v._data
+        N, Di, C, kd, H, W = a.shape
+        full = (Di - 1) * sd + dd * (kd - 1) + 1
+        ctx.geom = (sd, dd, pd, Do, kd, full, Di)
+        acc = xp.zeros((N, C, max(full, pd + Do), H, W), a.dtype)
+        at = a.transpose(0, 2, 1, 3, 4, 5)                  # (N, C, Di, kd, H, W) view
+        for k in range(kd):
+            acc[:, :, k * dd:k * dd + (Di - 1) * sd + 1:sd] += at[:, :, :, k]
+        return xp.ascontiguousarray(acc[:, :, pd:pd + Do])
+
+    @staticmethod
+    def backward(ctx, g):
+        sd, dd, pd, Do, kd, full, Di = ctx.geom
+        gp = _depth_pad(g, pd, full - pd - Do)            # back to the uncropped depth grid
+        return _depth_taps(gp, kd, sd, dd, Di), None, None, None, None
+
+
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """3-D cross-correlation: y[n,o,d,h,w] = b[o] + sum_{c,k,i,j} W[o,c,k,i,j] x_pad[n,c,d*sd+k*dd,h*sh+i*dh,w*sw+j*dw]"""
     if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
@@ -673,21 +697,9 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     z = conv_transpose2d(x2, w2, None, st[1:], pad[1:], opad[1:], groups, dil[1:])
     Ho, Wo = z.shape[2:]
     z = z.reshape(N, Di, groups, Cog, kd, Ho, Wo)
-    # depth: tap k of input depth i lands at i*sd + k*dd (before cropping the padding)
-    full = (Di - 1) * st[0] + dil[0] * (kd - 1) + 1
-    Do = full - 2 * pad[0] + opad[0]
-    from ... import _creation
-    out = None
-    for k in range(kd):
-        zk = z[:, :, :, :, k].permute(0, 2, 3, 1, 4, 5)       # (N, g, Cog, Di, Ho, Wo)
-        if st[0] > 1:                                          # zero-stuff: i -> i*sd
-            zeros = _creation.zeros(zk.shape[:4] + (st[0] - 1,) + tuple(zk.shape[4:]), dtype=zk.dtype)
-            zk = ops.cat([zk.unsqueeze(4), zeros], 4).reshape(zk.shape[:3] + (Di * st[0],) + tuple(zk.shape[4:]))
-            zk = zk[:, :, :, :(Di - 1) * st[0] + 1]
-        zk = zk.reshape((N, groups * Cog) + tuple(zk.shape[3:]))
-        lo = k * dil[0] - pad[0]
-        zk = _depth_pad(zk, lo, Do - lo - zk.shape[2])
-        out = zk if out is None else out + zk
+    # depth: tap k of input depth i lands at i*sd + k*dd - pd
+    Do = (Di - 1) * st[0] + dil[0] * (kd - 1) + 1 - 2 * pad[0] + opad[0]
+    out = _DepthFold.apply(z.reshape(N, Di, groups * Cog, kd, Ho, Wo), st[0], dil[0], pad[0], Do)
     if bias is not None:
         out = out + bias.reshape(-1, 1, 1, 1)
     from .loss import _named_as
