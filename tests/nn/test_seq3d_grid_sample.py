@@ -115,3 +115,16 @@ def test_errors_and_warnings():
         F.grid_sample(nt.ones(1, 1, 3, 4), nt.zeros(1, 2, 2, 2))
     with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
         F.affine_grid(nt.zeros(1, 2, 3), (1, 1, 2, 2))
+
+
+def test_node_names(rng):
+    x, xt = _both(rng.standard_normal((1, 2, 3, 4)))
+    th, tht = _both(rng.standard_normal((1, 2, 3)))
+    g, gt = F.affine_grid(th, (1, 2, 3, 4), False), TF.affine_grid(tht, (1, 2, 3, 4), False)
+    assert g.grad_fn.name() == gt.grad_fn.name()
+    assert F.grid_sample(x, g, align_corners=False).grad_fn.name() == \
+        TF.grid_sample(xt, gt, align_corners=False).grad_fn.name()
+    x5, x5t = _both(rng.standard_normal((1, 2, 3, 4, 2)))
+    g5, g5t = _both(rng.uniform(-1, 1, (1, 2, 2, 2, 3)))
+    assert F.grid_sample(x5, g5, align_corners=True).grad_fn.name() == \
+        TF.grid_sample(x5t, g5t, align_corners=True).grad_fn.name()
