@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import numtorch as nt
-from conftest import torch, to_torch, to_nt, assert_close
+from conftest import torch, to_nt, assert_close
 
 import numtorch.nn.utils.rnn as R
 import torch.nn.utils.rnn as TR

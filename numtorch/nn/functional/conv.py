@@ -613,7 +613,8 @@ class _DepthFold(Function):
 
 
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """3-D cross-correlation: y[n,o,d,h,w] = b[o] + sum_{c,k,i,j} W[o,c,k,i,j] x_pad[n,c,d*sd+k*dd,h*sh+i*dh,w*sw+j*dw]"""
+    """3-D cross-correlation:
+    y[n,o,d,h,w] = b[o] + sum_{c,k,i,j} W[o,c,k,i,j] x_pad[n, c, d*sd + k*dd, h*sh + i*dh, w*sw + j*dw]"""
     if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
         raise TypeError("conv3d() expected Tensor arguments")
     _check(input, weight, bias, "conv3d")
@@ -624,7 +625,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                                f"{list(input.shape)}")
         input = input.unsqueeze(0)
     if weight.ndim != 5:
-        raise RuntimeError(f"weight should have at least three dimensions" if weight.ndim < 3 else
+        raise RuntimeError("weight should have at least three dimensions" if weight.ndim < 3 else
                            f"Expected 5-dimensional weight for 5-dimensional input, but got weight of size "
                            f"{list(weight.shape)}")
     st = _pair(stride, 3, "stride")

@@ -14,7 +14,6 @@ from ... import _grad_mode
 from ..._tensor import Tensor
 from ..parameter import Parameter
 from ..modules.container import ModuleList, ModuleDict
-from ..modules.module import Module
 
 __all__ = ["cached", "ParametrizationList", "register_parametrization", "is_parametrized", "remove_parametrizations",
            "type_before_parametrizations", "transfer_parametrizations_and_params"]

@@ -185,7 +185,7 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     if not sequences:
         raise RuntimeError("received an empty list of sequences")
     lens = xp.array([s.shape[0] for s in sequences], dtype=xp.int64)
-    T, B = int(lens.max()), len(sequences)
+    T = int(lens.max())
     data = _cat(list(sequences), 0)
     starts = xp.concatenate([[0], xp.cumsum(lens)[:-1]])
     steps = xp.arange(T)[None, :]                              # (1, T)
