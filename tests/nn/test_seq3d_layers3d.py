@@ -263,3 +263,19 @@ def test_norm3d(rng, cls):
     _grads_match(y, yt, [x], [xt], rng, atol=1e-4)
     for k, v in mt.state_dict().items():
         assert_close(mn.state_dict()[k], v, atol=1e-6)
+
+
+def test_empty_batch_and_no_grad(rng):
+    """An empty batch is valid input (as in torch); inputs without grad give plain tensors."""
+    x = np.zeros((0, 2, 4, 5, 4), np.float32)
+    w = rng.standard_normal((2, 3, 2, 2, 2)).astype(np.float32)
+    for f, args in (("avg_pool3d", (2,)), ("max_pool3d", (2,)), ("adaptive_avg_pool3d", ((2, 3, 1),)),
+                    ("adaptive_max_pool3d", ((2, 3, 1),)), ("conv3d", (nt.tensor(w[:, :2]),)),
+                    ("conv_transpose3d", (nt.tensor(w),))):
+        targs = tuple(torch.tensor(a.numpy()) if isinstance(a, nt.Tensor) else a for a in args)
+        assert_close(getattr(F, f)(nt.tensor(x), *args), getattr(TF, f)(torch.tensor(x), *targs))
+    x = rng.standard_normal((1, 2, 3, 3, 3)).astype(np.float32)
+    with nt.no_grad():
+        y = F.conv_transpose3d(nt.tensor(x), nt.tensor(w), stride=2)
+    assert isinstance(y, nt.Tensor) and y.grad_fn is None
+    assert_close(y, TF.conv_transpose3d(torch.tensor(x), torch.tensor(w), stride=2), atol=1e-5)

@@ -27,6 +27,8 @@ class _ZeroGradLink(Function):
     """Identity in ``y`` that also depends on ``grid`` with a zero derivative (nearest sampling: PyTorch's grid
     gradient is zeros, not None)."""
 
+    _builtin = True
+
     @staticmethod
     def forward(ctx, y, grid):
         ctx.grid_shape = grid.shape

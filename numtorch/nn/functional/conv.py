@@ -593,6 +593,8 @@ class _DepthFold(Function):
 
     backward: the depth taps of the gradient (``_depth_taps``, differentiable), so any order works."""
 
+    _builtin = True
+
     @staticmethod
     def forward(ctx, v, sd, dd, pd, Do):
         a = v._data

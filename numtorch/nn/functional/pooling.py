@@ -676,7 +676,8 @@ def _pool3_args(input, kernel_size, stride, padding, dilation, name):
         i = next(i for i in range(3) if p[i] > (d[i] * (k[i] - 1) + 1) // 2)
         raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p[i]}, "
                            f"kernel_size={k[i]} and dilation={d[i]}")
-    if input.ndim not in (4, 5) or input.numel() == 0:
+    # an empty batch is allowed; an empty channel or spatial dim is not
+    if input.ndim not in (4, 5) or any(v == 0 for v in input.shape[input.ndim - 4:]):
         raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
     return k, s, p, d
 
@@ -767,9 +768,12 @@ def adaptive_avg_pool3d(input, output_size):
         return input.mean(dim=(-3, -2, -1), keepdim=True)
     lead = tuple(input.shape[:-3])
     D, H, W = input.shape[-3:]
-    y = adaptive_avg_pool2d(input.reshape((-1, D, H, W)), os_[1:])          # (M, D, Ho, Wo)
+    M = 1
+    for v in lead:
+        M *= v
+    y = adaptive_avg_pool2d(input.reshape((M, D, H, W)), os_[1:])           # (M, D, Ho, Wo)
     P = _make(_avg_matrix(D, os_[0], input._data.dtype))
-    y = ops.matmul(P, y.reshape(y.shape[0], D, -1))                          # (M, Do, Ho*Wo)
+    y = ops.matmul(P, y.reshape(M, D, os_[1] * os_[2]))                      # (M, Do, Ho*Wo)
     return _named(y.reshape(lead + os_), "AdaptiveAvgPool3DBackward0")
 
 
