@@ -365,6 +365,39 @@ def rnn_train(name):
     return build
 
 
+def w7_lstm_lm(T):
+    """pytorch/examples word_language_model step: Embedding(10000, 200), 2-layer LSTM(200, 200, dropout 0.2),
+    Linear(200, 10000), log_softmax + NLLLoss, bptt 35, batch 20, clip_grad_norm_(0.25), manual SGD (lr 20)."""
+    need(T, "nn.LSTM", "nn.Embedding", "nn.utils.clip_grad_norm_")
+    T.manual_seed(0)
+    ntoken, nhid, bptt, bsz = 10000, 200, 35, 20
+    enc, drop = T.nn.Embedding(ntoken, nhid), T.nn.Dropout(0.2)
+    rnn = T.nn.LSTM(nhid, nhid, 2, dropout=0.2)
+    dec = T.nn.Linear(nhid, ntoken)
+    params = list(enc.parameters()) + list(rnn.parameters()) + list(dec.parameters())
+    r = _rng(70)
+    data = tensor(T, r.integers(0, ntoken, (bptt, bsz)).astype(np.int64))
+    targets = tensor(T, r.integers(0, ntoken, bptt * bsz).astype(np.int64))
+    st = {"h": None}
+
+    def step():
+        h = st["h"]
+        if h is not None:
+            h = tuple(v.detach() for v in h)      # repackage_hidden
+        for p in params:
+            p.grad = None
+        out, h = rnn(drop(enc(data)), h)
+        logits = dec(drop(out)).view(-1, ntoken)
+        loss = T.nn.functional.nll_loss(T.nn.functional.log_softmax(logits, dim=1), targets)
+        loss.backward()
+        T.nn.utils.clip_grad_norm_(params, 0.25)
+        with T.no_grad():
+            for p in params:
+                p.add_(p.grad, alpha=-20.0)
+        st["h"] = h
+    return Bench(step)
+
+
 # ------------------------------------------------------------------- data loading
 DL_N = 2048
 

@@ -1,4 +1,4 @@
-"""Convolutions: conv1d, conv2d, conv_transpose1d, conv_transpose2d.
+"""Convolutions: conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d.
 
 Every convolution is computed as strided windows of the (zero-)padded input
 (``as_strided``, one im2col copy) and ONE batched BLAS product per layer:
@@ -17,6 +17,12 @@ The three linear maps (conv, its input-adjoint = conv_transpose, and the weight
 gradient) are three ``Function``s whose backwards are written in terms of each
 other, so gradients of any order exist.  1-D convolutions run as 2-D ones over
 a height-1 image.
+
+3-D convolutions reuse the 2-D machinery: the kd depth taps of every output depth are
+stacked into the channel axis (a strided window view, one copy), so conv3d is ONE conv2d
+over N*D_out images with weight (O, C/g*kd, kh, kw); conv_transpose3d is its adjoint
+(one conv_transpose2d, then the depth taps added back, one strided slice per tap).
+Both are built from differentiable ops, so gradients of any order follow.
 """
 from ..._backend import xp
 from ..._cpu import chunks, parallel_threads, run_parallel
@@ -26,7 +32,7 @@ from ... import _ops as ops
 from ... import backends
 from . import _conv_spectral as spectral
 
-__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold"]
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "unfold", "fold"]
 
 _as_strided = xp.lib.stride_tricks.as_strided
 
@@ -558,6 +564,151 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv2d in its input (weight of shape (C_in, C_out/groups, kh, kw))."""
     return _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d")
+
+
+def _depth_pad(x, lo, hi):
+    """Zero-pad (lo, hi >= 0) or crop (< 0) the depth axis (dim 2) of an (N, C, D, H, W) tensor."""
+    if lo == 0 and hi == 0:
+        return x
+    from ..._ops.copies import pad
+    return pad(x, (0, 0, 0, 0, lo, hi))
+
+
+def _depth_taps(x, kd, sd, dd, Do):
+    """(N, Do, C, kd, H, W): x[n, c, do*sd + k*dd] for every output depth and tap (a strided view, then a copy)."""
+    span = dd * (kd - 1) + 1
+    w = x.unfold(2, span, sd)                       # (N, C, D', H, W, span)
+    if dd > 1:
+        w = w[..., ::dd]
+    return w[:, :, :Do].permute(0, 2, 1, 5, 3, 4)
+
+
+def _weight3(weight):
+    """(O, Cg, kd, kh, kw) -> (O, Cg*kd, kh, kw), channel index ci*kd + k (matches _depth_taps stacking)."""
+    O, Cg, kd, kh, kw = weight.shape
+    return weight.reshape(O, Cg * kd, kh, kw)
+
+
+class _DepthFold(Function):
+    """out[n, c, i*sd + k*dd - pd] += v[n, i, c, k] (the adjoint of taking depth taps): one strided add per tap.
+
+    backward: the depth taps of the gradient (``_depth_taps``, differentiable), so any order works."""
+
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, v, sd, dd, pd, Do):
+        a = v._data
+        N, Di, C, kd, H, W = a.shape
+        full = (Di - 1) * sd + dd * (kd - 1) + 1
+        ctx.geom = (sd, dd, pd, Do, kd, full, Di)
+        acc = xp.zeros((N, C, max(full, pd + Do), H, W), a.dtype)
+        at = a.transpose(0, 2, 1, 3, 4, 5)                  # (N, C, Di, kd, H, W) view
+        for k in range(kd):
+            acc[:, :, k * dd:k * dd + (Di - 1) * sd + 1:sd] += at[:, :, :, k]
+        return xp.ascontiguousarray(acc[:, :, pd:pd + Do])
+
+    @staticmethod
+    def backward(ctx, g):
+        sd, dd, pd, Do, kd, full, Di = ctx.geom
+        gp = _depth_pad(g, pd, full - pd - Do)            # back to the uncropped depth grid
+        return _depth_taps(gp, kd, sd, dd, Di), None, None, None, None
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D cross-correlation:
+    y[n,o,d,h,w] = b[o] + sum_{c,k,i,j} W[o,c,k,i,j] x_pad[n, c, d*sd + k*dd, h*sh + i*dh, w*sw + j*dw]"""
+    if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
+        raise TypeError("conv3d() expected Tensor arguments")
+    _check(input, weight, bias, "conv3d")
+    batched = input.ndim == 5
+    if not batched:
+        if input.ndim != 4:
+            raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: "
+                               f"{list(input.shape)}")
+        input = input.unsqueeze(0)
+    if weight.ndim != 5:
+        raise RuntimeError("weight should have at least three dimensions" if weight.ndim < 3 else
+                           f"Expected 5-dimensional weight for 5-dimensional input, but got weight of size "
+                           f"{list(weight.shape)}")
+    st = _pair(stride, 3, "stride")
+    dil = _pair(dilation, 3, "dilation")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(v <= 0 for v in st):
+        raise RuntimeError("non-positive stride is not supported")
+    N, C = input.shape[:2]
+    if C != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+                           f"{list(input.shape)} to have {weight.shape[1] * groups} channels, but got {C} channels "
+                           f"instead")
+    kd = weight.shape[2]
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+        if padding == "same" and any(v != 1 for v in st):
+            raise ValueError("padding='same' is not supported for strided convolutions")
+        tot = dil[0] * (kd - 1) if padding == "same" else 0
+        dlo, dhi, plane = tot // 2, tot - tot // 2, padding
+    else:
+        pd, ph, pw = _pair(padding, 3, "padding")
+        dlo = dhi = pd
+        plane = (ph, pw)
+    x = _depth_pad(input, dlo, dhi)
+    Dp = x.shape[2]
+    Do = (Dp - dil[0] * (kd - 1) - 1) // st[0] + 1
+    if Do <= 0:
+        raise RuntimeError(f"Calculated padded input size per channel: ({Dp} x {x.shape[3]} x {x.shape[4]}). Kernel "
+                           f"size: ({' x '.join(str(k) for k in weight.shape[2:])}). Kernel size can't be greater "
+                           f"than actual input size")
+    H, W = x.shape[3:]
+    taps = _depth_taps(x, kd, st[0], dil[0], Do).reshape(N * Do, C * kd, H, W)
+    y = conv2d(taps, _weight3(weight), bias, st[1:], plane, dil[1:], groups)
+    y = y.reshape((N, Do) + tuple(y.shape[1:])).permute(0, 2, 1, 3, 4)
+    from ._loss._common import _named_as
+    y = _named_as(y, "ConvolutionBackward0")
+    return y if batched else y.squeeze(0)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv3d in its input (weight of shape (C_in, C_out/groups, kd, kh, kw))."""
+    _check(input, weight, bias, "conv_transpose3d")
+    batched = input.ndim == 5
+    if not batched:
+        if input.ndim != 4:
+            raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv_transpose3d, but got input of "
+                               f"size: {list(input.shape)}")
+        input = input.unsqueeze(0)
+    if weight.ndim != 5:
+        raise RuntimeError(f"Expected 5-dimensional weight for 5-dimensional input, but got weight of size "
+                           f"{list(weight.shape)}")
+    st = _pair(stride, 3, "stride")
+    dil = _pair(dilation, 3, "dilation")
+    pad = _pair(padding, 3, "padding")
+    opad = _pair(output_padding, 3, "output_padding")
+    for o, s_, d in zip(opad, st, dil):
+        if o >= s_ and o >= d:
+            raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                               f"output_padding: {o}, stride: {s_}, dilation: {d}")
+    N, Cin, Di, H, W = input.shape
+    if weight.shape[0] != Cin:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input "
+                           f"{list(input.shape)} to have {weight.shape[0]} channels, but got {Cin} channels instead")
+    _, Cog, kd, kh, kw = weight.shape
+    # in-plane: one conv_transpose2d over N*Di images whose output channels are (c_out, depth tap)
+    w2 = weight.reshape(Cin, Cog * kd, kh, kw)
+    x2 = input.permute(0, 2, 1, 3, 4).reshape(N * Di, Cin, H, W)
+    z = conv_transpose2d(x2, w2, None, st[1:], pad[1:], opad[1:], groups, dil[1:])
+    Ho, Wo = z.shape[2:]
+    z = z.reshape(N, Di, groups, Cog, kd, Ho, Wo)
+    # depth: tap k of input depth i lands at i*sd + k*dd - pd
+    Do = (Di - 1) * st[0] + dil[0] * (kd - 1) + 1 - 2 * pad[0] + opad[0]
+    out = _DepthFold.apply(z.reshape(N, Di, groups * Cog, kd, Ho, Wo), st[0], dil[0], pad[0], Do)
+    if bias is not None:
+        out = out + bias.reshape(-1, 1, 1, 1)
+    from ._loss._common import _named_as
+    out = _named_as(out, "ConvolutionBackward0")
+    return out if batched else out.squeeze(0)
 
 
 class _Unfold(Function):

@@ -10,6 +10,12 @@ Average pooling sums one strided slice per kernel offset (a loop over kernel
 positions only) and divides by PyTorch's divisor (count_include_pad,
 ceil_mode, divisor_override); its backward is the adjoint, the same loop.
 1-D pooling runs as 2-D pooling over a height-1 image.
+
+3-D pooling is separable (a max / sum over a box is one over (h, w) windows, then one over
+depth windows; PyTorch's divisors are products of per-axis ones), so it runs as the 2-D pooling
+over N*D images followed by a 2-D pooling with a (kd, 1) kernel over the (D, Ho*Wo) image (no
+transposes); the max's flat indices d*H*W + h*W + w are composed from the two stages' indices.  Gradients of every order come
+from the two stages.
 """
 import math
 
@@ -22,7 +28,8 @@ from ... import _ops as ops
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
            "adaptive_max_pool2d_with_indices", "adaptive_max_pool1d_with_indices", "lp_pool1d", "lp_pool2d",
-           "max_unpool1d", "max_unpool2d"]
+           "max_unpool1d", "max_unpool2d", "max_pool3d", "max_pool3d_with_indices", "avg_pool3d",
+           "adaptive_avg_pool3d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "max_unpool3d", "lp_pool3d"]
 
 _as_strided = xp.lib.stride_tricks.as_strided
 
@@ -654,3 +661,160 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     else:
         sz = tuple(output_size)[-2:]
     return _max_unpool(input, indices, sz)
+
+
+# --------------------------------------------------------------------------- 3-D pooling (separable)
+def _pool3_args(input, kernel_size, stride, padding, dilation, name):
+    k = _tup(kernel_size, 3)
+    s = _tup(stride, 3) if stride is not None and (not isinstance(stride, (list, tuple)) or len(stride)) else k
+    p = _tup(padding, 3)
+    d = _tup(dilation, 3)
+    if any(v == 0 for v in s):
+        raise RuntimeError("stride should not be zero")
+    if any(v <= 0 for v in k):
+        raise RuntimeError(f"{name}: kernel_size must be greater than zero, but got {k}")
+    if any(pp > (dd * (kk - 1) + 1) // 2 for pp, kk, dd in zip(p, k, d)):
+        i = next(i for i in range(3) if p[i] > (d[i] * (k[i] - 1) + 1) // 2)
+        raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p[i]}, "
+                           f"kernel_size={k[i]} and dilation={d[i]}")
+    # an empty batch is allowed; an empty channel or spatial dim is not
+    if input.ndim not in (4, 5) or any(v == 0 for v in input.shape[input.ndim - 4:]):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+    return k, s, p, d
+
+
+def _compose_indices(i_plane, i_depth, HW_out, H, W):
+    """flat (d, h, w) indices.  i_depth: the depth stage's flat index d*HW_out + p into its (D, Ho*Wo) image;
+    i_plane (N, C, D, Ho*Wo): the plane stage's h*W + w at every depth."""
+    d = i_depth // HW_out
+    return d * (H * W) + ops.gather(i_plane, 2, d)
+
+
+def _named(t, node):
+    from ._loss._common import _named_as
+    return _named_as(t, node)
+
+
+def _check_out3(C, D, H, W, Do, Ho, Wo):
+    if Do <= 0 or Ho <= 0 or Wo <= 0:
+        raise RuntimeError(f"Given input size: ({C}x{D}x{H}x{W}). Calculated output size: ({C}x{Do}x{Ho}x{Wo}). "
+                           f"Output size is too small")
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """y[n,c,d,h,w] = max over the (dilated) window at (d*sd - pd, h*sh - ph, w*sw - pw) (padding is -inf)"""
+    k, s, p, d = _pool3_args(input, kernel_size, stride, padding, dilation, "max_pool3d")
+    batched = input.ndim == 5
+    x = input if batched else input.unsqueeze(0)
+    N, C, D, H, W = x.shape
+    Do = _out_len(D, k[0], s[0], p[0], d[0], ceil_mode)
+    Ho = _out_len(H, k[1], s[1], p[1], d[1], ceil_mode)
+    Wo = _out_len(W, k[2], s[2], p[2], d[2], ceil_mode)
+    _check_out3(C, D, H, W, Do, Ho, Wo)
+    r1 = max_pool2d(x.reshape(N, C * D, H, W), k[1:], s[1:], p[1:], d[1:], ceil_mode, return_indices)
+    y1 = r1[0] if return_indices else r1
+    r2 = max_pool2d(y1.reshape(N, C, D, Ho * Wo), (k[0], 1), (s[0], 1), (p[0], 0), (d[0], 1), ceil_mode,
+                    return_indices)
+    out = (r2[0] if return_indices else r2).reshape(N, C, Do, Ho, Wo)
+    if not batched:
+        out = out.squeeze(0)
+    out = _named(out, "MaxPool3DWithIndicesBackward0")
+    if return_indices:
+        idx = _compose_indices(r1[1].reshape(N, C, D, Ho * Wo), r2[1], Ho * Wo, H, W).reshape(N, C, Do, Ho, Wo)
+        return out, (idx if batched else idx.squeeze(0))
+    return out
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=True):
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """y[n,c,d,h,w] = sum of the window / divisor (window volume, or divisor_override)"""
+    k, s, p, _ = _pool3_args(input, kernel_size, stride, padding, 1, "avg_pool3d")
+    batched = input.ndim == 5
+    x = input if batched else input.unsqueeze(0)
+    N, C, D, H, W = x.shape
+    Do = _out_len(D, k[0], s[0], p[0], 1, ceil_mode)
+    Ho = _out_len(H, k[1], s[1], p[1], 1, ceil_mode)
+    Wo = _out_len(W, k[2], s[2], p[2], 1, ceil_mode)
+    _check_out3(C, D, H, W, Do, Ho, Wo)
+    ov = 1 if divisor_override else None       # with an override both stages only sum
+    y1 = avg_pool2d(x.reshape(N, C * D, H, W), k[1:], s[1:], p[1:], ceil_mode, count_include_pad, ov)
+    y2 = avg_pool2d(y1.reshape(N, C, D, Ho * Wo), (k[0], 1), (s[0], 1), (p[0], 0), ceil_mode, count_include_pad,
+                    ov)
+    out = y2.reshape(N, C, Do, Ho, Wo)
+    if divisor_override:
+        out = out / float(divisor_override)
+    return _named(out if batched else out.squeeze(0), "AvgPool3DBackward0")
+
+
+def _adaptive3_sizes(input, output_size, name):
+    if input.ndim not in (4, 5):
+        raise RuntimeError(f"{name}(): Expected 4D or 5D tensor, but got{':' if 'max' in name else ''} "
+                           f"{list(input.shape)}")
+    sizes = tuple(input.shape[-3:])
+    os_ = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 3
+    if len(os_) != 3:
+        raise ValueError(f"{name}: internal error: output_size.size() must be 3")
+    return tuple(sizes[i] if o is None else int(o) for i, o in enumerate(os_))
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """y[.., i, j, l] = mean of x over PyTorch's adaptive bin (i, j, l): separable bin-averaging matrices"""
+    os_ = _adaptive3_sizes(input, output_size, "adaptive_avg_pool3d")
+    if all(o == 1 for o in os_):
+        return input.mean(dim=(-3, -2, -1), keepdim=True)
+    lead = tuple(input.shape[:-3])
+    D, H, W = input.shape[-3:]
+    M = 1
+    for v in lead:
+        M *= v
+    y = adaptive_avg_pool2d(input.reshape((M, D, H, W)), os_[1:])           # (M, D, Ho, Wo)
+    P = _make(_avg_matrix(D, os_[0], input._data.dtype))
+    y = ops.matmul(P, y.reshape(M, D, os_[1] * os_[2]))                      # (M, Do, Ho*Wo)
+    return _named(y.reshape(lead + os_), "AdaptiveAvgPool3DBackward0")
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """y[.., i, j, l] = max of x over PyTorch's adaptive bin (i, j, l)"""
+    os_ = _adaptive3_sizes(input, output_size, "adaptive_max_pool3d")
+    batched = input.ndim == 5
+    x = input if batched else input.unsqueeze(0)
+    N, C, D, H, W = x.shape
+    Do, Ho, Wo = os_
+    y1, i1 = adaptive_max_pool2d(x.reshape(N, C * D, H, W), os_[1:], True)
+    y2, i2 = adaptive_max_pool2d(y1.reshape(N, C, D, Ho * Wo), (Do, Ho * Wo), True)
+    out = y2.reshape(N, C, Do, Ho, Wo)
+    if not batched:
+        out = out.squeeze(0)
+    out = _named(out, "AdaptiveMaxPool3DBackward0")
+    if return_indices:
+        idx = _compose_indices(i1.reshape(N, C, D, Ho * Wo), i2, Ho * Wo, H, W).reshape(N, C, Do, Ho, Wo)
+        return out, (idx if batched else idx.squeeze(0))
+    return out
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+    return adaptive_max_pool3d(input, output_size, True)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool3d: x scattered to the flat positions in ``indices``, zeros elsewhere"""
+    k = _tup(kernel_size, 3)
+    s = _tup(stride, 3) if stride is not None else k
+    p = _tup(padding, 3)
+    if output_size is None:
+        sz = tuple((input.shape[-3 + i] - 1) * s[i] - 2 * p[i] + k[i] for i in range(3))
+    else:
+        sz = tuple(output_size)[-3:]
+    return _named(_max_unpool(input, indices, sz), "MaxUnpool3DBackward0")
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """(sum over the window of x^p)^(1/p), computed as (avg * volume)^(1/p) as PyTorch"""
+    kd, kh, kw = _tup(kernel_size, 3)
+    out = avg_pool3d(input.pow(norm_type), (kd, kh, kw), stride, 0, ceil_mode)
+    return (out.sign() * out.abs().relu()).mul(kd * kh * kw).pow(1.0 / norm_type)

@@ -15,8 +15,10 @@ from ..._backend import xp
 from ..._tensor import _make
 from ... import _ops as ops
 
+from ._grid import affine_grid, grid_sample  # noqa: F401
+
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle",
-           "channel_shuffle"]
+           "channel_shuffle", "affine_grid", "grid_sample"]
 
 
 def _scale(in_size, out_size, align_corners, scale):

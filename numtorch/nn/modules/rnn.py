@@ -24,6 +24,7 @@ from .module import Module
 from ..parameter import Parameter
 from ... import _creation as C
 from ... import _ops as ops
+from ..._backend import xp
 from .. import functional as F
 from .. import init
 from ._rnn_fused import rnn_layer
@@ -55,6 +56,19 @@ def _gru_step(gi, h, w_hh, b_hh):
     z = (iz + hz).sigmoid()
     n = (inn + r * hn).tanh()
     return n + z * (h - n)
+
+
+def _masked_state(hn, cn, h, c, bs, t):
+    """(h, c, y) after step t: in a packed batch only the first bs[t] rows step, the others keep their state
+    and output zero."""
+    if bs is None:
+        return hn, cn, hn
+    from ... import _creation as C_
+    n = int(bs[t])
+    if n == hn.shape[0]:
+        return hn, cn, hn
+    m = C_.from_numpy((xp.arange(hn.shape[0]) < n)[:, None])
+    return ops.where(m, hn, h), (None if cn is None else ops.where(m, cn, c)), hn * m.to(hn.dtype)
 
 
 def _rnn_step(gi, h, w_hh, b_hh, relu):
@@ -164,6 +178,16 @@ class RNNBase(Module):
 
     def forward(self, input, hx=None):
         is_lstm = self.mode == "LSTM"
+        from ..utils.rnn import PackedSequence, _packed_rows, pad_packed_sequence
+        packed = isinstance(input, PackedSequence)
+        bs = sorted_idx = unsorted_idx = None
+        if packed:
+            # run on the padded (T, N, *) batch in sorted order; each step touches only its active rows
+            bs = input.batch_sizes._data.astype(xp.int64)
+            sorted_idx, unsorted_idx = input.sorted_indices, input.unsorted_indices
+            input = pad_packed_sequence(PackedSequence(input.data, input.batch_sizes))[0]
+            if hx is not None and sorted_idx is not None:
+                hx = tuple(v.index_select(1, sorted_idx) for v in hx) if is_lstm else hx.index_select(1, sorted_idx)
         batched = input.dim() == 3
         if input.dim() not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.dim()}D instead")
@@ -173,7 +197,7 @@ class RNNBase(Module):
                              f"input.to({wdt}), or convert model: model.to({input.dtype})")
         if not batched:
             input = input.unsqueeze(1)
-        elif self.batch_first:
+        elif self.batch_first and not packed:
             input = input.transpose(0, 1)
         if input.shape[-1] != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
@@ -217,7 +241,7 @@ class RNNBase(Module):
                 if w_hr is None:
                     # one fused node per layer and direction (NumPy loops over time, see _rnn_fused)
                     y, h, c = rnn_layer(self.mode, x, h0s[k], c0s[k] if c0s is not None else None,
-                                        w_ih, w_hh, b_ih, b_hh, d == 1)
+                                        w_ih, w_hh, b_ih, b_hh, d == 1, bs)
                     outs.append(y)
                     hn.append(h)
                     if is_lstm:
@@ -233,12 +257,12 @@ class RNNBase(Module):
                 ys = [None] * T
                 for t in steps:
                     if is_lstm:
-                        h, c = _lstm_step(gis[t], h, c, w_hh, b_hh, w_hr)
+                        hs, cs = _lstm_step(gis[t], h, c, w_hh, b_hh, w_hr)
                     elif self.mode == "GRU":
-                        h = _gru_step(gis[t], h, w_hh, b_hh)
+                        hs, cs = _gru_step(gis[t], h, w_hh, b_hh), None
                     else:
-                        h = _rnn_step(gis[t], h, w_hh, b_hh, relu)
-                    ys[t] = h
+                        hs, cs = _rnn_step(gis[t], h, w_hh, b_hh, relu), None
+                    h, c, ys[t] = _masked_state(hs, cs, h, c, bs, t)
                 outs.append(ops.stack(ys, 0))
                 hn.append(h)
                 if is_lstm:
@@ -249,7 +273,14 @@ class RNNBase(Module):
         out = x
         h_n = ops.stack(hn, 0)
         c_n = ops.stack(cn, 0) if is_lstm else None
-        if not batched:
+        if packed:
+            rows = _packed_rows(bs, N, T, False)
+            out = PackedSequence(out.reshape(T * N, -1)[C.from_numpy(rows)], C.from_numpy(bs.copy()),
+                                 sorted_idx, unsorted_idx)
+            if unsorted_idx is not None:
+                h_n = h_n.index_select(1, unsorted_idx)
+                c_n = c_n.index_select(1, unsorted_idx) if c_n is not None else None
+        elif not batched:
             out = out.squeeze(1)
             h_n = h_n.squeeze(1)
             c_n = c_n.squeeze(1) if c_n is not None else None
