@@ -39,7 +39,7 @@ EXTRAS = {"matplotlib": "plot", "tqdm": "progress", "sklearn": "demo", "PIL": "i
 def _version():
     from . import __version__
     from .version import __version__ as api
-    return f"numtorch {__version__} (PyTorch {api} API)"
+    return f"numtorch {__version__} (PyTorch {str(api).split('+')[0]} API)"
 
 
 def _split_run_args(argv):

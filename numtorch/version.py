@@ -11,7 +11,7 @@ from .torch_version import TorchVersion
 
 __all__ = ["__version__", "debug", "cuda", "git_version", "hip", "rocm", "xpu"]
 
-__version__ = TorchVersion("2.13.0")
+__version__ = TorchVersion("2.13.0+cpu")   # what a CPU-only build of PyTorch 2.13 reports
 debug = False
 cuda: Optional[str] = None
 # no PyTorch commit: numtorch is not built from PyTorch's sources
