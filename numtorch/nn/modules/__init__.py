@@ -14,3 +14,5 @@ from .upsampling import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
+from ._attention import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
