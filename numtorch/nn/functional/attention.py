@@ -187,7 +187,8 @@ def _dtype_name(d):
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """softmax(Q K^T * scale + M) V over the last two dims; M from attn_mask (bool: False -> -inf; float:
-    added) and/or is_causal (key j > query i masked, top-left aligned); dropout on the weights."""
+    added) and/or is_causal (key j > query i masked, top-left aligned; both together only for 4-D inputs with
+    one head size, as PyTorch); dropout on the weights."""
     for name, t in (("query", query), ("key", key), ("value", value)):
         if not isinstance(t, Tensor):
             raise TypeError(f"scaled_dot_product_attention(): argument '{name}' must be Tensor, not "
@@ -223,6 +224,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                f"{hq}, {hk} and {hv}")
         key = key.repeat_interleave(hq // hk, -3)
         value = value.repeat_interleave(hq // hv, -3)
+    if is_causal and attn_mask is not None and (query.dim() != 4 or key.dim() != 4 or value.dim() != 4
+                                                or value.shape[-1] != E):
+        # PyTorch's fused CPU kernel (4-D, one head size) ANDs both masks; its math kernel refuses them
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     sc = 1.0 / math.sqrt(E) if scale is None else float(scale)
     return _Attention.apply(query, key, value, attn_mask, bool(is_causal), sc, float(dropout_p))
 
