@@ -12,6 +12,16 @@ from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
 
 
+_sum = xp.add.reduce
+
+
+def _count(shape, k):
+    n = 1
+    for s in shape[len(shape) - k:]:
+        n *= s
+    return n
+
+
 def _lead_sum(a, k):
     """Sum over every dim but the last k (to a weight's shape)."""
     lead = a.ndim - k
@@ -26,8 +36,12 @@ class LayerNormFn(Function):
     def forward(ctx, x, w, b, k, eps):
         d = x._data
         axes = tuple(range(d.ndim - k, d.ndim))
-        xc = d - d.mean(axis=axes, keepdims=True)
-        var = xp.mean(xp.square(xc), axis=axes, keepdims=True)
+        inv_n = d.dtype.type(1.0 / max(_count(d.shape, k), 1))
+        mean = _sum(d, axis=axes, keepdims=True)   # (ufunc reduce: np.mean's Python wrapper costs as much
+        mean *= inv_n                               #  as the sum on the small rows of a generation step)
+        xc = d - mean
+        var = _sum(xp.square(xc), axis=axes, keepdims=True)
+        var *= inv_n
         var += var.dtype.type(eps)
         rstd = xp.sqrt(var, out=var)
         xp.reciprocal(rstd, out=rstd)
@@ -56,9 +70,13 @@ class LayerNormFn(Function):
         axes = tuple(range(gd.ndim - k, gd.ndim))
         dx = dw = db = None
         if nx:
+            inv_n = gd.dtype.type(1.0 / max(_count(gd.shape, k), 1))
             gw = gd * w._data if w is not None else gd.copy()
-            m2 = xp.mean(gw * xhat, axis=axes, keepdims=True)
-            gw -= gw.mean(axis=axes, keepdims=True)
+            m2 = _sum(gw * xhat, axis=axes, keepdims=True)
+            m2 *= inv_n
+            m1 = _sum(gw, axis=axes, keepdims=True)
+            m1 *= inv_n
+            gw -= m1
             t = xhat * m2
             gw -= t
             gw *= rstd
