@@ -8,11 +8,11 @@ fitted here (iteratively reweighted least squares towards the minimax fit) to a 
 to 0). Evaluated in float32 (t's rounding dominates), |Phi - Phi_float64| <= 2.2e-7 (3.7 * 2^-24) over the
 whole line; the error of h is relative (<= 6e-7 for |x| < 4, growing as 2^-24 x^2/2 from exp's argument),
 so Phi stays accurate in the far negative tail where x * Phi(x) is tiny. PyTorch's vectorized float erf
-(Abramowitz-Stegun 7.1.26) is accurate to 1.5e-7 absolute and returns 0 for GELU below x = -5.5. No branches, no boolean indexing or masked copies: about twenty in-place passes, one exp, one reciprocal.
+(Abramowitz-Stegun 7.1.26) is accurate to 1.5e-7 absolute and returns 0 for GELU below x = -5.5. No branches, no boolean indexing or masked copies: about twenty-five in-place passes, one exp, one reciprocal.
 exp(-x^2/2) is a by-product, so the backward (Phi(x) + x * exp(-x^2/2) / sqrt(2 pi)) costs four passes.
 ``tests/nn/test_transformer_gelu.py`` pins this against :func:`gelu_reference` over the float32 range.
 """
-from ..._backend import xp
+from ..._backend import xp, get_num_threads, run_parallel, chunks
 
 _f32 = xp.float32
 # 0.5 * P's coefficients, constant term first (the 1/2 of h folded in)
@@ -29,34 +29,50 @@ _SQRT1_2 = 0.7071067811865476
 
 
 @xp.errstate(over="ignore", invalid="ignore")   # (x*x of |x| > 1.8e19 is inf: exp(-inf) = 0, as wanted)
-def phi_gauss32(x):
-    """(Phi(x), exp(-x^2/2)) for a float32 array x, both new float32 arrays."""
-    t = xp.abs(x)
+def _block(x, y, phi, e):
+    """Fill y = x Phi(x), phi = Phi(x), e = exp(-x^2/2) for one flat float32 block (y is scratch until the end)."""
+    xp.multiply(x, x, out=e)
+    e *= _MHALF
+    xp.exp(e, out=e)
+    t = xp.abs(x, out=y)
     t *= _P_OVER_SQRT2
     t += _ONE
     xp.reciprocal(t, out=t)
-    e = xp.multiply(x, x)
-    e *= _MHALF
-    xp.exp(e, out=e)
-    h = xp.multiply(t, _H[8])
+    h = xp.multiply(t, _H[8], out=phi)
     for c in _H[7::-1]:        # Horner, in place
         h += c
         h *= t
     h *= e                     # h = erfc(|x|/sqrt2) / 2
-    # Phi = d + h (1 - 2d), d = [x >= 0]: h exactly for x < 0, 1 - h for x >= 0 (a masked copy is 10x slower)
-    d = xp.greater_equal(x, _ZERO, out=t, casting="unsafe")
-    phi = xp.multiply(d, _MTWO)
-    phi += _ONE
-    phi *= h
-    phi += d
-    return phi, e
+    # Phi = h + [x >= 0] (1 - 2h): h exactly for x < 0, 1 - h for x >= 0 (a masked copy is 10x slower)
+    u = xp.multiply(h, _MTWO, out=y)
+    u += _ONE
+    u *= xp.greater_equal(x, _ZERO)
+    h += u
+    xp.multiply(x, h, out=y)
 
 
-@xp.errstate(invalid="ignore")   # (-inf * Phi(-inf) = -inf * 0: NaN, as PyTorch)
+_PAR_MIN = 1 << 16   # elements per thread below which a second thread does not pay (handoff ~tens of us)
+
+
 def gelu32(x):
-    """x * Phi(x) for float32 x; returns (y, Phi(x), exp(-x^2/2)) (the last two for the backward)."""
-    phi, e = phi_gauss32(x)
-    return x * phi, phi, e
+    """x * Phi(x) for float32 x; returns (y, Phi(x), exp(-x^2/2)) (the last two for the backward).
+    Large arrays are split over numtorch's threads (NumPy releases the GIL in each pass)."""
+    xc = xp.ascontiguousarray(x)
+    y, phi, e = xp.empty_like(xc), xp.empty_like(xc), xp.empty_like(xc)
+    fx, fy, fp, fe = xc.reshape(-1), y.reshape(-1), phi.reshape(-1), e.reshape(-1)
+    n = fx.size
+    nt = min(get_num_threads(), n // _PAR_MIN)
+    if nt > 1:
+        run_parallel(lambda lo, hi: _block(fx[lo:hi], fy[lo:hi], fp[lo:hi], fe[lo:hi]), chunks(n, nt))
+    else:
+        _block(fx, fy, fp, fe)
+    return y, phi, e
+
+
+def phi_gauss32(x):
+    """(Phi(x), exp(-x^2/2)) for a float32 array x, both new float32 arrays."""
+    _, phi, e = gelu32(x)
+    return phi, e
 
 
 def gelu32_backward(g, x, phi, e):
