@@ -88,3 +88,12 @@ def test_gelu_special_values_match_torch():
     want = torch.nn.functional.gelu(torch.tensor(x))
     assert_close(got, want, atol=2e-7)
     assert nt.nn.GELU()(nt.tensor(x)).grad_fn is None
+
+
+@pytest.mark.parametrize("shape", [(), (0, 4), (3, 2)])
+def test_gelu_shapes_and_layouts(shape):
+    x = np.random.default_rng(6).standard_normal(shape).astype(np.float32)
+    for arr in (x, x.T):
+        a = nt.tensor(arr.copy()) if arr.ndim < 2 else nt.tensor(arr.copy()).t()
+        b = torch.tensor(arr.copy()) if arr.ndim < 2 else torch.tensor(arr.copy()).t()
+        assert_close(nt.nn.functional.gelu(a), torch.nn.functional.gelu(b), atol=3e-7)

@@ -57,7 +57,7 @@ _PAR_MIN = 1 << 16   # elements per thread below which a second thread does not 
 def gelu32(x):
     """x * Phi(x) for float32 x; returns (y, Phi(x), exp(-x^2/2)) (the last two for the backward).
     Large arrays are split over numtorch's threads (NumPy releases the GIL in each pass)."""
-    xc = xp.ascontiguousarray(x)
+    xc = x if x.flags.c_contiguous else x.copy(order="C")   # (ascontiguousarray would make 0-d 1-d)
     y, phi, e = xp.empty_like(xc), xp.empty_like(xc), xp.empty_like(xc)
     fx, fy, fp, fe = xc.reshape(-1), y.reshape(-1), phi.reshape(-1), e.reshape(-1)
     n = fx.size
