@@ -83,6 +83,12 @@ def cases():
              target=1.5),
         Case("W7-lstm", "W7", "word LM: Emb 10k, LSTM(200,200,2), bptt 35, batch 20, clip, SGD (step)",
              W.w7_lstm_lm, unit="ms", target=1.0),
+        Case("W6-train", "W6", "nanoGPT 4x128, 4 heads, block 64, batch 12, AdamW (step)", W.w6_gpt_train,
+             unit="ms", target=1.0),
+        Case("W6-generate", "W6", "the same GPT: 100 tokens under no_grad", W.w6_gpt_generate, unit="ms",
+             target=1.0),
+        Case("W7-transformer", "W7", "TransformerEncoder 2x128 classifier, padding masks (step)",
+             W.w7_transformer_classifier, unit="ms", target=1.0),
         Case("dataloader", "DL", "DataLoader ToTensor+Normalize, batch 64 (2048 images)",
              W.dataloader_numtorch, W.dataloader_torch, per=W.DL_N, unit="img/s"),
     ]
@@ -405,7 +411,7 @@ def parse(argv):
     p.add_argument("--torch", action="store_true", help="also time PyTorch and print ratios numtorch/PyTorch")
     p.add_argument("--threads", default="1,2", help="thread counts, comma-separated (default 1,2)")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per workload (default 7; quick 3)")
-    p.add_argument("--only", default="", help="workload groups or keys: W1,W2,W3,W4,W5,W7,CONV,POOL,OPT,RNN,DL,MEM")
+    p.add_argument("--only", default="", help="workload groups or keys: W1,W2,W3,W4,W5,W6,W7,CONV,POOL,OPT,RNN,DL,MEM")
     p.add_argument("--quick", action="store_true", help="minimal timing (a smoke run, numbers are rough)")
     p.add_argument("--json", default="", help="append machine-readable results to this file")
     p.add_argument("--cpu-time", action="store_true",

@@ -463,3 +463,168 @@ def _loader_bench(T, ds):
         for xb, yb in loader:
             pass
     return Bench(step)
+
+
+# ---------------------------------------------------------------------------- W6
+GPT_CFG = dict(vocab=65, block=64, n_layer=4, n_head=4, n_embd=128, batch=12)
+
+
+def _gpt_model(T, vocab, block, n_layer, n_head, n_embd, **_):
+    """nanoGPT's GPT from PyTorch's building blocks: token + position Embedding, pre-norm blocks of LayerNorm,
+    causal scaled_dot_product_attention and a Linear-GELU-Linear MLP, final LayerNorm, lm_head tied to wte."""
+    nn, F = T.nn, T.nn.functional
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1 = nn.LayerNorm(n_embd)
+            self.c_attn = nn.Linear(n_embd, 3 * n_embd)
+            self.c_proj = nn.Linear(n_embd, n_embd)
+            self.ln_2 = nn.LayerNorm(n_embd)
+            self.c_fc = nn.Linear(n_embd, 4 * n_embd)
+            self.mlp_proj = nn.Linear(4 * n_embd, n_embd)
+
+        def forward(self, x):
+            B, L, C = x.size()
+            q, k, v = self.c_attn(self.ln_1(x)).split(n_embd, dim=2)
+            q = q.view(B, L, n_head, C // n_head).transpose(1, 2)
+            k = k.view(B, L, n_head, C // n_head).transpose(1, 2)
+            v = v.view(B, L, n_head, C // n_head).transpose(1, 2)
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=True)
+            y = y.transpose(1, 2).contiguous().view(B, L, C)
+            x = x + self.c_proj(y)
+            return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x))))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte = nn.Embedding(vocab, n_embd)
+            self.wpe = nn.Embedding(block, n_embd)
+            self.h = nn.ModuleList([Block() for _ in range(n_layer)])
+            self.ln_f = nn.LayerNorm(n_embd)
+            self.lm_head = nn.Linear(n_embd, vocab, bias=False)
+            self.wte.weight = self.lm_head.weight   # weight tying, as nanoGPT
+
+        def forward(self, idx, targets=None):
+            L = idx.size(1)
+            x = self.wte(idx) + self.wpe(T.arange(0, L, dtype=T.long))
+            for blk in self.h:
+                x = blk(x)
+            x = self.ln_f(x)
+            if targets is None:
+                return self.lm_head(x[:, [-1], :])
+            logits = self.lm_head(x)
+            return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-1)
+
+    return GPT()
+
+
+def _gpt_optimizer(T, model):
+    """nanoGPT's configure_optimizers: weight decay 0.1 on matrices, none on biases and norms."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    return T.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+                         lr=1e-3, betas=(0.9, 0.99))
+
+
+def w6_gpt_train(T):
+    """nanoGPT (4 layers, 4 heads, 128 wide, block 64, vocab 65), batch 12: forward, backward, clip_grad_norm_(1.0),
+    AdamW step."""
+    need(T, "nn.functional.scaled_dot_product_attention", "nn.LayerNorm", "nn.Embedding", "optim.AdamW",
+         "nn.utils.clip_grad_norm_")
+    c = GPT_CFG
+    r = _rng(6)
+    data = r.integers(0, c["vocab"], (c["batch"], c["block"] + 1)).astype(np.int64)
+    x, y = tensor(T, data[:, :-1]), tensor(T, data[:, 1:])
+    st = {}
+
+    def refresh():
+        T.manual_seed(0)
+        m = _gpt_model(T, **c)
+        st["m"], st["opt"] = m, _gpt_optimizer(T, m)
+
+    refresh()
+
+    def step():
+        m, opt = st["m"], st["opt"]
+        loss = m(x, y)
+        loss.backward()
+        T.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+    return Bench(step, refresh, 200)
+
+
+GEN_TOKENS = 100
+
+
+def w6_gpt_generate(T):
+    """The same GPT generating 100 tokens under no_grad from one token (nanoGPT's generate: crop to block,
+    last position's logits, top-k 200, softmax, multinomial)."""
+    need(T, "nn.functional.scaled_dot_product_attention", "topk", "multinomial")
+    c = GPT_CFG
+    T.manual_seed(0)
+    m = _gpt_model(T, **c)
+    m.eval()
+    F = T.nn.functional
+
+    def step():
+        with T.no_grad():
+            idx = T.zeros((1, 1), dtype=T.long)
+            for _ in range(GEN_TOKENS):
+                idx_cond = idx if idx.size(1) <= c["block"] else idx[:, -c["block"]:]
+                logits = m(idx_cond)[:, -1, :]
+                v, _ = T.topk(logits, min(200, logits.size(-1)))
+                logits[logits < v[:, [-1]]] = -float("Inf")
+                probs = F.softmax(logits, dim=-1)
+                idx = T.cat((idx, T.multinomial(probs, num_samples=1)), dim=1)
+    return Bench(step)
+
+
+# ---------------------------------------------------------------------------- W7 (transformer)
+def w7_transformer_classifier(T):
+    """2-layer TransformerEncoder classifier (vocab 10,000, d_model 128, 4 heads, ff 512, dropout 0.1,
+    batch_first), batch 32 of length 64 with padding masks (lengths 16..64), mean over the valid tokens,
+    Linear to 4 classes, CrossEntropyLoss, Adam: a full step."""
+    need(T, "nn.TransformerEncoder", "nn.TransformerEncoderLayer", "nn.Embedding", "optim.Adam")
+    nn = T.nn
+    V, D, N, L = 10000, 128, 32, 64
+    r = _rng(7)
+    lengths = r.integers(16, L + 1, N)
+    pad = np.arange(L)[None, :] >= lengths[:, None]
+    tokens = np.where(pad, 0, r.integers(1, V, (N, L))).astype(np.int64)
+    x, y = tensor(T, tokens), tensor(T, r.integers(0, 4, N).astype(np.int64))
+    kpm = tensor(T, pad)
+    valid = tensor(T, (~pad).astype(np.float32)[:, :, None])
+    count = tensor(T, lengths.astype(np.float32)[:, None])
+    crit = nn.CrossEntropyLoss()
+
+    class Classifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(V, D, padding_idx=0)
+            layer = nn.TransformerEncoderLayer(D, 4, 512, 0.1, batch_first=True)
+            self.enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+            self.head = nn.Linear(D, 4)
+
+        def forward(self, tok, mask):
+            h = self.enc(self.emb(tok), src_key_padding_mask=mask)
+            return self.head((h * valid).sum(1) / count)
+
+    st = {}
+
+    def refresh():
+        T.manual_seed(0)
+        m = Classifier()
+        st["m"], st["opt"] = m, T.optim.Adam(m.parameters(), lr=1e-3)
+
+    refresh()
+
+    def step():
+        opt = st["opt"]
+        opt.zero_grad()
+        loss = crit(st["m"](x, kpm), y)
+        loss.backward()
+        opt.step()
+    return Bench(step, refresh, 200)

@@ -90,6 +90,9 @@ def conv(x, leaves):
     if isinstance(x, dict):
         pairs = {k: conv(v, leaves) for k, v in x.items()}
         return {k: p[0] for k, p in pairs.items()}, {k: p[1] for k, p in pairs.items()}
+    name = getattr(x, "__name__", None)
+    if callable(x) and isinstance(name, str) and getattr(torch.nn.functional, name, None) is x:
+        return x, getattr(ntF, name)   # e.g. activation=F.gelu of the Transformer layers (a builtin)
     return x, x
 
 

@@ -10,6 +10,7 @@ from .sparse import *  # noqa: F401,F403
 from .vision import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403
 from ._loss.classification import focal_loss  # noqa: F401  (a numtorch extra)
 
 import sys as _sys
@@ -18,7 +19,7 @@ import types as _types
 # torch.nn.functional is one file: its namespace holds the functions, not these submodules (which stay importable
 # by their full path); F.linear and F.dropout are the functions that share a submodule's name
 _SUBMODULES = ("activation", "linear", "conv", "pooling", "normalization", "dropout", "sparse", "vision", "distance",
-               "loss")
+               "loss", "attention")
 __all__ = ["pad"] + [_n for _s in _SUBMODULES for _n in _sys.modules[f"{__name__}.{_s}"].__all__
                      if _n != "feature_dropout"] + ["focal_loss"]   # focal_loss: a numtorch extra
 for _s in _SUBMODULES:

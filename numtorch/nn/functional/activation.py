@@ -25,6 +25,7 @@ from ..._tensor import Tensor, _make, register_methods
 from ...autograd.function import Function
 from ..._ops.inplace import inplace as _inplace
 from ..._ops.unary import _sigmoid_reference, erf_np
+from ._gelu import gelu32 as _gelu32, gelu32_backward as _gelu32_backward
 from ... import _random
 
 __all__ = ["sigmoid", "tanh", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_",
@@ -323,11 +324,18 @@ class Gelu(Function):
         if approximate == "tanh":
             inner = t(_SQRT_2_OVER_PI) * (d + t(0.044715) * d * d * d)
             return t(0.5) * d * (t(1) + xp.tanh(inner))
+        if d.dtype == xp.float32:
+            # float32 CDF at NumPy speed (_gelu.py); Phi and exp(-x^2/2) kept for the backward
+            y, ctx._phi, ctx._gauss = _gelu32(d)
+            return y
         return d * t(0.5) * (t(1) + erf_np(d * t(_SQRT1_2)))
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
+        if not _gs.enabled and ctx.approximate != "tanh" and getattr(ctx, "_phi", None) is not None \
+                and g._data.dtype == xp.float32:
+            return _make(_gelu32_backward(g._data, a._data, ctx._phi, ctx._gauss)), None
         if ctx.approximate == "tanh":
             a2 = a * a
             th = ops.tanh((a + 0.044715 * a2 * a) * _SQRT_2_OVER_PI)

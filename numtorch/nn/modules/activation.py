@@ -333,3 +333,6 @@ class GLU(Module):
 
     def extra_repr(self):
         return f"dim={self.dim}"
+
+from ._attention import MultiheadAttention  # noqa: E402  (PyTorch's home of it: torch.nn.modules.activation)
+__all__ += ["MultiheadAttention"]

@@ -1,0 +1,104 @@
+"""layer_norm as one differentiable node (PyTorch's NativeLayerNormBackward0) instead of a dozen.
+
+    y = (x - mean) * rstd * w + b,  rstd = 1 / sqrt(var + eps)   (mean, biased var over the normalized dims)
+    dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)),  gw = g * w;  dw = sum(g * xhat),  db = sum(g)
+
+The forward keeps xhat and rstd for the array backward; with create_graph the same formulas run as tensor
+ops on a recomputed xhat, so higher derivatives work.
+"""
+from ..._backend import xp
+from ..._tensor import _make
+from ...autograd.function import Function
+from ...autograd.grad_mode import state as _gs
+
+
+_sum = xp.add.reduce
+
+
+def _count(shape, k):
+    n = 1
+    for s in shape[len(shape) - k:]:
+        n *= s
+    return n
+
+
+def _lead_sum(a, k):
+    """Sum over every dim but the last k (to a weight's shape)."""
+    lead = a.ndim - k
+    return a.sum(axis=tuple(range(lead))) if lead else a
+
+
+class LayerNormFn(Function):
+    _builtin = True
+    node_name = "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, k, eps):
+        d = x._data
+        axes = tuple(range(d.ndim - k, d.ndim))
+        inv_n = d.dtype.type(1.0 / max(_count(d.shape, k), 1))
+        mean = _sum(d, axis=axes, keepdims=True)   # (ufunc reduce: np.mean's Python wrapper costs as much
+        mean *= inv_n                               #  as the sum on the small rows of a generation step)
+        xc = d - mean
+        var = _sum(xp.square(xc), axis=axes, keepdims=True)
+        var *= inv_n
+        var += var.dtype.type(eps)
+        rstd = xp.sqrt(var, out=var)
+        xp.reciprocal(rstd, out=rstd)
+        xc *= rstd                        # xhat
+        if w is not None:
+            y = xc * w._data
+            if b is not None:
+                y += b._data
+        elif b is not None:
+            y = xc + b._data
+        else:
+            y = xc.copy()
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(x, w, b)
+            ctx.xhat, ctx.rstd, ctx.k, ctx.eps = xc, rstd, k, eps
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w, b = ctx.saved_tensors
+        nx, nw, nb = ctx.needs_input_grad[:3]
+        k = ctx.k
+        if _gs.enabled:
+            return _graph_backward(ctx, g, x, w, b, nx, nw, nb)
+        gd, xhat, rstd = g._data, ctx.xhat, ctx.rstd
+        axes = tuple(range(gd.ndim - k, gd.ndim))
+        dx = dw = db = None
+        if nx:
+            inv_n = gd.dtype.type(1.0 / max(_count(gd.shape, k), 1))
+            gw = gd * w._data if w is not None else gd.copy()
+            m2 = _sum(gw * xhat, axis=axes, keepdims=True)
+            m2 *= inv_n
+            m1 = _sum(gw, axis=axes, keepdims=True)
+            m1 *= inv_n
+            gw -= m1
+            t = xhat * m2
+            gw -= t
+            gw *= rstd
+            dx = _make(gw)
+        if nw and w is not None:
+            dw = _make(_lead_sum(gd * xhat, k))
+        if nb and b is not None:
+            db = _make(_lead_sum(gd, k))
+        return dx, dw, db, None, None
+
+
+def _graph_backward(ctx, g, x, w, b, nx, nw, nb):
+    dims = tuple(range(-ctx.k, 0))
+    xc = x - x.mean(dims, keepdim=True)
+    rstd = ((xc * xc).mean(dims, keepdim=True) + ctx.eps).rsqrt()
+    xhat = xc * rstd
+    dx = dw = db = None
+    if nx:
+        gw = g * w if w is not None else g
+        dx = (gw - gw.mean(dims, keepdim=True) - xhat * (gw * xhat).mean(dims, keepdim=True)) * rstd
+    if nw and w is not None:
+        dw = (g * xhat).sum_to_size(w.shape)
+    if nb and b is not None:
+        db = g.sum_to_size(b.shape)
+    return dx, dw, db, None, None
