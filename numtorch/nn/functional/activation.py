@@ -26,6 +26,7 @@ from ...autograd.function import Function
 from ..._ops.inplace import inplace as _inplace
 from ..._ops.unary import _sigmoid_reference, erf_np
 from ._gelu import gelu32 as _gelu32, gelu32_backward as _gelu32_backward
+from ...autograd.grad_mode import state as _gs
 from ... import _random
 
 __all__ = ["sigmoid", "tanh", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_",
