@@ -41,6 +41,7 @@ from . import optim  # noqa: E402
 from . import utils  # noqa: E402
 from .serialization import save, load  # noqa: E402
 from . import cuda, backends  # noqa: E402
+from . import distributed  # noqa: E402
 
 
 

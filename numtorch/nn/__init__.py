@@ -8,3 +8,5 @@ from . import functional, init  # noqa: F401
 def __getattr__(name):
     raise AttributeError(f"numtorch has no attribute 'torch.nn.{name}'")
 from . import utils  # noqa: E402,F401
+from . import parallel  # noqa: E402,F401
+from .parallel import DataParallel  # noqa: E402,F401
