@@ -8,6 +8,11 @@ def _run(argv):
         print("usage: numtorch run script.py [args ...]\n\n"
               "Run an unmodified PyTorch script with `torch` and `torchvision` served by numtorch.")
         return 0 if argv else 2
+    import os
+    if argv[0].startswith("--") or "OMPI_COMM_WORLD_SIZE" in os.environ or "PMIX_RANK" in os.environ:
+        # torchrun's job (issue 16): `run --nproc-per-node N script`, or one rank started by mpiexec
+        from .distributed._launch import main as launch
+        return launch(argv)
     from ._shim import run_script
     return run_script(argv[0], argv[1:])
 
