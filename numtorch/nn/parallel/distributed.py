@@ -290,11 +290,15 @@ class DistributedDataParallel(Module):
         sync = is_grad_enabled() and self.require_backward_grad_sync
         if sync:
             self.reducer.prepare_for_forward()
+        # buffers follow rank 0's before a forward that comes after a synchronised one (or the first), as
+        # PyTorch: a forward under no_grad or no_sync (evaluation on one rank, say) starts no collective
+        # and turns the next forward's buffer broadcast off
         if self.require_forward_param_sync and self.broadcast_buffers:
             bufs = list(self.module.buffers())
             if bufs:
                 self._sync_tensors(bufs)
         out = self.module(*inputs, **kwargs)
+        self.require_forward_param_sync = sync
         if sync:
             self.reducer.prepare_for_backward(out)
         else:

@@ -182,6 +182,21 @@ def buffers():
     out = m(torch.zeros(1, 2))
     assert np.array_equal(m.module.shift.numpy(), np.full(2, 10, np.float32))
     np.testing.assert_allclose(out.detach().numpy(), (m.module.lin.bias.detach() + 10).numpy()[None])
+    # as nanoGPT: rank 0 alone evaluates under no_grad between training steps. As in PyTorch, that
+    # forward's buffer broadcast meets the other ranks' next training forward, and the forward after an
+    # unsynchronised one broadcasts nothing: the ranks stay in step
+    opt_ = torch.optim.SGD(m.parameters(), lr=0.1)
+    for it in range(3):
+        m(torch.ones(2, 2)).sum().backward()
+        opt_.step()
+        opt_.zero_grad()
+        if R == 0:
+            with torch.no_grad():
+                m(torch.ones(1, 2))
+    same = torch.cat([p.detach().reshape(-1) for p in m.parameters()])
+    got = [torch.zeros_like(same) for _ in range(W)]
+    dist.all_gather(got, same)
+    assert all(np.array_equal(g.numpy(), same.numpy()) for g in got)
     m2 = DDP(WithBuffer(), broadcast_buffers=False)
     m2.module.shift.fill_(float(R))
     m2(torch.zeros(1, 2))
