@@ -187,12 +187,12 @@ def buffers():
     # unsynchronised one broadcasts nothing: the ranks stay in step
     opt_ = torch.optim.SGD(m.parameters(), lr=0.1)
     for it in range(3):
+        if R == 0:        # nanoGPT's order: evaluate, then train
+            with torch.no_grad():
+                m(torch.ones(1, 2))
         m(torch.ones(2, 2)).sum().backward()
         opt_.step()
         opt_.zero_grad()
-        if R == 0:
-            with torch.no_grad():
-                m(torch.ones(1, 2))
     same = torch.cat([p.detach().reshape(-1) for p in m.parameters()])
     got = [torch.zeros_like(same) for _ in range(W)]
     dist.all_gather(got, same)
