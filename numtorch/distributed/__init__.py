@@ -388,13 +388,14 @@ def _check_list(lst, name):
                         f"             but got {type(lst)} instead.")
 
 
-def _inout(t):
+def _inout(t, reducing=False):
     """(contiguous buffer, write-back): the tensor's own array when it is contiguous and writable."""
     d = t._data
-    if d.flags.c_contiguous and d.flags.writeable and d.dtype != xp.float16:
+    half = reducing and d.dtype == xp.float16
+    if d.flags.c_contiguous and d.flags.writeable and not half:
         return d, None
-    # a strided view is reduced in a contiguous copy; float16 (no MPI type for reductions) in float32
-    tmp = xp.ascontiguousarray(d, dtype=xp.float32 if d.dtype == xp.float16 else d.dtype)
+    # a strided view goes through a contiguous copy; float16 is reduced in float32 (MPI has no float16 sum)
+    tmp = xp.ascontiguousarray(d, dtype=xp.float32 if half else d.dtype)
     return tmp, d
 
 
@@ -433,7 +434,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     g = _resolve(group)
     if g is None:
         return None
-    buf, orig = _inout(tensor)
+    buf, orig = _inout(tensor, reducing=True)
     req = g._comm.allreduce(buf, name)
 
     def finish():
@@ -463,7 +464,7 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     if g is None:
         return None
     root = _peer(g, dst, group_dst, "dst")
-    buf, orig = _inout(tensor)
+    buf, orig = _inout(tensor, reducing=True)
     req = g._comm.reduce(buf, name, root)
 
     def finish():
@@ -533,7 +534,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
         raise ValueError("input tensor must be the same size as output size times world size")
     if output._data.dtype != input._data.dtype:
         raise ValueError("input tensor must be the same type as the output tensor")
-    buf, orig = _inout(output)
+    buf, orig = _inout(output, reducing=True)
     send = _src(input)
     if send.dtype != buf.dtype:  # float16 reduced in float32
         send = send.astype(buf.dtype)

@@ -38,7 +38,7 @@ def ok_lines(out, rank):
 
 # the checks of workers/dist_collectives_worker.py, each printed as OK by every rank
 CHECKS = ["all_reduce_SUM", "all_reduce_AVG", "all_reduce_MAX", "all_reduce_MIN", "all_reduce_PRODUCT",
-          "all_reduce_int64_sum", "all_reduce_noncontiguous", "all_reduce_async", "broadcast", "reduce",
+          "all_reduce_int64_sum", "all_reduce_noncontiguous", "all_reduce_async", "float16", "broadcast", "reduce",
           "all_gather", "all_gather_into_tensor", "reduce_scatter_tensor", "gather", "scatter", "all_to_all",
           "all_to_all_single", "send_recv", "isend_irecv", "all_gather_object", "broadcast_object_list",
           "new_group", "barrier", "destroy_process_group"]

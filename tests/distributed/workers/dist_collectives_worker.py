@@ -73,6 +73,18 @@ def _():
     eq(t, np.sum(np.stack(ALL), 0), rtol=1e-5)
 
 
+@check("float16")
+def _():
+    t = torch.from_numpy(data(R, dtype=np.float16).copy())
+    dist.all_reduce(t)
+    ref = np.sum(np.stack([data(r).astype(np.float16).astype(np.float32) for r in range(W)]), 0)
+    np.testing.assert_allclose(t.numpy().astype(np.float32), ref, rtol=2e-3, atol=2e-3)
+    assert t.dtype == torch.float16
+    out = torch.zeros(W * 3, 4, dtype=torch.float16)
+    dist.all_gather_into_tensor(out, torch.from_numpy(data(R, dtype=np.float16).copy()))
+    eq(out, np.concatenate([data(r, dtype=np.float16) for r in range(W)]))
+
+
 @check("broadcast")
 def _():
     src = W - 1
