@@ -435,7 +435,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     if g is None:
         return None
     buf, orig = _inout(tensor, reducing=True)
-    req = g._comm.allreduce(buf, name)
+    req = g._comm.allreduce(buf, name, blocking=not async_op)
 
     def finish():
         if name == "AVG":

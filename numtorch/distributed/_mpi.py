@@ -142,9 +142,14 @@ class Comm:
         self.size = comm.Get_size()
 
     # every method returns a Request; ``buf`` arguments are C-contiguous ndarrays
-    def allreduce(self, buf, op):
+    def allreduce(self, buf, op, blocking=False):
         MPI = _MPI
         if self.size == 1:
+            return Request([])
+        if blocking:
+            # Open MPI's blocking and non-blocking allreduces are different components with different
+            # algorithms (tuned / libnbc): a synchronous call takes the blocking one
+            self.comm.Allreduce(MPI.IN_PLACE, buf, op=mpi_op(op))
             return Request([])
         return Request([self.comm.Iallreduce(MPI.IN_PLACE, buf, op=mpi_op(op))])
 

@@ -313,7 +313,7 @@ class Comm:
             f(out, p, out=out)
 
     # collectives: same signatures as _mpi.Comm, each done when it returns
-    def allreduce(self, buf, op):
+    def allreduce(self, buf, op, blocking=True):
         if self.size > 1:
             others = {j: xp.empty_like(buf) for j in range(self.size) if j != self.rank}
             self._exchange({j: buf for j in others}, others)
