@@ -158,7 +158,11 @@ def numtorch_run(world, args, threads=1, ddp=True, tcp=False):
     exe = shutil.which("mpiexec")
     if exe is None:
         return {"error": "mpiexec not found: pip install 'numtorch[mpi]'"}
-    p = subprocess.run([exe, "--oversubscribe", "-n", str(world)] + child, env=_env(threads),
+    e = _env(threads)
+    sys.path.insert(0, ROOT)
+    from numtorch.distributed import _launch
+    _launch._ompi_allreduce_rules(exe, e)      # the allreduce algorithms numtorch run chooses
+    p = subprocess.run([exe, "--oversubscribe", "-n", str(world)] + child, env=e,
                        capture_output=True, text=True, timeout=900)
     return _parse_result(p.stdout) or {"error": (p.stderr.strip().splitlines() or ["no output"])[-1][:300]}
 
