@@ -11,7 +11,6 @@ Collectives take and return tensors as PyTorch does: ``all_reduce`` and friends 
 """
 import datetime
 import os
-import sys
 
 from .._backend import xp
 from .._tensor import Tensor

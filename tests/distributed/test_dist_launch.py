@@ -1,6 +1,5 @@
 """Launching: ``numtorch run --nproc-per-node N``, ``mpiexec -n N python -m numtorch run``, the mpiexec
 command the launcher builds (hostfile, root), failing ranks ending the job, and the error without mpi4py."""
-import argparse
 import json
 import os
 import subprocess
