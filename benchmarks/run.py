@@ -411,7 +411,8 @@ def parse(argv):
     p.add_argument("--torch", action="store_true", help="also time PyTorch and print ratios numtorch/PyTorch")
     p.add_argument("--threads", default="1,2", help="thread counts, comma-separated (default 1,2)")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per workload (default 7; quick 3)")
-    p.add_argument("--only", default="", help="workload groups or keys: W1,W2,W3,W4,W5,W6,W7,CONV,POOL,OPT,RNN,DL,MEM")
+    p.add_argument("--only", default="", help="workload groups or keys: W1,W2,W3,W4,W5,W6,W7,CONV,POOL,OPT,RNN,DL,MEM, "
+                                              "DIST (data-parallel; run only when named)")
     p.add_argument("--quick", action="store_true", help="minimal timing (a smoke run, numbers are rough)")
     p.add_argument("--json", default="", help="append machine-readable results to this file")
     p.add_argument("--cpu-time", action="store_true",
@@ -440,8 +441,18 @@ def main(argv=None):
             _CLOCK[0] = time.thread_time
         child(args)
         return 0
-    threads = [int(t) for t in str(args.threads).split(",") if t.strip()]
+    only = {s.strip().upper() for s in args.only.split(",")} if args.only else set()
     rc = 0
+    if "DIST" in only:
+        # several processes (mpiexec ranks): run once, not per thread count, and only when named
+        sys.path.insert(0, HERE)
+        import dist_bench
+        rc = dist_bench.main((["--torch"] if args.torch else []) + (["--quick"] if args.quick else []))
+        only.discard("DIST")
+        if not only:
+            return rc
+        args.only = ",".join(sorted(only))
+    threads = [int(t) for t in str(args.threads).split(",") if t.strip()]
     for n in threads:
         env = dict(os.environ)
         for v in THREAD_VARS:

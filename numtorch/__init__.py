@@ -49,6 +49,7 @@ from ._flags import set_float32_matmul_precision, get_float32_matmul_precision, 
     get_autocast_gpu_dtype, is_autocast_cache_enabled, set_autocast_cache_enabled, clear_autocast_cache, \
     autocast_increment_nesting, autocast_decrement_nesting  # noqa: E402
 from . import torch_version  # noqa: E402  (torch.version: the PyTorch API version numtorch implements)
+from . import distributed  # noqa: E402
 
 
 

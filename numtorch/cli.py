@@ -1,4 +1,5 @@
 """The ``numtorch`` command: run, demo, plot, plot-loss, explain."""
+import os
 import sys
 
 USAGE = "usage: numtorch [-h] [--version] {run,demo,plot,plot-loss,explain} ..."
@@ -80,9 +81,14 @@ def _run(argv):
         print(f"numtorch run: error: {e}", file=sys.stderr)
         return 2
     if launch:
-        # several processes: numtorch.distributed's torchrun-style launcher (imported only when asked for)
+        # several processes (`run --nproc-per-node N ...`): numtorch.distributed's torchrun-style launcher,
+        # imported only when asked for
         from .distributed._launch import main as launch_main
         return launch_main(argv)
+    if "OMPI_COMM_WORLD_SIZE" in os.environ or "PMIX_RANK" in os.environ:
+        # one rank that mpiexec started (`mpiexec -n N numtorch run train.py`): torchrun's variables, then as usual
+        from .distributed._launch import run_rank
+        return run_rank(kind, target, args)
     from ._shim import run
     return run(kind, target, args)
 

@@ -81,6 +81,9 @@ def build_parser():
                    help="DataLoader worker processes for the training set (default 0: load in this process)")
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="use only the first N training and N test images (a quick smoke run)")
+    p.add_argument("--nproc-per-node", type=int, default=1, metavar="N",
+                   help="train data-parallel on N processes (DistributedDataParallel over MPI; needs "
+                        "pip install 'numtorch[mpi]'); --batch-size stays the global batch")
     p.add_argument("--no-progress", action="store_true",
                    help="no tqdm bar: print one line per epoch (also the default when stdout is not a terminal)")
     return p
@@ -184,6 +187,16 @@ class _Progress:
             print(f"{self.head}  {line}", flush=True)
 
 
+class _Quiet:
+    """The progress display of ranks other than 0 in a data-parallel run: nothing."""
+
+    def update(self, loss, acc):
+        pass
+
+    def close(self, loss, acc, test_acc, seconds):
+        pass
+
+
 # ------------------------------------------------------------------------------------------ train / eval
 def evaluate(model, loader, nt):
     """Accuracy and mean loss over ``loader`` in eval mode without building a graph."""
@@ -207,6 +220,16 @@ def train(args, out=sys.stdout):
     nt.manual_seed(args.seed)
     train_set, test_set, desc = load_data(args)
     model = digits_net(nt.nn) if args.data == "digits" else make_mynet(nt.nn)
+    dist = nt.distributed if args.nproc_per_node > 1 else None
+    rank, world = 0, 1
+    if dist is not None:
+        # one rank of `numtorch demo --nproc-per-node N` (started by mpiexec, see main): each rank trains
+        # on its shard of every global batch, DDP averages the gradients
+        dist.init_process_group("mpi")
+        rank, world = dist.get_rank(), dist.get_world_size()
+        model = nt.nn.parallel.DistributedDataParallel(model)
+        if rank != 0:
+            out = open(os.devnull, "w")
     opt_cls = _optimizers()[args.optimizer]
     kw = {"lr": args.lr}
     if args.optimizer in ("sgd", "rmsprop"):
@@ -214,20 +237,29 @@ def train(args, out=sys.stdout):
     optimizer = opt_cls(model.parameters(), **kw)
     criterion = nt.nn.CrossEntropyLoss()
     g = nt.Generator().manual_seed(args.seed)
-    train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True, generator=g,
+    sampler = None
+    if dist is not None:
+        sampler = nt.utils.data.DistributedSampler(train_set, num_replicas=world, rank=rank, seed=args.seed)
+    train_loader = DataLoader(train_set, batch_size=max(args.batch_size // world, 1), shuffle=sampler is None,
+                              sampler=sampler, generator=g if sampler is None else None,
                               num_workers=args.num_workers, persistent_workers=args.num_workers > 0)
     test_loader = DataLoader(test_set, batch_size=256)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"{PROG}: {desc}: {len(train_set)} train / {len(test_set)} test images; "
           f"{'CNN' if args.data == 'digits' else 'MyNet'} with {n_params:,} parameters; "
-          f"{opt_cls.__name__}(lr={args.lr}), batch {args.batch_size}, {args.epochs} epochs", file=out, flush=True)
-    use_bar = not args.no_progress and out.isatty()
+          f"{opt_cls.__name__}(lr={args.lr}), batch {args.batch_size}, {args.epochs} epochs"
+          + (f", data-parallel over {world} ranks (DistributedDataParallel)" if world > 1 else ""),
+          file=out, flush=True)
+    # (mpiexec gives ranks a pseudo-terminal: the launcher says whether the user's stdout is one)
+    use_bar = not args.no_progress and out.isatty() and os.environ.get("NUMTORCH_DEMO_TTY", "1") == "1"
     history = {"loss": [], "accuracy": [], "test_loss": [], "test_accuracy": []}
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
         t0 = time.perf_counter()
         model.train()
-        bar = _Progress(len(train_loader), epoch, args.epochs, use_bar)
+        if sampler is not None:
+            sampler.set_epoch(epoch)
+        bar = _Progress(len(train_loader), epoch, args.epochs, use_bar) if rank == 0 else _Quiet()
         seen = correct = 0
         loss_sum = 0.0
         for x, y in train_loader:
@@ -241,6 +273,11 @@ def train(args, out=sys.stdout):
             correct += (output.argmax(dim=1) == y).sum().item()
             seen += n
             bar.update(loss_sum / seen, correct / seen)
+        if dist is not None:
+            # the epoch's figures over every rank's shard
+            tot = nt.tensor([loss_sum, float(correct), float(seen)], dtype=nt.float64)
+            dist.all_reduce(tot)
+            loss_sum, correct, seen = tot[0].item(), int(tot[1].item()), int(tot[2].item())
         test_acc, test_loss, _, _ = evaluate(model, test_loader, nt)
         history["loss"].append(loss_sum / max(seen, 1))
         history["accuracy"].append(correct / max(seen, 1))
@@ -251,6 +288,8 @@ def train(args, out=sys.stdout):
     acc, _, correct, total = evaluate(model, test_loader, nt)
     print(f"test accuracy: {100 * acc:.2f}% ({correct}/{total}) after {args.epochs} epochs in {elapsed:.1f}s",
           file=out, flush=True)
+    if dist is not None:
+        model = model.module       # the checkpoint holds the plain model's keys
     return model, optimizer, history, acc, elapsed
 
 
@@ -321,9 +360,15 @@ def main(argv=None):
     if args.lr <= 0 or args.num_workers < 0 or (args.limit is not None and args.limit < 1):
         print(f"{PROG}: error: --lr must be positive, --num-workers >= 0, --limit >= 1", file=sys.stderr)
         return 2
+    if args.nproc_per_node < 1:
+        print(f"{PROG}: error: --nproc-per-node must be at least 1", file=sys.stderr)
+        return 2
+    if args.nproc_per_node > 1 and "OMPI_COMM_WORLD_SIZE" not in os.environ and "PMIX_RANK" not in os.environ:
+        return _launch_ranks(args, sys.argv[1:] if argv is None else list(argv))
     try:
         model, optimizer, history, acc, _ = train(args)
-        save_outputs(args, model, optimizer, history, acc)
+        if args.nproc_per_node == 1 or _rank() == 0:
+            save_outputs(args, model, optimizer, history, acc)
     except DemoError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
@@ -331,6 +376,26 @@ def main(argv=None):
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def _rank():
+    import numtorch as nt
+    return nt.distributed.get_rank() if nt.distributed.is_initialized() else 0
+
+
+def _launch_ranks(args, argv):
+    """Start ``--nproc-per-node`` ranks of this same command through mpiexec (numtorch run's launcher)."""
+    import subprocess
+    from .distributed import _launch
+    ns = _launch._parser().parse_args(["--nproc-per-node", str(args.nproc_per_node), "--no-python",
+                                       sys.executable, "-m", "numtorch", "demo", *argv])
+    try:
+        cmd, env = _launch.mpiexec_command(ns)
+    except (ValueError, RuntimeError) as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    env["NUMTORCH_DEMO_TTY"] = "1" if sys.stdout.isatty() else "0"
+    return subprocess.call(cmd, env=env)
 
 
 if __name__ == "__main__":

@@ -6,5 +6,6 @@ from .sampler import __all__ as _s
 from ._collate import default_collate, default_convert
 from .dataloader import DataLoader, get_worker_info
 from . import _collate as _utils_collate  # noqa: F401
+from .distributed import DistributedSampler
 
-__all__ = _d + _s + ["default_collate", "default_convert", "DataLoader", "get_worker_info"]
+__all__ = _d + _s + ["default_collate", "default_convert", "DataLoader", "get_worker_info", "DistributedSampler"]
