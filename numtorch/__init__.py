@@ -41,6 +41,8 @@ from . import optim  # noqa: E402
 from . import utils  # noqa: E402
 from .serialization import save, load  # noqa: E402
 from . import cuda, backends  # noqa: E402
+from ._compile import compile  # noqa: E402,A004
+from . import compiler, _dynamo, jit, hub  # noqa: E402
 
 
 
@@ -111,13 +113,6 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 def are_deterministic_algorithms_enabled():
     return True
-
-
-def compile(model=None, **kwargs):
-    """No compiler here: returns the model (or function) unchanged."""
-    if model is None:
-        return lambda m: m
-    return model
 
 
 def __getattr__(name):
