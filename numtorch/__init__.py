@@ -44,6 +44,7 @@ from . import cuda, backends  # noqa: E402
 from ._compile import compile  # noqa: E402,A004
 from . import compiler, _dynamo, jit, hub  # noqa: E402
 from . import multiprocessing  # noqa: E402
+from . import profiler  # noqa: E402
 
 
 

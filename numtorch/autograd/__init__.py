@@ -6,6 +6,7 @@ from .engine import run_backward
 from .._tensor import Tensor, _make
 from .gradcheck import gradcheck, gradgradcheck
 from . import functional  # noqa: F401
+from . import profiler  # noqa: F401
 
 
 def _as_list(x):
