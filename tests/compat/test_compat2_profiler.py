@@ -11,9 +11,8 @@ from conftest import torch
 import torch.profiler as tp
 
 
-def _work(lib, prof=None, steps=1):
-    m = lib.nn.Linear(4, 4)
-    x = lib.randn(2, 4)
+def _work(lib, prof=None, steps=1, mx=None):
+    m, x = mx if mx is not None else (lib.nn.Linear(4, 4), lib.randn(2, 4))
     for _ in range(steps):
         with lib.profiler.record_function("model_inference"):
             y = lib.nn.functional.relu(m(x)).sum()
@@ -31,9 +30,10 @@ def _rows(table):
 def test_table_shape_and_counts_match_torch():
     out = {}
     for lib, mod in ((torch, tp), (nt, ntp)):
+        mx = (lib.nn.Linear(4, 4), lib.randn(2, 4))
         with mod.profile(activities=[mod.ProfilerActivity.CPU], record_shapes=True) as prof:
-            _work(lib)
-            _work(lib)
+            _work(lib, mx=mx)
+            _work(lib, mx=mx)
         out[lib.__name__] = prof
     tt = out["torch"].key_averages().table(sort_by="cpu_time_total", row_limit=4)
     nn_ = out["numtorch"].key_averages().table(sort_by="cpu_time_total", row_limit=4)
