@@ -45,6 +45,7 @@ from ._compile import compile  # noqa: E402,A004
 from . import compiler, _dynamo, jit, hub  # noqa: E402
 from . import multiprocessing  # noqa: E402
 from . import profiler  # noqa: E402
+from . import return_types  # noqa: E402
 
 
 
@@ -115,6 +116,10 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 def are_deterministic_algorithms_enabled():
     return True
+
+
+from ._aliases import _install as _install_aliases  # noqa: E402
+_install_aliases(globals(), [n for n in list(globals()) if not n.startswith("_")], Tensor)
 
 
 def __getattr__(name):
