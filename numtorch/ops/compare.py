@@ -112,8 +112,9 @@ def _axes(dim, t):
     return wrap_dim(dim, t._data.ndim)
 
 
-sort_result = namedtuple("sort", ["values", "indices"])
-topk_result = namedtuple("topk", ["values", "indices"])
+from .. import return_types as _rt  # noqa: E402
+sort_result = _rt.sort._from
+topk_result = _rt.topk._from
 
 
 def sort(input, dim=-1, descending=False, stable=False):
@@ -160,13 +161,13 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
         wrap_dim(dim, 0)
         r = kthvalue(input.reshape(1), k, 0, False)
-        return sort_result(r.values.reshape(()), r.indices.reshape(()))
+        return _rt.kthvalue._from(r.values.reshape(()), r.indices.reshape(()))
     s = sort(input, dim)
     axis = wrap_dim(dim, input._data.ndim)
     v, i = narrow(s.values, axis, k - 1, 1), narrow(s.indices, axis, k - 1, 1)
     if not keepdim:
         v, i = squeeze(v, axis), squeeze(i, axis)
-    return sort_result(v, i)
+    return _rt.kthvalue._from(v, i)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):

@@ -132,7 +132,7 @@ def median(input, dim=None, keepdim=False):
     """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
     from .compare import sort
     from .shape import reshape, select, unsqueeze
-    from .reduce import values_indices
+    from ..return_types import median as _median_rt
     if dim is None:
         flat = reshape(input, (-1,))
         if flat._data.size == 0:
@@ -143,7 +143,7 @@ def median(input, dim=None, keepdim=False):
         return select(v, 0, (flat._data.size - 1) // 2)
     axis = wrap_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
-        return values_indices(input.clone(), _make(xp.zeros((), xp.int64)))
+        return _median_rt._from(input.clone(), _make(xp.zeros((), xp.int64)))
     v, i = sort(input, axis, stable=True)
     k = (input._data.shape[axis] - 1) // 2
     d = input._data
@@ -158,11 +158,11 @@ def median(input, dim=None, keepdim=False):
             inds = _make(xp.take_along_axis(i._data, idx, axis))
             if not keepdim:
                 vals, inds = vals.squeeze(axis), inds.squeeze(axis)
-            return values_indices(vals, inds)
+            return _median_rt._from(vals, inds)
     vals, inds = select(v, axis, k), select(i, axis, k)
     if keepdim:
         vals, inds = unsqueeze(vals, axis), unsqueeze(inds, axis)
-    return values_indices(vals, inds)
+    return _median_rt._from(vals, inds)
 
 
 def unfold(input, dimension, size, step):
