@@ -475,6 +475,9 @@ class Tensor:
     def pin_memory(self):
         return self
 
+    def is_pinned(self, device=None):
+        return False
+
     # ------------------------------------------------------------ in place
     def _check_inplace(self):
         if _gs.enabled and self.requires_grad and self.grad_fn is None:
