@@ -119,7 +119,7 @@ def are_deterministic_algorithms_enabled():
 
 
 from ._aliases import _install as _install_aliases  # noqa: E402
-_install_aliases(globals(), [n for n in list(globals()) if not n.startswith("_")], Tensor)
+_install_aliases(globals(), [n for n in list(globals()) if not n.startswith("_")], Tensor, shared=(nn.functional,))
 
 
 def __getattr__(name):

@@ -43,13 +43,18 @@ def with_aliases(fn, table=_FUNCTION_ALIASES):
     return wrapper
 
 
-def _install(namespace, names, tensor_cls=None):
-    """Wraps ``namespace[name]`` for each public function name given, and the public methods of ``tensor_cls``."""
+def _install(namespace, names, tensor_cls=None, shared=()):
+    """Wraps ``namespace[name]`` for each public function name given, and the public methods of ``tensor_cls``.
+    A function also exported by a module in ``shared`` (``torch.softmax is F.softmax``) is replaced there by
+    the same wrapper, so the two names stay one object."""
     for n in names:
         f = namespace.get(n)
         if n.startswith("_") or not inspect.isfunction(f):
             continue
-        namespace[n] = with_aliases(f)
+        w = namespace[n] = with_aliases(f)
+        for mod in shared:
+            if getattr(mod, n, None) is f:
+                setattr(mod, n, w)
     if tensor_cls is not None:
         for n, f in list(vars(tensor_cls).items()):
             if n.startswith("_") or not inspect.isfunction(f):
