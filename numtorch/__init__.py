@@ -50,6 +50,11 @@ from ._flags import set_float32_matmul_precision, get_float32_matmul_precision, 
     autocast_increment_nesting, autocast_decrement_nesting  # noqa: E402
 from . import torch_version  # noqa: E402  (torch.version: the PyTorch API version numtorch implements)
 from . import distributed  # noqa: E402
+from ._compile import compile  # noqa: E402,A004
+from . import compiler, _dynamo, jit, hub  # noqa: E402
+from . import multiprocessing  # noqa: E402
+from . import profiler  # noqa: E402
+from . import return_types  # noqa: E402
 
 
 
@@ -112,11 +117,8 @@ def zero_(input):
     return input.zero_()
 
 
-def compile(model=None, **kwargs):
-    """No compiler here: returns the model (or function) unchanged."""
-    if model is None:
-        return lambda m: m
-    return model
+from ._aliases import _install as _install_aliases  # noqa: E402
+_install_aliases(globals(), [n for n in list(globals()) if not n.startswith("_")], Tensor, shared=(nn.functional,))
 
 
 def __getattr__(name):

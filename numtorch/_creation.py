@@ -127,17 +127,22 @@ def from_numpy(ndarray):
 
 
 def _sized(fn):
-    def creator(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-                memory_format=None, generator=None):
+    def creator(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+                pin_memory=False, memory_format=None, generator=None):
+        if size is not None:   # ``torch.zeros(size=(2, 3))``
+            if sizes:
+                raise TypeError(f"{creator.__name__}() received an invalid combination of arguments - got the "
+                                f"size both positionally and as size=")
+            sizes = (size,)
         if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
             _dv.check(device)
-        shape = shape_arg(size)
+        shape = shape_arg(sizes)
         for s in shape:
             if s < 0:
                 raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
         arr = fn(shape, dtype, generator)
         return _finish(arr, requires_grad)
-    creator.__name__ = fn.__name__.strip("_")
+    creator.__name__ = creator.__qualname__ = fn.__name__.strip("_")
     return creator
 
 

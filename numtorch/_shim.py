@@ -108,6 +108,33 @@ def install():
         sys.meta_path.insert(0, TorchAliasFinder())
 
 
+def _child_setup():
+    """Run first in a spawned child of ``numtorch run``: the same hook and float settings as the parent."""
+    install()
+    from ._backend import xp
+    xp.seterr(all="ignore")
+
+
+def _children_use_shim():
+    # a ``spawn``/``forkserver`` child starts a fresh interpreter that imports the script's modules (and
+    # so ``torch``) before running anything of ours: its command line installs the hook first
+    import multiprocessing.spawn as mp_spawn
+    orig = mp_spawn.get_command_line
+    if getattr(orig, "_numtorch", False):
+        return
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    prefix = f"import sys; sys.path.insert(0, {root!r}); import numtorch._shim; numtorch._shim._child_setup(); "
+
+    def get_command_line(**kwds):
+        cmd = list(orig(**kwds))
+        if "-c" in cmd:
+            i = cmd.index("-c") + 1
+            cmd[i] = prefix + cmd[i]
+        return cmd
+    get_command_line._numtorch = True
+    mp_spawn.get_command_line = get_command_line
+
+
 class LaunchError(Exception):
     """The program could not be started (missing file, unknown module): one line, then ``status``."""
 
@@ -118,6 +145,7 @@ class LaunchError(Exception):
 
 def _prepare():
     install()
+    _children_use_shim()
     from ._backend import xp
     # PyTorch computes inf/nan silently: NumPy's floating-point warnings would only be noise here
     xp.seterr(all="ignore")

@@ -11,6 +11,7 @@ from ._backend import xp
 from . import _dtype as D
 from ._grad_mode import state as _gs
 from . import _devices
+from . import _shared_mem as _shm
 
 _edge = None  # set by autograd.function
 _backward_default = None  # set by autograd.engine: ``backward()`` of a scalar with a grad_fn
@@ -337,8 +338,17 @@ class Tensor:
     __str__ = __repr__
 
     def __reduce_ex__(self, proto):
-        # plain pickling (e.g. DataLoader workers): data, dtype, requires_grad
-        return (_rebuild, (self._data, self.requires_grad))
+        # plain pickling (e.g. DataLoader workers): data, dtype, requires_grad; shared memory by reference
+        return (_rebuild, (_shm.picklable(self._data), self.requires_grad))
+
+    def share_memory_(self):
+        """Moves the data to shared memory (a no-op if it is there): processes given this tensor, forked or
+        pickled, see each other's in-place updates."""
+        self._data = _shm.share(self._data)
+        return self
+
+    def is_shared(self):
+        return _shm.find(self._data) is not None
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
@@ -510,8 +520,8 @@ class Tensor:
     def is_pinned(self, device=None):
         return False
 
-    def share_memory_(self):
-        return self
+    def is_pinned(self, device=None):
+        return False
 
     # ------------------------------------------------------------ in place
     def _check_inplace(self):

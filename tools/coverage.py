@@ -77,6 +77,10 @@ def main():
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
         f.write("\n".join(lines))
+    # the table of public surfaces (tools/api_surface.py) goes after the operator lists
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import api_surface
+    api_surface.update(out)
     print(f"wrote {out}: {len(present)} present, {len(missing)} missing")
 
 

@@ -112,8 +112,9 @@ def _axes(dim, t):
     return wrap_dim(dim, t._data.ndim)
 
 
-sort_result = namedtuple("sort", ["values", "indices"])
-topk_result = namedtuple("topk", ["values", "indices"])
+from .. import return_types as _rt  # noqa: E402
+sort_result = _rt.sort._from
+topk_result = _rt.topk._from
 
 
 def sort(input, dim=-1, descending=False, stable=False):
@@ -160,13 +161,13 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
         wrap_dim(dim, 0)
         r = kthvalue(input.reshape(1), k, 0, False)
-        return sort_result(r.values.reshape(()), r.indices.reshape(()))
+        return _rt.kthvalue._from(r.values.reshape(()), r.indices.reshape(()))
     s = sort(input, dim)
     axis = wrap_dim(dim, input._data.ndim)
     v, i = narrow(s.values, axis, k - 1, 1), narrow(s.indices, axis, k - 1, 1)
     if not keepdim:
         v, i = squeeze(v, axis), squeeze(i, axis)
-    return sort_result(v, i)
+    return _rt.kthvalue._from(v, i)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -234,7 +235,7 @@ def is_nonzero(input):
 def median(input, dim=None, keepdim=False):
     """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
     from .views import reshape, select, unsqueeze
-    from .reduce import values_indices
+    from ..return_types import median as _median_rt
     if dim is None:
         flat = reshape(input, (-1,))
         if flat._data.size == 0:
@@ -245,7 +246,7 @@ def median(input, dim=None, keepdim=False):
         return select(v, 0, (flat._data.size - 1) // 2)
     axis = wrap_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
-        return values_indices(input.clone(), _make(xp.zeros((), xp.int64)))
+        return _median_rt._from(input.clone(), _make(xp.zeros((), xp.int64)))
     v, i = sort(input, axis, stable=True)
     k = (input._data.shape[axis] - 1) // 2
     d = input._data
@@ -260,8 +261,8 @@ def median(input, dim=None, keepdim=False):
             inds = _make(xp.take_along_axis(i._data, idx, axis))
             if not keepdim:
                 vals, inds = vals.squeeze(axis), inds.squeeze(axis)
-            return values_indices(vals, inds)
+            return _median_rt._from(vals, inds)
     vals, inds = select(v, axis, k), select(i, axis, k)
     if keepdim:
         vals, inds = unsqueeze(vals, axis), unsqueeze(inds, axis)
-    return values_indices(vals, inds)
+    return _median_rt._from(vals, inds)

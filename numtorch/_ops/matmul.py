@@ -378,7 +378,7 @@ def _normalize_eq(eq, operands):
         # implicit output: letters appearing once, in alphabetical order
         letters = [c for c in eq if c.isalpha()]
         out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
-        eq = eq + "->" + out
+        eq = eq + "->" + ("..." if "..." in eq else "") + out
     if "..." in eq:
         ins, out = eq.split("->")
         terms = ins.split(",")
@@ -387,8 +387,8 @@ def _normalize_eq(eq, operands):
         maxell = 0
         new_terms = []
         for t, o in zip(terms, operands):
-            n = o._data.ndim - (len(t) - 3)
-            maxell = max(maxell, n)
+            if "..." in t:   # dims the ellipsis stands for in this operand
+                maxell = max(maxell, o._data.ndim - (len(t) - 3))
         ell = "".join(free[:maxell])
         for t, o in zip(terms, operands):
             n = o._data.ndim - (len(t) - 3)

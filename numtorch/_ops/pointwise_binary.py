@@ -92,12 +92,26 @@ def minimum(input, other, *, out=None):
     return Minimum.apply(input, to_tensor(other, input))
 
 
-def fmax(input, other):
-    return maximum(input, other)
+def _nan_ignoring(extreme, input, other):
+    # fmax/fmin: a NaN loses to a number (NaN only where both are NaN); maximum/minimum propagate NaN
+    other = to_tensor(other, input)
+    r = extreme(input, other)
+    nan_o, nan_i = xp.isnan(other._data), xp.isnan(input._data)
+    if nan_o.any():
+        r = where(_make(nan_o), input, r)
+    if nan_i.any():
+        r = where(_make(nan_i), other, r)
+    return r
 
 
-def fmin(input, other):
-    return minimum(input, other)
+def fmax(input, other, *, out=None):
+    """max(a, b), ignoring a NaN operand"""
+    return _out(_nan_ignoring(maximum, input, other), out)
+
+
+def fmin(input, other, *, out=None):
+    """min(a, b), ignoring a NaN operand"""
+    return _out(_nan_ignoring(minimum, input, other), out)
 
 
 class Clamp(Function):

@@ -8,6 +8,7 @@ from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from ._util import dims_tuple, wrap_dim, reduced_axes, zeros_of, sum_to
 from ._util import write_out as _out
+from .. import return_types as _rt
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
@@ -479,7 +480,7 @@ def max(input, dim=None, keepdim=False, *, out=None):
     if dim is None:
         return MaxAll.apply(input, None, False)
     v, i = MaxDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
-    return values_indices(v, i)
+    return _rt.max._from(v, i)
 
 
 def min(input, dim=None, keepdim=False, *, out=None):
@@ -489,7 +490,7 @@ def min(input, dim=None, keepdim=False, *, out=None):
     if dim is None:
         return MinAll.apply(input, None, False)
     v, i = MinDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
-    return values_indices(v, i)
+    return _rt.min._from(v, i)
 
 
 def amax(input, dim=(), keepdim=False):
@@ -503,8 +504,7 @@ def amin(input, dim=(), keepdim=False):
 
 
 def aminmax(input, *, dim=None, keepdim=False):
-    mm = namedtuple("aminmax", ["min", "max"])
-    return mm(amin(input, () if dim is None else dim, keepdim), amax(input, () if dim is None else dim, keepdim))
+    return _rt.aminmax._from(amin(input, () if dim is None else dim, keepdim), amax(input, () if dim is None else dim, keepdim))
 
 
 def argmax(input, dim=None, keepdim=False):

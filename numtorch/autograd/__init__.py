@@ -5,6 +5,7 @@ from .engine import run_backward as _run_backward
 from .._tensor import Tensor as _Tensor, _make
 from .gradcheck import gradcheck, gradgradcheck
 from . import functional  # noqa: F401
+from . import profiler  # noqa: F401
 
 
 def _as_list(x):

@@ -7,6 +7,7 @@ version counter with the tensor it was made from, as in PyTorch.
 from .._tensor import Tensor as _Tensor, _make
 from .._backend import xp as _xp
 from .. import _dtype as _D
+from .. import _shared_mem as _shm
 
 __all__ = ["Parameter", "Buffer"]
 
@@ -39,7 +40,7 @@ class Parameter(_Tensor):
     __str__ = __repr__
 
     def __reduce_ex__(self, proto):
-        return (_rebuild_parameter, (self._data, self.requires_grad))
+        return (_rebuild_parameter, (_shm.picklable(self._data), self.requires_grad))
 
     def __deepcopy__(self, memo):
         if id(self) in memo:

@@ -1,4 +1,5 @@
 """``torch.utils``."""
 from . import data  # noqa: F401
+from . import checkpoint  # noqa: F401
 
-__all__ = ["data"]
+__all__ = ["data", "checkpoint"]

@@ -51,8 +51,14 @@ def _feature(input, p, training, inplace, batched_nd, name):
     if nd not in (batched_nd, batched_nd - 1):
         raise RuntimeError(f"{name}: Expected {batched_nd - 1}D or {batched_nd}D input, but got input of size: "
                            f"{list(input.shape)}")
-    lead = 2 if nd == batched_nd else 1
-    shape = tuple(input.shape[:lead]) + (1,) * (nd - lead)
+    return _channel_mask(input, p, inplace, 2 if nd == batched_nd else 1)
+
+
+def _channel_mask(input, p, inplace, lead, check=True):
+    """One keep/drop draw per index of the first ``lead`` dims (whole channels), scaled by 1/(1-p)."""
+    if check and input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    shape = tuple(input.shape[:lead]) + (1,) * (input.ndim - lead)
     dt = input._data.dtype
     if p == 1:
         mask = xp.zeros(shape, dt)
@@ -61,18 +67,49 @@ def _feature(input, p, training, inplace, batched_nd, name):
     return _apply(input, mask, inplace)
 
 
+def _warn_dims(name, nd, spatial, ok):
+    import warnings
+    warnings.warn(f"{name}: Received a {nd}-D input to {name}, which is deprecated and will result in an error "
+                  f"in a future release. To retain the behavior and silence this warning, please use dropout "
+                  f"instead. Note that {name} exists to provide channel-wise dropout on inputs with {spatial} "
+                  f"spatial dimensions, a channel dimension, and an optional batch dimension (i.e. {ok[0]}D or "
+                  f"{ok[1]}D inputs).", stacklevel=3)
+
+
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """zero whole channels of (N, C, L) / (C, L) input"""
     return _feature(input, p, training, inplace, 3, "dropout1d")
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """zero whole channels of (N, C, H, W) / (C, H, W) input"""
-    return _feature(input, p, training, inplace, 4, "dropout2d")
+    """zero whole channels of (N, C, H, W) / (C, H, W) input. As PyTorch 2.13: other ranks warn and carry on
+    (a 3-D input is read as (N, C, L), a 2-D one as (N, C))."""
+    _check_p(p)
+    nd = input.ndim
+    if nd not in (3, 4):
+        _warn_dims("dropout2d", nd, 2, (3, 4))
+    if nd == 3:
+        import warnings
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a "
+                      "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+                      "please switch to using dropout1d instead.", stacklevel=2)
+    if not training or p == 0:
+        return input
+    return _channel_mask(input, p, inplace, 2)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    return _feature(input, p, training, inplace, 5, "dropout3d")
+    """zero whole channels of (N, C, D, H, W) / (C, D, H, W) input (other ranks warn; unbatched: dim 0 is C)"""
+    _check_p(p)
+    nd = input.ndim
+    if nd not in (4, 5):
+        _warn_dims("dropout3d", nd, 3, (4, 5))
+    if not training or p == 0:
+        return input
+    # unbatched: PyTorch adds a batch dim of 1, so dim 0 holds the channels
+    return _channel_mask(input, p, inplace, 2) if nd == 5 else _channel_mask(input, p, inplace, 1, check=False)
 
 
 def feature_dropout(input, p, train, inplace=False):

@@ -778,7 +778,8 @@ class Module:
         return self
 
     def share_memory(self):
-        return self
+        """Moves parameters, gradients and buffers to shared memory (``Tensor.share_memory_``)."""
+        return self._apply(lambda t: t.share_memory_())
 
     # ----------------------------------------------------------- conversion
     def _apply(self, fn, recurse=True):

@@ -22,6 +22,7 @@ import random
 import sys
 import threading
 import traceback
+import warnings
 import weakref
 
 from ..._backend import xp
@@ -257,6 +258,12 @@ class _BaseIter:
         self._drop_last = loader.drop_last
         self._index_sampler = loader._index_sampler
         self._num_workers = loader.num_workers
+        if loader.pin_memory and loader.pin_memory_device:
+            warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
+                          f"ignore pin_memory_device='{loader.pin_memory_device}'.", stacklevel=3)
+        if loader.pin_memory:   # no accelerator here: as a CPU-only PyTorch, warn and do not pin
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                          "memory won't be used.", stacklevel=3)
         self._collate_fn = loader.collate_fn
         self._timeout = loader.timeout
         self._is_iterable = isinstance(loader.dataset, IterableDataset)

@@ -16,6 +16,9 @@ __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler
            "BatchSampler"]
 
 
+_CHUNK = 1 << 16   # indices drawn at a time by the lazy samplers
+
+
 def _fresh_rng(generator):
     """The NumPy generator to draw from: the given one, or a new one seeded from the global generator."""
     if generator is not None:
@@ -43,8 +46,10 @@ class SequentialSampler(Sampler):
     def __iter__(self):
         return iter(range(len(self.data_source)))
 
-    def _indices(self):
-        return xp.arange(len(self.data_source))
+    def _chunks(self):
+        n = len(self.data_source)
+        for i in range(0, n, _CHUNK):
+            yield xp.arange(i, min(n, i + _CHUNK))
 
     def __len__(self):
         return len(self.data_source)
@@ -69,18 +74,27 @@ class RandomSampler(Sampler):
     def num_samples(self):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def _indices(self):
+    def _chunks(self):
+        """Index arrays of at most ``_CHUNK`` entries, drawn as they are asked for (a sampler of 10**10
+        draws with replacement never holds more than one chunk), as PyTorch draws them lazily."""
         n = len(self.data_source)
         rng = _fresh_rng(self.generator)
         if self.replacement:
-            return rng.integers(0, n, size=self.num_samples, dtype=xp.int64)
+            left = self.num_samples
+            while left > 0:
+                k = min(left, _CHUNK)
+                left -= k
+                yield rng.integers(0, n, size=k, dtype=xp.int64)
+            return
         full, rest = divmod(self.num_samples, n)
-        parts = [rng.permutation(n) for _ in range(full)]
-        parts.append(rng.permutation(n)[:rest])
-        return xp.concatenate(parts)
+        for _ in range(full):
+            yield rng.permutation(n)
+        if rest:
+            yield rng.permutation(n)[:rest]
 
     def __iter__(self):
-        return iter(self._indices().tolist())
+        for chunk in self._chunks():
+            yield from chunk.tolist()
 
     def __len__(self):
         return self.num_samples
@@ -132,6 +146,9 @@ class WeightedRandomSampler(Sampler):
         rng = _random.gen(self.generator)
         return rng.choice(w.shape[0], size=self.num_samples, replace=self.replacement, p=w / total)
 
+    def _chunks(self):
+        yield self._indices()
+
     def __iter__(self):
         return iter(self._indices().tolist())
 
@@ -155,11 +172,16 @@ class BatchSampler(Sampler):
     def __iter__(self):
         # samplers that can produce all their indices at once are chunked with NumPy
         if type(self.sampler) in (SequentialSampler, RandomSampler, WeightedRandomSampler):
-            idx = self.sampler._indices().tolist()
             bs = self.batch_size
-            stop = len(idx) - len(idx) % bs if self.drop_last else len(idx)
-            for i in range(0, stop, bs):
-                yield idx[i:i + bs]
+            carry = []
+            for chunk in self.sampler._chunks():
+                idx = carry + chunk.tolist()
+                stop = len(idx) - len(idx) % bs
+                for i in range(0, stop, bs):
+                    yield idx[i:i + bs]
+                carry = idx[stop:]
+            if carry and not self.drop_last:
+                yield carry
             return
         batch = []
         for i in self.sampler:

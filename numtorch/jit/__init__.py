@@ -1,0 +1,203 @@
+"""``torch.jit`` as PyTorch answers with TorchScript off (``PYTORCH_JIT=0``): ``script`` and ``trace``
+return the module or function itself, which runs eagerly; the decorators return what they decorate.
+TorchScript archives cannot be written or read: ``save``/``load`` say to use ``state_dict``."""
+import contextlib
+import typing
+
+from . import annotations
+from .._tensor import Tensor
+from ..nn import Module
+
+__all__ = ["Attribute", "CompilationUnit", "Error", "Future", "ScriptFunction", "ScriptModule", "annotate",
+           "enable_onednn_fusion", "export", "export_opnames", "fork", "freeze", "interface", "ignore",
+           "isinstance", "load", "onednn_fusion_enabled", "optimize_for_inference", "save", "script",
+           "script_if_tracing", "set_fusion_strategy", "strict_fusion", "trace", "trace_module", "unused", "wait"]
+
+_isinstance = isinstance
+Final = typing.Final
+
+
+class Error(RuntimeError):
+    """``torch.jit.Error``."""
+
+
+class ScriptModule(Module):
+    """``torch.jit.ScriptModule``: an ordinary Module here (nothing is compiled)."""
+
+
+class ScriptFunction:
+    """``torch.jit.ScriptFunction``: ``script`` returns the function itself here."""
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError("numtorch has no 'torch.jit.ScriptFunction': torch.jit.script returns the function "
+                           "itself")
+
+
+class CompilationUnit:
+    def __init__(self, lang=None, _frames_up=0):
+        raise RuntimeError("numtorch has no 'torch.jit.CompilationUnit': there is no TorchScript compiler")
+
+
+def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
+    """``obj`` itself (a module, function or class), run eagerly, as with ``PYTORCH_JIT=0``."""
+    return obj
+
+
+def script_if_tracing(fn):
+    return fn
+
+
+def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
+          strict=True, _force_outplace=False, _module_class=None, _compilation_unit=None,
+          example_kwarg_inputs=None, _store_inputs=True):
+    """``func`` itself, run eagerly, as with ``PYTORCH_JIT=0`` (no graph is recorded)."""
+    return func
+
+
+def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
+                 strict=True, _force_outplace=False, _module_class=None, _compilation_unit=None,
+                 example_inputs_is_kwarg=False, _store_inputs=True):
+    return mod
+
+
+def _decorator(fn=None, **kwargs):
+    if fn is None or not callable(fn):   # ``@torch.jit.ignore(drop=True)``
+        return lambda f: f
+    return fn
+
+
+def ignore(drop=False, **kwargs):
+    """``@torch.jit.ignore`` / ``@torch.jit.ignore(drop=True)``: the function unchanged."""
+    return drop if callable(drop) else (lambda fn: fn)
+
+
+def unused(fn):
+    return fn
+
+
+def export(fn):
+    return fn
+
+
+def interface(obj):
+    return obj
+
+
+def _overload(func):
+    return func
+
+
+def _overload_method(func):
+    return func
+
+
+def is_scripting():
+    """False: code never runs under TorchScript here."""
+    return False
+
+
+def is_tracing():
+    return False
+
+
+def annotate(the_type, the_value):
+    return the_value
+
+
+def Attribute(value, type):  # noqa: A002  (PyTorch's signature)
+    return value
+
+
+def isinstance(obj, target_type):  # noqa: A001
+    origin = typing.get_origin(target_type)
+    return _isinstance(obj, origin if origin is not None else target_type)
+
+
+class Future:
+    """``torch.jit.Future`` of an eagerly computed value."""
+
+    def __init__(self, value=None):
+        self._value = value
+
+    def wait(self):
+        return self._value
+
+    def value(self):
+        return self._value
+
+    def done(self):
+        return True
+
+
+def fork(func, *args, **kwargs):
+    """Runs ``func`` now; ``wait`` returns its result."""
+    return Future(func(*args, **kwargs))
+
+
+def wait(future):
+    return future.wait()
+
+
+def freeze(mod, preserved_attrs=None, optimize_numerics=True):
+    return mod
+
+
+def optimize_for_inference(mod, other_methods=None):
+    return mod
+
+
+_fusion_strategy = [("STATIC", 2), ("DYNAMIC", 10)]
+
+
+def set_fusion_strategy(strategy):
+    global _fusion_strategy
+    old, _fusion_strategy = _fusion_strategy, strategy
+    return old
+
+
+_onednn = False
+
+
+def enable_onednn_fusion(enabled):
+    global _onednn
+    _onednn = bool(enabled)
+
+
+def onednn_fusion_enabled():
+    return _onednn
+
+
+class strict_fusion:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def export_opnames(m):
+    raise RuntimeError("numtorch has no 'torch.jit.export_opnames': there is no TorchScript")
+
+
+def save(m, f, _extra_files=None):
+    """Not possible: numtorch writes no TorchScript archive."""
+    raise RuntimeError("numtorch has no 'torch.jit.save': there is no TorchScript here (torch.jit.script returns "
+                       "the module itself). Save the weights with torch.save(model.state_dict(), f) and rebuild "
+                       "the model in code, then model.load_state_dict(torch.load(f)).")
+
+
+def load(f, map_location=None, _extra_files=None, _restore_shapes=False, **kwargs):
+    """Not possible: numtorch reads no TorchScript archive."""
+    raise RuntimeError("numtorch has no 'torch.jit.load': TorchScript archives cannot be read here. Load a "
+                       "state_dict instead: build the model in code and call "
+                       "model.load_state_dict(torch.load(f)) on a file written by torch.save(model.state_dict(), f).")
+
+
+@contextlib.contextmanager
+def optimized_execution(should_optimize):
+    yield
+
+
+@contextlib.contextmanager
+def fuser(name):
+    yield
