@@ -87,7 +87,7 @@ def test_exception_gives_traceback_and_nonzero_status(tmp_path):
 
 
 @pytest.mark.parametrize("code,missing", [
-    ("torch.nn.Transformer", "torch.nn.Transformer"),
+    ("torch.nn.LazyConv2d", "torch.nn.LazyConv2d"),
     ("torch.nn.functional.no_such_loss", "torch.nn.functional.no_such_loss"),
 ])
 def test_missing_feature_is_named(tmp_path, code, missing):

@@ -84,7 +84,7 @@ optimizer = model.configure_optimizers(0.1, 1e-2, (0.9, 0.95))
 if ddp:
     # nanoGPT passes device_ids because it runs on CUDA; numtorch accepts them on its one device, real
     # torch on CPU refuses them (its oracle run here is torchrun with gloo on CPU)
-    model = DDP(model, device_ids=[ddp_local_rank] if torch.__name__ == "numtorch" else None)
+    model = DDP(model, device_ids=[ddp_local_rank] if torch.nn.__name__.startswith("numtorch") else None)
 raw_model = model.module if ddp else model
 
 for it in range(max_iters):

@@ -13,5 +13,5 @@ keys = ["RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "
         "TORCHELASTIC_RUN_ID"]
 print("ENV " + json.dumps({"env": {k: os.environ.get(k) for k in keys}, "sum": t.item(),
                            "rank": dist.get_rank(), "world": dist.get_world_size(),
-                           "torch": torch.__name__, "elastic": dist.is_torchelastic_launched()}), flush=True)
+                           "torch": torch.nn.__name__.split(".")[0], "elastic": dist.is_torchelastic_launched()}), flush=True)
 dist.destroy_process_group()
