@@ -233,7 +233,8 @@ def _reachable_params(outputs):
 class DistributedDataParallel(Module):
     """Data parallelism over the ranks of a process group (see the module docstring).
 
-    ``device_ids``/``output_device`` are accepted and ignored: numtorch has one device.
+    Modules live on the CPU, so as PyTorch with a CPU module ``device_ids`` must be None or empty
+    (``output_device`` is ignored).
     """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True,
@@ -248,6 +249,11 @@ class DistributedDataParallel(Module):
         group = dist._resolve(process_group)
         if mixed_precision is not None:
             raise RuntimeError("numtorch has no DistributedDataParallel(mixed_precision=...)")
+        if device_ids:
+            raise ValueError("DistributedDataParallel device_ids and output_device arguments only work with "
+                             "single-device/multiple-device GPU modules or CPU modules, but got device_ids "
+                             f"{list(device_ids)}, output_device {output_device}, and module parameters "
+                             "{device(type='cpu')}.")
         params = [p for p in module.parameters() if p.requires_grad]
         if not params:
             raise RuntimeError("DistributedDataParallel is not needed when a module doesn't have any parameter "

@@ -52,7 +52,7 @@ def flat(model):
 
 
 # every rank starts from a different initialisation: DDP must broadcast rank 0's
-ddp = DDP(make_model(seed=R), device_ids=[0])
+ddp = DDP(make_model(seed=R))
 ref = make_model(seed=0)
 opt, ref_opt = make_opt(ddp.parameters()), make_opt(ref.parameters())
 loss_fn = nn.MSELoss()

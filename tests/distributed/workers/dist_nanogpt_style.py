@@ -1,5 +1,5 @@
 """A torchrun-style training script using DDP exactly as nanoGPT's train.py does (init_process_group with
-a backend, RANK / LOCAL_RANK / WORLD_SIZE from the environment, DDP(model, device_ids=[local_rank]),
+a backend, RANK / LOCAL_RANK / WORLD_SIZE from the environment, DDP(model) (device_ids only for GPU modules, as in PyTorch),
 gradient accumulation with ``model.require_backward_grad_sync`` toggled, ``model.module`` as the raw
 model, master-process logging, destroy_process_group). Runs under real torch (python / torchrun) and under
 numtorch (numtorch run [--nproc-per-node N]).
@@ -84,7 +84,7 @@ optimizer = model.configure_optimizers(0.1, 1e-2, (0.9, 0.95))
 if ddp:
     # nanoGPT passes device_ids because it runs on CUDA; numtorch accepts them on its one device, real
     # torch on CPU refuses them (its oracle run here is torchrun with gloo on CPU)
-    model = DDP(model, device_ids=[ddp_local_rank] if torch.nn.__name__.startswith("numtorch") else None)
+    model = DDP(model)   # (a CPU module: PyTorch refuses device_ids, as numtorch does)
 raw_model = model.module if ddp else model
 
 for it in range(max_iters):
