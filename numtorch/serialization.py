@@ -435,6 +435,10 @@ def _wo_message(full_path):
             "by default with weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
 
 
+_C_MODULES = {"torch._C._nn": "torch.nn.functional", "torch._C._VariableFunctions": "torch",
+              "torch._C._special": "torch.special", "torch._C._linalg": "torch.linalg", "torch._C._fft": "torch.fft"}
+
+
 def _find_torch(module, name):
     """``torch.X`` / ``torchvision.X`` for ``weights_only=False``: served by ``numtorch.X`` / ``numtorch.vision.X``.
 
@@ -443,6 +447,9 @@ def _find_torch(module, name):
     (``numtorch.nn.modules``, ``numtorch.nn``, ...), which re-export their public classes.
     """
     import importlib
+    # PyTorch's C-implemented functions pickle under their binding modules: F.gelu is torch._C._nn.gelu,
+    # torch.add is torch._C._VariableFunctions.add
+    module = _C_MODULES.get(module, module)
     if module.partition(".")[0] == "torch":
         target = "numtorch" + module[len("torch"):]
     else:

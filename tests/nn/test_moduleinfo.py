@@ -14,6 +14,7 @@ One test per module runs all of its samples and reports which sample failed.
 Randomness is excluded: Dropout / RReLU in training mode are not in the list (PyTorch's module_db does not list
 the dropout family; RReLU is only compared in eval mode if present).
 """
+import io
 import sys
 import types
 import unittest
@@ -90,6 +91,13 @@ def conv(x, leaves):
     if isinstance(x, dict):
         pairs = {k: conv(v, leaves) for k, v in x.items()}
         return {k: p[0] for k, p in pairs.items()}, {k: p[1] for k, p in pairs.items()}
+    if isinstance(x, torch.nn.Module):
+        # a module passed to a constructor (TransformerEncoder(encoder_layer, ...)): the same module in numtorch,
+        # through PyTorch's own whole-model pickle, which numtorch.load maps class by class
+        buf = io.BytesIO()
+        torch.save(x, buf)
+        buf.seek(0)
+        return x, nt.load(buf, weights_only=False)
     name = getattr(x, "__name__", None)
     if callable(x) and isinstance(name, str) and getattr(torch.nn.functional, name, None) is x:
         return x, getattr(ntF, name)   # e.g. activation=F.gelu of the Transformer layers (a builtin)

@@ -1,6 +1,6 @@
 """nn.MultiheadAttention (PyTorch keeps it in torch.nn.modules.activation) and its out-projection class."""
 from .module import Module
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 from ..parameter import Parameter
 from ... import _creation as C
 from .. import functional as F
@@ -8,10 +8,6 @@ from .. import init
 from ..functional.attention import _canonical_mask, _none_or_dtype
 
 __all__ = ["MultiheadAttention"]
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """A Linear under its own name (PyTorch's quantization tooling skips it); the same math and keys."""
 
 
 class MultiheadAttention(Module):

@@ -71,3 +71,8 @@ class Bilinear(Module):
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
 
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under its own name (PyTorch's quantization tooling skips it; MultiheadAttention's out_proj);
+    the same math and keys. In torch.nn.modules.linear, as in PyTorch (pickled models name it there)."""
