@@ -119,6 +119,7 @@ def zero_(input):
 
 from ._aliases import _install as _install_aliases  # noqa: E402
 _install_aliases(globals(), [n for n in list(globals()) if not n.startswith("_")], Tensor, shared=(nn.functional,))
+linalg.matmul = matmul   # torch.linalg.matmul is torch.matmul (the same function, aliases included)
 
 
 def __getattr__(name):

@@ -150,7 +150,8 @@ def _opid(op):
 RANDOM = {"bernoulli", "normal", "rand_like", "randint", "randint_like", "randn", "randn_like", "multinomial",
           "nn.functional.dropout", "nn.functional.dropout2d", "nn.functional.dropout3d", "nn.functional.alpha_dropout",
           "nn.functional.feature_alpha_dropout", "nn.functional.rrelu", "empty", "empty_like", "empty_strided",
-          "new_empty", "uniform"}
+          "new_empty", "uniform", "nn.functional.scaled_dot_product_attention",
+          "nn.functional.multi_head_attention_forward"}
 
 # Ops in op_db that are not operators of the public API under that name (private aten ops, helpers); the
 # Python operator dunders (__radd__, __getitem__, ...) are public and kept.
@@ -288,6 +289,11 @@ def _is_deterministic(op, sample):
             return True
         if kw.get("p", None) == 0.0:
             return True
+    if op.name == "nn.functional.scaled_dot_product_attention":   # random only through dropout
+        return not kw.get("dropout_p", 0.0)
+    if op.name == "nn.functional.multi_head_attention_forward":   # args[9] is dropout_p
+        args = sample.args
+        return not (kw.get("training", True) and (kw.get("dropout_p", args[9] if len(args) > 9 else 0.0)))
     return False
 
 
