@@ -663,6 +663,7 @@ class Softmax(Function):
     _save_output = True
 
     @staticmethod
+    @errstate(invalid="ignore", divide="ignore")   # a row of -inf gives NaN silently, as PyTorch
     def forward(ctx, a, axis):
         ctx.axis = axis
         d = a._data
@@ -688,6 +689,7 @@ class LogSoftmax(Function):
     _save_output = True
 
     @staticmethod
+    @errstate(invalid="ignore", divide="ignore")   # a row of -inf gives NaN silently, as PyTorch
     def forward(ctx, a, axis):
         ctx.axis = axis
         d = a._data
