@@ -1,4 +1,5 @@
 """``torch.xpu``: Intel GPUs, absent from this build."""
+from ._device_stubs import memory_allocated, max_memory_allocated, memory_reserved, max_memory_reserved  # noqa: F401
 from . import _devices
 
 __all__ = ["current_device", "device_count", "empty_cache", "get_device_name", "get_device_properties",
@@ -33,22 +34,6 @@ def manual_seed(seed):
 
 def manual_seed_all(seed):
     int(seed)
-
-
-def memory_allocated(device=None):
-    return 0
-
-
-def max_memory_allocated(device=None):
-    return 0
-
-
-def memory_reserved(device=None):
-    return 0
-
-
-def max_memory_reserved(device=None):
-    return 0
 
 
 def empty_cache():

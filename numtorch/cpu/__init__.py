@@ -1,4 +1,5 @@
 """``torch.cpu``: the one device numtorch computes on."""
+from .._device_stubs import StreamContext, stream  # noqa: F401
 from . import amp  # noqa: F401
 
 __all__ = ["is_available", "is_initialized", "synchronize", "current_device", "current_stream", "stream",
@@ -71,18 +72,3 @@ _current_stream = _default_cpu_stream
 
 def current_stream(device=None):
     return _current_stream
-
-
-class StreamContext:
-    def __init__(self, stream):
-        self.stream = stream
-
-    def __enter__(self):
-        return self.stream
-
-    def __exit__(self, *exc):
-        return False
-
-
-def stream(stream):
-    return StreamContext(stream)

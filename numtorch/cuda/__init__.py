@@ -1,5 +1,6 @@
 """``torch.cuda`` as a CPU-only PyTorch build answers it: no device, queries return what torch returns,
 and the calls that need a GPU raise torch's exception with torch's message."""
+from .._device_stubs import memory_allocated, max_memory_allocated, memory_reserved, max_memory_reserved, StreamContext, stream  # noqa: F401
 import warnings as _warnings
 
 from .. import _devices
@@ -77,22 +78,6 @@ def set_device(device):
     idx = _device_index(device)
     if idx is not None and idx >= 0:
         _no_c_attr("_cuda_setDevice")
-
-
-def memory_allocated(device=None):
-    return 0
-
-
-def max_memory_allocated(device=None):
-    return 0
-
-
-def memory_reserved(device=None):
-    return 0
-
-
-def max_memory_reserved(device=None):
-    return 0
 
 
 def memory_cached(device=None):
@@ -178,19 +163,6 @@ class device_of(device):
         super().__init__(obj.get_device() if getattr(obj, "is_cuda", False) else -1)
 
 
-class StreamContext:
-    def __init__(self, stream):
-        self.stream = stream
-
-    def __enter__(self):
-        return self.stream
-
-    def __exit__(self, *exc):
-        return False
-
-
-def stream(stream):
-    return StreamContext(stream)
 
 
 class Stream:
