@@ -1,5 +1,5 @@
-"""``torchvision.ops`` losses: ``sigmoid_focal_loss``."""
-from ..nn import functional as _F
+"""`sigmoid_focal_loss` of RetinaNet."""
+from ...nn import functional as _F
 
 __all__ = ["sigmoid_focal_loss"]
 
