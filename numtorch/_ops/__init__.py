@@ -107,4 +107,20 @@ _table.update(atan2=atan2, arctan2=atan2, logaddexp=logaddexp, nan_to_num=nan_to
               new_tensor=_new.new_tensor, where=_pw.tensor_where, fill_diagonal_=_fill_diagonal_,
               atan2_=_make_inplace(atan2), nan_to_num_=_make_inplace(nan_to_num), erfinv_=_make_inplace(erfinv),
               index_put_=_make_inplace(index_put), masked_scatter_=_make_inplace(masked_scatter))
+
+# --- the less common torch.* functions (one module per family) -------------------------------------------
+from . import combine as _combine, numeric as _numeric, scan as _scan, stats as _stats, \
+    calculus as _calculus, scatter_ops as _scatter_ops  # noqa: E402
+for _m in (_combine, _numeric, _scan, _stats, _calculus, _scatter_ops):
+    for _n in _m.__all__:
+        _g[_n] = getattr(_m, _n)
+    __all__ += _m.__all__
+for _n in """kron hsplit vsplit dsplit split_with_sizes unsafe_split unsafe_split_with_sizes unsafe_chunk rot90
+diagflat addr vdot positive gcd lcm hypot copysign heaviside frexp ldexp nextafter logaddexp2 bitwise_left_shift
+bitwise_right_shift cummax cummin logcumsumexp quantile nanquantile nanmedian mode histogram unique_consecutive
+diagonal_scatter select_scatter slice_scatter scatter_reduce index_reduce put renorm""".split():
+    _table[_n] = _g[_n]
+for _n in """addr gcd lcm hypot copysign ldexp nextafter bitwise_left_shift bitwise_right_shift scatter_reduce
+index_reduce put renorm""".split():
+    _table[_n + "_"] = _make_inplace(_g[_n])
 register_methods(_table)

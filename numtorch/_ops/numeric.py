@@ -1,0 +1,201 @@
+"""Number-theoretic and floating-point elementwise functions: gcd, lcm, hypot, copysign, heaviside, frexp,
+ldexp, nextafter, logaddexp2, bitwise shifts."""
+import math as _math
+
+from .._backend import xp
+from .. import _dtype as D
+from ..autograd.function import Function
+from .._tensor import Tensor, _make
+from ._util import operands, to_tensor, write_out
+from .arith import _fit, _meta
+
+
+def _float_operands(a, b):
+    """operands() promoted further to the default float dtype when both are integral (hypot, copysign...)."""
+    ad, bd = operands(a, b)
+    ad, bd = xp.asarray(ad), xp.asarray(bd)
+    if ad.dtype.kind not in "fV" and bd.dtype.kind not in "fV":
+        f = D.get_default_dtype().np
+        ad, bd = ad.astype(f), bd.astype(f)
+    return ad, bd
+
+
+def _integral_only(name, *ts):
+    for t in ts:
+        if isinstance(t, Tensor) and t.dtype.is_floating_point:
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{t.dtype.name.capitalize()}\'')
+
+
+def gcd(input, other, *, out=None):
+    """Greatest common divisor (non-negative) of integer tensors."""
+    _integral_only("gcd", input, other)
+    a, b = operands(input, to_tensor(other, input))
+    return write_out(_make(xp.gcd(a, b)), out)
+
+
+def lcm(input, other, *, out=None):
+    """Least common multiple |a b| / gcd(a, b) of integer tensors."""
+    _integral_only("lcm", input, other)
+    a, b = operands(input, to_tensor(other, input))
+    return write_out(_make(xp.lcm(a, b)), out)
+
+
+class Hypot(Function):
+    """sqrt(a^2 + b^2) without overflow; d/da = a / out"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = _float_operands(a, b)
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        r = xp.hypot(ad, bd)
+        ctx.save_for_backward(a, b)
+        ctx.r = r
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        r = _make(ctx.r)
+        na, nb = ctx.needs_input_grad
+        return (_fit(g * a / r, ctx.ma) if na else None), (_fit(g * b / r, ctx.mb) if nb else None)
+
+
+def hypot(input, other, *, out=None):
+    return write_out(Hypot.apply(input, to_tensor(other, input)), out)
+
+
+class Copysign(Function):
+    """|a| with the sign of b; d/da = out / a (0 where a == 0), no gradient for b (as PyTorch: zeros)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = _float_operands(a, b)
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        r = xp.copysign(ad, bd)
+        ctx.save_for_backward(a)
+        ctx.r = r
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        from .pointwise_binary import where
+        (a,) = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = gb = None
+        if na:
+            ratio = _make(ctx.r) / a
+            ga = _fit(g * where(a == 0, 0.0, ratio), ctx.ma)
+        if nb:
+            gb = _fit(g * 0, ctx.mb)
+        return ga, gb
+
+
+def copysign(input, other, *, out=None):
+    return write_out(Copysign.apply(input, to_tensor(other, input) if isinstance(other, Tensor) else other), out)
+
+
+def heaviside(input, values, *, out=None):
+    """0 where input < 0, values where input == 0, 1 where input > 0 (not differentiable, as PyTorch)."""
+    if not isinstance(values, Tensor):
+        raise TypeError(f"heaviside(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    if input.dtype != values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
+    if input.requires_grad or values.requires_grad:
+        from .._grad_mode import is_grad_enabled
+        if is_grad_enabled():
+            raise RuntimeError("the derivative for 'heaviside' is not implemented.")
+    x, v = input._data, values._data
+    r = xp.where(x == 0, v, (x > 0).astype(x.dtype)).astype(x.dtype)
+    return write_out(_make(r), out)
+
+
+def frexp(input, *, out=None):
+    """(mantissa, exponent) with input = mantissa * 2**exponent, |mantissa| in [0.5, 1); exponent int32."""
+    from ..return_types import frexp as _rt
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"torch.frexp() only supports floating-point dtypes")
+    _, e = xp.frexp(input._data)
+    # mantissa = input * 2**-exponent: an exact power-of-two scaling, differentiable through mul
+    scale = xp.ldexp(xp.ones((), input._data.dtype), -e).astype(input._data.dtype)
+    r = _rt((input * _make(scale), _make(e.astype(xp.int32))))
+    if out is not None:
+        write_out(r[0], out[0])
+        write_out(r[1], out[1])
+        return _rt(tuple(out))
+    return r
+
+
+def ldexp(input, other, *, out=None):
+    """input * 2**other (a float result)."""
+    from .arith import pow as _pow
+    return write_out(input * _pow(2.0, other), out)
+
+
+def nextafter(input, other, *, out=None):
+    """The next representable float after input towards other (not differentiable, as PyTorch)."""
+    a, b = operands(input, to_tensor(other, input))
+    if input.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
+        from .._grad_mode import is_grad_enabled
+        if is_grad_enabled():
+            raise RuntimeError("the derivative for 'nextafter' is not implemented.")
+    return write_out(_make(xp.nextafter(a, b)), out)
+
+
+class LogAddExp2(Function):
+    """log2(2^a + 2^b); d/da = 2^a / (2^a + 2^b) = 1 / (1 + 2^(b - a))"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ad, bd = _float_operands(a, b)
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        ctx.save_for_backward(a, b)
+        return xp.logaddexp2(ad, bd)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .unary import sigmoid
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ln2 = _math.log(2.0)
+        return (_fit(g * sigmoid((a - b) * ln2), ctx.ma) if na else None), \
+            (_fit(g * sigmoid((b - a) * ln2), ctx.mb) if nb else None)
+
+
+def logaddexp2(input, other, *, out=None):
+    return write_out(LogAddExp2.apply(input, to_tensor(other, input)), out)
+
+
+def _shift(name, np_fn, input, other):
+    a, b = operands(input, other if isinstance(other, Tensor) else other)
+    a, b = xp.asarray(a), xp.asarray(b)
+    if a.dtype.kind == "f" or b.dtype.kind == "f":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{D.from_numpy_dtype(a.dtype).name.capitalize()}\'')
+    bits = a.dtype.itemsize * 8
+    big = (b >= bits) | (b < 0)
+    bb = xp.where(big, 0, b).astype(a.dtype)
+    r = np_fn(a, bb)
+    if big.any():
+        # shifting by the width or more (or by a negative amount): 0, or the sign for a right shift
+        r = xp.where(big, (xp.where(a < 0, -1, 0) if np_fn is xp.right_shift else 0), r).astype(a.dtype)
+    return r
+
+
+def bitwise_left_shift(input, other, *, out=None):
+    """input << other (integers; a shift by the bit width or more gives 0)."""
+    if not isinstance(input, Tensor):
+        input = to_tensor(input, other)
+    return write_out(_make(_shift("lshift", xp.left_shift, input, other)), out)
+
+
+def bitwise_right_shift(input, other, *, out=None):
+    """input >> other, arithmetic (a shift by the bit width or more gives 0 or -1)."""
+    if not isinstance(input, Tensor):
+        input = to_tensor(input, other)
+    return write_out(_make(_shift("rshift", xp.right_shift, input, other)), out)
+
+
+__all__ = ["gcd", "lcm", "hypot", "copysign", "heaviside", "frexp", "ldexp", "nextafter", "logaddexp2",
+           "bitwise_left_shift", "bitwise_right_shift"]

@@ -1,0 +1,84 @@
+"""Cumulative scans beyond cumsum/cumprod: cummax, cummin, logcumsumexp."""
+from .._backend import xp
+from ..autograd.function import Function
+from .._tensor import _make
+from ._util import wrap_dim, write_out
+
+
+def _cum_extreme(name, ufunc, input, dim):
+    from .index import gather
+    from .. import return_types as R
+    d = input._data
+    if d.ndim == 0:
+        return getattr(R, name)._from(input.clone(), _make(xp.zeros((), xp.int64)))
+    axis = wrap_dim(dim, d.ndim)
+    run = ufunc.accumulate(d, axis=axis) if d.dtype != bool else \
+        (xp.logical_or if ufunc is xp.maximum else xp.logical_and).accumulate(d, axis=axis)
+    shape = [1] * d.ndim
+    shape[axis] = d.shape[axis]
+    pos = xp.arange(d.shape[axis]).reshape(shape)
+    # the index moves to every element that equals the running extreme (ties: the last one, as PyTorch),
+    # and to every NaN (once a NaN is met the running value stays NaN and only later NaNs move it)
+    hit = d == run
+    if d.dtype.kind == "f":
+        hit = hit | xp.isnan(d)
+    idx = xp.maximum.accumulate(xp.where(hit, pos, 0), axis=axis).astype(xp.int64)
+    it = _make(idx)
+    return getattr(R, name)._from(gather(input, axis, it), it)
+
+
+def cummax(input, dim, *, out=None):
+    """(values, indices): the running maximum along dim and where it was attained (last index on ties)."""
+    r = _cum_extreme("cummax", xp.maximum, input, dim)
+    return r if out is None else type(r)._from(write_out(r[0], out[0]), write_out(r[1], out[1]))
+
+
+def cummin(input, dim, *, out=None):
+    """(values, indices): the running minimum along dim and where it was attained (last index on ties)."""
+    r = _cum_extreme("cummin", xp.minimum, input, dim)
+    return r if out is None else type(r)._from(write_out(r[0], out[0]), write_out(r[1], out[1]))
+
+
+class LogCumSumExp(Function):
+    """y_i = log(sum_{j <= i} e^{x_j}), accumulated with logaddexp (exact for any spread of values).
+
+    d y_j / d x_i = e^{x_i - y_j} for j >= i; the backward sums that over j in log space, the positive and
+    the negative parts of the incoming gradient separately, so nothing overflows."""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        d = x._data
+        if d.dtype.kind not in "fV":
+            d = d.astype(xp.float32)
+        y = xp.logaddexp.accumulate(d, axis=axis) if d.ndim else d.copy()
+        ctx.axis = axis
+        ctx.save_for_backward(x)
+        ctx.y = y
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        from .pointwise_binary import where
+        from .copies import flip
+        (x,) = ctx.saved_tensors
+        y = _make(ctx.y)
+        if x.dim() == 0:
+            return g, None
+        axis = ctx.axis
+
+        def rev_lcse(t):
+            return flip(logcumsumexp(flip(t, [axis]), axis), [axis])
+        lowest = float(xp.finfo(g._data.dtype).min)
+        log_abs = g.abs().log()
+        pos = rev_lcse(where(g > 0, log_abs, lowest) - y)
+        neg = rev_lcse(where(g < 0, log_abs, lowest) - y)
+        return (pos + x).exp() - (neg + x).exp(), None
+
+
+def logcumsumexp(input, dim, *, out=None):
+    axis = wrap_dim(dim, input.dim()) if input.dim() else 0
+    return write_out(LogCumSumExp.apply(input, axis), out)
+
+
+__all__ = ["cummax", "cummin", "logcumsumexp"]
