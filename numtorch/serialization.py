@@ -396,6 +396,15 @@ def _torch_path(path):
     return path
 
 
+class _CorruptCheckpoint(pickle.UnpicklingError, RuntimeError):
+    """Not a checkpoint / a damaged one: PyTorch raises ``pickle.UnpicklingError`` for such bytes; numtorch's
+    earlier ``RuntimeError`` is kept as a second base so that both ``except`` clauses catch it."""
+
+
+class _EmptyCheckpoint(EOFError, RuntimeError):
+    """An empty file: PyTorch's ``EOFError``, also a ``RuntimeError`` as numtorch raised before."""
+
+
 class _CallerError(pickle.UnpicklingError):
     """Carries an error of the caller's (not of the file) out of the unpickler unchanged."""
 
@@ -544,7 +553,8 @@ def _read_source(f):
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
-    """Load an object saved by ``numtorch.save`` or ``torch.save`` (zip format).
+    """Load an object saved by ``numtorch.save`` or ``torch.save`` (zip format, or the legacy pickle stream of
+    ``_use_new_zipfile_serialization=False``, read by ``numtorch._legacy_load`` with the same rules).
 
     With ``weights_only=True`` (the default, as in PyTorch 2.6+) only tensors, Parameters,
     numbers, strings, bytes, None, bools, (ordered) dicts, lists, tuples, sets and the globals
@@ -574,11 +584,13 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         magic = fh.read(4)
         fh.seek(start)
         if magic[:2] != b"PK":
-            if magic[:1] == b"\x80":
-                raise RuntimeError("numtorch.load: this is a legacy (pre-1.6, non-zip) PyTorch checkpoint, which "
-                                   "numtorch does not read; re-save it with a current torch.save")
-            raise RuntimeError("numtorch.load: not a PyTorch checkpoint (no zip archive found): the file is "
-                               "empty, truncated or of another format")
+            if not magic:
+                raise _EmptyCheckpoint("numtorch.load: the file is empty (0 bytes), not a PyTorch checkpoint")
+            if magic[:2] == b"\x80\x02":   # a protocol-2 pickle stream: torch.save's legacy (non-zip) format
+                from . import _legacy_load
+                return _legacy_load.load(fh, bool(weights_only))
+            raise _CorruptCheckpoint("numtorch.load: not a PyTorch checkpoint (neither a zip archive nor a legacy "
+                                     "pickle stream): the file is truncated or of another format")
         try:
             zf = _zipfile.ZipFile(fh)
         except (_zipfile.BadZipFile, OSError, ValueError, struct.error) as e:

@@ -8,7 +8,7 @@ from .unary import exp, log, log1p, expm1, log2, log10, sqrt, rsqrt, sin, cos, t
     exp2, xlogy, sgn, fix, deg2rad, rad2deg
 from .reduce import sum, mean, var, std, prod, cumsum, cumprod, max, min, amax, amin, argmax, argmin, \
     logsumexp, norm, softmax, log_softmax, softmin, var_mean, std_mean, nansum, nanmean, aminmax, count_nonzero
-from .views import view, reshape, view_as, reshape_as, flatten, unflatten, expand, expand_as, broadcast_to, \
+from .views import view, reshape, view_as, reshape_as, flatten, ravel, unflatten, expand, expand_as, broadcast_to, \
     broadcast_tensors, broadcast_shapes, permute, transpose, swapaxes, swapdims, t, movedim, moveaxis, squeeze, \
     unsqueeze, narrow, split, chunk, tensor_split, select, unbind, atleast_1d, atleast_2d, adjoint, diagonal, unfold
 from .copies import cat, concat, concatenate, stack, hstack, vstack, flip, fliplr, flipud, roll, repeat, tile, \
@@ -39,7 +39,7 @@ __all__ = [
     "logit", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "exp2", "xlogy", "sgn", "fix",
     "deg2rad", "rad2deg", "sum", "mean", "var", "std", "prod", "cumsum", "cumprod", "max", "min", "amax", "amin",
     "argmax", "argmin", "logsumexp", "norm", "softmax", "log_softmax", "var_mean", "std_mean", "nansum", "nanmean",
-    "aminmax", "count_nonzero", "reshape", "flatten", "unflatten", "broadcast_to", "broadcast_tensors",
+    "aminmax", "count_nonzero", "reshape", "flatten", "ravel", "unflatten", "broadcast_to", "broadcast_tensors",
     "broadcast_shapes", "permute", "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "squeeze",
     "unsqueeze", "narrow", "split", "chunk", "tensor_split", "select", "unbind", "atleast_1d", "atleast_2d",
     "adjoint", "diagonal", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "flip", "fliplr", "flipud",
@@ -65,7 +65,7 @@ exp log log1p expm1 log2 log10 sqrt rsqrt sin cos tan tanh sigmoid relu floor ce
 logit asin acos atan sinh cosh asinh acosh atanh exp2 xlogy sgn fix deg2rad rad2deg arcsin arccos arctan
 sum mean var std prod cumsum cumprod max min amax amin argmax argmin logsumexp norm softmax log_softmax nansum
 nanmean aminmax count_nonzero
-view reshape view_as reshape_as flatten unflatten expand expand_as broadcast_to permute transpose swapaxes
+view reshape view_as reshape_as flatten ravel unflatten expand expand_as broadcast_to permute transpose swapaxes
 swapdims t movedim moveaxis squeeze unsqueeze narrow split chunk tensor_split select unbind flip fliplr flipud roll
 repeat tile repeat_interleave tril triu adjoint
 gather scatter scatter_add index_select index_add index_fill index_copy index_put masked_fill masked_select

@@ -366,7 +366,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
     if _gs.enabled and r.dtype.kind in "fV" and ((isinstance(input, Tensor) and input.requires_grad) or
                                                 (isinstance(other, Tensor) and other.requires_grad)):
         if _floor_op:
-            raise RuntimeError("derivative for aten::floor_divide is not implemented")
+            return _out(FloorDivide.apply(input, other, r), out)
         return _out(DivRounding.apply(input, other, r), out)
     return _out(_make(r), out)
 
@@ -385,6 +385,20 @@ class DivRounding(Function):
     def backward(ctx, g):
         na, nb = ctx.needs_input_grad[:2]
         return (_fit(zeros_of(g), ctx.ma) if na else None), (_fit(zeros_of(g), ctx.mb) if nb else None), None
+
+
+class FloorDivide(Function):
+    """floor_divide: PyTorch records a node whose backward raises (no derivative is defined for it)"""
+    _builtin = True
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, b, r):
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
 divide = div

@@ -370,11 +370,13 @@ class Gather(Function):
     def forward(ctx, a, axis, index):
         d, idx = a._data, index._data
         ctx.shape, ctx.axis, ctx.index = d.shape, axis, idx
-        if idx.shape == d.shape or all(i <= s for i, s in zip(idx.shape, d.shape)):
+        # only the dimensions other than ``axis`` are bounded by the input's (the index may be longer along it)
+        bad = [k for k, (i, s) in enumerate(zip(idx.shape, d.shape)) if k != axis and i > s]
+        if not bad:
             src = d[tuple(slice(0, n) if k != axis else slice(None) for k, n in enumerate(idx.shape))]
             return xp.take_along_axis(src, idx, axis)
-        raise RuntimeError(f"Size does not match at dimension {0} expected index {list(idx.shape)} to be no larger "
-                           f"than self {list(d.shape)} apart from dimension {axis}")
+        raise RuntimeError(f"Size does not match at dimension {bad[0]} expected index {list(idx.shape)} to be no "
+                           f"larger than self {list(d.shape)} apart from dimension {axis}")
 
     @staticmethod
     def backward(ctx, g):

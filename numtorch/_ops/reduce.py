@@ -667,8 +667,10 @@ class Softmax(Function):
     def forward(ctx, a, axis):
         ctx.axis = axis
         d = a._data
-        if d.ndim == 0 or d.size == 0:
+        if d.size == 0:
             return xp.ones_like(d)
+        if d.ndim == 0:  # one element: 1, or NaN for a NaN/inf input (inf - inf), as PyTorch
+            return xp.exp(d - d)
         e = d - d.max(axis=axis, keepdims=True)
         xp.exp(e, out=e)
         e /= e.sum(axis=axis, keepdims=True)
@@ -677,8 +679,6 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, g):
         y = ctx.saved_output
-        if y._data.ndim == 0:  # softmax of one element is constant 1
-            return zeros_of(g), None
         gy = g * y
         return gy - y * sum(gy, ctx.axis, keepdim=True), None
 
@@ -693,8 +693,10 @@ class LogSoftmax(Function):
     def forward(ctx, a, axis):
         ctx.axis = axis
         d = a._data
-        if d.ndim == 0 or d.size == 0:
+        if d.size == 0:
             return xp.zeros_like(d)
+        if d.ndim == 0:  # one element: 0, or NaN for a NaN/inf input (inf - inf), as PyTorch
+            return d - d
         m = d.max(axis=axis, keepdims=True)
         s = d - m
         se = xp.exp(s).sum(axis=axis, keepdims=True)
@@ -705,28 +707,29 @@ class LogSoftmax(Function):
     def backward(ctx, g):
         from .unary import exp
         y = ctx.saved_output
-        if y._data.ndim == 0:  # log_softmax of one element is constant 0
-            return zeros_of(g), None
         return g - exp(y) * sum(g, ctx.axis, keepdim=True), None
 
 
-def _softmax_input(input, dtype):
+def _softmax_input(input, dtype, dim, name="softmax"):
     if dtype is not None:
         input = input.to(dtype)
     elif input._data.dtype.kind not in "fV":
-        raise RuntimeError('"softmax_lastdim_kernel_impl" not implemented for \'Long\'')
+        nd = input._data.ndim
+        last = dim is None or nd == 0 or wrap_dim(dim, nd) == nd - 1
+        raise NotImplementedError(f'"{name}_{"lastdim_" if last else ""}kernel_impl" not implemented for '
+                                  f"'{D.scalar_name(input._data.dtype)}'")
     return input
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    input = _softmax_input(input, dtype)
+    input = _softmax_input(input, dtype, dim)
     if dim is None:
         dim = _implicit_dim("softmax", input._data.ndim, _stacklevel)
     return Softmax.apply(input, wrap_dim(dim, input._data.ndim))
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    input = _softmax_input(input, dtype)
+    input = _softmax_input(input, dtype, dim, "log_softmax")
     if dim is None:
         dim = _implicit_dim("log_softmax", input._data.ndim, _stacklevel)
     return LogSoftmax.apply(input, wrap_dim(dim, input._data.ndim))

@@ -96,7 +96,8 @@ def reshape_as(input, other):
 
 def flatten(input, start_dim=0, end_dim=-1):
     nd = input._data.ndim
-    if nd == 0:
+    if nd == 0:  # a 0-d tensor accepts dims as if it were 1-d (0 and -1), as PyTorch
+        wrap_dim(start_dim, 0), wrap_dim(end_dim, 0)
         return reshape(input, (1,))
     s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
     if s > e:
@@ -108,6 +109,11 @@ def flatten(input, start_dim=0, end_dim=-1):
     for k in shp[s:e + 1]:
         n *= k
     return reshape(input, shp[:s] + (n,) + shp[e + 1:])
+
+
+def ravel(input):
+    """ravel(x) = x.reshape(-1): a view when the layout allows, else a copy"""
+    return reshape(input, (-1,))
 
 
 def unflatten(input, dim, sizes):

@@ -58,6 +58,26 @@ def _const(mask, like):
     return _make(mask.astype(like._data.dtype, copy=False))
 
 
+def _float_only(input, kernel):
+    """PyTorch has no integer/bool kernel for this activation: NotImplementedError naming its kernel."""
+    if isinstance(input, Tensor) and input._data.dtype.kind not in "fV":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{D.scalar_name(input._data.dtype)}\'')
+
+
+def _no_bool(input, name):
+    if isinstance(input, Tensor) and input._data.dtype.kind == "b":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+
+
+def _hardtanh_check(input, min_val):
+    if isinstance(input, Tensor):
+        k = input._data.dtype.kind
+        if k == "b":
+            raise RuntimeError("Bool inputs not supported for hardtanh")
+        if k == "u" and min_val < 0:
+            raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+
+
 def _maybe_inplace(input, fn, inplace, *args):
     if inplace:
         return _inplace(input, fn, *args)
@@ -89,6 +109,7 @@ def _hardtanh(input, min_val, max_val):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """hardtanh(x) = min(max(x, min_val), max_val)"""
+    _hardtanh_check(input, min_val)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _maybe_inplace(input, _hardtanh, inplace, min_val, max_val)
@@ -100,6 +121,7 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 def relu6(input, inplace=False):
     """relu6(x) = min(max(x, 0), 6)"""
+    _hardtanh_check(input, 0.0)
     return _maybe_inplace(input, _hardtanh, inplace, 0.0, 6.0)
 
 
@@ -148,6 +170,7 @@ def _leaky(input, slope):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """leaky_relu(x) = x if x > 0 else negative_slope * x"""
+    _float_only(input, "leaky_relu_cpu")
     return _maybe_inplace(input, _leaky, inplace, negative_slope)
 
 
@@ -158,6 +181,7 @@ def leaky_relu_(input, negative_slope=0.01):
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     """Randomized leaky ReLU: in training each negative element gets a slope ~ U(lower, upper);
     in eval the slope is (lower + upper) / 2."""
+    _float_only(input, "leaky_relu_cpu")
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if training:
@@ -193,6 +217,7 @@ def _threshold(input, th, value):
 
 def threshold(input, threshold, value, inplace=False):
     """threshold(x) = x if x > threshold else value"""
+    _no_bool(input, "threshold")
     return _maybe_inplace(input, _threshold, inplace, threshold, value)
 
 
@@ -219,6 +244,7 @@ class Softshrink(Function):
 
 def softshrink(input, lambd=0.5):
     """softshrink(x) = x - lambd if x > lambd, x + lambd if x < -lambd, else 0"""
+    _float_only(input, "softshrink_check")
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     return Softshrink.apply(input, lambd)
@@ -243,6 +269,7 @@ class Hardshrink(Function):
 
 def hardshrink(input, lambd=0.5):
     """hardshrink(x) = x if |x| > lambd else 0"""
+    _float_only(input, "hardshrink_cpu")
     return Hardshrink.apply(input, lambd)
 
 
@@ -276,6 +303,7 @@ def _elu(input, alpha, scale, input_scale):
 
 def elu(input, alpha=1.0, inplace=False):
     """elu(x) = x if x > 0 else alpha * (exp(x) - 1)"""
+    _float_only(input, "elu_cpu")
     return _maybe_inplace(input, _elu, inplace, alpha, 1.0, 1.0)
 
 
@@ -285,6 +313,7 @@ def elu_(input, alpha=1.0):
 
 def selu(input, inplace=False):
     """selu(x) = scale * (x if x > 0 else alpha * (exp(x) - 1)), alpha ~ 1.6733, scale ~ 1.0507"""
+    _float_only(input, "elu_cpu")
     return _maybe_inplace(input, _elu, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
@@ -294,6 +323,7 @@ def selu_(input):
 
 def celu(input, alpha=1.0, inplace=False):
     """celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))"""
+    _float_only(input, "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
     out = _maybe_inplace(input, _elu, inplace, alpha, 1.0, 1.0 / alpha)
@@ -349,6 +379,7 @@ class Gelu(Function):
 
 def gelu(input, approximate="none"):
     """gelu(x) = x * Phi(x); with approximate='tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))"""
+    _float_only(input, "GeluKernelImpl")
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.")
     return Gelu.apply(input, approximate)
@@ -374,6 +405,7 @@ class Silu(Function):
 
 def silu(input, inplace=False):
     """silu(x) = x * sigmoid(x)"""
+    _float_only(input, "silu_cpu")
     return _maybe_inplace(input, Silu.apply, inplace)
 
 
@@ -405,6 +437,7 @@ class Softplus(Function):
 
 def softplus(input, beta=1.0, threshold=20.0):
     """softplus(x) = log(1 + exp(beta * x)) / beta (x itself where beta * x > threshold)"""
+    _float_only(input, "softplus_cpu")
     return Softplus.apply(input, beta, threshold)
 
 
@@ -427,6 +460,7 @@ class Mish(Function):
 
 def mish(input, inplace=False):
     """mish(x) = x * tanh(softplus(x))"""
+    _float_only(input, "mish_cpu")
     return _maybe_inplace(input, Mish.apply, inplace)
 
 
@@ -449,6 +483,7 @@ class LogSigmoid(Function):
 
 def logsigmoid(input):
     """logsigmoid(x) = log(1 / (1 + exp(-x))), computed without overflow"""
+    _float_only(input, "log_sigmoid_cpu")
     return LogSigmoid.apply(input)
 
 
@@ -471,6 +506,7 @@ class Hardsigmoid(Function):
 
 def hardsigmoid(input, inplace=False):
     """hardsigmoid(x) = 0 if x <= -3, 1 if x >= 3, x / 6 + 1 / 2 otherwise"""
+    _float_only(input, "hardsigmoid_cpu")
     return _maybe_inplace(input, Hardsigmoid.apply, inplace)
 
 
@@ -496,6 +532,7 @@ class Hardswish(Function):
 
 def hardswish(input, inplace=False):
     """hardswish(x) = x * relu6(x + 3) / 6"""
+    _float_only(input, "hardswish_cpu")
     return _maybe_inplace(input, Hardswish.apply, inplace)
 
 
@@ -511,6 +548,7 @@ def tanhshrink(input):
 
 def prelu(input, weight):
     """prelu(x) = x if x > 0 else w * x, ``w`` per channel (dim 1) or a single shared value"""
+    _float_only(input, "prelu_cpu")
     if not isinstance(weight, Tensor):
         raise TypeError(f"prelu(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
     nd = input._data.ndim
@@ -532,6 +570,7 @@ def prelu(input, weight):
 
 def glu(input, dim=-1):
     """glu(a | b) = a * sigmoid(b), the input split in halves along ``dim``"""
+    _float_only(input, "glu_cpu")
     if input._data.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     ax = dim % input._data.ndim if -input._data.ndim <= dim < input._data.ndim else None
