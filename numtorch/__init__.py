@@ -64,6 +64,7 @@ from .nn.functional import dropout, alpha_dropout, selu, celu, prelu, rrelu, har
     group_norm, instance_norm, embedding, pairwise_distance, cosine_similarity, pixel_shuffle, bilinear, relu_, \
     selu_, celu_, threshold_, rrelu_  # noqa: E402
 from .nn.functional.dropout import feature_dropout  # noqa: E402  (torch.feature_dropout; not in torch.nn.functional)
+from ._aten_functions import *  # noqa: E402,F401,F403  (torch.kl_div, torch.lstm_cell, ...: ATen's signatures)
 
 
 def is_tensor(obj):

@@ -111,6 +111,8 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         dims = [wrap_dim(dim, nd)]
     else:
         dims = [wrap_dim(d, nd) for d in dim]
+    if spacing is None:
+        spacing = 1
     if isinstance(spacing, (list, tuple)):
         if len(spacing) != len(dims):
             raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and "

@@ -82,9 +82,9 @@ def combinations(input, r=2, with_replacement=False):
         return empty(0, dtype=input.dtype)
     gen = _it.combinations_with_replacement if with_replacement else _it.combinations
     idx = list(gen(range(input.shape[0]), r))
-    if not idx:
-        return empty(0, r, dtype=input.dtype)
-    return input[_tensor([i for c in idx for i in c])].reshape(len(idx), r)
+    from .. import int64
+    # indexing even when there is no combination, so the (empty) result stays attached to the graph
+    return input[_tensor([i for c in idx for i in c], dtype=int64)].reshape(len(idx), r)
 
 
 def kron(input, other):
@@ -239,7 +239,7 @@ def positive(input):
     """The input itself (unary +); bool tensors are refused as PyTorch."""
     from .. import bool as _bool
     if input.dtype == _bool:
-        raise TypeError("The `+` operator, on a bool tensor is not supported.")
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 

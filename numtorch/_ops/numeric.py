@@ -8,15 +8,18 @@ from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from ._util import operands, to_tensor, write_out
 from .arith import _fit, _meta
+from .._grad_mode import is_grad_enabled as _grad_enabled
 
 
 def _float_operands(a, b):
     """operands() promoted further to the default float dtype when both are integral (hypot, copysign...)."""
     ad, bd = operands(a, b)
-    ad, bd = xp.asarray(ad), xp.asarray(bd)
-    if ad.dtype.kind not in "fV" and bd.dtype.kind not in "fV":
+    # a Python scalar stays one (NumPy then treats it as weak, as PyTorch: float32 op 0.5 -> float32)
+    ka = ad.dtype.kind if hasattr(ad, "dtype") else ("f" if isinstance(ad, float) else "i")
+    kb = bd.dtype.kind if hasattr(bd, "dtype") else ("f" if isinstance(bd, float) else "i")
+    if ka not in "fV" and kb not in "fV":
         f = D.get_default_dtype().np
-        ad, bd = ad.astype(f), bd.astype(f)
+        ad, bd = xp.asarray(ad).astype(f), xp.asarray(bd).astype(f)
     return ad, bd
 
 
@@ -24,6 +27,22 @@ def _integral_only(name, *ts):
     for t in ts:
         if isinstance(t, Tensor) and t.dtype.is_floating_point:
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'{t.dtype.name.capitalize()}\'')
+
+
+class _NoDerivative(Function):
+    """The result of an op PyTorch defines no derivative for: the forward records a node (so the output
+    requires grad like PyTorch's) whose backward raises, naming the op"""
+    _builtin = True
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, b, result, name):
+        ctx.name = name
+        return result
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(f"derivative for aten::{ctx.name} is not implemented")
 
 
 def gcd(input, other, *, out=None):
@@ -56,7 +75,8 @@ class Hypot(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        r = _make(ctx.r)
+        # recomputed as an op when the backward itself is recorded (double backward needs d r / d a)
+        r = hypot(a, b) if _grad_enabled() else _make(ctx.r)
         na, nb = ctx.needs_input_grad
         return (_fit(g * a / r, ctx.ma) if na else None), (_fit(g * b / r, ctx.mb) if nb else None)
 
@@ -85,8 +105,9 @@ class Copysign(Function):
         na, nb = ctx.needs_input_grad
         ga = gb = None
         if na:
-            ratio = _make(ctx.r) / a
-            ga = _fit(g * where(a == 0, 0.0, ratio), ctx.ma)
+            with xp.errstate(invalid="ignore", divide="ignore"):
+                ratio = xp.where(a._data == 0, 0, ctx.r / a._data)   # +-1: piecewise constant in a
+            ga = _fit(g * _make(ratio.astype(ctx.r.dtype)), ctx.ma)
         if nb:
             gb = _fit(g * 0, ctx.mb)
         return ga, gb
@@ -102,13 +123,9 @@ def heaviside(input, values, *, out=None):
         raise TypeError(f"heaviside(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
     if input.dtype != values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
-    if input.requires_grad or values.requires_grad:
-        from .._grad_mode import is_grad_enabled
-        if is_grad_enabled():
-            raise RuntimeError("the derivative for 'heaviside' is not implemented.")
     x, v = input._data, values._data
     r = xp.where(x == 0, v, (x > 0).astype(x.dtype)).astype(x.dtype)
-    return write_out(_make(r), out)
+    return write_out(_NoDerivative.apply(input, values, r, "heaviside"), out)
 
 
 def frexp(input, *, out=None):
@@ -134,13 +151,25 @@ def ldexp(input, other, *, out=None):
 
 
 def nextafter(input, other, *, out=None):
-    """The next representable float after input towards other (not differentiable, as PyTorch)."""
-    a, b = operands(input, to_tensor(other, input))
-    if input.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
-        from .._grad_mode import is_grad_enabled
-        if is_grad_enabled():
-            raise RuntimeError("the derivative for 'nextafter' is not implemented.")
-    return write_out(_make(xp.nextafter(a, b)), out)
+    """The next representable float after input towards other."""
+    other = to_tensor(other, input)
+    a, b = operands(input, other)
+    return write_out(NextAfter.apply(input, other, xp.nextafter(a, b)), out)
+
+
+class NextAfter(Function):
+    """nextafter(a, b) moves a by one ulp: PyTorch's derivative is 1 for a, 0 for b"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, b, result):
+        ctx.ma, ctx.mb = _meta(a), _meta(b)
+        return result
+
+    @staticmethod
+    def backward(ctx, g):
+        na, nb = ctx.needs_input_grad[:2]
+        return (_fit(g, ctx.ma) if na else None), (_fit(g * 0, ctx.mb) if nb else None), None
 
 
 class LogAddExp2(Function):

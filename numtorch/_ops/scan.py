@@ -51,7 +51,9 @@ class LogCumSumExp(Function):
         d = x._data
         if d.dtype.kind not in "fV":
             d = d.astype(xp.float32)
-        y = xp.logaddexp.accumulate(d, axis=axis) if d.ndim else d.copy()
+        # accumulated in float64 for float32 input, as PyTorch's CPU kernel does (its accumulate type)
+        acc = d.astype(xp.float64) if d.dtype.itemsize < 8 else d
+        y = (xp.logaddexp.accumulate(acc, axis=axis) if d.ndim else acc.copy()).astype(d.dtype)
         ctx.axis = axis
         ctx.save_for_backward(x)
         ctx.y = y
@@ -61,8 +63,10 @@ class LogCumSumExp(Function):
     def backward(ctx, g):
         from .pointwise_binary import where
         from .copies import flip
+        from .._grad_mode import is_grad_enabled
         (x,) = ctx.saved_tensors
-        y = _make(ctx.y)
+        # recomputed as an op when the backward itself is recorded (double backward needs d y / d x)
+        y = logcumsumexp(x, ctx.axis) if is_grad_enabled() else _make(ctx.y)
         if x.dim() == 0:
             return g, None
         axis = ctx.axis

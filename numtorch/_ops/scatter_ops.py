@@ -137,8 +137,11 @@ class ScatterReduce(Function):
         from .index import gather, scatter_add, scatter
         from .pointwise_binary import where as _where
         input, index, src = ctx.saved_tensors
+        from .._grad_mode import is_grad_enabled
         axis, reduce, inc = ctx.axis, ctx.reduce, ctx.include_self
-        result = _make(ctx.out)
+        # recomputed as an op when the backward itself is recorded (prod's gradient depends on the result)
+        result = ScatterReduce.apply(input, axis, index, src, reduce, inc) if is_grad_enabled() and \
+            reduce == "prod" else _make(ctx.out)
         s = src[tuple(slice(0, n) for n in index.shape)] if tuple(src.shape) != tuple(index.shape) else src
         if reduce == "sum":
             gi, gs = g, gather(g, axis, index)
@@ -181,8 +184,11 @@ class ScatterReduce(Function):
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     """Reduce src into input at index along dim with reduce in 'sum', 'prod', 'mean', 'amax', 'amin'."""
     from .index import _check_scatter_shapes, _check_index
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)   # PyTorch takes the old names too
     if reduce not in _UFUNC:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if src.dtype != input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     if index.dtype.is_floating_point or index.dtype.name != "int64":
         raise RuntimeError("scatter_reduce(): Expected dtype int64 for index")
     if input.dim() == 0:
@@ -195,9 +201,17 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     return write_out(ScatterReduce.apply(input, axis, index, src, reduce, include_self), out)
 
 
+_index_reduce_warned = False
+
+
 def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
     """Reduce the slices of source into input's slices named by the 1-d index along dim ('prod', 'mean',
     'amax', 'amin'): scatter_reduce with the index spread over source's shape."""
+    global _index_reduce_warned
+    if not _index_reduce_warned:
+        import warnings
+        warnings.warn("index_reduce() is in beta and the API may change at any time.")
+        _index_reduce_warned = True
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
                            f"{reduce}.")

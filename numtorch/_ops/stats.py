@@ -16,8 +16,8 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     from .index import gather
     from .pointwise_binary import where
     if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
-        raise ValueError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
-                         f"Got {interpolation}")
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
     if input.dtype not in (D.float32, D.float64):
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     scalar_q = not isinstance(q, Tensor)
@@ -42,6 +42,8 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
             out_shape[axis] = 1
         else:
             out_shape.pop(axis)
+        if input.dim() == 0:
+            out_shape = []
     if x.numel() == 0:
         raise RuntimeError(f"{name}() input tensor must be non-empty")
     x = x.movedim(axis, -1)
