@@ -307,41 +307,48 @@ def _erf_impl(x, complement):
         q = (((zz + 2.36012909523441209e1) * zz + 2.44024637934444173e2) * zz + 1.28261652607737228e3) * zz \
             + 2.84423683343917062e3
         out[small] = 1 - z * p / q if complement else z * p / q
-    mid = (ax >= 0.5) & (ax < 4.0)
+    tail = ax >= 0.5
+    if tail.any():
+        z = ax[tail]
+        erfc_v = _exp_neg_sq(z) * _erfcx_tail(z)
+        out[tail] = xp.where(x64[tail] > 0, erfc_v, 2 - erfc_v) if complement else \
+            xp.sign(x64[tail]) * (1 - erfc_v)
+    nan = xp.isnan(x64)
+    if nan.any():
+        out[nan] = xp.nan
+    return out
+
+
+def _erfcx_tail(z):
+    """exp(z^2) erfc(z) for z >= 0.5 in float64 (Cody): P(z)/Q(z) on [0.5, 4), (1/sqrt(pi) - R(1/z^2)) / z
+    beyond. erfc multiplies it by exp(-z^2); torch.special.erfcx uses it as it is."""
+    out = xp.empty_like(z)
+    mid = z < 4.0
     if mid.any():
-        z = ax[mid]
+        w = z[mid]
         c = [5.64188496988670089e-1, 8.88314979438837594e0, 6.61191906371416295e1, 2.98635138197400131e2,
              8.81952221241769090e2, 1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3,
              2.15311535474403846e-8]
         d = [1.0, 1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2,
              1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3, 3.43936767414372164e3,
              1.23033935480374942e3]
-        # Horner form of Cody's P/Q for erfc on [0.5, 4)
-        num = ((((((((c[8] * z + c[0]) * z + c[1]) * z + c[2]) * z + c[3]) * z + c[4]) * z + c[5]) * z + c[6])
-               * z + c[7])
-        den = ((((((((z + d[1]) * z + d[2]) * z + d[3]) * z + d[4]) * z + d[5]) * z + d[6]) * z + d[7])
-               * z + d[8])
-        erfc_v = _exp_neg_sq(z) * num / den
-        out[mid] = xp.where(x64[mid] > 0, erfc_v, 2 - erfc_v) if complement else \
-            xp.sign(x64[mid]) * (1 - erfc_v)
-    big = ax >= 4.0
+        num = ((((((((c[8] * w + c[0]) * w + c[1]) * w + c[2]) * w + c[3]) * w + c[4]) * w + c[5]) * w + c[6])
+               * w + c[7])
+        den = ((((((((w + d[1]) * w + d[2]) * w + d[3]) * w + d[4]) * w + d[5]) * w + d[6]) * w + d[7])
+               * w + d[8])
+        out[mid] = num / den
+    big = ~mid
     if big.any():
-        z = ax[big]
+        w = z[big]
         p = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2,
              6.58749161529837803e-4, 1.63153871373020978e-2]
         q = [2.56852019228982242e0, 1.87295284992346725e0, 5.27905102951428412e-1, 6.05183413124413191e-2,
              2.33520497626869185e-3]
-        zi = 1.0 / (z * z)
-        num = ((((p[5] * zi + p[0]) * zi + p[1]) * zi + p[2]) * zi + p[3]) * zi + p[4]
-        den = ((((zi + q[0]) * zi + q[1]) * zi + q[2]) * zi + q[3]) * zi + q[4]
-        r = zi * num / den
-        r = (0.5641895835477563 - r) / z
-        erfc_v = _exp_neg_sq(z) * r
-        out[big] = xp.where(x64[big] > 0, erfc_v, 2 - erfc_v) if complement else \
-            xp.sign(x64[big]) * (1 - erfc_v)
-    nan = xp.isnan(x64)
-    if nan.any():
-        out[nan] = xp.nan
+        with errstate(over="ignore", divide="ignore", invalid="ignore"):
+            zi = 1.0 / (w * w)
+            num = ((((p[5] * zi + p[0]) * zi + p[1]) * zi + p[2]) * zi + p[3]) * zi + p[4]
+            den = ((((zi + q[0]) * zi + q[1]) * zi + q[2]) * zi + q[3]) * zi + q[4]
+            out[big] = (0.5641895835477563 - zi * num / den) / w
     return out
 
 
@@ -352,10 +359,54 @@ def logit(input, eps=None):
     return log(input / (1 - input))
 
 
-def xlogy(input, other):
-    from .pointwise_binary import where
-    x = input if isinstance(input, Tensor) else _make(xp.asarray(input, dtype=D.get_default_dtype().np))
-    return where(x == 0, x * 0, x * log(other))
+class XLogY(Function):
+    """x log(y + shift) (shift 0: xlogy, 1: xlog1py), 0 where x == 0 unless y is NaN. Gradients as PyTorch:
+    d/dx = xlogy(g, y + shift), 0 where x == 0 and y + shift <= 0; d/dy = g x / (y + shift)"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, x, y, shift):
+        from ._util import operands
+        from .arith import _meta
+        xd, yd = operands(x, y)
+        xd, yd = xp.asarray(xd), xp.asarray(yd)
+        tensors = [v._data for v in (x, y) if isinstance(v, Tensor)]
+        kinds = [a.dtype.kind for a in tensors]
+        if len(tensors) == 2:
+            f = xd.dtype if xd.dtype.kind in "fV" else D.get_default_dtype().np
+        else:   # a Python scalar only lifts the category (int tensor with a float -> the default float)
+            f = tensors[0].dtype if kinds[0] in "fV" else D.get_default_dtype().np
+        xd, yd = xd.astype(f, copy=False), yd.astype(f, copy=False)
+        ctx.mx, ctx.my, ctx.shift = _meta(x), _meta(y), shift
+        ctx.save_for_backward(x if isinstance(x, Tensor) else None, y if isinstance(y, Tensor) else None)
+        ctx.xs, ctx.ys = (None if isinstance(x, Tensor) else x), (None if isinstance(y, Tensor) else y)
+        with errstate(all="ignore"):
+            r = xd * (xp.log1p(yd) if shift else xp.log(yd))
+            return xp.where((xd == 0) & ~xp.isnan(yd), xp.zeros((), r.dtype), r).astype(r.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .pointwise_binary import where
+        from .arith import _fit
+        x, y = ctx.saved_tensors
+        x = x if x is not None else ctx.xs
+        y = y if y is not None else ctx.ys
+        gx = gy = None
+        ys = y + ctx.shift if ctx.shift else y
+        if ctx.needs_input_grad[0]:
+            gx = XLogY.apply(g, ys, 0)
+            gx = _fit(where((x == 0) & (ys <= 0) if isinstance(x, Tensor) else (ys <= 0) & (x == 0), 0.0, gx),
+                      ctx.mx)
+        if ctx.needs_input_grad[1]:
+            gy = _fit(g * x / ys, ctx.my)
+        return gx, gy, None
+
+
+def xlogy(input, other, *, out=None):
+    """input * log(other), 0 where input is 0 (unless other is NaN)."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError("xlogy(): expected at least one tensor argument")
+    return _out(XLogY.apply(input, other, 0), out)
 
 
 def deg2rad(input):

@@ -245,8 +245,13 @@ def _tol(dtype):
 #    amplified by rstd = 1/sqrt(eps) = 316 (~1.2e-4).
 GRAD_TOL32 = {"nn.functional.ctc_loss": (2e-4, 2e-4), "nn.functional.layer_norm": (2e-4, 3e-4)}
 
+# Output tolerances (any dtype) where PyTorch's kernel is the less accurate one, measured against mpmath at
+# 50 digits (tests/special/test_special_oracle.py pins numtorch to within a few ulps of mpmath there):
+#  bessel_j0/j1/y0/y1: PyTorch's float64 values are off by up to ~4e-7 between 5 and 8, ~1e-9 up to 25.
+VALUE_TOL = {f"special.bessel_{k}": (1e-6, 5e-7) for k in ("j0", "j1", "y0", "y1")}
 
-def _compare(tag, got, want, dtype, check_values=True, tol=None):
+
+def _compare(tag, got, want, dtype, check_values=True, tol=None, tol_any=None):
     if isinstance(want, torch.Tensor):
         assert isinstance(got, nt.Tensor), f"{tag}: expected a Tensor, got {type(got).__name__}"
         g, w = _np(got), _np(want)
@@ -256,6 +261,8 @@ def _compare(tag, got, want, dtype, check_values=True, tol=None):
             rtol, atol = _tol(want.dtype if want.is_floating_point() else dtype)  # e.g. float32 weights of a f64 sample
             if tol is not None and want.dtype == torch.float32:
                 rtol, atol = tol
+            if tol_any is not None:
+                rtol, atol = max(rtol, tol_any[0]), max(atol, tol_any[1])
             if w.dtype == bool or w.dtype.kind in "iu":
                 np.testing.assert_array_equal(g, w, err_msg=tag)
             else:
@@ -265,7 +272,7 @@ def _compare(tag, got, want, dtype, check_values=True, tol=None):
         assert isinstance(got, (list, tuple)), f"{tag}: expected a sequence, got {type(got).__name__}"
         assert len(got) == len(want), f"{tag}: {len(got)} outputs != torch {len(want)}"
         for i, (g, w) in enumerate(zip(got, want)):
-            _compare(f"{tag}[{i}]", g, w, dtype, check_values, tol)
+            _compare(f"{tag}[{i}]", g, w, dtype, check_values, tol, tol_any)
     elif isinstance(want, torch.Size):
         assert tuple(got) == tuple(want), f"{tag}: {tuple(got)} != torch {tuple(want)}"
     elif isinstance(want, (bool, int, float)):
@@ -354,7 +361,7 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
     want = op.op(sample.input, *sample.args, **sample.kwargs)
     got = nt_fn(nt_in, *nt_args, **nt_kw)
     det = _is_deterministic(op, sample)
-    _compare("output", got, want, dtype, check_values=det)
+    _compare("output", got, want, dtype, check_values=det, tol_any=VALUE_TOL.get(op.name))
     # the same sample through the other spellings: the Tensor method (x.op(...)) and, for softmax-like ops,
     # the nn.functional function
     for tag, alt in _variants(op, nt_fn, nt_in):
