@@ -66,6 +66,7 @@ from .nn.functional import dropout, alpha_dropout, selu, celu, prelu, rrelu, har
 from .nn.functional.dropout import feature_dropout  # noqa: E402  (torch.feature_dropout; not in torch.nn.functional)
 from ._aten_functions import *  # noqa: E402,F401,F403  (torch.kl_div, torch.lstm_cell, ...: ATen's signatures)
 from . import special  # noqa: E402
+from . import distributions  # noqa: E402
 from .special import digamma, polygamma, i0, sinc  # noqa: E402,F401
 from .special import gammaln as lgamma, multigammaln as mvlgamma, gammainc as igamma, \
     gammaincc as igammac  # noqa: E402,F401

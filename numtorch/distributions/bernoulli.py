@@ -1,0 +1,4 @@
+"""torch.distributions.bernoulli"""
+from ._discrete import Bernoulli
+
+__all__ = ["Bernoulli"]

@@ -1,0 +1,4 @@
+"""torch.distributions.beta"""
+from ._continuous import Beta
+
+__all__ = ["Beta"]

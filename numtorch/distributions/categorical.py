@@ -1,0 +1,4 @@
+"""torch.distributions.categorical"""
+from ._discrete import Categorical
+
+__all__ = ["Categorical"]

@@ -1,0 +1,4 @@
+"""torch.distributions.cauchy"""
+from ._continuous import Cauchy
+
+__all__ = ["Cauchy"]

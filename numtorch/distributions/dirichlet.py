@@ -1,0 +1,4 @@
+"""torch.distributions.dirichlet"""
+from ._multivariate import Dirichlet
+
+__all__ = ["Dirichlet"]

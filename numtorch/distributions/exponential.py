@@ -1,0 +1,4 @@
+"""torch.distributions.exponential"""
+from ._continuous import Exponential
+
+__all__ = ["Exponential"]

@@ -1,0 +1,4 @@
+"""torch.distributions.gamma"""
+from ._continuous import Gamma
+
+__all__ = ["Gamma"]

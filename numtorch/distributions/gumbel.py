@@ -1,0 +1,4 @@
+"""torch.distributions.gumbel"""
+from ._continuous import Gumbel
+
+__all__ = ["Gumbel"]

@@ -1,0 +1,4 @@
+"""torch.distributions.half_cauchy"""
+from ._structure import HalfCauchy
+
+__all__ = ["HalfCauchy"]

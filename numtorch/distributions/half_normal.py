@@ -1,0 +1,4 @@
+"""torch.distributions.half_normal"""
+from ._structure import HalfNormal
+
+__all__ = ["HalfNormal"]

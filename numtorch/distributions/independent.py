@@ -1,0 +1,4 @@
+"""torch.distributions.independent"""
+from ._structure import Independent
+
+__all__ = ["Independent"]

@@ -1,0 +1,4 @@
+"""torch.distributions.inverse_gamma"""
+from ._structure import InverseGamma
+
+__all__ = ["InverseGamma"]

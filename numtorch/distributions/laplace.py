@@ -1,0 +1,4 @@
+"""torch.distributions.laplace"""
+from ._continuous import Laplace
+
+__all__ = ["Laplace"]

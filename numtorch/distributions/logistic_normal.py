@@ -1,0 +1,4 @@
+"""torch.distributions.logistic_normal"""
+from ._multivariate import LogisticNormal
+
+__all__ = ["LogisticNormal"]

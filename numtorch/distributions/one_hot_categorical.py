@@ -1,0 +1,4 @@
+"""torch.distributions.one_hot_categorical"""
+from ._discrete import OneHotCategorical, OneHotCategoricalStraightThrough
+
+__all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]

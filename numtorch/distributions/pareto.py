@@ -1,0 +1,4 @@
+"""torch.distributions.pareto"""
+from ._structure import Pareto
+
+__all__ = ["Pareto"]

@@ -1,0 +1,4 @@
+"""torch.distributions.studentT"""
+from ._continuous import StudentT
+
+__all__ = ["StudentT"]

@@ -1,0 +1,4 @@
+"""torch.distributions.uniform"""
+from ._continuous import Uniform
+
+__all__ = ["Uniform"]

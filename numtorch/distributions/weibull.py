@@ -1,0 +1,4 @@
+"""torch.distributions.weibull"""
+from ._structure import Weibull
+
+__all__ = ["Weibull"]
