@@ -121,7 +121,12 @@ def _astr(a):
         return a.__name__
     if isinstance(a, DynInt):
         return f"{a.expr}"
-    if hasattr(a, "__dict__") and not isinstance(a, (int, float, str)):
+    slots = [k for c in type(a).__mro__ for k in getattr(c, "__slots__", ())]
+    if hasattr(a, "__dict__") or slots:
+        fields = dict(vars(a)) if hasattr(a, "__dict__") else {}
+        fields.update({k: getattr(a, k) for k in slots if hasattr(a, k)})
+        return f"{type(a).__name__}({', '.join(f'{k}={_astr(v)}' for k, v in fields.items() if not k.startswith('_') and not isinstance(v, _ndarray))})"
+    if False:
         return f"{type(a).__name__}({', '.join(f'{k}={_astr(v)}' for k, v in vars(a).items() if not k.startswith('_') and not isinstance(v, _ndarray))})"
     return repr(a)
 
@@ -157,6 +162,9 @@ class DynInt(int):
 
     def __repr__(self):
         return f"DynInt({int(self)}, {self.expr})"
+
+    def __getnewargs__(self):
+        return (int(self), self.expr)
 
 
 def eval_expr(expr, shapes):
@@ -598,7 +606,7 @@ def resolve_args(a, shapes):
     return a
 
 
-def replay(g, inputs):
+def replay(g, inputs, params=None):
     """Run the graph on new input tensors (a flat list), through the same Functions; returns the outputs."""
     from .._tensor import _make
     if len(inputs) != len(g.inputs):
@@ -617,7 +625,7 @@ def replay(g, inputs):
     for v, t in zip(g.inputs, inputs):
         env[id(v)] = t
     for p in g.params.values():
-        env[id(p)] = p.data_tensor if hasattr(p, "data_tensor") else _make(p.data)
+        env[id(p)] = params[p.name] if params and p.name in params else _make(p.data)
     for c in g.consts:
         env[id(c)] = _make(c.data)
 
