@@ -46,12 +46,13 @@ def is_tracing():
 class Value:
     """A value of the graph: ``kind`` is 'input', 'param', 'const' or 'node'."""
 
-    __slots__ = ("name", "kind", "shape", "dtype", "data", "dep", "dyn_dims", "uses")
+    __slots__ = ("name", "kind", "shape", "dtype", "data", "dep", "dyn_dims", "uses", "fill")
 
     def __init__(self, name, kind, shape, dtype, data=None, dep=False):
         self.name, self.kind, self.shape, self.dtype, self.data, self.dep = name, kind, tuple(shape), dtype, data, dep
         self.dyn_dims = frozenset()
         self.uses = 0
+        self.fill = None       # (value, shape with DynInts) for a uniform constant whose shape is dynamic
 
     def __repr__(self):
         return f"%{self.name}"
@@ -581,6 +582,17 @@ def _align(g, g2):
             n.dep = True
             for v in n.outs:
                 v.dep = True
+    for c, c2 in zip(g.consts, g2.consts):
+        if c.shape != c2.shape and c.data.size and c2.data.size and (c.data == c.data.flat[0]).all() and \
+                (c2.data == c.data.flat[0]).all() and len(c.shape) == len(c2.shape):
+            # zeros/ones made inside a layer (e.g. an RNN's initial state): a fill of a dynamic shape
+            c.fill = (c.data.flat[0].item(), merge(c.shape, c2.shape, "a constant's shape"))
+            c.dep = True
+            c.dyn_dims = frozenset(d for d, (x, y) in enumerate(zip(c.shape, c2.shape)) if x != y)
+        elif c.shape != c2.shape:
+            raise RuntimeError(f"a constant tensor of shape {list(c.shape)} changes shape with the dynamic axes: it "
+                               "was computed outside the traced operations (e.g. through NumPy or a Python loop "
+                               "over values), so it cannot be exported with dynamic sizes")
     # dependence may have grown: propagate it again in program order
     for n in g.nodes:
         if any((isinstance(a, Value) and a.dep) or (isinstance(a, ArrayRef) and a.value.dep)
@@ -588,11 +600,6 @@ def _align(g, g2):
             n.dep = True
             for v in n.outs:
                 v.dep = True
-    for c, c2 in zip(g.consts, g2.consts):
-        if c.shape != c2.shape:
-            raise RuntimeError(f"a constant tensor of shape {list(c.shape)} changes shape with the dynamic axes: it "
-                               "was computed outside the traced operations (e.g. through NumPy or a Python loop "
-                               "over values), so it cannot be exported with dynamic sizes")
 
 
 # ----------------------------------------------------------------------------- replay
@@ -627,7 +634,8 @@ def replay(g, inputs, params=None):
     for p in g.params.values():
         env[id(p)] = params[p.name] if params and p.name in params else _make(p.data)
     for c in g.consts:
-        env[id(c)] = _make(c.data)
+        env[id(c)] = _make(c.data if c.fill is None else
+                           xp.full(resolve_args(tuple(c.fill[1]), shapes), c.fill[0], dtype=c.dtype))
 
     def sub(a):
         if isinstance(a, Value):

@@ -54,7 +54,7 @@ class Builder:
     def const(self, arr, name=None):
         arr = xp.asarray(arr)
         name = name or self.fresh("const")
-        self.inits.append(self.onnx.numpy_helper.from_array(xp.ascontiguousarray(arr), name))
+        self.inits.append(self.onnx.numpy_helper.from_array(arr.copy(order="C"), name))
         return name
 
     def i64(self, vals):
@@ -188,10 +188,9 @@ def _setup():
         yv = b.cast(y, dt)
         if alpha != 1:
             yv = b.op("Mul", [yv, b.cast(alpha, dt)])
-        return [b.op("Add" if n.op is arith.Add else "Sub", [x, yv])]
+        return [b.op("Add" if issubclass(n.op, arith.Add) else "Sub", [x, yv])]
 
-    @_reg(arith.RSub)
-    def _rsub(b, n, a):
+    def _rsub_unused(b, n, a):
         dt = _out(n).dtype
         x = b.cast(a[0], dt)
         alpha = a[2] if len(a) > 2 else n.kwargs.get("alpha", 1)
@@ -266,7 +265,7 @@ def _setup():
         o = "ReduceSum" if issubclass(n.op, reduce.Sum) else "ReduceMean"
         return [b.axes_op(o, xv, ax, keepdims=int(bool(keep)))]
 
-    @_reg(reduce.Var)
+    @_reg(reduce.Var, reduce.Std)
     def _var(b, n, a):
         x, axes, corr, keep, cnt = a[0], a[1], a[2], a[3], a[4]
         dt = _out(n).dtype
@@ -276,14 +275,15 @@ def _setup():
         dev = b.op("Sub", [xv, mean])
         sq = b.axes_op("ReduceMean", b.op("Mul", [dev, dev]), ax, keepdims=int(bool(keep)))
         denom = max(int(cnt) - corr, 0)
-        return [b.op("Mul", [sq, b.cast(cnt / denom if denom else float("inf"), dt)])]
+        r = b.op("Mul", [sq, b.cast(cnt / denom if denom else float("inf"), dt)])
+        return [b.op("Sqrt", [r]) if n.op is reduce.Std else r]
 
-    @_reg(reduce._Extreme)
+    @_reg(reduce.Max, reduce.MaxAll, reduce.Min, reduce.MinAll, reduce.Amax, reduce.Amin)
     def _extreme(b, n, a):
         x = a[0]
         axes = a[1] if len(a) > 1 else None
         keep = a[2] if len(a) > 2 else False
-        o = "ReduceMax" if n.op.__name__.startswith(("Max", "Amax")) else "ReduceMin"
+        o = "ReduceMax" if n.op.np_fn is xp.max else "ReduceMin"
         return [b.axes_op(o, x.name, norm_axes(axes, x.ndim), keepdims=int(bool(keep)))]
 
     @_reg(reduce._ExtremeDim)
@@ -398,6 +398,27 @@ def _setup():
         x, k, upper = a[0], a[1], a[2]
         return [b.op("Trilu", [x.name, b.scalar(k)], upper=int(bool(upper)))]
 
+    @_reg(copies.PadConst)
+    def _pad(b, n, a):
+        x, pads, value = a[0], list(a[1]), a[2]
+        pads = pads + [(0, 0)] * (x.ndim - len(pads))
+        ins = [x.name, b.i64([p[0] for p in pads] + [p[1] for p in pads])]
+        if value:
+            ins.append(b.cast(value, x.dtype))
+        return [b.op("Pad", ins, mode="constant")]
+
+    @_reg(*[c for c in unary._Rounding.__subclasses__() if c.__name__ in ("Floor", "Ceil", "Sign")])
+    def _rounding(b, n, a):
+        o = {"Floor": "Floor", "Ceil": "Ceil", "Round": "Round", "Sign": "Sign"}.get(n.op.__name__)
+        if o is None:
+            raise UnsupportedOp(f"no ONNX op for {n.op.__name__}")
+        return [b.op(o, [a[0].name])]
+
+    @_reg(reduce.Prod)
+    def _prod(b, n, a):
+        x, axis, keep = a[0], a[1], a[2]
+        return [b.axes_op("ReduceProd", b.cast(x, _out(n).dtype), norm_axes(axis, x.ndim), keepdims=int(bool(keep)))]
+
     @_reg(copies.Repeat)
     def _repeat(b, n, a):
         x, reps = a[0], list(a[1])
@@ -417,8 +438,7 @@ def _setup():
         x, idx = a[0], a[1]
         items = list(idx) if isinstance(idx, tuple) else [idx]
         used = sum(1 for i in items if i is not None and i is not Ellipsis)
-        if Ellipsis in [i for i in items if not isinstance(i, (_V, T.ArrayRef))] or \
-                any(i is Ellipsis for i in items):
+        if any(i is Ellipsis for i in items):
             k = [j for j, i in enumerate(items) if i is Ellipsis][0]
             items = items[:k] + [slice(None)] * (x.ndim - used) + items[k + 1:]
         cur, dim, shape = x.name, 0, list(x.shape)
@@ -453,10 +473,9 @@ def _setup():
                 n_adv += 1
                 if n_adv > 1:
                     raise UnsupportedOp("indexing with more than one index tensor")
-                if isinstance(it, T.ArrayRef):
-                    iv = b.values[id(it.value)]
-                    arr_dtype, nd = iv.dtype, iv.ndim
-                    iname = iv.name
+                if isinstance(it, _V):
+                    arr_dtype, nd = it.dtype, it.ndim
+                    iname = b.cast(it, xp.int64) if xp.dtype(it.dtype) != bool else None
                 else:
                     arr = xp.asarray(it)
                     arr_dtype, nd = arr.dtype, arr.ndim
@@ -886,7 +905,10 @@ def emit(g, opset, input_names, output_names, dyn_names, do_constant_folding, ex
         if id(v) in names:
             return
         nm = v.name if v.kind == "param" else f"/{v.name}"
-        if v.kind == "param" and not export_params:
+        if v.fill is not None:
+            b.nodes.append(helper.make_node("ConstantOfShape", [b.ints(v.fill[1])], [nm], name=b.fresh("nfill"),
+                                            value=onnx.numpy_helper.from_array(xp.asarray([v.fill[0]], v.dtype))))
+        elif v.kind == "param" and not export_params:
             # parameters become graph inputs the caller must feed
             extra_inputs.append(helper.make_tensor_value_info(nm, b.tdtype(v.dtype), list(v.shape)))
         else:
@@ -915,7 +937,7 @@ def emit(g, opset, input_names, output_names, dyn_names, do_constant_folding, ex
             if isinstance(x, T.ArrayRef):
                 if id(x.value) not in names:
                     materialize(x.value)
-                return x
+                return b.values[id(x.value)]
             if isinstance(x, slice):
                 return slice(conv(x.start), conv(x.stop), conv(x.step))
             if x.__class__ in (tuple, list):
@@ -926,7 +948,7 @@ def emit(g, opset, input_names, output_names, dyn_names, do_constant_folding, ex
         if n.call:
             fn = _CALLS.get(n.name)
         else:
-            fn = next((_MAP[c] for c in n.op.__mro__ if c in _MAP), None)
+            fn = _lookup(n.op)
             if fn is None and n.op.__name__.endswith("Named"):
                 fn = _MAP.get(_identity_cls())
         file, line, text = n.src
@@ -975,6 +997,17 @@ def emit(g, opset, input_names, output_names, dyn_names, do_constant_folding, ex
                               producer_version=str(__version__))
     model.ir_version = min(model.ir_version, _max_ir(opset))
     return model
+
+
+def _lookup(cls):
+    """The mapping of ``cls`` or of the nearest base whose forward it inherits unchanged (a subclass with its own
+    forward, e.g. Std under Var, needs its own mapping)."""
+    for c in cls.__mro__:
+        if c in _MAP:
+            return _MAP[c]
+        if "forward" in c.__dict__ or "np_fn" in c.__dict__:
+            return None
+    return None
 
 
 def _identity_cls():
