@@ -327,7 +327,9 @@ def _warn_value(conv):
         if rec is not None and not rec.depth:
             v = rec.env.get(id(self)) or rec.arrays.get(id(self._data))
             if v is not None and v.dep:
-                warnings.warn(f"Converting a tensor to a Python {conv.__name__.strip('_')} might cause the trace "
+                kind = {"__bool__": "boolean", "__int__": "integer", "__float__": "float", "__index__": "index",
+                        "tolist": "list"}.get(conv.__name__, "number")
+                warnings.warn(f"Converting a tensor to a Python {kind} might cause the trace "
                               "to be incorrect. We can't record the data flow of Python values, so this value "
                               "will be treated as a constant in the future. This means that the trace might not "
                               "generalize to other inputs!", TracerWarning, stacklevel=2)

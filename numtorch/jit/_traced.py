@@ -226,6 +226,8 @@ def save(m, f):
 
 def load(f):
     own = isinstance(f, (str, os.PathLike))
+    if own and not os.path.exists(f):
+        raise ValueError(f"The provided filename {os.fspath(f)} does not exist")
     data = open(f, "rb").read() if own else f.read()
     try:
         z = zipfile.ZipFile(io.BytesIO(data))

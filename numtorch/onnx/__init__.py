@@ -8,7 +8,7 @@ from . import errors
 from .errors import OnnxExporterError
 
 __all__ = ["errors", "ops", "export", "is_in_onnx_export", "OnnxExporterError", "ONNXProgram", "ExportableModule",
-           "InputObserver", "TrainingMode", "OperatorExportTypes"]
+           "InputObserver"]
 
 _OPSETS = range(17, 22)
 
