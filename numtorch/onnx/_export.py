@@ -19,7 +19,7 @@ def _onnx():
     try:
         import onnx
     except ImportError:  # (ModuleNotFoundError included)
-        raise ModuleNotFoundError("torch.onnx.export needs the 'onnx' package: pip install numtorch[onnx]") from None
+        raise ModuleNotFoundError("torch.onnx.export needs the 'onnx' package: pip install 'numtorch[onnx]'") from None
     return onnx
 
 
