@@ -121,7 +121,7 @@ def _astr(a):
     if isinstance(a, type):
         return a.__name__
     if isinstance(a, DynInt):
-        return f"{a.expr}"
+        return expr_str(a.expr)
     slots = [k for c in type(a).__mro__ for k in getattr(c, "__slots__", ())]
     if hasattr(a, "__dict__") or slots:
         fields = dict(vars(a)) if hasattr(a, "__dict__") else {}
@@ -166,6 +166,17 @@ class DynInt(int):
 
     def __getnewargs__(self):
         return (int(self), self.expr)
+
+
+def expr_str(e):
+    """``input_0.size(1) * 4``: a size expression as Python."""
+    if e[0] == "dim":
+        return f"input_{e[1]}.size({e[2]})"
+    if e[0] == "mul":
+        return f"{expr_str(e[1])} * {e[2]}"
+    if e[0] == "add":
+        return f"{expr_str(e[1])} + {e[2]}"
+    return f"{expr_str(e[1])} * {expr_str(e[2])}"
 
 
 def eval_expr(expr, shapes):

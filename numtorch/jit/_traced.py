@@ -49,7 +49,7 @@ def _code(g, self_prefix):
         if isinstance(x, T.ArrayRef):
             return a(x.value)
         if isinstance(x, T.DynInt):
-            return _expr_code(x.expr)
+            return T.expr_str(x.expr)
         if isinstance(x, (tuple, list)):
             inner = ", ".join(a(y) for y in x)
             return f"[{inner}]" if isinstance(x, list) else f"({inner}{',' if len(x) == 1 else ''})"
@@ -66,16 +66,6 @@ def _code(g, self_prefix):
         lines.append(f"    {outs} = {fn}({args})")
     lines.append(f"    return {a(g.outputs)}")
     return "\n".join(lines) + "\n"
-
-
-def _expr_code(e):
-    if e[0] == "dim":
-        return f"input_{e[1]}.size({e[2]})"
-    if e[0] == "mul":
-        return f"{_expr_code(e[1])} * {e[2]}"
-    if e[0] == "add":
-        return f"{_expr_code(e[1])} + {e[2]}"
-    return f"{_expr_code(e[1])} * {_expr_code(e[2])}"
 
 
 class _Replay:
@@ -136,6 +126,9 @@ class _TracedFunction(ScriptFunction, _Replay):
 
 
 def trace(func, example_inputs, example_kwarg_inputs=None):
+    import warnings
+    warnings.warn("`torch.jit.trace` is deprecated. Please switch to `torch.compile` or `torch.export`.",
+                  DeprecationWarning, stacklevel=3)   # (PyTorch 2.13's warning, word for word)
     if example_inputs is None and example_kwarg_inputs is None:
         raise RuntimeError("torch.jit.trace needs example_inputs (or example_kwarg_inputs)")
     if isinstance(example_inputs, Tensor):

@@ -1,8 +1,7 @@
-"""torch.jit.trace on numtorch's tracer: the traced module replays the recorded graph on new inputs (equal to
+"""torch.jit.trace (deprecated, with PyTorch's DeprecationWarning) on numtorch's tracer: the traced module replays the recorded graph on new inputs (equal to
 eager), shares the module's parameters, prints .graph and .code, saves/loads in numtorch's own format and
 refuses real TorchScript archives; TracerWarning where a traced value steers Python control flow."""
 import io
-import warnings
 
 import numpy as np
 import pytest
@@ -11,6 +10,8 @@ import numtorch as nt
 from numtorch import nn
 import numtorch.nn.functional as F
 from conftest import torch, assert_close
+
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.trace` is deprecated:DeprecationWarning")
 
 
 def rnd(*shape, seed=0):
@@ -64,8 +65,10 @@ def test_trace_function_and_torch_parity():
     def tf(a, b):
         return (a * b).sum(1) + torch.arange(a.shape[1]).float().mean()
     a, b = rnd(2, 3), rnd(2, 3, seed=1)
-    traced = nt.jit.trace(f, (a, b))
-    ttraced = torch.jit.trace(tf, (torch.from_numpy(a.numpy()), torch.from_numpy(b.numpy())))
+    with pytest.warns(DeprecationWarning, match="`torch.jit.trace` is deprecated"):
+        traced = nt.jit.trace(f, (a, b))
+    with pytest.warns(DeprecationWarning, match="`torch.jit.trace` is deprecated"):
+        ttraced = torch.jit.trace(tf, (torch.from_numpy(a.numpy()), torch.from_numpy(b.numpy())))
     a2, b2 = rnd(4, 3, seed=2), rnd(4, 3, seed=3)
     assert_close(traced(a2, b2), ttraced(torch.from_numpy(a2.numpy()), torch.from_numpy(b2.numpy())))
 

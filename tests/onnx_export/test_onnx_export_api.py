@@ -84,6 +84,15 @@ def test_training_mode_restored():
     assert m.training
 
 
+def test_torch_onnx_reachable_after_import_torch():
+    import subprocess
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run([sys.executable, "-c", "import numtorch as t; print(t.onnx.export.__module__)"],
+                       capture_output=True, text=True, cwd="/", env=dict(os.environ, PYTHONPATH=root), timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "numtorch.onnx", r.stderr[-500:]
+
+
 def test_missing_onnx_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "onnx", None)
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'numtorch\[onnx\]'"):

@@ -74,6 +74,18 @@ def test_layer_exports_and_runs_at_two_batch_sizes(name):
     check(m, (x,), (x2,), **DYN)
 
 
+def test_avg_pool_divisor_override_and_attention_masks():
+    check(Lambda(lambda x: F.avg_pool2d(x, 2, divisor_override=3)), (r(2, 3, 6, 6),), (r(4, 3, 6, 6),), **DYN)
+    nt.manual_seed(0)
+    mha = nn.MultiheadAttention(8, 2, batch_first=True)
+    causal = nt.triu(nt.ones(5, 5, dtype=nt.bool), 1)
+    wrap = Lambda(lambda q: mha(q, q, q, attn_mask=causal, need_weights=False)[0], mha)
+    check(wrap, (r(2, 5, 8),), (r(3, 5, 8, seed=1),), **DYN)
+    fmask = r(5, 5, seed=3)
+    check(Lambda(lambda q: F.scaled_dot_product_attention(q, q, q, attn_mask=fmask)), (r(2, 2, 5, 4),),
+          (r(3, 2, 5, 4, seed=1),), **DYN)
+
+
 def test_batchnorm_running_stats_used_in_eval():
     nt.manual_seed(0)
     m = nn.BatchNorm2d(3)
@@ -151,6 +163,15 @@ TENSOR_OPS = {
     "softmax_dims": lambda x: (F.softmax(x, 1), F.log_softmax(x, -2)),
     "cumsum_repeat": lambda x: (x.cumsum(2), x.repeat(1, 2, 1, 1)),
     "trig": lambda x: (x.sin(), x.cos(), x.tanh(), x.sigmoid(), nt.erf(x)),
+    "more_math": lambda x: ((x.abs() + 1).log1p(), (x.abs() + 1).log2(), (x.abs() + 1).log10(), x.expm1(),
+                            x.atan(), x.sinh(), x.cosh(), x.floor(), x.ceil(), x.sign(), x.amin(1),
+                            x.argmin(2), x.min(), x.max(), nt.reciprocal(x.abs() + 1)),
+    "more_act": lambda x: (F.softshrink(x, 0.3), F.hardshrink(x, 0.3), F.threshold(x, 0.1, -2.0),
+                           F.celu(x, 2.0), F.softplus(x, beta=2.0, threshold=1.0)),
+    "index_select_flip_pad": lambda x: (x.index_select(1, nt.tensor([2, 0])), x.flip((1, 3)),
+                                        F.pad(x, (1, 2, 0, 1), value=0.5), nt.triu(x, 1)),
+    "einsum_addmm": lambda x: (nt.einsum("bchw,bcwk->bchk", x, x), nt.addmm(x[0, 0], x[0, 1], x[0, 2], beta=0.5,
+                                                                            alpha=2.0)),
 }
 
 
