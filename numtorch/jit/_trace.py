@@ -357,10 +357,49 @@ _CALLS_TOP = ("arange", "ones", "zeros", "full", "ones_like", "zeros_like", "ful
 _VALUE_CONV = ("__bool__", "__int__", "__float__", "__index__", "item", "tolist")
 
 
+def _wrap_snapshot(fn):
+    """``_snapshot(t)`` (the copy an in-place op runs on) stands for ``t``'s current value."""
+    def snapshot(t):
+        s = fn(t)
+        rec = _rec
+        if rec is not None and not rec.depth:
+            v = rec.env.get(id(t))
+            if v is not None:
+                rec.env[id(s)] = v
+                rec.keep.append(s)
+        return s
+    return snapshot
+
+
+def _wrap_rebase(fn):
+    """``_rebase(t, new)`` ends an in-place op: ``t`` now holds ``new``'s value (for a view, the view of the
+    updated base that ``_rebase_view`` took last)."""
+    def rebase(t, new):
+        rec = _rec
+        if rec is None or rec.depth:
+            return fn(t, new)
+        n_before = len(rec.g.nodes)
+        view = t.__dict__.get("_view") if new.grad_fn is not None else None
+        fn(t, new)
+        if view is not None and len(rec.g.nodes) > n_before and new._data.shape == t._data.shape:
+            nr = view[2]
+            outs = rec.g.nodes[-1].outs
+            v = outs[nr if nr is not None and nr < len(outs) else 0]
+        else:
+            v = rec.env.get(id(new))
+        if v is not None:
+            rec.env[id(t)] = v
+            rec.arrays[id(t._data)] = v
+            rec.keep.append(t)
+    return rebase
+
+
 @contextlib.contextmanager
 def _patched():
     import numtorch
     from .. import _ops
+    import importlib
+    index_mod = importlib.import_module("numtorch._ops.index")
     saved = []
 
     def patch(obj, name, new):
@@ -383,6 +422,8 @@ def _patched():
         fn = getattr(numtorch, name, None)
         if fn is not None and name not in _CALLS_OPS:
             patch(numtorch, name, _wrap_call(fn, name))
+    patch(index_mod, "_snapshot", _wrap_snapshot(index_mod._snapshot))
+    patch(index_mod, "_rebase", _wrap_rebase(index_mod._rebase))
     for name in _VALUE_CONV:
         fn = Tensor.__dict__.get(name)
         if fn is not None:

@@ -489,6 +489,75 @@ def _setup():
                 dim += nd
         return [cur]
 
+    @_reg(index.CopySlices)
+    def _copy_slices(b, n, a):
+        """``x[basic index] = v``: Where(mask, v placed by Unsqueeze/Pad, x); the mask has size 1 on the fully
+        sliced dims, so it broadcasts over dynamic sizes there."""
+        x, idx, v = a[0], a[1], a[2]
+        dt = x.dtype
+        items = list(idx) if isinstance(idx, tuple) else [idx]
+        if any(i is Ellipsis for i in items):
+            k = [j for j, i in enumerate(items) if i is Ellipsis][0]
+            used = sum(1 for i in items if i is not None and i is not Ellipsis)
+            items = items[:k] + [slice(None)] * (x.ndim - used) + items[k + 1:]
+        items = items + [slice(None)] * (x.ndim - len(items))
+        if any(i is None or isinstance(i, (_V, T.DynInt)) or not isinstance(i, (int, slice)) for i in items):
+            raise UnsupportedOp("index assignment with None, tensors or dynamic bounds in the index")
+        mshape, sel, pads_lo, pads_hi, unsq = [], [], [], [], []
+        for d, (it, size) in enumerate(zip(items, x.shape)):
+            if isinstance(it, slice):
+                start, stop, step = it.indices(size)
+                if (start, stop, step) == (0, size, 1):
+                    mshape.append(1)
+                    sel.append(slice(None))
+                    pads_lo.append(0)
+                    pads_hi.append(0)
+                    continue
+                if step != 1 or d in x.dyn:
+                    raise UnsupportedOp("index assignment with a step or on a dynamic dimension")
+                mshape.append(size)
+                sel.append(slice(start, stop))
+                pads_lo.append(start)
+                pads_hi.append(size - max(stop, start))
+            else:
+                if d in x.dyn:
+                    raise UnsupportedOp("index assignment on a dynamic dimension")
+                i = it % size
+                mshape.append(size)
+                sel.append(slice(i, i + 1))
+                pads_lo.append(i)
+                pads_hi.append(size - i - 1)
+                unsq.append(d)
+        mask = xp.zeros(mshape, dtype=bool)
+        mask[tuple(sel)] = True
+        if isinstance(v, _V):
+            vv = b.cast(v, dt)
+            # v broadcasts to x[idx]'s shape: give it that rank, then put back the integer-indexed dims
+            out_rank = x.ndim - len(unsq)
+            if v.ndim < out_rank:
+                vv = b.axes_op("Unsqueeze", vv, list(range(out_rank - v.ndim)))
+            if unsq:
+                vv = b.axes_op("Unsqueeze", vv, unsq)
+            sel_shape = [1 if (isinstance(it, slice) and it.indices(sz) == (0, sz, 1)) else (s_.stop - s_.start)
+                         for it, sz, s_ in zip(items, x.shape, [si if si.start is not None else slice(0, 0)
+                                                                 for si in sel])]
+            vv = b.op("Expand", [vv, b.i64(sel_shape)])
+            if any(pads_lo) or any(pads_hi):
+                vv = b.op("Pad", [vv, b.i64(pads_lo + pads_hi)], mode="constant")
+        else:
+            vv = b.cast(v, dt)
+        return [b.op("Where", [b.const(mask), vv, x.name])]
+
+    @_reg(index.ViewWrite)
+    def _view_write(b, n, a):
+        base, new, pos = a[0], a[1], a[2]
+        if base.dyn:
+            raise UnsupportedOp("an in-place change of a view of a tensor with dynamic sizes")
+        flat = b.op("Reshape", [base.name, b.i64([-1])])
+        p = b.op("Reshape", [b.cast(pos, xp.int64), b.i64([-1])])
+        nv = b.op("Reshape", [b.cast(new, base.dtype), b.i64([-1])])
+        return [b.op("Reshape", [b.op("ScatterElements", [flat, p, nv], axis=0), b.i64(list(base.shape))])]
+
     @_reg(index.Gather)
     def _gather(b, n, a):
         x, axis, idx = a[0], int(a[1]), a[2]

@@ -214,3 +214,36 @@ def test_opsets(opset):
     data = check(m, (r(2, 4),), (r(5, 4, seed=1),), opset_version=opset, **DYN)
     import onnx
     assert onnx.load_from_string(data).opset_import[0].version == opset
+
+
+class _Block(nn.Module):
+    """A ResNet basic block written with in-place ops (``out += identity``, ``ReLU(inplace=True)``, setitem)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.c1, self.b1 = nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c)
+        self.c2, self.b2 = nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c)
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, x):
+        out = self.relu(self.b1(self.c1(x)))
+        out = self.b2(self.c2(out))
+        out += x
+        out = self.relu(out)
+        out[:, 0] = 0.0
+        out[:, 1:3, :2] = out[:, 1:3, -2:] * 2
+        out.mul_(2).clamp_(max=5)
+        return F.hardswish(out, inplace=True)
+
+
+def test_inplace_ops_and_index_assignment():
+    nt.manual_seed(0)
+    m = nn.Sequential(nn.Conv2d(3, 4, 3), _Block(4), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+    check(m, (r(1, 3, 10, 10),), (r(3, 3, 10, 10, seed=1),), **DYN)
+
+    def view_write(x):
+        y = x * 1
+        v = y[:, 1]
+        v += 1          # an in-place change of a view reaches its base
+        return y
+    check(Lambda(view_write), (r(2, 4, 5),))
