@@ -1,8 +1,8 @@
 """``torch.onnx``: ``export`` traces the model once (``numtorch.jit._trace``, on the ``Function.apply``
 observer) and writes the recorded graph as an ONNX model with the ``onnx`` package (the optional extra
 ``pip install numtorch[onnx]``).  See docs/onnx.md for what exports and how to run the file."""
-import enum
-import os
+import enum as _enum
+import os as _os
 
 from . import errors
 from .errors import OnnxExporterError
@@ -13,14 +13,14 @@ __all__ = ["errors", "ops", "export", "is_in_onnx_export", "OnnxExporterError", 
 _OPSETS = range(17, 22)
 
 
-class TrainingMode(enum.IntEnum):
+class TrainingMode(_enum.IntEnum):
     """``torch.onnx.TrainingMode``: the mode the model is exported in (EVAL: ``model.eval()`` meanwhile)."""
     EVAL = 0
     PRESERVE = 1
     TRAINING = 2
 
 
-class OperatorExportTypes(enum.IntEnum):
+class OperatorExportTypes(_enum.IntEnum):
     ONNX = 0
     ONNX_ATEN = 1
     ONNX_ATEN_FALLBACK = 2
@@ -108,8 +108,8 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
         print(onnx.helper.printable_graph(proto.graph))
     if f is None:
         return proto
-    if isinstance(f, (str, os.PathLike)):
-        onnx.save_model(proto, os.fspath(f))
+    if isinstance(f, (str, _os.PathLike)):
+        onnx.save_model(proto, _os.fspath(f))
     else:
         f.write(proto.SerializeToString())
     return None
