@@ -18,7 +18,6 @@ expression in the input sizes (a dim, dim*k, dim+k, or a product of two dims) is
 values.  Replaying (``jit``) evaluates those expressions on the new inputs; the ONNX writer emits them
 as Shape/Gather arithmetic.
 """
-import builtins
 import contextlib
 import os
 import sys
@@ -27,7 +26,6 @@ import warnings
 from .._backend import xp, ndarray as _ndarray
 from .._tensor import Tensor
 from ..autograd import function as _fmod
-from ..autograd.grad_mode import state as _gs
 
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -168,13 +168,11 @@ def _op_key(n):
 
 def _op_from_key(key):
     if key[0] == "call":
-        from . import _trace
         import numtorch
         from .. import _ops
         fn = getattr(_ops, key[1], None) or getattr(numtorch, key[1])
         return getattr(fn, "_traced_original", fn), True
     if key[0] == "named":
-        from ..nn.functional._loss._common import _NAMED, _named_as  # noqa: F401
         from ..nn.functional._loss import _common
         cls = _common._NAMED.get(key[1])
         if cls is None:

@@ -190,14 +190,6 @@ def _setup():
             yv = b.op("Mul", [yv, b.cast(alpha, dt)])
         return [b.op("Add" if issubclass(n.op, arith.Add) else "Sub", [x, yv])]
 
-    def _rsub_unused(b, n, a):
-        dt = _out(n).dtype
-        x = b.cast(a[0], dt)
-        alpha = a[2] if len(a) > 2 else n.kwargs.get("alpha", 1)
-        if alpha != 1:
-            x = b.op("Mul", [x, b.cast(alpha, dt)])
-        return [b.op("Sub", [b.cast(a[1], dt), x])]
-
     _reg(arith.Mul)(_binary("Mul"))
     _reg(arith.Div)(_binary("Div"))
     _reg(pb.Maximum)(_binary("Max"))
@@ -959,8 +951,6 @@ def emit(g, opset, input_names, output_names, dyn_names, do_constant_folding, ex
     for v, nm in zip(g.inputs, in_names):
         names[id(v)] = nm
         b.values[id(v)] = _V(nm, v.shape, v.dtype, v.dyn_dims)
-    used_params = {id(p) for n in g.nodes if not (do_constant_folding and not n.dep)
-                   for p in T._flat_values((n.args, list(n.kwargs.values())))}
     out_vals = T._flat_values(g.outputs)
     folded = set()
     const_data = {}

@@ -3,7 +3,6 @@ attention through F.scaled_dot_product_attention).  ONNX Runtime runs numtorch's
 numbers at two batch sizes (and two sequence lengths), and for the same weights the file PyTorch's own exporter
 writes (dynamo=False) gives the same ONNX Runtime outputs."""
 import io
-import math
 import warnings
 
 import numpy as np
