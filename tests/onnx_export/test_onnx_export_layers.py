@@ -62,6 +62,12 @@ LAYERS = {
     "softsign": (nn.Softsign, (2, 7)), "tanhshrink": (nn.Tanhshrink, (2, 7)),
     "dropout": (lambda: nn.Dropout(0.5), (2, 7)), "flatten": (nn.Flatten, (2, 3, 4)),
     "identity": (nn.Identity, (2, 3)),
+    "maxpool3d": (lambda: nn.MaxPool3d(2), (1, 2, 4, 4, 4)), "avgpool3d": (lambda: nn.AvgPool3d(2), (1, 2, 4, 4, 4)),
+    "adaptive_avg3d": (lambda: nn.AdaptiveAvgPool3d(1), (1, 2, 4, 4, 4)),
+    "batchnorm3d": (lambda: nn.BatchNorm3d(2), (1, 2, 3, 3, 3)),
+    "upsample_nearest": (lambda: nn.Upsample(scale_factor=2, mode="nearest"), (1, 2, 3, 3)),
+    "pixel_shuffle": (lambda: nn.PixelShuffle(2), (1, 4, 3, 3)), "glu": (nn.GLU, (2, 4)),
+    "prelu": (nn.PReLU, (2, 4)), "softmin": (lambda: nn.Softmin(1), (2, 4)),
 }
 
 
