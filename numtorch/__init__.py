@@ -129,6 +129,9 @@ linalg.matmul = matmul   # torch.linalg.matmul is torch.matmul (the same functio
 
 
 def __getattr__(name):
+    if name == "onnx":   # torch.onnx is reachable after ``import torch``; loaded on first use (it brings the tracer)
+        import importlib
+        return importlib.import_module(__name__ + ".onnx")
     raise AttributeError(f"numtorch has no attribute 'torch.{name}'")
 
 

@@ -1,8 +1,8 @@
-"""The ``numtorch`` command: run, demo, plot, plot-loss, explain."""
+"""The ``numtorch`` command: run, demo, plot, plot-loss, explain, export."""
 import os
 import sys
 
-USAGE = "usage: numtorch [-h] [--version] {run,demo,plot,plot-loss,explain} ..."
+USAGE = "usage: numtorch [-h] [--version] {run,demo,plot,plot-loss,explain,export} ..."
 
 # one line per subcommand, shown by ``numtorch --help``
 SUMMARY = {
@@ -11,6 +11,7 @@ SUMMARY = {
     "plot": "plot activation functions with their autograd derivatives (needs numtorch[plot])",
     "plot-loss": "plot loss functions with their gradients (needs numtorch[plot])",
     "explain": "run a script and explain its last backward() step by step (--graph: needs Graphviz)",
+    "export": "write a saved model as an ONNX file (needs numtorch[onnx])",
 }
 
 RUN_USAGE = """\
@@ -34,7 +35,7 @@ LAUNCH_OPTIONS = {"--nproc-per-node": True, "--nproc_per_node": True, "--nnodes"
                   "--master-port": True, "--master_port": True, "--standalone": False}
 
 # optional dependencies: importable name -> (extra, what it is)
-EXTRAS = {"matplotlib": "plot", "tqdm": "progress", "sklearn": "demo", "PIL": "images"}
+EXTRAS = {"matplotlib": "plot", "tqdm": "progress", "sklearn": "demo", "PIL": "images", "onnx": "onnx"}
 
 
 def _version():
@@ -108,6 +109,7 @@ COMMANDS = {
     "plot": _lazy("numtorch.viz.cli:plot_main"),
     "plot-loss": _lazy("numtorch.viz.cli:plot_loss_main"),
     "explain": _lazy("numtorch.viz.cli:explain_main"),
+    "export": _lazy("numtorch.onnx._cli:main"),
 }
 
 

@@ -311,6 +311,7 @@ def save_outputs(args, model, optimizer, history, acc, out=sys.stdout):
     except ImportError:
         wrote = " (no plot: matplotlib is not installed; pip install 'numtorch[demo]')"
     print(f"saved {ckpt}{wrote}", file=out, flush=True)
+    print(f"export to ONNX: numtorch export {ckpt} --model numtorch.demo:{'digits_net' if args.data == 'digits' else 'make_mynet'} --example-shape {'1,1,8,8' if args.data == 'digits' else '1,3,32,32'} -o {os.path.join(args.out, 'model.onnx')}", file=out, flush=True)  # noqa: E501
     return ckpt, png
 
 

@@ -1,12 +1,18 @@
-"""``torch.jit`` as PyTorch answers with TorchScript off (``PYTORCH_JIT=0``): ``script`` and ``trace``
-return the module or function itself, which runs eagerly; the decorators return what they decorate.
-TorchScript archives cannot be written or read: ``save``/``load`` say to use ``state_dict``."""
+"""``torch.jit``: ``trace`` records the module's Function applications once (``numtorch.jit._trace``, the
+tracer ``torch.onnx.export`` uses) and returns a module that replays that graph on new inputs, with
+``.graph`` and ``.code`` to read; ``save``/``load`` write and read traced modules in numtorch's own
+format (a zip holding the pickled graph and weights; not TorchScript, which numtorch can neither write nor
+read).  ``script`` returns the module or function itself, run eagerly, as PyTorch with ``PYTORCH_JIT=0``;
+the decorators return what they decorate."""
 import contextlib
 import typing
 
 from . import annotations
 from .._tensor import Tensor
 from ..nn import Module
+from ._trace import TracerWarning
+from . import _traced
+from ._traced import TracedModule, ScriptModule, ScriptFunction
 
 __all__ = ["Attribute", "CompilationUnit", "Error", "Future", "ScriptFunction", "ScriptModule", "annotate",
            "enable_onednn_fusion", "export", "export_opnames", "fork", "freeze", "interface", "ignore",
@@ -19,18 +25,6 @@ Final = typing.Final
 
 class Error(RuntimeError):
     """``torch.jit.Error``."""
-
-
-class ScriptModule(Module):
-    """``torch.jit.ScriptModule``: an ordinary Module here (nothing is compiled)."""
-
-
-class ScriptFunction:
-    """``torch.jit.ScriptFunction``: ``script`` returns the function itself here."""
-
-    def __init__(self, *args, **kwargs):
-        raise RuntimeError("numtorch has no 'torch.jit.ScriptFunction': torch.jit.script returns the function "
-                           "itself")
 
 
 class CompilationUnit:
@@ -50,14 +44,19 @@ def script_if_tracing(fn):
 def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
           strict=True, _force_outplace=False, _module_class=None, _compilation_unit=None,
           example_kwarg_inputs=None, _store_inputs=True):
-    """``func`` itself, run eagerly, as with ``PYTORCH_JIT=0`` (no graph is recorded)."""
-    return func
+    """Run ``func`` once on ``example_inputs`` and return a module (``TracedModule``) or function that
+    replays the recorded operations on new inputs (Python control flow baked in; the batch size, dim 0,
+    may change where the program allows it)."""
+    return _traced.trace(func, example_inputs, example_kwarg_inputs)
 
 
 def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
                  strict=True, _force_outplace=False, _module_class=None, _compilation_unit=None,
                  example_inputs_is_kwarg=False, _store_inputs=True):
-    return mod
+    """``trace`` of ``mod.forward`` (only the ``forward`` entry of ``inputs`` is traced)."""
+    if set(inputs) - {"forward"}:
+        raise RuntimeError("numtorch's trace_module traces only 'forward'")
+    return _traced.trace(mod, inputs["forward"], None)
 
 
 def _decorator(fn=None, **kwargs):
@@ -97,7 +96,9 @@ def is_scripting():
 
 
 def is_tracing():
-    return False
+    """True while numtorch's tracer records a program (``jit.trace``, ``onnx.export``)."""
+    from ._trace import is_tracing as _t
+    return _t()
 
 
 def annotate(the_type, the_value):
@@ -180,17 +181,15 @@ def export_opnames(m):
 
 
 def save(m, f, _extra_files=None):
-    """Not possible: numtorch writes no TorchScript archive."""
-    raise RuntimeError("numtorch has no 'torch.jit.save': there is no TorchScript here (torch.jit.script returns "
-                       "the module itself). Save the weights with torch.save(model.state_dict(), f) and rebuild "
-                       "the model in code, then model.load_state_dict(torch.load(f)).")
+    """Write a traced module (``torch.jit.trace``'s result) to ``f`` in numtorch's own format (not
+    TorchScript: PyTorch cannot read it, and it holds pickled Python, so load only files you trust)."""
+    _traced.save(m, f)
 
 
 def load(f, map_location=None, _extra_files=None, _restore_shapes=False, **kwargs):
-    """Not possible: numtorch reads no TorchScript archive."""
-    raise RuntimeError("numtorch has no 'torch.jit.load': TorchScript archives cannot be read here. Load a "
-                       "state_dict instead: build the model in code and call "
-                       "model.load_state_dict(torch.load(f)) on a file written by torch.save(model.state_dict(), f).")
+    """Read a traced module written by numtorch's ``torch.jit.save``; a TorchScript archive from PyTorch is
+    refused (numtorch cannot run TorchScript)."""
+    return _traced.load(f)
 
 
 @contextlib.contextmanager
