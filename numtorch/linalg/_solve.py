@@ -389,9 +389,14 @@ def _chol_np(a):
             except xp.linalg.LinAlgError:
                 hi = k - 1
         info[b] = lo + 1
+        # what LAPACK's potf2 leaves: columns < lo factored, the failing pivot's value a_jj - |L[j, :j]|^2
+        # on the diagonal, the rest of A's lower triangle untouched
+        L[b] = xp.tril(flat[b])
         if lo:
-            L[b, :lo, :lo] = xp.linalg.cholesky(flat[b, :lo, :lo])
-        L[b, lo:, :] = xp.tril(flat[b])[lo:, :]
+            L11 = xp.linalg.cholesky(flat[b, :lo, :lo])
+            L[b, :lo, :lo] = L11
+            L[b, lo:, :lo] = xp.linalg.solve(L11, flat[b, lo:, :lo].T).T
+            L[b, lo, lo] = flat[b, lo, lo] - L[b, lo, :lo] @ L[b, lo, :lo]
     return L.reshape(a.shape), info.reshape(batch)
 
 
