@@ -15,7 +15,7 @@ LinAlgError.__qualname__ = LinAlgError.__name__ = "_LinAlgError"
 
 
 def type_name(arr):
-    return D.from_numpy_dtype(arr.dtype).name.capitalize() if arr.dtype.kind != "b" else "Bool"
+    return D.scalar_name(arr.dtype)
 
 
 def check_float(A, fname, what="input"):
@@ -25,8 +25,28 @@ def check_float(A, fname, what="input"):
     if A._data.dtype.kind not in "fV" or A._data.dtype.itemsize < 4:
         got = type_name(A._data)
         if A._data.dtype.kind in "fV":  # float16 / bfloat16: LAPACK has no kernels for them
-            raise RuntimeError(f"{fname}: Low precision dtypes not supported. Got {got}")
+            _low_precision(A, fname, got)
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as {what}. Got {got}")
+
+
+# the kernel PyTorch names when a float16/bfloat16 input reaches it (NotImplementedError), by function
+_KERNELS = {"linalg.det": "lu_cpu", "linalg.lu_factor": "lu_cpu", "linalg.lu_factor_ex": "lu_cpu", "linalg.lu": "lu_cpu",
+            "linalg.solve": "lu_cpu", "linalg.solve_ex": "lu_cpu", "linalg.lu_solve": "lu_cpu",
+            "linalg.cholesky": "cholesky_cpu", "linalg.cholesky_ex": "cholesky_cpu", "linalg.qr": "geqrf_cpu",
+            "linalg.eigh": "linalg_eigh_cpu", "linalg.eigvalsh": "linalg_eigh_cpu", "linalg.svd": "linalg_svd_cpu",
+            "linalg.svdvals": "linalg_svd_cpu", "linalg.cond": "linalg_svd_cpu",
+            "linalg.solve_triangular": "triangular_solve_cpu", "torch.linalg.householder_product": "orgqr_cpu"}
+
+
+def _low_precision(A, fname, got):
+    if fname in _KERNELS:
+        raise NotImplementedError(f'"{_KERNELS[fname]}" not implemented for \'{got}\'')
+    if fname == "linalg.pinv":
+        raise RuntimeError(f"linalg.pinv({got}{{{list(A._data.shape)}}}): expected a tensor with 2 or more dimensions "
+                           f"of float, double, cfloat or cdouble types")
+    if fname in ("linalg.matrix_rank", "torch.linalg.lstsq"):
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    raise RuntimeError(f"{fname.replace('inv_ex', 'inv')}: Low precision dtypes not supported. Got {got}")
 
 
 def check_matrix(A, fname, square=False, what="A"):

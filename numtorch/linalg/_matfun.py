@@ -66,7 +66,7 @@ def _expm_np(a):
         r = xp.linalg.solve(v - u, v + u)
         for i in range(int(s.max()) if s.size else 0):
             r = xp.where((i < s)[..., None, None], r @ r, r)
-    return r.astype(dt)
+    return r.astype(dt)   # float16 / bfloat16 too: computed in float64, rounded once
 
 
 class MatrixExp(Function):
@@ -94,7 +94,9 @@ class MatrixExp(Function):
 
 def matrix_exp(A):
     """exp(A) of the square matrices in the last two dims."""
-    check_square(A, "linalg.matrix_exp")
+    if A._data.dtype.kind not in "fV":
+        check_float(A, "linalg.matrix_exp")
+    check_matrix(A, "linalg.matrix_exp", True)
     return MatrixExp.apply(A)
 
 

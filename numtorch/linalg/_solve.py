@@ -4,7 +4,7 @@ from .._backend import xp
 from ..autograd.function import Function
 from .._tensor import _make
 from .._ops._util import sum_to
-from .._ops.copies import diag_embed, cat
+from .._ops.copies import cat
 from .._ops.pointwise_binary import where
 from .. import return_types as _rt
 from ._common import LinAlgError, check_float, check_matrix, check_square, batch_prefix, first_bad, lu_np, \
@@ -262,8 +262,8 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
 
 # ---------------------------------------------------------------------------------------------- det
 class Det(Function):
-    """det A; dA = g det(A) A^-T, and for a singular A the cofactor matrix from the SVD
-    (det(U) det(V) U diag(prod_{j != i} s_j) V^T), as PyTorch."""
+    """det A; dA = g det(A) A^-T. Where A is singular (det A = 0) the gradient is 0, as PyTorch 2.x's
+    (which multiplies by det A = 0 rather than forming the cofactor matrix)."""
     _builtin = True
     _save_output = True
     node_name = "LinalgDetBackward0"
@@ -283,22 +283,9 @@ class Det(Function):
         singular = d._data == 0
         if not singular.any():
             return gd * inv(A).mT
-        eye = _eye_like(A)
         mask = _make(singular[..., None, None])
-        safe = where(mask, eye, A)
-        regular = gd * inv(safe).mT
-        return where(mask, _singular_cofactor(A, g), regular)
-
-
-def _singular_cofactor(A, g):
-    from ._decomp import svd
-    U, S, Vh = svd(A)
-    one = S[..., :1] * 0 + 1
-    left = cat([one, S[..., :-1]], -1).cumprod(-1)
-    right = cat([S[..., 1:], one], -1).flip(-1).cumprod(-1).flip(-1)
-    others = left * right
-    sgn = _make((xp.linalg.det(U._data) * xp.linalg.det(Vh._data)).astype(A._data.dtype))
-    return (g * sgn).unsqueeze(-1).unsqueeze(-1) * ((U * others.unsqueeze(-2)) @ Vh)
+        safe = where(mask, _eye_like(A), A)
+        return where(mask, gd * 0, gd * inv(safe).mT)
 
 
 def det(A, *, out=None):
@@ -551,4 +538,3 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
 
 
 __all__ = []
-del diag_embed
