@@ -397,3 +397,48 @@ def test_tensor_methods_exist_where_torch_has_them():
     assert_close(n.det(), t.det())
     assert_close(n.matrix_power(-2), t.matrix_power(-2))
     assert_close(n.inverse(), t.inverse())
+
+
+# ------------------------------------------------------------------------------------------- LDL^T
+def _symmetric_indefinite(batch, n, seed, small_diag):
+    a = np.random.default_rng(seed).standard_normal(batch + (n, n))
+    a = a + np.swapaxes(a, -1, -2)
+    if small_diag:   # forces 2x2 pivot blocks and interchanges
+        a[..., np.arange(n), np.arange(n)] *= 0.01
+    return a
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("batch,n,small", [((), 1, False), ((), 3, True), ((2,), 4, False), ((2, 3), 5, True),
+                                           ((3,), 7, True)])
+def test_ldl_factor_and_solve(dtype, batch, n, small):
+    A = _symmetric_indefinite(batch, n, n, small)
+    rt, rn = _both(torch.linalg.ldl_factor_ex, nt.linalg.ldl_factor_ex, A, dtype=dtype)
+    tol = 1e-4 if dtype == torch.float32 else 1e-10
+    assert_close(rn.pivots, rt.pivots)
+    assert_close(rn.info, rt.info)
+    assert_close(rn.LD, rt.LD, tol, tol)
+    B = np.random.default_rng(1).standard_normal(batch + (n, 2))
+    xt = torch.linalg.ldl_solve(rt.LD, rt.pivots, torch.from_numpy(B).to(dtype))
+    xn = nt.linalg.ldl_solve(rn.LD, rn.pivots, to_nt(torch.from_numpy(B).to(dtype)))
+    assert_close(xn, xt, tol * 10, tol * 10)
+    LDt, pt = torch.linalg.ldl_factor(torch.from_numpy(A).to(dtype))
+    LDn, pn = nt.linalg.ldl_factor(to_nt(torch.from_numpy(A).to(dtype)))
+    assert_close(LDn, LDt, tol, tol)
+    assert_close(pn, pt)
+
+
+def test_ldl_errors_and_no_gradient():
+    _raises_like(torch.linalg.ldl_factor, nt.linalg.ldl_factor, RECT23)
+    _raises_like(lambda LD, p, B: torch.linalg.ldl_solve(LD, p, B), lambda LD, p, B: nt.linalg.ldl_solve(LD, p, B),
+                 np.eye(4), np.arange(1, 5, dtype=np.int32), np.ones((3, 1)))
+    for lib in (torch, nt):   # a zero pivot block: torch's message ends with the LAPACK code
+        with pytest.raises(RuntimeError, match=r"torch.linalg.ldl_factor: Unknown error code: 1\.$"):
+            lib.linalg.ldl_factor(lib.zeros(2, 2))
+        A = lib.eye(3, dtype=lib.float64).requires_grad_(True)
+        with pytest.raises(RuntimeError, match="derivative for aten::linalg_ldl_factor_ex is not implemented"):
+            lib.linalg.ldl_factor(A).LD.sum().backward()
+        LD, piv = lib.linalg.ldl_factor(lib.eye(3, dtype=lib.float64) * 2)
+        B = lib.ones(3, 1, dtype=lib.float64).requires_grad_(True)
+        with pytest.raises(RuntimeError, match="derivative for aten::linalg_ldl_solve is not implemented"):
+            lib.linalg.ldl_solve(LD, piv, B).sum().backward()
