@@ -89,6 +89,8 @@ def lu_np(a):
     batch = a.shape[:-2]
     m, n = a.shape[-2:]
     k = min(m, n)
+    if a.size == 0:
+        return a, xp.ones(batch + (k,), xp.int32) * xp.arange(1, k + 1, dtype=xp.int32), xp.zeros(batch, xp.int32)
     A = a.reshape((-1, m, n))
     nb = A.shape[0]
     piv = xp.empty((nb, k), xp.int32)
@@ -116,6 +118,8 @@ def lu_np(a):
 def pivots_to_perm(piv, m):
     """The row permutation (as indices) that the LAPACK pivots apply: P^T A = L U with P[perm[i], i] = 1."""
     batch = piv.shape[:-1]
+    if piv.size == 0:
+        return xp.broadcast_to(xp.arange(m), batch + (m,)).copy()
     pv = piv.reshape((-1, piv.shape[-1])).astype(xp.int64) - 1
     nb = pv.shape[0]
     perm = xp.broadcast_to(xp.arange(m), (nb, m)).copy()

@@ -345,23 +345,5 @@ def lstsq(A, B, rcond=None, *, driver=None):
     return _rt.linalg_lstsq._from(X, res, rank_t, sv)
 
 
-# ---------------------------------------------------------------------------------------------- eig
-def _needs_complex(name):
-    raise NotImplementedError(f"linalg.{name} needs complex tensors (its eigenvalues and eigenvectors are complex "
-                              f"in general), and numtorch has no complex dtypes yet")
-
-
-def eig(A, *, out=None):
-    """Eigenvalues and eigenvectors of a general square matrix: complex results, which numtorch cannot hold yet."""
-    check_square(A, "linalg.eig")
-    _needs_complex("eig")
-
-
-def eigvals(A, *, out=None):
-    """Eigenvalues of a general square matrix: complex results, which numtorch cannot hold yet."""
-    check_square(A, "linalg.eigvals")
-    _needs_complex("eigvals")
-
-
 __all__ = []
 del where

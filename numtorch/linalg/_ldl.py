@@ -130,6 +130,8 @@ class _LDLFactor(Function):
     def forward(ctx, a):
         d = a._data
         n = d.shape[-1]
+        if d.size == 0:
+            return d.copy(), xp.zeros(d.shape[:-1], xp.int32), xp.zeros(d.shape[:-2], xp.int32)
         flat = xp.tril(d.reshape((-1, n, n))).astype(d.dtype, copy=True)
         piv = xp.zeros((flat.shape[0], n), xp.int32)
         info = xp.zeros(flat.shape[0], xp.int32)
@@ -152,6 +154,8 @@ class _LDLSolve(Function):
         ld, piv, b = LD._data, pivots._data, B._data
         batch = xp.broadcast_shapes(ld.shape[:-2], piv.shape[:-1], b.shape[:-2])
         n = ld.shape[-1]
+        if ld.size == 0 or b.size == 0:
+            return xp.zeros(batch + b.shape[-2:], ld.dtype)
         ld = xp.broadcast_to(ld, batch + ld.shape[-2:]).reshape((-1, n, n))
         piv = xp.broadcast_to(piv, batch + piv.shape[-1:]).reshape((-1, n))
         bb = xp.broadcast_to(b, batch + b.shape[-2:]).reshape((-1,) + b.shape[-2:])

@@ -69,23 +69,19 @@ def cholesky(input, upper=False, *, out=None):
 
 
 def cholesky_solve(B, L, upper=False, *, out=None):
-    """X with (L L^T) X = B (or (U^T U) X = B when upper), L from cholesky."""
+    """X with (L L^T) X = B (or (U^T U) X = B when upper), L from cholesky. The gradient reaches every entry of
+    the factor (PyTorch's formula: -(gB X^T + X gB^T) L), so it is taken through A = L L^T."""
     check_float(B, "linalg.cholesky_solve")
-    if upper:
-        Y = _solve.solve_triangular(L.mT, B, upper=False)
-        X = _solve.solve_triangular(L, Y, upper=True)
-    else:
-        Y = _solve.solve_triangular(L, B, upper=False)
-        X = _solve.solve_triangular(L.mT, Y, upper=True)
-    return finish(X, out)
+    A = L.mT @ L if upper else L @ L.mT
+    return finish(_solve.solve(A, B), out)
 
 
 def cholesky_inverse(L, upper=False, *, out=None):
-    """(L L^T)^-1 (or (U^T U)^-1 when upper) from a Cholesky factor."""
+    """(L L^T)^-1 (or (U^T U)^-1 when upper) from a Cholesky factor (gradient through A = L L^T, as torch)."""
     check_float(L, "cholesky_inverse")
     check_matrix(L, "cholesky_inverse", True)
-    eye = _make(xp.broadcast_to(xp.eye(L._data.shape[-1], dtype=L._data.dtype), L._data.shape).copy())
-    return finish(cholesky_solve(eye, L, upper), out)
+    A = L.mT @ L if upper else L @ L.mT
+    return finish(_solve.inv(A), out)
 
 
 def qr(input, some=True, *, out=None):

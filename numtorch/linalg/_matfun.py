@@ -139,6 +139,8 @@ def householder_product(A, tau, *, out=None):
                            f"{type_name(A._data)}")
     check_float(A, fname)
     eye = _make(xp.broadcast_to(xp.eye(m, n, dtype=A._data.dtype), A._data.shape[:-2] + (m, n)).copy())
+    if tau._data.shape[-1] == 0 or A._data.size == 0:   # no reflector: the identity, still part of the graph
+        return finish(eye + A * 0 + (tau.sum(-1) * 0).unsqueeze(-1).unsqueeze(-1), out)
     return finish(_apply_reflectors(_reflectors(A), tau, eye, True, False), out)
 
 
@@ -192,8 +194,8 @@ def tensorsolve(A, B, dims=None, *, out=None):
 
 def vander(x, N=None):
     """The Vandermonde matrix of the last dim of x: columns x^0, x^1, ..., x^(N-1) (N = x.shape[-1])."""
-    if x._data.ndim < 1:
-        raise RuntimeError("N must be greater than 1.")
+    if x._data.ndim == 0:   # a scalar is a 1-vector
+        x = x.reshape(1)
     if N is None:
         N = x._data.shape[-1]
     if N <= 1:

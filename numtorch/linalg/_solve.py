@@ -307,9 +307,7 @@ class Slogdet(Function):
             s, l = xp.ones(sh, a._data.dtype), xp.zeros(sh, a._data.dtype)
         else:
             s, l = xp.linalg.slogdet(a._data)
-        s, l = xp.asarray(s), xp.asarray(l)
-        ctx.mark_non_differentiable(s)
-        return s, l
+        return xp.asarray(s), xp.asarray(l)   # sign has no gradient (real), but is part of the graph as torch
 
     @staticmethod
     def backward(ctx, gs, gl):
