@@ -336,8 +336,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if m > n and driver != "gelsy" and full_rank:
         R = A @ X - Bm
         res = (R * R).sum(-2)
-    else:
-        res = _make(xp.empty((0,), dt))
+    else:   # not computed: empty, but in the graph as torch's
+        res = X.reshape(-1)[:0]
     if vector:
         X = X.squeeze(-1)
     rank_t = _make(xp.asarray(rank)) if driver != "gels" else _make(xp.empty((0,), xp.int64))
