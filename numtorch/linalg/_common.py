@@ -92,27 +92,38 @@ def lu_np(a):
     if a.size == 0:
         return a, xp.ones(batch + (k,), xp.int32) * xp.arange(1, k + 1, dtype=xp.int32), xp.zeros(batch, xp.int32)
     A = a.reshape((-1, m, n))
-    nb = A.shape[0]
-    piv = xp.empty((nb, k), xp.int32)
-    info = xp.zeros(nb, xp.int32)
-    ar = xp.arange(nb)
-    for j in range(k):
-        p = j + xp.argmax(xp.abs(A[:, j:, j]), axis=1)  # first maximum, as LAPACK's i*amax
-        piv[:, j] = p + 1
-        swap = p != j
-        if swap.any():
-            rj = A[ar, j, :].copy()
-            A[ar, j, :] = A[ar, p, :]
-            A[ar, p, :] = rj
-        d = A[:, j, j]
-        zero = d == 0
-        info[(info == 0) & zero] = j + 1
-        if j + 1 < m:
-            # a zero pivot means the whole sub-column is zero: LAPACK skips the scaling
-            A[:, j + 1:, j] *= xp.where(zero, 1, 1 / xp.where(zero, 1, d))[:, None]
-            if j + 1 < n:
-                A[:, j + 1:, j + 1:] -= A[:, j + 1:, j, None] * A[:, j, None, j + 1:]
+    nbat = A.shape[0]
+    piv = xp.empty((nbat, k), xp.int32)
+    info = xp.zeros(nbat, xp.int32)
+    ar = xp.arange(nbat)
+    # right-looking blocked LU (LAPACK getrf's order): an unblocked panel of _LU_BLOCK columns, its row swaps
+    # applied to the other columns, then U12 = L11^-1 A12 and the trailing update A22 -= L21 U12 as matrix products
+    for p0 in range(0, k, _LU_BLOCK):
+        p1 = min(p0 + _LU_BLOCK, k)
+        for j in range(p0, p1):
+            p = j + xp.argmax(xp.abs(A[:, j:, j]), axis=1)  # first maximum, as LAPACK's i*amax
+            piv[:, j] = p + 1
+            if (p != j).any():
+                rj = A[ar, j, :].copy()
+                A[ar, j, :] = A[ar, p, :]
+                A[ar, p, :] = rj
+            d = A[:, j, j]
+            zero = d == 0
+            info[(info == 0) & zero] = j + 1
+            if j + 1 < m:
+                # a zero pivot means the whole sub-column is zero: LAPACK skips the scaling
+                A[:, j + 1:, j] *= xp.where(zero, 1, 1 / xp.where(zero, 1, d))[:, None]
+                if j + 1 < p1:
+                    A[:, j + 1:, j + 1:p1] -= A[:, j + 1:, j, None] * A[:, j, None, j + 1:p1]
+        if p1 < n:
+            L11 = xp.tril(A[:, p0:p1, p0:p1], -1) + xp.eye(p1 - p0, dtype=A.dtype)
+            A[:, p0:p1, p1:] = xp.linalg.solve(L11, A[:, p0:p1, p1:])
+            if p1 < m:
+                A[:, p1:, p1:] -= A[:, p1:, p0:p1] @ A[:, p0:p1, p1:]
     return A.reshape(batch + (m, n)), piv.reshape(batch + (k,)), info.reshape(batch)
+
+
+_LU_BLOCK = 16
 
 
 def pivots_to_perm(piv, m):
