@@ -4,6 +4,19 @@ QR / eigh / SVD and what is built on them (``_decomp``), matrix functions (``_ma
 Every function is batched over leading dims; backwards are written in tensor ops (second-order gradients work).
 ``eig`` and ``eigvals`` are absent (asking for them raises an AttributeError saying why): their results are complex
 and numtorch has no complex dtypes yet.
+
+Differences from PyTorch worth knowing:
+
+- signs: NumPy's LAPACK (OpenBLAS) and PyTorch's (MKL) run the same routines (geqrf/orgqr, syevd, gesdd, getrf,
+  sytrf), so Q/R of ``qr``, LU and pivots, LD and pivots agree; singular vectors and eigenvectors may come out with
+  the opposite sign (and the completion columns of ``svd(full_matrices=True)`` in another basis), which is equally
+  valid; gauge-invariant quantities (U diag(s) Vh, V diag(w) V^T, projectors) agree;
+- ``lstsq`` solves through the pseudo-inverse for every driver (PyTorch's gelsy uses a pivoted QR): the same
+  solution for full-rank inputs; the rank, residuals and singular values follow each driver's rules;
+- ``inv_ex`` / ``solve_ex`` results for singular matrices hold the substitution's inf/nan, not LAPACK's exact
+  values; ``cholesky_ex`` leaves LAPACK potf2's partial factor;
+- functions composed of other ops (lu, lstsq, householder_product, lu_solve, cond, vander, ...) show the last
+  op's ``grad_fn`` rather than PyTorch's dedicated node name; their gradients are PyTorch's.
 """
 from .._ops.matmul import matmul
 from .._ops.views import diagonal as _diagonal
