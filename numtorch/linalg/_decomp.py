@@ -279,8 +279,12 @@ class Pinv(Function):
         return gA, None, None, None
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    """The Moore-Penrose pseudo-inverse: V diag(1/s) U^T over the singular values s > max(atol, rtol * s_max)."""
+def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    """The Moore-Penrose pseudo-inverse: V diag(1/s) U^T over the singular values s > max(atol, rtol * s_max)
+    (the older positional ``rcond`` is rtol)."""
+    if rcond is not None:
+        rtol = rcond
+        atol = 0.0 if atol is None else atol
     check_float(A, "linalg.pinv")
     check_matrix(A, "linalg.pinv")
     if hermitian:
@@ -288,8 +292,9 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     return finish(Pinv.apply(A, atol, rtol, bool(hermitian)), out)
 
 
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None, tol=None):
-    """The number of singular values (|eigenvalues| when hermitian) > max(atol, rtol * largest)."""
+def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    """The number of singular values (|eigenvalues| when hermitian) > max(atol, rtol * largest) (the older
+    positional ``tol`` is atol with rtol = 0)."""
     check_float(A, "linalg.matrix_rank")
     check_matrix(A, "linalg.matrix_rank")
     if tol is not None:

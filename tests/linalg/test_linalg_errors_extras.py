@@ -295,7 +295,10 @@ def test_pinv_tolerances_and_matrix_rank():
     compare(lambda a: torch.linalg.pinv(a, atol=2.0), lambda a: nt.linalg.pinv(a, atol=2.0), [A], order=1)
     compare(lambda a: torch.linalg.pinv(a, rtol=torch.tensor([0.5, 0.1], dtype=a.dtype)),
             lambda a: nt.linalg.pinv(a, rtol=nt.tensor([0.5, 0.1], dtype=a.dtype)), [A], order=1)
+    compare(lambda a: torch.linalg.pinv(a, 0.5), lambda a: nt.linalg.pinv(a, 0.5), [A], order=1)
     low = np.ones((2, 4, 3))
+    rt, rn = _both(lambda a: torch.linalg.matrix_rank(a, 0.5), lambda a: nt.linalg.matrix_rank(a, 0.5), A)
+    assert_close(rn, rt)
     for kw in [{}, {"atol": 2.0}, {"rtol": 0.5}, {"hermitian": True}]:
         arr = low if not kw.get("hermitian") else spd((2,), 3)
         rt, rn = _both(lambda a: torch.linalg.matrix_rank(a, **kw), lambda a: nt.linalg.matrix_rank(a, **kw), arr)
