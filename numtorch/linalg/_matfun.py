@@ -146,7 +146,24 @@ def householder_product(A, tau, *, out=None):
 
 def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
     """Q C, Q^T C, C Q or C Q^T with Q the product of geqrf's Householder reflectors."""
-    check_float(input, "torch.ormqr")
+    fname = "torch.ormqr"
+    check_float(input, fname)
+    if input._data.ndim < 2:
+        raise RuntimeError(f"{fname}: input must have at least 2 dimensions.")
+    if other._data.ndim < 2:
+        raise RuntimeError(f"{fname}: other must have at least 2 dimensions.")
+    if input._data.dtype != tau._data.dtype:
+        raise RuntimeError(f"{fname}: Expected input and tau to have the same dtype, but input has dtype"
+                           f"{type_name(input._data)} and tau has dtype {type_name(tau._data)}")
+    if tau._data.shape[:-1] != input._data.shape[:-2]:
+        raise RuntimeError(f"{fname}: Expected batch dimensions of tau to be equal to input.shape[:-2], but got "
+                           f"{list(tau._data.shape[:-1])}")
+    rows = other._data.shape[-2] if left else other._data.shape[-1]
+    if rows != input._data.shape[-2]:
+        which = "other.shape[-2]" if left else "other.shape[-1]"
+        raise RuntimeError(f"{fname}: {which} must be equal to input.shape[-2]")
+    if tau._data.shape[-1] > min(rows, input._data.shape[-1]):
+        raise RuntimeError(f"{fname}: tau.shape[-1] must be equal to min(other.shape[-2], input.shape[-1])")
     return finish(_apply_reflectors(_reflectors(input), tau, other, left, transpose), out)
 
 

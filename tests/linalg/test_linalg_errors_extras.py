@@ -86,6 +86,20 @@ ERRORS = [
     ("cond rect p", lambda L: (lambda A: L.cond(A, 1)), [RECT23]),
 ]
 
+OLD_ERRORS = [
+    ("ormqr 0d", [np.ones(()), np.ones(()), np.ones(())]),
+    ("ormqr tau", [np.ones((3, 2)), np.ones(3), np.ones((3, 3))]),
+    ("ormqr other rows", [np.ones((3, 2)), np.ones(2), np.ones((4, 3))]),
+    ("ormqr other 1d", [np.ones((3, 2)), np.ones(2), np.ones(3)]),
+    ("ormqr tau batch", [np.ones((2, 3, 2)), np.ones((3, 2)), np.ones((2, 3, 3))]),
+]
+
+
+@pytest.mark.parametrize("name,arrays", OLD_ERRORS, ids=[e[0] for e in OLD_ERRORS])
+def test_old_spelling_errors_match_torch(name, arrays):
+    _raises_like(torch.ormqr, nt.ormqr, *arrays)
+    _raises_like(torch.ormqr, nt.ormqr, np.ones((3, 2)), np.ones(2, np.float32), np.ones((3, 3)), dtype=None)
+
 
 @pytest.mark.parametrize("name,mk,arrays", ERRORS, ids=[e[0] for e in ERRORS])
 def test_errors_match_torch(name, mk, arrays):
