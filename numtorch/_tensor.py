@@ -745,6 +745,11 @@ class Tensor:
         return ops.transpose(self, -2, -1)
 
     @property
+    def mH(self):
+        """The conjugate transpose of the last two dims: mT for real tensors."""
+        return ops.transpose(self, -2, -1)
+
+    @property
     def H(self):
         return self.T
 

@@ -16,7 +16,7 @@ _FIELDS = {
     "median": ("values", "indices"), "min": ("values", "indices"), "mode": ("values", "indices"),
     "nanmedian": ("values", "indices"), "qr": ("Q", "R"), "slogdet": ("sign", "logabsdet"),
     "sort": ("values", "indices"), "svd": ("U", "S", "V"), "topk": ("values", "indices"),
-    "triangular_solve": ("solution", "cloned_coefficient"),
+    "triangular_solve": ("solution", "cloned_coefficient"), "_lu_with_info": ("LU", "pivots", "info"),
 }
 
 

@@ -1,15 +1,41 @@
-"""``torch.linalg``: the functions numtorch can serve today, built on the internal ops in ``numtorch._ops``.
+"""``torch.linalg``: norms and products (here), solvers, inverses, determinants, Cholesky and LU (``_solve``),
+QR / eigh / SVD and what is built on them (``_decomp``), matrix functions (``_matfun``), LDL^T (``_ldl``).
 
-Decompositions, solvers and inverses (``svd``, ``qr``, ``solve``, ``inv``, ...) belong here too (docs/architecture.md);
-until they exist, asking for one raises ``AttributeError: numtorch has no attribute 'torch.linalg.X'``.
+Every function is batched over leading dims; backwards are written in tensor ops (second-order gradients work).
+``eig`` and ``eigvals`` are absent (asking for them raises an AttributeError saying why): their results are complex
+and numtorch has no complex dtypes yet.
+
+Differences from PyTorch worth knowing:
+
+- signs: NumPy's LAPACK (OpenBLAS) and PyTorch's (MKL) run the same routines (geqrf/orgqr, syevd, gesdd, getrf,
+  sytrf), so Q/R of ``qr``, LU and pivots, LD and pivots agree; singular vectors and eigenvectors may come out with
+  the opposite sign (and the completion columns of ``svd(full_matrices=True)`` in another basis), which is equally
+  valid; gauge-invariant quantities (U diag(s) Vh, V diag(w) V^T, projectors) agree;
+- ``lstsq`` solves through the pseudo-inverse for every driver (PyTorch's gelsy uses a pivoted QR): the same
+  solution for full-rank inputs; the rank, residuals and singular values follow each driver's rules;
+- ``inv_ex`` / ``solve_ex`` results for singular matrices hold the substitution's inf/nan, not LAPACK's exact
+  values; ``cholesky_ex`` leaves LAPACK potf2's partial factor;
+- functions composed of other ops (lu, lstsq, householder_product, lu_solve, cond, vander, ...) show the last
+  op's ``grad_fn`` rather than PyTorch's dedicated node name; their gradients are PyTorch's.
 """
 from .._ops.matmul import matmul
 from .._ops.views import diagonal as _diagonal
-from .._ops.matrix import cross as _cross, spectral_norm as _spectral_norm
-from .._ops.reduce import norm as _norm, amax as _amax, amin as _amin, sum as _sum, _nuclear_norm
+from .._ops.matrix import cross as _cross
+from .._ops.reduce import norm as _norm, amax as _amax, amin as _amin, sum as _sum
 from .._ops.arith import abs as _abs
 
-__all__ = ["matmul", "vecdot", "multi_dot", "cross", "diagonal", "vector_norm", "matrix_norm", "norm"]
+from ._common import LinAlgError
+from ._solve import inv, inv_ex, solve, solve_ex, solve_triangular, det, slogdet, cholesky, cholesky_ex, lu, \
+    lu_factor, lu_factor_ex, lu_solve
+from ._decomp import qr, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank, lstsq
+from ._matfun import matrix_power, matrix_exp, householder_product, tensorinv, tensorsolve, vander, cond
+from ._ldl import ldl_factor, ldl_factor_ex, ldl_solve
+
+__all__ = ["matmul", "vecdot", "multi_dot", "cross", "diagonal", "vector_norm", "matrix_norm", "norm", "LinAlgError",
+           "inv", "inv_ex", "solve", "solve_ex", "solve_triangular", "det", "slogdet", "cholesky", "cholesky_ex", "lu",
+           "lu_factor", "lu_factor_ex", "lu_solve", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "matrix_rank",
+           "lstsq", "matrix_power", "matrix_exp", "householder_product", "tensorinv", "tensorsolve",
+           "vander", "cond", "ldl_factor", "ldl_factor_ex", "ldl_solve"]
 
 
 def vecdot(x, y, *, dim=-1):
@@ -78,16 +104,20 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     d0, d1 = (d % nd for d in dim)
     if ord == "fro":
         r = _norm(A, 2, (d0, d1), keepdim)
-    elif ord == "nuc":
-        r = _nuclear_norm(A, (d0, d1), keepdim)
+    elif ord in ("nuc", 2, -2):
+        # from svdvals, as PyTorch: its backward is a tensor-op formula, so second-order gradients work
+        x = A.movedim((d0, d1), (nd - 2, nd - 1)) if (d0, d1) != (nd - 2, nd - 1) else A
+        s = svdvals(x)
+        r = _sum(s, -1) if ord == "nuc" else (_amax if ord > 0 else _amin)(s, -1)
+        if keepdim:
+            for ax in sorted((d0, d1)):
+                r = r.unsqueeze(ax)
     elif ord in (1, -1, float("inf"), float("-inf")):
         summed, picked = (d0, d1) if ord in (1, -1) else (d1, d0)  # column sums for 1, row sums for inf
         red = _amax if ord > 0 else _amin
         r = red(_sum(_abs(A), summed, keepdim=True), picked, keepdim=True)
         if not keepdim:
             r = r.squeeze(max(d0, d1)).squeeze(min(d0, d1))
-    elif ord in (2, -2):
-        r = _spectral_norm(A, ord > 0, (d0, d1), keepdim)
     else:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if out is not None:
@@ -119,4 +149,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def __getattr__(name):
+    if name in ("eig", "eigvals"):   # general eigenproblems: complex results
+        raise AttributeError(f"numtorch has no attribute 'torch.linalg.{name}': its eigenvalues and eigenvectors are "
+                             f"complex in general, and numtorch has no complex dtypes yet")
     raise AttributeError(f"numtorch has no attribute 'torch.linalg.{name}'")
