@@ -69,6 +69,9 @@ from .nn.functional.dropout import feature_dropout  # noqa: E402  (torch.feature
 from ._aten_functions import *  # noqa: E402,F401,F403  (torch.kl_div, torch.lstm_cell, ...: ATen's signatures)
 from . import special  # noqa: E402
 from . import distributions  # noqa: E402
+from . import sparse  # noqa: E402
+from ._sparse import sparse_coo_tensor  # noqa: E402,F401
+spmm = sparse.mm
 from .special import digamma, polygamma, i0, sinc  # noqa: E402,F401
 from .special import gammaln as lgamma, multigammaln as mvlgamma, gammainc as igamma, \
     gammaincc as igammac  # noqa: E402,F401

@@ -1,33 +1,38 @@
-"""A minimal sparse COO tensor: the gradient of ``nn.Embedding(sparse=True)``'s weight.
+"""Sparse COO tensors: ``torch.sparse_coo_tensor``, ``Tensor.to_sparse``/``to_dense``, and sparse @ dense.
 
-A ``SparseCOOTensor`` of shape (num_embeddings, dim) holds ``indices`` (1, nnz)
-int64 row numbers and ``values`` (nnz, dim): the dense tensor it stands for is
-``D[indices[0, k]] += values[k]`` summed over k.  Rows may repeat until
-``coalesce()`` sums duplicates and sorts the rows (PyTorch's semantics).
-Adding two sparse tensors concatenates their entries (no summing), as PyTorch.
+A ``SparseCOOTensor`` of shape (S_0..S_{k-1}, D...) holds ``indices`` (k, nnz) int64 coordinates of its k
+sparse dims and ``values`` (nnz, D...): the dense tensor it stands for is ``X[indices[:, j]] += values[j]``
+summed over j.  Coordinates may repeat until ``coalesce()`` sums duplicates and sorts them (PyTorch's
+semantics); adding two sparse tensors concatenates their entries (no summing), as PyTorch.  It is also the
+gradient of ``nn.Embedding(sparse=True)``'s weight (one sparse dim).
 
-It is a ``Tensor`` (``isinstance(g, torch.Tensor)`` holds, as in PyTorch) whose
-``_data`` is the values array; the dense methods of Tensor do not apply to it.
-Optimizers read it through ``indices()``/``values()`` after ``coalesce()``.
+It is a ``Tensor`` (``isinstance(g, torch.Tensor)`` holds, as in PyTorch) whose ``_data`` is the values array;
+the dense methods of Tensor do not apply to it.  For autograd the values may be a Tensor in the graph
+(``_vt``): ``to_dense``, ``coalesce`` and sparse @ dense products are differentiable in them, and a sparse
+leaf created with ``requires_grad=True`` gets a sparse ``.grad`` with its own indices.
 """
 from ._backend import xp
 from ._tensor import Tensor, Size, _make
 
-__all__ = ["SparseCOOTensor", "sparse_coo_tensor", "accumulate"]
+from .autograd.function import Function
+
+__all__ = ["SparseCOOTensor", "sparse_coo_tensor", "to_sparse", "accumulate"]
 
 sparse_coo = "torch.sparse_coo"
 
 
 class SparseCOOTensor(Tensor):
-    """Sparse COO tensor with one sparse dimension (rows) and dense trailing dimensions."""
+    """Sparse COO tensor: k sparse dimensions (indices (k, nnz)) and dense trailing dimensions."""
 
     is_sparse = True
     layout = sparse_coo
 
     def __new__(cls, indices, values, size, coalesced=False):
         t = object.__new__(cls)
-        t._idx = xp.asarray(indices, dtype=xp.int64).reshape(1, -1)
+        idx = xp.asarray(indices, dtype=xp.int64)
+        t._idx = idx.reshape(1, -1) if idx.ndim < 2 else idx
         t._data = values
+        t._vt = None
         t._size = tuple(int(s) for s in size)
         t._coalesced = bool(coalesced)
         t.requires_grad = False
@@ -62,10 +67,36 @@ class SparseCOOTensor(Tensor):
         return n
 
     def sparse_dim(self):
-        return 1
+        return self._idx.shape[0]
 
     def dense_dim(self):
-        return len(self._size) - 1
+        return len(self._size) - self._idx.shape[0]
+
+    @property
+    def dtype(self):
+        from . import _dtype as D
+        return D.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def grad(self):
+        """The sparse gradient of a sparse leaf (its values' gradient on its own indices)."""
+        vt = self._vt
+        if vt is None or vt.grad is None:
+            return None
+        if self._coalesced:
+            return SparseCOOTensor(self._idx, vt.grad._data, self._size, True)
+        # the gradient of the dense matrix on the tensor's pattern: duplicate coordinates carry the same
+        # value, which appears once (coalesced), as PyTorch's sparse gradient
+        k = self._idx.shape[0]
+        lin = xp.ravel_multi_index(tuple(self._idx), self._size[:k])
+        uniq, first = xp.unique(lin, return_index=True)
+        idx = xp.stack(xp.unravel_index(uniq, self._size[:k])).astype(xp.int64).reshape(k, -1)
+        return SparseCOOTensor(idx, vt.grad._data[first], self._size, True)
+
+    @grad.setter
+    def grad(self, value):
+        if self._vt is not None and value is None:
+            self._vt.grad = None
 
     def _nnz(self):
         return self._idx.shape[1]
@@ -77,7 +108,7 @@ class SparseCOOTensor(Tensor):
         return _make(self._idx)
 
     def _values(self):
-        return _make(self._data)
+        return self._vt if self._vt is not None else _make(self._data)
 
     def indices(self):
         if not self._coalesced:
@@ -87,23 +118,47 @@ class SparseCOOTensor(Tensor):
     def values(self):
         if not self._coalesced:
             raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
-        return _make(self._data)
+        return self._vt if self._vt is not None else _make(self._data)
 
     # --- conversions -----------------------------------------------------
     def coalesce(self):
-        """Sum entries with equal indices; indices sorted ascending and unique."""
+        """Sum entries with equal indices; indices sorted ascending (row-major) and unique."""
         if self._coalesced:
             return self
-        rows = self._idx[0]
-        uniq, inv = xp.unique(rows, return_inverse=True)
+        k = self._idx.shape[0]
+        lin = xp.ravel_multi_index(tuple(self._idx), self._size[:k]) if self._idx.size else \
+            xp.zeros(0, xp.int64)
+        uniq, inv = xp.unique(lin, return_inverse=True)
+        new_idx = xp.stack(xp.unravel_index(uniq, self._size[:k])).astype(xp.int64).reshape(k, -1)
+        if self._vt is not None:
+            from ._creation import zeros
+            vt = zeros((uniq.shape[0],) + tuple(self._data.shape[1:]), dtype=self._vt.dtype).index_add(
+                0, _make(inv.reshape(-1).astype(xp.int64)), self._vt)
+            r = SparseCOOTensor(new_idx, vt._data, self._size, coalesced=True)
+            r._vt, r.requires_grad = vt, vt.requires_grad
+            return r
         vals = xp.zeros((uniq.shape[0],) + self._data.shape[1:], self._data.dtype)
         xp.add.at(vals, inv.reshape(-1), self._data)
-        return SparseCOOTensor(uniq.reshape(1, -1), vals, self._size, coalesced=True)
+        return SparseCOOTensor(new_idx, vals, self._size, coalesced=True)
 
-    def to_dense(self):
+    def to_dense(self, dtype=None, *, masked_grad=None):
+        """The dense tensor: X[indices[:, j]] += values[j]; differentiable in the values."""
+        if self._vt is not None and self._vt.requires_grad:
+            return _ToDense.apply(self._vt, self._idx, self._size)
         out = xp.zeros(self._size, self._data.dtype)
-        xp.add.at(out, self._idx[0], self._data)
+        xp.add.at(out, tuple(self._idx), self._data)
         return _make(out)
+
+    def __matmul__(self, other):
+        from . import sparse as _sp
+        return _sp.mm(self, other)
+
+    def t(self):
+        if len(self._size) != 2 or self._idx.shape[0] != 2:
+            raise RuntimeError("t() expects a 2-D sparse tensor with two sparse dimensions")
+        r = SparseCOOTensor(self._idx[::-1].copy(), self._data, self._size[::-1])
+        r._vt, r.requires_grad = self._vt, self.requires_grad
+        return r
 
     def detach(self):
         return self
@@ -140,7 +195,7 @@ class SparseCOOTensor(Tensor):
         return self * -1
 
     def __repr__(self):
-        ind = repr(_make(self._idx))
+        ind = repr(_make(self._idx)).replace("\n", "\n" + " " * 15)
         val = repr(_make(self._data)).replace("\n", "\n" + " " * 14)
         return (f"tensor(indices={ind},\n       values={val},\n       size={tuple(self._size)}, "
                 f"nnz={self._nnz()}, layout=torch.sparse_coo)")
@@ -148,19 +203,85 @@ class SparseCOOTensor(Tensor):
     __str__ = __repr__
 
 
+class _ToDense(Function):
+    """dense = scatter-add of the values at their coordinates; d/dvalues = dense gradient gathered back"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, values, idx, size):
+        ctx.idx = idx
+        out = xp.zeros(size, values._data.dtype)
+        xp.add.at(out, tuple(idx), values._data)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g[tuple(_make(i) for i in ctx.idx)], None, None
+
+
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, requires_grad=False,
                       check_invariants=None, is_coalesced=None):
-    """A sparse COO tensor with one sparse dimension from (1, nnz) indices and (nnz, ...) values."""
+    """A sparse COO tensor from (sparse_dim, nnz) indices and (nnz, dense dims...) values; the size defaults
+    to one past the largest index of each sparse dim, followed by the values' dense dims."""
+    from ._creation import tensor as _tensor
+    if isinstance(values, Tensor):
+        vt = values if dtype is None else values.to(dtype)
+    else:
+        vt = _tensor(values, dtype=dtype)
     idx = indices._data if isinstance(indices, Tensor) else xp.asarray(indices)
-    val = values._data if isinstance(values, Tensor) else xp.asarray(values, dtype=xp.float32)
-    if dtype is not None:
-        val = val.astype(dtype.np)
-    if idx.ndim != 2 or idx.shape[0] != 1:
-        raise NotImplementedError("numtorch sparse tensors have exactly one sparse dimension (indices of shape "
-                                  "(1, nnz))")
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"indices must be an int64 tensor")
+    idx = idx.astype(xp.int64)
+    if idx.ndim == 1 and vt.dim() >= 1 and idx.size == vt.shape[0]:
+        idx = idx.reshape(1, -1)
+    if idx.ndim != 2:
+        raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(idx.shape)}")
+    if idx.shape[1] != (vt.shape[0] if vt.dim() else 1):
+        raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {idx.shape[1]}, nnz "
+                           f"from values: {vt.shape[0] if vt.dim() else 1}")
+    k = idx.shape[0]
+    dense = tuple(vt.shape[1:])
     if size is None:
-        size = (int(idx.max()) + 1 if idx.size else 0,) + val.shape[1:]
-    return SparseCOOTensor(idx, val, size, coalesced=bool(is_coalesced))
+        size = tuple(int(m) + 1 for m in (idx.max(1) if idx.size else xp.zeros(k, xp.int64) - 1)) + dense
+    size = tuple(int(s) for s in size)
+    if len(size) != k + len(dense):
+        raise RuntimeError(f"number of dimensions must be sparse_dim ({k}) + dense_dim ({len(dense)}), but got "
+                           f"{len(size)}")
+    if idx.size:
+        bounds = xp.asarray(size[:k]).reshape(k, 1)
+        bad = (idx < 0) | (idx >= bounds)
+        if bad.any():
+            d_bad = int(xp.argmax(bad.any(1)))
+            raise RuntimeError(f"size is inconsistent with indices: for dim {d_bad}, size is {size[d_bad]} but "
+                               f"found index {int(idx[d_bad][bad[d_bad]][0])}")
+    if tuple(size[k:]) != dense:
+        raise RuntimeError(f"values has incorrect size, expected {[idx.shape[1]] + list(size[k:])}, got "
+                           f"{[idx.shape[1]] + list(dense)}")
+    t = SparseCOOTensor(idx, vt._data, size, coalesced=bool(is_coalesced))
+    if requires_grad:
+        vt = vt.detach().requires_grad_(True)
+    if vt.requires_grad:
+        t._vt, t.requires_grad = vt, True
+    return t
+
+
+def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+    """The coalesced sparse COO form of a dense tensor (the nonzero entries, or nonzero slices of the
+    trailing dims when sparse_dim < dim); the values stay differentiable."""
+    if isinstance(self, SparseCOOTensor):
+        return self
+    n = self.dim()
+    k = n if sparse_dim is None else int(sparse_dim)
+    if not 0 < k <= max(n, 1):
+        raise RuntimeError(f"sparse_dim must be in [1, {n}], got {k}")
+    d = self._data
+    mask = d != 0 if k == n else (d != 0).reshape(d.shape[:k] + (-1,)).any(-1)
+    idx = xp.stack(xp.nonzero(mask)).astype(xp.int64).reshape(k, -1)
+    vt = self[tuple(_make(i) for i in idx)] if self.requires_grad else _make(d[tuple(idx)])
+    t = SparseCOOTensor(idx, vt._data, tuple(d.shape), coalesced=True)
+    if vt.requires_grad:
+        t._vt, t.requires_grad = vt, True
+    return t
 
 
 def accumulate(cur, g):
@@ -172,3 +293,14 @@ def accumulate(cur, g):
     if isinstance(cur, SparseCOOTensor):
         return _make(g._data + cur.to_dense()._data)
     return _make(cur._data + g.to_dense()._data)
+
+
+def _install():
+    from ._tensor import register_methods
+
+    def to_sparse_coo(self):
+        return to_sparse(self)
+    register_methods({"to_sparse": to_sparse, "to_sparse_coo": to_sparse_coo})
+
+
+_install()

@@ -192,6 +192,9 @@ def _check_dtypes(a, b):
 
 
 def mm(input, mat2, *, out=None):
+    if input.is_sparse or getattr(mat2, "is_sparse", False):   # sparse COO @ dense: torch.sparse.mm
+        from ..sparse import mm as _spmm
+        return _spmm(input, mat2)
     _check_mm(input, mat2, "mm")
     return Mm.apply(input, mat2)
 
@@ -199,6 +202,9 @@ def mm(input, mat2, *, out=None):
 def matmul(input, other, *, out=None):
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    if input.is_sparse or other.is_sparse:
+        from ..sparse import mm as _spmm
+        return _spmm(input, other)
     a, b = input._data, other._data
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
