@@ -684,13 +684,13 @@ class Tensor:
         return ops.bitwise_not(self)
 
     def __and__(self, other):
-        return ops.logical_and(self, other) if self._data.dtype.kind == "b" else ops.bitwise_and(self, other)
+        return ops.bitwise_and(self, other)   # on bools, the logical op (as PyTorch)
 
     def __or__(self, other):
-        return ops.logical_or(self, other) if self._data.dtype.kind == "b" else ops.bitwise_or(self, other)
+        return ops.bitwise_or(self, other)   # on bools, the logical op (as PyTorch)
 
     def __xor__(self, other):
-        return ops.logical_xor(self, other) if self._data.dtype.kind == "b" else ops.bitwise_xor(self, other)
+        return ops.bitwise_xor(self, other)   # on bools, the logical op (as PyTorch)
 
     __rand__ = __and__
     __ror__ = __or__

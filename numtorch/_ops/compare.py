@@ -4,7 +4,7 @@ from collections import namedtuple
 from .._backend import xp, is_array
 from .. import _dtype as D
 from .._tensor import Tensor, _make, _bcast_error
-from ._util import operands, data, wrap_dim
+from ._util import operands, data, wrap_dim, write_out
 
 
 def _cmp(np_fn):
@@ -14,7 +14,7 @@ def _cmp(np_fn):
             r = np_fn(ad, bd)
         except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
             raise _bcast_error(input, other, e) from None
-        return _make(r if is_array(r) else xp.asarray(r))
+        return write_out(_make(r if is_array(r) else xp.asarray(r)), out)
     fn.__name__ = np_fn.__name__
     return fn
 
@@ -29,11 +29,36 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 def _logical(np_fn):
-    def fn(input, other=None):
+    name = np_fn.__name__
+
+    def fn(input, other=None, *, out=None):
         if other is None:
-            return _make(xp.asarray(np_fn(input._data)))
-        return _make(xp.asarray(np_fn(data(input), data(other))))
-    fn.__name__ = np_fn.__name__
+            return write_out(_make(xp.asarray(np_fn(input._data))), out)
+        if not isinstance(other, Tensor):   # PyTorch's binding takes tensors only
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        try:
+            r = np_fn(data(input), data(other))
+        except ValueError as e:
+            raise _bcast_error(input, other, e) from None
+        return write_out(_make(xp.asarray(r)), out)
+    fn.__name__ = name
+    return fn
+
+
+def _bitwise(np_fn):
+    name = np_fn.__name__
+
+    def fn(input, other, *, out=None):
+        ad, bd = operands(input, other)
+        for d in (ad, bd):
+            if is_array(d) and d.dtype.kind in "fcV":
+                raise NotImplementedError(f'"{name}_cpu" not implemented for \'{D.scalar_name(d.dtype)}\'')
+        try:
+            r = np_fn(ad, bd)
+        except ValueError as e:
+            raise _bcast_error(input, other, e) from None
+        return write_out(_make(r if is_array(r) else xp.asarray(r)), out)
+    fn.__name__ = name
     return fn
 
 
@@ -41,9 +66,9 @@ logical_and = _logical(xp.logical_and)
 logical_or = _logical(xp.logical_or)
 logical_xor = _logical(xp.logical_xor)
 logical_not = _logical(xp.logical_not)
-bitwise_and = _logical(xp.bitwise_and)
-bitwise_or = _logical(xp.bitwise_or)
-bitwise_xor = _logical(xp.bitwise_xor)
+bitwise_and = _bitwise(xp.bitwise_and)
+bitwise_or = _bitwise(xp.bitwise_or)
+bitwise_xor = _bitwise(xp.bitwise_xor)
 
 
 def bitwise_not(input):
