@@ -6,6 +6,7 @@ from .._backend import xp
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from ._util import wrap_dim, shape_arg
+from ._util import write_out as _out
 from .views import narrow, unbind, unsqueeze, reshape, movedim
 
 
@@ -90,7 +91,7 @@ def stack(tensors, dim=0, *, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shp)} at entry 0 and "
                                f"{list(t._data.shape)} at entry {i}")
     axis = wrap_dim(dim, len(shp) + 1)
-    return Stack.apply(axis, *tensors)
+    return _out(Stack.apply(axis, *tensors), out)
 
 
 class Stack(Function):

@@ -4,6 +4,7 @@ from .._cpu import mm as _pmm
 from ..autograd.function import Function
 from .._tensor import Tensor, _make, broadcast_error
 from ._util import sum_to, operands
+from ._util import write_out as _out
 
 
 def _f32(*arrays):
@@ -193,7 +194,7 @@ def _check_dtypes(a, b):
 
 def mm(input, mat2, *, out=None):
     _check_mm(input, mat2, "mm")
-    return Mm.apply(input, mat2)
+    return _out(Mm.apply(input, mat2), out)
 
 
 def matmul(input, other, *, out=None):
@@ -214,19 +215,19 @@ def matmul(input, other, *, out=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
     _check_dtypes(input, other)
     if a.ndim == 2 and b.ndim == 2:
-        return Mm.apply(input, other)
+        return _out(Mm.apply(input, other), out)
     if a.ndim == 1 and b.ndim == 1:
-        return Dot.apply(input, other)
+        return _out(Dot.apply(input, other), out)
     if a.ndim == 2 and b.ndim == 1:
-        return Mv.apply(input, other)
+        return _out(Mv.apply(input, other), out)
     if a.ndim == 1 and b.ndim == 2:
-        return MatMulVM.apply(input, other)
+        return _out(MatMulVM.apply(input, other), out)
     sa, sb = a.shape[:-2], b.shape[:-2]
     if sa != sb and a.ndim > 2 and b.ndim > 2:
         err = broadcast_error(sa, sb)
         if err is not None:
             raise err
-    return MatMul.apply(input, other)
+    return _out(MatMul.apply(input, other), out)
 
 
 class MatMulVM(MatMul):
@@ -241,7 +242,7 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input._data.shape[0]}, {input._data.shape[2]}] but got: "
                            f"[{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
-    return Bmm.apply(input, mat2)
+    return _out(Bmm.apply(input, mat2), out)
 
 
 def mv(input, vec, *, out=None):
@@ -251,7 +252,7 @@ def mv(input, vec, *, out=None):
     if input._data.shape[1] != vec._data.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input._data.shape[0]}), mat ({input._data.shape[0]}x"
                            f"{input._data.shape[1]}), vec ({vec._data.shape[0]})")
-    return Mv.apply(input, vec)
+    return _out(Mv.apply(input, vec), out)
 
 
 def dot(input, other, *, out=None):
@@ -262,7 +263,7 @@ def dot(input, other, *, out=None):
                            f"[{other._data.shape[0]}] to have the same number of elements, but got "
                            f"{input._data.shape[0]} and {other._data.shape[0]} elements respectively")
     _check_dtypes(input, other)
-    return Dot.apply(input, other)
+    return _out(Dot.apply(input, other), out)
 
 
 def inner(input, other):
@@ -277,8 +278,8 @@ def inner(input, other):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     _check_mm(mat1, mat2, "addmm")
     if beta == 1 and alpha == 1:
-        return Addmm.apply(input, mat1, mat2)
-    return Addmm.apply(input, mat1, mat2, beta, alpha)
+        return _out(Addmm.apply(input, mat1, mat2), out)
+    return _out(Addmm.apply(input, mat1, mat2, beta, alpha), out)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):

@@ -476,20 +476,24 @@ class MinAll(Min):
 def max(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         from .pointwise_binary import maximum
-        return maximum(input, dim)
+        return maximum(input, dim, out=out)
     if dim is None:
-        return MaxAll.apply(input, None, False)
+        return _out(MaxAll.apply(input, None, False), out)
     v, i = MaxDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+    if out is not None:   # (values, indices)
+        v, i = _out(v, out[0]), _out(i, out[1])
     return _rt.max._from(v, i)
 
 
 def min(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         from .pointwise_binary import minimum
-        return minimum(input, dim)
+        return minimum(input, dim, out=out)
     if dim is None:
-        return MinAll.apply(input, None, False)
+        return _out(MinAll.apply(input, None, False), out)
     v, i = MinDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+    if out is not None:   # (values, indices)
+        v, i = _out(v, out[0]), _out(i, out[1])
     return _rt.min._from(v, i)
 
 
