@@ -43,7 +43,7 @@ def where(condition, input=None, other=None, *, out=None):
         return nonzero(condition, as_tuple=True)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         input = to_tensor(input)
-    return Where.apply(condition, input, other)
+    return _out(Where.apply(condition, input, other), out)
 
 
 class _MaxMin(Function):
@@ -85,11 +85,11 @@ class Minimum(_MaxMin):
 
 
 def maximum(input, other, *, out=None):
-    return Maximum.apply(input, to_tensor(other, input))
+    return _out(Maximum.apply(input, to_tensor(other, input)), out)
 
 
 def minimum(input, other, *, out=None):
-    return Minimum.apply(input, to_tensor(other, input))
+    return _out(Minimum.apply(input, to_tensor(other, input)), out)
 
 
 def _nan_ignoring(extreme, input, other):
@@ -130,17 +130,22 @@ class Clamp(Function):
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
         r = d
+        # std::min(std::max(x, lo), hi) as PyTorch: a -0 inside the bounds stays -0 (NumPy's maximum gives +0)
         if lo is not None:
-            r = xp.maximum(r, xp.asarray(lo, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(lo, int) else lo)
+            b = xp.asarray(lo, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(lo, int) else lo
+            r = xp.where(r < b, b, r) if d.dtype.kind in "fV" else xp.maximum(r, b)
         if hi is not None:
-            r = xp.minimum(r, xp.asarray(hi, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(hi, int) else hi)
+            b = xp.asarray(hi, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(hi, int) else hi
+            r = xp.where(b < r, b, r) if d.dtype.kind in "fV" else xp.minimum(r, b)
         if lo is not None and hi is not None and lo > hi:
             r = xp.full_like(d, hi)
         if r is d:
             r = d.copy()
-        # NaN stays NaN
+        # NaN stays NaN; a NaN bound makes every element NaN (PyTorch)
         if d.dtype.kind in "fV":
             r = xp.where(xp.isnan(d), d, r)
+            if any(isinstance(v, float) and v != v for v in (lo, hi)):
+                r = xp.full_like(d, xp.nan)
         return r
 
     @staticmethod
@@ -170,12 +175,8 @@ def clamp(input, min=None, max=None, *, out=None):
                       min, r) if False else _clamp_t(r, min, True)
         if max is not None:
             r = _clamp_t(r, max, False)
-        return r
-    r = Clamp.apply(input, min, max)
-    if out is not None:
-        out._data = r._data
-        return out
-    return r
+        return _out(r, out)
+    return _out(Clamp.apply(input, min, max), out)
 
 
 def _clamp_t(x, bound, lower):
