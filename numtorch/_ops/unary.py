@@ -157,13 +157,16 @@ class Relu(Function):
     def forward(ctx, a):
         if a._data.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
-        return xp.maximum(a._data, 0)
+        d = a._data
+        # x < 0 ? 0 : x, as PyTorch: -0 and NaN pass through (NumPy's maximum would turn -0 into +0)
+        return xp.where(d < 0, d.dtype.type(0), d)
 
     @staticmethod
     def backward(ctx, g):
         from .pointwise_binary import where
         y = ctx.saved_output
-        return where(y > 0, g, 0.0)  # masked, not multiplied: a nan/inf gradient stops here, as PyTorch
+        # masked, not multiplied: a nan/inf gradient stops here; a NaN output passes g, as PyTorch
+        return where(y <= 0, 0.0, g)
 
 
 def relu(input, *, out=None):
@@ -352,10 +355,36 @@ def logit(input, eps=None):
     return log(input / (1 - input))
 
 
-def xlogy(input, other):
-    from .pointwise_binary import where
-    x = input if isinstance(input, Tensor) else _make(xp.asarray(input, dtype=D.get_default_dtype().np))
-    return where(x == 0, x * 0, x * log(other))
+class Xlogy(Function):
+    """xlogy(x, y) = x * log(y), and 0 where x == 0 unless y is NaN; grads g * log(y) and g * x / y (PyTorch's)"""
+    _builtin = True
+
+    @staticmethod
+    @errstate(divide="ignore", invalid="ignore")
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        a, b = x._data, y._data
+        return xp.where((a == 0) & ~xp.isnan(b), xp.zeros((), a.dtype), a * xp.log(b))
+
+    @staticmethod
+    def backward(ctx, g):
+        from ._util import sum_to
+        x, y = ctx.saved_tensors
+        gx = sum_to(g * log(y), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * x / y, y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+def xlogy(input, other, *, out=None):
+    from ._util import operands
+    from .._backend import is_array
+    ad, bd = operands(input, other)
+    dt = (ad if is_array(ad) else bd).dtype
+    if dt.kind not in "fV":   # computed in the promoted type, made floating
+        dt = D.get_default_dtype().np
+    x = input.to(D.from_numpy_dtype(dt)) if isinstance(input, Tensor) else _make(xp.asarray(input, dtype=dt))
+    y = other.to(D.from_numpy_dtype(dt)) if isinstance(other, Tensor) else _make(xp.asarray(other, dtype=dt))
+    return _out(Xlogy.apply(x, y), out)
 
 
 def deg2rad(input):
