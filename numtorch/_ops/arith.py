@@ -286,6 +286,10 @@ class _Modulo(Function):
         ad, bd = operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+        if _kind(ad) == "b" and _kind(bd) == "b":
+            raise NotImplementedError(f"\"{cls.__name__.lower()}_cpu\" not implemented for 'Bool'")
+        if _is_int(ad, bd) and _int_zero_divisor(ad, bd):
+            raise RuntimeError("ZeroDivisionError")
         with errstate(divide="ignore", invalid="ignore"):
             return xp.asarray(cls.np_fn(ad, bd))
 
@@ -350,7 +354,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
     if _is_int(ad, bd):
         if _kind(ad) == "b" and _kind(bd) == "b":
             raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
-        if (xp.asarray(bd) == 0).any():
+        if _int_zero_divisor(ad, bd):
             raise RuntimeError("ZeroDivisionError")
     with errstate(divide="ignore", invalid="ignore"):
         if rounding_mode == "floor":
@@ -408,6 +412,17 @@ true_divide = div
 def _kind(x):
     return x.dtype.kind if is_array(x) else ("b" if isinstance(x, bool) else
                                                            "f" if isinstance(x, float) else "i")
+
+
+def _int_zero_divisor(ad, bd):
+    """An integer division by zero that PyTorch refuses: a zero divisor and a non-empty result."""
+    b = xp.asarray(bd)
+    if not (b == 0).any():
+        return False
+    try:
+        return 0 not in xp.broadcast_shapes(xp.shape(ad), b.shape)
+    except ValueError:   # shapes that do not broadcast: the op's own error follows
+        return False
 
 
 def _is_int(ad, bd):
