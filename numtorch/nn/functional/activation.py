@@ -94,13 +94,16 @@ class Hardtanh(Function):
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
         d = a._data
-        return xp.minimum(xp.maximum(d, d.dtype.type(lo)), d.dtype.type(hi))
+        lo, hi = d.dtype.type(lo), d.dtype.type(hi)
+        # std::min(std::max(x, lo), hi) as PyTorch: -0 and NaN pass through where they are inside the bounds
+        r = xp.where(d < lo, lo, d)
+        return xp.where(hi < r, hi, r)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         d = a._data
-        return g * _const((d > ctx.lo) & (d < ctx.hi), g), None, None
+        return g * _const(~((d <= ctx.lo) | (d >= ctx.hi)), g), None, None   # NaN passes g, as PyTorch
 
 
 def _hardtanh(input, min_val, max_val):
