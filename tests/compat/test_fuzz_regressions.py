@@ -109,3 +109,79 @@ def test_activation_integer_input(name, dtype, inplace):
                 "prelu": (m.tensor([1], dtype=getattr(m, dtype)),)}.get(name, ())
         return fn(x, *args, inplace=True) if inplace else fn(x, *args)
     _same(f)
+
+
+# --------------------------------------------------------------- found by tests/fuzz/test_fuzz_differential.py
+def _grad_case(f, values=(-0.0, 0.0, float("nan"), -1.0, 2.0, 7.0, -2.0)):
+    def run(m):
+        x = m.tensor(list(values), requires_grad=True)
+        r = f(m, x)
+        r.backward(m.ones(r.shape))
+        return r.detach(), r.detach().signbit(), x.grad
+    return run
+
+
+_FOUND = {
+    # bitwise ops on floats: PyTorch's NotImplementedError; `&` on bools is the bitwise op; out=
+    "bitwise_and float": lambda m: m.bitwise_and(m.ones(2), 1),
+    "bitwise_or half": lambda m: m.bitwise_or(m.ones(2, dtype=m.float16), m.ones(2, dtype=m.int64)),
+    "xor bool float": lambda m: m.tensor([True, False]) ^ m.tensor([1.0, 2.0]),
+    "and bool scalar": lambda m: m.tensor([True, False]) & 1,
+    "and int32 scalar": lambda m: m.tensor([3, 5], dtype=m.int32) & 6,
+    "bitwise out": lambda m: m.bitwise_and(m.tensor([3, 5]), m.tensor([1, 1]), out=m.zeros(2, dtype=m.int32)),
+    "logical scalar": lambda m: m.logical_or(m.ones(2), 1.0),
+    "logical out": lambda m: m.logical_and(m.tensor([3, 0]), m.tensor([0.0, 1]), out=m.zeros(2)),
+    "eq out": lambda m: m.eq(m.ones(2), m.zeros(2), out=m.zeros(2, dtype=m.int64)),
+    # out= that was silently ignored
+    "maximum out": lambda m: m.maximum(m.ones(2), m.arange(2.0), out=m.zeros(2)),
+    "minimum out grad": lambda m: m.minimum(m.ones(2, requires_grad=True), m.arange(2.0), out=m.zeros(2)),
+    "where out": lambda m: m.where(m.tensor([True, False]), m.ones(2), m.zeros(2), out=m.zeros(0)),
+    "max dim out": lambda m: tuple(m.max(m.arange(6.0).reshape(2, 3), 1, out=(m.zeros(2), m.zeros(2, dtype=m.long)))),
+    "max other out": lambda m: m.max(m.ones(2), m.arange(2.0), out=m.zeros(2)),
+    "stack out": lambda m: m.stack([m.ones(2), m.zeros(2)], out=m.zeros(0)),
+    "mm out": lambda m: m.mm(m.ones(2, 3), m.ones(3, 2), out=m.zeros(2, 2)),
+    "matmul out": lambda m: m.matmul(m.ones(2, 2, 3), m.ones(3), out=m.zeros(0)),
+    "bmm out": lambda m: m.bmm(m.ones(1, 2, 3), m.ones(1, 3, 2), out=m.zeros(1, 2, 2)),
+    "mv out": lambda m: m.mv(m.ones(2, 3), m.ones(3), out=m.zeros(2)),
+    "dot out": lambda m: m.dot(m.ones(3), m.ones(3), out=m.zeros(())),
+    "addmm out": lambda m: m.addmm(m.ones(2, 2), m.ones(2, 3), m.ones(3, 2), out=m.zeros(2, 2)),
+    "clamp out grad": lambda m: m.clamp(m.ones(2, requires_grad=True), 0, 1, out=m.zeros(2)),
+    "clamp out": lambda m: m.clamp(m.arange(4.0), 1, 2, out=m.zeros(4)),
+    "clamp tensor out": lambda m: m.clamp(m.arange(4.0), m.tensor(1.0), out=m.zeros(4)),
+    # xlogy: promoted dtype, a Python scalar operand, NaN, gradients
+    "xlogy half scalar": lambda m: m.xlogy(m.ones(2, dtype=m.float16), 2),
+    "xlogy scalar first": lambda m: m.xlogy(2, m.ones(2, dtype=m.float64)),
+    "xlogy half": lambda m: m.xlogy(m.ones(2, dtype=m.float16), m.ones(2, dtype=m.float16)),
+    "xlogy int": lambda m: m.xlogy(m.tensor([0, 1]), m.tensor([0, 3])),
+    "xlogy grads": lambda m: _xlogy_grads(m),
+    # integer division by zero; empty results; bools
+    "remainder int zero": lambda m: m.remainder(m.ones(2, dtype=m.int64), m.zeros(2, dtype=m.int64)),
+    "fmod int zero scalar": lambda m: m.fmod(m.ones(2, dtype=m.int64), 0),
+    "rmod int zero": lambda m: 5 % m.zeros(2, dtype=m.int64),
+    "floor_divide empty zero": lambda m: m.floor_divide(m.ones(0, 2, dtype=m.int64), m.zeros(2, dtype=m.int64)),
+    "remainder empty zero": lambda m: m.remainder(m.ones(0, 2, dtype=m.int64), m.zeros(2, dtype=m.int64)),
+    "remainder bool": lambda m: m.ones(2, dtype=m.bool) % m.zeros(2, dtype=m.bool),
+    "fmod bool": lambda m: m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+    # -0 and NaN through relu / hardtanh / clamp (values, sign and gradients)
+    "relu -0 nan": _grad_case(lambda m, x: m.relu(x)),
+    "F.relu -0 nan": _grad_case(lambda m, x: m.nn.functional.relu(x)),
+    "relu6 -0 nan": _grad_case(lambda m, x: m.nn.functional.relu6(x)),
+    "hardtanh -0 bound": _grad_case(lambda m, x: m.nn.functional.hardtanh(x, -0.0, 1.0)),
+    "clamp min 0": _grad_case(lambda m, x: m.clamp(x, min=0)),
+    "clamp -0 1": _grad_case(lambda m, x: m.clamp(x, -0.0, 1.0)),
+    "clamp max 0": _grad_case(lambda m, x: m.clamp(x, max=0.0)),
+    "clamp nan bound": lambda m: (m.clamp(m.arange(3.0), min=float("nan")), m.clamp(m.arange(3.0), max=float("nan"))),
+}
+
+
+def _xlogy_grads(m):
+    x = m.tensor([0.0, 0.0, 2.0, 3.0], requires_grad=True)
+    y = m.tensor([float("nan"), 2.0, 0.5, -1], requires_grad=True)
+    r = m.xlogy(x, y)
+    r.sum().backward()
+    return r.detach(), x.grad, y.grad
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND))
+def test_found_by_fuzzer(case):
+    _same(_FOUND[case])
