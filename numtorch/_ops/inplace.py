@@ -15,6 +15,14 @@ def inplace_assign(t, new):
     return t
 
 
+def check_overlap(t):
+    """PyTorch refuses to write in place into a tensor whose elements share memory (an expanded, stride-0 view)."""
+    d = t._data
+    if d.size > 1 and builtins.any(st == 0 and n > 1 for st, n in zip(d.strides, d.shape)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
+                           "memory location. Please clone() the tensor before performing the operation.")
+
+
 def inplace(t, fn, *args, **kwargs):
     """``t.op_(...)``: compute ``fn(t, ...)`` and store the result in ``t``'s own memory.
 
@@ -22,6 +30,7 @@ def inplace(t, fn, *args, **kwargs):
     runs on a snapshot of ``t`` (so its saved values stay valid) and ``t`` takes
     over the result's place in the graph.
     """
+    check_overlap(t)
     if _gs.enabled and (t.requires_grad or builtins.any(isinstance(a, Tensor) and a.requires_grad for a in args)):
         t._check_inplace()
         from .index import _snapshot
@@ -32,11 +41,12 @@ def inplace(t, fn, *args, **kwargs):
     td = t._data
     if nd.dtype != td.dtype:
         if not xp.can_cast(nd.dtype, td.dtype, "same_kind") or (nd.dtype.kind in "fV" and td.dtype.kind in "biu"):
-            raise RuntimeError(f"result type {D.from_numpy_dtype(nd.dtype).name.capitalize()} can't be cast to the "
-                               f"desired output type {D.from_numpy_dtype(td.dtype).name.capitalize()}")
+            raise RuntimeError(f"result type {D.scalar_name(nd.dtype)} can't be cast to the "
+                               f"desired output type {D.scalar_name(td.dtype)}")
     if nd.shape != td.shape:
         raise RuntimeError(f"output with shape {list(td.shape)} doesn't match the broadcast shape {list(nd.shape)}")
-    td[...] = nd
+    if td.size:   # an empty (possibly read-only, expanded) target has nothing to write
+        td[...] = nd
     t._vc[0] += 1
     return t
 
