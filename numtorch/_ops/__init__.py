@@ -5,7 +5,7 @@ from .arith import add, sub, mul, div, neg, pow, abs, reciprocal, square, remain
 from .unary import *  # noqa: F401,F403
 from .unary import exp, log, log1p, expm1, log2, log10, sqrt, rsqrt, sin, cos, tan, tanh, sigmoid, relu, \
     floor, ceil, trunc, round, sign, erf, erfc, frac, logit, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, \
-    exp2, xlogy, sgn, fix, deg2rad, rad2deg
+    exp2, xlogy, sgn, fix, deg2rad, rad2deg, positive
 from .reduce import sum, mean, var, std, prod, cumsum, cumprod, max, min, amax, amin, argmax, argmin, \
     logsumexp, norm, softmax, log_softmax, softmin, var_mean, std_mean, nansum, nanmean, aminmax, count_nonzero
 from .views import view, reshape, view_as, reshape_as, flatten, ravel, unflatten, expand, expand_as, broadcast_to, \
@@ -37,6 +37,7 @@ __all__ = [
     "true_divide", "rsub", "float_power", "exp", "log", "log1p", "expm1", "log2", "log10", "sqrt", "rsqrt", "sin",
     "cos", "tan", "tanh", "sigmoid", "relu", "floor", "ceil", "trunc", "round", "sign", "erf", "erfc", "frac",
     "logit", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "exp2", "xlogy", "sgn", "fix",
+    "positive",
     "deg2rad", "rad2deg", "sum", "mean", "var", "std", "prod", "cumsum", "cumprod", "max", "min", "amax", "amin",
     "argmax", "argmin", "logsumexp", "norm", "softmax", "log_softmax", "var_mean", "std_mean", "nansum", "nanmean",
     "aminmax", "count_nonzero", "reshape", "flatten", "ravel", "unflatten", "broadcast_to", "broadcast_tensors",
@@ -62,7 +63,7 @@ from .._tensor import register_methods, Tensor
 # --- Tensor methods ----------------------------------------------------------
 _names = """add sub mul div neg pow abs reciprocal square remainder fmod floor_divide true_divide rsub float_power
 exp log log1p expm1 log2 log10 sqrt rsqrt sin cos tan tanh sigmoid relu floor ceil trunc round sign erf erfc frac
-logit asin acos atan sinh cosh asinh acosh atanh exp2 xlogy sgn fix deg2rad rad2deg arcsin arccos arctan
+logit asin acos atan sinh cosh asinh acosh atanh exp2 xlogy sgn fix deg2rad rad2deg arcsin arccos arctan positive
 sum mean var std prod cumsum cumprod max min amax amin argmax argmin logsumexp norm softmax log_softmax nansum
 nanmean aminmax count_nonzero
 view reshape view_as reshape_as flatten ravel unflatten expand expand_as broadcast_to permute transpose swapaxes
@@ -93,7 +94,8 @@ def _make_inplace(fn):
 for _n in """add sub mul div neg pow abs reciprocal square remainder fmod floor_divide true_divide exp log log1p
 expm1 log2 log10 sqrt rsqrt sin cos tan tanh sigmoid relu floor ceil trunc round sign erf frac clamp clip
 clamp_min clamp_max masked_fill index_fill index_add index_copy scatter scatter_add lerp addcmul addcdiv tril
-triu t transpose squeeze unsqueeze logit asin acos atan sinh cosh maximum minimum""".split():
+triu t transpose squeeze unsqueeze logit asin acos atan sinh cosh sgn exp2 deg2rad rad2deg asinh
+acosh atanh erfc""".split():
     if _n in _table:
         _table[_n + "_"] = _make_inplace(_table[_n])
 _table["subtract_"] = _table["sub_"]

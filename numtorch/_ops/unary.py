@@ -235,12 +235,15 @@ class RoundDecimals(_Rounding):
         return zeros_of(g), None
 
 
-def sgn(input):
-    return sign(input)
+def sgn(input, *, out=None):
+    return _out(sign(input), out)
 
 
-def frac(input):
-    return input - trunc(input)
+def frac(input, *, out=None):
+    """frac(x) = x - trunc(x); floating inputs only (PyTorch has no integer kernel)"""
+    if input._data.dtype.kind not in "fV":
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{D.scalar_name(input._data.dtype)}'")
+    return _out(input - trunc(input), out)
 
 
 class Erf(Function):
@@ -348,11 +351,14 @@ def _erf_impl(x, complement):
     return out
 
 
-def logit(input, eps=None):
+def logit(input, eps=None, *, out=None):
+    """logit(x) = log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given; integers compute in float"""
+    if input._data.dtype.kind not in "fV":
+        input = input.to(D.get_default_dtype())
     if eps is not None:
         from .pointwise_binary import clamp
         input = clamp(input, eps, 1 - eps)
-    return log(input / (1 - input))
+    return _out(log(input / (1 - input)), out)
 
 
 class Xlogy(Function):
@@ -387,12 +393,19 @@ def xlogy(input, other, *, out=None):
     return _out(Xlogy.apply(x, y), out)
 
 
-def deg2rad(input):
-    return input * (xp.pi / 180)
+def positive(input):
+    """positive(x) = x (the tensor itself, as PyTorch); bool tensors are refused"""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
-def rad2deg(input):
-    return input * (180 / xp.pi)
+def deg2rad(input, *, out=None):
+    return _out(input * (xp.pi / 180), out)
+
+
+def rad2deg(input, *, out=None):
+    return _out(input * (180 / xp.pi), out)
 
 
 class NanToNum(Function):
