@@ -161,6 +161,8 @@ class Roll(Function):
 
 
 def roll(input, shifts, dims=None):
+    if input._data.size == 0:   # PyTorch returns an empty input as is, without checking dims
+        return input.clone()
     if dims is None:
         flat = reshape(input, (-1,))
         return reshape(Roll.apply(flat, shifts if isinstance(shifts, int) else shifts[0], 0), input.shape)
@@ -386,6 +388,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     from ._util import wrap_dim
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
     axis = wrap_dim(dim, input._data.ndim)
     x = input
     if n == 0:
@@ -395,5 +399,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         x = cat([t if isinstance(t, Tensor) else _make(xp.asarray(t, input._data.dtype)) for t in parts], axis)
     for _ in range(n):
         k = x._data.shape[axis]
+        if k == 0:   # nothing left to difference: the empty result stays
+            break
         x = narrow(x, axis, 1, k - 1) - narrow(x, axis, 0, k - 1)
     return x
