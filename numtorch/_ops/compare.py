@@ -73,7 +73,7 @@ bitwise_xor = _bitwise(xp.bitwise_xor)
 
 def bitwise_not(input):
     if input._data.dtype.kind in "fV":
-        raise TypeError("bitwise_not is not implemented for floating point tensors")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{D.scalar_name(input._data.dtype)}'")
     return _make(xp.invert(input._data))
 
 
@@ -119,16 +119,21 @@ def equal(input, other):
     return input._data.shape == other._data.shape and bool((input._data == other._data).all())
 
 
+def _anyall_dtype(r, input):
+    # PyTorch keeps uint8 for uint8 inputs (its pre-bool convention); bool otherwise
+    return _make(r.astype(xp.uint8) if input._data.dtype == xp.uint8 else r)
+
+
 def any(input, dim=None, keepdim=False):
     if dim is None:
-        return _make(xp.asarray(input._data.any()))
-    return _make(xp.asarray(input._data.any(axis=_axes(dim, input), keepdims=keepdim)))
+        return _anyall_dtype(xp.asarray(input._data.any()), input)
+    return _anyall_dtype(xp.asarray(input._data.any(axis=_axes(dim, input), keepdims=keepdim)), input)
 
 
 def all(input, dim=None, keepdim=False):
     if dim is None:
-        return _make(xp.asarray(input._data.all()))
-    return _make(xp.asarray(input._data.all(axis=_axes(dim, input), keepdims=keepdim)))
+        return _anyall_dtype(xp.asarray(input._data.all()), input)
+    return _anyall_dtype(xp.asarray(input._data.all(axis=_axes(dim, input), keepdims=keepdim)), input)
 
 
 def _axes(dim, t):
@@ -146,6 +151,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     from .index import gather
     d = input._data
     if d.ndim == 0:
+        wrap_dim(dim, 0)
         return sort_result(input, _make(xp.zeros((), xp.int64)))
     axis = wrap_dim(dim, d.ndim)
     key = -d if descending and d.dtype.kind != "b" else d
@@ -166,9 +172,15 @@ def msort(input):
     return sort(input, 0).values
 
 
+def _no_bool(input, msg):
+    if input._data.dtype.kind == "b":
+        raise (RuntimeError(msg) if "does not support" in msg else NotImplementedError(msg))
+
+
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    _no_bool(input, "topk does not support bool dtypes on CPU")
     d = input._data
-    axis = wrap_dim(dim, d.ndim) if d.ndim else 0
+    axis = wrap_dim(dim, d.ndim)
     n = d.shape[axis] if d.ndim else 1
     if k > n or k < 0:
         raise RuntimeError("selected index k out of range")
@@ -181,6 +193,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
+    _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
     from .index import gather
     from .views import narrow, squeeze
     if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
@@ -259,6 +272,7 @@ def is_nonzero(input):
 
 def median(input, dim=None, keepdim=False):
     """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
+    _no_bool(input, f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     from .views import reshape, select, unsqueeze
     from ..return_types import median as _median_rt
     if dim is None:

@@ -146,6 +146,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     from .compare import isnan
+    if (dtype is None and input._data.dtype.kind not in "fV") or (dtype is not None and not dtype.is_floating_point):
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{D.scalar_name((dtype.np if dtype is not None else input._data.dtype))}")
     n = sum((~isnan(input)).to(input.dtype), dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / n
 
@@ -303,8 +306,8 @@ class CumSum(Function):
     def forward(ctx, a, axis):
         ctx.axis = axis
         d = a._data
-        if d.ndim == 0:
-            return d.copy()
+        if d.ndim == 0:   # integers and bools accumulate in int64, as for any shape
+            return d.astype(xp.int64) if d.dtype.kind in "biu" else d.copy()
         return xp.cumsum(d, axis=axis, dtype=xp.int64 if d.dtype.kind in "biu" else None)
 
     @staticmethod
@@ -513,6 +516,8 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 def argmax(input, dim=None, keepdim=False):
     d = input._data
+    if d.dtype.kind == "b":
+        raise RuntimeError("argmax(): does not support bool input")
     if dim is None:
         if d.size == 0:
             raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -523,6 +528,8 @@ def argmax(input, dim=None, keepdim=False):
 
 def argmin(input, dim=None, keepdim=False):
     d = input._data
+    if d.dtype.kind == "b":
+        raise RuntimeError("argmin(): does not support bool input")
     if dim is None:
         if d.size == 0:
             raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -715,13 +722,16 @@ class LogSoftmax(Function):
 
 
 def _softmax_input(input, dtype, dim, name="softmax"):
-    if dtype is not None:
+    if dtype is not None and dtype.is_floating_point:
         input = input.to(dtype)
-    elif input._data.dtype.kind not in "fV":
+    elif (dtype is not None or input._data.dtype.kind not in "fV") and input._data.size:
         nd = input._data.ndim
         last = dim is None or nd == 0 or wrap_dim(dim, nd) == nd - 1
+        dt = dtype.np if dtype is not None else input._data.dtype
         raise NotImplementedError(f'"{name}_{"lastdim_" if last else ""}kernel_impl" not implemented for '
-                                  f"'{D.scalar_name(input._data.dtype)}'")
+                                  f"'{D.scalar_name(dt)}'")
+    elif dtype is not None:
+        input = input.to(dtype)
     return input
 
 
