@@ -675,7 +675,7 @@ class Tensor:
         return ops.neg(self)
 
     def __pos__(self):
-        return self
+        return ops.positive(self)
 
     def __abs__(self):
         return ops.abs(self)
@@ -742,6 +742,9 @@ class Tensor:
 
     @property
     def mT(self):
+        if self._data.ndim < 2:
+            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
+                               f"{self._data.ndim}-D tensor.")
         return ops.transpose(self, -2, -1)
 
     @property

@@ -302,9 +302,19 @@ class _Modulo(Function):
         return ga, gb
 
 
+def _remainder_np(a, b):
+    """PyTorch's remainder: m = fmod(a, b), plus b where m != 0 and the signs of m and b differ; a zero result
+    keeps fmod's sign (-0 for a negative a), where NumPy's remainder gives +0"""
+    r = xp.remainder(a, b)
+    if xp.asarray(r).dtype.kind != "f":
+        return r
+    m = xp.fmod(a, b)
+    return xp.where((m != 0) & ((xp.asarray(b) < 0) != (m < 0)), m + b, m)
+
+
 class Remainder(_Modulo):
     """out = a - floor(a / b) * b (Python's sign convention)"""
-    np_fn = staticmethod(xp.remainder)
+    np_fn = staticmethod(_remainder_np)
     rounding = "floor"
 
 
@@ -316,6 +326,8 @@ class Fmod(_Modulo):
 
 # ----------------------------------------------------------------- functions
 def add(input, other, *, alpha=1, out=None):
+    if isinstance(alpha, bool) and not (_kind(data(input)) == "b" and _kind(data(other)) == "b"):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if out is None and alpha == 1:
         return Add.apply(input, other)
     return _out(Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other), out)

@@ -1,4 +1,6 @@
 """Matrix products: matmul (1-D to batched N-D), mm, bmm, mv, dot, addmm, einsum, outer."""
+from builtins import all as _builtin_all
+
 from .._backend import xp
 from .._cpu import mm as _pmm
 from ..autograd.function import Function
@@ -184,6 +186,14 @@ def _check_mm(a, b, name):
     _check_dtypes(a, b)
 
 
+def _check_scalar_type(a, b):
+    """bmm/einsum: PyTorch's kernels take one dtype (no promotion)."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype != b._data.dtype:
+        from .. import _dtype as D
+        raise RuntimeError(f"expected scalar type {D.scalar_name(a._data.dtype)} but found "
+                           f"{D.scalar_name(b._data.dtype)}")
+
+
 def _check_dtypes(a, b):
     if a._data.dtype != b._data.dtype:
         from .. import _dtype as D
@@ -242,6 +252,7 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input._data.shape[0]}, {input._data.shape[2]}] but got: "
                            f"[{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
+    _check_scalar_type(input, mat2)
     return _out(Bmm.apply(input, mat2), out)
 
 
@@ -252,6 +263,10 @@ def mv(input, vec, *, out=None):
     if input._data.shape[1] != vec._data.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input._data.shape[0]}), mat ({input._data.shape[0]}x"
                            f"{input._data.shape[1]}), vec ({vec._data.shape[0]})")
+    if input._data.dtype != vec._data.dtype:
+        from .. import _dtype as D
+        sv, sm = D.scalar_name(vec._data.dtype), D.scalar_name(input._data.dtype)
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {sv}, {sm}, and {sv}")
     return _out(Mv.apply(input, vec), out)
 
 
@@ -297,6 +312,9 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def outer(input, vec2):
     from .views import unsqueeze
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v._data.ndim}-D")
     return unsqueeze(input, 1) * unsqueeze(vec2, 0)
 
 
@@ -403,6 +421,9 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     eq = _normalize_eq(equation, operands)
+    if _builtin_all(o._data.size for o in operands if isinstance(o, Tensor)):   # empty operands: no kernel runs
+        for o in operands[1:]:
+            _check_scalar_type(operands[0], o)
     return Einsum.apply(eq, *operands)
 
 

@@ -196,8 +196,20 @@ def clamp_max(input, max):
     return clamp(input, max=max)
 
 
-def lerp(input, end, weight):
-    return input + weight * (end - input)
+_C10 = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
+
+
+def lerp(input, end, weight, *, out=None):
+    """lerp(a, b, w) = a + w * (b - a); a, b (and a tensor w) of one floating dtype, as PyTorch requires"""
+    dt = input._data.dtype
+    for name, v in (("end", end), ("weight", weight)):
+        if isinstance(v, Tensor) and v._data.dtype != dt:
+            raise RuntimeError(f"expected dtype {_C10.get(dt.name, dt.name)} for `{name}` but got dtype "
+                               f"{_C10.get(v._data.dtype.name, v._data.dtype.name)}")
+    if dt.kind not in "fV":
+        kind = "tensor" if isinstance(weight, Tensor) else "scalar"
+        raise NotImplementedError(f"\"lerp_kernel_{kind}\" not implemented for '{D.scalar_name(dt)}'")
+    return _out(input + weight * (end - input), out)
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -255,8 +267,12 @@ class LogAddExp(Function):
         return (_fit(g * sigmoid(a - b), ctx.ma) if na else None), (_fit(g * sigmoid(b - a), ctx.mb) if nb else None)
 
 
-def logaddexp(input, other):
-    return LogAddExp.apply(input, other)
+def logaddexp(input, other, *, out=None):
+    ad, bd = operands(input, other)
+    d = ad if hasattr(ad, "dtype") else bd
+    if d.dtype.kind not in "fV":
+        raise NotImplementedError(f"\"logaddexp_cpu\" not implemented for '{D.scalar_name(d.dtype)}'")
+    return _out(LogAddExp.apply(input, other), out)
 
 
 def tensor_where(self, condition, y):

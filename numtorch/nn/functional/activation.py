@@ -198,6 +198,9 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
     return rrelu(input, lower, upper, training, inplace=True)
 
 
+_C_TYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int32_t", "int64": "int64_t"}
+
+
 class Threshold(Function):
     """value if x <= threshold else x; derivative 0 where x <= threshold"""
     _builtin = True
@@ -207,7 +210,12 @@ class Threshold(Function):
         d = a._data
         keep = ~(d <= th)  # NaN is kept, as in PyTorch
         ctx.keep = keep
-        return xp.where(keep, d, xp.asarray(value, dtype=d.dtype))
+        try:
+            v = xp.asarray(value, dtype=d.dtype)
+        except OverflowError:   # PyTorch's scalar-conversion error
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPE.get(d.dtype.name, d.dtype.name)} "
+                               "without overflow") from None
+        return xp.where(keep, d, v)
 
     @staticmethod
     def backward(ctx, g):
