@@ -171,7 +171,78 @@ _FOUND = {
     "clamp -0 1": _grad_case(lambda m, x: m.clamp(x, -0.0, 1.0)),
     "clamp max 0": _grad_case(lambda m, x: m.clamp(x, max=0.0)),
     "clamp nan bound": lambda m: (m.clamp(m.arange(3.0), min=float("nan")), m.clamp(m.arange(3.0), max=float("nan"))),
+    # dtype / rank checks PyTorch makes and numtorch skipped (or failed with another class)
+    "topk bool": lambda m: m.ones(2, 2, dtype=m.bool).topk(1),
+    "argmin bool": lambda m: m.ones(2, 2, dtype=m.bool).argmin(),
+    "argmax bool dim": lambda m: m.ones(2, 2, dtype=m.bool).argmax(0),
+    "median bool dim": lambda m: m.ones(2, 2, dtype=m.bool).median(0),
+    "median bool": lambda m: m.ones(2, 2, dtype=m.bool).median(),
+    "kthvalue bool": lambda m: m.ones(2, 2, dtype=m.bool).kthvalue(1),
+    "positive": lambda m: m.positive(m.ones(2)),
+    "positive bool": lambda m: m.positive(m.ones(2, dtype=m.bool)),
+    "unary plus bool": lambda m: +m.ones(2, dtype=m.bool),
+    "frac int": lambda m: m.frac(m.ones(2, dtype=m.int32)),
+    "logit bool": lambda m: m.logit(m.ones(2, dtype=m.bool)),
+    "logit out": lambda m: m.logit(m.full((2,), 0.25), out=m.zeros(2, dtype=m.float64)),
+    "deg2rad out": lambda m: m.deg2rad(m.ones(2), out=m.zeros(2)),
+    "sgn_": lambda m: m.ones(2).sgn_(),
+    "exp2_ int": lambda m: m.ones(2, dtype=m.int32).exp2_(),
+    "inplace cast message": lambda m: m.ones(2, dtype=m.int32).sqrt_(),
+    "maximum_ is not a method": lambda m: m.ones(2).maximum_,
+    "inplace on expanded": lambda m: m.ones(1, 2).expand(3, 2).add_(1),
+    "celu inplace on expanded": lambda m: m.nn.functional.celu(m.ones(1, 2).expand(3, 2), inplace=True),
+    "inplace on empty expanded": lambda m: m.ones(1, 0).expand(3, 0).add_(1),
+    "outer 0-d": lambda m: m.outer(m.tensor(1.0), m.ones(2)),
+    "outer 2-d": lambda m: m.outer(m.ones(2), m.ones(2, 1)),
+    "chunk 0-d": lambda m: m.tensor(1.0).chunk(1, 0),
+    "split 0-d": lambda m: m.tensor(1.0).split(1, 0),
+    "diff 0-d": lambda m: m.tensor(1.0).diff(),
+    "diag 0-d": lambda m: m.tensor(1.0).diag(),
+    "diag 3-d": lambda m: m.zeros(2, 2, 2).diag(),
+    "diagonal same dims": lambda m: m.ones(2, 2).diagonal(0, 0, -2),
+    "narrow start past end": lambda m: m.ones(0).narrow(0, 2, 0),
+    "narrow start below": lambda m: m.ones(3).narrow(0, -5, 0),
+    "narrow start at end": lambda m: m.ones(3).narrow(0, 3, 0),
+    "narrow 0-d": lambda m: m.tensor(1).narrow(0, 0, 1),
+    "movedim 0-d": lambda m: m.tensor(1).movedim(-1, 0),
+    "movedim 0-d bad": lambda m: m.tensor(1).movedim(0, 1),
+    "any uint8": lambda m: m.ones(0, 3, dtype=m.uint8).any(),
+    "all uint8 dim": lambda m: m.ones(2, 3, dtype=m.uint8).all(1),
+    "logaddexp int": lambda m: m.logaddexp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64)),
+    "topk 0-d bad dim": lambda m: m.tensor(1.0).topk(1, 1),
+    "argsort 0-d bad dim": lambda m: m.tensor(1.0).argsort(1),
+    "sort 0-d bad dim": lambda m: m.tensor(1.0).sort(1),
+    "lerp end dtype": lambda m: m.lerp(m.ones(2, dtype=m.float16), m.ones(2), 0.5),
+    "lerp weight dtype": lambda m: m.lerp(m.ones(2), m.ones(2), m.ones(2, dtype=m.float64)),
+    "lerp int": lambda m: m.lerp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64), 0.5),
+    "einsum dtypes": lambda m: m.einsum("i,ij->j", m.ones(2, dtype=m.int64), m.ones(2, 2)),
+    "bmm dtypes": lambda m: m.bmm(m.ones(1, 2, 2, dtype=m.uint8), m.ones(1, 2, 2)),
+    "mv dtypes": lambda m: m.mv(m.ones(2, 2, dtype=m.int64), m.ones(2)),
+    "threshold overflow": lambda m: m.nn.functional.threshold(m.ones(2, dtype=m.uint8), 0.5, -2.0),
+    "roll empty bad dim": lambda m: m.roll(m.ones(0, 0), 3, 2),
+    "nanmean int": lambda m: m.nanmean(m.ones(2, dtype=m.int64)),
+    "add bool alpha": lambda m: m.add(m.ones(2), m.ones(2), alpha=True),
+    "add bool alpha bools": lambda m: m.add(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool), alpha=True),
+    "bitwise_not float": lambda m: m.bitwise_not(m.ones(2)),
+    "diff empty dim": lambda m: m.ones(4, 0, dtype=m.uint8).diff(1, -1),
+    "diff n past size": lambda m: m.ones(4, 1).diff(2, -1),
+    "cumsum 0-d uint8": lambda m: m.tensor(3, dtype=m.uint8).cumsum(0),
+    "softmax dtype int": lambda m: m.softmax(m.ones(2), 0, dtype=m.int64),
+    "softmax int empty": lambda m: m.softmax(m.ones(2, 0, dtype=m.int32), 1),
+    "softmax int to float64": lambda m: m.softmax(m.ones(2, dtype=m.int32), 0, dtype=m.float64),
+    "mT 1-d": lambda m: m.ones(2).mT,
+    "einsum empty mixed dtypes": lambda m: m.einsum("abi,ij->abj", m.ones(2, 3, 0, dtype=m.bool), m.ones(0, 1)),
+    "remainder zero sign": lambda m: _remainder_zero_signs(m),
 }
+
+
+def _remainder_zero_signs(m):
+    v = [-2.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 3.0, float("inf"), -float("inf"), 1e30]
+    out = []
+    for dt in (m.float32, m.float64):
+        r = m.remainder(m.tensor(v, dtype=dt)[:, None], m.tensor(v, dtype=dt)[None])
+        out += [r, r.signbit() & (r == 0), m.remainder(m.tensor(v, dtype=dt), 0.5).signbit()]
+    return tuple(out)
 
 
 def _xlogy_grads(m):
