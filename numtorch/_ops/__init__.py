@@ -98,6 +98,9 @@ triu t transpose squeeze unsqueeze logit asin acos atan sinh cosh sgn exp2 deg2r
 acosh atanh erfc""".split():
     if _n in _table:
         _table[_n + "_"] = _make_inplace(_table[_n])
+from .inplace import inplace_view as _inplace_view  # noqa: E402
+for _n in ("t", "transpose", "squeeze", "unsqueeze"):   # these change the shape: not a write into the memory
+    _table[_n + "_"] = _inplace_view(_table[_n])
 _table["subtract_"] = _table["sub_"]
 _table["multiply_"] = _table["mul_"]
 _table["divide_"] = _table["div_"]

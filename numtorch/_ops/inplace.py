@@ -51,6 +51,23 @@ def inplace(t, fn, *args, **kwargs):
     return t
 
 
+def inplace_view(fn):
+    """``t.t_()``, ``t.transpose_()``, ``t.squeeze_()``, ``t.unsqueeze_()``: ``t`` itself becomes the view
+    ``fn(t, ...)`` (new shape and strides over the same memory) and takes over its history."""
+    def method(self, *args, **kwargs):
+        if _gs.enabled and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        new = fn(self, *args, **kwargs)
+        self._data = new._data
+        # the view bookkeeping of ``self`` described its old layout
+        self.__dict__.pop("_view", None)
+        if new.grad_fn is not None:
+            self.grad_fn, self._out_nr, self.requires_grad = new.grad_fn, new._out_nr, True
+        return self
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
 def fill_diagonal_(self, fill_value, wrap=False):
     """Fill the main diagonal (all dims of equal size, or a tall 2-D matrix with ``wrap``)."""
     d = self._data
