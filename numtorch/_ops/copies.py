@@ -22,13 +22,9 @@ class Cat(Function):
                      else 0 for t in ts]
         ctx.dtypes = [t._data.dtype for t in ts]
         arrs = [t._data for t in ts if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
+        dt = _promoted([t._data for t in ts])   # skipped empties still take part in the dtype, as PyTorch
         if not arrs:
-            return ts[0]._data.copy()
-        dt = arrs[0].dtype
-        for a in arrs[1:]:
-            if a.dtype != dt:
-                from .. import _dtype as D
-                dt = D.promote(D.from_numpy_dtype(dt), D.from_numpy_dtype(a.dtype)).np
+            return ts[0]._data.astype(dt, copy=True)
         return xp.concatenate(arrs, axis=axis, dtype=dt)
 
     @staticmethod
@@ -45,6 +41,16 @@ class Cat(Function):
             out.append(gi)
             start += n
         return tuple(out)
+
+
+def _promoted(arrays):
+    """PyTorch's result dtype of a list of tensors (cat/stack)."""
+    from .. import _dtype as D
+    dt = arrays[0].dtype
+    for a in arrays[1:]:
+        if a.dtype != dt:
+            dt = D.promote(D.from_numpy_dtype(dt), D.from_numpy_dtype(a.dtype)).np
+    return dt
 
 
 def _dt(npd):
@@ -71,11 +77,7 @@ def cat(tensors, dim=0, *, out=None):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {axis}. Expected size "
                                    f"{ref._data.shape[k]} but got size {t._data.shape[k]} for tensor number {i} "
                                    f"in the list.")
-    r = Cat.apply(axis, *tensors)
-    if out is not None:
-        out._data = r._data
-        return out
-    return r
+    return _out(Cat.apply(axis, *tensors), out)
 
 
 concat = concatenate = cat
@@ -101,11 +103,14 @@ class Stack(Function):
     @staticmethod
     def forward(ctx, axis, *ts):
         ctx.axis = axis
-        return xp.stack([t._data for t in ts], axis=axis)
+        ctx.dtypes = [t._data.dtype for t in ts]
+        dt = _promoted([t._data for t in ts])   # PyTorch's promotion (NumPy's would make int32 + float32 float64)
+        return xp.stack([t._data.astype(dt, copy=False) for t in ts], axis=axis)
 
     @staticmethod
     def backward(ctx, g):
-        return (None,) + tuple(unbind(g, ctx.axis))
+        return (None,) + tuple(gi if gi._data.dtype == dt else gi.to(_dt(dt))
+                               for gi, dt in zip(unbind(g, ctx.axis), ctx.dtypes))
 
 
 def hstack(tensors):
@@ -134,6 +139,9 @@ def flip(input, dims):
     if isinstance(dims, int):
         dims = (dims,)
     axes = tuple(wrap_dim(d, input._data.ndim) for d in dims)
+    for k, a in enumerate(axes):
+        if a in axes[:k]:
+            raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
     return Flip.apply(input, axes if input._data.ndim else ())
 
 
