@@ -3,7 +3,7 @@ from .._backend import xp, errstate, is_array, ndarray as _ndarray
 from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
-from .._tensor import Tensor, _make
+from .._tensor import Tensor, _make, _bcast_error
 from ._util import operands, sum_to, data, zeros_of, write_out as _out
 
 
@@ -334,6 +334,8 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
+    if isinstance(alpha, bool) and not (_kind(data(input)) == "b" and _kind(data(other)) == "b"):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if not isinstance(input, Tensor):
         r = RSub.apply(input, other, alpha) if alpha != 1 else RSub.apply(input, other)
     else:
@@ -368,6 +370,10 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
             raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
         if _int_zero_divisor(ad, bd):
             raise RuntimeError("ZeroDivisionError")
+    try:
+        xp.broadcast_shapes(xp.shape(ad), xp.shape(bd))
+    except ValueError as e:   # PyTorch's RuntimeError naming the sizes
+        raise _bcast_error(input, other, e) from None
     with errstate(divide="ignore", invalid="ignore"):
         if rounding_mode == "floor":
             r = xp.floor_divide(ad, bd) if _is_int(ad, bd) else xp.floor(xp.true_divide(ad, bd))

@@ -257,6 +257,8 @@ def bmm(input, mat2, *, out=None):
 
 
 def mv(input, vec, *, out=None):
+    if input._data.ndim == 0 or vec._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError("vector + matrix @ vector expected, got " + str(input._data.ndim) + ", "
                            + str(vec._data.ndim))

@@ -170,6 +170,10 @@ def clamp(input, min=None, max=None, *, out=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         r = input
+        for b in (min, max):   # the result takes the promoted dtype of the input and tensor bounds
+            if isinstance(b, Tensor) and b._data.dtype != r._data.dtype:
+                r = r.to(D.result_type(D.from_numpy_dtype(r._data.dtype), r._data.ndim == 0,
+                                       D.from_numpy_dtype(b._data.dtype), b._data.ndim == 0))
         if min is not None:
             r = where(r < min, to_tensor(min, input).to(input.dtype).expand_as(r) if isinstance(min, Tensor) else
                       min, r) if False else _clamp_t(r, min, True)

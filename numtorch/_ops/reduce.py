@@ -146,10 +146,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     from .compare import isnan
-    if (dtype is None and input._data.dtype.kind not in "fV") or (dtype is not None and not dtype.is_floating_point):
+    if input._data.dtype.kind not in "fV":
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{D.scalar_name((dtype.np if dtype is not None else input._data.dtype))}")
-    n = sum((~isnan(input)).to(input.dtype), dim, keepdim)
+                           f"{D.scalar_name(input._data.dtype)}")
+    n = sum((~isnan(input)).to(dtype or input.dtype), dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / n
 
 
@@ -629,8 +629,9 @@ class VectorNorm(Function):
         ctx.save_for_backward(a)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         d = a._data
-        if p == 2:
-            return xp.asarray(xp.sqrt(xp.sum(d * d, axis=axes, keepdims=keepdim)))
+        if p == 2:   # half precision accumulates in float32, as PyTorch (its squares overflow float16)
+            w = d.astype(xp.float32) if d.dtype.kind in "fV" and d.dtype.itemsize < 4 else d
+            return xp.asarray(xp.sqrt(xp.sum(w * w, axis=axes, keepdims=keepdim))).astype(d.dtype, copy=False)
         ad = xp.abs(d)
         if p == xp.inf or p == -xp.inf:
             if d.size == 0:
@@ -736,6 +737,8 @@ def _softmax_input(input, dtype, dim, name="softmax"):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is not None:   # a bad dim is reported before a bad dtype, as PyTorch
+        wrap_dim(dim, input._data.ndim)
     input = _softmax_input(input, dtype, dim)
     if dim is None:
         dim = _implicit_dim("softmax", input._data.ndim, _stacklevel)
@@ -743,6 +746,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is not None:
+        wrap_dim(dim, input._data.ndim)
     input = _softmax_input(input, dtype, dim, "log_softmax")
     if dim is None:
         dim = _implicit_dim("log_softmax", input._data.ndim, _stacklevel)
