@@ -233,7 +233,41 @@ _FOUND = {
     "mT 1-d": lambda m: m.ones(2).mT,
     "einsum empty mixed dtypes": lambda m: m.einsum("abi,ij->abj", m.ones(2, 3, 0, dtype=m.bool), m.ones(0, 1)),
     "remainder zero sign": lambda m: _remainder_zero_signs(m),
+    "cat promotes with empty": lambda m: m.cat([m.ones(3, dtype=m.uint8), m.ones(0)]),
+    "stack promotes": lambda m: m.stack([m.ones(2, dtype=m.int32), m.ones(2)]),
+    "stack grads keep dtypes": lambda m: _stack_grads(m),
+    "clamp tensor bounds promote": lambda m: m.clamp(m.ones(2), m.zeros(2, dtype=m.float64), m.ones(2, dtype=m.float64)),
+    "clamp int by float tensor": lambda m: m.clamp(m.ones(2, dtype=m.int64), m.zeros(2), None),
+    "nanmean dtype": lambda m: m.nanmean(m.ones(2, dtype=m.float64), 0, dtype=m.float32),
+    "nanmean uint8 with dtype": lambda m: m.nanmean(m.ones(2, dtype=m.uint8), 0, dtype=m.float64),
+    "flip repeated dim": lambda m: m.ones(3).flip((0, -1)),
+    "floor_divide broadcast error": lambda m: m.floor_divide(m.ones(3, 4), m.ones(3, 5)),
+    "softmax dim before dtype": lambda m: m.softmax(m.tensor(1, dtype=m.uint8), 1),
+    "mv 0-d": lambda m: m.mv(m.tensor(1.0), m.ones(1)),
+    "sub bool alpha": lambda m: m.sub(m.ones(2), 1.0, alpha=True),
+    "transpose_": lambda m: m.ones(1, 3).expand(2, 3).contiguous().transpose_(0, 1),
+    "transpose_ 3-d": lambda m: m.arange(24.0).reshape(3, 4, 2).transpose_(0, -2),
+    "t_ unsqueeze_ squeeze_": lambda m: m.arange(3.0).reshape(1, 3).t_().unsqueeze_(0).squeeze_(),
+    "t_ grad": lambda m: _t_grad(m),
+    "t_ on leaf": lambda m: m.ones(1, 3, requires_grad=True).t_(),
+    "norm float16": lambda m: (m.norm(m.tensor([60000.0, 100, -3], dtype=m.float16)),
+                               m.norm(m.tensor([[60000.0, 100, -3]], dtype=m.float16), dim=1)),
 }
+
+
+def _stack_grads(m):
+    a, b = m.ones(2, dtype=m.float64, requires_grad=True), m.ones(2, requires_grad=True)
+    r = m.stack([a, b])
+    (r * m.arange(4.0, dtype=m.float64).reshape(2, 2)).sum().backward()
+    return r.detach(), a.grad, b.grad
+
+
+def _t_grad(m):
+    a = m.ones(1, 3, requires_grad=True)
+    x = a * 2
+    x.t_()
+    (x * m.arange(3.0).reshape(3, 1)).sum().backward()
+    return x.detach(), a.grad
 
 
 def _remainder_zero_signs(m):
