@@ -137,8 +137,10 @@ class Div(Function):
         ad, bd = operands(a, b)
         if _is_int(ad, bd):  # integer / integer is a true division in the default float type
             fd = D.get_default_dtype().np
-            ad = ad.astype(fd) if is_array(ad) else ad
-            bd = bd.astype(fd) if is_array(bd) else bd
+            # each operand goes to float from its own values (not through the common integer type, which
+            # would wrap a negative int32 into a uint8), as PyTorch
+            ad = data(a).astype(fd) if isinstance(a, Tensor) else ad
+            bd = data(b).astype(fd) if isinstance(b, Tensor) else bd
         if ctx.needs_input_grad:
             ctx.ma, ctx.mb = _meta(a), _meta(b)
             ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)

@@ -40,7 +40,9 @@ def inplace(t, fn, *args, **kwargs):
     nd = new._data
     td = t._data
     if nd.dtype != td.dtype:
-        if not xp.can_cast(nd.dtype, td.dtype, "same_kind") or (nd.dtype.kind in "fV" and td.dtype.kind in "biu"):
+        # PyTorch's rule: no float into an integer, no non-bool into a bool (int32 into uint8 is allowed)
+        from ._util import _category
+        if _category(nd.dtype) > _category(td.dtype):
             raise RuntimeError(f"result type {D.scalar_name(nd.dtype)} can't be cast to the "
                                f"desired output type {D.scalar_name(td.dtype)}")
     if nd.shape != td.shape:
