@@ -742,6 +742,8 @@ class Tensor:
 
     @property
     def mT(self):
+        if self._data.ndim == 0:   # PyTorch returns a 0-d tensor as is
+            return self
         if self._data.ndim < 2:
             raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
                                f"{self._data.ndim}-D tensor.")

@@ -272,6 +272,8 @@ def is_nonzero(input):
 
 def median(input, dim=None, keepdim=False):
     """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
+    if dim is not None:
+        wrap_dim(dim, input._data.ndim)
     _no_bool(input, f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     from .views import reshape, select, unsqueeze
     from ..return_types import median as _median_rt

@@ -409,5 +409,6 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         k = x._data.shape[axis]
         if k == 0:   # nothing left to difference: the empty result stays
             break
-        x = narrow(x, axis, 1, k - 1) - narrow(x, axis, 0, k - 1)
+        a, b = narrow(x, axis, 1, k - 1), narrow(x, axis, 0, k - 1)
+        x = (a ^ b) if x._data.dtype.kind == "b" else a - b   # bools differ by xor, as PyTorch
     return x

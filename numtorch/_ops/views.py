@@ -118,6 +118,9 @@ def ravel(input):
 
 def unflatten(input, dim, sizes):
     shp = input._data.shape
+    if not shp:   # dims 0/-1 reach the kernel, which has no dim to split; others are out of range
+        wrap_dim(dim, 0)
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     d = wrap_dim(dim, len(shp))
     sizes = tuple(sizes)
     if -1 in sizes:
