@@ -313,9 +313,13 @@ class Tensor:
         return builtins.bool(self._data.reshape(()))
 
     def __float__(self):
+        if self._data.size != 1:   # PyTorch: ValueError here, RuntimeError from item()
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return builtins.float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return builtins.int(self.item())
 
     def __index__(self):
