@@ -163,14 +163,22 @@ def empty(shape, dtype, g):
 
 @_sized
 def rand(shape, dtype, g):
+    _floating_only(dtype, "check_uniform_bounds")
     npd = _np_dtype(dtype, D.get_default_dtype().np)
     return _random.gen(g).random(shape, dtype=xp.float64).astype(npd)
 
 
 @_sized
 def randn(shape, dtype, g):
+    _floating_only(dtype, "normal_kernel_cpu")
     npd = _np_dtype(dtype, D.get_default_dtype().np)
     return _random.gen(g).standard_normal(shape, dtype=xp.float32 if npd == xp.float32 else xp.float64).astype(npd)
+
+
+def _floating_only(dtype, kernel):
+    """rand/randn of an integer or bool dtype: PyTorch's NotImplementedError naming its kernel."""
+    if dtype is not None and not dtype.is_floating_point and not dtype.is_complex:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{D.scalar_name(dtype.np)}'")
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -178,6 +186,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         _dv.check(device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    if not isinstance(fill_value, numbers.Number):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = D.bool_ if isinstance(fill_value, builtins.bool) else D.int64 if isinstance(fill_value, numbers.Integral) \
             else D.get_default_dtype()

@@ -313,9 +313,13 @@ class Tensor:
         return builtins.bool(self._data.reshape(()))
 
     def __float__(self):
+        if self._data.size != 1:   # PyTorch: ValueError here, RuntimeError from item()
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return builtins.float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return builtins.int(self.item())
 
     def __index__(self):
@@ -675,7 +679,7 @@ class Tensor:
         return ops.neg(self)
 
     def __pos__(self):
-        return self
+        return ops.positive(self)
 
     def __abs__(self):
         return ops.abs(self)
@@ -684,13 +688,13 @@ class Tensor:
         return ops.bitwise_not(self)
 
     def __and__(self, other):
-        return ops.logical_and(self, other) if self._data.dtype.kind == "b" else ops.bitwise_and(self, other)
+        return ops.bitwise_and(self, other)   # on bools, the logical op (as PyTorch)
 
     def __or__(self, other):
-        return ops.logical_or(self, other) if self._data.dtype.kind == "b" else ops.bitwise_or(self, other)
+        return ops.bitwise_or(self, other)   # on bools, the logical op (as PyTorch)
 
     def __xor__(self, other):
-        return ops.logical_xor(self, other) if self._data.dtype.kind == "b" else ops.bitwise_xor(self, other)
+        return ops.bitwise_xor(self, other)   # on bools, the logical op (as PyTorch)
 
     __rand__ = __and__
     __ror__ = __or__
@@ -742,6 +746,11 @@ class Tensor:
 
     @property
     def mT(self):
+        if self._data.ndim == 0:   # PyTorch returns a 0-d tensor as is
+            return self
+        if self._data.ndim < 2:
+            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
+                               f"{self._data.ndim}-D tensor.")
         return ops.transpose(self, -2, -1)
 
     @property

@@ -5,7 +5,7 @@ from .arith import add, sub, mul, div, neg, pow, abs, reciprocal, square, remain
 from .unary import *  # noqa: F401,F403
 from .unary import exp, log, log1p, expm1, log2, log10, sqrt, rsqrt, sin, cos, tan, tanh, sigmoid, relu, \
     floor, ceil, trunc, round, sign, erf, erfc, frac, logit, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, \
-    exp2, xlogy, sgn, fix, deg2rad, rad2deg
+    exp2, xlogy, sgn, fix, deg2rad, rad2deg, positive
 from .reduce import sum, mean, var, std, prod, cumsum, cumprod, max, min, amax, amin, argmax, argmin, \
     logsumexp, norm, softmax, log_softmax, softmin, var_mean, std_mean, nansum, nanmean, aminmax, count_nonzero
 from .views import view, reshape, view_as, reshape_as, flatten, ravel, unflatten, expand, expand_as, broadcast_to, \
@@ -37,6 +37,7 @@ __all__ = [
     "true_divide", "rsub", "float_power", "exp", "log", "log1p", "expm1", "log2", "log10", "sqrt", "rsqrt", "sin",
     "cos", "tan", "tanh", "sigmoid", "relu", "floor", "ceil", "trunc", "round", "sign", "erf", "erfc", "frac",
     "logit", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "exp2", "xlogy", "sgn", "fix",
+    "positive",
     "deg2rad", "rad2deg", "sum", "mean", "var", "std", "prod", "cumsum", "cumprod", "max", "min", "amax", "amin",
     "argmax", "argmin", "logsumexp", "norm", "softmax", "log_softmax", "var_mean", "std_mean", "nansum", "nanmean",
     "aminmax", "count_nonzero", "reshape", "flatten", "ravel", "unflatten", "broadcast_to", "broadcast_tensors",
@@ -62,7 +63,7 @@ from .._tensor import register_methods, Tensor
 # --- Tensor methods ----------------------------------------------------------
 _names = """add sub mul div neg pow abs reciprocal square remainder fmod floor_divide true_divide rsub float_power
 exp log log1p expm1 log2 log10 sqrt rsqrt sin cos tan tanh sigmoid relu floor ceil trunc round sign erf erfc frac
-logit asin acos atan sinh cosh asinh acosh atanh exp2 xlogy sgn fix deg2rad rad2deg arcsin arccos arctan
+logit asin acos atan sinh cosh asinh acosh atanh exp2 xlogy sgn fix deg2rad rad2deg arcsin arccos arctan positive
 sum mean var std prod cumsum cumprod max min amax amin argmax argmin logsumexp norm softmax log_softmax nansum
 nanmean aminmax count_nonzero
 view reshape view_as reshape_as flatten ravel unflatten expand expand_as broadcast_to permute transpose swapaxes
@@ -93,9 +94,13 @@ def _make_inplace(fn):
 for _n in """add sub mul div neg pow abs reciprocal square remainder fmod floor_divide true_divide exp log log1p
 expm1 log2 log10 sqrt rsqrt sin cos tan tanh sigmoid relu floor ceil trunc round sign erf frac clamp clip
 clamp_min clamp_max masked_fill index_fill index_add index_copy scatter scatter_add lerp addcmul addcdiv tril
-triu t transpose squeeze unsqueeze logit asin acos atan sinh cosh maximum minimum""".split():
+triu t transpose squeeze unsqueeze logit asin acos atan sinh cosh sgn exp2 deg2rad rad2deg asinh
+acosh atanh erfc""".split():
     if _n in _table:
         _table[_n + "_"] = _make_inplace(_table[_n])
+from .inplace import inplace_view as _inplace_view  # noqa: E402
+for _n in ("t", "transpose", "squeeze", "unsqueeze"):   # these change the shape: not a write into the memory
+    _table[_n + "_"] = _inplace_view(_table[_n])
 _table["subtract_"] = _table["sub_"]
 _table["multiply_"] = _table["mul_"]
 _table["divide_"] = _table["div_"]
@@ -116,7 +121,7 @@ for _m in (_combine, _numeric, _scan, _stats, _calculus, _scatter_ops):
         _g[_n] = getattr(_m, _n)
     __all__ += _m.__all__
 for _n in """kron hsplit vsplit dsplit split_with_sizes unsafe_split unsafe_split_with_sizes unsafe_chunk rot90
-diagflat addr vdot positive gcd lcm hypot copysign heaviside frexp ldexp nextafter logaddexp2 bitwise_left_shift
+diagflat addr vdot gcd lcm hypot copysign heaviside frexp ldexp nextafter logaddexp2 bitwise_left_shift
 bitwise_right_shift cummax cummin logcumsumexp quantile nanquantile nanmedian mode histogram unique_consecutive
 diagonal_scatter select_scatter slice_scatter scatter_reduce index_reduce put renorm""".split():
     _table[_n] = _g[_n]

@@ -3,7 +3,7 @@ from .._backend import xp, errstate, is_array, ndarray as _ndarray
 from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
-from .._tensor import Tensor, _make
+from .._tensor import Tensor, _make, _bcast_error
 from ._util import operands, sum_to, data, zeros_of, write_out as _out
 
 
@@ -137,8 +137,10 @@ class Div(Function):
         ad, bd = operands(a, b)
         if _is_int(ad, bd):  # integer / integer is a true division in the default float type
             fd = D.get_default_dtype().np
-            ad = ad.astype(fd) if is_array(ad) else ad
-            bd = bd.astype(fd) if is_array(bd) else bd
+            # each operand goes to float from its own values (not through the common integer type, which
+            # would wrap a negative int32 into a uint8), as PyTorch
+            ad = data(a).astype(fd) if isinstance(a, Tensor) else ad
+            bd = data(b).astype(fd) if isinstance(b, Tensor) else bd
         if ctx.needs_input_grad:
             ctx.ma, ctx.mb = _meta(a), _meta(b)
             ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
@@ -286,6 +288,10 @@ class _Modulo(Function):
         ad, bd = operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+        if _kind(ad) == "b" and _kind(bd) == "b":
+            raise NotImplementedError(f"\"{cls.__name__.lower()}_cpu\" not implemented for 'Bool'")
+        if _is_int(ad, bd) and _int_zero_divisor(ad, bd):
+            raise RuntimeError("ZeroDivisionError")
         with errstate(divide="ignore", invalid="ignore"):
             return xp.asarray(cls.np_fn(ad, bd))
 
@@ -298,9 +304,19 @@ class _Modulo(Function):
         return ga, gb
 
 
+def _remainder_np(a, b):
+    """PyTorch's remainder: m = fmod(a, b), plus b where m != 0 and the signs of m and b differ; a zero result
+    keeps fmod's sign (-0 for a negative a), where NumPy's remainder gives +0"""
+    r = xp.remainder(a, b)
+    if xp.asarray(r).dtype.kind != "f":
+        return r
+    m = xp.fmod(a, b)
+    return xp.where((m != 0) & ((xp.asarray(b) < 0) != (m < 0)), m + b, m)
+
+
 class Remainder(_Modulo):
     """out = a - floor(a / b) * b (Python's sign convention)"""
-    np_fn = staticmethod(xp.remainder)
+    np_fn = staticmethod(_remainder_np)
     rounding = "floor"
 
 
@@ -312,12 +328,16 @@ class Fmod(_Modulo):
 
 # ----------------------------------------------------------------- functions
 def add(input, other, *, alpha=1, out=None):
+    if isinstance(alpha, bool) and not (_kind(data(input)) == "b" and _kind(data(other)) == "b"):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if out is None and alpha == 1:
         return Add.apply(input, other)
     return _out(Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
+    if isinstance(alpha, bool) and not (_kind(data(input)) == "b" and _kind(data(other)) == "b"):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if not isinstance(input, Tensor):
         r = RSub.apply(input, other, alpha) if alpha != 1 else RSub.apply(input, other)
     else:
@@ -350,8 +370,12 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
     if _is_int(ad, bd):
         if _kind(ad) == "b" and _kind(bd) == "b":
             raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
-        if (xp.asarray(bd) == 0).any():
+        if _int_zero_divisor(ad, bd):
             raise RuntimeError("ZeroDivisionError")
+    try:
+        xp.broadcast_shapes(xp.shape(ad), xp.shape(bd))
+    except ValueError as e:   # PyTorch's RuntimeError naming the sizes
+        raise _bcast_error(input, other, e) from None
     with errstate(divide="ignore", invalid="ignore"):
         if rounding_mode == "floor":
             r = xp.floor_divide(ad, bd) if _is_int(ad, bd) else xp.floor(xp.true_divide(ad, bd))
@@ -408,6 +432,17 @@ true_divide = div
 def _kind(x):
     return x.dtype.kind if is_array(x) else ("b" if isinstance(x, bool) else
                                                            "f" if isinstance(x, float) else "i")
+
+
+def _int_zero_divisor(ad, bd):
+    """An integer division by zero that PyTorch refuses: a zero divisor and a non-empty result."""
+    b = xp.asarray(bd)
+    if not (b == 0).any():
+        return False
+    try:
+        return 0 not in xp.broadcast_shapes(xp.shape(ad), b.shape)
+    except ValueError:   # shapes that do not broadcast: the op's own error follows
+        return False
 
 
 def _is_int(ad, bd):

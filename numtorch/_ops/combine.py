@@ -235,14 +235,6 @@ def chain_matmul(*matrices, out=None):
     return write_out(multi_dot(list(matrices)), out)
 
 
-def positive(input):
-    """The input itself (unary +); bool tensors are refused as PyTorch."""
-    from .. import bool as _bool
-    if input.dtype == _bool:
-        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
-    return input
-
-
 __all__ = ["atleast_3d", "block_diag", "cartesian_prod", "combinations", "kron", "column_stack", "row_stack",
            "dstack", "hsplit", "vsplit", "dsplit", "split_with_sizes", "unsafe_split", "unsafe_split_with_sizes",
-           "unsafe_chunk", "rot90", "diagflat", "addr", "vdot", "chain_matmul", "positive"]
+           "unsafe_chunk", "rot90", "diagflat", "addr", "vdot", "chain_matmul"]

@@ -4,7 +4,7 @@ from collections import namedtuple
 from .._backend import xp, is_array
 from .. import _dtype as D
 from .._tensor import Tensor, _make, _bcast_error
-from ._util import operands, data, wrap_dim
+from ._util import operands, data, wrap_dim, write_out
 
 
 def _cmp(np_fn):
@@ -14,7 +14,7 @@ def _cmp(np_fn):
             r = np_fn(ad, bd)
         except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
             raise _bcast_error(input, other, e) from None
-        return _make(r if is_array(r) else xp.asarray(r))
+        return write_out(_make(r if is_array(r) else xp.asarray(r)), out)
     fn.__name__ = np_fn.__name__
     return fn
 
@@ -29,11 +29,36 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 def _logical(np_fn):
-    def fn(input, other=None):
+    name = np_fn.__name__
+
+    def fn(input, other=None, *, out=None):
         if other is None:
-            return _make(xp.asarray(np_fn(input._data)))
-        return _make(xp.asarray(np_fn(data(input), data(other))))
-    fn.__name__ = np_fn.__name__
+            return write_out(_make(xp.asarray(np_fn(input._data))), out)
+        if not isinstance(other, Tensor):   # PyTorch's binding takes tensors only
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        try:
+            r = np_fn(data(input), data(other))
+        except ValueError as e:
+            raise _bcast_error(input, other, e) from None
+        return write_out(_make(xp.asarray(r)), out)
+    fn.__name__ = name
+    return fn
+
+
+def _bitwise(np_fn):
+    name = np_fn.__name__
+
+    def fn(input, other, *, out=None):
+        ad, bd = operands(input, other)
+        for d in (ad, bd):
+            if is_array(d) and d.dtype.kind in "fcV":
+                raise NotImplementedError(f'"{name}_cpu" not implemented for \'{D.scalar_name(d.dtype)}\'')
+        try:
+            r = np_fn(ad, bd)
+        except ValueError as e:
+            raise _bcast_error(input, other, e) from None
+        return write_out(_make(r if is_array(r) else xp.asarray(r)), out)
+    fn.__name__ = name
     return fn
 
 
@@ -41,14 +66,14 @@ logical_and = _logical(xp.logical_and)
 logical_or = _logical(xp.logical_or)
 logical_xor = _logical(xp.logical_xor)
 logical_not = _logical(xp.logical_not)
-bitwise_and = _logical(xp.bitwise_and)
-bitwise_or = _logical(xp.bitwise_or)
-bitwise_xor = _logical(xp.bitwise_xor)
+bitwise_and = _bitwise(xp.bitwise_and)
+bitwise_or = _bitwise(xp.bitwise_or)
+bitwise_xor = _bitwise(xp.bitwise_xor)
 
 
 def bitwise_not(input):
     if input._data.dtype.kind in "fV":
-        raise TypeError("bitwise_not is not implemented for floating point tensors")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{D.scalar_name(input._data.dtype)}'")
     return _make(xp.invert(input._data))
 
 
@@ -94,16 +119,21 @@ def equal(input, other):
     return input._data.shape == other._data.shape and bool((input._data == other._data).all())
 
 
+def _anyall_dtype(r, input):
+    # PyTorch keeps uint8 for uint8 inputs (its pre-bool convention); bool otherwise
+    return _make(r.astype(xp.uint8) if input._data.dtype == xp.uint8 else r)
+
+
 def any(input, dim=None, keepdim=False):
     if dim is None:
-        return _make(xp.asarray(input._data.any()))
-    return _make(xp.asarray(input._data.any(axis=_axes(dim, input), keepdims=keepdim)))
+        return _anyall_dtype(xp.asarray(input._data.any()), input)
+    return _anyall_dtype(xp.asarray(input._data.any(axis=_axes(dim, input), keepdims=keepdim)), input)
 
 
 def all(input, dim=None, keepdim=False):
     if dim is None:
-        return _make(xp.asarray(input._data.all()))
-    return _make(xp.asarray(input._data.all(axis=_axes(dim, input), keepdims=keepdim)))
+        return _anyall_dtype(xp.asarray(input._data.all()), input)
+    return _anyall_dtype(xp.asarray(input._data.all(axis=_axes(dim, input), keepdims=keepdim)), input)
 
 
 def _axes(dim, t):
@@ -121,6 +151,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     from .index import gather
     d = input._data
     if d.ndim == 0:
+        wrap_dim(dim, 0)
         return sort_result(input, _make(xp.zeros((), xp.int64)))
     axis = wrap_dim(dim, d.ndim)
     key = -d if descending and d.dtype.kind != "b" else d
@@ -141,9 +172,15 @@ def msort(input):
     return sort(input, 0).values
 
 
+def _no_bool(input, msg):
+    if input._data.dtype.kind == "b":
+        raise (RuntimeError(msg) if "does not support" in msg else NotImplementedError(msg))
+
+
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    _no_bool(input, "topk does not support bool dtypes on CPU")
     d = input._data
-    axis = wrap_dim(dim, d.ndim) if d.ndim else 0
+    axis = wrap_dim(dim, d.ndim)
     n = d.shape[axis] if d.ndim else 1
     if k > n or k < 0:
         raise RuntimeError("selected index k out of range")
@@ -156,6 +193,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
+    _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
     from .index import gather
     from .views import narrow, squeeze
     if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
@@ -234,6 +272,9 @@ def is_nonzero(input):
 
 def median(input, dim=None, keepdim=False):
     """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
+    if dim is not None:
+        wrap_dim(dim, input._data.ndim)
+    _no_bool(input, f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     from .views import reshape, select, unsqueeze
     from ..return_types import median as _median_rt
     if dim is None:

@@ -6,6 +6,7 @@ from .._backend import xp
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
 from ._util import wrap_dim, shape_arg
+from ._util import write_out as _out
 from .views import narrow, unbind, unsqueeze, reshape, movedim
 
 
@@ -21,13 +22,9 @@ class Cat(Function):
                      else 0 for t in ts]
         ctx.dtypes = [t._data.dtype for t in ts]
         arrs = [t._data for t in ts if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
+        dt = _promoted([t._data for t in ts])   # skipped empties still take part in the dtype, as PyTorch
         if not arrs:
-            return ts[0]._data.copy()
-        dt = arrs[0].dtype
-        for a in arrs[1:]:
-            if a.dtype != dt:
-                from .. import _dtype as D
-                dt = D.promote(D.from_numpy_dtype(dt), D.from_numpy_dtype(a.dtype)).np
+            return ts[0]._data.astype(dt, copy=True)
         return xp.concatenate(arrs, axis=axis, dtype=dt)
 
     @staticmethod
@@ -46,6 +43,16 @@ class Cat(Function):
         return tuple(out)
 
 
+def _promoted(arrays):
+    """PyTorch's result dtype of a list of tensors (cat/stack)."""
+    from .. import _dtype as D
+    dt = arrays[0].dtype
+    for a in arrays[1:]:
+        if a.dtype != dt:
+            dt = D.promote(D.from_numpy_dtype(dt), D.from_numpy_dtype(a.dtype)).np
+    return dt
+
+
 def _dt(npd):
     from .. import _dtype as D
     return D.from_numpy_dtype(npd)
@@ -54,7 +61,7 @@ def _dt(npd):
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = next((t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)), tensors[0])
     nd = ref._data.ndim
     if nd == 0:
@@ -70,11 +77,7 @@ def cat(tensors, dim=0, *, out=None):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {axis}. Expected size "
                                    f"{ref._data.shape[k]} but got size {t._data.shape[k]} for tensor number {i} "
                                    f"in the list.")
-    r = Cat.apply(axis, *tensors)
-    if out is not None:
-        out._data = r._data
-        return out
-    return r
+    return _out(Cat.apply(axis, *tensors), out)
 
 
 concat = concatenate = cat
@@ -90,7 +93,7 @@ def stack(tensors, dim=0, *, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shp)} at entry 0 and "
                                f"{list(t._data.shape)} at entry {i}")
     axis = wrap_dim(dim, len(shp) + 1)
-    return Stack.apply(axis, *tensors)
+    return _out(Stack.apply(axis, *tensors), out)
 
 
 class Stack(Function):
@@ -100,11 +103,14 @@ class Stack(Function):
     @staticmethod
     def forward(ctx, axis, *ts):
         ctx.axis = axis
-        return xp.stack([t._data for t in ts], axis=axis)
+        ctx.dtypes = [t._data.dtype for t in ts]
+        dt = _promoted([t._data for t in ts])   # PyTorch's promotion (NumPy's would make int32 + float32 float64)
+        return xp.stack([t._data.astype(dt, copy=False) for t in ts], axis=axis)
 
     @staticmethod
     def backward(ctx, g):
-        return (None,) + tuple(unbind(g, ctx.axis))
+        return (None,) + tuple(gi if gi._data.dtype == dt else gi.to(_dt(dt))
+                               for gi, dt in zip(unbind(g, ctx.axis), ctx.dtypes))
 
 
 def hstack(tensors):
@@ -133,6 +139,9 @@ def flip(input, dims):
     if isinstance(dims, int):
         dims = (dims,)
     axes = tuple(wrap_dim(d, input._data.ndim) for d in dims)
+    for k, a in enumerate(axes):
+        if a in axes[:k]:
+            raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
     return Flip.apply(input, axes if input._data.ndim else ())
 
 
@@ -160,6 +169,8 @@ class Roll(Function):
 
 
 def roll(input, shifts, dims=None):
+    if input._data.size == 0:   # PyTorch returns an empty input as is, without checking dims
+        return input.clone()
     if dims is None:
         flat = reshape(input, (-1,))
         return reshape(Roll.apply(flat, shifts if isinstance(shifts, int) else shifts[0], 0), input.shape)
@@ -385,6 +396,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     from ._util import wrap_dim
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
     axis = wrap_dim(dim, input._data.ndim)
     x = input
     if n == 0:
@@ -394,5 +407,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         x = cat([t if isinstance(t, Tensor) else _make(xp.asarray(t, input._data.dtype)) for t in parts], axis)
     for _ in range(n):
         k = x._data.shape[axis]
-        x = narrow(x, axis, 1, k - 1) - narrow(x, axis, 0, k - 1)
+        if k == 0:   # nothing left to difference: the empty result stays
+            break
+        a, b = narrow(x, axis, 1, k - 1), narrow(x, axis, 0, k - 1)
+        x = (a ^ b) if x._data.dtype.kind == "b" else a - b   # bools differ by xor, as PyTorch
     return x

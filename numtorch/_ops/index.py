@@ -286,8 +286,8 @@ def _rebase(t, new):
     if view is not None and new._data.shape == t._data.shape and new._data.dtype == t._data.dtype:
         return _rebase_view(t, new, view)
     if t._data.dtype != new._data.dtype:
-        raise RuntimeError(f"result type {D.from_numpy_dtype(new._data.dtype).name.capitalize()} can't be cast "
-                           f"to the desired output type {D.from_numpy_dtype(t._data.dtype).name.capitalize()}")
+        raise RuntimeError(f"result type {D.scalar_name(new._data.dtype)} can't be cast "
+                           f"to the desired output type {D.scalar_name(t._data.dtype)}")
     if new._data.shape != t._data.shape:
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
                            f"{list(new._data.shape)}")

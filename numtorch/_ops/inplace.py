@@ -15,6 +15,14 @@ def inplace_assign(t, new):
     return t
 
 
+def check_overlap(t):
+    """PyTorch refuses to write in place into a tensor whose elements share memory (an expanded, stride-0 view)."""
+    d = t._data
+    if d.size > 1 and builtins.any(st == 0 and n > 1 for st, n in zip(d.strides, d.shape)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
+                           "memory location. Please clone() the tensor before performing the operation.")
+
+
 def inplace(t, fn, *args, **kwargs):
     """``t.op_(...)``: compute ``fn(t, ...)`` and store the result in ``t``'s own memory.
 
@@ -22,6 +30,7 @@ def inplace(t, fn, *args, **kwargs):
     runs on a snapshot of ``t`` (so its saved values stay valid) and ``t`` takes
     over the result's place in the graph.
     """
+    check_overlap(t)
     if _gs.enabled and (t.requires_grad or builtins.any(isinstance(a, Tensor) and a.requires_grad for a in args)):
         t._check_inplace()
         from .index import _snapshot
@@ -31,14 +40,34 @@ def inplace(t, fn, *args, **kwargs):
     nd = new._data
     td = t._data
     if nd.dtype != td.dtype:
-        if not xp.can_cast(nd.dtype, td.dtype, "same_kind") or (nd.dtype.kind in "fV" and td.dtype.kind in "biu"):
-            raise RuntimeError(f"result type {D.from_numpy_dtype(nd.dtype).name.capitalize()} can't be cast to the "
-                               f"desired output type {D.from_numpy_dtype(td.dtype).name.capitalize()}")
+        # PyTorch's rule: no float into an integer, no non-bool into a bool (int32 into uint8 is allowed)
+        from ._util import _category
+        if _category(nd.dtype) > _category(td.dtype):
+            raise RuntimeError(f"result type {D.scalar_name(nd.dtype)} can't be cast to the "
+                               f"desired output type {D.scalar_name(td.dtype)}")
     if nd.shape != td.shape:
         raise RuntimeError(f"output with shape {list(td.shape)} doesn't match the broadcast shape {list(nd.shape)}")
-    td[...] = nd
+    if td.size:   # an empty (possibly read-only, expanded) target has nothing to write
+        td[...] = nd
     t._vc[0] += 1
     return t
+
+
+def inplace_view(fn):
+    """``t.t_()``, ``t.transpose_()``, ``t.squeeze_()``, ``t.unsqueeze_()``: ``t`` itself becomes the view
+    ``fn(t, ...)`` (new shape and strides over the same memory) and takes over its history."""
+    def method(self, *args, **kwargs):
+        if _gs.enabled and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        new = fn(self, *args, **kwargs)
+        self._data = new._data
+        # the view bookkeeping of ``self`` described its old layout
+        self.__dict__.pop("_view", None)
+        if new.grad_fn is not None:
+            self.grad_fn, self._out_nr, self.requires_grad = new.grad_fn, new._out_nr, True
+        return self
+    method.__name__ = fn.__name__ + "_"
+    return method
 
 
 def fill_diagonal_(self, fill_value, wrap=False):

@@ -1,9 +1,12 @@
 """Matrix products: matmul (1-D to batched N-D), mm, bmm, mv, dot, addmm, einsum, outer."""
+from builtins import all as _builtin_all
+
 from .._backend import xp
 from .._cpu import mm as _pmm
 from ..autograd.function import Function
 from .._tensor import Tensor, _make, broadcast_error
 from ._util import sum_to, operands
+from ._util import write_out as _out
 
 
 def _f32(*arrays):
@@ -183,6 +186,14 @@ def _check_mm(a, b, name):
     _check_dtypes(a, b)
 
 
+def _check_scalar_type(a, b):
+    """bmm/einsum: PyTorch's kernels take one dtype (no promotion)."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype != b._data.dtype:
+        from .. import _dtype as D
+        raise RuntimeError(f"expected scalar type {D.scalar_name(a._data.dtype)} but found "
+                           f"{D.scalar_name(b._data.dtype)}")
+
+
 def _check_dtypes(a, b):
     if a._data.dtype != b._data.dtype:
         from .. import _dtype as D
@@ -196,7 +207,7 @@ def mm(input, mat2, *, out=None):
         from ..sparse import mm as _spmm
         return _spmm(input, mat2)
     _check_mm(input, mat2, "mm")
-    return Mm.apply(input, mat2)
+    return _out(Mm.apply(input, mat2), out)
 
 
 def matmul(input, other, *, out=None):
@@ -220,19 +231,19 @@ def matmul(input, other, *, out=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
     _check_dtypes(input, other)
     if a.ndim == 2 and b.ndim == 2:
-        return Mm.apply(input, other)
+        return _out(Mm.apply(input, other), out)
     if a.ndim == 1 and b.ndim == 1:
-        return Dot.apply(input, other)
+        return _out(Dot.apply(input, other), out)
     if a.ndim == 2 and b.ndim == 1:
-        return Mv.apply(input, other)
+        return _out(Mv.apply(input, other), out)
     if a.ndim == 1 and b.ndim == 2:
-        return MatMulVM.apply(input, other)
+        return _out(MatMulVM.apply(input, other), out)
     sa, sb = a.shape[:-2], b.shape[:-2]
     if sa != sb and a.ndim > 2 and b.ndim > 2:
         err = broadcast_error(sa, sb)
         if err is not None:
             raise err
-    return MatMul.apply(input, other)
+    return _out(MatMul.apply(input, other), out)
 
 
 class MatMulVM(MatMul):
@@ -247,17 +258,24 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input._data.shape[0]}, {input._data.shape[2]}] but got: "
                            f"[{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
-    return Bmm.apply(input, mat2)
+    _check_scalar_type(input, mat2)
+    return _out(Bmm.apply(input, mat2), out)
 
 
 def mv(input, vec, *, out=None):
+    if input._data.ndim == 0 or vec._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError("vector + matrix @ vector expected, got " + str(input._data.ndim) + ", "
                            + str(vec._data.ndim))
     if input._data.shape[1] != vec._data.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input._data.shape[0]}), mat ({input._data.shape[0]}x"
                            f"{input._data.shape[1]}), vec ({vec._data.shape[0]})")
-    return Mv.apply(input, vec)
+    if input._data.dtype != vec._data.dtype:
+        from .. import _dtype as D
+        sv, sm = D.scalar_name(vec._data.dtype), D.scalar_name(input._data.dtype)
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {sv}, {sm}, and {sv}")
+    return _out(Mv.apply(input, vec), out)
 
 
 def dot(input, other, *, out=None):
@@ -268,7 +286,7 @@ def dot(input, other, *, out=None):
                            f"[{other._data.shape[0]}] to have the same number of elements, but got "
                            f"{input._data.shape[0]} and {other._data.shape[0]} elements respectively")
     _check_dtypes(input, other)
-    return Dot.apply(input, other)
+    return _out(Dot.apply(input, other), out)
 
 
 def inner(input, other):
@@ -283,8 +301,8 @@ def inner(input, other):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     _check_mm(mat1, mat2, "addmm")
     if beta == 1 and alpha == 1:
-        return Addmm.apply(input, mat1, mat2)
-    return Addmm.apply(input, mat1, mat2, beta, alpha)
+        return _out(Addmm.apply(input, mat1, mat2), out)
+    return _out(Addmm.apply(input, mat1, mat2, beta, alpha), out)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -302,6 +320,9 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def outer(input, vec2):
     from .views import unsqueeze
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v._data.ndim}-D")
     return unsqueeze(input, 1) * unsqueeze(vec2, 0)
 
 
@@ -408,6 +429,9 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     eq = _normalize_eq(equation, operands)
+    if _builtin_all(o._data.size for o in operands if isinstance(o, Tensor)):   # empty operands: no kernel runs
+        for o in operands[1:]:
+            _check_scalar_type(operands[0], o)
     return Einsum.apply(eq, *operands)
 
 

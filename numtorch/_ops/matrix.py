@@ -21,6 +21,8 @@ def trace(input):
 
 
 def diag(input, diagonal=0):
+    if input._data.ndim not in (1, 2):
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input._data.ndim}D")
     if input._data.ndim == 1:
         n = input._data.shape[0] + builtins.abs(diagonal)
         from .index import IndexPut

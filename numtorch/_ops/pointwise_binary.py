@@ -43,7 +43,7 @@ def where(condition, input=None, other=None, *, out=None):
         return nonzero(condition, as_tuple=True)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         input = to_tensor(input)
-    return Where.apply(condition, input, other)
+    return _out(Where.apply(condition, input, other), out)
 
 
 class _MaxMin(Function):
@@ -85,11 +85,11 @@ class Minimum(_MaxMin):
 
 
 def maximum(input, other, *, out=None):
-    return Maximum.apply(input, to_tensor(other, input))
+    return _out(Maximum.apply(input, to_tensor(other, input)), out)
 
 
 def minimum(input, other, *, out=None):
-    return Minimum.apply(input, to_tensor(other, input))
+    return _out(Minimum.apply(input, to_tensor(other, input)), out)
 
 
 def _nan_ignoring(extreme, input, other):
@@ -130,17 +130,22 @@ class Clamp(Function):
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
         r = d
+        # std::min(std::max(x, lo), hi) as PyTorch: a -0 inside the bounds stays -0 (NumPy's maximum gives +0)
         if lo is not None:
-            r = xp.maximum(r, xp.asarray(lo, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(lo, int) else lo)
+            b = xp.asarray(lo, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(lo, int) else lo
+            r = xp.where(r < b, b, r) if d.dtype.kind in "fV" else xp.maximum(r, b)
         if hi is not None:
-            r = xp.minimum(r, xp.asarray(hi, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(hi, int) else hi)
+            b = xp.asarray(hi, dtype=d.dtype) if d.dtype.kind in "fV" or isinstance(hi, int) else hi
+            r = xp.where(b < r, b, r) if d.dtype.kind in "fV" else xp.minimum(r, b)
         if lo is not None and hi is not None and lo > hi:
             r = xp.full_like(d, hi)
         if r is d:
             r = d.copy()
-        # NaN stays NaN
+        # NaN stays NaN; a NaN bound makes every element NaN (PyTorch)
         if d.dtype.kind in "fV":
             r = xp.where(xp.isnan(d), d, r)
+            if any(isinstance(v, float) and v != v for v in (lo, hi)):
+                r = xp.full_like(d, xp.nan)
         return r
 
     @staticmethod
@@ -165,17 +170,17 @@ def clamp(input, min=None, max=None, *, out=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         r = input
+        for b in (min, max):   # the result takes the promoted dtype of the input and tensor bounds
+            if isinstance(b, Tensor) and b._data.dtype != r._data.dtype:
+                r = r.to(D.result_type(D.from_numpy_dtype(r._data.dtype), r._data.ndim == 0,
+                                       D.from_numpy_dtype(b._data.dtype), b._data.ndim == 0))
         if min is not None:
             r = where(r < min, to_tensor(min, input).to(input.dtype).expand_as(r) if isinstance(min, Tensor) else
                       min, r) if False else _clamp_t(r, min, True)
         if max is not None:
             r = _clamp_t(r, max, False)
-        return r
-    r = Clamp.apply(input, min, max)
-    if out is not None:
-        out._data = r._data
-        return out
-    return r
+        return _out(r, out)
+    return _out(Clamp.apply(input, min, max), out)
 
 
 def _clamp_t(x, bound, lower):
@@ -195,8 +200,20 @@ def clamp_max(input, max):
     return clamp(input, max=max)
 
 
-def lerp(input, end, weight):
-    return input + weight * (end - input)
+_C10 = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
+
+
+def lerp(input, end, weight, *, out=None):
+    """lerp(a, b, w) = a + w * (b - a); a, b (and a tensor w) of one floating dtype, as PyTorch requires"""
+    dt = input._data.dtype
+    for name, v in (("end", end), ("weight", weight)):
+        if isinstance(v, Tensor) and v._data.dtype != dt:
+            raise RuntimeError(f"expected dtype {_C10.get(dt.name, dt.name)} for `{name}` but got dtype "
+                               f"{_C10.get(v._data.dtype.name, v._data.dtype.name)}")
+    if dt.kind not in "fV":
+        kind = "tensor" if isinstance(weight, Tensor) else "scalar"
+        raise NotImplementedError(f"\"lerp_kernel_{kind}\" not implemented for '{D.scalar_name(dt)}'")
+    return _out(input + weight * (end - input), out)
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -204,6 +221,13 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
+    if all(isinstance(t, Tensor) and t._data.dtype.kind in "biu" for t in (tensor1, tensor2)):
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+                           "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+                           "for all dtypes.")
     return input + value * tensor1 / tensor2
 
 
@@ -254,8 +278,12 @@ class LogAddExp(Function):
         return (_fit(g * sigmoid(a - b), ctx.ma) if na else None), (_fit(g * sigmoid(b - a), ctx.mb) if nb else None)
 
 
-def logaddexp(input, other):
-    return LogAddExp.apply(input, other)
+def logaddexp(input, other, *, out=None):
+    ad, bd = operands(input, other)
+    d = ad if hasattr(ad, "dtype") else bd
+    if d.dtype.kind not in "fV":
+        raise NotImplementedError(f"\"logaddexp_cpu\" not implemented for '{D.scalar_name(d.dtype)}'")
+    return _out(LogAddExp.apply(input, other), out)
 
 
 def tensor_where(self, condition, y):

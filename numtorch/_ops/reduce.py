@@ -146,7 +146,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     from .compare import isnan
-    n = sum((~isnan(input)).to(input.dtype), dim, keepdim)
+    if input._data.dtype.kind not in "fV":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{D.scalar_name(input._data.dtype)}")
+    n = sum((~isnan(input)).to(dtype or input.dtype), dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / n
 
 
@@ -303,8 +306,8 @@ class CumSum(Function):
     def forward(ctx, a, axis):
         ctx.axis = axis
         d = a._data
-        if d.ndim == 0:
-            return d.copy()
+        if d.ndim == 0:   # integers and bools accumulate in int64, as for any shape
+            return d.astype(xp.int64) if d.dtype.kind in "biu" else d.copy()
         return xp.cumsum(d, axis=axis, dtype=xp.int64 if d.dtype.kind in "biu" else None)
 
     @staticmethod
@@ -476,20 +479,24 @@ class MinAll(Min):
 def max(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         from .pointwise_binary import maximum
-        return maximum(input, dim)
+        return maximum(input, dim, out=out)
     if dim is None:
-        return MaxAll.apply(input, None, False)
+        return _out(MaxAll.apply(input, None, False), out)
     v, i = MaxDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+    if out is not None:   # (values, indices)
+        v, i = _out(v, out[0]), _out(i, out[1])
     return _rt.max._from(v, i)
 
 
 def min(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         from .pointwise_binary import minimum
-        return minimum(input, dim)
+        return minimum(input, dim, out=out)
     if dim is None:
-        return MinAll.apply(input, None, False)
+        return _out(MinAll.apply(input, None, False), out)
     v, i = MinDim.apply(input, wrap_dim(dim, input._data.ndim), keepdim)
+    if out is not None:   # (values, indices)
+        v, i = _out(v, out[0]), _out(i, out[1])
     return _rt.min._from(v, i)
 
 
@@ -509,6 +516,8 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 def argmax(input, dim=None, keepdim=False):
     d = input._data
+    if d.dtype.kind == "b":
+        raise RuntimeError("argmax(): does not support bool input")
     if dim is None:
         if d.size == 0:
             raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -519,6 +528,8 @@ def argmax(input, dim=None, keepdim=False):
 
 def argmin(input, dim=None, keepdim=False):
     d = input._data
+    if d.dtype.kind == "b":
+        raise RuntimeError("argmin(): does not support bool input")
     if dim is None:
         if d.size == 0:
             raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -618,8 +629,9 @@ class VectorNorm(Function):
         ctx.save_for_backward(a)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         d = a._data
-        if p == 2:
-            return xp.asarray(xp.sqrt(xp.sum(d * d, axis=axes, keepdims=keepdim)))
+        if p == 2:   # half precision accumulates in float32, as PyTorch (its squares overflow float16)
+            w = d.astype(xp.float32) if d.dtype.kind in "fV" and d.dtype.itemsize < 4 else d
+            return xp.asarray(xp.sqrt(xp.sum(w * w, axis=axes, keepdims=keepdim))).astype(d.dtype, copy=False)
         ad = xp.abs(d)
         if p == xp.inf or p == -xp.inf:
             if d.size == 0:
@@ -711,17 +723,22 @@ class LogSoftmax(Function):
 
 
 def _softmax_input(input, dtype, dim, name="softmax"):
-    if dtype is not None:
+    if dtype is not None and dtype.is_floating_point:
         input = input.to(dtype)
-    elif input._data.dtype.kind not in "fV":
+    elif (dtype is not None or input._data.dtype.kind not in "fV") and input._data.size:
         nd = input._data.ndim
         last = dim is None or nd == 0 or wrap_dim(dim, nd) == nd - 1
+        dt = dtype.np if dtype is not None else input._data.dtype
         raise NotImplementedError(f'"{name}_{"lastdim_" if last else ""}kernel_impl" not implemented for '
-                                  f"'{D.scalar_name(input._data.dtype)}'")
+                                  f"'{D.scalar_name(dt)}'")
+    elif dtype is not None:
+        input = input.to(dtype)
     return input
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is not None:   # a bad dim is reported before a bad dtype, as PyTorch
+        wrap_dim(dim, input._data.ndim)
     input = _softmax_input(input, dtype, dim)
     if dim is None:
         dim = _implicit_dim("softmax", input._data.ndim, _stacklevel)
@@ -729,6 +746,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is not None:
+        wrap_dim(dim, input._data.ndim)
     input = _softmax_input(input, dtype, dim, "log_softmax")
     if dim is None:
         dim = _implicit_dim("log_softmax", input._data.ndim, _stacklevel)

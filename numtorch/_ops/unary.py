@@ -157,13 +157,16 @@ class Relu(Function):
     def forward(ctx, a):
         if a._data.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
-        return xp.maximum(a._data, 0)
+        d = a._data
+        # x < 0 ? 0 : x, as PyTorch: -0 and NaN pass through (NumPy's maximum would turn -0 into +0)
+        return xp.where(d < 0, d.dtype.type(0), d)
 
     @staticmethod
     def backward(ctx, g):
         from .pointwise_binary import where
         y = ctx.saved_output
-        return where(y > 0, g, 0.0)  # masked, not multiplied: a nan/inf gradient stops here, as PyTorch
+        # masked, not multiplied: a nan/inf gradient stops here; a NaN output passes g, as PyTorch
+        return where(y <= 0, 0.0, g)
 
 
 def relu(input, *, out=None):
@@ -232,12 +235,15 @@ class RoundDecimals(_Rounding):
         return zeros_of(g), None
 
 
-def sgn(input):
-    return sign(input)
+def sgn(input, *, out=None):
+    return _out(sign(input), out)
 
 
-def frac(input):
-    return input - trunc(input)
+def frac(input, *, out=None):
+    """frac(x) = x - trunc(x); floating inputs only (PyTorch has no integer kernel)"""
+    if input._data.dtype.kind not in "fV":
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{D.scalar_name(input._data.dtype)}'")
+    return _out(input - trunc(input), out)
 
 
 class Erf(Function):
@@ -352,11 +358,14 @@ def _erfcx_tail(z):
     return out
 
 
-def logit(input, eps=None):
+def logit(input, eps=None, *, out=None):
+    """logit(x) = log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given; integers compute in float"""
+    if input._data.dtype.kind not in "fV":
+        input = input.to(D.get_default_dtype())
     if eps is not None:
         from .pointwise_binary import clamp
         input = clamp(input, eps, 1 - eps)
-    return log(input / (1 - input))
+    return _out(log(input / (1 - input)), out)
 
 
 class XLogY(Function):
@@ -409,12 +418,19 @@ def xlogy(input, other, *, out=None):
     return _out(XLogY.apply(input, other, 0), out)
 
 
-def deg2rad(input):
-    return input * (xp.pi / 180)
+def positive(input):
+    """positive(x) = x (the tensor itself, as PyTorch); bool tensors are refused"""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
-def rad2deg(input):
-    return input * (180 / xp.pi)
+def deg2rad(input, *, out=None):
+    return _out(input * (xp.pi / 180), out)
+
+
+def rad2deg(input, *, out=None):
+    return _out(input * (180 / xp.pi), out)
 
 
 class NanToNum(Function):

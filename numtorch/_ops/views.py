@@ -118,6 +118,9 @@ def ravel(input):
 
 def unflatten(input, dim, sizes):
     shp = input._data.shape
+    if not shp:   # dims 0/-1 reach the kernel, which has no dim to split; others are out of range
+        wrap_dim(dim, 0)
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     d = wrap_dim(dim, len(shp))
     sizes = tuple(sizes)
     if -1 in sizes:
@@ -274,6 +277,12 @@ def adjoint(input):
 
 def movedim(input, source, destination):
     nd = input._data.ndim
+    if nd == 0:   # dims 0 / -1 are accepted and nothing moves
+        for d in (source if isinstance(source, (tuple, list)) else [source]):
+            wrap_dim(d, 0)
+        for d in (destination if isinstance(destination, (tuple, list)) else [destination]):
+            wrap_dim(d, 0)
+        return input.view(())
     src = [wrap_dim(s, nd) for s in (source if isinstance(source, (tuple, list)) else [source])]
     dst = [wrap_dim(s, nd) for s in (destination if isinstance(destination, (tuple, list)) else [destination])]
     order = [i for i in range(nd) if i not in src]
@@ -358,10 +367,14 @@ class Narrow(Function):
 
 def narrow(input, dim, start, length):
     nd = input._data.ndim
+    if nd == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     axis = wrap_dim(dim, nd)
     n = input._data.shape[axis]
     if isinstance(start, Tensor):
         start = int(start)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
     if start < 0:
         start += n
     if start < 0 or start + length > n:
@@ -371,6 +384,8 @@ def narrow(input, dim, start, length):
 
 def split(tensor, split_size_or_sections, dim=0):
     nd = tensor._data.ndim
+    if nd == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     axis = wrap_dim(dim, nd)
     n = tensor._data.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -417,6 +432,8 @@ class SplitWithSizes(Split):
 def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     n = input._data.shape[wrap_dim(dim, input._data.ndim)]
     if n == 0:  # PyTorch gives ``chunks`` empty pieces
         return split(input, [0] * chunks, dim)
@@ -538,6 +555,9 @@ def unfold(input, dimension, size, step):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     from .index import getitem
+    nd = input._data.ndim
+    if wrap_dim(dim1, nd) == wrap_dim(dim2, nd):
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     x = movedim(input, (dim1, dim2), (-2, -1))
     n0, n1 = x._data.shape[-2:]
     if offset >= 0:

@@ -109,3 +109,195 @@ def test_activation_integer_input(name, dtype, inplace):
                 "prelu": (m.tensor([1], dtype=getattr(m, dtype)),)}.get(name, ())
         return fn(x, *args, inplace=True) if inplace else fn(x, *args)
     _same(f)
+
+
+# --------------------------------------------------------------- found by tests/fuzz/test_fuzz_differential.py
+def _grad_case(f, values=(-0.0, 0.0, float("nan"), -1.0, 2.0, 7.0, -2.0)):
+    def run(m):
+        x = m.tensor(list(values), requires_grad=True)
+        r = f(m, x)
+        r.backward(m.ones(r.shape))
+        return r.detach(), r.detach().signbit(), x.grad
+    return run
+
+
+_FOUND = {
+    # bitwise ops on floats: PyTorch's NotImplementedError; `&` on bools is the bitwise op; out=
+    "bitwise_and float": lambda m: m.bitwise_and(m.ones(2), 1),
+    "bitwise_or half": lambda m: m.bitwise_or(m.ones(2, dtype=m.float16), m.ones(2, dtype=m.int64)),
+    "xor bool float": lambda m: m.tensor([True, False]) ^ m.tensor([1.0, 2.0]),
+    "and bool scalar": lambda m: m.tensor([True, False]) & 1,
+    "and int32 scalar": lambda m: m.tensor([3, 5], dtype=m.int32) & 6,
+    "bitwise out": lambda m: m.bitwise_and(m.tensor([3, 5]), m.tensor([1, 1]), out=m.zeros(2, dtype=m.int32)),
+    "logical scalar": lambda m: m.logical_or(m.ones(2), 1.0),
+    "logical out": lambda m: m.logical_and(m.tensor([3, 0]), m.tensor([0.0, 1]), out=m.zeros(2)),
+    "eq out": lambda m: m.eq(m.ones(2), m.zeros(2), out=m.zeros(2, dtype=m.int64)),
+    # out= that was silently ignored
+    "maximum out": lambda m: m.maximum(m.ones(2), m.arange(2.0), out=m.zeros(2)),
+    "minimum out grad": lambda m: m.minimum(m.ones(2, requires_grad=True), m.arange(2.0), out=m.zeros(2)),
+    "where out": lambda m: m.where(m.tensor([True, False]), m.ones(2), m.zeros(2), out=m.zeros(0)),
+    "max dim out": lambda m: tuple(m.max(m.arange(6.0).reshape(2, 3), 1, out=(m.zeros(2), m.zeros(2, dtype=m.long)))),
+    "max other out": lambda m: m.max(m.ones(2), m.arange(2.0), out=m.zeros(2)),
+    "stack out": lambda m: m.stack([m.ones(2), m.zeros(2)], out=m.zeros(0)),
+    "mm out": lambda m: m.mm(m.ones(2, 3), m.ones(3, 2), out=m.zeros(2, 2)),
+    "matmul out": lambda m: m.matmul(m.ones(2, 2, 3), m.ones(3), out=m.zeros(0)),
+    "bmm out": lambda m: m.bmm(m.ones(1, 2, 3), m.ones(1, 3, 2), out=m.zeros(1, 2, 2)),
+    "mv out": lambda m: m.mv(m.ones(2, 3), m.ones(3), out=m.zeros(2)),
+    "dot out": lambda m: m.dot(m.ones(3), m.ones(3), out=m.zeros(())),
+    "addmm out": lambda m: m.addmm(m.ones(2, 2), m.ones(2, 3), m.ones(3, 2), out=m.zeros(2, 2)),
+    "clamp out grad": lambda m: m.clamp(m.ones(2, requires_grad=True), 0, 1, out=m.zeros(2)),
+    "clamp out": lambda m: m.clamp(m.arange(4.0), 1, 2, out=m.zeros(4)),
+    "clamp tensor out": lambda m: m.clamp(m.arange(4.0), m.tensor(1.0), out=m.zeros(4)),
+    # xlogy: promoted dtype, a Python scalar operand, NaN, gradients
+    "xlogy half scalar": lambda m: m.xlogy(m.ones(2, dtype=m.float16), 2),
+    "xlogy scalar first": lambda m: m.xlogy(2, m.ones(2, dtype=m.float64)),
+    "xlogy half": lambda m: m.xlogy(m.ones(2, dtype=m.float16), m.ones(2, dtype=m.float16)),
+    "xlogy int": lambda m: m.xlogy(m.tensor([0, 1]), m.tensor([0, 3])),
+    "xlogy grads": lambda m: _xlogy_grads(m),
+    # integer division by zero; empty results; bools
+    "remainder int zero": lambda m: m.remainder(m.ones(2, dtype=m.int64), m.zeros(2, dtype=m.int64)),
+    "fmod int zero scalar": lambda m: m.fmod(m.ones(2, dtype=m.int64), 0),
+    "rmod int zero": lambda m: 5 % m.zeros(2, dtype=m.int64),
+    "floor_divide empty zero": lambda m: m.floor_divide(m.ones(0, 2, dtype=m.int64), m.zeros(2, dtype=m.int64)),
+    "remainder empty zero": lambda m: m.remainder(m.ones(0, 2, dtype=m.int64), m.zeros(2, dtype=m.int64)),
+    "remainder bool": lambda m: m.ones(2, dtype=m.bool) % m.zeros(2, dtype=m.bool),
+    "fmod bool": lambda m: m.fmod(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+    # -0 and NaN through relu / hardtanh / clamp (values, sign and gradients)
+    "relu -0 nan": _grad_case(lambda m, x: m.relu(x)),
+    "F.relu -0 nan": _grad_case(lambda m, x: m.nn.functional.relu(x)),
+    "relu6 -0 nan": _grad_case(lambda m, x: m.nn.functional.relu6(x)),
+    "hardtanh -0 bound": _grad_case(lambda m, x: m.nn.functional.hardtanh(x, -0.0, 1.0)),
+    "clamp min 0": _grad_case(lambda m, x: m.clamp(x, min=0)),
+    "clamp -0 1": _grad_case(lambda m, x: m.clamp(x, -0.0, 1.0)),
+    "clamp max 0": _grad_case(lambda m, x: m.clamp(x, max=0.0)),
+    "clamp nan bound": lambda m: (m.clamp(m.arange(3.0), min=float("nan")), m.clamp(m.arange(3.0), max=float("nan"))),
+    # dtype / rank checks PyTorch makes and numtorch skipped (or failed with another class)
+    "topk bool": lambda m: m.ones(2, 2, dtype=m.bool).topk(1),
+    "argmin bool": lambda m: m.ones(2, 2, dtype=m.bool).argmin(),
+    "argmax bool dim": lambda m: m.ones(2, 2, dtype=m.bool).argmax(0),
+    "median bool dim": lambda m: m.ones(2, 2, dtype=m.bool).median(0),
+    "median bool": lambda m: m.ones(2, 2, dtype=m.bool).median(),
+    "kthvalue bool": lambda m: m.ones(2, 2, dtype=m.bool).kthvalue(1),
+    "positive": lambda m: m.positive(m.ones(2)),
+    "positive bool": lambda m: m.positive(m.ones(2, dtype=m.bool)),
+    "unary plus bool": lambda m: +m.ones(2, dtype=m.bool),
+    "frac int": lambda m: m.frac(m.ones(2, dtype=m.int32)),
+    "logit bool": lambda m: m.logit(m.ones(2, dtype=m.bool)),
+    "logit out": lambda m: m.logit(m.full((2,), 0.25), out=m.zeros(2, dtype=m.float64)),
+    "deg2rad out": lambda m: m.deg2rad(m.ones(2), out=m.zeros(2)),
+    "sgn_": lambda m: m.ones(2).sgn_(),
+    "exp2_ int": lambda m: m.ones(2, dtype=m.int32).exp2_(),
+    "inplace cast message": lambda m: m.ones(2, dtype=m.int32).sqrt_(),
+    "maximum_ is not a method": lambda m: m.ones(2).maximum_,
+    "inplace on expanded": lambda m: m.ones(1, 2).expand(3, 2).add_(1),
+    "celu inplace on expanded": lambda m: m.nn.functional.celu(m.ones(1, 2).expand(3, 2), inplace=True),
+    "inplace on empty expanded": lambda m: m.ones(1, 0).expand(3, 0).add_(1),
+    "outer 0-d": lambda m: m.outer(m.tensor(1.0), m.ones(2)),
+    "outer 2-d": lambda m: m.outer(m.ones(2), m.ones(2, 1)),
+    "chunk 0-d": lambda m: m.tensor(1.0).chunk(1, 0),
+    "split 0-d": lambda m: m.tensor(1.0).split(1, 0),
+    "diff 0-d": lambda m: m.tensor(1.0).diff(),
+    "diag 0-d": lambda m: m.tensor(1.0).diag(),
+    "diag 3-d": lambda m: m.zeros(2, 2, 2).diag(),
+    "diagonal same dims": lambda m: m.ones(2, 2).diagonal(0, 0, -2),
+    "narrow start past end": lambda m: m.ones(0).narrow(0, 2, 0),
+    "narrow start below": lambda m: m.ones(3).narrow(0, -5, 0),
+    "narrow start at end": lambda m: m.ones(3).narrow(0, 3, 0),
+    "narrow 0-d": lambda m: m.tensor(1).narrow(0, 0, 1),
+    "movedim 0-d": lambda m: m.tensor(1).movedim(-1, 0),
+    "movedim 0-d bad": lambda m: m.tensor(1).movedim(0, 1),
+    "any uint8": lambda m: m.ones(0, 3, dtype=m.uint8).any(),
+    "all uint8 dim": lambda m: m.ones(2, 3, dtype=m.uint8).all(1),
+    "logaddexp int": lambda m: m.logaddexp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64)),
+    "topk 0-d bad dim": lambda m: m.tensor(1.0).topk(1, 1),
+    "argsort 0-d bad dim": lambda m: m.tensor(1.0).argsort(1),
+    "sort 0-d bad dim": lambda m: m.tensor(1.0).sort(1),
+    "lerp end dtype": lambda m: m.lerp(m.ones(2, dtype=m.float16), m.ones(2), 0.5),
+    "lerp weight dtype": lambda m: m.lerp(m.ones(2), m.ones(2), m.ones(2, dtype=m.float64)),
+    "lerp int": lambda m: m.lerp(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64), 0.5),
+    "einsum dtypes": lambda m: m.einsum("i,ij->j", m.ones(2, dtype=m.int64), m.ones(2, 2)),
+    "bmm dtypes": lambda m: m.bmm(m.ones(1, 2, 2, dtype=m.uint8), m.ones(1, 2, 2)),
+    "mv dtypes": lambda m: m.mv(m.ones(2, 2, dtype=m.int64), m.ones(2)),
+    "threshold overflow": lambda m: m.nn.functional.threshold(m.ones(2, dtype=m.uint8), 0.5, -2.0),
+    "roll empty bad dim": lambda m: m.roll(m.ones(0, 0), 3, 2),
+    "nanmean int": lambda m: m.nanmean(m.ones(2, dtype=m.int64)),
+    "add bool alpha": lambda m: m.add(m.ones(2), m.ones(2), alpha=True),
+    "add bool alpha bools": lambda m: m.add(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool), alpha=True),
+    "bitwise_not float": lambda m: m.bitwise_not(m.ones(2)),
+    "diff empty dim": lambda m: m.ones(4, 0, dtype=m.uint8).diff(1, -1),
+    "diff n past size": lambda m: m.ones(4, 1).diff(2, -1),
+    "cumsum 0-d uint8": lambda m: m.tensor(3, dtype=m.uint8).cumsum(0),
+    "softmax dtype int": lambda m: m.softmax(m.ones(2), 0, dtype=m.int64),
+    "softmax int empty": lambda m: m.softmax(m.ones(2, 0, dtype=m.int32), 1),
+    "softmax int to float64": lambda m: m.softmax(m.ones(2, dtype=m.int32), 0, dtype=m.float64),
+    "mT 1-d": lambda m: m.ones(2).mT,
+    "einsum empty mixed dtypes": lambda m: m.einsum("abi,ij->abj", m.ones(2, 3, 0, dtype=m.bool), m.ones(0, 1)),
+    "remainder zero sign": lambda m: _remainder_zero_signs(m),
+    "cat promotes with empty": lambda m: m.cat([m.ones(3, dtype=m.uint8), m.ones(0)]),
+    "stack promotes": lambda m: m.stack([m.ones(2, dtype=m.int32), m.ones(2)]),
+    "stack grads keep dtypes": lambda m: _stack_grads(m),
+    "clamp tensor bounds promote": lambda m: m.clamp(m.ones(2), m.zeros(2, dtype=m.float64), m.ones(2, dtype=m.float64)),
+    "clamp int by float tensor": lambda m: m.clamp(m.ones(2, dtype=m.int64), m.zeros(2), None),
+    "nanmean dtype": lambda m: m.nanmean(m.ones(2, dtype=m.float64), 0, dtype=m.float32),
+    "nanmean uint8 with dtype": lambda m: m.nanmean(m.ones(2, dtype=m.uint8), 0, dtype=m.float64),
+    "flip repeated dim": lambda m: m.ones(3).flip((0, -1)),
+    "floor_divide broadcast error": lambda m: m.floor_divide(m.ones(3, 4), m.ones(3, 5)),
+    "softmax dim before dtype": lambda m: m.softmax(m.tensor(1, dtype=m.uint8), 1),
+    "mv 0-d": lambda m: m.mv(m.tensor(1.0), m.ones(1)),
+    "sub bool alpha": lambda m: m.sub(m.ones(2), 1.0, alpha=True),
+    "transpose_": lambda m: m.ones(1, 3).expand(2, 3).contiguous().transpose_(0, 1),
+    "transpose_ 3-d": lambda m: m.arange(24.0).reshape(3, 4, 2).transpose_(0, -2),
+    "t_ unsqueeze_ squeeze_": lambda m: m.arange(3.0).reshape(1, 3).t_().unsqueeze_(0).squeeze_(),
+    "t_ grad": lambda m: _t_grad(m),
+    "t_ on leaf": lambda m: m.ones(1, 3, requires_grad=True).t_(),
+    "true_divide mixed int types": lambda m: m.true_divide(m.tensor(-4, dtype=m.int32), m.tensor([4, 1], dtype=m.uint8)),
+    "div int8 uint8": lambda m: m.tensor([-4, 3], dtype=m.int8) / m.tensor([4, 1], dtype=m.uint8),
+    "sub_ uint8 by int32": lambda m: m.tensor([5, 3], dtype=m.uint8).sub_(m.tensor([[7]], dtype=m.int32)),
+    "add_ float into uint8": lambda m: m.tensor([5, 3], dtype=m.uint8).add_(m.tensor([1.5])),
+    "add_ int into bool": lambda m: m.tensor([True, False]).add_(m.tensor([1])),
+    "mT 0-d": lambda m: m.tensor(1.0).mT,
+    "diff bool": lambda m: m.tensor([[True, False, False, True]]).diff(2, -1),
+    "median bad dim bool": lambda m: m.tensor([True, False]).median(2),
+    "addcdiv int": lambda m: m.addcdiv(m.ones(2), m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64)),
+    "unflatten 0-d": lambda m: m.tensor(True).unflatten(-1, (-1, 1)),
+    "unflatten 0-d bad dim": lambda m: m.tensor(True).unflatten(1, (-1, 1)),
+    "norm float16": lambda m: (m.norm(m.tensor([60000.0, 100, -3], dtype=m.float16)),
+                               m.norm(m.tensor([[60000.0, 100, -3]], dtype=m.float16), dim=1)),
+}
+
+
+def _stack_grads(m):
+    a, b = m.ones(2, dtype=m.float64, requires_grad=True), m.ones(2, requires_grad=True)
+    r = m.stack([a, b])
+    (r * m.arange(4.0, dtype=m.float64).reshape(2, 2)).sum().backward()
+    return r.detach(), a.grad, b.grad
+
+
+def _t_grad(m):
+    a = m.ones(1, 3, requires_grad=True)
+    x = a * 2
+    x.t_()
+    (x * m.arange(3.0).reshape(3, 1)).sum().backward()
+    return x.detach(), a.grad
+
+
+def _remainder_zero_signs(m):
+    v = [-2.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 3.0, float("inf"), -float("inf"), 1e30]
+    out = []
+    for dt in (m.float32, m.float64):
+        r = m.remainder(m.tensor(v, dtype=dt)[:, None], m.tensor(v, dtype=dt)[None])
+        out += [r, r.signbit() & (r == 0), m.remainder(m.tensor(v, dtype=dt), 0.5).signbit()]
+    return tuple(out)
+
+
+def _xlogy_grads(m):
+    x = m.tensor([0.0, 0.0, 2.0, 3.0], requires_grad=True)
+    y = m.tensor([float("nan"), 2.0, 0.5, -1], requires_grad=True)
+    r = m.xlogy(x, y)
+    r.sum().backward()
+    return r.detach(), x.grad, y.grad
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND))
+def test_found_by_fuzzer(case):
+    _same(_FOUND[case])

@@ -94,13 +94,16 @@ class Hardtanh(Function):
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
         d = a._data
-        return xp.minimum(xp.maximum(d, d.dtype.type(lo)), d.dtype.type(hi))
+        lo, hi = d.dtype.type(lo), d.dtype.type(hi)
+        # std::min(std::max(x, lo), hi) as PyTorch: -0 and NaN pass through where they are inside the bounds
+        r = xp.where(d < lo, lo, d)
+        return xp.where(hi < r, hi, r)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         d = a._data
-        return g * _const((d > ctx.lo) & (d < ctx.hi), g), None, None
+        return g * _const(~((d <= ctx.lo) | (d >= ctx.hi)), g), None, None   # NaN passes g, as PyTorch
 
 
 def _hardtanh(input, min_val, max_val):
@@ -195,6 +198,9 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
     return rrelu(input, lower, upper, training, inplace=True)
 
 
+_C_TYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int32_t", "int64": "int64_t"}
+
+
 class Threshold(Function):
     """value if x <= threshold else x; derivative 0 where x <= threshold"""
     _builtin = True
@@ -204,7 +210,12 @@ class Threshold(Function):
         d = a._data
         keep = ~(d <= th)  # NaN is kept, as in PyTorch
         ctx.keep = keep
-        return xp.where(keep, d, xp.asarray(value, dtype=d.dtype))
+        try:
+            v = xp.asarray(value, dtype=d.dtype)
+        except OverflowError:   # PyTorch's scalar-conversion error
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPE.get(d.dtype.name, d.dtype.name)} "
+                               "without overflow") from None
+        return xp.where(keep, d, v)
 
     @staticmethod
     def backward(ctx, g):
