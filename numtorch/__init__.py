@@ -40,6 +40,7 @@ from .serialization import save, load  # noqa: E402
 from . import cuda, backends  # noqa: E402
 from . import linalg  # noqa: E402
 from . import amp, cpu, accelerator, mps, xpu, version  # noqa: E402
+from . import random  # noqa: E402
 from .amp import autocast  # noqa: E402
 from ._devices import get_default_device, set_default_device  # noqa: E402
 from ._flags import set_float32_matmul_precision, get_float32_matmul_precision, use_deterministic_algorithms, \

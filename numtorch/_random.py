@@ -426,7 +426,6 @@ _INT_MAX = {"int64": (1 << 63) - 1, "int32": (1 << 31) - 1, "int16": (1 << 15) -
 def random_values(g, n, dtype, low=None, high=None):
     """``random_()`` / ``random_(to)`` / ``random_(from, to)`` on ``n`` elements of ``dtype``."""
     name = xp.dtype(dtype).name
-    wide = name in ("int64", "float64", "float32", "bfloat16", "uint64")
     if low is None and high is None:  # uniform_int_distribution: [0, max] ([0, 2**digits] for floats)
         if name == "bool":
             return (g._random(n) & xp.uint64(1)).astype(bool)
@@ -447,7 +446,8 @@ def random_values(g, n, dtype, low=None, high=None):
     if span >= 1 << 64:
         v = g._random64(n).view(xp.int64).astype(dtype)
         return v
-    v = g._random64(n) if (wide and span >= 1 << 32) else g._random(n)
+    # PyTorch 2.13 takes random64() from a range of 2**28 on (less modulo bias), random() below
+    v = g._random64(n) if span >= 1 << 28 else g._random(n)
     r = (v % xp.uint64(span)).astype(xp.int64)  # < span <= 2**64 - 1; wraps like int64 arithmetic
     r = (r.astype(xp.uint64) + xp.uint64(low & _U64)).view(xp.int64)
     return r.astype(dtype)
@@ -495,10 +495,10 @@ def bernoulli_tensor_values(g, p):
 
 
 def exponential_values(g, n, lambd):
-    """``-1 / lambda * log(1 - u)`` with a float64 uniform ``u``."""
+    """``-1 / lambda * log1p(-u)`` with a float64 uniform ``u``."""
     u = _std_uniform64(g, n)
     with xp.errstate(divide="ignore"):
-        return (-1.0 / float(lambd)) * xp.log(1.0 - u)
+        return (-1.0 / float(lambd)) * xp.log1p(-u)
 
 
 def geometric_values(g, n, p):
@@ -637,3 +637,71 @@ class _NumpyStyle:
 def gen(generator=None):
     """A NumPy-style face over ``generator`` (or the global one); see ``_NumpyStyle``."""
     return _NumpyStyle(_g(generator))
+
+
+# ------------------------------------------------------------------ in-place fills (Tensor methods)
+def random_method(out, args, kwargs, generator=None):
+    """``Tensor.random_()``, ``random_(to)``, ``random_(from, to)`` (``to=None``: up to the dtype's maximum)."""
+    g = _g(generator)
+    args = list(args)
+    if "from" in kwargs:
+        args = [kwargs.pop("from")] + args
+    if "to" in kwargs:
+        args = (args or [0])[:1] + [kwargs.pop("to")]
+    if kwargs:
+        raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    name = out.dtype.name
+    if not args:
+        return _write(out, random_values(g, out.size, out.dtype))
+    if len(args) == 1:
+        return _write(out, random_values(g, out.size, out.dtype, 0, int(args[0])))
+    low, high = int(args[0]), args[1]
+    if high is None:
+        if low == -(1 << 63) and name in ("int64", "float64", "float32"):  # the full 64-bit range
+            return _write(out, g._random64(out.size).view(xp.int64).astype(out.dtype))
+        top = (1 << _DIGITS[name]) if name in _DIGITS else (1 if name == "bool" else _INT_MAX[name])
+        if low > top:
+            raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' "
+                               f"casted to dtype, but got from={low} > to_inc={top}")
+        high = top + 1
+    return _write(out, random_values(g, out.size, out.dtype, low, int(high)))
+
+
+def bernoulli_(out, p, generator=None):
+    g = _g(generator)
+    if isinstance(p, xp.ndarray):
+        pb = xp.broadcast_to(p, out.shape)
+        if pb.size and ((pb < 0) | (pb > 1)).any():
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        pv = pb
+        if _iter_view(out) is not out:  # visit p in the output's memory order
+            strides = [abs(s) for s in out.strides]
+            perm = sorted(range(out.ndim), key=lambda i: -strides[i])
+            pv = pv.transpose(perm)
+        return _write(out, bernoulli_tensor_values(g, pv))
+    p = float(p)
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    return _write(out, bernoulli_scalar_values(g, out.size, p))
+
+
+def exponential_(out, lambd=1.0, generator=None):
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={float(lambd)}")
+    return _write(out, exponential_values(_g(generator), out.size, lambd).astype(out.dtype))
+
+
+def geometric_(out, p, generator=None):
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={float(p)}")
+    return _write(out, geometric_values(_g(generator), out.size, p).astype(out.dtype))
+
+
+def log_normal_(out, mean=1.0, std=2.0, generator=None):
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={float(std)}")
+    return _write(out, log_normal_values(_g(generator), out.size, mean, std).astype(out.dtype))
+
+
+def cauchy_(out, median=0.0, sigma=1.0, generator=None):
+    return _write(out, cauchy_values(_g(generator), out.size, median, sigma).astype(out.dtype))
