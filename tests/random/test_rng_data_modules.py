@@ -138,3 +138,12 @@ def test_dataloader_shuffle_and_base_seed(seed):
         for (a,), (b,) in zip(ni, ti):
             same(a, b)
     same(nt.rand(2), torch.rand(2))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_rrelu_training_noise(seed, dtype):
+    x = torch.randn(40, 37, dtype=getattr(torch, dtype), generator=torch.Generator().manual_seed(2))
+    seed_both(seed)
+    same(NF.rrelu(to_nt(x), training=True), TF.rrelu(x, training=True))
+    same(nt.rand(2), torch.rand(2))
