@@ -60,6 +60,7 @@ class Engine:
 
     def __init__(self, seed=5489):
         self._bg = xp.random.MT19937(0)
+        self._gen = xp.random.Generator(self._bg)
         self.seed(seed)
 
     def seed(self, seed):
@@ -84,11 +85,13 @@ class Engine:
         self._set(xp.asarray(key, dtype=xp.uint32), 625 - int(left), int(nxt))
 
     def draw(self, n):
-        """``n`` 32-bit outputs (uint64 array holding values < 2**32)."""
+        """``n`` 32-bit outputs (uint32 array).  ``Generator.integers(0, 2**32, dtype=uint32)`` on the bit
+        generator returns its outputs one for one (the full range needs no rejection), faster than
+        ``random_raw``."""
         if n <= 0:
-            return xp.zeros(0, dtype=xp.uint64)
+            return xp.zeros(0, dtype=xp.uint32)
         self._next_at_end = N
-        return self._bg.random_raw(int(n))
+        return self._gen.integers(0, 1 << 32, size=int(n), dtype=xp.uint32)
 
     def reference_draw(self, n):
         """The same outputs as ``draw`` from the array-op twist and tempering (advances the state)."""
@@ -103,11 +106,12 @@ class Engine:
             pos += take
             need -= take
         self._set(key, pos, N if n > 0 else self._next_at_end)
-        return xp.concatenate(out).astype(xp.uint64) if out else xp.zeros(0, dtype=xp.uint64)
+        return xp.concatenate(out) if out else xp.zeros(0, dtype=xp.uint32)
 
     def copy(self):
         e = Engine.__new__(Engine)
         e._bg = xp.random.MT19937(0)
+        e._gen = xp.random.Generator(e._bg)
         e._bg.state = self._bg.state
         e.initial_seed = self.initial_seed
         e._next_at_end = self._next_at_end

@@ -119,14 +119,20 @@ class Generator:
         return f"<torch._C.Generator object at {hex(id(self))}>"
 
     # -------------------------------------------------------------- raw draws
-    def _random(self, n):
-        """``n`` draws of ``random()`` (32-bit, as uint64)."""
+    def _random32(self, n):
+        """``n`` draws of ``random()`` (uint32)."""
         return self._engine.draw(n)
 
+    def _random(self, n):
+        """``n`` draws of ``random()`` (as uint64, for modular arithmetic)."""
+        return self._engine.draw(n).astype(xp.uint64)
+
     def _random64(self, n):
-        """``n`` draws of ``random64()``: (first << 32) | second."""
-        r = self._engine.draw(2 * n).reshape(-1, 2)
-        return (r[:, 0] << xp.uint64(32)) | r[:, 1]
+        """``n`` draws of ``random64()``: (first << 32) | second (uint64)."""
+        r = self._engine.draw(2 * n).reshape(-1, 2)[:, ::-1]
+        # little-endian: the pair (second, first) read as one uint64 is (first << 32) | second
+        return xp.ascontiguousarray(r).view(xp.uint64).reshape(-1) if xp.little_endian else \
+            (r[:, 1].astype(xp.uint64) << xp.uint64(32)) | r[:, 0]
 
 
 default_generator = Generator()
@@ -230,12 +236,17 @@ def _fkind(dtype):
 # ------------------------------------------------------------------ uniform
 def _std_uniform32(g, n, digits=24):
     """``n`` float32 uniforms in [0, 1) from ``random()`` (low ``digits`` bits)."""
-    return (g._random(n) & xp.uint64((1 << digits) - 1)).astype(xp.float32) * xp.float32(2.0 ** -digits)
+    # the masked value fits an int32, whose conversion to float32 NumPy vectorises (uint64's it does not)
+    v = (g._random32(n) & xp.uint32((1 << digits) - 1)).view(xp.int32).astype(xp.float32)
+    v *= xp.float32(2.0 ** -digits)
+    return v
 
 
 def _std_uniform64(g, n):
     """``n`` float64 uniforms in [0, 1) from ``random64()`` (low 53 bits)."""
-    return (g._random64(n) & xp.uint64((1 << 53) - 1)).astype(xp.float64) * (2.0 ** -53)
+    v = (g._random64(n) & xp.uint64((1 << 53) - 1)).view(xp.int64).astype(xp.float64)
+    v *= 2.0 ** -53
+    return v
 
 
 def uniform_values(g, n, dtype, low=0.0, high=1.0):
@@ -292,7 +303,10 @@ def _f32fma(a, b, c):
     """float32 ``a * b + c`` with one rounding, as a fused multiply-add: the product of two float32 is exact
     in float64; the float64 sum then rounds twice (to float64, to float32), which differs from one rounding
     only when the sum lands exactly on a float32 halfway point (about 2**-29 of random cases)."""
-    return (a.astype(xp.float64) * b + c).astype(xp.float32)
+    t = a.astype(xp.float64)
+    t *= b if isinstance(b, xp.ndarray) else float(b)
+    t += c if isinstance(c, xp.ndarray) else float(c)
+    return t.astype(xp.float32)
 
 
 def _cephes_logf(x):
@@ -380,6 +394,9 @@ def _normal_fill_16(data, mean, std, kind):
     return xp.concatenate([_fma64(n1, std, mean), _fma64(n2, std, mean)], axis=1)
 
 
+_NORMAL_CHUNK_ROWS = 2048
+
+
 def normal_values(g, n, dtype, mean=0.0, std=1.0, contiguous=True):
     """``normal_(mean, std)`` on ``n`` elements of ``dtype`` (ATen's ``normal_kernel``)."""
     kind = _fkind(dtype)
@@ -396,9 +413,19 @@ def normal_values(g, n, dtype, mean=0.0, std=1.0, contiguous=True):
             m, s = xp.float32(mean), xp.float32(std)
         full = n // 16 * 16
         out = xp.empty(n, dtype=data.dtype)
-        if full:
-            out[:full] = _normal_fill_16(data[:full].reshape(-1, 16), m, s, "float64" if kind == "float64"
-                                         else "float32").reshape(-1)
+        k = "float64" if kind == "float64" else "float32"
+        blocks = data[:full].reshape(-1, 16)
+        rows = out[:full].reshape(-1, 16)
+        step = _NORMAL_CHUNK_ROWS  # a cache-sized slab at a time: the transform is ~100 array passes
+
+        def transform(lo, hi):
+            for r0 in range(lo, hi, step):
+                r1 = min(hi, r0 + step)
+                rows[r0:r1] = _normal_fill_16(blocks[r0:r1], m, s, k)
+        from . import _cpu
+        nrows = blocks.shape[0]
+        # the blocks are independent once the uniforms are drawn: numtorch's threads share them
+        _cpu.run_parallel(transform, _cpu.chunks(nrows, _cpu.parallel_threads(nrows // step, 200 * full)))
         if n % 16:
             out[full:] = data[full:]
             tail = _std_uniform64(g, 16) if kind == "float64" else _std_uniform32(g, 16, _DIGITS[kind])
