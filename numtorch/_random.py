@@ -259,11 +259,16 @@ def uniform_values(g, n, dtype, low=0.0, high=1.0):
         return _fma64(x, float(high) - float(low), float(low))
     if kind is None:
         raise NotImplementedError(f"\"uniform_kernel_cpu\" not implemented for '{xp.dtype(dtype).name}'")
-    x = _std_uniform32(g, n, _DIGITS[kind])
-    lo = xp.float32(xp.array(low).astype(dtype)) if kind != "float32" else xp.float32(low)
-    hi = xp.float32(xp.array(high).astype(dtype)) if kind != "float32" else xp.float32(high)
+    # float32, and half/bfloat16 through float32 (24 bits): a value that rounds up to ``high`` in the
+    # narrow type becomes ``low``, as PyTorch's kernel keeps the range half-open
+    x = _std_uniform32(g, n, 24)
+    lo, hi = xp.float32(low), xp.float32(high)
     v = x if (lo == 0 and hi == 1) else _fma32(x, hi - lo, lo)
-    return v.astype(dtype)
+    if kind == "float32":
+        return v
+    r = v.astype(dtype)
+    top = xp.asarray(high).astype(dtype)
+    return xp.where(r == top, xp.asarray(low).astype(dtype), r)
 
 
 def uniform_(out, low=0.0, high=1.0, generator=None):
@@ -407,9 +412,9 @@ def normal_values(g, n, dtype, mean=0.0, std=1.0, contiguous=True):
             data = _std_uniform64(g, n)
             m, s = float(mean), float(std)
         else:
-            data = _std_uniform32(g, n, _DIGITS[kind])
-            if kind != "float32":  # normal_fill<Half>: uniforms stored in the tensor's own dtype
-                data = data.astype(dtype).astype(xp.float32)
+            # half/bfloat16 run the float32 transform, but draw uniforms only for the whole blocks before
+            # the ragged tail's 16 (float32 draws all n first)
+            data = _std_uniform32(g, n if kind == "float32" else n // 16 * 16, 24)
             m, s = xp.float32(mean), xp.float32(std)
         full = n // 16 * 16
         out = xp.empty(n, dtype=data.dtype)
@@ -427,8 +432,8 @@ def normal_values(g, n, dtype, mean=0.0, std=1.0, contiguous=True):
         # the blocks are independent once the uniforms are drawn: numtorch's threads share them
         _cpu.run_parallel(transform, _cpu.chunks(nrows, _cpu.parallel_threads(nrows // step, 200 * full)))
         if n % 16:
-            out[full:] = data[full:]
-            tail = _std_uniform64(g, 16) if kind == "float64" else _std_uniform32(g, 16, _DIGITS[kind])
+            out[full:] = data[full:] if data.size == n else 0
+            tail = _std_uniform64(g, 16) if kind == "float64" else _std_uniform32(g, 16, 24)
             out[n - 16:] = _normal_fill_16(tail.reshape(1, 16), m, s, "float64" if kind == "float64"
                                            else "float32").reshape(-1)
         return out.astype(dtype)

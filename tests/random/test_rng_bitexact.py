@@ -218,3 +218,19 @@ def test_fork_rng_restores():
     with torch.random.fork_rng():
         torch.rand(5)
     same(a, torch.rand(2))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("n", [5, 16, 17, 40, 48, 1000])
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_half_types(seed, n, name):
+    g, tg = pair(seed)
+    td, nd = getattr(torch, name), getattr(nt, name)
+    for got, want in [(nt.rand(n, dtype=nd, generator=g), torch.rand(n, dtype=td, generator=tg)),
+                      (nt.randn(n, dtype=nd, generator=g), torch.randn(n, dtype=td, generator=tg)),
+                      (nt.empty(n, dtype=nd).uniform_(-0.3, 0.9, generator=g),
+                       torch.empty(n, dtype=td).uniform_(-0.3, 0.9, generator=tg)),
+                      (nt.empty(n, dtype=nd).normal_(0.5, 2.0, generator=g),
+                       torch.empty(n, dtype=td).normal_(0.5, 2.0, generator=tg))]:
+        np.testing.assert_array_equal(got._data.astype(np.float32), want.float().numpy())
+    same(nt.rand(3, generator=g), torch.rand(3, generator=tg))
