@@ -197,8 +197,17 @@ def _like(fn_arr):
 zeros_like = _like(lambda s, d: xp.zeros(s, d))
 ones_like = _like(lambda s, d: xp.ones(s, d))
 empty_like = _like(lambda s, d: xp.zeros(s, d))
-rand_like = _like(lambda s, d: _random.uniform_(xp.empty(s, d), 0.0, 1.0))
-randn_like = _like(lambda s, d: _random.normal_(xp.empty(s, d), 0.0, 1.0))
+def _random_like(fill):
+    # empty_like keeps the input's layout (as PyTorch's preserve_format), and the draws land in memory order
+    def creator(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+        if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+            _dv.check(device)
+        return _finish(fill(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype))), requires_grad)
+    return creator
+
+
+rand_like = _random_like(lambda a: _random.uniform_(a, 0.0, 1.0))
+randn_like = _random_like(lambda a: _random.normal_(a, 0.0, 1.0))
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -234,7 +243,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
         low, high = 0, low
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return _finish(_random.random_(xp.empty(input._data.shape, _np_dtype(dtype, input._data.dtype)), low, high),
+    return _finish(_random.random_(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype)), low, high),
                    requires_grad)
 
 
@@ -330,10 +339,10 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
 
 
 def bernoulli(input, p=None, *, generator=None):
-    out = xp.empty(input._data.shape, input._data.dtype)
+    out = xp.empty(input._data.shape, input._data.dtype)  # PyTorch: a contiguous result, filled in C order
     g = _random._g(generator)
     if p is None:  # torch.bernoulli(input): empty_like(input).bernoulli_(input)
-        return _make(_random._write(out, _random.bernoulli_tensor_values(g, _random._iter_view(input._data))))
+        return _make(_random._write(out, _random.bernoulli_tensor_values(g, input._data)))
     return _make(_random._write(out, _random.bernoulli_scalar_values(g, out.size, p)))
 
 
@@ -381,8 +390,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
 
 
 def poisson(input, generator=None):
-    out = xp.empty(input._data.shape, input._data.dtype)
-    return _make(_random._write(out, _random.poisson_values(_random._g(generator), _random._iter_view(input._data))))
+    out = xp.empty(input._data.shape, input._data.dtype)  # PyTorch: a contiguous result, filled in C order
+    return _make(_random._write(out, _random.poisson_values(_random._g(generator), input._data)))
 
 
 def meshgrid(*tensors, indexing=None):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import numtorch as nt
-from conftest import torch, to_nt, to_torch
+from conftest import torch, to_nt, to_torch  # noqa: F401
 
 SEEDS = [0, 1, 42, 2 ** 40 + 7]
 # 15/16/17: the normal kernel's vectorised path starts at 16 elements; 31/33: a ragged tail
@@ -234,3 +234,26 @@ def test_half_types(seed, n, name):
                        torch.empty(n, dtype=td).normal_(0.5, 2.0, generator=tg))]:
         np.testing.assert_array_equal(got._data.astype(np.float32), want.float().numpy())
     same(nt.rand(3, generator=g), torch.rand(3, generator=tg))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_non_contiguous_layouts(seed):
+    """*_like keep the input's layout and fill it in memory order; in-place samplers on a transposed view fill
+    in memory order (normal_ then takes the per-element path); bernoulli/poisson return contiguous results."""
+    xb = torch.randn(40, 30, generator=torch.Generator().manual_seed(9))
+    pb = torch.rand(40, 30, generator=torch.Generator().manual_seed(8))
+    x, p = xb.t(), pb.t()
+    xn, pn = to_nt(xb).t(), to_nt(pb).t()  # transposed views in both
+    assert not xn._data.flags.c_contiguous
+    g, tg = pair(seed)
+    nt.manual_seed(seed)
+    torch.manual_seed(seed)
+    same(nt.rand_like(xn), torch.rand_like(x))
+    same(nt.randn_like(xn), torch.randn_like(x))
+    same(nt.randint_like(xn, 10), torch.randint_like(x, 10))
+    same(nt.bernoulli(pn), torch.bernoulli(p))
+    same(nt.bernoulli(pn, 0.3), torch.bernoulli(p, 0.3))
+    same(nt.poisson(pn * 5), torch.poisson(p * 5))
+    for meth, args in [("uniform_", (-1.0, 2.0)), ("normal_", (0.5, 2.0)), ("random_", (0, 7)), ("exponential_", ())]:
+        same(getattr(nt.zeros(30, 40, dtype=nt.float64).t(), meth)(*args, generator=g),
+             getattr(torch.zeros(30, 40, dtype=torch.float64).t(), meth)(*args, generator=tg))
