@@ -199,15 +199,17 @@ ones_like = _like(lambda s, d: xp.ones(s, d))
 empty_like = _like(lambda s, d: xp.zeros(s, d))
 def _random_like(fill):
     # empty_like keeps the input's layout (as PyTorch's preserve_format), and the draws land in memory order
-    def creator(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    def creator(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
+                memory_format=None):
         if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
             _dv.check(device)
-        return _finish(fill(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype))), requires_grad)
+        return _finish(fill(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype)), generator),
+                       requires_grad)
     return creator
 
 
-rand_like = _random_like(lambda a: _random.uniform_(a, 0.0, 1.0))
-randn_like = _random_like(lambda a: _random.normal_(a, 0.0, 1.0))
+rand_like = _random_like(lambda a, g: _random.uniform_(a, 0.0, 1.0, g))
+randn_like = _random_like(lambda a, g: _random.normal_(a, 0.0, 1.0, g))
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -235,15 +237,16 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     return _finish(_random.random_(xp.empty(tuple(size), npd), low, high, generator), requires_grad)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
-                 memory_format=None):
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None):
     if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
         _dv.check(device)
     if high is None:
         low, high = 0, low
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return _finish(_random.random_(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype)), low, high),
+    return _finish(_random.random_(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype)), low, high,
+                                   generator),
                    requires_grad)
 
 

@@ -257,3 +257,12 @@ def test_non_contiguous_layouts(seed):
     for meth, args in [("uniform_", (-1.0, 2.0)), ("normal_", (0.5, 2.0)), ("random_", (0, 7)), ("exponential_", ())]:
         same(getattr(nt.zeros(30, 40, dtype=nt.float64).t(), meth)(*args, generator=g),
              getattr(torch.zeros(30, 40, dtype=torch.float64).t(), meth)(*args, generator=tg))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_like_functions_take_a_generator(seed):
+    g, tg = pair(seed)
+    x = torch.zeros(5, 7, dtype=torch.float64)
+    same(nt.rand_like(to_nt(x), generator=g), torch.rand_like(x, generator=tg))
+    same(nt.randn_like(to_nt(x), generator=g), torch.randn_like(x, generator=tg))
+    same(nt.randint_like(to_nt(x), 2, 9, generator=g), torch.randint_like(x, 2, 9, generator=tg))
