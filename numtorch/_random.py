@@ -314,13 +314,16 @@ def _f32fma(a, b, c):
     return t.astype(xp.float32)
 
 
-def _cephes_logf(x):
+def _cephes_logf(x, normal_positive=False):
     """``log256_ps`` of avx_mathfun.h in float32, op for op; GCC contracts its multiply-then-add pairs
-    into fused multiply-adds (PyTorch's AVX2 kernels are built with ``-mfma``), and so do we."""
+    into fused multiply-adds (PyTorch's AVX2 kernels are built with ``-mfma``), and so do we.
+    ``normal_positive``: the caller guarantees positive normal floats (skips the NaN and denormal guards)."""
     f = xp.float32
     x = xp.asarray(x, dtype=f)
-    invalid = x <= 0
-    x = xp.maximum(x, xp.array(0x00800000, dtype=xp.int32).view(f))
+    invalid = None
+    if not normal_positive:
+        invalid = x <= 0
+        x = xp.maximum(x, xp.array(0x00800000, dtype=xp.int32).view(f))
     bits = x.view(xp.int32)
     e = ((bits >> 23) - 0x7F).astype(f) + f(1)
     x = ((bits & ~0x7F800000) | xp.array(0.5, dtype=f).view(xp.int32)).view(f)
@@ -330,16 +333,17 @@ def _cephes_logf(x):
     e = e - xp.where(mask, f(1), f(0))
     x = x + tmp
     z = x * x
-    y = xp.full_like(x, f(7.0376836292E-2))
-    for c in (-1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
+    x64 = x.astype(xp.float64)
+    y = _f32fma(x, f(7.0376836292E-2), f(-1.1514610310E-1))
+    for c in (1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
               2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1):
-        y = _f32fma(y, x, f(c))
+        y = _f32fma(y, x64, f(c))
     y = y * x
     y = _f32fma(y, z, e * f(-2.12194440e-4))
     y = _f32fma(-z, f(0.5), y)
     x = x + y
     x = _f32fma(e, f(0.693359375), x)
-    return xp.where(invalid, f(xp.nan), x)
+    return x if invalid is None else xp.where(invalid, f(xp.nan), x)
 
 
 def _cephes_sincosf(x):
@@ -382,7 +386,7 @@ def _normal_fill_16(data, mean, std, kind):
         f = xp.float32
         u1 = f(1) - data[:, :8]
         u2 = data[:, 8:]
-        radius = xp.sqrt(f(-2) * _cephes_logf(u1))
+        radius = xp.sqrt(f(-2) * _cephes_logf(u1, normal_positive=True))  # u1 in [2**-24, 1]
         theta = f(2.0 * math.pi) * u2
         s, c = _cephes_sincosf(theta)
         n1, n2 = radius * c, radius * s
@@ -479,14 +483,61 @@ def random_values(g, n, dtype, low=None, high=None):
         v = g._random64(n).view(xp.int64).astype(dtype)
         return v
     # PyTorch 2.13 takes random64() from a range of 2**28 on (less modulo bias), random() below
-    v = g._random64(n) if span >= 1 << 28 else g._random(n)
-    r = (v % xp.uint64(span)).astype(xp.int64)  # < span <= 2**64 - 1; wraps like int64 arithmetic
-    r = (r.astype(xp.uint64) + xp.uint64(low & _U64)).view(xp.int64)
+    if span < 1 << 28:  # one 32-bit draw each; the remainder fits 32 bits
+        r = (g._random32(n) % xp.uint32(span)).astype(xp.int64)
+        if low:
+            r += low
+        return r.astype(dtype, copy=False)
+    r = g._random64(n) % xp.uint64(span)  # < span <= 2**64 - 1; the sum wraps like int64 arithmetic
+    r = (r + xp.uint64(low & _U64)).view(xp.int64)
     return r.astype(dtype)
 
 
 def random_(out, low=None, high=None, generator=None):
     return _write(out, random_values(_g(generator), out.size, out.dtype, low, high))
+
+
+def _swaps_reference(j, n):
+    """The forward Fisher-Yates shuffle of ``range(n)``: swap positions ``i`` and ``j[i]`` (>= i) in turn."""
+    perm = list(range(n))
+    for i, p in enumerate(j.tolist()):
+        perm[i], perm[p] = perm[p], perm[i]
+    return xp.array(perm, dtype=xp.int64)
+
+
+def _swaps_fast(j, n):
+    """``_swaps_reference`` without the loop.  Position ``i`` is final after step ``i``, and it then holds what
+    position ``j[i]`` held, which is ``v[m]`` for the last earlier step ``m`` with ``j[m] == j[i]`` (that step
+    moved ``v[m]`` there), or ``j[i]`` itself if no step touched it; ``v[k]``, what position ``k`` holds when its
+    step comes, is likewise ``v[k*]`` for the last step ``k* < k`` with ``j[k*] == k``, else ``k``: a forest,
+    resolved by pointer doubling."""
+    m = n - 1
+    idx = xp.arange(m)
+    order = xp.argsort(j * n + idx)  # steps grouped by target, in step order (unique keys)
+    sj = j[order]
+    same = sj[1:] == sj[:-1]
+    prev_sorted = xp.empty(m, dtype=xp.int64)
+    prev_sorted[0] = -1
+    prev_sorted[1:] = xp.where(same, order[:-1], -1)
+    prev = xp.empty(m, dtype=xp.int64)
+    prev[order] = prev_sorted  # the previous step with the same target, or -1
+    last = xp.ones(m, dtype=bool)
+    last[:-1] = ~same
+    last_step, target = order[last], sj[last]
+    kstar = xp.arange(n)
+    # a step k with j[k] == k comes too late for position k's own step: take the one before it
+    ks = xp.where(last_step == target, prev[last_step], last_step)
+    kstar[target] = xp.where(ks >= 0, ks, target)
+    while True:
+        nxt = kstar[kstar]
+        if (nxt == kstar).all():
+            break
+        kstar = nxt
+    v = kstar
+    out = xp.empty(n, dtype=xp.int64)
+    out[:m] = xp.where(j == idx, v[:m], xp.where(prev >= 0, v[xp.maximum(prev, 0)], j))
+    out[m] = v[m]
+    return out
 
 
 def randperm_values(g, n):
@@ -496,11 +547,8 @@ def randperm_values(g, n):
     if n < (0xFFFFFFFF // 20):
         if n <= 1:
             return xp.arange(n, dtype=xp.int64)
-        z = (g._random(n - 1) % xp.arange(n, 1, -1, dtype=xp.uint64)).astype(xp.int64) + xp.arange(n - 1)
-        perm = list(range(n))
-        for i, j in enumerate(z.tolist()):
-            perm[i], perm[j] = perm[j], perm[i]
-        return xp.array(perm, dtype=xp.int64)
+        j = (g._random32(n - 1) % xp.arange(n, 1, -1, dtype=xp.uint32)).astype(xp.int64) + xp.arange(n - 1)
+        return _swaps_fast(j, n)
     z = (g._random64(n) % xp.arange(1, n + 1, dtype=xp.uint64)).tolist()
     perm = [0] * n
     for i, j in enumerate(z):

@@ -266,3 +266,12 @@ def test_like_functions_take_a_generator(seed):
     same(nt.rand_like(to_nt(x), generator=g), torch.rand_like(x, generator=tg))
     same(nt.randn_like(to_nt(x), generator=g), torch.randn_like(x, generator=tg))
     same(nt.randint_like(to_nt(x), 2, 9, generator=g), torch.randint_like(x, 2, 9, generator=tg))
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 17, 200, 3000])
+def test_randperm_swaps_fast_path_equals_reference(n):
+    from numtorch._random import _swaps_fast, _swaps_reference
+    r = np.random.default_rng(n)
+    for _ in range(20):
+        j = np.array([i + r.integers(0, n - i) for i in range(n - 1)], dtype=np.int64)
+        np.testing.assert_array_equal(_swaps_fast(j, n), _swaps_reference(j, n))
