@@ -129,10 +129,16 @@ class Generator:
 
     def _random64(self, n):
         """``n`` draws of ``random64()``: (first << 32) | second (uint64)."""
-        r = self._engine.draw(2 * n).reshape(-1, 2)[:, ::-1]
-        # little-endian: the pair (second, first) read as one uint64 is (first << 32) | second
-        return xp.ascontiguousarray(r).view(xp.uint64).reshape(-1) if xp.little_endian else \
-            (r[:, 1].astype(xp.uint64) << xp.uint64(32)) | r[:, 0]
+        r = self._engine.draw(2 * n)
+        if not xp.little_endian:
+            r = r.reshape(-1, 2)
+            return (r[:, 0].astype(xp.uint64) << xp.uint64(32)) | r[:, 1]
+        # little-endian: the pair (first, second) read as one uint64 is (second << 32) | first: swap halves
+        v = r.view(xp.uint64)
+        hi = v >> xp.uint64(32)
+        v <<= xp.uint64(32)
+        v |= hi
+        return v
 
 
 default_generator = Generator()
@@ -244,7 +250,9 @@ def _std_uniform32(g, n, digits=24):
 
 def _std_uniform64(g, n):
     """``n`` float64 uniforms in [0, 1) from ``random64()`` (low 53 bits)."""
-    v = (g._random64(n) & xp.uint64((1 << 53) - 1)).view(xp.int64).astype(xp.float64)
+    r = g._random64(n)
+    r &= xp.uint64((1 << 53) - 1)
+    v = r.view(xp.int64).astype(xp.float64)
     v *= 2.0 ** -53
     return v
 
