@@ -1,7 +1,8 @@
 """``torch.random``: the global generator's seed and state, and ``fork_rng``."""
 import contextlib
 
-from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401
+from ._random import Generator, default_generator  # noqa: F401  (in torch.random's namespace, not __all__)
+from ._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 
 __all__ = ["set_rng_state", "get_rng_state", "manual_seed", "seed", "initial_seed", "fork_rng",
            "thread_safe_generator"]
