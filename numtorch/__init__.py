@@ -42,6 +42,7 @@ from . import linalg  # noqa: E402
 from .linalg._legacy import det, logdet, slogdet, inverse, svd, cholesky, cholesky_solve, cholesky_inverse, qr, \
     lu, lu_solve, lu_unpack, triangular_solve, pinverse, matrix_power, matrix_exp, geqrf, orgqr, ormqr  # noqa: E402
 from . import amp, cpu, accelerator, mps, xpu, version  # noqa: E402
+from . import random  # noqa: E402
 from .amp import autocast  # noqa: E402
 from ._devices import get_default_device, set_default_device  # noqa: E402
 from ._flags import set_float32_matmul_precision, get_float32_matmul_precision, use_deterministic_algorithms, \

@@ -165,14 +165,14 @@ def empty(shape, dtype, g):
 def rand(shape, dtype, g):
     _floating_only(dtype, "check_uniform_bounds")
     npd = _np_dtype(dtype, D.get_default_dtype().np)
-    return _random.gen(g).random(shape, dtype=xp.float64).astype(npd)
+    return _random.uniform_(xp.empty(shape, npd), 0.0, 1.0, g)
 
 
 @_sized
 def randn(shape, dtype, g):
     _floating_only(dtype, "normal_kernel_cpu")
     npd = _np_dtype(dtype, D.get_default_dtype().np)
-    return _random.gen(g).standard_normal(shape, dtype=xp.float32 if npd == xp.float32 else xp.float64).astype(npd)
+    return _random.normal_(xp.empty(shape, npd), 0.0, 1.0, g)
 
 
 def _floating_only(dtype, kernel):
@@ -207,8 +207,19 @@ def _like(fn_arr):
 zeros_like = _like(lambda s, d: xp.zeros(s, d))
 ones_like = _like(lambda s, d: xp.ones(s, d))
 empty_like = _like(lambda s, d: xp.zeros(s, d))
-rand_like = _like(lambda s, d: _random.gen().random(s).astype(d))
-randn_like = _like(lambda s, d: _random.gen().standard_normal(s).astype(d))
+def _random_like(fill):
+    # empty_like keeps the input's layout (as PyTorch's preserve_format), and the draws land in memory order
+    def creator(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
+                memory_format=None):
+        if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
+            _dv.check(device)
+        return _finish(fill(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype)), generator),
+                       requires_grad)
+    return creator
+
+
+rand_like = _random_like(lambda a, g: _random.uniform_(a, 0.0, 1.0, g))
+randn_like = _random_like(lambda a, g: _random.normal_(a, 0.0, 1.0, g))
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -233,22 +244,29 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     npd = _np_dtype(dtype, xp.int64)
-    return _finish(_random.gen(generator).integers(low, high, tuple(size)).astype(npd), requires_grad)
+    return _finish(_random.random_(xp.empty(tuple(size), npd), low, high, generator), requires_grad)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
-                 memory_format=None):
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None):
     if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
         _dv.check(device)
     if high is None:
         low, high = 0, low
-    return _make(_random.gen().integers(low, high, input._data.shape).astype(_np_dtype(dtype, input._data.dtype)))
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    return _finish(_random.random_(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype)), low, high,
+                                   generator),
+                   requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     if device is not None or _dv._default[0] is not None:  # only the CPU, as CPU-only torch
         _dv.check(device)
-    return _make(_random.gen(generator).permutation(n).astype(_np_dtype(dtype, xp.int64)))
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    return _finish(_random.randperm_values(_random._g(generator), n).astype(_np_dtype(dtype, xp.int64)),
+                   requires_grad)
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -334,23 +352,30 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
 
 
 def bernoulli(input, p=None, *, generator=None):
-    prob = input._data if p is None else p
-    return _make((_random.gen(generator).random(input._data.shape) < prob).astype(input._data.dtype))
+    out = xp.empty(input._data.shape, input._data.dtype)  # PyTorch: a contiguous result, filled in C order
+    g = _random._g(generator)
+    if p is None:  # torch.bernoulli(input): empty_like(input).bernoulli_(input)
+        return _make(_random._write(out, _random.bernoulli_tensor_values(g, input._data)))
+    return _make(_random._write(out, _random.bernoulli_scalar_values(g, out.size, p)))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
-    p = input._data.astype(xp.float64)
-    rng = _random.gen(generator)
+    p = input._data
+    if p.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if p.dtype.kind != "f":
+        raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                           f"{D.SCALAR_NAMES.get(p.dtype.name, p.dtype.name) if hasattr(D, 'SCALAR_NAMES') else p.dtype}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
     rows = p.reshape(-1, p.shape[-1])
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    out = []
-    for r in rows:
-        s = r.sum()
-        if s <= 0 or not xp.isfinite(s) or (r < 0).any():
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        out.append(rng.choice(r.shape[0], num_samples, replace=replacement, p=r / s))
-    arr = xp.asarray(out, dtype=xp.int64)
+    if (rows < 0).any() or not xp.isfinite(rows).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(-1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    arr = _random.multinomial_values(_random._g(generator), rows, num_samples, replacement).astype(xp.int64)
     return _make(arr.reshape(p.shape[:-1] + (num_samples,)))
 
 
@@ -362,12 +387,24 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     s = std._data if isinstance(std, Tensor) else std
     shape = tuple(size) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
     ref = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
-    npd = ref._data.dtype if ref is not None else _np_dtype(dtype, D.get_default_dtype().np)
-    return _finish((m + s * _random.gen(generator).standard_normal(shape)).astype(npd), requires_grad)
+    if ref is None:  # normal(mean, std, size): empty(size).normal_(mean, std)
+        npd = _np_dtype(dtype, D.get_default_dtype().np)
+        return _finish(_random.normal_(xp.empty(shape, npd), m, s, generator), requires_grad)
+    # tensor mean and/or std: a standard normal_(0, 1) of the output's shape, then out * std + mean
+    if isinstance(std, Tensor) and (s < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    npd = xp.result_type(*[t._data.dtype for t in (mean, std) if isinstance(t, Tensor)])
+    if not isinstance(std, Tensor):  # normal_(0, std), then + mean
+        z = _random.normal_(xp.empty(shape, npd), 0.0, float(s), generator)
+        return _finish((z + xp.asarray(m, dtype=npd)).astype(npd), requires_grad)
+    z = _random.normal_(xp.empty(shape, npd), 0.0, 1.0, generator)  # normal_(0, 1), then * std + mean
+    return _finish(((z * xp.asarray(s, dtype=npd)).astype(npd) + xp.asarray(m, dtype=npd)).astype(npd),
+                   requires_grad)
 
 
 def poisson(input, generator=None):
-    return _make(_random.gen(generator).poisson(input._data).astype(input._data.dtype))
+    out = xp.empty(input._data.shape, input._data.dtype)  # PyTorch: a contiguous result, filled in C order
+    return _make(_random._write(out, _random.poisson_values(_random._g(generator), input._data)))
 
 
 def meshgrid(*tensors, indexing=None):

@@ -577,51 +577,53 @@ class Tensor:
         self._data = source._data
         return self._bump()
 
-    def random_(self, low=0, high=None, *, generator=None):
+    def random_(self, *args, generator=None, **kwargs):
         from . import _random
         self._check_inplace()
-        if high is None:
-            low, high = 0, low if low else (2 ** 24 if self._data.dtype.kind in "fV" else 2 ** 63 - 1)
-        self._data[...] = _random.gen(generator).integers(low, high, self._data.shape)
+        _random.random_method(self._data, args, kwargs, generator)
         return self._bump()
 
-    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    def uniform_(self, a=0.0, b=1.0, *, generator=None, **kwargs):
         from . import _random
         self._check_inplace()
-        self._data[...] = _random.gen(generator).uniform(a, b, self._data.shape)
+        a, b = kwargs.pop("from", a), kwargs.pop("to", b)
+        _random.uniform_(self._data, a, b, generator)
         return self._bump()
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         from . import _random
         self._check_inplace()
-        self._data[...] = _random.gen(generator).normal(mean, std, self._data.shape)
+        _random.normal_(self._data, mean, std, generator)
         return self._bump()
 
     def bernoulli_(self, p=0.5, *, generator=None):
         from . import _random
         self._check_inplace()
-        p = p._data if isinstance(p, Tensor) else p
-        self._data[...] = _random.gen(generator).random(self._data.shape) < p
+        _random.bernoulli_(self._data, p._data if isinstance(p, Tensor) else p, generator)
         return self._bump()
 
     def exponential_(self, lambd=1.0, *, generator=None):
         from . import _random
-        self._data[...] = _random.gen(generator).exponential(1.0 / lambd, self._data.shape)
+        self._check_inplace()
+        _random.exponential_(self._data, lambd, generator)
         return self._bump()
 
     def geometric_(self, p, *, generator=None):
         from . import _random
-        self._data[...] = _random.gen(generator).geometric(p, self._data.shape)
+        self._check_inplace()
+        _random.geometric_(self._data, p, generator)
         return self._bump()
 
     def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         from . import _random
-        self._data[...] = _random.gen(generator).lognormal(mean, std, self._data.shape)
+        self._check_inplace()
+        _random.log_normal_(self._data, mean, std, generator)
         return self._bump()
 
     def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
         from . import _random
-        self._data[...] = median + sigma * _random.gen(generator).standard_cauchy(self._data.shape)
+        self._check_inplace()
+        _random.cauchy_(self._data, median, sigma, generator)
         return self._bump()
 
     # ----------------------------------------------------------- operators

@@ -9,7 +9,6 @@ import warnings
 
 from .._backend import xp as _xp
 from .._grad_mode import no_grad as _no_grad
-from .. import _random
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
            "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
@@ -84,22 +83,50 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill with N(mean, std^2) conditioned on [a, b] (rejection sampling: exact, vectorised)."""
+    """Fill with N(mean, std^2) conditioned on [a, b], by PyTorch's rejection samplers (same draws): when the
+    interval holds more than 30% of the mass, normal_ then redraw (a whole fresh normal_) where outside; else
+    uniform candidates on [a, b] accepted where log(U) <= -((x - mean) / std)^2 / 2 - log_peak."""
+    from .. import _creation as C
+    from .._ops.pointwise_binary import where
+
+    def norm_cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
-    rng = _random.gen(generator)
-    n = tensor.numel()
-    out = rng.normal(mean, std, n)
-    bad = (out < a) | (out > b)
-    for _ in range(200):  # each round redraws only the rejected values
-        k = int(bad.sum())
-        if not k:
-            break
-        out[bad] = rng.normal(mean, std, k)
-        bad = (out < a) | (out > b)
-    out = _xp.clip(out, a, b)
-    return _fill(tensor, out.reshape(tensor.shape))
+    with _no_grad():
+        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+        if p > 0.3:
+            lo = float(_xp.asarray(a, dtype=tensor._data.dtype))
+            hi = float(_xp.asarray(b, dtype=tensor._data.dtype))
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                result = where(mask, C.empty_like(result).normal_(mean, std, generator=generator), result)
+            if tensor is not result:
+                tensor.copy_(result)
+        else:
+            mode = max(a, min(mean, b))
+            log_peak = -0.5 * ((mode - mean) / std) ** 2
+            candidates = C.empty_like(tensor)
+            accept_buf = C.empty_like(tensor)
+            tensor.uniform_(a, b, generator=generator)
+            candidates.copy_(tensor)
+            candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+            pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+            if pending.any():
+                result = tensor
+                while True:
+                    candidates.uniform_(a, b, generator=generator)
+                    result = where(pending, candidates, result)
+                    candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                    pending = where(pending, accept_buf.uniform_(generator=generator).log_().gt(candidates), pending)
+                    if not pending.any():
+                        break
+                tensor.copy_(result)
+        return tensor
 
 
 def constant_(tensor, val):
@@ -181,36 +208,45 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def orthogonal_(tensor, gain=1, generator=None):
-    """A (semi-)orthogonal matrix from the QR decomposition of a Gaussian matrix (signs fixed by diag(R)),
-    times ``gain``; trailing dimensions are flattened."""
+    """A (semi-)orthogonal matrix: Q of the QR decomposition of a (rows, cols) standard normal matrix (its
+    transpose when rows < cols), columns multiplied by sign(diag(R)), times ``gain``."""
     if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor
     rows = tensor.size(0)
     cols = tensor.numel() // rows
-    flat = _random.gen(generator).normal(0.0, 1.0, (rows, cols))
+    flat = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator)
     if rows < cols:
-        flat = flat.T
-    q, r = _xp.linalg.qr(flat)
-    q = q * _xp.sign(_xp.diag(r))  # makes the decomposition unique (uniform over orthogonal matrices)
+        flat = flat.t()
+    # LAPACK's Householder QR (geqrf + orgqr), as torch.linalg.qr; equal to PyTorch's up to the rounding of
+    # the two LAPACK builds
+    q, r = _xp.linalg.qr(flat._data)
+    q = q * _xp.sign(_xp.diagonal(r)).astype(q.dtype)
     if rows < cols:
         q = q.T
-    return _fill(tensor, (q * gain).reshape(tensor.shape))
+    with _no_grad():
+        tensor._data[...] = q.reshape(tensor.shape)
+        tensor._vc[0] += 1
+        tensor.mul_(gain)
+    return tensor
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """N(0, std^2) with ceil(sparsity * rows) entries of every column set to zero (2-D only)."""
+    """N(0, std^2), then per column ``ceil(sparsity * rows)`` rows (the head of a ``randperm(rows)`` drawn from
+    the global generator, as PyTorch does) set to zero (2-D only)."""
+    from .. import _creation as C
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
-    rng = _random.gen(generator)
-    w = rng.normal(0.0, std, (rows, cols))
-    # a random permutation of the rows per column: the first num_zeros of each are zeroed
-    perm = _xp.argsort(rng.random((rows, cols)), axis=0)[:num_zeros]
-    w[perm, _xp.arange(cols)[None, :]] = 0
-    return _fill(tensor, w)
+    with _no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for col_idx in range(cols):
+            zero_indices = C.randperm(rows)[:num_zeros]
+            tensor._data[zero_indices._data, col_idx] = 0
+        tensor._vc[0] += 1
+    return tensor
 
 
 def _deprecated(meth):

@@ -188,7 +188,16 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if training:
-        slope = _random.gen(None).uniform(lower, upper, input._data.shape).astype(_fdata(input).dtype)
+        # PyTorch's rrelu_with_noise: one uniform_real_distribution<double>(lower, upper) draw per element <= 0,
+        # in memory order, bounds first rounded to the opmath type; elements > 0 draw nothing.  That kernel is
+        # built without FMA contraction: u * (hi - lo) + lo rounds twice
+        d = _fdata(input)
+        slope = xp.ones(d.shape, d.dtype)
+        neg = _random._iter_view(d) <= 0
+        sv = _random._iter_view(slope)
+        lo, hi = (float(d.dtype.type(v)) if d.dtype != xp.float64 else float(v) for v in (lower, upper))
+        u = _random._std_uniform64(_random.default_generator, int(neg.sum()))
+        sv[neg] = (u * (hi - lo) + lo).astype(d.dtype)
     else:
         slope = (lower + upper) / 2
     return _maybe_inplace(input, _leaky, inplace, slope)

@@ -12,7 +12,6 @@ import math
 import warnings
 
 from ... import _ops as ops
-from ... import _random
 from ... import _creation as C
 from ..._backend import xp
 from ..._tensor import Tensor, _make
@@ -101,8 +100,8 @@ class _Attention(Function):
             if p >= 1:
                 drop = xp.zeros(s.shape, s.dtype)
             else:
-                drop = (_random.gen().random(s.shape, dtype=xp.float32) >= p).astype(s.dtype)
-                drop *= s.dtype.type(1.0 / (1.0 - p))
+                from .dropout import _noise  # PyTorch's math path: dropout(attn, p), drawn as F.dropout
+                drop = _noise(s.shape, p, s.dtype)
             pd = s * drop
         out = xp.matmul(pd, vd)
         if ctx.needs_input_grad:

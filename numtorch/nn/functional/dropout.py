@@ -1,7 +1,9 @@
 """Dropout family: zero elements (or whole channels) with probability p in training, scaling the rest by 1/(1-p).
 
-The mask is drawn from numtorch's generator (so ``manual_seed`` makes it
-reproducible); in evaluation (``training=False``) every function is the identity.
+The mask is drawn as PyTorch's CPU ``_dropout_impl`` draws it, so a seeded run drops the same elements:
+``noise = empty_like(input)`` (or ``(N, C, 1, ...)`` for channel dropout), ``noise.bernoulli_(1 - p)``, then
+``noise.div_(1 - p)`` in the input's dtype and ``input * noise``; in evaluation (``training=False``) every
+function is the identity.
 """
 from ..._backend import xp
 from ... import _random
@@ -18,8 +20,15 @@ def _check_p(p):
 
 
 def _keep_mask(shape, p, dtype):
-    """Bernoulli(1 - p) keep mask as 0/1 in dtype."""
-    return (_random.gen().random(shape, dtype=xp.float32) >= p).astype(dtype)
+    """``empty(shape).bernoulli_(1 - p)``: 0/1 in ``dtype``."""
+    return _random.bernoulli_(xp.empty(shape, dtype), 1.0 - p)
+
+
+def _noise(shape, p, dtype):
+    """The dropout noise: Bernoulli(1 - p) as 0/1, divided by (1 - p) in ``dtype`` (PyTorch's ``div_``)."""
+    keep = _keep_mask(shape, p, dtype)
+    keep /= dtype.type(1.0 - p)
+    return keep
 
 
 def _apply(input, mask, inplace):
@@ -38,8 +47,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if p == 1:
         mask = xp.zeros(input._data.shape, dt)
     else:
-        mask = _keep_mask(input._data.shape, p, dt)
-        mask *= dt.type(1.0 / (1.0 - p))
+        mask = _noise(input._data.shape, p, dt)
     return _apply(input, mask, inplace)
 
 
@@ -63,7 +71,7 @@ def _channel_mask(input, p, inplace, lead, check=True):
     if p == 1:
         mask = xp.zeros(shape, dt)
     else:
-        mask = _keep_mask(shape, p, dt) * dt.type(1.0 / (1.0 - p))
+        mask = _noise(shape, p, dt)
     return _apply(input, mask, inplace)
 
 
@@ -126,11 +134,12 @@ def _alpha(input, p, training, mask_shape):
     dt = input._data.dtype
     if p == 1:
         return input * 0.0
-    keep = _keep_mask(mask_shape, p, dt)
+    noise = _keep_mask(mask_shape, p, dt)
     a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5
-    # y = a * (x * keep + (-alpha') * (1 - keep)) + b, with E[y] = E[x] and Var[y] = Var[x] for SELU inputs
-    b = ((keep - 1.0) * (_ALPHA * a) + _ALPHA * a * p).astype(dt)
-    return input * _make((keep * a).astype(dt)) + _make(b)
+    # PyTorch: b = noise.add(-1).mul_(alpha * a).add_(alpha * a * p); noise.mul_(a); input * noise + b
+    # (each step rounded in the input's dtype), so E[y] = E[x] and Var[y] = Var[x] for SELU inputs
+    b = ((noise - dt.type(1)) * dt.type(_ALPHA * a)) + dt.type(_ALPHA * a * p)
+    return input * _make(noise * dt.type(a)) + _make(b)
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):

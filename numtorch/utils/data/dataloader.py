@@ -174,11 +174,14 @@ class _InfiniteConstantSampler(Sampler):
 
 
 # --------------------------------------------------------------------------- the worker process
-def _seed_worker(seed):
+def _seed_worker(base_seed, worker_id):
+    """As PyTorch's worker: ``seed = base_seed + worker_id`` for ``random`` and ``torch``; NumPy's global
+    generator from ``SeedSequence([worker_id, base_seed low word, high word]).generate_state(4)``."""
+    seed = base_seed + worker_id
     random.seed(seed)
     from ... import manual_seed
     manual_seed(seed)
-    xp.random.seed(seed % (2 ** 32))
+    xp.random.seed(xp.random.SeedSequence([worker_id, base_seed & 0xFFFFFFFF, base_seed >> 32]).generate_state(4))
 
 
 def _worker_loop(dataset, index_queue, data_queue, done_event, auto_collation, collate_fn, drop_last, base_seed,
@@ -186,7 +189,7 @@ def _worker_loop(dataset, index_queue, data_queue, done_event, auto_collation, c
     global _worker_info
     try:
         seed = base_seed + worker_id
-        _seed_worker(seed)
+        _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
         init_exception = None
         fetcher = None
@@ -269,7 +272,7 @@ class _BaseIter:
         self._is_iterable = isinstance(loader.dataset, IterableDataset)
         self._sampler_iter = iter(self._index_sampler)
         # one seed per epoch (workers get base_seed + worker_id), drawn as PyTorch does
-        self._base_seed = int(_random.gen(loader.generator).integers(0, 2 ** 63 - 1))
+        self._base_seed = int(_random.random_values(_random._g(loader.generator), 1, xp.int64)[0])
         self._num_yielded = 0
         self._loader = weakref.ref(loader)
 

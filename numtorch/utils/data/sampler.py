@@ -3,8 +3,9 @@
 ``SequentialSampler`` (0..n-1), ``RandomSampler`` (a permutation, or draws with replacement),
 ``SubsetRandomSampler`` (a permutation of given indices), ``WeightedRandomSampler`` (draws with
 probability proportional to weights) and ``BatchSampler`` (groups another sampler's indices).
-Random samplers draw from a ``numtorch.Generator`` (or, when none is given, a fresh generator seeded
-from the global one at each ``__iter__``, as PyTorch does).
+Random samplers draw exactly what PyTorch's draw (``randperm`` / ``randint`` / ``multinomial`` on the given
+``Generator``; ``RandomSampler`` without one seeds a fresh generator from ``empty((), int64).random_()`` on
+the global one at each ``__iter__``), so a seeded run visits the same indices as under PyTorch.
 """
 import numbers
 
@@ -20,11 +21,12 @@ _CHUNK = 1 << 16   # indices drawn at a time by the lazy samplers
 
 
 def _fresh_rng(generator):
-    """The NumPy generator to draw from: the given one, or a new one seeded from the global generator."""
+    """The generator to draw from: the given one, or (as PyTorch) a new one seeded with
+    ``torch.empty((), dtype=torch.int64).random_()`` drawn from the global generator."""
     if generator is not None:
-        return _random.gen(generator)
-    seed = int(_random.gen(None).integers(0, 2 ** 63 - 1))
-    return xp.random.default_rng(seed)
+        return generator
+    seed = int(_random.random_values(_random.default_generator, 1, xp.int64)[0])
+    return _random.Generator().manual_seed(seed)
 
 
 class Sampler:
@@ -79,18 +81,17 @@ class RandomSampler(Sampler):
         draws with replacement never holds more than one chunk), as PyTorch draws them lazily."""
         n = len(self.data_source)
         rng = _fresh_rng(self.generator)
-        if self.replacement:
+        if self.replacement:  # PyTorch: randint(high=n, size=(32,)) at a time; the same stream in bigger chunks
             left = self.num_samples
             while left > 0:
                 k = min(left, _CHUNK)
                 left -= k
-                yield rng.integers(0, n, size=k, dtype=xp.int64)
+                yield _random.random_values(rng, k, xp.int64, 0, n)
             return
         full, rest = divmod(self.num_samples, n)
         for _ in range(full):
-            yield rng.permutation(n)
-        if rest:
-            yield rng.permutation(n)[:rest]
+            yield _random.randperm_values(rng, n)
+        yield _random.randperm_values(rng, n)[:rest]  # drawn even when rest == 0, as PyTorch
 
     def __iter__(self):
         for chunk in self._chunks():
@@ -108,7 +109,8 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        perm = _fresh_rng(self.generator).permutation(len(self.indices)).tolist()
+        # PyTorch: randperm(len(indices), generator=self.generator), the global generator when None
+        perm = _random.randperm_values(_random._g(self.generator), len(self.indices)).tolist()
         return iter([self.indices[i] for i in perm])
 
     def __len__(self):
@@ -143,8 +145,9 @@ class WeightedRandomSampler(Sampler):
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
         if not self.replacement and self.num_samples > int((w > 0).sum()):
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-        rng = _random.gen(self.generator)
-        return rng.choice(w.shape[0], size=self.num_samples, replace=self.replacement, p=w / total)
+        # PyTorch: torch.multinomial(weights (float64), num_samples, replacement, generator=generator)
+        return _random.multinomial_values(_random._g(self.generator), w[None, :], self.num_samples,
+                                          self.replacement)[0].astype(xp.int64)
 
     def _chunks(self):
         yield self._indices()
