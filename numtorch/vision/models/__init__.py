@@ -1,0 +1,11 @@
+"""``torchvision.models``: the classification model families, built from numtorch layers with torchvision's
+module names (a torchvision ``state_dict`` loads with ``strict=True``) and initialisation; ``weights=`` enums read
+checkpoints from the hub cache (``$TORCH_HOME/hub/checkpoints``), nothing is downloaded."""
+from ._api import get_model, get_model_builder, get_model_weights, get_weight, list_models, Weights, WeightsEnum
+from ._resnet import *  # noqa: F401,F403
+from . import _resnet
+
+__all__ = ["get_model", "get_model_builder", "get_model_weights", "get_weight", "list_models", "Weights",
+           "WeightsEnum"]
+__all__ += _resnet.__all__
+del _resnet

@@ -1,0 +1,241 @@
+"""numtorch.vision.models against real torchvision: a torchvision-initialised state_dict loads with strict=True
+and gives the same logits (eval) and the same parameter gradients and BN statistics (train); numtorch's own
+initialisation follows torchvision's scheme (same constants, same spread); weights enums, the registry, the
+legacy ``pretrained=`` keyword and the offline hub cache behave as torchvision's."""
+import inspect
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+import numtorch as nt
+from conftest import torch, to_nt, import_torchvision
+
+tv = import_torchvision()
+import numtorch.vision.models as M  # noqa: E402
+
+
+def _nt_state(tv_model):
+    return {k: to_nt(v) for k, v in tv_model.state_dict().items()}
+
+
+def _random_bn_stats(tv_model, seed=0):
+    """Non-trivial running statistics, so eval-mode BN is exercised (fresh ones are 0/1)."""
+    g = torch.Generator().manual_seed(seed)
+    for m in tv_model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.running_mean is not None:
+            m.running_mean.copy_(torch.randn(m.running_mean.shape, generator=g) * 0.1)
+            m.running_var.copy_(torch.rand(m.running_var.shape, generator=g) + 0.5)
+
+
+def _no_randomness(model, dropout_names=("Dropout", "StochasticDepth")):
+    for m in model.modules():
+        if type(m).__name__ in dropout_names:
+            m.eval()
+
+
+def _logits(out):
+    return out.logits if hasattr(out, "logits") else out
+
+
+def check_against_torchvision(name, shape=(2, 3, 64, 64), rtol=1e-4, atol=1e-5, grad=True, **kwargs):
+    torch.manual_seed(0)
+    ref = getattr(tv.models, name)(**kwargs)
+    _random_bn_stats(ref)
+    ours = getattr(M, name)(**kwargs)
+    ours.load_state_dict(_nt_state(ref), strict=True)
+    assert [(k, tuple(v.shape)) for k, v in ours.state_dict().items()] == \
+        [(k, tuple(v.shape)) for k, v in ref.state_dict().items()]
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+
+    ref.eval()
+    ours.eval()
+    with torch.no_grad():
+        want = _logits(ref(torch.from_numpy(x)))
+    with nt.no_grad():
+        got = _logits(ours(nt.from_numpy(x)))
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=rtol, atol=atol)
+    if not grad:
+        return ours, ref
+
+    ref.train()
+    ours.train()
+    _no_randomness(ref)
+    _no_randomness(ours)
+    w = np.random.default_rng(1).standard_normal(tuple(want.shape)).astype(np.float32)
+    out_t = _logits(ref(torch.from_numpy(x)))
+    (out_t * torch.from_numpy(w)).sum().backward()
+    out_n = _logits(ours(nt.from_numpy(x)))
+    (out_n * nt.from_numpy(w)).sum().backward()
+    np.testing.assert_allclose(out_n.detach().numpy(), out_t.detach().numpy(), rtol=rtol, atol=atol)
+    ref_params = dict(ref.named_parameters())
+    for k, p in ours.named_parameters():
+        gt = ref_params[k].grad
+        if gt is None:
+            assert p.grad is None or not p.grad.numpy().any(), k
+            continue
+        scale = float(gt.abs().max()) or 1.0
+        np.testing.assert_allclose(p.grad.numpy(), gt.numpy(), rtol=rtol, atol=1e-4 * scale + 1e-6, err_msg=k)
+    ref_bufs = dict(ref.named_buffers())
+    for k, b in ours.named_buffers():
+        np.testing.assert_allclose(b.numpy(), ref_bufs[k].numpy(), rtol=1e-4, atol=1e-5, err_msg=k)
+    return ours, ref
+
+
+def check_keys(name, **kwargs):
+    """State-dict keys and shapes of a fresh model equal torchvision's."""
+    ref = getattr(tv.models, name)(**kwargs)
+    ours = getattr(M, name)(**kwargs)
+    assert [(k, tuple(v.shape)) for k, v in ours.state_dict().items()] == \
+        [(k, tuple(v.shape)) for k, v in ref.state_dict().items()]
+    return ours, ref
+
+
+def check_init(ours, ref):
+    """numtorch's own initialisation follows torchvision's: constants equal, random tensors of the same spread."""
+    ref_params = dict(ref.named_parameters())
+    for k, p in ours.named_parameters():
+        a = p.detach().numpy().astype(np.float64).ravel()
+        b = ref_params[k].detach().numpy().astype(np.float64).ravel()
+        if b.std() == 0:
+            np.testing.assert_array_equal(a, b, err_msg=k)
+            continue
+        n = a.size
+        tol = 6.0 / np.sqrt(n) + 0.05
+        assert abs(a.std() / b.std() - 1) < tol, (k, a.std(), b.std())
+        assert abs(a.mean() - b.mean()) < 6 * b.std() / np.sqrt(n) + 1e-3 * b.std(), (k, a.mean(), b.mean())
+
+
+def check_builder_config(monkeypatch, module, cls_name, name, tv_module):
+    """For models too large to build in a test: the builder hands the same arguments to the model class."""
+    seen = {}
+
+    def recorder(key):
+        def fake(*args, **kwargs):
+            seen[key] = (args, kwargs)
+            raise _Stop
+        return fake
+    monkeypatch.setattr(module, cls_name, recorder("ours"))
+    monkeypatch.setattr(tv_module, cls_name, recorder("ref"))
+    for key, fn in (("ours", getattr(M, name)), ("ref", getattr(tv.models, name))):
+        with pytest.raises(_Stop):
+            fn()
+    a, b = seen["ours"], seen["ref"]
+    assert _plain(a) == _plain(b)
+
+
+class _Stop(Exception):
+    pass
+
+
+def _plain(v):
+    """Arguments made comparable across frameworks: classes and functions by name, partials unwrapped."""
+    import functools
+    if isinstance(v, (list, tuple)):
+        return type(v).__name__, [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, functools.partial):
+        return ("partial", _plain(v.func), _plain(v.args), _plain(v.keywords))
+    if isinstance(v, type) or callable(v):
+        return getattr(v, "__name__", type(v).__name__)
+    if hasattr(v, "__dict__"):
+        return type(v).__name__, {k: _plain(x) for k, x in vars(v).items()}
+    return v
+
+
+# --------------------------------------------------------------------------------------------------- ResNet
+def test_resnet18_matches_torchvision():
+    ours, ref = check_against_torchvision("resnet18", shape=(2, 3, 96, 96))
+    check_init(M.resnet18(), tv.models.resnet18())
+
+
+def test_resnet50_zero_init_residual_matches_torchvision():
+    ours, ref = check_against_torchvision("resnet50", shape=(1, 3, 32, 32), grad=False, zero_init_residual=True)
+    check_init(M.resnet50(zero_init_residual=True), ref)
+
+
+def test_resnext_forward_matches_torchvision():
+    check_against_torchvision("resnext50_32x4d", shape=(1, 3, 32, 32), grad=False)
+
+
+@pytest.mark.parametrize("name", ["resnet34", "resnet101", "resnet152", "resnext101_32x8d", "resnext101_64x4d",
+                                  "wide_resnet50_2", "wide_resnet101_2"])
+def test_resnet_family_builders(monkeypatch, name):
+    from numtorch.vision.models import _resnet
+    check_builder_config(monkeypatch, _resnet, "ResNet", name, tv.models.resnet)
+
+
+# ------------------------------------------------------------------------------------------ weights and registry
+def test_registry_matches_torchvision():
+    ours = set(M.list_models())
+    assert ours <= set(tv.models.list_models(module=tv.models))
+    assert M.list_models(include="resnet*", exclude="resnet1*") == \
+        [n for n in tv.models.list_models(include="resnet*", exclude="resnet1*") if n in ours]
+    assert M.list_models(module=M) == sorted(ours)
+    for name in ours:
+        assert M.get_model_weights(name).__name__ == tv.models.get_model_weights(name).__name__
+        assert M.get_model_builder(name) is getattr(M, name)
+    with pytest.raises(ValueError, match="Unknown model"):
+        M.get_model("resnet_nope")
+    m = M.get_model("resnet18", num_classes=10)
+    assert m.fc.out_features == 10
+
+
+def test_public_names_are_torchvisions():
+    assert set(M.__all__) <= set(dir(tv.models))
+    assert all(hasattr(M, n) for n in M.__all__)
+    assert {n for n in dir(M) if not n.startswith("_")} <= set(M.__all__)
+
+
+def test_weights_enums_match_torchvision():
+    for name in M.__all__:
+        cls = getattr(M, name)
+        if not (isinstance(cls, type) and issubclass(cls, M.WeightsEnum)) or cls is M.WeightsEnum:
+            continue
+        ref = getattr(tv.models, name)
+        assert list(cls.__members__) == list(ref.__members__)
+        assert cls.DEFAULT.name == ref.DEFAULT.name
+        for key in ref.__members__:
+            a, b = cls[key], ref[key]
+            assert a.url == b.url and repr(a) == repr(b)
+            assert {k: v for k, v in a.meta.items()} == {k: v for k, v in b.meta.items() if k != "_docs"}
+            pa, pb = a.transforms(), b.transforms()
+            assert (pa.crop_size, pa.resize_size, pa.mean, pa.std) == (pb.crop_size, pb.resize_size, pb.mean, pb.std)
+            assert str(pa.interpolation.value if hasattr(pa.interpolation, "value") else pa.interpolation) == \
+                pb.interpolation.value
+    assert M.get_weight("ResNet50_Weights.IMAGENET1K_V2") is M.ResNet50_Weights.IMAGENET1K_V2
+    assert M.ResNet50_Weights.verify("ResNet50_Weights.DEFAULT") is M.ResNet50_Weights.IMAGENET1K_V2
+    with pytest.raises(TypeError, match="expected ResNet50_Weights but received ResNet18_Weights"):
+        M.resnet50(weights=M.ResNet18_Weights.DEFAULT)
+
+
+def test_preset_transform_matches_torchvision():
+    img = np.random.default_rng(0).integers(0, 256, (3, 40, 50), dtype=np.uint8)
+    want = tv.models.ResNet50_Weights.DEFAULT.transforms(crop_size=24, resize_size=40)(torch.from_numpy(img))
+    got = M.ResNet50_Weights.DEFAULT.transforms(crop_size=24, resize_size=40)(nt.from_numpy(img))
+    assert tuple(got.shape) == tuple(want.shape)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-2)
+
+
+def test_weights_load_from_hub_cache_and_offline_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    w = M.ResNet18_Weights.IMAGENET1K_V1
+    path = os.path.join(str(tmp_path), "hub", "checkpoints", os.path.basename(w.url))
+    import urllib.error
+    with pytest.raises(urllib.error.URLError, match=path.replace("\\", "\\\\")):
+        M.resnet18(weights=w)
+    torch.manual_seed(0)
+    ref = tv.models.resnet18()
+    _random_bn_stats(ref)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    torch.save(ref.state_dict(), path)
+    ours = M.resnet18(weights="IMAGENET1K_V1")
+    for k, v in ref.state_dict().items():
+        np.testing.assert_array_equal(ours.state_dict()[k].numpy(), v.numpy())
+    with pytest.warns(UserWarning, match="'pretrained' is deprecated"):
+        legacy = M.resnet18(pretrained=True)
+    np.testing.assert_array_equal(legacy.fc.weight.detach().numpy(), ref.fc.weight.detach().numpy())
+    with pytest.raises(ValueError, match="expected value 1000 but got 10"):
+        M.resnet18(weights=w, num_classes=10)
