@@ -43,7 +43,7 @@ def main():
                             "preset_kwargs": {k: _jsonable(v) for k, v in tf.keywords.items()}}
         table[name] = {"members": members, "default": cls.DEFAULT.name}
     with open(os.path.join(OUT, "_weights_meta.json"), "w") as f:
-        json.dump(table, f, indent=0, sort_keys=True)
+        json.dump(dict(sorted(table.items())), f, indent=0)
     with open(os.path.join(OUT, "_imagenet_categories.txt"), "w") as f:
         f.write("\n".join(_IMAGENET_CATEGORIES) + "\n")
 

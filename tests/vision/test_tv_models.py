@@ -39,11 +39,17 @@ def _logits(out):
     return out.logits if hasattr(out, "logits") else out
 
 
-def check_against_torchvision(name, shape=(2, 3, 64, 64), rtol=1e-4, atol=1e-5, grad=True, **kwargs):
+def check_against_torchvision(name, shape=(2, 3, 64, 64), rtol=1e-4, atol=1e-5, grad="float64", init=True,
+                              **kwargs):
+    """Fresh models: same initialisation scheme; torchvision's state_dict loaded strictly: same float32 logits
+    (eval), then in train mode (dropout off) the same parameter gradients and running statistics in ``grad``
+    precision (``None``: no gradient check)."""
     torch.manual_seed(0)
     ref = getattr(tv.models, name)(**kwargs)
-    _random_bn_stats(ref)
     ours = getattr(M, name)(**kwargs)
+    if init:
+        check_init(ours, ref)
+    _random_bn_stats(ref)
     ours.load_state_dict(_nt_state(ref), strict=True)
     assert [(k, tuple(v.shape)) for k, v in ours.state_dict().items()] == \
         [(k, tuple(v.shape)) for k, v in ref.state_dict().items()]
@@ -56,30 +62,47 @@ def check_against_torchvision(name, shape=(2, 3, 64, 64), rtol=1e-4, atol=1e-5, 
     with nt.no_grad():
         got = _logits(ours(nt.from_numpy(x)))
     np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=rtol, atol=atol)
-    if not grad:
+    if grad is None:
         return ours, ref
 
-    ref.train()
-    ours.train()
+    # Gradients in float64 by default: train-mode BatchNorm over few positions per channel is ill-conditioned
+    # enough that float32 rounding alone (in torch as in numtorch) moves some gradients by percents; in float64
+    # the two frameworks must agree to near machine precision. Depthwise models use float32 (torch's float64
+    # depthwise convolution takes minutes) with their BatchNorms on running statistics, the well-conditioned
+    # case; BatchNorm's batch-statistics backward is checked in float64 on the other families.
+    f64 = grad == "float64"
+    dt_t, dt_n, np_dt = (torch.float64, nt.float64, np.float64) if f64 else (torch.float32, nt.float32, np.float32)
+    g_rtol, g_atol = (1e-7, 1e-10) if f64 else (rtol, 1e-5)
+    ref.to(dt_t).train()
+    ours.to(dt_n).train()
     _no_randomness(ref)
     _no_randomness(ours)
-    w = np.random.default_rng(1).standard_normal(tuple(want.shape)).astype(np.float32)
-    out_t = _logits(ref(torch.from_numpy(x)))
+    if not f64:
+        _no_randomness(ref, ("BatchNorm2d",))
+        _no_randomness(ours, ("BatchNorm2d",))
+    x64 = x.astype(np_dt)
+    w = np.random.default_rng(1).standard_normal(tuple(want.shape)).astype(np_dt)
+    out_t = _logits(ref(torch.from_numpy(x64)))
     (out_t * torch.from_numpy(w)).sum().backward()
-    out_n = _logits(ours(nt.from_numpy(x)))
+    out_n = _logits(ours(nt.from_numpy(x64)))
     (out_n * nt.from_numpy(w)).sum().backward()
-    np.testing.assert_allclose(out_n.detach().numpy(), out_t.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(out_n.detach().numpy(), out_t.detach().numpy(), rtol=1e-9 if f64 else rtol,
+                               atol=1e-9 if f64 else atol)
     ref_params = dict(ref.named_parameters())
+    top = max(float(p.grad.abs().max()) for p in ref.parameters() if p.grad is not None)
     for k, p in ours.named_parameters():
         gt = ref_params[k].grad
         if gt is None:
             assert p.grad is None or not p.grad.numpy().any(), k
             continue
-        scale = float(gt.abs().max()) or 1.0
-        np.testing.assert_allclose(p.grad.numpy(), gt.numpy(), rtol=rtol, atol=1e-4 * scale + 1e-6, err_msg=k)
+        # gradients that are zero in exact arithmetic (a bias followed by BatchNorm) are rounding noise
+        np.testing.assert_allclose(p.grad.numpy(), gt.numpy(), rtol=g_rtol, atol=g_atol * top, err_msg=k)
     ref_bufs = dict(ref.named_buffers())
     for k, b in ours.named_buffers():
-        np.testing.assert_allclose(b.numpy(), ref_bufs[k].numpy(), rtol=1e-4, atol=1e-5, err_msg=k)
+        np.testing.assert_allclose(b.numpy(), ref_bufs[k].numpy(), rtol=1e-9 if f64 else 1e-4,
+                                   atol=1e-12 if f64 else 1e-5, err_msg=k)
+    ours.float()
+    ref.float()
     return ours, ref
 
 
@@ -147,17 +170,15 @@ def _plain(v):
 
 # --------------------------------------------------------------------------------------------------- ResNet
 def test_resnet18_matches_torchvision():
-    ours, ref = check_against_torchvision("resnet18", shape=(2, 3, 96, 96))
-    check_init(M.resnet18(), tv.models.resnet18())
+    check_against_torchvision("resnet18", shape=(2, 3, 64, 64))
 
 
 def test_resnet50_zero_init_residual_matches_torchvision():
-    ours, ref = check_against_torchvision("resnet50", shape=(1, 3, 32, 32), grad=False, zero_init_residual=True)
-    check_init(M.resnet50(zero_init_residual=True), ref)
+    check_against_torchvision("resnet50", shape=(1, 3, 32, 32), grad=None, zero_init_residual=True)
 
 
 def test_resnext_forward_matches_torchvision():
-    check_against_torchvision("resnext50_32x4d", shape=(1, 3, 32, 32), grad=False)
+    check_against_torchvision("resnext50_32x4d", shape=(1, 3, 32, 32), grad=None, init=False)
 
 
 @pytest.mark.parametrize("name", ["resnet34", "resnet101", "resnet152", "resnext101_32x8d", "resnext101_64x4d",
@@ -200,7 +221,8 @@ def test_weights_enums_match_torchvision():
         for key in ref.__members__:
             a, b = cls[key], ref[key]
             assert a.url == b.url and repr(a) == repr(b)
-            assert {k: v for k, v in a.meta.items()} == {k: v for k, v in b.meta.items() if k != "_docs"}
+            # repr: NaN accuracies (VGG16 IMAGENET1K_FEATURES) compare equal as text
+            assert repr(sorted(a.meta.items())) == repr(sorted((k, v) for k, v in b.meta.items() if k != "_docs"))
             pa, pb = a.transforms(), b.transforms()
             assert (pa.crop_size, pa.resize_size, pa.mean, pa.std) == (pb.crop_size, pb.resize_size, pb.mean, pb.std)
             assert str(pa.interpolation.value if hasattr(pa.interpolation, "value") else pa.interpolation) == \
@@ -239,3 +261,36 @@ def test_weights_load_from_hub_cache_and_offline_error(tmp_path, monkeypatch):
     np.testing.assert_array_equal(legacy.fc.weight.detach().numpy(), ref.fc.weight.detach().numpy())
     with pytest.raises(ValueError, match="expected value 1000 but got 10"):
         M.resnet18(weights=w, num_classes=10)
+
+
+# ---------------------------------------------------------------------------------------- VGG, AlexNet, SqueezeNet
+def test_vgg11_bn_matches_torchvision():
+    # 133M parameters: logits only (its convolution/BN/pool gradients are those checked on the other families)
+    check_against_torchvision("vgg11_bn", shape=(1, 3, 32, 32), grad=None, num_classes=10)
+
+
+@pytest.mark.parametrize("name", ["vgg11", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"])
+def test_vgg_builders(monkeypatch, name):
+    from numtorch.vision.models import _vgg
+    check_builder_config(monkeypatch, _vgg, "VGG", name, tv.models.vgg)
+
+
+def test_alexnet_matches_torchvision():
+    check_against_torchvision("alexnet", shape=(2, 3, 64, 64), num_classes=10)
+
+
+@pytest.mark.parametrize("name", ["squeezenet1_0", "squeezenet1_1"])
+def test_squeezenet_matches_torchvision(name):
+    check_against_torchvision(name, shape=(2, 3, 64, 64), num_classes=10)
+
+
+# ----------------------------------------------------------------------------------------------------- MobileNet
+@pytest.mark.parametrize("name", ["mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small"])
+def test_mobilenet_matches_torchvision(name):
+    check_against_torchvision(name, shape=(2, 3, 64, 64), grad="float32", num_classes=10)
+
+
+def test_mobilenet_options_state_dict_keys():
+    check_keys("mobilenet_v3_large", dilated=True, reduced_tail=True, width_mult=0.75)
+    check_keys("mobilenet_v3_small", reduced_tail=True)
+    check_keys("mobilenet_v2", width_mult=1.4)

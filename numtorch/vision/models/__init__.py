@@ -3,9 +3,15 @@ module names (a torchvision ``state_dict`` loads with ``strict=True``) and initi
 checkpoints from the hub cache (``$TORCH_HOME/hub/checkpoints``), nothing is downloaded."""
 from ._api import get_model, get_model_builder, get_model_weights, get_weight, list_models, Weights, WeightsEnum
 from ._resnet import *  # noqa: F401,F403
-from . import _resnet
+from ._vgg import *  # noqa: F401,F403
+from ._alexnet import *  # noqa: F401,F403
+from ._mobilenetv2 import *  # noqa: F401,F403
+from ._mobilenetv3 import *  # noqa: F401,F403
+from ._squeezenet import *  # noqa: F401,F403
+from . import _resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet
 
 __all__ = ["get_model", "get_model_builder", "get_model_weights", "get_weight", "list_models", "Weights",
            "WeightsEnum"]
-__all__ += _resnet.__all__
-del _resnet
+for _m in (_resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet,):
+    __all__ += _m.__all__
+del _m, _resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet
