@@ -17,7 +17,10 @@ import numtorch.vision.models as M  # noqa: E402
 
 
 def _nt_state(tv_model):
-    return {k: to_nt(v) for k, v in tv_model.state_dict().items()}
+    sd = tv_model.state_dict()
+    out = type(sd)((k, to_nt(v)) for k, v in sd.items())
+    out._metadata = sd._metadata  # module versions (MNASNet reads its own)
+    return out
 
 
 def _random_bn_stats(tv_model, seed=0):
@@ -294,3 +297,26 @@ def test_mobilenet_options_state_dict_keys():
     check_keys("mobilenet_v3_large", dilated=True, reduced_tail=True, width_mult=0.75)
     check_keys("mobilenet_v3_small", reduced_tail=True)
     check_keys("mobilenet_v2", width_mult=1.4)
+
+
+# -------------------------------------------------------------------------------- DenseNet, ShuffleNet, MNASNet
+def test_densenet121_matches_torchvision():
+    check_against_torchvision("densenet121", shape=(2, 3, 32, 32), num_classes=10)
+
+
+@pytest.mark.parametrize("name", ["densenet161", "densenet169", "densenet201"])
+def test_densenet_builders(monkeypatch, name):
+    from numtorch.vision.models import _densenet
+    check_builder_config(monkeypatch, _densenet, "DenseNet", name, tv.models.densenet)
+
+
+def test_shufflenet_matches_torchvision():
+    check_against_torchvision("shufflenet_v2_x0_5", shape=(2, 3, 64, 64), grad="float32", num_classes=10)
+    for name in ("shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"):
+        check_keys(name)
+
+
+def test_mnasnet_matches_torchvision():
+    check_against_torchvision("mnasnet0_5", shape=(2, 3, 64, 64), grad="float32", num_classes=10)
+    for name in ("mnasnet0_75", "mnasnet1_0", "mnasnet1_3"):
+        check_keys(name)
