@@ -2,6 +2,7 @@
 and gives the same logits (eval) and the same parameter gradients and BN statistics (train); numtorch's own
 initialisation follows torchvision's scheme (same constants, same spread); weights enums, the registry, the
 legacy ``pretrained=`` keyword and the offline hub cache behave as torchvision's."""
+import functools
 import inspect
 import os
 import warnings
@@ -43,13 +44,15 @@ def _logits(out):
 
 
 def check_against_torchvision(name, shape=(2, 3, 64, 64), rtol=1e-4, atol=1e-5, grad="float64", init=True,
-                              **kwargs):
+                              builders=None, **kwargs):
     """Fresh models: same initialisation scheme; torchvision's state_dict loaded strictly: same float32 logits
     (eval), then in train mode (dropout off) the same parameter gradients and running statistics in ``grad``
     precision (``None``: no gradient check)."""
     torch.manual_seed(0)
-    ref = getattr(tv.models, name)(**kwargs)
-    ours = getattr(M, name)(**kwargs)
+    if builders is None:
+        builders = getattr(M, name), getattr(tv.models, name)
+    ref = builders[1](**kwargs)
+    ours = builders[0](**kwargs)
     if init:
         check_init(ours, ref)
     _random_bn_stats(ref)
@@ -320,3 +323,52 @@ def test_mnasnet_matches_torchvision():
     check_against_torchvision("mnasnet0_5", shape=(2, 3, 64, 64), grad="float32", num_classes=10)
     for name in ("mnasnet0_75", "mnasnet1_0", "mnasnet1_3"):
         check_keys(name)
+
+
+# --------------------------------------------------------------------------------------------------- EfficientNet
+def test_efficientnet_matches_torchvision():
+    check_against_torchvision("efficientnet_b0", shape=(2, 3, 64, 64), grad="float32", num_classes=10)
+
+
+def test_efficientnet_v2_blocks_match_torchvision():
+    """A small V2-style network (Fused-MBConv and MBConv stages, V2's BN eps) built from each framework's classes."""
+    from numtorch.vision.models import _efficientnet as E
+    T = tv.models.efficientnet
+
+    def make(mod, bn):
+        def build(**kw):
+            setting = [mod.FusedMBConvConfig(1, 3, 1, 16, 16, 2), mod.FusedMBConvConfig(4, 3, 2, 16, 24, 2),
+                       mod.MBConvConfig(4, 3, 2, 24, 32, 2)]
+            return mod.EfficientNet(setting, 0.2, last_channel=64, norm_layer=functools.partial(bn, eps=1e-3), **kw)
+        return build
+    check_against_torchvision("efficientnet_v2_small_config", shape=(2, 3, 32, 32), grad="float32", num_classes=10,
+                              builders=(make(E, nt.nn.BatchNorm2d), make(T, torch.nn.BatchNorm2d)))
+
+
+@pytest.mark.parametrize("name", ["efficientnet_v2_s"])
+def test_efficientnet_v2_state_dict_keys(name):
+    check_keys(name)
+
+
+@pytest.mark.parametrize("name", ["efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4",
+                                  "efficientnet_b5", "efficientnet_b6", "efficientnet_b7", "efficientnet_v2_m",
+                                  "efficientnet_v2_l"])
+def test_efficientnet_builders(monkeypatch, name):
+    from numtorch.vision.models import _efficientnet
+    check_builder_config(monkeypatch, _efficientnet, "EfficientNet", name, tv.models.efficientnet)
+
+
+def test_stochastic_depth():
+    from numtorch.vision.ops import StochasticDepth, stochastic_depth
+    x = nt.ones(2000, 3)
+    y = stochastic_depth(x, 0.3, "row", training=True)
+    rows = y.numpy()[:, 0]
+    assert np.isclose(rows, 0).sum() + np.isclose(rows, 1 / 0.7).sum() == rows.size
+    assert (y.numpy() == rows[:, None]).all()
+    assert abs((rows == 0).mean() - 0.3) < 0.05
+    assert stochastic_depth(x, 0.3, "row", training=False) is x
+    b = stochastic_depth(x, 0.5, "batch").numpy()
+    assert len(np.unique(b)) == 1
+    with pytest.raises(ValueError, match="drop probability has to be between 0 and 1, but got 1.5"):
+        stochastic_depth(x, 1.5, "row")
+    assert repr(StochasticDepth(0.1, "row")) == repr(tv.ops.StochasticDepth(0.1, "row"))

@@ -11,10 +11,11 @@ from ._squeezenet import *  # noqa: F401,F403
 from ._densenet import *  # noqa: F401,F403
 from ._shufflenetv2 import *  # noqa: F401,F403
 from ._mnasnet import *  # noqa: F401,F403
-from . import _resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet
+from ._efficientnet import *  # noqa: F401,F403
+from . import _resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet, _efficientnet
 
 __all__ = ["get_model", "get_model_builder", "get_model_weights", "get_weight", "list_models", "Weights",
            "WeightsEnum"]
-for _m in (_resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet,):
+for _m in (_resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet, _efficientnet,):
     __all__ += _m.__all__
-del _m, _resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet
+del _m, _resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet, _efficientnet
