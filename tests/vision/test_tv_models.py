@@ -372,3 +372,61 @@ def test_stochastic_depth():
     with pytest.raises(ValueError, match="drop probability has to be between 0 and 1, but got 1.5"):
         stochastic_depth(x, 1.5, "row")
     assert repr(StochasticDepth(0.1, "row")) == repr(tv.ops.StochasticDepth(0.1, "row"))
+
+
+# ----------------------------------------------------------------------------------- docs/vision_models.md example
+def _finetune(T, models, state_path, batches):
+    """docs/vision_models.md's fine-tuning loop, written once against the torch API."""
+    model = models.resnet18()
+    model.load_state_dict(T.load(state_path))
+    for p in model.parameters():
+        p.requires_grad_(False)
+    T.manual_seed(0)
+    model.fc = T.nn.Linear(model.fc.in_features, 10)
+    with T.no_grad():  # the same head in both frameworks
+        model.fc.weight.copy_(T.from_numpy(np.linspace(-0.05, 0.05, 5120, dtype=np.float32).reshape(10, 512)))
+        model.fc.bias.zero_()
+    opt = T.optim.SGD(model.fc.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = T.nn.CrossEntropyLoss()
+    model.train()
+    losses = []
+    for x, y in batches:
+        opt.zero_grad()
+        loss = loss_fn(model(T.from_numpy(x)), T.from_numpy(y))
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses, model
+
+
+def test_finetune_example_matches_torch(tmp_path):
+    torch.manual_seed(0)
+    ref = tv.models.resnet18()
+    _random_bn_stats(ref)
+    path = str(tmp_path / "resnet18.pth")
+    torch.save(ref.state_dict(), path)
+    r = np.random.default_rng(0)
+    batches = [(r.random((4, 3, 48, 48), dtype=np.float32), r.integers(0, 10, 4)) for _ in range(3)]
+    want, _ = _finetune(torch, tv.models, path, batches)
+    got, model = _finetune(nt, M, path, batches)
+    np.testing.assert_allclose(got, want, rtol=1e-4)
+    assert not model.layer1[0].conv1.weight.requires_grad and model.fc.weight.grad is not None
+    out = str(tmp_path / "finetuned.pth")
+    nt.save(model.state_dict(), out)
+    back = tv.models.resnet18(num_classes=10)
+    back.load_state_dict(torch.load(out), strict=True)
+
+
+# --------------------------------------------------------------------------------------------------------- RegNet
+def test_regnet_matches_torchvision():
+    check_against_torchvision("regnet_y_400mf", shape=(2, 3, 64, 64), grad="float32", num_classes=10)
+    check_against_torchvision("regnet_x_400mf", shape=(1, 3, 32, 32), grad=None, num_classes=10)
+
+
+@pytest.mark.parametrize("name", ["regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf",
+                                  "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf", "regnet_x_800mf",
+                                  "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf",
+                                  "regnet_x_32gf"])
+def test_regnet_builders(monkeypatch, name):
+    from numtorch.vision.models import _regnet
+    check_builder_config(monkeypatch, _regnet, "RegNet", name, tv.models.regnet)
