@@ -493,3 +493,21 @@ def test_vit_representation_and_conv_stem_keys():
 def test_vit_builders(monkeypatch, name):
     from numtorch.vision.models import _vision_transformer
     check_builder_config(monkeypatch, _vision_transformer, "VisionTransformer", name, tv.models.vision_transformer)
+
+
+# ------------------------------------------------------------------------------------------------------- ConvNeXt
+def test_convnext_matches_torchvision():
+    """A small ConvNeXt from each framework's classes (LayerNorm2d, CNBlock with layer scale, downsampling)."""
+    from numtorch.vision.models import _convnext as C
+    T = tv.models.convnext
+
+    def make(mod):
+        return lambda: mod.ConvNeXt([mod.CNBlockConfig(16, 32, 2), mod.CNBlockConfig(32, None, 1)],
+                                    stochastic_depth_prob=0.1, layer_scale=0.5, num_classes=10)
+    check_against_torchvision("small_convnext", shape=(2, 3, 32, 32), grad="float32", builders=(make(C), make(T)))
+
+
+@pytest.mark.parametrize("name", ["convnext_tiny", "convnext_small", "convnext_base", "convnext_large"])
+def test_convnext_builders(monkeypatch, name):
+    from numtorch.vision.models import _convnext
+    check_builder_config(monkeypatch, _convnext, "ConvNeXt", name, tv.models.convnext)
