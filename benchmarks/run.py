@@ -91,6 +91,10 @@ def cases():
              W.w7_transformer_classifier, unit="ms", target=1.0),
         Case("dataloader", "DL", "DataLoader ToTensor+Normalize, batch 64 (2048 images)",
              W.dataloader_numtorch, W.dataloader_torch, per=W.DL_N, unit="img/s"),
+        Case("W8-infer", "W8", "torchvision resnet18, eval, batch 32x3x224x224, no_grad", W.w8_resnet18_infer,
+             unit="ms"),
+        Case("W8-train", "W8", "torchvision resnet18, train, batch 16x3x224x224, SGD momentum (step)",
+             W.w8_resnet18_train, unit="ms"),
     ]
 
 
@@ -411,7 +415,8 @@ def parse(argv):
     p.add_argument("--torch", action="store_true", help="also time PyTorch and print ratios numtorch/PyTorch")
     p.add_argument("--threads", default="1,2", help="thread counts, comma-separated (default 1,2)")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per workload (default 7; quick 3)")
-    p.add_argument("--only", default="", help="workload groups or keys: W1,W2,W3,W4,W5,W6,W7,CONV,POOL,OPT,RNN,DL,MEM, "
+    p.add_argument("--only", default="", help="workload groups or keys: W1,W2,W3,W4,W5,W6,W7,W8,CONV,POOL,OPT,RNN,DL,"
+                                              "MEM, "
                                               "DIST (data-parallel; run only when named)")
     p.add_argument("--quick", action="store_true", help="minimal timing (a smoke run, numbers are rough)")
     p.add_argument("--json", default="", help="append machine-readable results to this file")

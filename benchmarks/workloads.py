@@ -628,3 +628,57 @@ def w7_transformer_classifier(T):
         loss.backward()
         opt.step()
     return Bench(step, refresh, 200)
+
+
+# ---------------------------------------------------------------------------- W8 (torchvision models)
+def _vision_models(T):
+    """``numtorch.vision.models`` for numtorch, real ``torchvision.models`` for torch (its Python parts: the
+    compiled operators' fake-kernel registrations are stubbed as in tests/conftest.py)."""
+    if T.__name__ == "numtorch":
+        try:
+            import numtorch.vision.models as models
+        except ImportError:
+            raise Lacks("vision.models") from None
+        return models
+    import sys
+    import types
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    try:
+        import torchvision.models as models
+    except ImportError:
+        raise Lacks("torchvision (pip install torchvision==0.28.0)") from None
+    return models
+
+
+def _resnet18(T):
+    models = _vision_models(T)
+    T.manual_seed(0)
+    return models.resnet18()
+
+
+def w8_resnet18_infer(T):
+    """torchvision's resnet18, eval mode, forward of a 32x3x224x224 batch under no_grad."""
+    m = _resnet18(T).eval()
+    x = tensor(T, _rng(8).standard_normal((32, 3, 224, 224)).astype(np.float32))
+
+    def step():
+        with T.no_grad():
+            m(x)
+    return Bench(step)
+
+
+def w8_resnet18_train(T):
+    """torchvision's resnet18, train mode, CrossEntropyLoss, SGD(momentum 0.9): a full step at batch 16."""
+    need(T, "optim.SGD")
+    m = _resnet18(T).train()
+    r = _rng(9)
+    x = tensor(T, r.standard_normal((16, 3, 224, 224)).astype(np.float32))
+    y = tensor(T, r.integers(0, 1000, 16).astype(np.int64))
+    crit = T.nn.CrossEntropyLoss()
+    opt = T.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+
+    def step():
+        opt.zero_grad()
+        crit(m(x), y).backward()
+        opt.step()
+    return Bench(step)

@@ -1,0 +1,26 @@
+"""``torchvision.models``: the classification model families, built from numtorch layers with torchvision's
+module names (a torchvision ``state_dict`` loads with ``strict=True``) and initialisation; ``weights=`` enums read
+checkpoints from the hub cache (``$TORCH_HOME/hub/checkpoints``), nothing is downloaded."""
+from ._api import get_model, get_model_builder, get_model_weights, get_weight, list_models, Weights, WeightsEnum
+from ._resnet import *  # noqa: F401,F403
+from ._vgg import *  # noqa: F401,F403
+from ._alexnet import *  # noqa: F401,F403
+from ._mobilenetv2 import *  # noqa: F401,F403
+from ._mobilenetv3 import *  # noqa: F401,F403
+from ._squeezenet import *  # noqa: F401,F403
+from ._densenet import *  # noqa: F401,F403
+from ._shufflenetv2 import *  # noqa: F401,F403
+from ._mnasnet import *  # noqa: F401,F403
+from ._efficientnet import *  # noqa: F401,F403
+from ._regnet import *  # noqa: F401,F403
+from ._googlenet import *  # noqa: F401,F403
+from ._inception import *  # noqa: F401,F403
+from ._vision_transformer import *  # noqa: F401,F403
+from ._convnext import *  # noqa: F401,F403
+from . import _resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet, _efficientnet, _regnet, _inception, _vision_transformer, _convnext, _googlenet
+
+__all__ = ["get_model", "get_model_builder", "get_model_weights", "get_weight", "list_models", "Weights",
+           "WeightsEnum"]
+for _m in (_resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet, _efficientnet, _regnet, _inception, _vision_transformer, _convnext, _googlenet,):
+    __all__ += _m.__all__
+del _m, _resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet, _efficientnet, _regnet, _inception, _vision_transformer, _convnext, _googlenet
