@@ -1,4 +1,12 @@
 """``torchvision.ops``: detection and layer operators (one private module per family)."""
 from ._focal_loss import sigmoid_focal_loss
+from ._boxes import (nms, batched_nms, remove_small_boxes, clip_boxes_to_image, box_convert, box_area, box_iou,
+                     generalized_box_iou, distance_box_iou, complete_box_iou, masks_to_boxes,
+                     generalized_box_iou_loss, distance_box_iou_loss, complete_box_iou_loss)
+from ._roi import roi_align, RoIAlign, roi_pool, RoIPool
 
 __all__ = ["sigmoid_focal_loss"]
+__all__ += ["nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image", "box_convert", "box_area", "box_iou",
+            "generalized_box_iou", "distance_box_iou", "complete_box_iou", "masks_to_boxes",
+            "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss",
+            "roi_align", "RoIAlign", "roi_pool", "RoIPool"]
