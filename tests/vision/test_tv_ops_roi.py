@@ -106,9 +106,8 @@ def _rois(rng, k, n, size=12.0):
 
 
 # ------------------------------------------------------------------------------------------ roi_align
-@pytest.mark.parametrize("aligned", [False, True])
-@pytest.mark.parametrize("sr", [-1, 0, 1, 2, 3])
-@pytest.mark.parametrize("scale", [1.0, 0.5, 0.7])
+@pytest.mark.parametrize("aligned,sr,scale", [(False, -1, 1.0), (False, 2, 0.7), (False, 0, 0.5), (True, -1, 0.7),
+                                               (True, 1, 1.0), (True, 3, 0.5)])
 def test_roi_align_matches_kernel_reference(aligned, sr, scale):
     rng = np.random.default_rng(int(scale * 10) + sr + 10 * aligned)
     x = rng.standard_normal((2, 3, 9, 11))
@@ -166,7 +165,7 @@ def test_roi_align_errors():
 
 
 # ------------------------------------------------------------------------------------------ roi_pool
-@pytest.mark.parametrize("scale", [1.0, 0.5, 0.63])
+@pytest.mark.parametrize("scale", [1.0, 0.63])
 def test_roi_pool_matches_kernel_reference(scale):
     rng = np.random.default_rng(int(scale * 100))
     x = rng.standard_normal((2, 3, 9, 11)).astype(np.float32)
@@ -206,7 +205,7 @@ def test_roi_pool_matches_kernel_reference(scale):
 def test_roi_pool_gradcheck_and_module():
     tv = import_torchvision()
     rng = np.random.default_rng(5)
-    x = nt.tensor(rng.standard_normal((1, 2, 6, 6)), requires_grad=True)
+    x = nt.tensor(rng.standard_normal((1, 1, 6, 6)), requires_grad=True)
     rois = nt.tensor([[0, 0.0, 0.0, 4.0, 5.0], [0, 1.0, 2.0, 5.0, 5.0]], dtype=nt.float64)
     assert nt.autograd.gradcheck(lambda t: ops.roi_pool(t, rois, 2, 1.0), (x,))
     m = ops.RoIPool((2, 3), 0.5)
@@ -216,7 +215,7 @@ def test_roi_pool_gradcheck_and_module():
 
 
 # ------------------------------------------------------------------------------------------ nms
-@pytest.mark.parametrize("thr", [0.0, 0.3, 0.5, 0.8])
+@pytest.mark.parametrize("thr", [0.0, 0.5, 0.8])
 def test_nms_matches_reference(thr):
     rng = np.random.default_rng(int(thr * 10))
     xy = rng.uniform(0, 50, (60, 2))
