@@ -100,11 +100,18 @@ class Stack(Function):
     @staticmethod
     def forward(ctx, axis, *ts):
         ctx.axis = axis
-        return xp.stack([t._data for t in ts], axis=axis)
+        ctx.dtypes = [t._data.dtype for t in ts]
+        dt = ctx.dtypes[0]
+        for d in ctx.dtypes[1:]:   # torch's promotion (float32 with int64 stays float32), as cat
+            if d != dt:
+                from .. import _dtype as D
+                dt = D.promote(D.from_numpy_dtype(dt), D.from_numpy_dtype(d)).np
+        return xp.stack([t._data for t in ts], axis=axis, dtype=dt)
 
     @staticmethod
     def backward(ctx, g):
-        return (None,) + tuple(unbind(g, ctx.axis))
+        return (None,) + tuple(gi if gi._data.dtype == dt else gi.to(_dt(dt))
+                               for gi, dt in zip(unbind(g, ctx.axis), ctx.dtypes))
 
 
 def hstack(tensors):
