@@ -84,9 +84,9 @@ def test_multiscale_roi_align_matches_torchvision():
     levels = tm.map_levels(boxes)
     assert_close(nm.map_levels([to_nt(b) for b in boxes]), levels)
     assert len(set(levels.tolist())) > 1          # the boxes really spread over levels
-    single = ops.MultiScaleRoIAlign(["feat2"], 2, -1)
+    single = ops.MultiScaleRoIAlign(["feat2"], 2, 2)
     assert_close(single(fn, [to_nt(b) for b in boxes], shapes),
-                 tv.ops.MultiScaleRoIAlign(["feat2"], 2, -1)(feats, boxes, shapes), rtol=1e-5, atol=1e-6)
+                 tv.ops.MultiScaleRoIAlign(["feat2"], 2, 2)(feats, boxes, shapes), rtol=1e-5, atol=1e-6)
 
 
 def test_frozen_batchnorm_matches_torchvision():
