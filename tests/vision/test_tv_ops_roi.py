@@ -257,6 +257,110 @@ def test_batched_nms_per_category():
 def test_nms_errors():
     with pytest.raises(RuntimeError, match="4 elements in dimension 1"):
         ops.nms(nt.zeros(3, 5), nt.zeros(3), 0.5)
-    with pytest.raises(RuntimeError, match="same number of elements"):
+    with pytest.raises(RuntimeError, match="same number of elements in dimension 0, got 3 and 2"):
         ops.nms(nt.zeros(3, 4), nt.zeros(2), 0.5)
+    with pytest.raises(RuntimeError, match="boxes should be a 2d tensor, got 3D"):
+        ops.nms(nt.zeros(1, 3, 4), nt.zeros(3), 0.5)
+    with pytest.raises(RuntimeError, match="dets should have the same type as scores"):
+        ops.nms(nt.zeros(3, 4), nt.zeros(3, dtype=nt.float64), 0.5)
     assert ops.nms(nt.zeros(0, 4), nt.zeros(0), 0.5).tolist() == []
+
+
+# ------------------------------------------------------------------------------------------ position-sensitive
+def ref_ps_roi_align(x, rois, ph, pw, scale, sr):
+    """torchvision's ps_roi_align CPU kernel in plain Python (offset 0.5, no minimum size)."""
+    n, c, h, w = x.shape
+    cout = c // (ph * pw)
+    out = np.zeros((len(rois), cout, ph, pw))
+    for k, r in enumerate(rois):
+        b = int(r[0])
+        sw, sh, ew, eh = (r[i] * scale - 0.5 for i in range(1, 5))
+        rw, rh = ew - sw, eh - sh
+        bh, bw = rh / ph, rw / pw
+        gh = sr if sr > 0 else int(math.ceil(rh / ph))
+        gw = sr if sr > 0 else int(math.ceil(rw / pw))
+        count = gh * gw
+        for co in range(cout):
+            for i in range(ph):
+                for j in range(pw):
+                    cin = (co * ph + i) * pw + j
+                    acc = 0.0
+                    for iy in range(gh):
+                        y = i * bh + sh + (iy + 0.5) * bh / gh
+                        for ix in range(gw):
+                            xx = j * bw + sw + (ix + 0.5) * bw / gw
+                            if not (-1.0 <= y <= h and -1.0 <= xx <= w):
+                                continue
+                            yy, xv = max(y, 0.0), max(xx, 0.0)
+                            yl, xl = int(yy), int(xv)
+                            if yl >= h - 1:
+                                yl = yhi = h - 1
+                                yy = float(yl)
+                            else:
+                                yhi = yl + 1
+                            if xl >= w - 1:
+                                xl = xhi = w - 1
+                                xv = float(xl)
+                            else:
+                                xhi = xl + 1
+                            ly, lx = yy - yl, xv - xl
+                            v = x[b, cin]
+                            acc += ((1 - ly) * (1 - lx) * v[yl, xl] + (1 - ly) * lx * v[yl, xhi]
+                                    + ly * (1 - lx) * v[yhi, xl] + ly * lx * v[yhi, xhi])
+                    out[k, co, i, j] = acc / count if count else float("nan")
+    return out
+
+
+def ref_ps_roi_pool(x, rois, ph, pw, scale):
+    """torchvision's ps_roi_pool CPU forward kernel (bins clipped to [0, size - 1]) in plain Python."""
+    n, c, h, w = x.shape
+    cout = c // (ph * pw)
+    out = np.zeros((len(rois), cout, ph, pw))
+    rnd = lambda v: int(math.copysign(math.floor(abs(v) + 0.5), v))  # noqa: E731
+    for k, r in enumerate(rois):
+        b = int(r[0])
+        sw, sh, ew, eh = (rnd(r[i] * scale) for i in range(1, 5))
+        bh, bw = max(eh - sh, 1) / ph, max(ew - sw, 1) / pw
+        for co in range(cout):
+            for i in range(ph):
+                for j in range(pw):
+                    hs = min(max(int(math.floor(i * bh)) + sh, 0), h - 1)
+                    he = min(max(int(math.ceil((i + 1) * bh)) + sh, 0), h - 1)
+                    ws = min(max(int(math.floor(j * bw)) + sw, 0), w - 1)
+                    we = min(max(int(math.ceil((j + 1) * bw)) + sw, 0), w - 1)
+                    if he <= hs or we <= ws:
+                        continue
+                    out[k, co, i, j] = x[b, (co * ph + i) * pw + j, hs:he, ws:we].mean()
+    return out
+
+
+@pytest.mark.parametrize("sr,scale", [(-1, 1.0), (2, 0.6)])
+def test_ps_roi_align_matches_kernel_reference(sr, scale):
+    tv = import_torchvision()
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2, 2 * 6, 8, 9))
+    rois = np.concatenate([_rois(rng, 6, 2, size=9 / scale), [[1, 2, 2, 3, 2.5]]], 0)
+    got = ops.ps_roi_align(nt.tensor(x), nt.tensor(rois), (2, 3), scale, sr)
+    np.testing.assert_allclose(got.numpy(), ref_ps_roi_align(x, rois, 2, 3, scale, sr), rtol=1e-10, atol=1e-12)
+    xt = nt.tensor(x[:1, :, :5, :5], requires_grad=True)
+    assert nt.autograd.gradcheck(lambda t: ops.ps_roi_align(t, nt.tensor(rois[:3] * [0, 0.5, 0.5, 0.5, 0.5]), (2, 3),
+                                                             1.0, sr), (xt,))
+    assert repr(ops.PSRoIAlign((2, 3), scale, sr)) == repr(tv.ops.PSRoIAlign((2, 3), scale, sr))
+    with pytest.raises(RuntimeError, match="multiple of pooling height"):
+        ops.ps_roi_align(nt.zeros(1, 5, 4, 4), nt.zeros(1, 5), 2)
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.6])
+def test_ps_roi_pool_matches_kernel_reference(scale):
+    tv = import_torchvision()
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((2, 3 * 4, 8, 9))
+    rois = np.concatenate([_rois(rng, 6, 2, size=9 / scale), [[0, 7, 7, 30, 30]]], 0)
+    got = ops.ps_roi_pool(nt.tensor(x), nt.tensor(rois), 2, scale)
+    np.testing.assert_allclose(got.numpy(), ref_ps_roi_pool(x, rois, 2, 2, scale), rtol=1e-10, atol=1e-12)
+    xt = nt.tensor(x[:, :, :5, :5], requires_grad=True)
+    assert nt.autograd.gradcheck(lambda t: ops.ps_roi_pool(t, nt.tensor(rois[:3] * [1, .5, .5, .5, .5]), 2, 1.0),
+                                 (xt,))
+    m = ops.PSRoIPool(2, scale)
+    assert repr(m) == repr(tv.ops.PSRoIPool(2, scale))
+    np.testing.assert_allclose(m(nt.tensor(x), nt.tensor(rois)).numpy(), got.numpy())

@@ -3,7 +3,7 @@ from ._focal_loss import sigmoid_focal_loss
 from ._boxes import (nms, batched_nms, remove_small_boxes, clip_boxes_to_image, box_convert, box_area, box_iou,
                      generalized_box_iou, distance_box_iou, complete_box_iou, masks_to_boxes,
                      generalized_box_iou_loss, distance_box_iou_loss, complete_box_iou_loss)
-from ._roi import roi_align, RoIAlign, roi_pool, RoIPool
+from ._roi import roi_align, RoIAlign, roi_pool, RoIPool, ps_roi_align, PSRoIAlign, ps_roi_pool, PSRoIPool
 from ._fpn import FeaturePyramidNetwork
 from ._poolers import MultiScaleRoIAlign
 from ._drop_block import drop_block2d, DropBlock2d, drop_block3d, DropBlock3d
@@ -14,4 +14,5 @@ __all__ += ["nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image", "
             "generalized_box_iou", "distance_box_iou", "complete_box_iou", "masks_to_boxes",
             "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss",
             "roi_align", "RoIAlign", "roi_pool", "RoIPool", "FeaturePyramidNetwork", "MultiScaleRoIAlign",
-            "drop_block2d", "DropBlock2d", "drop_block3d", "DropBlock3d", "FrozenBatchNorm2d"]
+            "drop_block2d", "DropBlock2d", "drop_block3d", "DropBlock3d", "FrozenBatchNorm2d",
+            "ps_roi_align", "PSRoIAlign", "ps_roi_pool", "PSRoIPool"]

@@ -313,15 +313,17 @@ def _nms_keep(b, s, iou_threshold):
 def nms(boxes, scores, iou_threshold):
     """Indices (int64) of the boxes kept by greedy non-maximum suppression, highest score first: a box is
     dropped when its IoU with a higher-scoring kept box is > ``iou_threshold``."""
-    if boxes.dim() != 2 or boxes.size(1) != 4:
-        raise RuntimeError(f"boxes should have 4 elements in dimension 1, got {boxes.size(-1)}")
+    if boxes.dim() != 2:
+        raise RuntimeError(f"boxes should be a 2d tensor, got {boxes.dim()}D")
+    if boxes.size(1) != 4:
+        raise RuntimeError(f"boxes should have 4 elements in dimension 1, got {boxes.size(1)}")
     if scores.dim() != 1:
-        raise RuntimeError(f"scores should be a 1d tensor, got {scores.dim()}")
+        raise RuntimeError(f"scores should be a 1d tensor, got {scores.dim()}D")
     if boxes.size(0) != scores.size(0):
         raise RuntimeError(f"boxes and scores should have same number of elements in dimension 0, got "
                            f"{boxes.size(0)} and {scores.size(0)}")
     if boxes._data.dtype != scores._data.dtype:
-        raise RuntimeError("boxes and scores should have the same type")
+        raise RuntimeError("dets should have the same type as scores")
     if boxes.size(0) == 0:
         return _make(xp.zeros(0, dtype=xp.int64))
     return _make(_nms_keep(boxes._data, scores._data, float(iou_threshold)))

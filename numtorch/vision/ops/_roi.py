@@ -17,7 +17,7 @@ from ..._backend import xp
 from ..._tensor import Tensor, _make
 from ... import nn as _nn
 
-__all__ = ["roi_align", "RoIAlign", "roi_pool", "RoIPool"]
+__all__ = ["roi_align", "RoIAlign", "roi_pool", "RoIPool", "ps_roi_align", "PSRoIAlign", "ps_roi_pool", "PSRoIPool"]
 
 _CHUNK = 1 << 22   # elements of the largest temporary per chunk of boxes
 
@@ -114,7 +114,15 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     count = xp.maximum(gh * gw, 1).astype(dt)
     ay = _axis_weights(y1, rh / ph_, gh, ph_, h, dt) / count[:, None, None]
     ax = _axis_weights(x1, rw / pw_, gw, pw_, w, dt)
-    bidx = rois[:, 0].astype(xp.int64)
+    return _separable_pool(input, rois[:, 0].astype(xp.int64), ay, ax, "roi_align")
+
+
+def _separable_pool(input, bidx, ay, ax, name):
+    """``out[k] = ay[k] @ input[bidx[k]] @ ax[k]^T`` for every box (``ay``: K x PH x H, ``ax``: K x PW x W),
+    grouped by image and in chunks of boxes; differentiable in ``input``. -> ``[K, C, PH, PW]``"""
+    nt = _nt()
+    n, c, h, w = input.shape
+    k, ph_, pw_ = len(bidx), ay.shape[1], ax.shape[1]
     npdt = input._data.dtype
     rows_first = h * pw_ <= ph_ * w     # contract the cheaper side first
     per_box = c * (h * pw_ if rows_first else ph_ * w)
@@ -122,7 +130,7 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     pieces, order = [], []
     for b in xp.unique(bidx):
         if not 0 <= b < n:
-            raise RuntimeError(f"roi_align: batch index {int(b)} out of range for {n} images")
+            raise RuntimeError(f"{name}: batch index {int(b)} out of range for {n} images")
         xb = input[int(b)]                                # (C, H, W), differentiable
         sel = xp.flatnonzero(bidx == b)
         for s in range(0, len(sel), step):
@@ -142,6 +150,86 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
         inv[order] = xp.arange(k)
         out = out[_make(inv)]
     return out
+
+
+def _position_sensitive(full, ph_, pw_, name):
+    """``out[k, c, i, j] = full[k, (c PH + i) PW + j, i, j]``: each bin reads its own channel group."""
+    k, cin = full.shape[0], full.shape[1]
+    if cin % (ph_ * pw_):
+        raise RuntimeError("input channels must be a multiple of pooling height * pooling width")
+    cout = cin // (ph_ * pw_)
+    i = xp.arange(ph_)[None, :, None]
+    j = xp.arange(pw_)[None, None, :]
+    ch = (xp.arange(cout)[:, None, None] * ph_ + i) * pw_ + j                 # (C_out, PH, PW)
+    flat = full.reshape(k, cin * ph_ * pw_)
+    pos = (ch * ph_ + i) * pw_ + j
+    return flat[:, _make(pos.reshape(-1))].reshape(k, cout, ph_, pw_)
+
+
+def ps_roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1):
+    """Position-sensitive RoI Align (R-FCN): as ``roi_align`` with ``aligned=True`` and no minimum box size,
+    but bin ``(i, j)`` of output channel ``c`` averages input channel ``(c PH + i) PW + j``; the input has
+    ``C_out * PH * PW`` channels. -> ``[K, C_out, PH, PW]``"""
+    _check_roi_boxes_shape(boxes)
+    _check_input(input, boxes, "ps_roi_align")
+    ph_, pw_ = _pair(output_size)
+    n, c, h, w = input.shape
+    if c % (ph_ * pw_):
+        raise RuntimeError("input channels must be a multiple of pooling height * pooling width")
+    dt = xp.float64
+    rois = _rois_array(boxes, dt)
+    k = len(rois)
+    if k == 0:
+        return input.new_zeros((0, c // (ph_ * pw_), ph_, pw_))
+    x1, y1, x2, y2 = (rois[:, i] * spatial_scale - 0.5 for i in range(1, 5))
+    rw, rh = x2 - x1, y2 - y1
+    if sampling_ratio > 0:
+        gh = gw = xp.full(k, sampling_ratio, dtype=xp.int64)
+    else:
+        gh, gw = xp.ceil(rh / ph_).astype(xp.int64), xp.ceil(rw / pw_).astype(xp.int64)
+    count = (gh * gw).astype(dt)
+    with xp.errstate(invalid="ignore", divide="ignore"):   # an empty grid gives 0 / 0 = NaN, as the kernel
+        inv = 1.0 / count
+        ay = _axis_weights(y1, rh / ph_, xp.maximum(gh, 0), ph_, h, dt) * inv[:, None, None]
+    ay = xp.where(xp.isfinite(inv)[:, None, None], ay, xp.nan)
+    ax = _axis_weights(x1, rw / pw_, xp.maximum(gw, 0), pw_, w, dt)
+    full = _separable_pool(input, rois[:, 0].astype(xp.int64), ay, ax, "ps_roi_align")
+    return _position_sensitive(full, ph_, pw_, "ps_roi_align")
+
+
+def ps_roi_pool(input, boxes, output_size, spatial_scale=1.0):
+    """Position-sensitive RoI average pooling: box corners rounded to pixels (at least 1 pixel wide), bins
+    ``[floor(p h / PH), ceil((p + 1) h / PH))`` clipped to ``[0, H - 1]`` as torchvision's forward kernel,
+    bin ``(i, j)`` of output channel ``c`` averaging input channel ``(c PH + i) PW + j`` (0 if empty)."""
+    _check_roi_boxes_shape(boxes)
+    _check_input(input, boxes, "ps_roi_pool")
+    ph_, pw_ = _pair(output_size)
+    n, c, h, w = input.shape
+    if c % (ph_ * pw_):
+        raise RuntimeError("input channels must be a multiple of pooling height * pooling width")
+    dt = input._data.dtype
+    rois = _rois_array(boxes, dt)
+    k = len(rois)
+    if k == 0:
+        return input.new_zeros((0, c // (ph_ * pw_), ph_, pw_))
+    sx, sy, ex, ey = (_round_half_away(rois[:, i] * dt.type(spatial_scale)).astype(xp.int64) for i in range(1, 5))
+
+    def bins(start, end, pooled, size):
+        """Indicator rows ``A[k, p, i] = 1 / width`` for the pixels of bin ``p``, and the bin widths."""
+        bin_size = xp.maximum(end - start, 1).astype(dt) / dt.type(pooled)
+        p = xp.arange(pooled, dtype=dt)
+        lo = xp.clip(xp.floor(p[None] * bin_size[:, None]).astype(xp.int64) + start[:, None], 0, size - 1)
+        hi = xp.clip(xp.ceil((p[None] + 1) * bin_size[:, None]).astype(xp.int64) + start[:, None], 0, size - 1)
+        i = xp.arange(size)[None, None, :]
+        return ((i >= lo[..., None]) & (i < hi[..., None])).astype(xp.float64), xp.maximum(hi - lo, 0)
+
+    ry, nh = bins(sy, ey, ph_, h)
+    rx, nw = bins(sx, ex, pw_, w)
+    full = _separable_pool(input, rois[:, 0].astype(xp.int64), ry, rx, "ps_roi_pool")   # bin sums
+    area = (nh[:, :, None] * nw[:, None, :]).astype(dt)                                  # (K, PH, PW)
+    with xp.errstate(invalid="ignore", divide="ignore"):
+        scale = xp.where(area > 0, 1.0 / area, 0.0).astype(dt)
+    return _position_sensitive(full, ph_, pw_, "ps_roi_pool") * _make(scale[:, None])
 
 
 def _round_half_away(v):
@@ -232,6 +320,38 @@ class RoIPool(_nn.Module):
 
     def forward(self, input, rois):
         return roi_pool(input, rois, self.output_size, self.spatial_scale)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(output_size={self.output_size}, spatial_scale={self.spatial_scale})"
+
+
+class PSRoIAlign(_nn.Module):
+    """See ``ps_roi_align``."""
+
+    def __init__(self, output_size, spatial_scale, sampling_ratio):
+        super().__init__()
+        self.output_size = output_size
+        self.spatial_scale = spatial_scale
+        self.sampling_ratio = sampling_ratio
+
+    def forward(self, input, rois):
+        return ps_roi_align(input, rois, self.output_size, self.spatial_scale, self.sampling_ratio)
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(output_size={self.output_size}, spatial_scale={self.spatial_scale}, "
+                f"sampling_ratio={self.sampling_ratio})")
+
+
+class PSRoIPool(_nn.Module):
+    """See ``ps_roi_pool``."""
+
+    def __init__(self, output_size, spatial_scale):
+        super().__init__()
+        self.output_size = output_size
+        self.spatial_scale = spatial_scale
+
+    def forward(self, input, rois):
+        return ps_roi_pool(input, rois, self.output_size, self.spatial_scale)
 
     def __repr__(self):
         return f"{self.__class__.__name__}(output_size={self.output_size}, spatial_scale={self.spatial_scale})"
