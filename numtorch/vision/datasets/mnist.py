@@ -1,12 +1,15 @@
-"""MNIST / FashionMNIST / KMNIST from the official idx files (plain or .gz) in ``root/<Name>/raw``."""
+"""MNIST / FashionMNIST / KMNIST / EMNIST / QMNIST from the official idx files (plain or .gz) in
+``root/<Name>/raw``."""
 import gzip
+import lzma
 import os
+import string
 
 from ..._backend import xp
 from ..._tensor import _make
-from .vision import VisionDataset, missing_files_error, to_pil_or_array
+from .vision import VisionDataset, missing_files_error, to_pil_or_array, verify_str_arg
 
-__all__ = ["MNIST", "FashionMNIST", "KMNIST", "read_idx"]
+__all__ = ["MNIST", "FashionMNIST", "KMNIST", "EMNIST", "QMNIST", "read_idx"]
 
 # idx type codes -> big-endian NumPy dtypes
 _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -14,7 +17,7 @@ _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0
 
 def read_idx(path):
     """Read an idx file (``magic = 0x0000 <type> <ndim>``, then ``ndim`` big-endian int32 sizes, then data)."""
-    opener = gzip.open if path.endswith(".gz") else open
+    opener = gzip.open if path.endswith(".gz") else lzma.open if path.endswith(".xz") else open
     with opener(path, "rb") as f:
         raw = f.read()
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
@@ -60,7 +63,7 @@ class MNIST(VisionDataset):
         return {c: i for i, c in enumerate(self.classes)}
 
     def _find(self, base):
-        for name in (base, base + ".gz"):
+        for name in (base, base + ".gz", base + ".xz"):
             p = os.path.join(self.raw_folder, name)
             if os.path.isfile(p):
                 return p
@@ -114,3 +117,109 @@ class KMNIST(MNIST):
                  ("t10k-images-idx3-ubyte.gz", "5c965bf0a639b31b8f53240b1b52f4d7"),
                  ("t10k-labels-idx1-ubyte.gz", "7320c461ea6c1c855c0b718fb2a4b134")]
     classes = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]
+
+
+class EMNIST(MNIST):
+    """Extended MNIST (``split`` in byclass, bymerge, balanced, letters, digits, mnist): the idx files
+    ``emnist-<split>-<train|test>-images-idx3-ubyte`` / ``-labels-idx1-ubyte`` (plain or .gz) in
+    ``root/EMNIST/raw``."""
+
+    url = "https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip"
+    mirrors = [url]
+    splits = ("byclass", "bymerge", "balanced", "letters", "digits", "mnist")
+    _merged_classes = {"c", "i", "j", "k", "l", "m", "o", "p", "s", "u", "v", "w", "x", "y", "z"}
+    _all_classes = set(string.digits + string.ascii_letters)
+    classes_split_dict = {
+        "byclass": sorted(_all_classes),
+        "bymerge": sorted(_all_classes - _merged_classes),
+        "balanced": sorted(_all_classes - _merged_classes),
+        "letters": ["N/A"] + list(string.ascii_lowercase),
+        "digits": list(string.digits),
+        "mnist": list(string.digits),
+    }
+
+    def __init__(self, root, split, **kwargs):
+        self.split = verify_str_arg(split, "split", self.splits)
+        super().__init__(root, **kwargs)
+        self.classes = self.classes_split_dict[self.split]
+
+    @property
+    def _file_prefix(self):
+        return f"emnist-{self.split}-{'train' if self.train else 'test'}"
+
+    def _find(self, base):
+        for name in (base, base + ".gz"):
+            p = os.path.join(self.raw_folder, name)
+            if os.path.isfile(p):
+                return p
+        raise missing_files_error("EMNIST", self.raw_folder, [f"{self._file_prefix}-images-idx3-ubyte",
+                                                              f"{self._file_prefix}-labels-idx1-ubyte"],
+                                  f"{self.url} (the gz files inside, plain or gzipped)")
+
+    def _load_data(self):
+        images = read_idx(self._find(f"{self._file_prefix}-images-idx3-ubyte"))
+        labels = read_idx(self._find(f"{self._file_prefix}-labels-idx1-ubyte"))
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+            raise RuntimeError(f"EMNIST: images {images.shape} and labels {labels.shape} do not match")
+        return _make(images.astype(xp.uint8)), _make(labels.astype(xp.int64))
+
+
+class QMNIST(MNIST):
+    """QMNIST (``what`` in train, test, test10k, test50k, nist): ``qmnist-<train|test>-images-idx3-ubyte`` and
+    ``qmnist-<train|test>-labels-idx2-int`` (``xnist-...`` for nist; plain, .gz or .xz) in ``root/QMNIST/raw``.
+    Targets are the 8 label columns (int64); with ``compat=True`` a sample's target is the class (column 0)."""
+
+    base_url = "https://raw.githubusercontent.com/facebookresearch/qmnist/master/"
+    mirrors = [base_url]
+    subsets = {"train": "train", "test": "test", "test10k": "test", "test50k": "test", "nist": "nist"}
+    _files = {"train": ("qmnist-train-images-idx3-ubyte", "qmnist-train-labels-idx2-int"),
+              "test": ("qmnist-test-images-idx3-ubyte", "qmnist-test-labels-idx2-int"),
+              "nist": ("xnist-images-idx3-ubyte", "xnist-labels-idx2-int")}
+    classes = MNIST.classes
+
+    def __init__(self, root, what=None, compat=True, train=True, **kwargs):
+        if what is None:
+            what = "train" if train else "test"
+        self.what = verify_str_arg(what, "what", tuple(self.subsets.keys()))
+        self.compat = compat
+        self.data_file = what + ".pt"
+        self.training_file = self.test_file = self.data_file
+        super().__init__(root, train, **kwargs)
+
+    def _find(self, base):
+        for name in (base, base + ".gz", base + ".xz"):
+            p = os.path.join(self.raw_folder, name)
+            if os.path.isfile(p):
+                return p
+        raise missing_files_error("QMNIST", self.raw_folder, list(self._files[self.subsets[self.what]]),
+                                  f"{self.base_url} (plain, .gz or .xz)")
+
+    def _load_data(self):
+        img_name, lab_name = self._files[self.subsets[self.what]]
+        data = read_idx(self._find(img_name))
+        if data.dtype != xp.uint8:
+            raise TypeError(f"data should be of dtype torch.uint8 instead of {data.dtype}")
+        if data.ndim != 3:
+            raise ValueError(f"data should have 3 dimensions instead of {data.ndim}")
+        targets = read_idx(self._find(lab_name)).astype(xp.int64)
+        if targets.ndim != 2:
+            raise ValueError(f"targets should have 2 dimensions instead of {targets.ndim}")
+        if self.what == "test10k":
+            data, targets = data[:10000], targets[:10000]
+        elif self.what == "test50k":
+            data, targets = data[10000:], targets[10000:]
+        return _make(data.copy()), _make(targets.copy())
+
+    def __getitem__(self, index):
+        img, target = self.data._data[index], self.targets[index]
+        img = to_pil_or_array(img, mode=None)
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.compat:
+            target = int(target._data[0])
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target
+
+    def extra_repr(self):
+        return f"Split: {self.what}"

@@ -69,3 +69,26 @@ def to_pil_or_array(arr, mode=None):
     except ImportError:
         return arr
     return Image.fromarray(arr, mode=mode) if mode else Image.fromarray(arr)
+
+
+def verify_str_arg(value, arg=None, valid_values=None, custom_msg=None):
+    """``value`` if it is one of ``valid_values``, else torchvision's ValueError."""
+    if not isinstance(value, str):
+        msg = "Expected type str" + ("" if arg is None else f" for argument {arg}") + f", but got type {type(value)}."
+        raise ValueError(msg)
+    if valid_values is None or value in valid_values:
+        return value
+    if custom_msg is not None:
+        raise ValueError(custom_msg)
+    valid = "'" + "', '".join(str(v) for v in valid_values) + "'"
+    raise ValueError(f"Unknown value '{value}' for argument {arg}. Valid values are {{{valid}}}.")
+
+
+def pil_image():
+    """PIL.Image, or an ImportError naming the extra that provides it."""
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ImportError("this dataset decodes images with Pillow: pip install numtorch[images] "
+                          "(or pip install pillow)") from None
+    return Image
