@@ -556,6 +556,10 @@ def gaussian_blur(a, kernel_size, sigma):
     kx = gaussian_kernel1d(kernel_size[0], sigma[0], ft).astype(xp.float64)
     ky = gaussian_kernel1d(kernel_size[1], sigma[1], ft).astype(xp.float64)
     px, py = kernel_size[0] // 2, kernel_size[1] // 2
+    for p, n, d in ((px, a.shape[-1], a.ndim - 1), (py, a.shape[-2], a.ndim - 2)):
+        if p >= n:   # torch's reflect padding refuses to reflect more than once
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, "
+                               f"but got: padding ({p}, {p}) at dimension {d} of input {list(a.shape)}")
     f = a.astype(xp.float64)
     f = xp.pad(f, [(0, 0)] * (a.ndim - 2) + [(py, py), (px, px)], mode="reflect")
     H, W = a.shape[-2], a.shape[-1]
