@@ -1,0 +1,18 @@
+"""``torchvision.transforms.v2`` for numtorch: the image-classification transforms (type conversion, resize and
+crops, flips, color, auto-augment policies, random erasing, CutMix / MixUp) on PIL images, plain tensors and
+``tv_tensors.Image``; bounding boxes, masks and keypoints are not transformed."""
+from . import functional  # noqa: F401
+from .functional import InterpolationMode
+from ..autoaugment import AutoAugmentPolicy
+from ._transforms import (Transform, Compose, RandomApply, RandomChoice, RandomOrder, Identity, Lambda, ToImage,
+                          PILToTensor, ToPILImage, ToPureTensor, ToTensor, ToDtype, ConvertImageDtype, Resize,
+                          CenterCrop, RandomResizedCrop, RandomCrop, RandomHorizontalFlip, RandomVerticalFlip, Pad,
+                          RandomRotation, RandomAffine, Normalize, ColorJitter, Grayscale, RandomGrayscale,
+                          GaussianBlur, RandomErasing, AutoAugment, RandAugment, TrivialAugmentWide, MixUp, CutMix)
+
+__all__ = ["AutoAugment", "AutoAugmentPolicy", "CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "CutMix",
+           "GaussianBlur", "Grayscale", "Identity", "InterpolationMode", "Lambda", "MixUp", "Normalize", "PILToTensor",
+           "Pad", "RandAugment", "RandomAffine", "RandomApply", "RandomChoice", "RandomCrop", "RandomErasing",
+           "RandomGrayscale", "RandomHorizontalFlip", "RandomOrder", "RandomResizedCrop", "RandomRotation",
+           "RandomVerticalFlip", "Resize", "ToDtype", "ToImage", "ToPILImage", "ToPureTensor", "ToTensor", "Transform",
+           "TrivialAugmentWide"]
