@@ -53,6 +53,11 @@ class Script:
         size = tuple(kw.get("size", sizes[0] if sizes else ()))
         return np.floor(low + self.u(int(np.prod(size))) * (high - low)).astype(np.int64).reshape(size)
 
+    def pick(self, p, n):
+        """``multinomial(p, n)`` with replacement: indices where the uniforms fall in the cumulative weights."""
+        c = np.cumsum(np.asarray(p, np.float64))
+        return np.searchsorted(c / c[-1], self.u(n), side="right").astype(np.int64)
+
 
 def patch_torch(mp, script):
     def rand(*size, **kw):
@@ -74,9 +79,12 @@ def patch_torch(mp, script):
         v = (mean + std * (script.u(self.numel()) * 4 - 2)).astype(np.float32)
         self.copy_(torch.from_numpy(v).reshape(self.shape))
         return self
+    def multinomial(p, n, **kw):
+        return torch.from_numpy(script.pick(p.numpy(), n))
     mp.setattr(torch, "rand", rand)
     mp.setattr(torch, "randint", randint)
     mp.setattr(torch, "randperm", randperm)
+    mp.setattr(torch, "multinomial", multinomial)
     mp.setattr(torch.Tensor, "uniform_", uniform_)
     mp.setattr(torch.Tensor, "normal_", normal_)
 
@@ -100,9 +108,12 @@ def patch_nt(mp, script):
     def normal_(self, mean=0.0, std=1.0, **kw):
         self._data[...] = (mean + std * (script.u(self.numel()) * 4 - 2)).astype(np.float32).reshape(self.shape)
         return self
+    def multinomial(p, n, **kw):
+        return nt.from_numpy(script.pick(p.numpy(), n))
     mp.setattr(nt, "rand", rand)
     mp.setattr(nt, "randint", randint)
     mp.setattr(nt, "randperm", randperm)
+    mp.setattr(nt, "multinomial", multinomial)
     mp.setattr(nt.Tensor, "uniform_", uniform_)
     mp.setattr(nt.Tensor, "normal_", normal_)
 
@@ -139,12 +150,13 @@ def run_both(make_nt, make_tv, img, seed=0, calls=3):
     return got, want
 
 
-def check(got, want, int_frac=0.02, atol=2e-6, pil_exact=True):
-    """PIL results identical (``pil_exact``: Pillow did the work), tensors as in the functional tests."""
+def check(got, want, int_frac=0.02, atol=2e-6, pil_exact=True, max_diff=1):
+    """PIL results identical (``pil_exact``: Pillow did the work), tensors as in the functional tests
+    (integers at most ``max_diff`` apart on at most ``int_frac`` of the pixels)."""
     if isinstance(want, (list, tuple)):
         assert len(got) == len(want)
         for g, w in zip(got, want):
-            check(g, w, int_frac, atol, pil_exact)
+            check(g, w, int_frac, atol, pil_exact, max_diff)
         return
     if isinstance(want, Image.Image):
         assert isinstance(got, Image.Image) and got.mode == want.mode and got.size == want.size
@@ -158,7 +170,7 @@ def check(got, want, int_frac=0.02, atol=2e-6, pil_exact=True):
     assert str(g.dtype) == str(w.dtype)
     if g.dtype.kind in "iu":
         d = np.abs(g.astype(np.int64) - w.astype(np.int64))
-        assert d.max() <= 1 and (d > 0).mean() <= int_frac, (d.max(), (d > 0).mean())
+        assert d.max() <= max_diff and (d > 0).mean() <= int_frac, (d.max(), (d > 0).mean())
     else:
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=atol)
 

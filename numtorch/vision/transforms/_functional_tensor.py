@@ -212,6 +212,10 @@ def solarize(a, threshold):
     assert_channels(a, [1, 3])
     if threshold > max_value(a.dtype):
         raise TypeError("Threshold should be less than bound of img.")
+    # torch compares in the promoted dtype: a Python float meets an integer image as float32
+    if isinstance(threshold, float) or is_float(a):
+        t = work_dtype(a).type(threshold)
+        return xp.where(a.astype(work_dtype(a), copy=False) >= t, invert(a), a)
     return xp.where(a >= threshold, invert(a), a)
 
 
@@ -335,19 +339,21 @@ def _aa_filter(mode):
     return 4, cubic
 
 
-def _aa_weights(n_in, n_out, mode, dtype):
+def _aa_weights(n_in, n_out, mode, dtype, antialias=True):
     """The ``(n_out, n_in)`` resampling matrix of ``interpolate(..., antialias=True)``.
 
     Output pixel ``i`` is centred at ``c = s (i + 0.5)`` in input coordinates (``s = n_in / n_out``); when
     downscaling the filter is stretched by ``s`` (support ``s * size / 2``), so every input pixel under the
     output pixel contributes. Input pixels ``[int(c - support + 0.5), int(c + support + 0.5))`` are weighted
-    by ``filter((j - c + 0.5) / max(s, 1))`` and each row is normalised to sum to one.
+    by ``filter((j - c + 0.5) / max(s, 1))`` and each row is normalised to sum to one. (``antialias=False``
+    keeps the filter unstretched: torch's uint8 kernels compute plain bilinear that way.)
     """
     size, filt = _aa_filter(mode)
     ft = xp.float32 if dtype == xp.float32 else xp.float64
     s = ft(n_in) / ft(n_out)
-    support = ft(size * 0.5) * s if s >= 1.0 else ft(size * 0.5)
-    inv = ft(1.0) / s if s >= 1.0 else ft(1.0)
+    wide = s >= 1.0 and antialias
+    support = ft(size * 0.5) * s if wide else ft(size * 0.5)
+    inv = ft(1.0) / s if wide else ft(1.0)
     i = xp.arange(n_out, dtype=ft)
     c = s * (i + ft(0.5))
     lo = xp.maximum((c - support + ft(0.5)).astype(xp.int64), 0)
@@ -357,6 +363,38 @@ def _aa_weights(n_in, n_out, mode, dtype):
     w = xp.where((j[None, :] >= lo[:, None]) & (j[None, :] < hi[:, None]), w, ft(0))
     tot = w.sum(1, keepdims=True)
     return xp.where(tot != 0, w / xp.where(tot != 0, tot, ft(1)), ft(0))
+
+
+def _uint8_pass(a, w, axis):
+    """One separable pass of torch's uint8 kernel: weights rounded to int16 at the largest precision ``p``
+    that keeps them below 2^15, ``(sum(pixel * w_int) + 2^(p-1)) >> p`` clamped to [0, 255]."""
+    w_max = w.max()
+    p = 0
+    while p < 22 and int(0.5 + w_max * (1 << (p + 1))) < (1 << 15):
+        p += 1
+    wq = xp.trunc(w * (1 << p) + xp.where(w < 0, -0.5, 0.5))
+    # products of uint8 and int16 summed over a few taps stay far below 2^53: float64 BLAS is exact here
+    f = xp.moveaxis(a, axis, -1).astype(xp.float64)
+    acc = (f @ wq.T).astype(xp.int64) + (1 << (p - 1))
+    out = xp.clip(acc >> p, 0, 255).astype(xp.uint8)
+    return xp.moveaxis(out, -1, axis)
+
+
+def resize_uint8(a, size, interpolation="bilinear", antialias=True):
+    """torch's native uint8 bilinear / bicubic resampling (what torchvision v2 uses for uint8 images on CPU):
+    a horizontal then a vertical pass, each rounded back to uint8. Bicubic without antialias keeps its
+    A = -0.75 kernel with edge-clamped taps."""
+    def weights(n_in, n_out):
+        if interpolation == "bicubic" and not antialias:
+            return _linear_weights(n_in, n_out, "bicubic", xp.float64)
+        return _aa_weights(n_in, n_out, interpolation, xp.float64, antialias)
+    oh, ow = size
+    out = a
+    if ow != a.shape[-1]:
+        out = _uint8_pass(out, weights(a.shape[-1], ow), a.ndim - 1)
+    if oh != a.shape[-2]:
+        out = _uint8_pass(out, weights(a.shape[-2], oh), a.ndim - 2)
+    return out
 
 
 def _linear_weights(n_in, n_out, mode, dtype):
