@@ -5,7 +5,7 @@ import math
 from enum import Enum as _Enum
 
 from ..._backend import xp as _xp
-from ..._tensor import Tensor, _make
+from ..._tensor import Tensor as _Tensor, _make
 from ...nn.modules.module import Module as _Module
 from . import functional as F
 from .functional import InterpolationMode, _interp
@@ -79,7 +79,7 @@ def _scalar0():
 
 
 def _fill_for(img, fill, channels):
-    if isinstance(img, Tensor):
+    if isinstance(img, _Tensor):
         if isinstance(fill, (int, float)):
             return [float(fill)] * channels
         if fill is not None:
@@ -313,7 +313,7 @@ class AugMix(_Module):
     def forward(self, orig_img):
         nt = _nt()
         channels, height, width = F.get_dimensions(orig_img)
-        if isinstance(orig_img, Tensor):
+        if isinstance(orig_img, _Tensor):
             img = orig_img
             fill = _fill_for(orig_img, self.fill, channels)
         else:
@@ -341,7 +341,7 @@ class AugMix(_Module):
                 aug = _apply_op(aug, op_name, magnitude, interpolation=self.interpolation, fill=fill)
             mix = mix + combined[:, i].reshape(batch_dims) * aug
         mix = mix.reshape(orig_dims).to(dtype=img.dtype)
-        if not isinstance(orig_img, Tensor):
+        if not isinstance(orig_img, _Tensor):
             return F.to_pil_image(mix)
         return mix
 

@@ -9,9 +9,9 @@ import math
 import numbers
 import random
 import warnings
-from collections.abc import Sequence
+from collections.abc import Sequence as _Sequence
 
-from ..._tensor import Tensor
+from ..._tensor import Tensor as _Tensor
 from ...nn.modules.module import Module as _Module
 from . import functional as F
 from .functional import InterpolationMode, _interp
@@ -134,9 +134,9 @@ class Resize(_Module):
 
     def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
         super().__init__()
-        if not isinstance(size, (int, Sequence)):
+        if not isinstance(size, (int, _Sequence)):
             raise TypeError(f"Size should be int or sequence. Got {type(size)}")
-        if isinstance(size, Sequence) and len(size) not in (1, 2):
+        if isinstance(size, _Sequence) and len(size) not in (1, 2):
             raise ValueError("If size is a sequence, it should have 1 or 2 values")
         self.size = size
         self.max_size = max_size
@@ -172,7 +172,7 @@ class Pad(_Module):
             raise TypeError("Got inappropriate fill arg")
         if padding_mode not in ["constant", "edge", "reflect", "symmetric"]:
             raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
-        if isinstance(padding, Sequence) and len(padding) not in [1, 2, 4]:
+        if isinstance(padding, _Sequence) and len(padding) not in [1, 2, 4]:
             raise ValueError(f"Padding must be an int or a 1, 2, or 4 element tuple, not a {len(padding)} element "
                              f"tuple")
         self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
@@ -201,7 +201,7 @@ class Lambda:
 
 class _RandomTransforms:
     def __init__(self, transforms):
-        if not isinstance(transforms, Sequence):
+        if not isinstance(transforms, _Sequence):
             raise TypeError("Argument transforms should be a sequence")
         self.transforms = transforms
 
@@ -248,7 +248,7 @@ class RandomChoice(_RandomTransforms):
 
     def __init__(self, transforms, p=None):
         super().__init__(transforms)
-        if p is not None and not isinstance(p, Sequence):
+        if p is not None and not isinstance(p, _Sequence):
             raise TypeError("Argument p should be a sequence")
         self.p = p
 
@@ -327,7 +327,7 @@ class RandomVerticalFlip(_Module):
 
 
 def _tensor_fill(img, fill, channels):
-    if isinstance(img, Tensor):
+    if isinstance(img, _Tensor):
         return [float(fill)] * channels if isinstance(fill, (int, float)) else [float(f) for f in fill]
     return fill
 
@@ -342,7 +342,7 @@ class RandomPerspective(_Module):
         self.distortion_scale = distortion_scale
         if fill is None:
             fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
+        elif not isinstance(fill, (_Sequence, numbers.Number)):
             raise TypeError("Fill should be either a sequence or a number.")
         self.fill = fill
 
@@ -378,9 +378,9 @@ class RandomResizedCrop(_Module):
                  antialias=True):
         super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
-        if not isinstance(scale, Sequence):
+        if not isinstance(scale, _Sequence):
             raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
+        if not isinstance(ratio, _Sequence):
             raise TypeError("Ratio should be a sequence")
         if scale[0] > scale[1] or ratio[0] > ratio[1]:
             warnings.warn("Scale and ratio should be of kind (min, max)")
@@ -540,7 +540,7 @@ class ColorJitter(_Module):
 def _setup_size(size, error_msg):
     if isinstance(size, numbers.Number):
         return int(size), int(size)
-    if isinstance(size, Sequence) and len(size) == 1:
+    if isinstance(size, _Sequence) and len(size) == 1:
         return size[0], size[0]
     if len(size) != 2:
         raise ValueError(error_msg)
@@ -549,7 +549,7 @@ def _setup_size(size, error_msg):
 
 def _check_sequence_input(x, name, req_sizes):
     msg = req_sizes[0] if len(req_sizes) < 2 else " or ".join([str(s) for s in req_sizes])
-    if not isinstance(x, Sequence):
+    if not isinstance(x, _Sequence):
         raise TypeError(f"{name} should be a sequence of length {msg}.")
     if len(x) not in req_sizes:
         raise ValueError(f"{name} should be a sequence of length {msg}.")
@@ -578,7 +578,7 @@ class RandomRotation(_Module):
         self.expand = expand
         if fill is None:
             fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
+        elif not isinstance(fill, (_Sequence, numbers.Number)):
             raise TypeError("Fill should be either a sequence or a number.")
         self.fill = fill
 
@@ -625,7 +625,7 @@ class RandomAffine(_Module):
         self.shear = _setup_angle(shear, name="shear", req_sizes=(2, 4)) if shear is not None else shear
         if fill is None:
             fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
+        elif not isinstance(fill, (_Sequence, numbers.Number)):
             raise TypeError("Fill should be either a sequence or a number.")
         self.fill = fill
         if center is not None:
@@ -708,9 +708,9 @@ class RandomErasing(_Module):
             raise TypeError("Argument value should be either a number or str or a sequence")
         if isinstance(value, str) and value != "random":
             raise ValueError("If value is str, it should be 'random'")
-        if not isinstance(scale, Sequence):
+        if not isinstance(scale, _Sequence):
             raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
+        if not isinstance(ratio, _Sequence):
             raise TypeError("Ratio should be a sequence")
         if scale[0] > scale[1] or ratio[0] > ratio[1]:
             warnings.warn("Scale and ratio should be of kind (min, max)")
@@ -782,7 +782,7 @@ class GaussianBlur(_Module):
             if sigma <= 0:
                 raise ValueError("If sigma is a single number, it must be positive.")
             sigma = (sigma, sigma)
-        elif isinstance(sigma, Sequence) and len(sigma) == 2:
+        elif isinstance(sigma, _Sequence) and len(sigma) == 2:
             if not 0.0 < sigma[0] <= sigma[1]:
                 raise ValueError("sigma values should be positive and of the form (min, max).")
         else:
@@ -867,11 +867,11 @@ class RandomEqualize(_RandomOp):
 
 
 def _pair_of_floats(v, name):
-    if not isinstance(v, (float, Sequence)):
+    if not isinstance(v, (float, _Sequence)):
         raise TypeError(f"{name} should be float or a sequence of floats. Got {type(v)}")
-    if isinstance(v, Sequence) and len(v) != 2:
+    if isinstance(v, _Sequence) and len(v) != 2:
         raise ValueError(f"If {name} is a sequence its length should be 2. Got {len(v)}")
-    if isinstance(v, Sequence):
+    if isinstance(v, _Sequence):
         for e in v:
             if not isinstance(e, float):
                 raise TypeError(f"{name} should be a sequence of floats. Got {type(e)}")
