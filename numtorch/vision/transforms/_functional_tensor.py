@@ -339,8 +339,8 @@ def _aa_filter(mode):
     return 4, cubic
 
 
-def _aa_weights(n_in, n_out, mode, dtype, antialias=True):
-    """The ``(n_out, n_in)`` resampling matrix of ``interpolate(..., antialias=True)``.
+def _aa_taps(n_in, n_out, mode, dtype, antialias=True):
+    """The resampling taps of ``interpolate(..., antialias=True)``: ``idx, w`` of shape ``(n_out, K)``.
 
     Output pixel ``i`` is centred at ``c = s (i + 0.5)`` in input coordinates (``s = n_in / n_out``); when
     downscaling the filter is stretched by ``s`` (support ``s * size / 2``), so every input pixel under the
@@ -354,30 +354,56 @@ def _aa_weights(n_in, n_out, mode, dtype, antialias=True):
     wide = s >= 1.0 and antialias
     support = ft(size * 0.5) * s if wide else ft(size * 0.5)
     inv = ft(1.0) / s if wide else ft(1.0)
-    i = xp.arange(n_out, dtype=ft)
-    c = s * (i + ft(0.5))
+    c = s * (xp.arange(n_out, dtype=ft) + ft(0.5))
     lo = xp.maximum((c - support + ft(0.5)).astype(xp.int64), 0)
     hi = xp.minimum((c + support + ft(0.5)).astype(xp.int64), n_in)
-    j = xp.arange(n_in)
-    w = filt(((j[None, :] - c[:, None] + ft(0.5)) * inv).astype(ft)).astype(ft)
-    w = xp.where((j[None, :] >= lo[:, None]) & (j[None, :] < hi[:, None]), w, ft(0))
+    K = max(int((hi - lo).max()), 1)
+    j = lo[:, None] + xp.arange(K)[None, :]
+    w = filt(((j - c[:, None] + ft(0.5)) * inv).astype(ft)).astype(ft)
+    w = xp.where(j < hi[:, None], w, ft(0))
     tot = w.sum(1, keepdims=True)
-    return xp.where(tot != 0, w / xp.where(tot != 0, tot, ft(1)), ft(0))
+    w = xp.where(tot != 0, w / xp.where(tot != 0, tot, ft(1)), ft(0)).astype(ft)
+    return xp.minimum(j, n_in - 1), w
 
 
-def _uint8_pass(a, w, axis):
+def _taps(W):
+    """A resampling matrix as per-output windows: ``idx, w`` of shape ``(n_out, K)`` (each row's nonzero
+    weights sit in one contiguous window of the input; unused slots get weight 0)."""
+    n_out, n_in = W.shape
+    nz = W != 0
+    lo = xp.where(nz.any(1), nz.argmax(1), 0)
+    hi = xp.where(nz.any(1), n_in - nz[:, ::-1].argmax(1), 1)
+    K = int((hi - lo).max())
+    idx = lo[:, None] + xp.arange(K)[None, :]
+    valid = idx < n_in
+    idx = xp.minimum(idx, n_in - 1)
+    w = xp.where(valid, W[xp.arange(n_out)[:, None], idx], 0).astype(W.dtype)
+    return idx, w
+
+
+def _apply_taps(f, idx, w, axis):
+    """``sum_k w[:, k] * f.take(idx[:, k], axis)``, tap by tap in window order (torch's summation order)."""
+    shape = [1] * f.ndim
+    shape[axis] = idx.shape[0]
+    out = None
+    for k in range(idx.shape[1]):
+        term = xp.take(f, idx[:, k], axis=axis) * w[:, k].reshape(shape)
+        out = term if out is None else out + term
+    return out
+
+
+def _uint8_pass(a, taps, axis):
     """One separable pass of torch's uint8 kernel: weights rounded to int16 at the largest precision ``p``
     that keeps them below 2^15, ``(sum(pixel * w_int) + 2^(p-1)) >> p`` clamped to [0, 255]."""
+    idx, w = taps
     w_max = w.max()
     p = 0
     while p < 22 and int(0.5 + w_max * (1 << (p + 1))) < (1 << 15):
         p += 1
-    wq = xp.trunc(w * (1 << p) + xp.where(w < 0, -0.5, 0.5))
-    # products of uint8 and int16 summed over a few taps stay far below 2^53: float64 BLAS is exact here
-    f = xp.moveaxis(a, axis, -1).astype(xp.float64)
-    acc = (f @ wq.T).astype(xp.int64) + (1 << (p - 1))
-    out = xp.clip(acc >> p, 0, 255).astype(xp.uint8)
-    return xp.moveaxis(out, -1, axis)
+    wq = xp.trunc(w * (1 << p) + xp.where(w < 0, -0.5, 0.5)).astype(xp.int32)
+    # |sum| <= 255 * sum|w_int| ~ 255 * 2^22 < 2^31: int32 is exact
+    acc = _apply_taps(a.astype(xp.int32), idx, wq, axis) + xp.int32(1 << (p - 1))
+    return xp.clip(acc >> p, 0, 255).astype(xp.uint8)
 
 
 def resize_uint8(a, size, interpolation="bilinear", antialias=True):
@@ -386,8 +412,8 @@ def resize_uint8(a, size, interpolation="bilinear", antialias=True):
     A = -0.75 kernel with edge-clamped taps."""
     def weights(n_in, n_out):
         if interpolation == "bicubic" and not antialias:
-            return _linear_weights(n_in, n_out, "bicubic", xp.float64)
-        return _aa_weights(n_in, n_out, interpolation, xp.float64, antialias)
+            return _taps(_linear_weights(n_in, n_out, "bicubic", xp.float64))
+        return _aa_taps(n_in, n_out, interpolation, xp.float64, antialias)
     oh, ow = size
     out = a
     if ow != a.shape[-1]:
@@ -450,13 +476,16 @@ def resize(a, size, interpolation="bilinear", antialias=True):
         raise ValueError(f"Interpolation mode '{interpolation}' is unsupported with Tensor input")
     ft = a.dtype if a.dtype in (xp.float32, xp.float64) else xp.dtype(xp.float32)
     f = a.astype(ft, copy=False)
-    weights = _aa_weights if antialias else _linear_weights
-    # separable: rows then columns, each a matrix product with the 1-D resampling matrix
+    def taps(n_in, n_out):
+        if antialias:
+            return _aa_taps(n_in, n_out, interpolation, ft)
+        return _taps(_linear_weights(n_in, n_out, interpolation, ft).astype(ft))
+    # separable: along the width, then the height, each a few weighted taps per output pixel
     out = f
-    if ow != W or antialias:
-        out = xp.matmul(out, weights(W, ow, interpolation, ft).T.astype(ft))
-    if oh != H or antialias:
-        out = xp.matmul(weights(H, oh, interpolation, ft).astype(ft), out)
+    if ow != W:
+        out = _apply_taps(out, *taps(W, ow), a.ndim - 1)
+    if oh != H:
+        out = _apply_taps(out, *taps(H, oh), a.ndim - 2)
     if interpolation == "bicubic" and a.dtype == xp.uint8:
         out = xp.clip(out, 0, 255)
     return cast_out(out, a.dtype)
