@@ -278,3 +278,23 @@ def test_functional_names_are_torchvisions():
               and getattr(getattr(TF, n), "__module__", "").startswith("torchvision")}
     assert public <= set(F.__all__), sorted(public - set(F.__all__))
     assert [m.value for m in F.InterpolationMode] == [m.value for m in tv.transforms.InterpolationMode]
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("kw", [dict(size=(5, 7)), dict(size=(30, 9)), dict(scale_factor=0.37),
+                                dict(size=(4, 6), align_corners=True)])
+def test_interpolate_antialias_matches_torch(mode, kw):
+    """nn.functional.interpolate(antialias=True), the kernel under torchvision's tensor Resize: values and
+    gradients (the resize is a product with fixed matrices, so its backward is their transpose)."""
+    x = RNG.standard_normal((2, 3, 13, 17))
+    got_in = nt.from_numpy(x.copy()).requires_grad_(True)
+    want_in = torch.from_numpy(x.copy()).requires_grad_(True)
+    got = nt.nn.functional.interpolate(got_in, mode=mode, antialias=True, **kw)
+    want = torch.nn.functional.interpolate(want_in, mode=mode, antialias=True, **kw)
+    np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = RNG.standard_normal(tuple(want.shape))
+    got.backward(nt.from_numpy(g.copy()))
+    want.backward(torch.from_numpy(g.copy()))
+    np.testing.assert_allclose(got_in.grad.numpy(), want_in.grad.numpy(), rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="Anti-alias option is restricted"):
+        nt.nn.functional.interpolate(nt.zeros(1, 1, 4), size=2, mode="linear", antialias=True)
