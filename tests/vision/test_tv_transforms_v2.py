@@ -113,6 +113,16 @@ CASES = {
         TV2.AutoAugmentPolicy.SVHN)),
     "RandAugment": (lambda: V2.RandAugment(), lambda: TV2.RandAugment()),
     "TrivialAugmentWide": (lambda: V2.TrivialAugmentWide(), lambda: TV2.TrivialAugmentWide()),
+    "RandomInvert": (lambda: V2.RandomInvert(), lambda: TV2.RandomInvert()),
+    "RandomPosterize": (lambda: V2.RandomPosterize(3), lambda: TV2.RandomPosterize(3)),
+    "RandomSolarize": (lambda: V2.RandomSolarize(0.5), lambda: TV2.RandomSolarize(0.5)),
+    "RandomAdjustSharpness": (lambda: V2.RandomAdjustSharpness(2.0), lambda: TV2.RandomAdjustSharpness(2.0)),
+    "RandomAutocontrast": (lambda: V2.RandomAutocontrast(0.7), lambda: TV2.RandomAutocontrast(0.7)),
+    "RandomEqualize": (lambda: V2.RandomEqualize(), lambda: TV2.RandomEqualize()),
+    "RandomChannelPermutation": (lambda: V2.RandomChannelPermutation(), lambda: TV2.RandomChannelPermutation()),
+    "RandomPerspective": (lambda: V2.RandomPerspective(0.4, p=0.8), lambda: TV2.RandomPerspective(0.4, p=0.8)),
+    "FiveCrop": (lambda: V2.FiveCrop(7), lambda: TV2.FiveCrop(7)),
+    "TenCrop": (lambda: V2.TenCrop((7, 9), vertical_flip=True), lambda: TV2.TenCrop((7, 9), vertical_flip=True)),
     "RandomApply": (lambda: V2.RandomApply([V2.RandomHorizontalFlip(1.0)], p=0.5),
                     lambda: TV2.RandomApply([TV2.RandomHorizontalFlip(1.0)], p=0.5)),
     "RandomChoice": (lambda: V2.RandomChoice([V2.RandomRotation(10), V2.Grayscale(3)], p=[1, 3]),
@@ -138,6 +148,13 @@ def test_v2_random_erasing(kind):
             got, want = run_both(lambda: V2.RandomErasing(0.8, value=value), lambda: TV2.RandomErasing(0.8, value=value),
                                  SAMPLES[kind], seed=seed)
             compare(got, want)
+
+
+@pytest.mark.parametrize("kind", ["u8", "image_f32"])
+def test_v2_elastic(kind):
+    got, want = run_both(lambda: V2.ElasticTransform(alpha=20.0, sigma=2.0),
+                         lambda: TV2.ElasticTransform(alpha=20.0, sigma=2.0), SAMPLES[kind], calls=2)
+    compare(got, want, int_frac=0.05, atol=1e-4)
 
 
 def test_classification_pipeline():
@@ -234,3 +251,18 @@ def test_tv_tensors_image():
     assert type(x + 1) is nt.Tensor and type(tv_tensors.wrap(x + 1, like=x)) is tv_tensors.Image
     with pytest.raises(ValueError):
         tv_tensors.Image(nt.zeros(3))
+
+
+def test_rgb_and_gaussian_noise():
+    gray = tv_tensors.Image(nt.from_numpy(U8[:1].copy()))
+    compare(V2.RGB()(gray), TV2.RGB()(_to_tv(gray)), int_frac=0)
+    compare(V2.RGB()(PIL_RGB.convert("L")), TV2.RGB()(PIL_RGB.convert("L")))
+    # noise: the difference from the input has the requested mean and spread (unclipped), clipping keeps [0, 1]
+    x = nt.full((3, 200, 200), 0.5)
+    nt.manual_seed(0)
+    d = (V2.GaussianNoise(mean=0.01, sigma=0.05, clip=False)(x) - x).numpy()
+    assert abs(d.mean() - 0.01) < 2e-3 and abs(d.std() - 0.05) < 2e-3
+    y = V2.GaussianNoise(sigma=2.0)(x).numpy()
+    assert y.min() == 0.0 and y.max() == 1.0
+    with pytest.raises(ValueError, match="shouldn't be negative"):
+        V2.GaussianNoise(sigma=-1.0)(x)

@@ -8,11 +8,16 @@ from ._transforms import (Transform, Compose, RandomApply, RandomChoice, RandomO
                           PILToTensor, ToPILImage, ToPureTensor, ToTensor, ToDtype, ConvertImageDtype, Resize,
                           CenterCrop, RandomResizedCrop, RandomCrop, RandomHorizontalFlip, RandomVerticalFlip, Pad,
                           RandomRotation, RandomAffine, Normalize, ColorJitter, Grayscale, RandomGrayscale,
-                          GaussianBlur, RandomErasing, AutoAugment, RandAugment, TrivialAugmentWide, MixUp, CutMix)
+                          GaussianBlur, RandomErasing, AutoAugment, RandAugment, TrivialAugmentWide, MixUp, CutMix,
+                          RandomInvert, RandomAutocontrast, RandomEqualize, RandomPosterize, RandomSolarize,
+                          RandomAdjustSharpness, RGB, GaussianNoise, RandomChannelPermutation, FiveCrop, TenCrop,
+                          RandomPerspective, ElasticTransform)
 
 __all__ = ["AutoAugment", "AutoAugmentPolicy", "CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "CutMix",
-           "GaussianBlur", "Grayscale", "Identity", "InterpolationMode", "Lambda", "MixUp", "Normalize", "PILToTensor",
-           "Pad", "RandAugment", "RandomAffine", "RandomApply", "RandomChoice", "RandomCrop", "RandomErasing",
-           "RandomGrayscale", "RandomHorizontalFlip", "RandomOrder", "RandomResizedCrop", "RandomRotation",
-           "RandomVerticalFlip", "Resize", "ToDtype", "ToImage", "ToPILImage", "ToPureTensor", "ToTensor", "Transform",
-           "TrivialAugmentWide"]
+           "ElasticTransform", "FiveCrop", "GaussianBlur", "GaussianNoise", "Grayscale", "Identity", "InterpolationMode",
+           "Lambda", "MixUp", "Normalize", "PILToTensor", "Pad", "RGB", "RandAugment", "RandomAdjustSharpness",
+           "RandomAffine", "RandomApply", "RandomAutocontrast", "RandomChannelPermutation", "RandomChoice",
+           "RandomCrop", "RandomEqualize", "RandomErasing", "RandomGrayscale", "RandomHorizontalFlip", "RandomInvert",
+           "RandomOrder", "RandomPerspective", "RandomPosterize", "RandomResizedCrop", "RandomRotation",
+           "RandomSolarize", "RandomVerticalFlip", "Resize", "TenCrop", "ToDtype", "ToImage", "ToPILImage",
+           "ToPureTensor", "ToTensor", "Transform", "TrivialAugmentWide"]

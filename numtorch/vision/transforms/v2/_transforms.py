@@ -664,6 +664,154 @@ class RandomErasing(_RandomApplyTransform):
         return inpt
 
 
+class _RandomOpV2(_RandomApplyTransform):
+    """Apply ``_op`` with probability ``p`` (the ``rand(1) >= p`` gate)."""
+
+    def transform(self, inpt, params):
+        return self._op(inpt)
+
+
+class RandomInvert(_RandomOpV2):
+    def _op(self, x):
+        return F.invert(x)
+
+
+class RandomAutocontrast(_RandomOpV2):
+    def _op(self, x):
+        return F.autocontrast(x)
+
+
+class RandomEqualize(_RandomOpV2):
+    def _op(self, x):
+        return F.equalize(x)
+
+
+class RandomPosterize(_RandomOpV2):
+    def __init__(self, bits, p=0.5):
+        super().__init__(p=p)
+        self.bits = bits
+
+    def _op(self, x):
+        return F.posterize(x, bits=self.bits)
+
+
+class RandomSolarize(_RandomOpV2):
+    def __init__(self, threshold, p=0.5):
+        super().__init__(p=p)
+        self.threshold = threshold
+
+    def _op(self, x):
+        return F.solarize(x, threshold=self.threshold)
+
+
+class RandomAdjustSharpness(_RandomOpV2):
+    def __init__(self, sharpness_factor, p=0.5):
+        super().__init__(p=p)
+        self.sharpness_factor = sharpness_factor
+
+    def _op(self, x):
+        return F.adjust_sharpness(x, sharpness_factor=self.sharpness_factor)
+
+
+class RGB(Transform):
+    """1-channel images to 3 channels."""
+
+    def transform(self, inpt, params):
+        return F.grayscale_to_rgb(inpt)
+
+
+class GaussianNoise(Transform):
+    """Add ``mean + sigma * randn`` noise (float images stay in [0, 1] with ``clip``)."""
+
+    def __init__(self, mean=0.0, sigma=0.1, clip=True):
+        super().__init__()
+        self.mean, self.sigma, self.clip = mean, sigma, clip
+
+    def transform(self, inpt, params):
+        return F.gaussian_noise(inpt, mean=self.mean, sigma=self.sigma, clip=self.clip)
+
+
+class RandomChannelPermutation(Transform):
+    """Shuffle the channels by ``randperm(C)``."""
+
+    def make_params(self, flat_inputs):
+        return dict(permutation=_nt().randperm(_query_chw(flat_inputs)[0]).tolist())
+
+    def transform(self, inpt, params):
+        return F.permute_channels(inpt, params["permutation"])
+
+
+class FiveCrop(Transform):
+    def __init__(self, size):
+        super().__init__()
+        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
+
+    def transform(self, inpt, params):
+        return F.five_crop(inpt, self.size)
+
+
+class TenCrop(Transform):
+    def __init__(self, size, vertical_flip=False):
+        super().__init__()
+        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
+        self.vertical_flip = vertical_flip
+
+    def transform(self, inpt, params):
+        return F.ten_crop(inpt, self.size, vertical_flip=self.vertical_flip)
+
+
+class RandomPerspective(_RandomApplyTransform):
+    """After the gate: eight ``randint`` draws for the corners (x then y, clockwise from the top left)."""
+
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR, fill=0):
+        super().__init__(p=p)
+        if not 0 <= distortion_scale <= 1:
+            raise ValueError("Argument distortion_scale value should be between 0 and 1")
+        self.distortion_scale = distortion_scale
+        self.interpolation = F._interp(interpolation)
+        self.fill = fill
+
+    def make_params(self, flat_inputs):
+        from ..functional import _get_perspective_coeffs
+        h, w = _query_size(flat_inputs)
+        bh = int(self.distortion_scale * (h // 2)) + 1
+        bw = int(self.distortion_scale * (w // 2)) + 1
+        nt = _nt()
+
+        def r(lo, hi):
+            return int(nt.randint(lo, hi, size=(1,)))
+        tl = [r(0, bw), r(0, bh)]
+        tr = [r(w - bw, w), r(0, bh)]
+        br = [r(w - bw, w), r(h - bh, h)]
+        bl = [r(0, bw), r(h - bh, h)]
+        start = [[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]]
+        return dict(coefficients=_get_perspective_coeffs(start, [tl, tr, br, bl]))
+
+    def transform(self, inpt, params):
+        return F.perspective(inpt, None, None, interpolation=self.interpolation,
+                             fill=_tensor_fill(inpt, self.fill), coefficients=params["coefficients"])
+
+
+class ElasticTransform(Transform):
+    """v1's displacement draws (``rand`` per axis, Gaussian-smoothed, scaled by ``alpha / size``)."""
+
+    def __init__(self, alpha=50.0, sigma=5.0, interpolation=InterpolationMode.BILINEAR, fill=0):
+        super().__init__()
+        self.alpha = [float(alpha)] * 2 if isinstance(alpha, (int, float)) else [float(a) for a in alpha]
+        self.sigma = [float(sigma)] * 2 if isinstance(sigma, (int, float)) else [float(s) for s in sigma]
+        self.interpolation = F._interp(interpolation)
+        self.fill = fill
+
+    def make_params(self, flat_inputs):
+        from ..transforms import ElasticTransform as _V1
+        h, w = _query_size(flat_inputs)
+        return dict(displacement=_V1.get_params(self.alpha, self.sigma, [h, w]))
+
+    def transform(self, inpt, params):
+        return F.elastic(inpt, params["displacement"], interpolation=self.interpolation,
+                         fill=_tensor_fill(inpt, self.fill))
+
+
 # --------------------------------------------------------------------------- auto augment
 def _lin(a, b, n):
     return _nt().linspace(a, b, n)

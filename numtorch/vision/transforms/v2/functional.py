@@ -13,8 +13,8 @@ __all__ = ["InterpolationMode", "adjust_brightness", "adjust_contrast", "adjust_
            "adjust_saturation", "adjust_sharpness", "affine", "autocontrast", "center_crop", "convert_image_dtype",
            "crop", "elastic", "elastic_transform", "equalize", "erase", "five_crop", "gaussian_blur",
            "get_dimensions", "get_image_num_channels", "get_image_size", "get_num_channels", "get_size",
-           "grayscale_to_rgb", "hflip", "horizontal_flip", "invert", "is_pure_tensor", "normalize", "pad",
-           "perspective", "pil_to_tensor", "posterize", "resize", "resized_crop", "rgb_to_grayscale", "rotate",
+           "gaussian_noise", "grayscale_to_rgb", "hflip", "horizontal_flip", "invert", "is_pure_tensor", "normalize", "pad",
+           "permute_channels", "perspective", "pil_to_tensor", "posterize", "resize", "resized_crop", "rgb_to_grayscale", "rotate",
            "solarize", "ten_crop", "to_dtype", "to_grayscale", "to_image", "to_pil_image", "to_tensor",
            "vertical_flip", "vflip"]
 
@@ -198,9 +198,16 @@ def affine(inpt, angle, translate, scale, shear, interpolation=InterpolationMode
 
 def perspective(inpt, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR, fill=None,
                 coefficients=None):
-    if coefficients is not None:
-        raise NotImplementedError("numtorch's v2 perspective takes startpoints/endpoints, not coefficients")
-    return _rewrap(inpt, _F.perspective(inpt, startpoints, endpoints, _interp(interpolation), fill))
+    interpolation = _interp(interpolation)
+    if coefficients is None:
+        if startpoints is None or endpoints is None:
+            raise ValueError("The perspective transform requires either the coefficients or the start and end points")
+        coefficients = _F._get_perspective_coeffs(startpoints, endpoints)
+    elif startpoints is not None or endpoints is not None:
+        raise ValueError("The startpoints/endpoints and the coefficients shouldn't be defined concurrently.")
+    if _F_pil.is_pil(inpt):
+        return _F_pil.perspective(inpt, coefficients, _F.pil_modes_mapping[interpolation], fill)
+    return _tensor_kernel(inpt, lambda a: _F_t.perspective(a, coefficients, interpolation.value, fill), None)
 
 
 def elastic(inpt, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
@@ -214,6 +221,34 @@ def erase(inpt, i, j, h, w, v, inplace=False):
     if _F_pil.is_pil(inpt):
         raise TypeError("erase() does not support PIL images.")
     return _rewrap(inpt, _F.erase(inpt, i, j, h, w, v, inplace))
+
+
+def gaussian_noise(inpt, mean=0.0, sigma=0.1, clip=True):
+    """``x + mean + sigma * randn_like(x)`` (uint8: the noise is scaled by 255 and truncated to int16)."""
+    import numtorch as _nt
+    if sigma < 0:
+        raise ValueError(f"sigma shouldn't be negative. Got {sigma}")
+    if _F_pil.is_pil(inpt):
+        raise TypeError("gaussian_noise() does not support PIL images.")
+    a = inpt._data
+    if a.dtype.kind == "f":
+        out = a + (a.dtype.type(mean) + _nt.randn_like(_make(a))._data * a.dtype.type(sigma))
+        return _rewrap(inpt, _make(_xp.clip(out, 0, 1) if clip else out))
+    if a.dtype == _xp.uint8:
+        noise = (_xp.float32(mean * 255) + _nt.randn(*a.shape)._data * _xp.float32(sigma * 255)).astype(_xp.int16)
+        out = a.astype(_xp.int16) + noise
+        return _rewrap(inpt, _make((_xp.clip(out, 0, 255) if clip else out).astype(_xp.uint8)))
+    raise ValueError(f"Input tensor is expected to be in uint8 or float dtype, got dtype={inpt.dtype}")
+
+
+def permute_channels(inpt, permutation):
+    """The channels in the order ``permutation``."""
+    if _F_pil.is_pil(inpt):
+        return to_pil_image(permute_channels(pil_to_tensor(inpt), permutation))
+    c = inpt.shape[-3]
+    if len(permutation) != c:
+        raise ValueError(f"Length of permutation does not match number of channels: {len(permutation)} != {c}")
+    return _rewrap(inpt, _make(_xp.ascontiguousarray(inpt._data[..., list(permutation), :, :])))
 
 
 def grayscale_to_rgb(inpt):
