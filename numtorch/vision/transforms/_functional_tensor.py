@@ -493,19 +493,19 @@ def resize(a, size, interpolation="bilinear", antialias=True):
 
 def _grid_sample(img, grid, mode):
     """``grid_sample(img, grid, mode, padding_mode='zeros', align_corners=False)`` for ``img [N, C, H, W]``
-    and ``grid [1 or N, oh, ow, 2]`` (x, y in [-1, 1])."""
+    and one grid ``[1, oh, ow, 2]`` (x, y in [-1, 1]) shared by the batch."""
     N, C, H, W = img.shape
+    oh, ow = grid.shape[1], grid.shape[2]
     ft = grid.dtype.type
-    ix = (grid[..., 0] + ft(1)) * ft(W / 2) - ft(0.5)      # the unnormalisation of torch's CPU kernel
-    iy = (grid[..., 1] + ft(1)) * ft(H / 2) - ft(0.5)
-    ix = xp.broadcast_to(ix, (N,) + ix.shape[1:])
-    iy = xp.broadcast_to(iy, (N,) + iy.shape[1:])
-    n = xp.arange(N)[:, None, None]
+    ix = ((grid[0, ..., 0] + ft(1)) * ft(W / 2) - ft(0.5)).ravel()    # the unnormalisation of torch's CPU kernel
+    iy = ((grid[0, ..., 1] + ft(1)) * ft(H / 2) - ft(0.5)).ravel()
+    flat = img.reshape(N * C, H * W)
 
     def tap(yy, xx):
+        # one gather of every channel at the (y, x) pixels; outside the image reads zero
         ok = (xx >= 0) & (xx < W) & (yy >= 0) & (yy < H)
-        v = img[n, :, xp.clip(yy, 0, H - 1), xp.clip(xx, 0, W - 1)]          # [N, oh, ow, C]
-        return xp.where(ok[..., None], v, 0)
+        v = flat[:, xp.clip(yy, 0, H - 1) * W + xp.clip(xx, 0, W - 1)]
+        return xp.where(ok, v, flat.dtype.type(0))
 
     if mode == "nearest":
         out = tap(xp.rint(iy).astype(xp.int64), xp.rint(ix).astype(xp.int64))
@@ -515,9 +515,9 @@ def _grid_sample(img, grid, mode):
         wx1, wy1 = ix - x0, iy - y0
         wx0, wy0 = x0 + ft(1) - ix, y0 + ft(1) - iy
         x0i, y0i = x0.astype(xp.int64), y0.astype(xp.int64)
-        out = (tap(y0i, x0i) * (wy0 * wx0)[..., None] + tap(y0i, x0i + 1) * (wy0 * wx1)[..., None]
-               + tap(y0i + 1, x0i) * (wy1 * wx0)[..., None] + tap(y0i + 1, x0i + 1) * (wy1 * wx1)[..., None])
-    return xp.moveaxis(out, -1, 1).astype(img.dtype, copy=False)
+        out = (tap(y0i, x0i) * (wy0 * wx0) + tap(y0i, x0i + 1) * (wy0 * wx1)
+               + tap(y0i + 1, x0i) * (wy1 * wx0) + tap(y0i + 1, x0i + 1) * (wy1 * wx1))
+    return out.reshape(N, C, oh, ow).astype(img.dtype, copy=False)
 
 
 def apply_grid(a, grid, mode, fill):
