@@ -266,3 +266,12 @@ def test_rgb_and_gaussian_noise():
     assert y.min() == 0.0 and y.max() == 1.0
     with pytest.raises(ValueError, match="shouldn't be negative"):
         V2.GaussianNoise(sigma=-1.0)(x)
+
+
+def test_v2_names_and_get_params():
+    ours = set(V2.__all__)
+    theirs = {n for n in dir(TV2) if not n.startswith("_")}
+    assert ours <= theirs, sorted(ours - theirs)
+    assert {n for n in ours if hasattr(getattr(V2, n), "get_params")} == \
+        {n for n in ours if hasattr(getattr(TV2, n), "get_params")}
+    assert set(VF.__all__) <= {n for n in dir(TVF) if not n.startswith("_")}

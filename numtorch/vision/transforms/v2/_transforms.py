@@ -1098,3 +1098,18 @@ class CutMix(_BaseMixUpCutMix):
             out = _make(out)
             return tv_tensors.wrap(out, like=inpt) if isinstance(inpt, tv_tensors.TVTensor) else out
         return inpt
+
+
+def _share_v1_get_params():
+    """torchvision's v2 classes expose their v1 twin's ``get_params``."""
+    from .. import transforms as _v1, autoaugment as _aa
+    pairs = [(RandomResizedCrop, _v1.RandomResizedCrop), (RandomCrop, _v1.RandomCrop), (ColorJitter, _v1.ColorJitter),
+             (RandomRotation, _v1.RandomRotation), (RandomAffine, _v1.RandomAffine),
+             (RandomPerspective, _v1.RandomPerspective), (RandomErasing, _v1.RandomErasing),
+             (GaussianBlur, _v1.GaussianBlur), (ElasticTransform, _v1.ElasticTransform),
+             (AutoAugment, _aa.AutoAugment)]
+    for v2_cls, v1_cls in pairs:
+        v2_cls.get_params = staticmethod(v1_cls.get_params)
+
+
+_share_v1_get_params()
