@@ -13,7 +13,7 @@ from test_tv_transforms_random import Script, patch_nt, patch_torch, check
 
 tv = import_torchvision()
 import torchvision.transforms.v2 as TV2  # noqa: E402
-import torchvision.tv_tensors  # noqa: E402,F401
+import torchvision.tv_tensors  # noqa: E402,F401  (binds tv.tv_tensors)
 TVF = TV2.functional
 TVT = tv.tv_tensors
 Image = pytest.importorskip("PIL.Image")
@@ -122,6 +122,9 @@ CASES = {
     "RandomChannelPermutation": (lambda: V2.RandomChannelPermutation(), lambda: TV2.RandomChannelPermutation()),
     "RandomPerspective": (lambda: V2.RandomPerspective(0.4, p=0.8), lambda: TV2.RandomPerspective(0.4, p=0.8)),
     "FiveCrop": (lambda: V2.FiveCrop(7), lambda: TV2.FiveCrop(7)),
+    "RandomResize": (lambda: V2.RandomResize(8, 30), lambda: TV2.RandomResize(8, 30)),
+    "RandomShortestSize": (lambda: V2.RandomShortestSize([9, 15, 31], max_size=33),
+                           lambda: TV2.RandomShortestSize([9, 15, 31], max_size=33)),
     "TenCrop": (lambda: V2.TenCrop((7, 9), vertical_flip=True), lambda: TV2.TenCrop((7, 9), vertical_flip=True)),
     "RandomApply": (lambda: V2.RandomApply([V2.RandomHorizontalFlip(1.0)], p=0.5),
                     lambda: TV2.RandomApply([TV2.RandomHorizontalFlip(1.0)], p=0.5)),
@@ -145,8 +148,8 @@ def test_v2_random_transform_matches_torchvision(name, kind):
 def test_v2_random_erasing(kind):
     for value in (0.0, [0.1, 0.2, 0.3], "random"):
         for seed in range(3):
-            got, want = run_both(lambda: V2.RandomErasing(0.8, value=value), lambda: TV2.RandomErasing(0.8, value=value),
-                                 SAMPLES[kind], seed=seed)
+            got, want = run_both(lambda: V2.RandomErasing(0.8, value=value),
+                                 lambda: TV2.RandomErasing(0.8, value=value), SAMPLES[kind], seed=seed)
             compare(got, want)
 
 
@@ -251,6 +254,18 @@ def test_tv_tensors_image():
     assert type(x + 1) is nt.Tensor and type(tv_tensors.wrap(x + 1, like=x)) is tv_tensors.Image
     with pytest.raises(ValueError):
         tv_tensors.Image(nt.zeros(3))
+
+
+def test_v2_linear_transformation():
+    n = 3 * 4 * 5
+    W = RNG.standard_normal((n, n)).astype(np.float32)
+    mu = RNG.standard_normal(n).astype(np.float32)
+    x = tv_tensors.Image(nt.from_numpy(RNG.standard_normal((2, 3, 4, 5)).astype(np.float32)))
+    got = V2.LinearTransformation(nt.from_numpy(W), nt.from_numpy(mu))(x)
+    want = TV2.LinearTransformation(torch.from_numpy(W), torch.from_numpy(mu))(_to_tv(x))
+    compare(got, want, atol=1e-4)
+    with pytest.raises(TypeError, match="does not support PIL"):
+        V2.LinearTransformation(nt.from_numpy(W), nt.from_numpy(mu))(PIL_RGB)
 
 
 def test_rgb_and_gaussian_noise():

@@ -5,8 +5,6 @@ runs in the image's own float dtype (float32 for integer images, as torchvision 
 agree with torchvision to float32 rounding; integer images are rounded (or truncated, where torchvision
 truncates) back to their dtype.
 """
-import math
-
 from ..._backend import xp
 
 _INT_MAX = {"uint8": 255, "int8": 127, "int16": 32767, "uint16": 65535, "int32": 2147483647,
@@ -257,7 +255,8 @@ def autocontrast(a):
     lo = a.min(axis=(-2, -1), keepdims=True).astype(ft)
     hi = a.max(axis=(-2, -1), keepdims=True).astype(ft)
     with xp.errstate(divide="ignore", invalid="ignore"):
-        scale = (ft.type(1) / (hi - lo)) * ft.type(bound)   # torch evaluates ``bound / t`` as ``t.reciprocal() * bound``
+        # torch evaluates ``bound / t`` as ``t.reciprocal() * bound``
+        scale = (ft.type(1) / (hi - lo)) * ft.type(bound)
     flat = ~xp.isfinite(scale)
     lo = xp.where(flat, ft.type(0), lo)
     scale = xp.where(flat, ft.type(1), scale)
@@ -554,7 +553,6 @@ def _check_grid_inputs(a, fill):
 def affine_grid(theta, w, h, ow, oh, dtype):
     """Output pixel centres (relative to the output's centre) mapped by ``theta`` and normalised by the
     input's half size: the sampling grid of an affine warp about the image centre."""
-    ft = dtype.type
     xs = xp.linspace(-ow * 0.5 + 0.5, ow * 0.5 - 0.5, ow, dtype=xp.float32).astype(dtype)
     ys = xp.linspace(-oh * 0.5 + 0.5, oh * 0.5 - 0.5, oh, dtype=xp.float32).astype(dtype)
     t = xp.asarray(theta, dtype).reshape(2, 3)

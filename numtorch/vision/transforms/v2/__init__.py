@@ -11,13 +11,15 @@ from ._transforms import (Transform, Compose, RandomApply, RandomChoice, RandomO
                           GaussianBlur, RandomErasing, AutoAugment, RandAugment, TrivialAugmentWide, MixUp, CutMix,
                           RandomInvert, RandomAutocontrast, RandomEqualize, RandomPosterize, RandomSolarize,
                           RandomAdjustSharpness, RGB, GaussianNoise, RandomChannelPermutation, FiveCrop, TenCrop,
-                          RandomPerspective, ElasticTransform)
+                          RandomPerspective, ElasticTransform, RandomResize, RandomShortestSize,
+                          LinearTransformation)
 
 __all__ = ["AutoAugment", "AutoAugmentPolicy", "CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "CutMix",
-           "ElasticTransform", "FiveCrop", "GaussianBlur", "GaussianNoise", "Grayscale", "Identity", "InterpolationMode",
-           "Lambda", "MixUp", "Normalize", "PILToTensor", "Pad", "RGB", "RandAugment", "RandomAdjustSharpness",
-           "RandomAffine", "RandomApply", "RandomAutocontrast", "RandomChannelPermutation", "RandomChoice",
-           "RandomCrop", "RandomEqualize", "RandomErasing", "RandomGrayscale", "RandomHorizontalFlip", "RandomInvert",
-           "RandomOrder", "RandomPerspective", "RandomPosterize", "RandomResizedCrop", "RandomRotation",
-           "RandomSolarize", "RandomVerticalFlip", "Resize", "TenCrop", "ToDtype", "ToImage", "ToPILImage",
-           "ToPureTensor", "ToTensor", "Transform", "TrivialAugmentWide"]
+           "ElasticTransform", "FiveCrop", "GaussianBlur", "GaussianNoise", "Grayscale", "Identity",
+           "InterpolationMode", "Lambda", "LinearTransformation", "MixUp", "Normalize", "PILToTensor",
+           "Pad", "RGB", "RandAugment", "RandomAdjustSharpness", "RandomAffine", "RandomApply",
+           "RandomAutocontrast", "RandomChannelPermutation", "RandomChoice", "RandomCrop", "RandomEqualize",
+           "RandomErasing", "RandomGrayscale", "RandomHorizontalFlip", "RandomInvert", "RandomOrder",
+           "RandomPerspective", "RandomPosterize", "RandomResize", "RandomResizedCrop", "RandomRotation",
+           "RandomShortestSize", "RandomSolarize", "RandomVerticalFlip", "Resize", "TenCrop", "ToDtype",
+           "ToImage", "ToPILImage", "ToPureTensor", "ToTensor", "Transform", "TrivialAugmentWide"]

@@ -812,6 +812,66 @@ class ElasticTransform(Transform):
                          fill=_tensor_fill(inpt, self.fill))
 
 
+class RandomResize(Transform):
+    """Resize the shorter edge to ``randint(min_size, max_size)`` (0-d draw)."""
+
+    def __init__(self, min_size, max_size, interpolation=InterpolationMode.BILINEAR, antialias=True):
+        super().__init__()
+        self.min_size, self.max_size = min_size, max_size
+        self.interpolation = F._interp(interpolation)
+        self.antialias = antialias
+
+    def make_params(self, flat_inputs):
+        return dict(size=[int(_nt().randint(self.min_size, self.max_size, ()))])
+
+    def transform(self, inpt, params):
+        return F.resize(inpt, params["size"], interpolation=self.interpolation, antialias=self.antialias)
+
+
+class RandomShortestSize(Transform):
+    """Scale so the shorter edge is one of ``min_size`` (picked by ``randint``), the longer at most
+    ``max_size``; sizes are truncated."""
+
+    def __init__(self, min_size, max_size=None, interpolation=InterpolationMode.BILINEAR, antialias=True):
+        super().__init__()
+        self.min_size = [min_size] if isinstance(min_size, int) else list(min_size)
+        self.max_size = max_size
+        self.interpolation = F._interp(interpolation)
+        self.antialias = antialias
+
+    def make_params(self, flat_inputs):
+        h, w = _query_size(flat_inputs)
+        m = self.min_size[int(_nt().randint(len(self.min_size), ()))]
+        r = m / min(h, w)
+        if self.max_size is not None:
+            r = min(r, self.max_size / max(h, w))
+        return dict(size=(int(h * r), int(w * r)))
+
+    def transform(self, inpt, params):
+        return F.resize(inpt, params["size"], interpolation=self.interpolation, antialias=self.antialias)
+
+
+class LinearTransformation(Transform):
+    """``(x.flatten() - mean_vector) @ transformation_matrix`` on tensors (PIL images are refused)."""
+    _transformed_types = (is_pure_tensor, tv_tensors.Image, tv_tensors.Video)
+
+    def __init__(self, transformation_matrix, mean_vector):
+        super().__init__()
+        from ..transforms import LinearTransformation as _V1
+        _V1(transformation_matrix, mean_vector)   # the same argument checks
+        self.transformation_matrix = transformation_matrix
+        self.mean_vector = mean_vector
+
+    def check_inputs(self, sample):
+        if any(_F_pil.is_pil(x) for x in sample):
+            raise TypeError(f"{type(self).__name__}() does not support PIL images.")
+
+    def transform(self, inpt, params):
+        from ..transforms import LinearTransformation as _V1
+        out = _V1.forward(self, inpt)
+        return tv_tensors.wrap(out, like=inpt) if isinstance(inpt, tv_tensors.TVTensor) else out
+
+
 # --------------------------------------------------------------------------- auto augment
 def _lin(a, b, n):
     return _nt().linspace(a, b, n)
@@ -1028,7 +1088,8 @@ class _BaseMixUpCutMix(Transform):
                              f"(batch_size, num_classes), but got a tensor of shape {labels.shape} instead.")
         if labels.ndim == 2 and self.num_classes is not None and labels.shape[-1] != self.num_classes:
             raise ValueError("When passing 2D labels, the number of elements in last dimension must match "
-                             f"num_classes: {labels.shape[-1]} != {self.num_classes}. You can Leave num_classes to None.")
+                             f"num_classes: {labels.shape[-1]} != {self.num_classes}. You can Leave num_classes to "
+                             "None.")
         if labels.ndim == 1 and self.num_classes is None:
             raise ValueError("num_classes must be passed if the labels are index-based (1D)")
         params = dict(labels=labels, batch_size=labels.shape[0],

@@ -10,13 +10,13 @@ from .. import functional as _F, _functional_tensor as _F_t, _functional_pil as 
 from ..functional import InterpolationMode
 
 __all__ = ["InterpolationMode", "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue",
-           "adjust_saturation", "adjust_sharpness", "affine", "autocontrast", "center_crop", "convert_image_dtype",
-           "crop", "elastic", "elastic_transform", "equalize", "erase", "five_crop", "gaussian_blur",
-           "get_dimensions", "get_image_num_channels", "get_image_size", "get_num_channels", "get_size",
-           "gaussian_noise", "grayscale_to_rgb", "hflip", "horizontal_flip", "invert", "is_pure_tensor", "normalize", "pad",
-           "permute_channels", "perspective", "pil_to_tensor", "posterize", "resize", "resized_crop", "rgb_to_grayscale", "rotate",
-           "solarize", "ten_crop", "to_dtype", "to_grayscale", "to_image", "to_pil_image", "to_tensor",
-           "vertical_flip", "vflip"]
+           "adjust_saturation", "adjust_sharpness", "affine", "autocontrast", "center_crop",
+           "convert_image_dtype", "crop", "elastic", "elastic_transform", "equalize", "erase", "five_crop",
+           "gaussian_blur", "gaussian_noise", "get_dimensions", "get_image_num_channels", "get_image_size",
+           "get_num_channels", "get_size", "grayscale_to_rgb", "hflip", "horizontal_flip", "invert",
+           "is_pure_tensor", "normalize", "pad", "permute_channels", "perspective", "pil_to_tensor",
+           "posterize", "resize", "resized_crop", "rgb_to_grayscale", "rotate", "solarize", "ten_crop",
+           "to_dtype", "to_grayscale", "to_image", "to_pil_image", "to_tensor", "vertical_flip", "vflip"]
 
 pil_to_tensor = _F.pil_to_tensor
 to_pil_image = _F.to_pil_image
