@@ -72,12 +72,39 @@ def _cubic_matrix(in_size, out_size, align_corners, scale, dtype):
     return m.astype(dtype)
 
 
+def _aa_matrix(in_size, out_size, align_corners, scale, mode, dtype):
+    """(out, in) matrix of ``antialias=True``: output i is centred at c = s (i + 0.5); when downscaling
+    (s >= 1) the triangle (bilinear) or cubic a = -0.5 (bicubic) filter is widened by s, and input j in
+    [int(c - support + 0.5), int(c + support + 0.5)) gets filter((j - c + 0.5) / max(s, 1)), each row
+    normalised to sum to one (PIL's resampling, which torch follows)."""
+    half = 1.0 if mode == "bilinear" else 2.0
+    s = _scale(in_size, out_size, align_corners, scale)
+    support, inv = (half * s, 1.0 / s) if s >= 1.0 else (half, 1.0)
+    c = s * (xp.arange(out_size, dtype=xp.float64) + 0.5)
+    lo = xp.maximum((c - support + 0.5).astype(xp.int64), 0)
+    hi = xp.minimum((c + support + 0.5).astype(xp.int64), in_size)
+    j = xp.arange(in_size)[None, :]
+    x = xp.abs((j - c[:, None] + 0.5) * inv)
+    if mode == "bilinear":
+        w = xp.clip(1.0 - x, 0.0, None)
+    else:
+        a = -0.5
+        w = xp.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1, xp.where(x < 2, (((x - 5) * x + 8) * x - 4) * a, 0.0))
+    w = xp.where((j >= lo[:, None]) & (j < hi[:, None]), w, 0.0)
+    tot = w.sum(1, keepdims=True)
+    return xp.where(tot != 0, w / xp.where(tot != 0, tot, 1.0), 0.0).astype(dtype)
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dims of (N, C, *spatial) input to ``size`` or ``spatial * scale_factor``."""
     nd = input.ndim - 2
     if antialias:
-        raise NotImplementedError("interpolate(antialias=True) is not implemented in numtorch")
+        if mode not in ("bilinear", "bicubic", "lanczos") or input.ndim != 4:
+            raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
+                             "4-D tensor as input")
+        if mode == "lanczos":
+            raise NotImplementedError("interpolate(mode='lanczos', antialias=True) is not implemented in numtorch")
     if nd < 1:
         raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: "
                          f"nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
@@ -122,7 +149,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             m = _avg_matrix(i_sz, o_sz, dt)
             out = _apply_matrix(out, m, dim)
         elif mode in ("linear", "bilinear", "trilinear", "bicubic"):
-            m = (_cubic_matrix if mode == "bicubic" else _linear_matrix)(i_sz, o_sz, align_corners, sc, dt)
+            if antialias:
+                m = _aa_matrix(i_sz, o_sz, align_corners, sc, mode, dt)
+            else:
+                m = (_cubic_matrix if mode == "bicubic" else _linear_matrix)(i_sz, o_sz, align_corners, sc, dt)
             out = _apply_matrix(out, m, dim)
         else:
             raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "

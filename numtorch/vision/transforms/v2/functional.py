@@ -1,0 +1,360 @@
+"""``torchvision.transforms.v2.functional`` for images: each function accepts a PIL image, a plain tensor or a
+``tv_tensors.Image`` / ``Video`` and returns the same kind (tv_tensors are re-wrapped). The arithmetic is
+``transforms.functional``'s; v2's own conventions (``to_dtype`` scaling by a reciprocal, string
+interpolation names) are followed where they differ."""
+from ...._backend import xp as _xp, is_array as _is_array
+from ...._tensor import Tensor as _Tensor, _make
+from .... import _dtype as _D
+from ... import tv_tensors as _tvt
+from .. import functional as _F, _functional_tensor as _F_t, _functional_pil as _F_pil
+from ..functional import InterpolationMode
+
+__all__ = ["InterpolationMode", "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue",
+           "adjust_saturation", "adjust_sharpness", "affine", "autocontrast", "center_crop",
+           "convert_image_dtype", "crop", "elastic", "elastic_transform", "equalize", "erase", "five_crop",
+           "gaussian_blur", "gaussian_noise", "get_dimensions", "get_image_num_channels", "get_image_size",
+           "get_num_channels", "get_size", "grayscale_to_rgb", "hflip", "horizontal_flip", "invert",
+           "is_pure_tensor", "normalize", "pad", "permute_channels", "perspective", "pil_to_tensor",
+           "posterize", "resize", "resized_crop", "rgb_to_grayscale", "rotate", "solarize", "ten_crop",
+           "to_dtype", "to_grayscale", "to_image", "to_pil_image", "to_tensor", "vertical_flip", "vflip"]
+
+pil_to_tensor = _F.pil_to_tensor
+to_pil_image = _F.to_pil_image
+to_tensor = _F.to_tensor
+convert_image_dtype = _F.convert_image_dtype
+to_grayscale = _F.to_grayscale
+
+
+def is_pure_tensor(inpt):
+    """A Tensor that is not a tv_tensor."""
+    return isinstance(inpt, _Tensor) and not isinstance(inpt, _tvt.TVTensor)
+
+
+def _interp(interpolation):
+    return _F._interp(interpolation)
+
+
+def _rewrap(inpt, out):
+    if isinstance(inpt, _tvt.TVTensor) and isinstance(out, _Tensor):
+        return _tvt.wrap(out, like=inpt)
+    if isinstance(inpt, _tvt.TVTensor) and isinstance(out, tuple):
+        return tuple(_tvt.wrap(o, like=inpt) for o in out)
+    return out
+
+
+def _image_op(fn):
+    def op(inpt, *args, **kwargs):
+        return _rewrap(inpt, fn(inpt, *args, **kwargs))
+    op.__name__ = fn.__name__
+    op.__doc__ = fn.__doc__
+    return op
+
+
+def get_dimensions(inpt):
+    return _F.get_dimensions(inpt)
+
+
+def get_num_channels(inpt):
+    return _F.get_dimensions(inpt)[0]
+
+
+get_image_num_channels = get_num_channels
+
+
+def get_size(inpt):
+    """``[height, width]``."""
+    _, h, w = _F.get_dimensions(inpt)
+    return [h, w]
+
+
+def get_image_size(inpt):
+    """``[width, height]``."""
+    _, h, w = _F.get_dimensions(inpt)
+    return [w, h]
+
+
+def to_image(inpt):
+    """PIL image, NumPy ``H x W x C`` array or ``... C x H x W`` tensor -> ``tv_tensors.Image`` (no scaling)."""
+    if _is_array(inpt):
+        a = _xp.atleast_3d(inpt)
+        out = _make(_xp.ascontiguousarray(a.transpose(2, 0, 1)))
+    elif _F_pil.is_pil(inpt):
+        out = _F.pil_to_tensor(inpt)
+    elif isinstance(inpt, _Tensor):
+        out = inpt
+    else:
+        raise TypeError(f"Input can either be a pure Tensor, a numpy array, or a PIL image, but got {type(inpt)} "
+                        f"instead.")
+    return _tvt.Image(out)
+
+
+_BITS = {"uint8": 8, "int8": 7, "int16": 15, "uint16": 16, "int32": 31, "int64": 63}
+
+
+def _to_dtype_array(a, out, scale=True):
+    """The array form of ``to_dtype`` (``None`` when a float -> int cast cannot be done safely)."""
+    out = _xp.dtype(out)
+    if a.dtype == out:
+        return a
+    if not scale:
+        return a.astype(out)
+    fin, fout = a.dtype.kind in "fV", out.kind in "fV"
+    if fin:
+        if fout:
+            return a.astype(out)
+        if (a.dtype == _xp.float32 and out in (_xp.int32, _xp.int64)) or (a.dtype == _xp.float64 and out == _xp.int64):
+            return None
+        return (a * a.dtype.type(_F_t.max_value(out) + 1.0 - 1e-3)).astype(out)
+    if fout:
+        return a.astype(out) * out.type(1.0 / _F_t.max_value(a.dtype))
+    bi, bo = _BITS[a.dtype.name], _BITS[out.name]
+    if bi > bo:
+        return (a >> (bi - bo)).astype(out)
+    return a.astype(out) << (bo - bi)
+
+
+def to_dtype(inpt, dtype=None, scale=False):
+    """Cast to ``dtype``; with ``scale`` the value range is converted too (ints ``[0, max]``, floats
+    ``[0, 1]``; int -> float multiplies by ``1 / max``, int -> int shifts by the bit-width difference)."""
+    dtype = _D.float32 if dtype is None else dtype
+    if not scale:
+        return inpt if inpt._data.dtype == _D.to_numpy_dtype(dtype) else _rewrap(inpt, inpt.to(dtype))
+    out = _to_dtype_array(inpt._data, _D.to_numpy_dtype(dtype), True)
+    if out is None:
+        raise RuntimeError(f"The conversion from {inpt.dtype} to {dtype} cannot be performed safely.")
+    return inpt if out is inpt._data else _rewrap(inpt, _make(out))
+
+
+def adjust_hue(inpt, hue_factor):
+    """Shift the hue by ``hue_factor`` turns (v2: integer images pass through float32 by ``to_dtype``)."""
+    if not -0.5 <= hue_factor <= 0.5:
+        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
+
+    def k(a):
+        _F_t.assert_channels(a, [1, 3])
+        if a.shape[-3] == 1 or a.size == 0:
+            return a
+        f = _to_dtype_array(a, _xp.float32)
+        h, s, v = _F_t._rgb2hsv(f)
+        h = _xp.mod(h + _xp.float32(hue_factor), _xp.float32(1.0)).astype(_xp.float32)
+        return _to_dtype_array(_F_t._hsv2rgb(h, s, v), a.dtype)
+    return _tensor_kernel(inpt, k, lambda p: _F_pil.adjust_hue(p, hue_factor))
+
+
+def adjust_gamma(inpt, gamma, gain=1):
+    """``gain * x ** gamma`` on the [0, 1] scale (v2: integer images pass through float32 by ``to_dtype``)."""
+    if gamma < 0:
+        raise ValueError("Gamma should be a non-negative real number")
+
+    def k(a):
+        f = a if _F_t.is_float(a) else _to_dtype_array(a, _xp.float32)
+        out = (f ** f.dtype.type(gamma)).astype(f.dtype)
+        if gain != 1.0:
+            out = _xp.clip(out * f.dtype.type(gain), 0.0, 1.0).astype(f.dtype)
+        return _to_dtype_array(out, a.dtype)
+    return _tensor_kernel(inpt, k, lambda p: _F_pil.adjust_gamma(p, gamma, gain))
+
+
+def normalize(inpt, mean, std, inplace=False):
+    """``(x - mean[c]) / std[c]``."""
+    if _F_pil.is_pil(inpt):
+        raise TypeError("normalize() does not support PIL images.")
+    return _rewrap(inpt, _F.normalize(inpt, mean, std, inplace))
+
+
+def resize(inpt, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+    """As ``transforms.functional.resize`` (``size=None`` with ``max_size`` bounds the longer edge)."""
+    interpolation = _interp(interpolation)
+    if size is None:
+        _, h, w = _F.get_dimensions(inpt)
+        size = _F._compute_resized_output_size((h, w), None, max_size, allow_size_none=True)
+        max_size = None
+    if (isinstance(inpt, _Tensor) and inpt._data.dtype == _xp.uint8
+            and interpolation in (InterpolationMode.BILINEAR, InterpolationMode.BICUBIC)):
+        # v2 resizes uint8 images with torch's native uint8 kernel (fixed-point weights, rounded per pass)
+        _, h, w = _F.get_dimensions(inpt)
+        out_size = _F._compute_resized_output_size((h, w), [size] if isinstance(size, int) else list(size), max_size)
+        if out_size == [h, w]:
+            return inpt
+        return _rewrap(inpt, _make(_F_t.resize_uint8(inpt._data, out_size, interpolation.value, bool(antialias))))
+    return _rewrap(inpt, _F.resize(inpt, size, interpolation, max_size, antialias))
+
+
+def resized_crop(inpt, top, left, height, width, size, interpolation=InterpolationMode.BILINEAR, antialias=True):
+    return resize(crop(inpt, top, left, height, width), size, interpolation, antialias=antialias)
+
+
+def _pad(inpt, padding, fill=None, padding_mode="constant"):
+    return _F.pad(inpt, padding, 0 if fill is None else fill, padding_mode)
+
+
+def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=None):
+    return _rewrap(inpt, _F.rotate(inpt, angle, _interp(interpolation), expand, center, fill))
+
+
+def affine(inpt, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST, fill=None, center=None):
+    return _rewrap(inpt, _F.affine(inpt, angle, translate, scale, shear, _interp(interpolation), fill, center))
+
+
+def perspective(inpt, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR, fill=None,
+                coefficients=None):
+    interpolation = _interp(interpolation)
+    if coefficients is None:
+        if startpoints is None or endpoints is None:
+            raise ValueError("The perspective transform requires either the coefficients or the start and end points")
+        coefficients = _F._get_perspective_coeffs(startpoints, endpoints)
+    elif startpoints is not None or endpoints is not None:
+        raise ValueError("The startpoints/endpoints and the coefficients shouldn't be defined concurrently.")
+    if _F_pil.is_pil(inpt):
+        return _F_pil.perspective(inpt, coefficients, _F.pil_modes_mapping[interpolation], fill)
+    return _tensor_kernel(inpt, lambda a: _F_t.perspective(a, coefficients, interpolation.value, fill), None)
+
+
+def elastic(inpt, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    return _rewrap(inpt, _F.elastic_transform(inpt, displacement, _interp(interpolation), fill))
+
+
+elastic_transform = elastic
+
+
+def erase(inpt, i, j, h, w, v, inplace=False):
+    if _F_pil.is_pil(inpt):
+        raise TypeError("erase() does not support PIL images.")
+    return _rewrap(inpt, _F.erase(inpt, i, j, h, w, v, inplace))
+
+
+def gaussian_noise(inpt, mean=0.0, sigma=0.1, clip=True):
+    """``x + mean + sigma * randn_like(x)`` (uint8: the noise is scaled by 255 and truncated to int16)."""
+    import numtorch as _nt
+    if sigma < 0:
+        raise ValueError(f"sigma shouldn't be negative. Got {sigma}")
+    if _F_pil.is_pil(inpt):
+        raise TypeError("gaussian_noise() does not support PIL images.")
+    a = inpt._data
+    if a.dtype.kind == "f":
+        out = a + (a.dtype.type(mean) + _nt.randn_like(_make(a))._data * a.dtype.type(sigma))
+        return _rewrap(inpt, _make(_xp.clip(out, 0, 1) if clip else out))
+    if a.dtype == _xp.uint8:
+        noise = (_xp.float32(mean * 255) + _nt.randn(*a.shape)._data * _xp.float32(sigma * 255)).astype(_xp.int16)
+        out = a.astype(_xp.int16) + noise
+        return _rewrap(inpt, _make((_xp.clip(out, 0, 255) if clip else out).astype(_xp.uint8)))
+    raise ValueError(f"Input tensor is expected to be in uint8 or float dtype, got dtype={inpt.dtype}")
+
+
+def permute_channels(inpt, permutation):
+    """The channels in the order ``permutation``."""
+    if _F_pil.is_pil(inpt):
+        return to_pil_image(permute_channels(pil_to_tensor(inpt), permutation))
+    c = inpt.shape[-3]
+    if len(permutation) != c:
+        raise ValueError(f"Length of permutation does not match number of channels: {len(permutation)} != {c}")
+    return _rewrap(inpt, _make(_xp.ascontiguousarray(inpt._data[..., list(permutation), :, :])))
+
+
+def grayscale_to_rgb(inpt):
+    """A 1-channel image repeated to 3 channels (3-channel images pass through)."""
+    if _F_pil.is_pil(inpt):
+        return inpt.convert("RGB")
+    if _F.get_dimensions(inpt)[0] == 3:
+        return inpt
+    return _rewrap(inpt, _make(_xp.ascontiguousarray(_xp.repeat(inpt._data, 3, axis=-3))))
+
+
+horizontal_flip = _image_op(_F.hflip)
+vertical_flip = _image_op(_F.vflip)
+hflip, vflip = horizontal_flip, vertical_flip
+crop = _image_op(_F.crop)
+center_crop = _image_op(_F.center_crop)
+pad = _image_op(_pad)
+five_crop = _image_op(_F.five_crop)
+ten_crop = _image_op(_F.ten_crop)
+gaussian_blur = _image_op(_F.gaussian_blur)
+adjust_brightness = _image_op(_F.adjust_brightness)
+adjust_contrast = _image_op(_F.adjust_contrast)
+adjust_saturation = _image_op(_F.adjust_saturation)
+invert = _image_op(_F.invert)
+
+
+def _tensor_kernel(inpt, fn, pil_fn):
+    """``fn`` on a tensor's array (re-wrapped as the input's kind), ``pil_fn`` on a PIL image."""
+    if _F_pil.is_pil(inpt):
+        return pil_fn(inpt)
+    if not isinstance(inpt, _Tensor):
+        raise TypeError(f"Expected a PIL image or a tensor, got {type(inpt)}")
+    return _rewrap(inpt, _make(_xp.ascontiguousarray(fn(inpt._data))))
+
+
+def adjust_sharpness(inpt, sharpness_factor):
+    """v2's formula: the 3x3-smoothed interior moved towards the image, ``x + (1 - f) (blur - x)``."""
+    def k(a):
+        c, h, w = a.shape[-3:]
+        if c not in (1, 3):
+            raise TypeError(f"Input image tensor can have 1 or 3 channels, but found {c}")
+        if sharpness_factor < 0:
+            raise ValueError(f"sharpness_factor ({sharpness_factor}) is not non-negative.")
+        if a.size == 0 or h <= 2 or w <= 2:
+            return a
+        ft = _F_t.work_dtype(a)
+        kern = _xp.array([[1 / 13] * 3, [1 / 13, 5 / 13, 1 / 13], [1 / 13] * 3], ft)
+        out = a.astype(ft, copy=True)
+        blur = _F_t._conv_valid(out, kern).astype(ft)
+        if not _F_t.is_float(a):
+            blur = _xp.round(blur)
+        view = out[..., 1:-1, 1:-1]
+        view += ft.type(1.0 - sharpness_factor) * (blur - view)
+        out = _xp.clip(out, 0, _F_t.max_value(a.dtype))
+        return out if _F_t.is_float(a) else out.astype(a.dtype)
+    return _tensor_kernel(inpt, k, lambda p: _F_pil.adjust_sharpness(p, sharpness_factor))
+
+
+def autocontrast(inpt):
+    """v2's formula: ``(x - min) / ((max - min) / bound)`` per channel."""
+    def k(a):
+        _F_t.assert_channels(a, [1, 3])
+        if a.size == 0:
+            return a
+        bound = _F_t.max_value(a.dtype)
+        f = a.astype(_F_t.work_dtype(a), copy=False)
+        lo = f.min(axis=(-2, -1), keepdims=True)
+        hi = f.max(axis=(-2, -1), keepdims=True)
+        eq = hi == lo
+        inv_scale = (hi - lo) * f.dtype.type(1.0 / bound)
+        lo = _xp.where(eq, f.dtype.type(0), lo)
+        inv_scale = _xp.where(eq, f.dtype.type(1), inv_scale)
+        return _xp.clip((f - lo) / inv_scale, 0, bound).astype(a.dtype)
+    return _tensor_kernel(inpt, k, _F_pil.autocontrast)
+
+
+def posterize(inpt, bits):
+    """Keep ``bits`` bits: integer images are masked; float images snap to ``floor(x 2^bits) / 2^bits``."""
+    if not isinstance(bits, int) or not 0 <= bits <= 8:
+        raise TypeError(f"bits must be a positive integer in the range [0, 8], got {bits} instead.")
+
+    def k(a):
+        if _F_t.is_float(a):
+            levels = 1 << bits
+            return (_xp.clip(_xp.floor(a * a.dtype.type(levels)), 0, levels - 1) * a.dtype.type(1.0 / levels)
+                    ).astype(a.dtype)
+        nbits = {"uint8": 8, "int8": 7, "int16": 15, "uint16": 16, "int32": 31, "int64": 63}[a.dtype.name]
+        if bits >= nbits:
+            return a
+        return a & a.dtype.type(((1 << bits) - 1) << (nbits - bits))
+    return _tensor_kernel(inpt, k, lambda p: _F_pil.posterize(p, bits))
+
+
+def equalize(inpt):
+    """Histogram equalisation; non-uint8 images go through uint8 (``to_dtype(scale=True)``) and back."""
+    if not isinstance(inpt, _Tensor):
+        return _F.equalize(inpt)
+    if inpt._data.dtype == _xp.uint8:
+        return _rewrap(inpt, _make(_F_t.equalize(inpt._data)))
+    u8 = _to_dtype_array(inpt._data, _xp.uint8)
+    return _rewrap(inpt, _make(_to_dtype_array(_F_t.equalize(u8), inpt._data.dtype)))
+
+
+def solarize(inpt, threshold):
+    """Invert the values ``>= threshold``."""
+    if isinstance(inpt, _Tensor) and threshold > _F_t.max_value(inpt._data.dtype):
+        raise TypeError(f"Threshold should be less or equal the maximum value of the dtype, but got {threshold}")
+    return _rewrap(inpt, _F.solarize(inpt, threshold))
+rgb_to_grayscale = _image_op(_F.rgb_to_grayscale)
