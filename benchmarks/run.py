@@ -19,6 +19,7 @@ import argparse
 import gc
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -262,6 +263,27 @@ def matmul_peak(np, quick, threads=1):
     return best, n
 
 
+def cpu_info():
+    """The CPU's model and its vector extensions (AVX2 / AVX-512 / AMX decide how fast both libraries' kernels
+    can be), from /proc/cpuinfo where there is one."""
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, val = line.partition(":")
+                key = key.strip()
+                if key == "model name" and model in ("", platform.machine()):
+                    model = val.strip()
+                elif key == "flags":
+                    flags = set(val.split())
+                    break
+    except OSError:
+        pass
+    vec = [f for f in ("sse4_2", "avx", "avx2", "fma") if f in flags]
+    vec += sorted(f for f in flags if f.startswith("avx512") or f.startswith("amx"))
+    return f"{model} [{' '.join(vec) if vec else 'vector flags unknown'}]"
+
+
 def blas_info(np):
     out = []
     try:
@@ -389,6 +411,7 @@ def child(args):
     peak, n = matmul_peak(np, args.quick, args.threads)
     print(f"# threads={args.threads}  numpy {np.__version__}"
           f"{'  torch ' + torch.__version__ if torch is not None else ''}  BLAS: {blas_info(np)}", flush=True)
+    print(f"# CPU: {cpu_info()}", flush=True)
     print(f"# NumPy float32 matmul peak ({n}x{n}): {peak:.1f} GFLOP/s; per workload: warmup "
           f"{args.warmup_s}s, up to {args.repeats} repeats of ~{args.repeat_s}s, median and IQR"
           f"{'; clock: thread CPU time' if args.cpu_time else '; clock: wall'}", flush=True)
@@ -406,7 +429,7 @@ def child(args):
         with open(args.json, "a") as f:
             f.write(json.dumps({"threads": args.threads, "peak_gflops": peak, "numpy": np.__version__,
                                 "torch": torch.__version__ if torch is not None else None,
-                                "blas": blas_info(np), "records": records}) + "\n")
+                                "blas": blas_info(np), "cpu": cpu_info(), "records": records}) + "\n")
 
 
 def parse(argv):

@@ -9,6 +9,7 @@ from .._tensor import Tensor, _make
 from ._util import dims_tuple, wrap_dim, reduced_axes, zeros_of, sum_to
 from ._util import write_out as _out
 from .. import return_types as _rt
+from ..autograd.grad_mode import state as _gs
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
@@ -711,15 +712,29 @@ class LogSoftmax(Function):
             return d - d
         m = d.max(axis=axis, keepdims=True)
         s = d - m
-        se = xp.exp(s).sum(axis=axis, keepdims=True)
+        e = xp.exp(s)
+        se = e.sum(axis=axis, keepdims=True)
         # log of the float32 sum taken in double: matches PyTorch's correctly rounded vectorised log
-        return s - (xp.log(se.astype(xp.float64)).astype(s.dtype) if s.dtype == xp.float32 else xp.log(se))
+        s -= xp.log(se.astype(xp.float64)).astype(s.dtype) if s.dtype == xp.float32 else xp.log(se)
+        if ctx.needs_input_grad and e.dtype == s.dtype:
+            # softmax = e / se: kept for a first-order backward, which then needs no second exp pass
+            ctx.e, ctx.se = e, se
+        return s
 
     @staticmethod
     def backward(ctx, g):
         from .unary import exp
         y = ctx.saved_output
-        return g - exp(y) * sum(g, ctx.axis, keepdim=True), None
+        e = None if _gs.enabled else ctx.__dict__.pop("e", None)   # (a retained graph's second backward: None)
+        if e is None or g.__class__ is not Tensor or g._data.dtype != e.dtype:
+            return g - exp(y) * sum(g, ctx.axis, keepdim=True), None
+        # the same formula on arrays (no graph to record): g - (e / se) * sum(g), in place over e
+        gd = g._data
+        gsum = gd.sum(axis=ctx.axis, keepdims=True)
+        gsum /= ctx.se
+        e *= gsum
+        xp.subtract(gd, e, out=e)
+        return _make(e), None
 
 
 def _softmax_input(input, dtype, dim, name="softmax"):

@@ -120,11 +120,26 @@ def case_layer_norm(rng):
     return nt.cat([F.layer_norm(x, (6,), w, b).reshape(-1), F.layer_norm(x, (3, 6)).reshape(-1)]), [x, w, b]
 
 
+def case_log_softmax_nll(rng):
+    # LogSoftmax keeps its forward's exp for a first-order backward; nll_loss folds a scalar g into the
+    # scattered entries. Both beside their Tensor-op formulas (taken under create_graph).
+    x, y = _leaf(rng, 6, 5), _leaf(rng, 2, 3, 4)
+    w = nt.from_numpy(rng.random(5))
+    t = nt.tensor([0, 4, 2, 1, 3, 2])
+    lp = F.log_softmax(x, 1)
+    out = nt.cat([nt.stack([F.nll_loss(lp, t), F.nll_loss(lp, t, weight=w, reduction="sum"),
+                            F.nll_loss(lp, t, ignore_index=2), F.nll_loss(lp, nt.full((6,), 2), ignore_index=2)]),
+                  F.log_softmax(y, 0).reshape(-1), F.log_softmax(y, 2).reshape(-1),
+                  F.nll_loss(F.log_softmax(y, 1), nt.tensor([[0, 1, 2, 0], [2, 2, 1, 0]])).reshape(1)])
+    return out, [x, y]
+
+
 CASES = {
     "_LinearAddmm": case_linear, "_WeightT": case_linear, "Mul": case_mul, "Permute": case_permute,
     "Sigmoid": case_sigmoid, "_CrossEntropy": case_cross_entropy, "_Pointwise": case_pointwise,
     "_CtcLoss": case_ctc, "_RNNLayer": case_rnn, "_RNNLayerGrad": case_rnn, "Gelu": case_gelu,
     "_Attention": case_attention, "LayerNormFn": case_layer_norm,
+    "LogSoftmax": case_log_softmax_nll, "_NllLoss": case_log_softmax_nll,
 }
 
 

@@ -35,29 +35,37 @@ class LayerNormFn(Function):
     @staticmethod
     def forward(ctx, x, w, b, k, eps):
         d = x._data
-        axes = tuple(range(d.ndim - k, d.ndim))
-        inv_n = d.dtype.type(1.0 / max(_count(d.shape, k), 1))
-        mean = _sum(d, axis=axes, keepdims=True)   # (ufunc reduce: np.mean's Python wrapper costs as much
-        mean *= inv_n                               #  as the sum on the small rows of a generation step)
-        xc = d - mean
-        var = _sum(xp.square(xc), axis=axes, keepdims=True)
+        n = _count(d.shape, k)
+        if n == 0 or d.size == 0 or (d.dtype != xp.float32 and d.dtype != xp.float64):
+            return _forward_nd(ctx, x, w, b, k, eps)
+        # rows of n normalized elements: the row sums as BLAS matrix-vector products (several times faster
+        # than NumPy's reduction along a short last axis)
+        d2 = d.reshape(-1, n)
+        ones = _ones(n, d.dtype)
+        inv_n = d.dtype.type(1.0 / n)
+        mean = d2 @ ones
+        mean *= inv_n
+        xc = d2 - mean[:, None]
+        sq = xp.square(xc)
+        var = sq @ ones
         var *= inv_n
         var += var.dtype.type(eps)
         rstd = xp.sqrt(var, out=var)
         xp.reciprocal(rstd, out=rstd)
-        xc *= rstd                        # xhat
-        if w is not None:
-            y = xc * w._data
+        xc *= rstd[:, None]                        # xhat
+        wd = None if w is None else w._data.reshape(n)
+        if wd is not None:
+            y = xp.multiply(xc, wd, out=sq)
             if b is not None:
-                y += b._data
+                y += b._data.reshape(n)
         elif b is not None:
-            y = xc + b._data
+            y = xp.add(xc, b._data.reshape(n), out=sq)
         else:
             y = xc.copy()
         if ctx.needs_input_grad:
             ctx.save_for_backward(x, w, b)
-            ctx.xhat, ctx.rstd, ctx.k, ctx.eps = xc, rstd, k, eps
-        return y
+            ctx.xhat, ctx.rstd, ctx.k, ctx.eps, ctx.rows = xc, rstd, k, eps, True
+        return y.reshape(d.shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -66,6 +74,8 @@ class LayerNormFn(Function):
         k = ctx.k
         if _gs.enabled:
             return _graph_backward(ctx, g, x, w, b, nx, nw, nb)
+        if getattr(ctx, "rows", False) and g._data.dtype == ctx.xhat.dtype:
+            return _rows_backward(ctx, g._data, w, b, nx, nw, nb)
         gd, xhat, rstd = g._data, ctx.xhat, ctx.rstd
         axes = tuple(range(gd.ndim - k, gd.ndim))
         dx = dw = db = None
@@ -86,6 +96,77 @@ class LayerNormFn(Function):
         if nb and b is not None:
             db = _make(_lead_sum(gd, k))
         return dx, dw, db, None, None
+
+
+_ones_cache = {}
+
+
+def _ones(n, dtype):
+    o = _ones_cache.get((n, dtype))
+    if o is None:
+        o = _ones_cache[(n, dtype)] = xp.ones(n, dtype)
+    return o
+
+
+def _forward_nd(ctx, x, w, b, k, eps):
+    """The forward on the n-d array (empty inputs, half precision: NumPy's float16 products would also
+    accumulate in float16)."""
+    d = x._data
+    axes = tuple(range(d.ndim - k, d.ndim))
+    inv_n = d.dtype.type(1.0 / max(_count(d.shape, k), 1))
+    mean = _sum(d, axis=axes, keepdims=True)
+    mean *= inv_n
+    xc = d - mean
+    var = _sum(xp.square(xc), axis=axes, keepdims=True)
+    var *= inv_n
+    var += var.dtype.type(eps)
+    rstd = xp.sqrt(var, out=var)
+    xp.reciprocal(rstd, out=rstd)
+    xc *= rstd                        # xhat
+    if w is not None:
+        y = xc * w._data
+        if b is not None:
+            y += b._data
+    elif b is not None:
+        y = xc + b._data
+    else:
+        y = xc.copy()
+    if ctx.needs_input_grad:
+        ctx.save_for_backward(x, w, b)
+        ctx.xhat, ctx.rstd, ctx.k, ctx.eps = xc, rstd, k, eps
+    return y
+
+
+def _rows_backward(ctx, gd, w, b, nx, nw, nb):
+    """The array backward on the forward's (rows, n) layout; every sum over rows or over a row is a BLAS
+    matrix-vector product: with P = g * xhat, dw = 1^T P, db = 1^T g, mean(g w) = g w / n and
+    mean(g w xhat) = P w / n (no g * w * xhat pass)."""
+    xhat, rstd = ctx.xhat, ctx.rstd
+    R, n = xhat.shape
+    shape = gd.shape
+    g2 = gd.reshape(R, n)
+    dt = xhat.dtype
+    wd = None if w is None else w._data.reshape(n)
+    P = g2 * xhat if (nx or (nw and w is not None)) else None
+    dx = dw = db = None
+    if nw and w is not None:
+        dw = _make((_ones(R, dt) @ P).reshape(w._data.shape))
+    if nb and b is not None:
+        db = _make((_ones(R, dt) @ g2).reshape(b._data.shape))
+    if nx:
+        inv_n = dt.type(1.0 / n)
+        ones = _ones(n, dt)
+        m1 = g2 @ (wd if wd is not None else ones)
+        m2 = P @ (wd if wd is not None else ones)
+        m1 *= inv_n
+        m2 *= inv_n
+        gw = g2 * wd if wd is not None else g2.copy()
+        gw -= m1[:, None]
+        xp.multiply(xhat, m2[:, None], out=P)
+        gw -= P
+        gw *= rstd[:, None]
+        dx = _make(gw.reshape(shape))
+    return dx, dw, db, None, None
 
 
 def _graph_backward(ctx, g, x, w, b, nx, nw, nb):

@@ -4,6 +4,7 @@ from ..._backend import xp
 from ..._cpu import mm as _pmm
 from ..._tensor import Tensor, _make
 from ...autograd.grad_mode import state as _gs
+from ...autograd.function import _observers
 from ..._ops._util import reduced_axes, as_view
 from ..._ops.matmul import Addmm, _check_mm
 from ..._ops.views import T as _T
@@ -69,8 +70,37 @@ class _LinearAddmm(Addmm):
 _add_reduce = xp.add.reduce
 
 
+def _linear_arrays(input, weight, bias):
+    """``linear`` on the arrays when nothing is recorded: ``x`` folded to 2-D, one GEMM, the bias added in
+    place -- the numbers of the graph path below (the same addmm), without its four Function applications
+    (weight.t(), reshape, addmm, view). None when the arguments are not the plain case (the graph path then
+    raises PyTorch's errors)."""
+    xd, wd = input._data, weight._data
+    dt = xd.dtype
+    if wd.ndim != 2 or xd.ndim < 2 or xd.shape[-1] != wd.shape[1] or wd.dtype != dt or dt.kind != "f":
+        return None
+    if bias is not None:
+        if bias.__class__ not in _PLAIN:
+            return None
+        bd = bias._data
+        if bd.shape != (wd.shape[0],) or bd.dtype != dt:
+            return None
+    out = _pmm(xd.reshape(-1, xd.shape[-1]) if xd.ndim != 2 else xd, wd.T)
+    if bias is not None:
+        out += bd
+    return _make(out.reshape(xd.shape[:-1] + (wd.shape[0],)) if xd.ndim != 2 else out)
+
+
 def linear(input, weight, bias=None):
     """y = x W^T + b (one addmm for 2-D input)"""
+    if (input.__class__ in _PLAIN and weight.__class__ in _PLAIN and not _observers
+            and not (_gs.enabled and (input.requires_grad or weight.requires_grad
+                                      or (bias is not None and bias.requires_grad)))):
+        # fast path (no graph, no profiler/tracer watching Function.apply); tests/nn/test_linear_nograd_path.py
+        # pins it to the graph path
+        out = _linear_arrays(input, weight, bias)
+        if out is not None:
+            return out
     if input.ndim == 2 and bias is not None:
         wt = as_view(_WeightT, weight, _T_DIMS) if weight.__class__ in _PLAIN and weight.ndim == 2 \
             else weight.t()

@@ -269,6 +269,12 @@ class _NllLoss(Function):
         M, C = ctx.tc.shape[0], ctx.C
         dt = ctx.w.dtype
         oh = xp.zeros((M, C), dt)
+        if not _gs.enabled and ctx.red != "none" and g.__class__ is Tensor and g._data.dtype == dt:
+            # no graph to record: the scalar g folded into the M scattered entries (no pass over M x C)
+            scale = -g._data / ctx.total if ctx.red == "mean" and ctx.total != 0 else (
+                -g._data if ctx.red == "sum" else 0.0)
+            oh[xp.arange(M), ctx.tc] = ctx.w * scale
+            return _make(_class_back(oh, ctx.shape)), None, None, None, None
         if ctx.red == "mean":
             oh[xp.arange(M), ctx.tc] = -ctx.w / ctx.total if ctx.total != 0 else 0.0
         else:
