@@ -101,9 +101,11 @@ class Normal(ExponentialFamily):
 
 class Uniform(Distribution):
     """U[low, high): density 1 / (high - low)"""
-    arg_constraints = {"low": constraints.dependent(is_discrete=False, event_dim=0),
-                       "high": constraints.dependent(is_discrete=False, event_dim=0)}
     has_rsample = True
+
+    @property
+    def arg_constraints(self):
+        return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
 
     @property
     def mean(self):
@@ -123,10 +125,9 @@ class Uniform(Distribution):
 
     def __init__(self, low, high, validate_args=None):
         self.low, self.high = broadcast_all(low, high)
-        batch_shape = self.low.shape
+        batch_shape = _batch_shape_of(low, high) if not isinstance(low, _t.Tensor) and \
+            not isinstance(high, _t.Tensor) else self.low.shape
         super().__init__(batch_shape, validate_args=validate_args)
-        if self._validate_args and not bool(_t.lt(self.low, self.high).all()):
-            raise ValueError("Uniform is not defined when low>= high")
 
     def expand(self, batch_shape, _instance=None):
         return _expand(self, Uniform, batch_shape, _instance, ("low", "high"))

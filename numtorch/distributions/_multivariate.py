@@ -8,6 +8,7 @@ from .exp_family import ExponentialFamily
 from .transforms import ExpTransform, SigmoidTransform, StickBreakingTransform
 from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
 from ._sampling import standard_gamma
+from ._structure import TransformedDistribution
 
 __all__ = ["Dirichlet", "MultivariateNormal", "RelaxedBernoulli", "RelaxedOneHotCategorical", "LogisticNormal"]
 
@@ -198,7 +199,7 @@ class MultivariateNormal(Distribution):
 
 
 class _ExpRelaxedBernoulli(Distribution):
-    """log of a RelaxedBernoulli sample (logistic noise around the logits, divided by the temperature)."""
+    """logit of a RelaxedBernoulli sample (logistic noise around the logits, divided by the temperature)."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
     has_rsample = True
@@ -217,6 +218,20 @@ class _ExpRelaxedBernoulli(Distribution):
         batch_shape = _t.Size() if is_scalar else self._param.shape
         super().__init__(batch_shape, validate_args=validate_args)
 
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(_ExpRelaxedBernoulli, _instance)
+        batch_shape = _t.Size(batch_shape)
+        new.temperature = self.temperature
+        if "probs" in self.__dict__:
+            new.probs = self.probs.expand(*batch_shape)
+            new._param = new.probs
+        if "logits" in self.__dict__:
+            new.logits = self.logits.expand(*batch_shape)
+            new._param = new.logits
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     @lazy_property
     def logits(self):
         return probs_to_logits(self.probs, is_binary=True)
@@ -224,6 +239,10 @@ class _ExpRelaxedBernoulli(Distribution):
     @lazy_property
     def probs(self):
         return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self):
+        return self._param.shape
 
     def rsample(self, sample_shape=_t.Size()):
         shape = self._extended_shape(sample_shape)
@@ -239,39 +258,31 @@ class _ExpRelaxedBernoulli(Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(Distribution):
+class RelaxedBernoulli(TransformedDistribution):
     """Concrete / Gumbel-sigmoid relaxation of Bernoulli: sigmoid of an _ExpRelaxedBernoulli sample."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
     has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        if not isinstance(temperature, _t.Tensor):
-            temperature = _t.tensor(float(temperature))
-        self._base = _ExpRelaxedBernoulli(temperature, probs, logits)
-        self._transform = SigmoidTransform()
-        super().__init__(self._base.batch_shape, validate_args=validate_args)
+        base_dist = _ExpRelaxedBernoulli(temperature, probs, logits)
+        super().__init__(base_dist, SigmoidTransform(), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(RelaxedBernoulli, _instance)
+        return super().expand(batch_shape, _instance=new)
 
     @property
     def temperature(self):
-        return self._base.temperature
+        return self.base_dist.temperature
 
     @property
     def logits(self):
-        return self._base.logits
+        return self.base_dist.logits
 
     @property
     def probs(self):
-        return self._base.probs
-
-    def rsample(self, sample_shape=_t.Size()):
-        return self._transform(self._base.rsample(sample_shape))
-
-    def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        x = self._transform.inv(value)
-        return self._base.log_prob(x) - self._transform.log_abs_det_jacobian(x, value)
+        return self.base_dist.probs
 
 
 class _ExpRelaxedCategorical(Distribution):
@@ -287,6 +298,19 @@ class _ExpRelaxedCategorical(Distribution):
         batch_shape = self._categorical.batch_shape
         event_shape = self._categorical.param_shape[-1:]
         super().__init__(batch_shape, event_shape, validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(_ExpRelaxedCategorical, _instance)
+        batch_shape = _t.Size(batch_shape)
+        new.temperature = self.temperature
+        new._categorical = self._categorical.expand(batch_shape)
+        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @property
+    def param_shape(self):
+        return self._categorical.param_shape
 
     @property
     def logits(self):
@@ -314,42 +338,34 @@ class _ExpRelaxedCategorical(Distribution):
         return score + log_scale
 
 
-class RelaxedOneHotCategorical(Distribution):
+class RelaxedOneHotCategorical(TransformedDistribution):
     """Gumbel-softmax relaxation of OneHotCategorical: exp of an _ExpRelaxedCategorical sample."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.simplex
     has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        if not isinstance(temperature, _t.Tensor):
-            temperature = _t.tensor(float(temperature))
-        self._base = _ExpRelaxedCategorical(temperature, probs, logits)
-        self._transform = ExpTransform()
-        super().__init__(self._base.batch_shape, self._base.event_shape, validate_args=validate_args)
+        base_dist = _ExpRelaxedCategorical(temperature, probs, logits, validate_args=validate_args)
+        super().__init__(base_dist, ExpTransform(), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(RelaxedOneHotCategorical, _instance)
+        return super().expand(batch_shape, _instance=new)
 
     @property
     def temperature(self):
-        return self._base.temperature
+        return self.base_dist.temperature
 
     @property
     def logits(self):
-        return self._base.logits
+        return self.base_dist.logits
 
     @property
     def probs(self):
-        return self._base.probs
-
-    def rsample(self, sample_shape=_t.Size()):
-        return self._transform(self._base.rsample(sample_shape))
-
-    def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        x = self._transform.inv(value)
-        return self._base.log_prob(x) - self._transform.log_abs_det_jacobian(x, value).sum(-1)
+        return self.base_dist.probs
 
 
-class LogisticNormal(Distribution):
+class LogisticNormal(TransformedDistribution):
     """StickBreakingTransform of N(loc, scale^2) vectors."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.simplex
@@ -357,28 +373,19 @@ class LogisticNormal(Distribution):
 
     def __init__(self, loc, scale, validate_args=None):
         from ._continuous import Normal
-        from ._structure import Independent
         base_dist = Normal(loc, scale, validate_args=validate_args)
         if not base_dist.batch_shape:
             base_dist = base_dist.expand([1])
-        self._base = Independent(base_dist, 1)
-        self._transform = StickBreakingTransform()
-        shape = tuple(self._base.batch_shape) + tuple(self._transform.forward_shape(self._base.event_shape))
-        super().__init__(shape[:-1], shape[-1:], validate_args=validate_args)
+        super().__init__(base_dist, StickBreakingTransform(), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(LogisticNormal, _instance)
+        return super().expand(batch_shape, _instance=new)
 
     @property
     def loc(self):
-        return self._base.base_dist.loc
+        return self.base_dist.base_dist.loc
 
     @property
     def scale(self):
-        return self._base.base_dist.scale
-
-    def rsample(self, sample_shape=_t.Size()):
-        return self._transform(self._base.rsample(sample_shape))
-
-    def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        x = self._transform.inv(value)
-        return self._base.log_prob(x) - self._transform.log_abs_det_jacobian(x, value)
+        return self.base_dist.base_dist.scale

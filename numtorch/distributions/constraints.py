@@ -118,6 +118,9 @@ class MixtureSameFamilyConstraint(Constraint):
         result = result.reshape(tuple(result.shape[:result.dim() - num_dim]) + (-1,))
         return result.all(-1)
 
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.base_constraint!r})"
+
 
 class _Boolean(Constraint):
     is_discrete = True
