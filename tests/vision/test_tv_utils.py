@@ -1,6 +1,5 @@
 """numtorch.vision.utils against real torchvision.utils (pure Python + Pillow there): same pixels."""
 import io
-import warnings
 
 import numpy as np
 import pytest
