@@ -1,6 +1,5 @@
 """The file readers behind numtorch.vision.datasets on malformed input (sizes checked before allocating, clear
 errors, nothing executed) and the offline errors that name the expected files."""
-import io
 import os
 import struct
 import zlib

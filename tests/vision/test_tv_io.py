@@ -141,3 +141,14 @@ def test_errors(tmp_path):
     tio.write_file(str(tmp_path / "b.bin"), nt.tensor([1, 2, 250], dtype=nt.uint8))
     assert (tmp_path / "b.bin").read_bytes() == bytes([1, 2, 250])
     assert tio.ImageReadMode.RGBA is tio.ImageReadMode.RGB_ALPHA and tio.ImageReadMode.RGB.value == 3
+
+
+def test_all_is_torchvisions_image_part():
+    """Every name numtorch.vision.io exports is torchvision.io's; the missing ones are the AVIF/HEIC decoders
+    (and video), which raise naming the torchvision attribute."""
+    from conftest import import_torchvision
+    tv = import_torchvision()
+    assert set(tio.__all__) <= set(tv.io.__all__)
+    assert set(tv.io.__all__) - set(tio.__all__) == {"decode_avif", "decode_heic"}
+    with pytest.raises(AttributeError, match="torchvision.io.decode_avif"):
+        tio.decode_avif

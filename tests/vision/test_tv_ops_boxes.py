@@ -4,7 +4,7 @@ import pytest
 
 import numtorch as nt
 from numtorch.vision import ops
-from conftest import torch, to_nt, to_torch, assert_close, import_torchvision
+from conftest import torch, to_nt, assert_close, import_torchvision
 
 
 def _boxes(rng, n, dtype=np.float64):

@@ -8,7 +8,7 @@ import pytest
 import numtorch as nt
 from numtorch.vision import ops
 from numtorch.vision.ops._fpn import LastLevelMaxPool, LastLevelP6P7
-from conftest import torch, to_nt, to_torch, assert_close, import_torchvision
+from conftest import torch, to_nt, assert_close, import_torchvision
 
 
 def _load_from_torch(nt_mod, t_mod):

@@ -1,6 +1,5 @@
 """numtorch.vision.utils against real torchvision.utils (pure Python + Pillow there): same pixels."""
 import io
-import warnings
 
 import numpy as np
 import pytest
@@ -134,3 +133,7 @@ def test_flow_to_image(tvu):
         U.flow_to_image(to_nt(flow.double()))
     with pytest.raises(ValueError, match="Input flow should have shape"):
         U.flow_to_image(nt.zeros(3, 4, 4))
+
+
+def test_all_is_torchvisions(tvu):
+    assert sorted(U.__all__) == sorted(n for n in tvu.__all__ if not n.startswith("_"))

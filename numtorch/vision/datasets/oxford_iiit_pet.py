@@ -1,6 +1,5 @@
 """Oxford-IIIT Pet from ``root/oxford-iiit-pet``: ``images/<id>.jpg``, ``annotations/{trainval,test}.txt``,
 ``annotations/trimaps/<id>.png``."""
-import os
 import pathlib
 
 from .vision import VisionDataset, missing_files_error, pil_image, verify_str_arg

@@ -7,7 +7,7 @@ import math
 
 from ..._backend import xp
 from ... import _creation as _c
-from ..._tensor import Tensor, _make
+from ..._tensor import _make
 from ... import float32 as _f32, float64 as _f64, int32 as _i32, int64 as _i64
 
 __all__ = ["nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image", "box_convert", "box_area", "box_iou",

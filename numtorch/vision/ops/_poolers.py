@@ -1,6 +1,4 @@
 """``MultiScaleRoIAlign``: RoI Align over an FPN, each box on the level its size picks (Mask R-CNN's rule)."""
-import math
-
 from ..._backend import xp
 from ..._tensor import _make
 from ... import nn

@@ -91,7 +91,6 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     (``sampling_ratio`` each way, or ``ceil(box size / bins)`` when ``sampling_ratio <= 0``). ``aligned``
     shifts box coordinates by -0.5 pixel (Detectron2); without it boxes are at least 1 pixel wide.
     ``boxes``: ``[K, 5]`` (batch index, x1, y1, x2, y2) or a list of per-image ``[L, 4]``. -> ``[K, C, PH, PW]``"""
-    nt = _nt()
     _check_roi_boxes_shape(boxes)
     _check_input(input, boxes, "roi_align")
     ph_, pw_ = _pair(output_size)
