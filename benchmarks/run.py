@@ -454,6 +454,8 @@ def parse(argv):
     args.warmup_s = 0.01 if args.quick else 0.3
     args.repeat_s = 0.005 if args.quick else 0.15
     args.budget_s = 0.5 if args.quick else 8.0
+    if args.quick:   # read by workloads.py (children inherit it): the image-model workloads shrink to smoke size
+        os.environ["NUMTORCH_BENCH_SMOKE"] = "1"
     return args
 
 

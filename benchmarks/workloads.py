@@ -656,10 +656,17 @@ def _resnet18(T):
     return models.resnet18()
 
 
+def _w8_size(batch):
+    """(batch, side): the benchmark's, or a smoke size under ``run.py --quick``."""
+    import os
+    return (2, 64) if os.environ.get("NUMTORCH_BENCH_SMOKE") else (batch, 224)
+
+
 def w8_resnet18_infer(T):
     """torchvision's resnet18, eval mode, forward of a 32x3x224x224 batch under no_grad."""
     m = _resnet18(T).eval()
-    x = tensor(T, _rng(8).standard_normal((32, 3, 224, 224)).astype(np.float32))
+    b, s = _w8_size(32)
+    x = tensor(T, _rng(8).standard_normal((b, 3, s, s)).astype(np.float32))
 
     def step():
         with T.no_grad():
@@ -672,8 +679,9 @@ def w8_resnet18_train(T):
     need(T, "optim.SGD")
     m = _resnet18(T).train()
     r = _rng(9)
-    x = tensor(T, r.standard_normal((16, 3, 224, 224)).astype(np.float32))
-    y = tensor(T, r.integers(0, 1000, 16).astype(np.int64))
+    b, s = _w8_size(16)
+    x = tensor(T, r.standard_normal((b, 3, s, s)).astype(np.float32))
+    y = tensor(T, r.integers(0, 1000, b).astype(np.int64))
     crit = T.nn.CrossEntropyLoss()
     opt = T.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
 
