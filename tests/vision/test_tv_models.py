@@ -511,3 +511,23 @@ def test_convnext_matches_torchvision():
 def test_convnext_builders(monkeypatch, name):
     from numtorch.vision.models import _convnext
     check_builder_config(monkeypatch, _convnext, "ConvNeXt", name, tv.models.convnext)
+
+
+def test_served_as_torchvision_models_under_numtorch_run(tmp_path):
+    """`numtorch run`: `import torchvision` gives numtorch.vision, whose models build and run."""
+    import subprocess
+    import sys
+    script = tmp_path / "s.py"
+    script.write_text(
+        "import torch, torchvision\n"
+        "from torchvision.models import resnet18, ResNet18_Weights, get_model\n"
+        "from torchvision.ops import Conv2dNormActivation\n"
+        "m = get_model('mobilenet_v3_small', num_classes=3).eval()\n"
+        "with torch.no_grad():\n"
+        "    print(tuple(m(torch.randn(1, 3, 32, 32)).shape), type(resnet18()).__module__,\n"
+        "          ResNet18_Weights.DEFAULT.meta['num_params'], torchvision.models.list_models()[:1])\n")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run([sys.executable, "-m", "numtorch", "run", str(script)], capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONPATH=root), timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["(1,", "3)", "numtorch.vision.models._resnet", "11689512", "['alexnet']"]
