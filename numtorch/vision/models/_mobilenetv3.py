@@ -155,8 +155,10 @@ def _v3(arch):
 MobileNet_V3_Large_Weights = _weights_enum("MobileNet_V3_Large_Weights", __name__)
 MobileNet_V3_Small_Weights = _weights_enum("MobileNet_V3_Small_Weights", __name__)
 mobilenet_v3_large = _builder("mobilenet_v3_large", MobileNet_V3_Large_Weights, _v3("mobilenet_v3_large"),
-                              "MobileNetV3-Large from `Searching for MobileNetV3 <https://arxiv.org/abs/1905.02244>`__.",
+                              "MobileNetV3-Large from `Searching for MobileNetV3 "
+                              "<https://arxiv.org/abs/1905.02244>`__.",
                               __name__)
 mobilenet_v3_small = _builder("mobilenet_v3_small", MobileNet_V3_Small_Weights, _v3("mobilenet_v3_small"),
-                              "MobileNetV3-Small from `Searching for MobileNetV3 <https://arxiv.org/abs/1905.02244>`__.",
+                              "MobileNetV3-Small from `Searching for MobileNetV3 "
+                              "<https://arxiv.org/abs/1905.02244>`__.",
                               __name__)
