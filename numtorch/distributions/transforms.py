@@ -1,6 +1,6 @@
 """Bijective transforms with log|det J|, for TransformedDistribution and constraint registries."""
 import math
-import numbers
+import numbers as _numbers
 import operator
 import functools
 
@@ -518,7 +518,7 @@ class AffineTransform(Transform):
         if not isinstance(other, AffineTransform):
             return False
         for a, b in ((self.loc, other.loc), (self.scale, other.scale)):
-            if isinstance(a, numbers.Number) and isinstance(b, numbers.Number):
+            if isinstance(a, _numbers.Number) and isinstance(b, _numbers.Number):
                 if a != b:
                     return False
             elif not bool((_t.as_tensor(a) == _t.as_tensor(b)).all()):
@@ -527,7 +527,7 @@ class AffineTransform(Transform):
 
     @property
     def sign(self):
-        if isinstance(self.scale, numbers.Real):
+        if isinstance(self.scale, _numbers.Real):
             return 1 if float(self.scale) > 0 else -1 if float(self.scale) < 0 else 0
         return self.scale.sign()
 
@@ -540,7 +540,7 @@ class AffineTransform(Transform):
     def log_abs_det_jacobian(self, x, y):
         shape = x.shape
         scale = self.scale
-        if isinstance(scale, numbers.Real):
+        if isinstance(scale, _numbers.Real):
             result = _t.full_like(x, math.log(abs(scale)))
         else:
             result = _t.abs(scale).log()

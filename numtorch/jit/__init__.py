@@ -4,12 +4,10 @@ tracer ``torch.onnx.export`` uses) and returns a module that replays that graph 
 format (a zip holding the pickled graph and weights; not TorchScript, which numtorch can neither write nor
 read).  ``script`` returns the module or function itself, run eagerly, as PyTorch with ``PYTORCH_JIT=0``;
 the decorators return what they decorate."""
-import contextlib
-import typing
+import contextlib as _contextlib
+import typing as _typing
 
 from . import annotations
-from .._tensor import Tensor
-from ..nn import Module
 from ._trace import TracerWarning
 from . import _traced
 from ._traced import TracedModule, ScriptModule, ScriptFunction
@@ -20,7 +18,7 @@ __all__ = ["Attribute", "CompilationUnit", "Error", "Future", "ScriptFunction", 
            "script_if_tracing", "set_fusion_strategy", "strict_fusion", "trace", "trace_module", "unused", "wait"]
 
 _isinstance = isinstance
-Final = typing.Final
+Final = _typing.Final
 
 
 class Error(RuntimeError):
@@ -110,7 +108,7 @@ def Attribute(value, type):  # noqa: A002  (PyTorch's signature)
 
 
 def isinstance(obj, target_type):  # noqa: A001
-    origin = typing.get_origin(target_type)
+    origin = _typing.get_origin(target_type)
     return _isinstance(obj, origin if origin is not None else target_type)
 
 
@@ -192,11 +190,11 @@ def load(f, map_location=None, _extra_files=None, _restore_shapes=False, **kwarg
     return _traced.load(f)
 
 
-@contextlib.contextmanager
+@_contextlib.contextmanager
 def optimized_execution(should_optimize):
     yield
 
 
-@contextlib.contextmanager
+@_contextlib.contextmanager
 def fuser(name):
     yield

@@ -4,17 +4,17 @@
 differentiable in the dense operand and in the sparse values (the sparse gradient keeps the sparse
 operand's indices). The CSR/BSR/semi-structured layouts (``sampled_addmm``, ``spsolve``,
 ``to_sparse_semi_structured``) are not provided: they raise, saying so."""
-from .._backend import xp
+from .._backend import xp as _xp
 from .._tensor import Tensor, _make
-from ..autograd.function import Function
-from .._sparse import SparseCOOTensor
+from ..autograd.function import Function as _Function
+from .._sparse import SparseCOOTensor as _SparseCOOTensor
 
 __all__ = ["addmm", "as_sparse_gradcheck", "check_sparse_tensor_invariants", "log_softmax", "mm", "sampled_addmm",
            "softmax", "spdiags", "spsolve", "sum", "to_sparse_semi_structured", "SparseSemiStructuredTensor",
            "SparseSemiStructuredTensorCUTLASS", "SparseSemiStructuredTensorCUSPARSELT"]
 
 
-class _SpMM(Function):
+class _SpMM(_Function):
     """Y = A X, A (n, m) sparse with values v at (rows, cols): Y[rows] += v X[cols].
     dX = A^T dY (scatter of v dY[rows] to cols); dv = sum(dY[rows] * X[cols], -1)"""
     _builtin = True
@@ -24,9 +24,9 @@ class _SpMM(Function):
         ctx.save_for_backward(v, x)
         ctx.rows, ctx.cols = rows, cols
         vd, xd = v._data, x._data
-        out = xp.zeros((n,) + xd.shape[1:], xp.result_type(vd, xd))
+        out = _xp.zeros((n,) + xd.shape[1:], _xp.result_type(vd, xd))
         contrib = xd[cols] * vd.reshape((-1,) + (1,) * (xd.ndim - 1))
-        xp.add.at(out, rows, contrib)
+        _xp.add.at(out, rows, contrib)
         return out
 
     @staticmethod
@@ -44,7 +44,7 @@ class _SpMM(Function):
 
 
 def _check_2d(a, name):
-    if not isinstance(a, SparseCOOTensor):
+    if not isinstance(a, _SparseCOOTensor):
         raise RuntimeError(f"{name}: expected a sparse COO tensor as the first argument")
     if a.dim() != 2 or a.sparse_dim() != 2:
         raise RuntimeError(f"{name}: expected a 2-D sparse matrix with two sparse dims, got size {list(a.shape)} "
@@ -55,9 +55,9 @@ def mm(mat1, mat2, reduce="sum"):
     """sparse (n, m) @ dense (m, k) -> dense (n, k); a sparse mat2 gives a dense product of both."""
     if reduce != "sum":
         raise RuntimeError(f"torch.sparse.mm: reduce={reduce!r} needs a CSR tensor, which numtorch does not have")
-    if isinstance(mat2, SparseCOOTensor):
-        return mm(mat1, mat2.to_dense()) if isinstance(mat1, SparseCOOTensor) else mat1 @ mat2.to_dense()
-    if not isinstance(mat1, SparseCOOTensor):
+    if isinstance(mat2, _SparseCOOTensor):
+        return mm(mat1, mat2.to_dense()) if isinstance(mat1, _SparseCOOTensor) else mat1 @ mat2.to_dense()
+    if not isinstance(mat1, _SparseCOOTensor):
         return mat1 @ mat2
     _check_2d(mat1, "mm")
     if mat2.dim() != 2:
@@ -79,7 +79,7 @@ def addmm(mat, mat1, mat2, *, beta=1.0, alpha=1.0):
 
 def sum(input, dim=None, dtype=None):  # noqa: A001
     """The sum of all entries (a dense 0-d tensor), or over dims (sparse over the remaining sparse dims)."""
-    if not isinstance(input, SparseCOOTensor):
+    if not isinstance(input, _SparseCOOTensor):
         return input.sum() if dim is None else input.sum(dim)
     dense = input.to_dense()
     if dtype is not None:
@@ -93,7 +93,7 @@ def sum(input, dim=None, dtype=None):  # noqa: A001
 
 
 def _masked_softmax(input, dim, log):
-    if not isinstance(input, SparseCOOTensor):
+    if not isinstance(input, _SparseCOOTensor):
         raise RuntimeError("torch.sparse.softmax expects a sparse COO tensor")
     a = input.coalesce()
     from .._creation import full
@@ -101,7 +101,7 @@ def _masked_softmax(input, dim, log):
     dense = full(tuple(a.shape), float("-inf"), dtype=a.dtype).index_put(idx, a._values())
     sm = dense.log_softmax(dim) if log else dense.softmax(dim)
     vt = sm[idx]
-    r = SparseCOOTensor(a._idx, vt._data, tuple(a.shape), coalesced=True)
+    r = _SparseCOOTensor(a._idx, vt._data, tuple(a.shape), coalesced=True)
     if vt.requires_grad:
         r._vt, r.requires_grad = vt, True
     return r
@@ -124,12 +124,12 @@ def spdiags(diagonals, offsets, shape, layout=None):
     rows, cols, vals = [], [], []
     d = diagonals._data
     for i, off in enumerate(offsets._data.tolist()):
-        j = xp.arange(max(0, off), min(n, m + off, d.shape[1]))
+        j = _xp.arange(max(0, off), min(n, m + off, d.shape[1]))
         rows.append(j - off)
         cols.append(j)
         vals.append(d[i, j])
-    idx = xp.stack([xp.concatenate(rows), xp.concatenate(cols)]).astype(xp.int64)
-    return SparseCOOTensor(idx, xp.concatenate(vals).astype(d.dtype), (m, n)).coalesce()
+    idx = _xp.stack([_xp.concatenate(rows), _xp.concatenate(cols)]).astype(_xp.int64)
+    return _SparseCOOTensor(idx, _xp.concatenate(vals).astype(d.dtype), (m, n)).coalesce()
 
 
 def _not_here(name):

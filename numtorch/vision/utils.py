@@ -7,7 +7,7 @@ import math
 import warnings
 
 from .._backend import xp
-from .._tensor import Tensor, _make
+from .._tensor import Tensor as _Tensor, _make
 
 __all__ = ["make_grid", "save_image", "draw_bounding_boxes", "draw_segmentation_masks", "draw_keypoints",
            "flow_to_image"]
@@ -31,10 +31,10 @@ def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scal
     """Tile a batch ``(B, C, H, W)`` (or a list of ``(C, H, W)``) into one ``(C, H', W')`` image, ``nrow``
     images per row with ``padding`` pixels of ``pad_value`` around each; one-channel images become three.
     ``normalize`` maps ``value_range`` (default: min..max, per image with ``scale_each``) to [0, 1]."""
-    if not isinstance(tensor, Tensor):
+    if not isinstance(tensor, _Tensor):
         if isinstance(tensor, list):
             for t in tensor:
-                if not isinstance(t, Tensor):
+                if not isinstance(t, _Tensor):
                     raise TypeError(f"tensor or list of tensors expected, got a list containing {type(t)}")
         else:
             raise TypeError(f"tensor or list of tensors expected, got {type(tensor)}")
@@ -121,7 +121,7 @@ def _from_uint8(a, dtype):
 
 
 def _check_image(image, what, rgb_only):
-    if not isinstance(image, Tensor):
+    if not isinstance(image, _Tensor):
         raise TypeError(f"{what} must be a tensor, got {type(image)}" if what != "Tensor"
                         else f"Tensor expected, got {type(image)}")
     a = image._data

@@ -17,10 +17,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PUBLIC = ["numtorch", "numtorch.linalg", "numtorch.nn", "numtorch.nn.functional", "numtorch.nn.init",
           "numtorch.nn.modules", "numtorch.nn.parameter", "numtorch.nn.utils", "numtorch.optim",
           "numtorch.optim.lr_scheduler", "numtorch.autograd", "numtorch.autograd.functional", "numtorch.utils",
-          "numtorch.utils.data", "numtorch.cuda", "numtorch.backends", "numtorch.serialization"]
+          "numtorch.utils.data", "numtorch.cuda", "numtorch.backends", "numtorch.serialization", "numtorch.special",
+          "numtorch.distributions", "numtorch.distributions.constraints", "numtorch.distributions.transforms",
+          "numtorch.distributions.kl", "numtorch.sparse", "numtorch.onnx", "numtorch.jit"]
 # torchvision's stand-ins (torchvision is not installed beside the oracle) and numtorch's own modules
 VISION = ["numtorch.vision", "numtorch.vision.datasets", "numtorch.vision.transforms",
-          "numtorch.vision.transforms.functional", "numtorch.vision.ops"]
+          "numtorch.vision.transforms.functional", "numtorch.vision.ops", "numtorch.vision.models",
+          "numtorch.vision.utils", "numtorch.vision.io", "numtorch.vision.transforms.v2", "numtorch.vision.tv_tensors"]
 OWN = ["numtorch.viz"]
 # imported too, so that the top-level namespace is read as a script under ``numtorch run`` sees it
 ALSO = ["numtorch.cli", "numtorch.demo"]

@@ -8,7 +8,7 @@ from ...nn import functional as F
 from ._api import _weights_enum
 from ._utils import _builder, _ovewrite_named_param
 
-__all__ = ["GoogLeNet", "GoogLeNetOutputs", "_GoogLeNetOutputs", "GoogLeNet_Weights", "googlenet"]
+__all__ = ["GoogLeNet", "GoogLeNetOutputs", "GoogLeNet_Weights", "googlenet"]
 
 GoogLeNetOutputs = namedtuple("GoogLeNetOutputs", ["logits", "aux_logits2", "aux_logits1"])
 _GoogLeNetOutputs = GoogLeNetOutputs

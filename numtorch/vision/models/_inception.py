@@ -9,7 +9,7 @@ from ._api import _weights_enum
 from ._googlenet import BasicConv2d, _transform_input
 from ._utils import _builder, _ovewrite_named_param
 
-__all__ = ["Inception3", "InceptionOutputs", "_InceptionOutputs", "Inception_V3_Weights", "inception_v3"]
+__all__ = ["Inception3", "InceptionOutputs", "Inception_V3_Weights", "inception_v3"]
 
 InceptionOutputs = namedtuple("InceptionOutputs", ["logits", "aux_logits"])
 _InceptionOutputs = InceptionOutputs
