@@ -336,7 +336,9 @@ class CumProd(Function):
         ctx.axis = axis
         ctx.save_for_backward(a)
         d = a._data
-        return d.copy() if d.ndim == 0 else xp.cumprod(d, axis=axis)
+        # integers and bools accumulate in int64, as PyTorch (NumPy would give uint64 for uint8)
+        dt = xp.int64 if d.dtype.kind in "biu" else d.dtype
+        return d.astype(dt) if d.ndim == 0 else xp.cumprod(d, axis=axis, dtype=dt)
 
     @staticmethod
     def backward(ctx, g):

@@ -261,6 +261,11 @@ _FOUND = {
     "addcdiv int": lambda m: m.addcdiv(m.ones(2), m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64)),
     "unflatten 0-d": lambda m: m.tensor(True).unflatten(-1, (-1, 1)),
     "unflatten 0-d bad dim": lambda m: m.tensor(True).unflatten(1, (-1, 1)),
+    "hardtanh uint8 fractional negative limit": lambda m: m.nn.functional.hardtanh(m.arange(4, dtype=m.uint8), -0.5),
+    "hardtanh uint8 negative limit": lambda m: m.nn.functional.hardtanh(m.arange(4, dtype=m.uint8), -1.0),
+    "cumprod integer dtypes": lambda m: tuple(m.cumprod(x, -1) for x in (
+        m.ones(3, 0, dtype=m.uint8), m.full((3, 2), 7, dtype=m.uint8), m.ones(3, 2, dtype=m.bool),
+        m.ones(3, 2, dtype=m.int32), m.tensor(3, dtype=m.uint8))),
     "norm float16": lambda m: (m.norm(m.tensor([60000.0, 100, -3], dtype=m.float16)),
                                m.norm(m.tensor([[60000.0, 100, -3]], dtype=m.float16), dim=1)),
 }

@@ -74,7 +74,7 @@ def _hardtanh_check(input, min_val):
         k = input._data.dtype.kind
         if k == "b":
             raise RuntimeError("Bool inputs not supported for hardtanh")
-        if k == "u" and min_val < 0:
+        if k == "u" and int(min_val) < 0:   # PyTorch converts the limit to the integer type first (-0.5 -> 0)
             raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
 
 
