@@ -166,3 +166,13 @@ def test_enumerate_support_inhomogeneous_binomial():
     with pytest.raises(NotImplementedError) as ne:
         nd.enumerate_support()
     assert str(ne.value) == str(te.value)
+
+
+@pytest.mark.parametrize("family", ["Bernoulli", "Categorical", "OneHotCategorical"])
+def test_private_new_helper(family):
+    """Bernoulli/Categorical._new (Tensor.new on the parameter): shapes and data as torch's."""
+    td = getattr(torch.distributions, family)(probs=torch.tensor([0.25, 0.75], dtype=torch.float64))
+    nd = getattr(nt.distributions, family)(probs=nt.tensor([0.25, 0.75], dtype=nt.float64))
+    assert tuple(nd._new(2, 3).shape) == tuple(td._new(2, 3).shape)
+    assert nd._new(2, 3).dtype == nt.float64
+    assert_close(nd._new([1.0, 2.0]), td._new([1.0, 2.0]))
