@@ -23,6 +23,15 @@ from .transforms import (AbsTransform, AffineTransform, CatTransform, ComposeTra
                          SoftplusTransform, TanhTransform, SoftmaxTransform, StackTransform, StickBreakingTransform,
                          Transform, identity_transform)
 
+# the per-family submodules, reachable as attributes as in torch (torch.distributions.normal.Normal)
+from . import (bernoulli, beta, binomial, categorical, cauchy, chi2, continuous_bernoulli, dirichlet, exponential,
+               fishersnedecor, gamma, generalized_pareto, geometric, gumbel, half_cauchy,
+               half_normal, independent, inverse_gamma, kumaraswamy, laplace, lkj_cholesky,
+               log_normal, logistic_normal, lowrank_multivariate_normal, mixture_same_family,
+               multinomial, multivariate_normal, negative_binomial, normal, one_hot_categorical,
+               pareto, poisson, relaxed_bernoulli, relaxed_categorical, studentT,
+               transformed_distribution, uniform, von_mises, weibull, wishart)  # noqa: F401,E402
+
 __all__ = ["Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli", "Dirichlet",
            "Distribution", "Exponential", "ExponentialFamily", "FisherSnedecor", "Gamma",
            "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent",

@@ -176,3 +176,16 @@ def test_private_new_helper(family):
     assert tuple(nd._new(2, 3).shape) == tuple(td._new(2, 3).shape)
     assert nd._new(2, 3).dtype == nt.float64
     assert_close(nd._new([1.0, 2.0]), td._new([1.0, 2.0]))
+
+
+def test_public_namespace_matches_torch():
+    import importlib
+    import pkgutil
+    assert nt.distributions.__all__ == torch.distributions.__all__
+    for m in pkgutil.iter_modules(torch.distributions.__path__):
+        if m.name.startswith("_"):
+            continue
+        tm = importlib.import_module(f"torch.distributions.{m.name}")
+        nm = importlib.import_module(f"numtorch.distributions.{m.name}")
+        assert sorted(getattr(nm, "__all__", [])) == sorted(getattr(tm, "__all__", [])), m.name
+        assert getattr(nt.distributions, m.name) is nm
