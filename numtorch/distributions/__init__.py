@@ -13,6 +13,8 @@ from ._discrete import (Bernoulli, Categorical, OneHotCategorical, OneHotCategor
 from ._multivariate import Dirichlet, MultivariateNormal, RelaxedBernoulli, RelaxedOneHotCategorical, LogisticNormal
 from ._structure import (Independent, TransformedDistribution, MixtureSameFamily, LogNormal, HalfNormal, HalfCauchy,
                          Pareto, Weibull, InverseGamma)
+from ._more import (ContinuousBernoulli, FisherSnedecor, Kumaraswamy, VonMises, GeneralizedPareto,
+                    LowRankMultivariateNormal, LKJCholesky, Wishart)
 from .constraint_registry import biject_to, transform_to
 from .kl import kl_divergence, register_kl
 from .transforms import (AbsTransform, AffineTransform, CatTransform, ComposeTransform, CorrCholeskyTransform,
@@ -21,14 +23,25 @@ from .transforms import (AbsTransform, AffineTransform, CatTransform, ComposeTra
                          SoftplusTransform, TanhTransform, SoftmaxTransform, StackTransform, StickBreakingTransform,
                          Transform, identity_transform)
 
-__all__ = ["Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "Dirichlet", "Distribution",
-           "Exponential", "ExponentialFamily", "Gamma", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal",
-           "Independent", "InverseGamma", "Laplace", "LogNormal", "LogisticNormal", "MixtureSameFamily", "Multinomial",
-           "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
-           "Pareto", "RelaxedBernoulli", "RelaxedOneHotCategorical", "StudentT", "Poisson", "Uniform", "Weibull",
-           "TransformedDistribution", "biject_to", "kl_divergence", "register_kl", "transform_to", "AbsTransform",
-           "AffineTransform", "CatTransform", "ComposeTransform", "CorrCholeskyTransform",
-           "CumulativeDistributionTransform", "ExpTransform", "IndependentTransform", "LowerCholeskyTransform",
-           "PositiveDefiniteTransform", "PowerTransform", "ReshapeTransform", "SigmoidTransform", "SoftplusTransform",
-           "TanhTransform", "SoftmaxTransform", "StackTransform", "StickBreakingTransform", "Transform",
-           "identity_transform"]
+# the per-family submodules, reachable as attributes as in torch (torch.distributions.normal.Normal)
+from . import (bernoulli, beta, binomial, categorical, cauchy, chi2, continuous_bernoulli, dirichlet, exponential,
+               fishersnedecor, gamma, generalized_pareto, geometric, gumbel, half_cauchy,
+               half_normal, independent, inverse_gamma, kumaraswamy, laplace, lkj_cholesky,
+               log_normal, logistic_normal, lowrank_multivariate_normal, mixture_same_family,
+               multinomial, multivariate_normal, negative_binomial, normal, one_hot_categorical,
+               pareto, poisson, relaxed_bernoulli, relaxed_categorical, studentT,
+               transformed_distribution, uniform, von_mises, weibull, wishart)  # noqa: F401,E402
+
+__all__ = ["Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli", "Dirichlet",
+           "Distribution", "Exponential", "ExponentialFamily", "FisherSnedecor", "Gamma",
+           "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent",
+           "InverseGamma", "Kumaraswamy", "LKJCholesky", "Laplace", "LogNormal", "LogisticNormal",
+           "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "MultivariateNormal",
+           "NegativeBinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Pareto",
+           "RelaxedBernoulli", "RelaxedOneHotCategorical", "StudentT", "Poisson", "Uniform", "VonMises",
+           "Weibull", "Wishart", "TransformedDistribution", "biject_to", "kl_divergence", "register_kl",
+           "transform_to", "AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
+           "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform",
+           "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform", "PowerTransform",
+           "ReshapeTransform", "SigmoidTransform", "SoftplusTransform", "TanhTransform", "SoftmaxTransform",
+           "StackTransform", "StickBreakingTransform", "Transform", "identity_transform"]

@@ -18,6 +18,16 @@ def _one_of(probs, logits):
         raise ValueError("Either `probs` or `logits` must be specified, but not both.")
 
 
+def _tensor_new(param, *args, **kwargs):
+    """Tensor.new: an uninitialized tensor of the given sizes, or one holding the given data, with param's
+    dtype."""
+    if not args or all(isinstance(a, int) for a in args):
+        return param.new_empty(tuple(args), **kwargs)
+    if len(args) == 1 and isinstance(args[0], _t.Size):
+        return param.new_empty(tuple(args[0]), **kwargs)
+    return param.new_tensor(*args, **kwargs)
+
+
 class Bernoulli(ExponentialFamily):
     """Bernoulli(probs) (or logits): log p = -BCEWithLogits(logits, x)"""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -51,7 +61,7 @@ class Bernoulli(ExponentialFamily):
         return new
 
     def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
+        return _tensor_new(self._param, *args, **kwargs)
 
     @property
     def mean(self):
@@ -143,7 +153,7 @@ class Categorical(Distribution):
         return new
 
     def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
+        return _tensor_new(self._param, *args, **kwargs)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):

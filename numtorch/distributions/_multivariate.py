@@ -10,7 +10,8 @@ from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, p
 from ._sampling import standard_gamma
 from ._structure import TransformedDistribution
 
-__all__ = ["Dirichlet", "MultivariateNormal", "RelaxedBernoulli", "RelaxedOneHotCategorical", "LogisticNormal"]
+__all__ = ["Dirichlet", "MultivariateNormal", "LogitRelaxedBernoulli", "RelaxedBernoulli", "ExpRelaxedCategorical",
+           "RelaxedOneHotCategorical", "LogisticNormal"]
 
 
 class Dirichlet(ExponentialFamily):
@@ -198,11 +199,11 @@ class MultivariateNormal(Distribution):
         return H.expand(*self._batch_shape)
 
 
-class _ExpRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(Distribution):
     """logit of a RelaxedBernoulli sample (logistic noise around the logits, divided by the temperature)."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
-    has_rsample = True
+    has_rsample = False   # as torch's flag, although rsample is defined (RelaxedBernoulli uses it)
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         self.temperature = temperature
@@ -219,7 +220,7 @@ class _ExpRelaxedBernoulli(Distribution):
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(_ExpRelaxedBernoulli, _instance)
+        new = self._get_checked_instance(LogitRelaxedBernoulli, _instance)
         batch_shape = _t.Size(batch_shape)
         new.temperature = self.temperature
         if "probs" in self.__dict__:
@@ -259,13 +260,13 @@ class _ExpRelaxedBernoulli(Distribution):
 
 
 class RelaxedBernoulli(TransformedDistribution):
-    """Concrete / Gumbel-sigmoid relaxation of Bernoulli: sigmoid of an _ExpRelaxedBernoulli sample."""
+    """Concrete / Gumbel-sigmoid relaxation of Bernoulli: sigmoid of an LogitRelaxedBernoulli sample."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
     has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        base_dist = _ExpRelaxedBernoulli(temperature, probs, logits)
+        base_dist = LogitRelaxedBernoulli(temperature, probs, logits)
         super().__init__(base_dist, SigmoidTransform(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
@@ -285,7 +286,7 @@ class RelaxedBernoulli(TransformedDistribution):
         return self.base_dist.probs
 
 
-class _ExpRelaxedCategorical(Distribution):
+class ExpRelaxedCategorical(Distribution):
     """log of a RelaxedOneHotCategorical sample (Gumbel-softmax in log space)."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.real_vector
@@ -300,7 +301,7 @@ class _ExpRelaxedCategorical(Distribution):
         super().__init__(batch_shape, event_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(_ExpRelaxedCategorical, _instance)
+        new = self._get_checked_instance(ExpRelaxedCategorical, _instance)
         batch_shape = _t.Size(batch_shape)
         new.temperature = self.temperature
         new._categorical = self._categorical.expand(batch_shape)
@@ -339,13 +340,13 @@ class _ExpRelaxedCategorical(Distribution):
 
 
 class RelaxedOneHotCategorical(TransformedDistribution):
-    """Gumbel-softmax relaxation of OneHotCategorical: exp of an _ExpRelaxedCategorical sample."""
+    """Gumbel-softmax relaxation of OneHotCategorical: exp of an ExpRelaxedCategorical sample."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.simplex
     has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        base_dist = _ExpRelaxedCategorical(temperature, probs, logits, validate_args=validate_args)
+        base_dist = ExpRelaxedCategorical(temperature, probs, logits, validate_args=validate_args)
         super().__init__(base_dist, ExpTransform(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):

@@ -1,4 +1,4 @@
 """torch.distributions.relaxed_bernoulli"""
-from ._multivariate import RelaxedBernoulli
+from ._multivariate import LogitRelaxedBernoulli, RelaxedBernoulli
 
-__all__ = ["RelaxedBernoulli"]
+__all__ = ["LogitRelaxedBernoulli", "RelaxedBernoulli"]

@@ -1,4 +1,4 @@
 """torch.distributions.relaxed_categorical"""
-from ._multivariate import RelaxedOneHotCategorical
+from ._multivariate import ExpRelaxedCategorical, RelaxedOneHotCategorical
 
-__all__ = ["RelaxedOneHotCategorical"]
+__all__ = ["ExpRelaxedCategorical", "RelaxedOneHotCategorical"]

@@ -4,8 +4,8 @@ import numbers
 import numtorch as _t
 from .._tensor import Tensor
 
-__all__ = ["broadcast_all", "clamp_probs", "euler_constant", "lazy_property", "logits_to_probs", "probs_to_logits",
-           "tril_matrix_to_vec", "vec_to_tril_matrix", "is_tensor_like"]
+__all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits",
+           "tril_matrix_to_vec", "vec_to_tril_matrix"]   # euler_constant, is_tensor_like: present, not exported
 
 euler_constant = 0.57721566490153286060
 

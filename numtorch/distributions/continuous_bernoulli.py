@@ -1,0 +1,4 @@
+"""torch.distributions.continuous_bernoulli"""
+from ._more import ContinuousBernoulli
+
+__all__ = ["ContinuousBernoulli"]

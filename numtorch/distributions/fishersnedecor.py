@@ -1,0 +1,4 @@
+"""torch.distributions.fishersnedecor"""
+from ._more import FisherSnedecor
+
+__all__ = ["FisherSnedecor"]

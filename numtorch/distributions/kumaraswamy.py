@@ -1,0 +1,4 @@
+"""torch.distributions.kumaraswamy"""
+from ._more import Kumaraswamy
+
+__all__ = ["Kumaraswamy"]

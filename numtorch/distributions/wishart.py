@@ -1,0 +1,4 @@
+"""torch.distributions.wishart"""
+from ._more import Wishart
+
+__all__ = ["Wishart"]
