@@ -123,7 +123,7 @@ for _m in (_combine, _numeric, _scan, _stats, _calculus, _scatter_ops):
 for _n in """kron hsplit vsplit dsplit split_with_sizes unsafe_split unsafe_split_with_sizes unsafe_chunk rot90
 diagflat addr vdot gcd lcm hypot copysign heaviside frexp ldexp nextafter logaddexp2 bitwise_left_shift
 bitwise_right_shift cummax cummin logcumsumexp quantile nanquantile nanmedian mode histogram unique_consecutive
-diagonal_scatter select_scatter slice_scatter scatter_reduce index_reduce put renorm""".split():
+diagonal_scatter select_scatter slice_scatter scatter_reduce index_reduce put renorm diag_embed""".split():
     _table[_n] = _g[_n]
 for _n in """addr gcd lcm hypot copysign ldexp nextafter bitwise_left_shift bitwise_right_shift scatter_reduce
 index_reduce put renorm""".split():

@@ -294,3 +294,8 @@ def test_heaviside_gradient_raises_at_backward_as_torch():
             y.sum().backward()
         outs.append(str(e.value))
     assert outs[0] == outs[1]
+
+
+def test_diag_embed_method():
+    a = np.arange(6.0).reshape(2, 3)
+    assert_close(nt.tensor(a).diag_embed(1, 0, 2), torch.tensor(a).diag_embed(1, 0, 2))
