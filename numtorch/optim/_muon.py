@@ -11,7 +11,8 @@ PyTorch runs the Newton-Schulz iteration in bfloat16. numtorch does the products
 bfloat16-valued inputs and rounds each result to the nearest bfloat16 (ties to even), which is what
 PyTorch's CPU bfloat16 GEMMs do (float32 accumulation, one rounding per result); only the summation
 order inside a product differs, so parameters agree with PyTorch to a fraction of a bfloat16 ulp of
-the update.
+the update. (A float64 gradient is rounded to bfloat16 through float32, which can differ from PyTorch's
+direct rounding when the float32 value lands exactly halfway between two bfloat16 numbers.)
 """
 import math
 

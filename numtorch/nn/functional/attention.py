@@ -59,21 +59,6 @@ def _masked_scores(s, mask, causal):
     return s
 
 
-_ones_cache = {}
-
-
-def _row_sums(a):
-    """a.sum(-1, keepdims=True) for float32/float64 as one BLAS matrix-vector product per matrix (on the
-    short rows of attention scores several times faster than NumPy's reduction along the last axis)."""
-    n, dt = a.shape[-1], a.dtype
-    if dt != xp.float32 and dt != xp.float64:
-        return a.sum(axis=-1, keepdims=True)
-    o = _ones_cache.get((n, dt))
-    if o is None:
-        o = _ones_cache[(n, dt)] = xp.ones(n, dt)
-    return xp.matmul(a, o)[..., None]
-
-
 def _softmax_inplace(s, masked):
     """softmax over the last axis, in place; a row of -inf only (every key masked) gives zeros.
     Returns the array of dead rows (bool, keepdims) or None."""
@@ -87,7 +72,7 @@ def _softmax_inplace(s, masked):
             dead = None
     s -= m
     xp.exp(s, out=s)
-    tot = _row_sums(s)
+    tot = s.sum(axis=-1, keepdims=True)
     if dead is not None:
         tot[dead] = 1
     xp.reciprocal(tot, out=tot)
@@ -141,7 +126,7 @@ class _Attention(Function):
         if drop is not None:
             ds *= drop
         # fused softmax backward, in place: dS = P * (dP - rowsum(dP * P))
-        r = _row_sums(ds * P)
+        r = (ds * P).sum(axis=-1, keepdims=True)
         ds -= r
         ds *= P
         sc = ds.dtype.type(scale)
