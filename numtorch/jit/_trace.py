@@ -420,6 +420,11 @@ def _patched():
         fn = getattr(numtorch, name, None)
         if fn is not None and name not in _CALLS_OPS:
             patch(numtorch, name, _wrap_call(fn, name))
+    # a 3-d transposed convolution is a composite (2-d transposed convolutions and a depth fold) in numtorch:
+    # recorded as one call, so that it exports as one ONNX ConvTranspose
+    import numtorch.nn.functional as _F
+    if getattr(_F, "conv_transpose3d", None) is not None:
+        patch(_F, "conv_transpose3d", _wrap_call(_F.conv_transpose3d, "conv_transpose3d"))
     patch(index_mod, "_snapshot", _wrap_snapshot(index_mod._snapshot))
     patch(index_mod, "_rebase", _wrap_rebase(index_mod._rebase))
     for name in _VALUE_CONV:

@@ -882,6 +882,23 @@ def _setup():
         return logical({"bitwise_and": "And", "bitwise_or": "Or", "bitwise_xor": "Xor",
                         "bitwise_not": "Not"}[n.name])(b, n, a)
 
+    @_call("conv_transpose3d")
+    def _convt3d(b, n, a):
+        names = ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation")
+        full = dict(zip(names, a))
+        full.update(n.kwargs)
+        x, w = full["input"], full["weight"]
+        bias = full.get("bias")
+
+        def trip(v, default):
+            v = default if v is None else v
+            return [int(v)] * 3 if isinstance(v, int) else [int(t) for t in v]
+        st, pad = trip(full.get("stride"), 1), trip(full.get("padding"), 0)
+        opad, dil = trip(full.get("output_padding"), 0), trip(full.get("dilation"), 1)
+        ins = [x.name, w.name] + ([bias.name] if isinstance(bias, _V) else [])
+        return [b.op("ConvTranspose", ins, strides=st, dilations=dil, pads=pad + pad, group=int(full.get("groups") or 1),
+                     output_padding=opad if any(opad) else None)]
+
     @_call("isnan")
     def _isnan(b, n, a):
         return [b.op("IsNaN", [a[0].name])]

@@ -36,6 +36,8 @@ LAYERS = {
     "conv3d": (lambda: nn.Conv3d(2, 3, 3, padding=1), (2, 2, 4, 5, 5)),
     "convT1d": (lambda: nn.ConvTranspose1d(3, 2, 3, stride=2), (2, 3, 5)),
     "convT2d": (lambda: nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, output_padding=1), (2, 3, 4, 4)),
+    "convT3d": (lambda: nn.ConvTranspose3d(2, 3, 3, stride=2, padding=1, output_padding=1), (2, 2, 3, 4, 3)),
+    "convT3d_dil": (lambda: nn.ConvTranspose3d(2, 4, (2, 3, 1), dilation=(1, 2, 1), bias=False), (2, 2, 3, 4, 3)),
     "maxpool1d": (lambda: nn.MaxPool1d(2), (2, 3, 8)),
     "maxpool2d": (lambda: nn.MaxPool2d(3, stride=2, padding=1), (2, 3, 8, 8)),
     "maxpool2d_ceil": (lambda: nn.MaxPool2d(2, ceil_mode=True), (2, 3, 7, 7)),
