@@ -54,6 +54,8 @@ class Generator:
         if isinstance(seed, bool) or not isinstance(seed, int):
             try:
                 import operator
+                if isinstance(seed, bool):
+                    raise TypeError
                 seed = operator.index(seed)
             except TypeError:
                 raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}") from None
@@ -150,7 +152,9 @@ def _g(generator):
 
 
 def manual_seed(seed):
-    default_generator.manual_seed(seed)
+    """Seed the default generator; like torch.manual_seed the seed goes through int() first ('5', 1.5 and True
+    are accepted, 'x' raises ValueError), where Generator.manual_seed itself takes integers only."""
+    default_generator.manual_seed(int(seed))
     return default_generator
 
 
