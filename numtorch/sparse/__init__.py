@@ -3,15 +3,14 @@
 ``mm``/``addmm`` multiply a 2-D sparse matrix by a dense one without forming the dense matrix, and are
 differentiable in the dense operand and in the sparse values (the sparse gradient keeps the sparse
 operand's indices). The CSR/BSR/semi-structured layouts (``sampled_addmm``, ``spsolve``,
-``to_sparse_semi_structured``) are not provided: they raise, saying so."""
+``to_sparse_semi_structured``) are not provided: asking for them raises AttributeError saying so."""
 from .._backend import xp as _xp
 from .._tensor import Tensor, _make
 from ..autograd.function import Function as _Function
 from .._sparse import SparseCOOTensor as _SparseCOOTensor
 
-__all__ = ["addmm", "as_sparse_gradcheck", "check_sparse_tensor_invariants", "log_softmax", "mm", "sampled_addmm",
-           "softmax", "spdiags", "spsolve", "sum", "to_sparse_semi_structured", "SparseSemiStructuredTensor",
-           "SparseSemiStructuredTensorCUTLASS", "SparseSemiStructuredTensorCUSPARSELT"]
+__all__ = ["addmm", "as_sparse_gradcheck", "check_sparse_tensor_invariants", "log_softmax", "mm", "softmax", "spdiags",
+           "sum"]
 
 
 class _SpMM(_Function):
@@ -132,26 +131,15 @@ def spdiags(diagonals, offsets, shape, layout=None):
     return _SparseCOOTensor(idx, _xp.concatenate(vals).astype(d.dtype), (m, n)).coalesce()
 
 
-def _not_here(name):
-    def fn(*args, **kwargs):
-        raise NotImplementedError(f"numtorch has no 'torch.sparse.{name}': it needs the CSR/semi-structured "
-                                  f"sparse layouts, and numtorch has sparse COO tensors only")
-    fn.__name__ = name
-    return fn
+_CSR_ONLY = ("sampled_addmm", "spsolve", "to_sparse_semi_structured", "SparseSemiStructuredTensor",
+             "SparseSemiStructuredTensorCUTLASS", "SparseSemiStructuredTensorCUSPARSELT", "semi_structured")
 
 
-sampled_addmm = _not_here("sampled_addmm")
-spsolve = _not_here("spsolve")
-to_sparse_semi_structured = _not_here("to_sparse_semi_structured")
-
-
-class SparseSemiStructuredTensor(Tensor):
-    def __new__(cls, *args, **kwargs):
-        raise NotImplementedError("numtorch has no semi-structured sparse tensors (a CUDA layout)")
-
-
-SparseSemiStructuredTensorCUTLASS = SparseSemiStructuredTensor
-SparseSemiStructuredTensorCUSPARSELT = SparseSemiStructuredTensor
+def __getattr__(name):
+    if name in _CSR_ONLY:
+        raise AttributeError(f"numtorch has no attribute 'torch.sparse.{name}': it needs the CSR or semi-structured "
+                             f"sparse layouts, and numtorch has sparse COO tensors only")
+    raise AttributeError(f"module 'torch.sparse' has no attribute '{name}'")
 
 
 def as_sparse_gradcheck(gradcheck):

@@ -162,7 +162,12 @@ def _is_private(op):
     return op.name.startswith(NOT_API) and not op.name.startswith("__")
 
 
-OPS = [op for op in op_db if _has_numtorch(op) and not _is_private(op)]
+# OpInfo variants whose samples are sparse CSR tensors: numtorch has the COO layout only (docs/coverage.md counts
+# the CSR operators themselves as missing)
+CSR_VARIANTS = {("sparse.mm", "reduce")}
+
+OPS = [op for op in op_db if _has_numtorch(op) and not _is_private(op)
+       and (op.name, op.variant_test_name) not in CSR_VARIANTS]
 OPS_BY_ID = {_opid(op): op for op in OPS}
 
 DTYPES = (torch.float32, torch.float64)
@@ -297,6 +302,9 @@ VALUE_TOL = {f"special.bessel_{k}": (1e-6, 5e-7) for k in ("j0", "j1", "y0", "y1
 
 
 def _compare(tag, got, want, dtype, check_values=True, tol=None, tol_any=None):
+    if isinstance(want, torch.Tensor) and want.layout == torch.sparse_coo:   # sparse COO: compared as dense
+        assert getattr(got, "is_sparse", False), f"{tag}: expected a sparse COO tensor, got a dense one"
+        want, got = want.to_dense(), got.to_dense()
     if isinstance(want, torch.Tensor):
         assert isinstance(got, nt.Tensor), f"{tag}: expected a Tensor, got {type(got).__name__}"
         g, w = _np(got), _np(want)

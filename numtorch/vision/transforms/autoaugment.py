@@ -271,9 +271,9 @@ class TrivialAugmentWide(_Module):
 
 def _sample_dirichlet(alpha, rows):
     """``rows`` Dirichlet(alpha) samples: normalised Gamma(alpha_k) draws (torch's ``_sample_dirichlet``
-    algorithm; the Gamma draws come from NumPy's generator behind numtorch's, not from torch's stream)."""
-    from ... import _random
-    g = _random.gen(None).standard_gamma(_xp.asarray(alpha, _xp.float64), size=(rows, len(alpha)))
+    algorithm; the Gamma draws come from a NumPy generator seeded from numtorch's stream, not from torch's)."""
+    from ...distributions._sampling import _numpy_rng
+    g = _numpy_rng().standard_gamma(_xp.asarray(alpha, _xp.float64), size=(rows, len(alpha)))
     return _make((g / g.sum(1, keepdims=True)).astype(_xp.float32))
 
 

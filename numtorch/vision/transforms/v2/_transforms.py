@@ -1042,9 +1042,10 @@ class TrivialAugmentWide(_AutoAugmentBase):
 
 # --------------------------------------------------------------------------- batch mixing
 def _beta(alpha):
-    """One Beta(alpha, alpha) draw as a ratio of Gamma draws (NumPy's sampler behind numtorch's generator;
+    """One Beta(alpha, alpha) draw as a ratio of Gamma draws (NumPy's sampler seeded from numtorch's generator;
     torch samples Beta through its own Dirichlet kernel, so the value differs from torch's stream)."""
-    g = _random.gen(None).standard_gamma(alpha, size=2)
+    from ....distributions._sampling import _numpy_rng
+    g = _numpy_rng().standard_gamma(alpha, size=2)
     return float(g[0] / g.sum())
 
 
