@@ -9,7 +9,8 @@ from . import constraints
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .transforms import AffineTransform, PowerTransform
-from .utils import broadcast_all, clamp_probs, euler_constant, lazy_property, logits_to_probs, probs_to_logits
+from .utils import (_expand_params, broadcast_all, clamp_probs, euler_constant, lazy_property, logits_to_probs,
+                    probs_to_logits)
 from ._continuous import Beta, Gamma, Uniform, _expand
 from ._multivariate import _batch_mahalanobis, _batch_mv
 from ._structure import TransformedDistribution
@@ -53,12 +54,7 @@ class ContinuousBernoulli(ExponentialFamily):
         new = self._get_checked_instance(ContinuousBernoulli, _instance)
         new._lims = self._lims
         batch_shape = _t.Size(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(*batch_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(*batch_shape)
-            new._param = new.logits
+        _expand_params(self, new, batch_shape)
         Distribution.__init__(new, batch_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new

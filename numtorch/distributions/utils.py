@@ -89,3 +89,14 @@ def vec_to_tril_matrix(vec, diag=0):
     flat = (idx[0] * n + idx[1]).expand(*vec.shape[:-1], k)
     out = vec.new_zeros(tuple(vec.shape[:-1]) + (n * n,)).scatter(-1, flat, vec)
     return out.reshape(tuple(vec.shape[:-1]) + (n, n))
+
+
+def _expand_params(src, new, shape, set_param=True):
+    """Give an expanded instance ``new`` the probs and/or logits ``src`` holds (those it was built from or has
+    computed), expanded to ``shape``; ``_param`` follows them as in the constructors."""
+    for name in ("probs", "logits"):
+        if name in src.__dict__:
+            value = getattr(src, name).expand(*shape)
+            setattr(new, name, value)
+            if set_param:
+                new._param = value
