@@ -24,7 +24,8 @@ from ._random import Generator, manual_seed, seed, initial_seed, get_rng_state, 
 
 from ._dtype import bfloat16  # noqa: E402  (NumPy arrays of ml_dtypes' bfloat16, loaded on first use)
 uint16 = int32
-cfloat = cdouble = complex64 = complex128 = None
+from ._dtype import complex64, complex128, complex32, cfloat, cdouble, chalf, promote_types, can_cast  # noqa: E402
+from ._ops.complex import result_type  # noqa: E402
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = "torch.contiguous_format"
 
@@ -93,7 +94,7 @@ def is_floating_point(input):
 
 
 def is_complex(input):
-    return False
+    return input.is_complex()
 
 
 def numel(input):

@@ -40,7 +40,7 @@ def _infer_dtype(data):
         elif isinstance(x, numbers.Real):
             kinds.add("f")
         elif isinstance(x, numbers.Complex):
-            raise TypeError("complex tensors are not supported by numtorch")
+            kinds.add("c")
         elif isinstance(x, (list, tuple)):
             for y in x:
                 walk(y)
@@ -48,6 +48,13 @@ def _infer_dtype(data):
             raise TypeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
     tens = [k[1] for k in kinds if isinstance(k, tuple)]
+    if "c" in kinds or builtins.any(d.kind == "c" for d in tens):
+        # complex: the default complex type, or the widest complex/float array given
+        fl = [d for d in tens if d.kind in "fc"]
+        if "c" in kinds or "f" in kinds:
+            fl.append(D.default_complex().np)
+        r = xp.result_type(*fl)
+        return r if r.kind == "c" else D.from_numpy_dtype(r).to_complex().np
     if "f" in kinds or builtins.any(d.kind in "fV" for d in tens):
         fl = [d for d in tens if d.kind in "fV"]
         if "f" in kinds:
@@ -190,7 +197,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = D.bool_ if isinstance(fill_value, builtins.bool) else D.int64 if isinstance(fill_value, numbers.Integral) \
-            else D.get_default_dtype()
+            else D.get_default_dtype() if isinstance(fill_value, numbers.Real) else D.default_complex()
     return _finish(xp.full(shape_arg((size,)) if not isinstance(size, int) else (size,), fill_value,
                            _np_dtype(dtype)), requires_grad)
 

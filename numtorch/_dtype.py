@@ -13,11 +13,24 @@ class dtype:
         self.is_floating_point = kind == 2
         self.is_signed = name not in ("uint8", "bool")
         self.itemsize = self.np.itemsize
-        self._kind = kind  # 0 bool, 1 integer, 2 floating: PyTorch's promotion categories
+        self._kind = kind  # 0 bool, 1 integer, 2 floating, 3 complex: PyTorch's promotion categories
 
     @property
     def is_complex(self):
-        return False
+        return self._kind == 3
+
+    def to_real(self):
+        """The real dtype of a complex one (complex64 -> float32); a real dtype itself."""
+        return _TO_REAL.get(self.name, self) if self._kind == 3 else self
+
+    def to_complex(self):
+        """The complex dtype with this precision (float32 -> complex64); a complex dtype itself."""
+        if self._kind == 3:
+            return self
+        r = _TO_COMPLEX.get(self.name)
+        if r is None:
+            raise RuntimeError(f"Unknown Complex ScalarType for {SCALAR_NAMES.get(self.name, self.name)}")
+        return r
 
     def __repr__(self):
         return "torch." + self.name
@@ -35,6 +48,8 @@ int16 = dtype("int16", "int16", 1)
 int8 = dtype("int8", "int8", 1)
 uint8 = dtype("uint8", "uint8", 1)
 bool_ = dtype("bool", "bool", 0)
+complex64 = dtype("complex64", "complex64", 3)
+complex128 = dtype("complex128", "complex128", 3)
 
 
 
@@ -85,17 +100,39 @@ def cast(arr, npd):
     return arr.astype(npd)
 
 
+class _Complex32(dtype):
+    """``torch.complex32`` (``chalf``): a dtype object only; NumPy has no complex type of two float16, so
+    a tensor of it cannot be made (the error says so) -- PyTorch's CPU support for it is partial too."""
+
+    __slots__ = ()
+
+    @property
+    def np(self):
+        raise RuntimeError("numtorch cannot compute with torch.complex32 (ComplexHalf) tensors: NumPy has no "
+                           "complex type made of two float16; use torch.complex64 instead")
+
+
+complex32 = object.__new__(_Complex32)
+complex32.name, complex32.is_floating_point, complex32.is_signed, complex32.itemsize, complex32._kind = \
+    "complex32", False, True, 4, 3
+
 float = float32
 double = float64
+cfloat = complex64
+cdouble = complex128
+chalf = complex32
 half = float16
 long = int64
 int = int32
 short = int16
 
-ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_, complex64, complex128)
 _FROM_NP = {d.np: d for d in ALL}
 _NAMES = {d.name: d for d in ALL}
 _NAMES["bfloat16"] = bfloat16
+_NAMES["complex32"] = complex32
+_TO_REAL = {"complex32": float16, "complex64": float32, "complex128": float64}
+_TO_COMPLEX = {"float16": complex32, "bfloat16": complex64, "float32": complex64, "float64": complex128}
 
 _default = [float32]
 
@@ -106,6 +143,11 @@ def _by_name(name):
 
 def get_default_dtype():
     return _default[0]
+
+
+def default_complex():
+    """The complex dtype a Python complex becomes: complex128 when the default dtype is float64."""
+    return _TO_COMPLEX[_default[0].name]
 
 
 def set_default_dtype(d):
@@ -123,7 +165,8 @@ def from_numpy_dtype(npd):
         if npd in _FROM_NP:
             return _FROM_NP[npd]
         raise TypeError(f"can't convert np.ndarray of type numpy.{npd}. The only supported types are: "
-                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+                        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, "
+                        "and bool.") from None
 
 
 def to_numpy_dtype(d):
@@ -137,12 +180,14 @@ def to_numpy_dtype(d):
         return int64.np
     if d is builtins_bool:
         return bool_.np
+    if d is builtins_complex:
+        return default_complex().np
     return from_numpy_dtype(xp.dtype(d)).np
 
 
 import builtins as _b  # noqa: E402
 
-builtins_float, builtins_int, builtins_bool = _b.float, _b.int, _b.bool
+builtins_float, builtins_int, builtins_bool, builtins_complex = _b.float, _b.int, _b.bool, _b.complex
 
 _promote_cache = {}
 
@@ -154,7 +199,11 @@ def promote(a, b):
     key = (a, b)
     r = _promote_cache.get(key)
     if r is None:
-        if a._kind != b._kind:
+        if a._kind == 3 or b._kind == 3:
+            # complex with a float: the complex type of the wider precision (complex64 + float64 -> complex128)
+            r = promote(a.to_real(), b.to_real()) if a._kind == b._kind or min(a._kind, b._kind) == 2 else None
+            r = r.to_complex() if r is not None else (a if a._kind == 3 else b)
+        elif a._kind != b._kind:
             # a floating type wins over integers whatever the widths: int64 + float32 -> float32
             r = a if a._kind > b._kind else b
         else:
@@ -173,7 +222,17 @@ def result_type(a_dtype, a_dim0, b_dtype, b_dim0):
     if a_dim0 == b_dim0:
         return promote(a_dtype, b_dtype)
     full, zero = (b_dtype, a_dtype) if a_dim0 else (a_dtype, b_dtype)
-    return zero if zero._kind > full._kind else full
+    return _combine(full, zero)
+
+
+def _combine(higher, lower):
+    """PyTorch's combination of two priority levels' dtypes (dimensioned over 0-d over Python numbers):
+    the lower level only lifts the category; a complex one keeps the higher's float precision."""
+    if lower._kind > higher._kind:
+        if lower._kind == 3 and higher._kind == 2:
+            return higher.to_complex()
+        return lower
+    return higher
 
 
 def scalar_result(t_dtype, value):
@@ -184,7 +243,19 @@ def scalar_result(t_dtype, value):
         return t_dtype if t_dtype._kind == 2 else _default[0]
     if isinstance(value, _b.int):
         return t_dtype if t_dtype._kind >= 1 else int64
+    if isinstance(value, _b.complex):
+        return t_dtype if t_dtype._kind == 3 else t_dtype.to_complex() if t_dtype._kind == 2 else default_complex()
     return t_dtype
+
+
+def promote_types(type1, type2):
+    """``torch.promote_types``: the smallest dtype both can be cast to (no dimension categories)."""
+    return promote(type1, type2)
+
+
+def can_cast(from_, to):
+    """``torch.can_cast``: False only for a cast that lowers the category (complex -> float -> int -> bool)."""
+    return from_._kind <= to._kind
 
 
 # PyTorch's C++ scalar-type names ("Float" in "torch.FloatTensor", "FloatStorage", error messages),

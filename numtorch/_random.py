@@ -229,6 +229,19 @@ def _iter_view(arr):
     return arr.transpose(perm)
 
 
+def _on_real_view(out, fill):
+    """Run a real fill on the (..., 2) real view of a complex array (through a contiguous copy when the
+    array's layout has no such view)."""
+    real = xp.dtype("float32" if out.dtype == xp.complex64 else "float64")
+    if out.flags.c_contiguous:
+        fill(out.view(real).reshape(out.shape + (2,)))
+        return out
+    tmp = xp.empty(out.shape, out.dtype)
+    fill(tmp.view(real).reshape(out.shape + (2,)))
+    out[...] = tmp
+    return out
+
+
 def _write(out, values):
     v = _iter_view(out)
     v[...] = values.reshape(v.shape)
@@ -284,6 +297,8 @@ def uniform_values(g, n, dtype, low=0.0, high=1.0):
 
 
 def uniform_(out, low=0.0, high=1.0, generator=None):
+    if out.dtype.kind == "c":   # complex: both parts drawn, as PyTorch, on the real view
+        return _on_real_view(out, lambda r: uniform_(r, low, high, generator))
     g = _g(generator)
     low, high = float(low), float(high)
     if not low <= high:
@@ -462,6 +477,8 @@ def normal_values(g, n, dtype, mean=0.0, std=1.0, contiguous=True):
 def normal_(out, mean=0.0, std=1.0, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if out.dtype.kind == "c":   # complex: each part N(mean, std^2/2) on the real view, as PyTorch
+        return _on_real_view(out, lambda r: normal_(r, mean, std / math.sqrt(2), generator))
     g = _g(generator)
     return _write(out, normal_values(g, out.size, out.dtype, mean, std, out.flags.c_contiguous))
 

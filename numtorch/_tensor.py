@@ -211,7 +211,7 @@ class Tensor:
         return self._data.dtype.kind in "fV"
 
     def is_complex(self):
-        return False
+        return self._data.dtype.kind == "c"
 
     def element_size(self):
         return self._data.itemsize
@@ -399,7 +399,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use "
                                "a computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
-        if requires_grad and self._data.dtype.kind not in "fV":
+        if requires_grad and self._data.dtype.kind not in "fVc":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
@@ -450,9 +450,10 @@ class Tensor:
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
-            elif a is builtins.float or a is builtins.int or a is builtins.bool:
-                # Python types stand for float64 / int64 / bool, as in torch
-                dtype = D.float64 if a is builtins.float else D.int64 if a is builtins.int else D.bool_
+            elif a is builtins.float or a is builtins.int or a is builtins.bool or a is builtins.complex:
+                # Python types stand for float64 / int64 / bool / complex128, as in torch
+                dtype = D.float64 if a is builtins.float else D.int64 if a is builtins.int else D.bool_ \
+                    if a is builtins.bool else D.complex128
             elif a is not None and not isinstance(a, builtins.bool):
                 _devices.check(a)   # a device: str, torch.device or int
         if dtype is None or D.to_numpy_dtype(dtype) == self._data.dtype:
@@ -467,7 +468,8 @@ class Tensor:
             dtype = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
                      "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
                      "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_,
-                     "BFloat16Tensor": D.bfloat16}[name]
+                     "BFloat16Tensor": D.bfloat16, "ComplexFloatTensor": D.complex64,
+                     "ComplexDoubleTensor": D.complex128}[name]
         return self.to(dtype)
 
     def cpu(self, *a, **k):
@@ -508,6 +510,15 @@ class Tensor:
 
     def bool(self, memory_format=None):
         return self.to(D.bool_)
+
+    def cfloat(self, memory_format=None):
+        return self.to(D.complex64)
+
+    def cdouble(self, memory_format=None):
+        return self.to(D.complex128)
+
+    def chalf(self, memory_format=None):
+        return self.to(D.complex32)
 
     def type_as(self, other):
         return self.to(other.dtype)

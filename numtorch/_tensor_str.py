@@ -91,6 +91,21 @@ class _Formatter:
         return (self.max_width - len(ret)) * " " + ret
 
 
+class _ComplexFormatter:
+    """PyTorch's complex printing: real and imaginary parts each with their own formatter, ``a+bj``."""
+
+    def __init__(self, arr):
+        self.re, self.im = _Formatter(arr.real), _Formatter(arr.imag)
+
+    def width(self):
+        return self.re.width() + self.im.width() + 1
+
+    def format(self, value):
+        value = complex(value)
+        im = (self.im.format(value.imag) + "j").lstrip()
+        return self.re.format(value.real) + (im if im[0] in "+-" else "+" + im)
+
+
 def _int_str(v):
     return str(v)
 
@@ -141,7 +156,7 @@ def array_str(arr, indent):
     if arr.dtype == xp.float16:
         arr = arr.astype(xp.float32)
     summarize = arr.size > PRINT_OPTS.threshold
-    fmt = _Formatter(_summarized(arr) if summarize else arr)
+    fmt = (_ComplexFormatter if arr.dtype.kind == "c" else _Formatter)(_summarized(arr) if summarize else arr)
     return _str_with(arr, indent, summarize, fmt)
 
 
@@ -164,7 +179,7 @@ def tensor_repr(t, prefix="tensor("):
     indent = len(prefix)
     suffixes = []
     dt = D.from_numpy_dtype(arr.dtype)
-    default = dt in (D.get_default_dtype(), D.int64, D.bool_)
+    default = dt in (D.get_default_dtype(), D.default_complex(), D.int64, D.bool_)
     if arr.size == 0:
         if arr.ndim != 1:
             suffixes.append("size=" + str(tuple(arr.shape)))

@@ -30,7 +30,7 @@ def to_nt(t, requires_grad=None):
     if t.dtype == torch.bfloat16:  # same bits, as ml_dtypes' bfloat16
         a = t.detach().cpu().view(torch.int16).numpy().copy().view(nt.bfloat16.np)
     else:
-        a = t.detach().cpu().numpy().copy()
+        a = t.detach().cpu().resolve_conj().resolve_neg().numpy().copy()
     r = nt.from_numpy(a)
     rg = t.requires_grad if requires_grad is None else requires_grad
     if rg:
@@ -45,14 +45,16 @@ def assert_close(got, want, rtol=1e-5, atol=1e-6, check_dtype=True):
         return
     g = got._data if isinstance(got, nt.Tensor) else np.asarray(got)
     bf = isinstance(want, torch.Tensor) and want.dtype == torch.bfloat16
-    w = (want.detach().cpu().float() if bf else want.detach().cpu()).numpy() if isinstance(want, torch.Tensor) \
+    w = (want.detach().cpu().float() if bf else want.detach().cpu().resolve_conj().resolve_neg()).numpy() \
+        if isinstance(want, torch.Tensor) \
         else np.asarray(want)
     assert g.shape == w.shape, f"shape {g.shape} != {w.shape}"
     if check_dtype:
         wd = "bfloat16" if bf else str(w.dtype)
         assert str(g.dtype) == wd, f"dtype {g.dtype} != {wd}"
-    np.testing.assert_allclose(g.astype(np.float64) if g.dtype != bool else g,
-                               w.astype(np.float64) if w.dtype != bool else w,
+    wide = np.complex128 if g.dtype.kind == "c" or w.dtype.kind == "c" else np.float64   # keep imaginary parts
+    np.testing.assert_allclose(g.astype(wide) if g.dtype != bool else g,
+                               w.astype(wide) if w.dtype != bool else w,
                                rtol=rtol, atol=atol, equal_nan=True)
 
 

@@ -34,10 +34,12 @@ def operands(a, b):
 
 def _with_scalar(arr, s):
     k = arr.dtype.kind
-    if k == "f" or k == "V":  # V: ml_dtypes bfloat16
+    if k == "f" or k == "V" or k == "c":  # V: ml_dtypes bfloat16
         return arr
     if s.__class__ is _float or (isinstance(s, numbers.Real) and not isinstance(s, numbers.Integral)):
         return arr.astype(D.get_default_dtype().np)
+    if k != "c" and isinstance(s, numbers.Complex) and not isinstance(s, numbers.Real):
+        return arr.astype(D.default_complex().np)   # integer tensor with a Python complex
     if k == "b" and not isinstance(s, _bool):
         return arr.astype(xp.int64)
     return arr

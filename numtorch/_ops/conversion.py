@@ -15,13 +15,31 @@ class ToDtype(Function):
     @staticmethod
     def forward(ctx, a, dtype):
         ctx.dtype = a._data.dtype
-        return D.cast(a._data, dtype.np)
+        ad = a._data
+        if ad.dtype.kind == "c" and dtype._kind != 3:
+            ad = _discard_imag(ad)
+        return D.cast(ad, dtype.np)
 
     @staticmethod
     def backward(ctx, g):
-        if ctx.dtype.kind not in "fV":
+        if ctx.dtype.kind not in "fVc":
             return None, None
+        if ctx.dtype.kind != "c" and g._data.dtype.kind == "c":
+            g = g.real   # real -> complex: the real part of the gradient, without the cast's warning
         return ToDtype.apply(g, D.from_numpy_dtype(ctx.dtype)), None
+
+
+def _discard_imag(arr):
+    """A complex array cast to a real type keeps its real part, with PyTorch's warning (once per process,
+    as PyTorch's TORCH_WARN_ONCE)."""
+    if not _warned_imag:
+        import warnings
+        _warned_imag.append(True)
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=5)
+    return arr.real
+
+
+_warned_imag = []
 
 
 def to_dtype(input, dtype):

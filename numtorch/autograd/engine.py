@@ -334,7 +334,10 @@ def _accumulate(var, g, create_graph):
         var._grad = accumulate(var._grad, g)
         return
     if g._data.dtype != var._data.dtype:
-        g = _make(g._data.astype(var._data.dtype))
+        gd = g._data
+        if gd.dtype.kind == "c" and var._data.dtype.kind != "c":
+            gd = gd.real   # a real leaf of a complex computation gets the real part, as PyTorch
+        g = _make(gd.astype(var._data.dtype))
     if g._data.shape != var._data.shape:
         # a gradient may arrive broadcast-compatible only when the op forgot to reduce it
         raise RuntimeError(f"Function AccumulateGrad returned an invalid gradient - got {list(g.shape)} "

@@ -305,7 +305,7 @@ class Function(metaclass=FunctionMeta):
             t._out_nr = 0
             t._grad = None
             t._vc = args[0]._vc if cls._is_view else [0]
-            if needs and out.dtype.kind in "fV":
+            if needs and out.dtype.kind in "fVc":
                 t.requires_grad = True
                 t.grad_fn = ctx
             else:
@@ -366,7 +366,7 @@ def _wrap_outputs(ctx, needs, out, args, cls):
             t._vc = args[0]._vc
         data = t._data
         if needs:
-            if data.dtype.kind in "fV" and not (nd and id(o) in nd):
+            if data.dtype.kind in "fVc" and not (nd and id(o) in nd):
                 t.requires_grad = True
                 t.grad_fn = ctx
                 t._out_nr = i
@@ -444,7 +444,7 @@ def once_differentiable(backward):
         # recording (create_graph): each result gets a history whose backward raises
         single = not isinstance(out, tuple)
         outs = tuple(_DelayedError.apply(o.detach().requires_grad_())
-                     if isinstance(o, Tensor) and o._data.dtype.kind in "fV" else o
+                     if isinstance(o, Tensor) and o._data.dtype.kind in "fVc" else o
                      for o in ((out,) if single else out))
         return outs[0] if single else outs
     return wrapper
