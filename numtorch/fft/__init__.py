@@ -15,9 +15,9 @@ from .._tensor import Tensor, _make as _make, _wrap_dim as _wrap_dim_raw
 from .._ops._util import write_out as _write_out
 from . import _spectral as _S
 
+# torch.fft's own list: hfft2, ihfft2, hfftn and ihfftn are public there but kept out of its star-import
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
-           "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift", "Tensor", "hfft2", "ihfft2", "hfftn",
-           "ihfftn"]
+           "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift", "Tensor"]
 
 _NORMS = (None, "backward", "forward", "ortho")
 
@@ -335,8 +335,6 @@ def _freq(fname, n, d, out, dtype, device, requires_grad, count, wrap):
         raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_D.scalar_name(npd)}'")
     if npd.kind not in "fV":
         raise RuntimeError(f"{fname} requires a floating point or complex dtype")
-    if n < 0:
-        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     m = count(n)
     if m < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {m}: [{m}]")
@@ -357,7 +355,7 @@ def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, require
 
 def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """[0, 1, ..., n//2] / (d n): the sample frequencies of ``rfft``"""
-    return _freq("rfftfreq", n, d, out, dtype, device, requires_grad, lambda n: n // 2 + 1, False)
+    return _freq("rfftfreq", n, d, out, dtype, device, requires_grad, lambda n: (abs(n) // 2) * (1 if n >= 0 else -1) + 1, False)   # C++ n / 2 truncates
 
 
 def _shift(input, dim, inverse):
@@ -370,7 +368,7 @@ def _shift(input, dim, inverse):
         dims = list(dim)
     dims = [_wrap_dim_raw(d, input.dim()) for d in dims]
     if not dims:
-        return input.clone()
+        raise RuntimeError("`shifts` required")
     shifts = [(input.shape[d] + 1) // 2 if inverse else input.shape[d] // 2 for d in dims]
     return roll(input, shifts, dims)
 
