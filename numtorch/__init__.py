@@ -79,6 +79,7 @@ from .special import gammaln as lgamma, multigammaln as mvlgamma, gammainc as ig
     gammaincc as igammac  # noqa: E402,F401
 from ._windows import hann_window, hamming_window, blackman_window, bartlett_window, kaiser_window  # noqa: E402
 from . import signal  # noqa: E402
+from . import fft  # noqa: E402
 
 
 def is_tensor(obj):
