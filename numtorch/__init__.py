@@ -80,6 +80,7 @@ from .special import gammaln as lgamma, multigammaln as mvlgamma, gammainc as ig
 from ._windows import hann_window, hamming_window, blackman_window, bartlett_window, kaiser_window  # noqa: E402
 from . import signal  # noqa: E402
 from . import fft  # noqa: E402
+from .fft._stft import stft, istft  # noqa: E402
 
 
 def is_tensor(obj):
