@@ -71,6 +71,7 @@ from ._aten_functions import *  # noqa: E402,F401,F403  (torch.kl_div, torch.lst
 from . import special  # noqa: E402
 from . import distributions  # noqa: E402
 from . import sparse  # noqa: E402
+from . import masked  # noqa: E402
 from ._sparse import sparse_coo_tensor  # noqa: E402,F401
 spmm = sparse.mm
 from .special import digamma, polygamma, i0, sinc  # noqa: E402,F401
