@@ -69,9 +69,11 @@ from .nn.functional import dropout, alpha_dropout, selu, celu, prelu, rrelu, har
     selu_, celu_, threshold_, rrelu_  # noqa: E402
 from .nn.functional.dropout import feature_dropout  # noqa: E402  (torch.feature_dropout; not in torch.nn.functional)
 from ._aten_functions import *  # noqa: E402,F401,F403  (torch.kl_div, torch.lstm_cell, ...: ATen's signatures)
+from ._native import *  # noqa: E402,F401,F403  (torch.native_batch_norm, torch.fill, torch.lstm, ...)
 from . import special  # noqa: E402
 from . import distributions  # noqa: E402
 from . import sparse  # noqa: E402
+from . import masked  # noqa: E402
 from ._sparse import sparse_coo_tensor  # noqa: E402,F401
 spmm = sparse.mm
 from .special import digamma, polygamma, i0, sinc  # noqa: E402,F401

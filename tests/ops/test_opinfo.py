@@ -150,7 +150,7 @@ def _opid(op):
 RANDOM = {"bernoulli", "normal", "rand_like", "randint", "randint_like", "randn", "randn_like", "multinomial",
           "nn.functional.dropout", "nn.functional.dropout2d", "nn.functional.dropout3d", "nn.functional.alpha_dropout",
           "nn.functional.feature_alpha_dropout", "nn.functional.rrelu", "empty", "empty_like", "empty_strided",
-          "new_empty", "uniform", "nn.functional.scaled_dot_product_attention",
+          "new_empty", "empty_permuted", "new_empty_strided", "uniform", "nn.functional.scaled_dot_product_attention",
           "nn.functional.multi_head_attention_forward"}
 
 # Ops in op_db that are not operators of the public API under that name (private aten ops, helpers); the
@@ -250,8 +250,10 @@ def _tol(dtype):
 #    amplified by rstd = 1/sqrt(eps) = 316 (~1.2e-4).
 #  linalg.householder_product: PyTorch's float32 gradients are off from its own float64 ones by ~2.6e-3 (entries up
 #    to 255, cancellation); numtorch's by ~2.5e-5.
+#  grid_sampler_2d (bicubic): the grid gradient sums 16 cubic-weight terms per point; PyTorch's and numtorch's
+#    float32 results are both off from PyTorch's float64 one by 1e-4 to 2.3e-4 (max over five random samples).
 GRAD_TOL32 = {"nn.functional.ctc_loss": (2e-4, 2e-4), "nn.functional.layer_norm": (2e-4, 3e-4),
-              "linalg.householder_product": (2e-4, 5e-3)}
+              "linalg.householder_product": (2e-4, 5e-3), "grid_sampler_2d": (2e-4, 1e-4)}
 # Looser float32 output tolerances, justified the same way:
 #  matrix_exp: on a (5, 5, 5) sample with entries up to 9.3e4, PyTorch's float32 result is off from its own float64
 #    one by 0.05; numtorch's (computed in float64, rounded once) by 1.8e-3.
