@@ -378,7 +378,9 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
         raise _bcast_error(input, other, e) from None
     with errstate(divide="ignore", invalid="ignore"):
         if rounding_mode == "floor":
-            r = xp.floor_divide(ad, bd) if _is_int(ad, bd) else xp.floor(xp.true_divide(ad, bd))
+            # NumPy's float floor_divide is PyTorch's div_floor_floating (fmod-corrected, so -2 // inf is -1
+            # and a quotient that underflows keeps its floor); bfloat16 ('V') has no such loop
+            r = xp.floor(xp.true_divide(ad, bd)) if "V" in (_kind(ad), _kind(bd)) else xp.floor_divide(ad, bd)
         elif rounding_mode == "trunc":
             r = xp.trunc(xp.true_divide(ad, bd))
             if _is_int(ad, bd):

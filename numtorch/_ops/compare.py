@@ -154,7 +154,8 @@ def sort(input, dim=-1, descending=False, stable=False):
         wrap_dim(dim, 0)
         return sort_result(input, _make(xp.zeros((), xp.int64)))
     axis = wrap_dim(dim, d.ndim)
-    key = -d if descending and d.dtype.kind != "b" else d
+    # ~d reverses integer order without the overflow of -d (-0 is 0 in uint8, -min is min in int64)
+    key = (~d if d.dtype.kind in "iu" else -d) if descending and d.dtype.kind != "b" else d
     if descending and d.dtype.kind in "fV":
         key = xp.where(xp.isnan(d), -xp.inf, -d)
     idx = xp.argsort(key, axis=axis, kind="stable").astype(xp.int64)
@@ -178,24 +179,30 @@ def _no_bool(input, msg):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
-    _no_bool(input, "topk does not support bool dtypes on CPU")
     d = input._data
-    axis = wrap_dim(dim, d.ndim)
+    axis = wrap_dim(dim, d.ndim)   # PyTorch checks the dim and k before the dtype
     n = d.shape[axis] if d.ndim else 1
     if k > n or k < 0:
         raise RuntimeError("selected index k out of range")
+    _no_bool(input, "topk does not support bool dtypes on CPU")
     from .views import narrow
-    if d.ndim == 0:
-        return topk_result(input * 1 if k else input.reshape(1)[:0], _make(xp.zeros((), xp.int64)) if k else
-                           _make(xp.zeros((0,), xp.int64)))
+    if d.ndim == 0:   # PyTorch returns the 0-d input itself for k = 0 as for k = 1
+        return topk_result(input * 1, _make(xp.zeros((), xp.int64)))
     s = sort(input, axis, descending=largest)
     return topk_result(narrow(s.values, axis, 0, k), narrow(s.indices, axis, 0, k))
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
-    _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
     from .index import gather
     from .views import narrow, squeeze
+    nd = input._data.ndim
+    axis = wrap_dim(dim, nd)   # PyTorch checks the dim and k before the dtype
+    n = input._data.shape[axis] if nd else 1
+    if n == 0 and nd:
+        raise IndexError(f"kthvalue(): Expected reduction dim {axis} to have non-zero size.")
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+    _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
     if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
         wrap_dim(dim, 0)
         r = kthvalue(input.reshape(1), k, 0, False)
