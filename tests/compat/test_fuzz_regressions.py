@@ -306,3 +306,41 @@ def _xlogy_grads(m):
 @pytest.mark.parametrize("case", sorted(_FOUND))
 def test_found_by_fuzzer(case):
     _same(_FOUND[case])
+
+
+# ------------------------------------------------- issue 21, second round (tests/fuzz/_fuzz_driver.py, seeds 1-)
+def _sort_desc_ints(m):
+    out = []
+    for dt in (m.uint8, m.int32, m.int64):
+        x = m.tensor([[1, 4, 2], [3, 0, 4], [2, 2, 1], [0, 0, 3]], dtype=dt)
+        s = m.sort(x, dim=0, descending=True, stable=True)
+        out += [s.values, s.indices, m.topk(x, 2, 0).values]
+    x = m.tensor([-2 ** 63, 2 ** 63 - 1, 0, -2 ** 63])
+    return tuple(out) + tuple(m.sort(x, descending=True, stable=True))
+
+
+_FOUND2 = {
+    # values
+    "floor_divide by inf": lambda m: m.floor_divide(m.tensor([-2.0, 2.0, -0.0, float("nan")]), float("inf")),
+    "floor_divide underflow": lambda m: m.floor_divide(m.tensor([-6e-8, -0.3, 5.0], dtype=m.float16),
+                                                       m.tensor([4, 4, -2])),
+    "div floor int by float": lambda m: m.div(m.tensor([5, -5]), 2.0, rounding_mode="floor"),
+    "sign nan": lambda m: tuple(m.sign(m.tensor([float("nan"), -0.0, 0.0, -3.0], dtype=dt))
+                                for dt in (m.float16, m.float32, m.float64)),
+    "sgn nan": lambda m: m.sgn(m.tensor([float("nan"), -0.0])).signbit(),
+    "sort descending ints": _sort_desc_ints,
+    "topk k=0 of 0-d": lambda m: tuple(m.topk(m.tensor(2.5), 0)),
+    # argument checks in PyTorch's order
+    "topk bool bad dim": lambda m: m.topk(m.tensor(True), 1, 2),
+    "topk bool": lambda m: m.topk(m.tensor([True]), 1),
+    "kthvalue k out of range": lambda m: m.kthvalue(m.ones(3, 1, 2), 3, 1),
+    "kthvalue k=0": lambda m: m.kthvalue(m.ones(3), 0),
+    "kthvalue bool k out of range": lambda m: m.kthvalue(m.tensor([True, False]), 5),
+    "kthvalue empty dim": lambda m: m.kthvalue(m.ones(2, 0), 1, 1),
+    "kthvalue bool": lambda m: m.kthvalue(m.tensor([True, False]), 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND2))
+def test_found_by_fuzzer_round2(case):
+    _same(_FOUND2[case])
