@@ -555,6 +555,8 @@ class Tensor:
                 _snapshot(self), value))
         if isinstance(value, Tensor):
             value = value._data
+        from ._ops._util import check_scalar_fits
+        value = check_scalar_fits(value, self._data.dtype)
         self._data[...] = value
         return self._bump()
 

@@ -480,10 +480,23 @@ def pow(input, exponent, *, out=None):
     return _out(Pow.apply(input, exponent), out)
 
 
-def float_power(input, exponent):
+def float_power(input, exponent, *, out=None):
+    """pow computed in float64."""
+    if out is not None and out.dtype != D.float64:
+        raise RuntimeError(f"the output given to float_power has dtype {D.scalar_name(out._data.dtype)} but the "
+                           f"operation's result requires dtype Double")
     a = input.double() if isinstance(input, Tensor) else float(input)
     e = exponent.double() if isinstance(exponent, Tensor) else exponent
-    return pow(a, e)
+    return _out(pow(a, e), out)
+
+
+def _float_power_(self, exponent):
+    """In place: only a float64 base can hold float_power's result."""
+    if self.dtype != D.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {D.scalar_name(self._data.dtype)} but the "
+                           f"operation's result requires dtype Double")
+    from .inplace import inplace
+    return inplace(self, float_power, exponent)
 
 
 def abs(input, *, out=None):

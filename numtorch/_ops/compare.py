@@ -71,10 +71,14 @@ bitwise_or = _bitwise(xp.bitwise_or)
 bitwise_xor = _bitwise(xp.bitwise_xor)
 
 
-def bitwise_not(input):
+def bitwise_not(input, *, out=None):
+    from ._util import write_out
+    if out is not None and out._data.dtype != input._data.dtype:   # a structured kernel: the exact dtype
+        raise RuntimeError(f"Found dtype {D.scalar_name(out._data.dtype)} but expected "
+                           f"{D.scalar_name(input._data.dtype)}")
     if input._data.dtype.kind in "fV":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{D.scalar_name(input._data.dtype)}'")
-    return _make(xp.invert(input._data))
+    return write_out(_make(xp.invert(input._data)), out)
 
 
 def isfinite(input):
@@ -280,13 +284,17 @@ def is_nonzero(input):
 def median(input, dim=None, keepdim=False):
     """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
     if dim is not None:
-        wrap_dim(dim, input._data.ndim)
+        ax = wrap_dim(dim, input._data.ndim)
+        if input._data.ndim and input._data.shape[ax] == 0:
+            raise IndexError(f"median(): Expected reduction dim {ax} to have non-zero size.")
     _no_bool(input, f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     from .views import reshape, select, unsqueeze
     from ..return_types import median as _median_rt
     if dim is None:
         flat = reshape(input, (-1,))
         if flat._data.size == 0:
+            if input._data.dtype.kind in "fV":   # NaN, on the graph (PyTorch's result requires grad)
+                return flat.sum() * float("nan")
             return _make(xp.asarray(xp.nan, input._data.dtype))
         v, _ = sort(flat)
         if input._data.dtype.kind in "fV" and xp.isnan(flat._data).any():

@@ -5,7 +5,7 @@ from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
-from ._util import wrap_dim, data, as_view
+from ._util import wrap_dim, data, as_view, check_scalar_fits
 
 
 def _np_index(idx):
@@ -220,9 +220,14 @@ def setitem(t, idx, value):
         _rebase(t, new)
         return
     v = data(value)
+    v = check_scalar_fits(v, t._data.dtype)
     try:
         t._data[idx] = v
     except ValueError as e:
+        if "read-only" in str(e):   # an expanded (broadcast) tensor: nothing to write is no error
+            if t._data[idx].size == 0:
+                return
+            raise
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(xp.shape(v))} cannot be broadcast to "
                            f"indexing result of shape {list(t._data[idx].shape)}") from None
     t._vc[0] += 1
@@ -546,6 +551,7 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 
 def index_fill(input, dim, index, value):
+    value = check_scalar_fits(value, input._data.dtype)
     if input._data.ndim == 0:
         return _scalar_case(index_fill, input, dim, index, value)
     axis = wrap_dim(dim, input._data.ndim)
@@ -582,6 +588,7 @@ class MaskedFill(Function):
         ctx.mask = m
         ctx.shape = a._data.shape
         v = value._data if isinstance(value, Tensor) else value
+        v = check_scalar_fits(v, a._data.dtype)
         out = xp.where(m, xp.asarray(v, dtype=a._data.dtype), a._data)
         ctx.vshape = value._data.shape if isinstance(value, Tensor) else None
         return out if out.shape == a._data.shape else out

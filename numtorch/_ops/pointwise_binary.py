@@ -4,7 +4,7 @@ from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
-from ._util import operands, to_tensor
+from ._util import operands, to_tensor, tensor_arg
 from .arith import _fit, _meta
 from ._util import write_out as _out
 
@@ -85,11 +85,11 @@ class Minimum(_MaxMin):
 
 
 def maximum(input, other, *, out=None):
-    return _out(Maximum.apply(input, to_tensor(other, input)), out)
+    return _out(Maximum.apply(input, tensor_arg("maximum", other)), out)
 
 
 def minimum(input, other, *, out=None):
-    return _out(Minimum.apply(input, to_tensor(other, input)), out)
+    return _out(Minimum.apply(input, tensor_arg("minimum", other)), out)
 
 
 def _nan_ignoring(extreme, input, other):
@@ -106,11 +106,13 @@ def _nan_ignoring(extreme, input, other):
 
 def fmax(input, other, *, out=None):
     """max(a, b), ignoring a NaN operand"""
+    tensor_arg("fmax", other)
     return _out(_nan_ignoring(maximum, input, other), out)
 
 
 def fmin(input, other, *, out=None):
     """min(a, b), ignoring a NaN operand"""
+    tensor_arg("fmin", other)
     return _out(_nan_ignoring(minimum, input, other), out)
 
 
@@ -253,6 +255,7 @@ class Atan2(Function):
 
 
 def atan2(input, other, *, out=None):
+    tensor_arg("atan2", other)
     return _out(Atan2.apply(input, other), out)
 
 
@@ -279,6 +282,7 @@ class LogAddExp(Function):
 
 
 def logaddexp(input, other, *, out=None):
+    tensor_arg("logaddexp", other)
     ad, bd = operands(input, other)
     d = ad if hasattr(ad, "dtype") else bd
     if d.dtype.kind not in "fV":

@@ -169,8 +169,9 @@ class Relu(Function):
         return where(y <= 0, 0.0, g)
 
 
-def relu(input, *, out=None):
-    return _out(Relu.apply(input), out)
+def relu(input):
+    # no out=: PyTorch's torch.relu has none (its argument parser raises TypeError)
+    return Relu.apply(input)
 
 
 class _Rounding(Function):
