@@ -737,6 +737,22 @@ class Tensor:
     def __ipow__(self, other):
         return ops.inplace(self, ops.pow, other)
 
+    # PyTorch defines these in place too (Python's fallback x = x // y would rebind to a new tensor)
+    def __ifloordiv__(self, other):
+        return ops.inplace(self, ops.floor_divide, other)
+
+    def __imod__(self, other):
+        return ops.inplace(self, ops.remainder, other)
+
+    def __iand__(self, other):
+        return ops.inplace(self, ops.bitwise_and, other)
+
+    def __ior__(self, other):
+        return ops.inplace(self, ops.bitwise_or, other)
+
+    def __ixor__(self, other):
+        return ops.inplace(self, ops.bitwise_xor, other)
+
     def __getitem__(self, idx):
         return ops.getitem(self, idx)
 

@@ -239,13 +239,27 @@ def bincount(input, weights=None, minlength=0):
 
 
 def histc(input, bins=100, min=0, max=0):
+    """Counts in ``bins`` equal bins over [min, max] (the data's range when min == max); values outside (and
+    NaN) are ignored. Float inputs only, as PyTorch's CPU kernel."""
+    from ._util import check_scalar_fits
     d = input._data
+    if max < min:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if d.dtype.kind == "b":
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
+    if d.dtype.kind in "iu":
+        check_scalar_fits(min, d.dtype), check_scalar_fits(max, d.dtype)
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{D.scalar_name(d.dtype)}'")
     if min == max and d.size:
-        lo, hi = float(d.min()), float(d.max())
+        with xp.errstate(invalid="ignore"):
+            lo, hi = float(xp.min(d)), float(xp.max(d))
     else:
         lo, hi = float(min), float(max)
+    if not (xp.isfinite(lo) and xp.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     if lo == hi:  # PyTorch widens a degenerate range by one on each side
         lo, hi = lo - 1, hi + 1
+    d = d[(d >= lo) & (d <= hi)]
     h, _ = xp.histogram(d, bins=bins, range=(lo, hi))
     return _make(h.astype(d.dtype))
 
@@ -261,6 +275,13 @@ def _searchsorted(sorted_sequence, values, right, side, sorter):
         sorted_sequence = gather(sorted_sequence, -1, sorter)
     side = side or ("right" if right else "left")
     s, v = sorted_sequence._data, data(values)
+    if s.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
+    if s.ndim > 1 and (xp.ndim(v) != s.ndim or xp.shape(v)[:-1] != s.shape[:-1]):
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                           f"dimensions of boundaries tensor and input value tensor must match, but we got "
+                           f"boundaries tensor {list(s.shape)} and input value tensor {list(xp.shape(v))}")
     if s.ndim == 1:
         return _make(xp.asarray(xp.searchsorted(s, v, side=side)).astype(xp.int64))
     if xp.size(v) == 0 or s.shape[-1] == 0:  # nothing to search, or every value goes at position 0

@@ -27,6 +27,8 @@ def _integral_only(name, *ts):
     for t in ts:
         if isinstance(t, Tensor) and t.dtype.is_floating_point:
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'{t.dtype.name.capitalize()}\'')
+    if all(isinstance(t, Tensor) and t._data.dtype.kind == "b" for t in ts):
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
 
 
 class _NoDerivative(Function):
@@ -208,7 +210,8 @@ class LogAddExp2(Function):
 
 
 def logaddexp2(input, other, *, out=None):
-    return write_out(LogAddExp2.apply(input, tensor_arg("logaddexp2", other)), out)
+    _float_result("logaddexp2", input, tensor_arg("logaddexp2", other))
+    return write_out(LogAddExp2.apply(input, other), out)
 
 
 def _shift(name, np_fn, input, other):

@@ -218,8 +218,33 @@ def lerp(input, end, weight, *, out=None):
     return _out(input + weight * (end - input), out)
 
 
+def _result_type3(*ts):
+    """PyTorch's result type of several tensors (a 0-d tensor only lifts the category)."""
+    dt = zero = None
+    for t in ts:
+        tdt, t0 = D.from_numpy_dtype(t._data.dtype), t._data.ndim == 0
+        dt, zero = (tdt, t0) if dt is None else (D.result_type(dt, zero, tdt, t0), zero and t0)
+    return dt
+
+
 def addcmul(input, tensor1, tensor2, *, value=1):
-    return input + value * tensor1 * tensor2
+    """input + value * tensor1 * tensor2 in the tensors' common dtype; value does not promote (an integral
+    result takes int(value) and wraps like C)."""
+    if not all(isinstance(t, Tensor) for t in (input, tensor1, tensor2)):
+        return input + value * tensor1 * tensor2
+    rt = _result_type3(input, tensor1, tensor2)
+    if rt.is_floating_point:
+        return input.to(rt) + value * tensor1.to(rt) * tensor2.to(rt)
+    if rt._kind == 0:
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    try:
+        xp.broadcast_shapes(input._data.shape, tensor1._data.shape, tensor2._data.shape)
+    except ValueError:   # PyTorch's broadcast error, from the tensor ops
+        return input * tensor1 * tensor2
+    i64 = [t._data.astype(xp.int64) for t in (input, tensor1, tensor2)]
+    with xp.errstate(over="ignore"):
+        r = i64[0] + int(value) * i64[1] * i64[2]
+    return _make(r.astype(rt.np))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
