@@ -566,6 +566,8 @@ class Tensor:
                 _snapshot(self), value))
         if isinstance(value, Tensor):
             value = value._data
+        from ._ops._util import check_scalar_fits
+        value = check_scalar_fits(value, self._data.dtype)
         self._data[...] = value
         return self._bump()
 
@@ -745,6 +747,22 @@ class Tensor:
 
     def __ipow__(self, other):
         return ops.inplace(self, ops.pow, other)
+
+    # PyTorch defines these in place too (Python's fallback x = x // y would rebind to a new tensor)
+    def __ifloordiv__(self, other):
+        return ops.inplace(self, ops.floor_divide, other)
+
+    def __imod__(self, other):
+        return ops.inplace(self, ops.remainder, other)
+
+    def __iand__(self, other):
+        return ops.inplace(self, ops.bitwise_and, other)
+
+    def __ior__(self, other):
+        return ops.inplace(self, ops.bitwise_or, other)
+
+    def __ixor__(self, other):
+        return ops.inplace(self, ops.bitwise_xor, other)
 
     def __getitem__(self, idx):
         return ops.getitem(self, idx)

@@ -128,4 +128,8 @@ diagonal_scatter select_scatter slice_scatter scatter_reduce index_reduce put re
 for _n in """addr gcd lcm hypot copysign ldexp nextafter bitwise_left_shift bitwise_right_shift scatter_reduce
 index_reduce put renorm""".split():
     _table[_n + "_"] = _make_inplace(_g[_n])
+_table["heaviside_"] = _make_inplace(_g["heaviside"])
+_table["xlogy_"] = _make_inplace(_table["xlogy"])
+from .arith import _float_power_  # noqa: E402
+_table["float_power_"] = _float_power_
 register_methods(_table)

@@ -45,6 +45,41 @@ def _with_scalar(arr, s):
     return arr
 
 
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "float16": "c10::Half", "float32": "float"}
+
+
+def check_scalar_fits(value, np_dtype):
+    """PyTorch's check when a Python scalar is written into a tensor (fill_, masked_fill, index_fill, setitem):
+    RuntimeError if it overflows the dtype (NaN/inf into an integer; an unsigned type also takes -max..-1, wrapped
+    as C does). Returns the value to write."""
+    k = np_dtype.kind
+    if isinstance(value, (_bool, Tensor)) or k not in "iuf" or np_dtype.itemsize == 8 and k == "f" or \
+            not isinstance(value, (_int, _float)):
+        return value
+    if k == "f":
+        bad = value == value and abs(value) != float("inf") and abs(value) > float(xp.finfo(np_dtype).max)
+    else:
+        info = xp.iinfo(np_dtype)
+        if value != value or value in (float("inf"), float("-inf")):
+            bad = True
+        else:
+            # a negative int wraps into an unsigned type (down to -max), a negative float does not
+            bad = value > info.max or value < (-_int(info.max) if k == "u" and isinstance(value, _int) else info.min)
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[np_dtype.name]} without overflow")
+    if k == "u" and value < 0:
+        return _int(value) % (_int(xp.iinfo(np_dtype).max) + 1)
+    return value
+
+
+def tensor_arg(fname, x, arg="other"):
+    """PyTorch's argument-parser TypeError for a Tensor-only second argument given a Python scalar."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument '{arg}' (position 2) must be Tensor, not {type(x).__name__}")
+    return x
+
+
 def to_tensor(x, like=None):
     if isinstance(x, Tensor):
         return x

@@ -380,7 +380,9 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
         raise _bcast_error(input, other, e) from None
     with errstate(divide="ignore", invalid="ignore"):
         if rounding_mode == "floor":
-            r = xp.floor_divide(ad, bd) if _is_int(ad, bd) else xp.floor(xp.true_divide(ad, bd))
+            # NumPy's float floor_divide is PyTorch's div_floor_floating (fmod-corrected, so -2 // inf is -1
+            # and a quotient that underflows keeps its floor); bfloat16 ('V') has no such loop
+            r = xp.floor(xp.true_divide(ad, bd)) if "V" in (_kind(ad), _kind(bd)) else xp.floor_divide(ad, bd)
         elif rounding_mode == "trunc":
             r = xp.trunc(xp.true_divide(ad, bd))
             if _is_int(ad, bd):
@@ -480,10 +482,23 @@ def pow(input, exponent, *, out=None):
     return _out(Pow.apply(input, exponent), out)
 
 
-def float_power(input, exponent):
+def float_power(input, exponent, *, out=None):
+    """pow computed in float64."""
+    if out is not None and out.dtype != D.float64:
+        raise RuntimeError(f"the output given to float_power has dtype {D.scalar_name(out._data.dtype)} but the "
+                           f"operation's result requires dtype Double")
     a = input.double() if isinstance(input, Tensor) else float(input)
     e = exponent.double() if isinstance(exponent, Tensor) else exponent
-    return pow(a, e)
+    return _out(pow(a, e), out)
+
+
+def _float_power_(self, exponent):
+    """In place: only a float64 base can hold float_power's result."""
+    if self.dtype != D.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {D.scalar_name(self._data.dtype)} but the "
+                           f"operation's result requires dtype Double")
+    from .inplace import inplace
+    return inplace(self, float_power, exponent)
 
 
 def abs(input, *, out=None):

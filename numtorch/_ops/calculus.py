@@ -15,10 +15,16 @@ def _spacing_1d(x, axis, ndim):
     return x.reshape(shape)
 
 
+def _no_bool_y(name, y):
+    if y.dtype.is_floating_point is False and y._data.dtype.kind == "b":
+        raise RuntimeError(f"{name}: received a bool input for `y`, but bool is not supported")
+
+
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """sum over dim of (x_{i+1} - x_i) (y_i + y_{i+1}) / 2, with x given, or a constant spacing dx (1)."""
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: x and dx given together")
+    _no_bool_y("trapezoid", y)
     axis = wrap_dim(dim, y.dim())
     n = y.shape[axis]
     if n == 0:
@@ -44,10 +50,11 @@ def trapz(y, x=None, *, dx=None, dim=-1):
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoidal integral along dim (one value fewer than y along dim)."""
+    _no_bool_y("cumulative_trapezoid", y)
     axis = wrap_dim(dim, y.dim())
     n = y.shape[axis]
     if n == 0:
-        return y.clone()
+        return y.clone() if y.dtype.is_floating_point else y.float()
     pair = _sl(y, axis, 1, n) + _sl(y, axis, 0, n - 1)
     if isinstance(x, Tensor):
         if x.dim() == 1:

@@ -71,10 +71,14 @@ bitwise_or = _bitwise(xp.bitwise_or)
 bitwise_xor = _bitwise(xp.bitwise_xor)
 
 
-def bitwise_not(input):
+def bitwise_not(input, *, out=None):
+    from ._util import write_out
+    if out is not None and out._data.dtype != input._data.dtype:   # a structured kernel: the exact dtype
+        raise RuntimeError(f"Found dtype {D.scalar_name(out._data.dtype)} but expected "
+                           f"{D.scalar_name(input._data.dtype)}")
     if input._data.dtype.kind in "fV":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{D.scalar_name(input._data.dtype)}'")
-    return _make(xp.invert(input._data))
+    return write_out(_make(xp.invert(input._data)), out)
 
 
 def isfinite(input):
@@ -154,7 +158,8 @@ def sort(input, dim=-1, descending=False, stable=False):
         wrap_dim(dim, 0)
         return sort_result(input, _make(xp.zeros((), xp.int64)))
     axis = wrap_dim(dim, d.ndim)
-    key = -d if descending and d.dtype.kind != "b" else d
+    # ~d reverses integer order without the overflow of -d (-0 is 0 in uint8, -min is min in int64)
+    key = (~d if d.dtype.kind in "iu" else -d) if descending and d.dtype.kind != "b" else d
     if descending and d.dtype.kind in "fV":
         key = xp.where(xp.isnan(d), -xp.inf, -d)
     idx = xp.argsort(key, axis=axis, kind="stable").astype(xp.int64)
@@ -178,24 +183,30 @@ def _no_bool(input, msg):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
-    _no_bool(input, "topk does not support bool dtypes on CPU")
     d = input._data
-    axis = wrap_dim(dim, d.ndim)
+    axis = wrap_dim(dim, d.ndim)   # PyTorch checks the dim and k before the dtype
     n = d.shape[axis] if d.ndim else 1
     if k > n or k < 0:
         raise RuntimeError("selected index k out of range")
+    _no_bool(input, "topk does not support bool dtypes on CPU")
     from .views import narrow
-    if d.ndim == 0:
-        return topk_result(input * 1 if k else input.reshape(1)[:0], _make(xp.zeros((), xp.int64)) if k else
-                           _make(xp.zeros((0,), xp.int64)))
+    if d.ndim == 0:   # PyTorch returns the 0-d input itself for k = 0 as for k = 1
+        return topk_result(input * 1, _make(xp.zeros((), xp.int64)))
     s = sort(input, axis, descending=largest)
     return topk_result(narrow(s.values, axis, 0, k), narrow(s.indices, axis, 0, k))
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
-    _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
     from .index import gather
     from .views import narrow, squeeze
+    nd = input._data.ndim
+    axis = wrap_dim(dim, nd)   # PyTorch checks the dim and k before the dtype
+    n = input._data.shape[axis] if nd else 1
+    if n == 0 and nd:
+        raise IndexError(f"kthvalue(): Expected reduction dim {axis} to have non-zero size.")
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+    _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
     if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
         wrap_dim(dim, 0)
         r = kthvalue(input.reshape(1), k, 0, False)
@@ -228,13 +239,27 @@ def bincount(input, weights=None, minlength=0):
 
 
 def histc(input, bins=100, min=0, max=0):
+    """Counts in ``bins`` equal bins over [min, max] (the data's range when min == max); values outside (and
+    NaN) are ignored. Float inputs only, as PyTorch's CPU kernel."""
+    from ._util import check_scalar_fits
     d = input._data
+    if max < min:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if d.dtype.kind == "b":
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
+    if d.dtype.kind in "iu":
+        check_scalar_fits(min, d.dtype), check_scalar_fits(max, d.dtype)
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{D.scalar_name(d.dtype)}'")
     if min == max and d.size:
-        lo, hi = float(d.min()), float(d.max())
+        with xp.errstate(invalid="ignore"):
+            lo, hi = float(xp.min(d)), float(xp.max(d))
     else:
         lo, hi = float(min), float(max)
+    if not (xp.isfinite(lo) and xp.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     if lo == hi:  # PyTorch widens a degenerate range by one on each side
         lo, hi = lo - 1, hi + 1
+    d = d[(d >= lo) & (d <= hi)]
     h, _ = xp.histogram(d, bins=bins, range=(lo, hi))
     return _make(h.astype(d.dtype))
 
@@ -250,6 +275,13 @@ def _searchsorted(sorted_sequence, values, right, side, sorter):
         sorted_sequence = gather(sorted_sequence, -1, sorter)
     side = side or ("right" if right else "left")
     s, v = sorted_sequence._data, data(values)
+    if s.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
+    if s.ndim > 1 and (xp.ndim(v) != s.ndim or xp.shape(v)[:-1] != s.shape[:-1]):
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                           f"dimensions of boundaries tensor and input value tensor must match, but we got "
+                           f"boundaries tensor {list(s.shape)} and input value tensor {list(xp.shape(v))}")
     if s.ndim == 1:
         return _make(xp.asarray(xp.searchsorted(s, v, side=side)).astype(xp.int64))
     if xp.size(v) == 0 or s.shape[-1] == 0:  # nothing to search, or every value goes at position 0
@@ -273,13 +305,17 @@ def is_nonzero(input):
 def median(input, dim=None, keepdim=False):
     """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
     if dim is not None:
-        wrap_dim(dim, input._data.ndim)
+        ax = wrap_dim(dim, input._data.ndim)
+        if input._data.ndim and input._data.shape[ax] == 0:
+            raise IndexError(f"median(): Expected reduction dim {ax} to have non-zero size.")
     _no_bool(input, f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     from .views import reshape, select, unsqueeze
     from ..return_types import median as _median_rt
     if dim is None:
         flat = reshape(input, (-1,))
         if flat._data.size == 0:
+            if input._data.dtype.kind in "fV":   # NaN, on the graph (PyTorch's result requires grad)
+                return flat.sum() * float("nan")
             return _make(xp.asarray(xp.nan, input._data.dtype))
         v, _ = sort(flat)
         if input._data.dtype.kind in "fV" and xp.isnan(flat._data).any():

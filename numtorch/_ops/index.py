@@ -5,7 +5,7 @@ from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make
-from ._util import wrap_dim, data, as_view
+from ._util import wrap_dim, data, as_view, check_scalar_fits
 
 
 def _np_index(idx):
@@ -220,9 +220,14 @@ def setitem(t, idx, value):
         _rebase(t, new)
         return
     v = data(value)
+    v = check_scalar_fits(v, t._data.dtype)
     try:
         t._data[idx] = v
     except ValueError as e:
+        if "read-only" in str(e):   # an expanded (broadcast) tensor: nothing to write is no error
+            if t._data[idx].size == 0:
+                return
+            raise
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(xp.shape(v))} cannot be broadcast to "
                            f"indexing result of shape {list(t._data[idx].shape)}") from None
     t._vc[0] += 1
@@ -526,7 +531,11 @@ class IndexAdd(Function):
         out = a._data.copy()
         ctx.axis, ctx.index, ctx.alpha = axis, index._data, alpha
         moved = xp.moveaxis(out, axis, 0)
-        xp.add.at(moved, index._data, xp.moveaxis(src._data * alpha if alpha != 1 else src._data, axis, 0))
+        s = src._data
+        if alpha != 1:
+            # an integral self takes int(alpha) and wraps like C (uint8 with alpha = -1)
+            s = (s.astype(xp.int64) * int(alpha)).astype(s.dtype) if s.dtype.kind in "biu" else s * alpha
+        xp.add.at(moved, index._data, xp.moveaxis(s, axis, 0))
         return out
 
     @staticmethod
@@ -539,13 +548,34 @@ class IndexAdd(Function):
         return g, None, None, gs, None
 
 
+def _index_op_checks(name, input, dim, index, source=None):
+    """PyTorch's checks of index_add/index_copy/index_fill, in its order: dim, a 0-d self, dtypes."""
+    axis = wrap_dim(dim, input._data.ndim)
+    if input._data.ndim == 0 and index._data.size != 1:
+        if name == "index_copy":
+            raise IndexError(f"index_copy_(): When source is scalar, index should have one element "
+                             f"(got {index._data.size})")
+        if index._data.size == 0 and name == "index_add":
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if source is not None and isinstance(source, Tensor) and source._data.dtype != input._data.dtype:
+        a, b = D.scalar_name(input._data.dtype), D.scalar_name(source._data.dtype)
+        if name == "index_add":
+            raise RuntimeError(f"index_add_(): self ({a}) and source ({b}) must have the same scalar type")
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) {a} "
+                           f"and (source) {b}")
+    return axis
+
+
 def index_add(input, dim, index, source, *, alpha=1):
+    _index_op_checks("index_add", input, dim, index, source)
     if input._data.ndim == 0:
         return _scalar_case(index_add, input, dim, index, source, alpha=alpha)
     return IndexAdd.apply(input, wrap_dim(dim, input._data.ndim), index, source, alpha)
 
 
 def index_fill(input, dim, index, value):
+    _index_op_checks("index_fill", input, dim, index)
+    value = check_scalar_fits(value, input._data.dtype)
     if input._data.ndim == 0:
         return _scalar_case(index_fill, input, dim, index, value)
     axis = wrap_dim(dim, input._data.ndim)
@@ -556,6 +586,7 @@ def index_fill(input, dim, index, value):
 
 
 def index_copy(input, dim, index, source):
+    _index_op_checks("index_copy", input, dim, index, source)
     if input._data.ndim == 0:
         return _scalar_case(index_copy, input, dim, index, source)
     axis = wrap_dim(dim, input._data.ndim)
@@ -582,6 +613,7 @@ class MaskedFill(Function):
         ctx.mask = m
         ctx.shape = a._data.shape
         v = value._data if isinstance(value, Tensor) else value
+        v = check_scalar_fits(v, a._data.dtype)
         out = xp.where(m, xp.asarray(v, dtype=a._data.dtype), a._data)
         ctx.vshape = value._data.shape if isinstance(value, Tensor) else None
         return out if out.shape == a._data.shape else out

@@ -1,5 +1,5 @@
 """Matrix products: matmul (1-D to batched N-D), mm, bmm, mv, dot, addmm, einsum, outer."""
-from builtins import all as _builtin_all
+from builtins import all as _builtin_all, any as _builtin_any, sum as _builtin_sum
 
 from .._backend import xp
 from .._cpu import mm as _pmm
@@ -258,6 +258,8 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input._data.shape[0]}, {input._data.shape[2]}] but got: "
                            f"[{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
+    if input._data.dtype.kind == "b" and input._data.size and mat2._data.size:
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
     _check_scalar_type(input, mat2)
     return _out(Bmm.apply(input, mat2), out)
 
@@ -425,11 +427,21 @@ def _normalize_eq(eq, operands):
     return eq
 
 
+def _contracts(eq):
+    """Whether an einsum equation sums over a letter that two operands share (a product that needs bmm)."""
+    lhs, _, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    return _builtin_any(c not in rhs and _builtin_sum(c in t for t in terms) > 1 for c in set(lhs) if c.isalpha())
+
+
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     eq = _normalize_eq(equation, operands)
     if _builtin_all(o._data.size for o in operands if isinstance(o, Tensor)):   # empty operands: no kernel runs
+        if len(operands) > 1 and _builtin_any(o._data.dtype.kind == "b" for o in operands) and \
+                _contracts(eq):   # PyTorch contracts a pair of operands with bmm, which has no bool kernel
+            raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
         for o in operands[1:]:
             _check_scalar_type(operands[0], o)
     return Einsum.apply(eq, *operands)

@@ -11,6 +11,8 @@ from .views import diagonal as _diagonal
 
 
 def trace(input):
+    if input._data.dtype.kind == "b":   # PyTorch checks the dtype first
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     if input._data.ndim != 2:
         raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(input._data.ndim))
     from .index import getitem

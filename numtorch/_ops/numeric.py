@@ -6,7 +6,7 @@ from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
-from ._util import operands, to_tensor, write_out
+from ._util import operands, to_tensor, write_out, tensor_arg
 from .arith import _fit, _meta
 from .._grad_mode import is_grad_enabled as _grad_enabled
 
@@ -27,6 +27,8 @@ def _integral_only(name, *ts):
     for t in ts:
         if isinstance(t, Tensor) and t.dtype.is_floating_point:
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'{t.dtype.name.capitalize()}\'')
+    if all(isinstance(t, Tensor) and t._data.dtype.kind == "b" for t in ts):
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
 
 
 class _NoDerivative(Function):
@@ -47,6 +49,7 @@ class _NoDerivative(Function):
 
 def gcd(input, other, *, out=None):
     """Greatest common divisor (non-negative) of integer tensors."""
+    tensor_arg("gcd", other)
     _integral_only("gcd", input, other)
     a, b = operands(input, to_tensor(other, input))
     return write_out(_make(xp.gcd(a, b)), out)
@@ -54,6 +57,7 @@ def gcd(input, other, *, out=None):
 
 def lcm(input, other, *, out=None):
     """Least common multiple |a b| / gcd(a, b) of integer tensors."""
+    tensor_arg("lcm", other)
     _integral_only("lcm", input, other)
     a, b = operands(input, to_tensor(other, input))
     return write_out(_make(xp.lcm(a, b)), out)
@@ -81,8 +85,17 @@ class Hypot(Function):
         return (_fit(g * a / r, ctx.ma) if na else None), (_fit(g * b / r, ctx.mb) if nb else None)
 
 
+def _float_result(name, input, other):
+    """PyTorch's NotImplementedError for an integral result type (hypot, nextafter do not promote to float)."""
+    a, b = operands(input, other)
+    rt = a.dtype if hasattr(a, "dtype") else b.dtype
+    if rt.kind not in "fV":
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{D.scalar_name(rt)}'")
+
+
 def hypot(input, other, *, out=None):
-    return write_out(Hypot.apply(input, to_tensor(other, input)), out)
+    _float_result("hypot", input, tensor_arg("hypot", other))
+    return write_out(Hypot.apply(input, other), out)
 
 
 class Copysign(Function):
@@ -147,12 +160,15 @@ def frexp(input, *, out=None):
 def ldexp(input, other, *, out=None):
     """input * 2**other (a float result)."""
     from .arith import pow as _pow
+    tensor_arg("ldexp", other)
+    if input._data.dtype.kind in "fV" and other._data.dtype.kind == "b":   # PyTorch's float kernel: exp2 of other
+        raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
     return write_out(input * _pow(2.0, other), out)
 
 
 def nextafter(input, other, *, out=None):
     """The next representable float after input towards other."""
-    other = to_tensor(other, input)
+    _float_result("nextafter", input, tensor_arg("nextafter", other))
     a, b = operands(input, other)
     return write_out(NextAfter.apply(input, other, xp.nextafter(a, b)), out)
 
@@ -194,7 +210,8 @@ class LogAddExp2(Function):
 
 
 def logaddexp2(input, other, *, out=None):
-    return write_out(LogAddExp2.apply(input, to_tensor(other, input)), out)
+    _float_result("logaddexp2", input, tensor_arg("logaddexp2", other))
+    return write_out(LogAddExp2.apply(input, other), out)
 
 
 def _shift(name, np_fn, input, other):

@@ -4,7 +4,7 @@ from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
-from ._util import operands, to_tensor
+from ._util import operands, to_tensor, tensor_arg
 from .arith import _fit, _meta
 from ._util import write_out as _out
 
@@ -85,11 +85,11 @@ class Minimum(_MaxMin):
 
 
 def maximum(input, other, *, out=None):
-    return _out(Maximum.apply(input, to_tensor(other, input)), out)
+    return _out(Maximum.apply(input, tensor_arg("maximum", other)), out)
 
 
 def minimum(input, other, *, out=None):
-    return _out(Minimum.apply(input, to_tensor(other, input)), out)
+    return _out(Minimum.apply(input, tensor_arg("minimum", other)), out)
 
 
 def _nan_ignoring(extreme, input, other):
@@ -106,11 +106,13 @@ def _nan_ignoring(extreme, input, other):
 
 def fmax(input, other, *, out=None):
     """max(a, b), ignoring a NaN operand"""
+    tensor_arg("fmax", other)
     return _out(_nan_ignoring(maximum, input, other), out)
 
 
 def fmin(input, other, *, out=None):
     """min(a, b), ignoring a NaN operand"""
+    tensor_arg("fmin", other)
     return _out(_nan_ignoring(minimum, input, other), out)
 
 
@@ -216,8 +218,33 @@ def lerp(input, end, weight, *, out=None):
     return _out(input + weight * (end - input), out)
 
 
+def _result_type3(*ts):
+    """PyTorch's result type of several tensors (a 0-d tensor only lifts the category)."""
+    dt = zero = None
+    for t in ts:
+        tdt, t0 = D.from_numpy_dtype(t._data.dtype), t._data.ndim == 0
+        dt, zero = (tdt, t0) if dt is None else (D.result_type(dt, zero, tdt, t0), zero and t0)
+    return dt
+
+
 def addcmul(input, tensor1, tensor2, *, value=1):
-    return input + value * tensor1 * tensor2
+    """input + value * tensor1 * tensor2 in the tensors' common dtype; value does not promote (an integral
+    result takes int(value) and wraps like C)."""
+    if not all(isinstance(t, Tensor) for t in (input, tensor1, tensor2)):
+        return input + value * tensor1 * tensor2
+    rt = _result_type3(input, tensor1, tensor2)
+    if rt.is_floating_point:
+        return input.to(rt) + value * tensor1.to(rt) * tensor2.to(rt)
+    if rt._kind == 0:
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    try:
+        xp.broadcast_shapes(input._data.shape, tensor1._data.shape, tensor2._data.shape)
+    except ValueError:   # PyTorch's broadcast error, from the tensor ops
+        return input * tensor1 * tensor2
+    i64 = [t._data.astype(xp.int64) for t in (input, tensor1, tensor2)]
+    with xp.errstate(over="ignore"):
+        r = i64[0] + int(value) * i64[1] * i64[2]
+    return _make(r.astype(rt.np))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
@@ -253,6 +280,7 @@ class Atan2(Function):
 
 
 def atan2(input, other, *, out=None):
+    tensor_arg("atan2", other)
     return _out(Atan2.apply(input, other), out)
 
 
@@ -279,6 +307,7 @@ class LogAddExp(Function):
 
 
 def logaddexp(input, other, *, out=None):
+    tensor_arg("logaddexp", other)
     ad, bd = operands(input, other)
     d = ad if hasattr(ad, "dtype") else bd
     if d.dtype.kind not in "fV":

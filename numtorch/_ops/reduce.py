@@ -77,10 +77,29 @@ class SumDim(Sum):
     node_name = "SumBackward1"
 
 
+def _no_grad_to_integer(input, dtype):
+    """PyTorch refuses a differentiable reduction into an integer dtype= (the result could not carry a grad)."""
+    if dtype is not None and _gs.enabled and input.requires_grad and not (
+            dtype.is_floating_point or getattr(dtype, "is_complex", False)):
+        raise RuntimeError(f"Autograd not support dtype: {D.scalar_name(D.to_numpy_dtype(dtype))}")
+
+
+def _float_dtype_arg(name, input, dtype):
+    """mean/nanmean: an explicit dtype must be floating (or complex); without one, so must the input."""
+    if dtype is not None:
+        if not (dtype.is_floating_point or getattr(dtype, "is_complex", False)):
+            raise RuntimeError(f"{name}(): could not infer output dtype. Optional dtype must be either a floating "
+                               f"point or complex dtype. Got: {D.scalar_name(D.to_numpy_dtype(dtype))}")
+    elif input._data.dtype.kind not in "fVc":
+        raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
+                           f"point or complex dtype. Got: {D.scalar_name(input._data.dtype)}")
+
+
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if isinstance(dim, (tuple, list)) and len(dim) == 0:
         dim = None
     axes = dims_tuple(dim, input._data.ndim)
+    _no_grad_to_integer(input, dtype)
     if axes is None:
         return _out(Sum.apply(input, None, False, dtype), out)
     return _out(SumDim.apply(input, axes, keepdim, dtype), out)
@@ -137,6 +156,7 @@ def _reduced_shape(shape, axes, keepdim):
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    _float_dtype_arg("mean", input, dtype)
     if isinstance(dim, (tuple, list)) and len(dim) == 0:
         dim = None
     axes = dims_tuple(dim, input._data.ndim)
@@ -150,6 +170,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     if input._data.dtype.kind not in "fV":
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
                            f"{D.scalar_name(input._data.dtype)}")
+    _float_dtype_arg("nanmean", input, dtype)
     n = sum((~isnan(input)).to(dtype or input.dtype), dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / n
 
@@ -290,6 +311,9 @@ class ProdDim(Prod):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is not None:
+        wrap_dim(dim, input._data.ndim)
+    _no_grad_to_integer(input, dtype)
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -309,7 +333,10 @@ class CumSum(Function):
         d = a._data
         if d.ndim == 0:   # integers and bools accumulate in int64, as for any shape
             return d.astype(xp.int64) if d.dtype.kind in "biu" else d.copy()
-        return xp.cumsum(d, axis=axis, dtype=xp.int64 if d.dtype.kind in "biu" else None)
+        r = xp.cumsum(d, axis=axis, dtype=xp.int64 if d.dtype.kind in "biu" else None)
+        if r.dtype.kind == "f":
+            r += 0   # PyTorch accumulates from +0, so a leading -0 (or a run of them) sums to +0
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -320,6 +347,8 @@ class CumSum(Function):
 
 
 def cumsum(input, dim, *, dtype=None):
+    wrap_dim(dim, input._data.ndim)
+    _no_grad_to_integer(input, dtype)
     if dtype is not None:
         input = input.to(dtype)
     return CumSum.apply(input, wrap_dim(dim, input._data.ndim))

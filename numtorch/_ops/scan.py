@@ -10,7 +10,11 @@ def _cum_extreme(name, ufunc, input, dim):
     from .. import return_types as R
     d = input._data
     if d.ndim == 0:
+        if dim not in (-1, 0):
+            raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
         return getattr(R, name)._from(input.clone(), _make(xp.zeros((), xp.int64)))
+    if d.size == 0:   # PyTorch returns an empty result before it looks at dim
+        return getattr(R, name)._from(input.clone(), _make(xp.zeros(d.shape, xp.int64)))
     axis = wrap_dim(dim, d.ndim)
     run = ufunc.accumulate(d, axis=axis) if d.dtype != bool else \
         (xp.logical_or if ufunc is xp.maximum else xp.logical_and).accumulate(d, axis=axis)
@@ -53,7 +57,8 @@ class LogCumSumExp(Function):
             d = d.astype(xp.float32)
         # accumulated in float64 for float32 input, as PyTorch's CPU kernel does (its accumulate type)
         acc = d.astype(xp.float64) if d.dtype.itemsize < 8 else d
-        y = (xp.logaddexp.accumulate(acc, axis=axis) if d.ndim else acc.copy()).astype(d.dtype)
+        # + 0: the kernel's first step is logaddexp(-inf, x0), which turns -0 into +0
+        y = (xp.logaddexp.accumulate(acc, axis=axis) + 0.0 if d.ndim else acc.copy()).astype(d.dtype)
         ctx.axis = axis
         ctx.save_for_backward(x)
         ctx.y = y
@@ -81,7 +86,11 @@ class LogCumSumExp(Function):
 
 
 def logcumsumexp(input, dim, *, out=None):
-    axis = wrap_dim(dim, input.dim()) if input.dim() else 0
+    axis = wrap_dim(dim, input.dim())
+    if not input.dtype.is_floating_point:
+        from .._dtype import scalar_name
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{scalar_name(input._data.dtype)}'")
+    axis = axis if input.dim() else 0
     return write_out(LogCumSumExp.apply(input, axis), out)
 
 

@@ -99,10 +99,18 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
     from .index import gather
     from ..return_types import nanmedian as _rt
     d = input._data
+    if dim is not None:
+        axis = wrap_dim(dim, d.ndim)
+        if d.ndim and d.shape[axis] == 0:
+            raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
+    if d.dtype.kind == "b":
+        raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
         if d.size == 0:
-            return _make(xp.asarray(xp.nan, d.dtype))
+            if d.dtype.kind in "fV":
+                return flat.sum() * float("nan")
+            return _make(xp.zeros((), d.dtype))   # PyTorch's value here is arbitrary
         v = sort(flat).values
         k = (int(d.size - (xp.isnan(d).sum() if d.dtype.kind == "f" else 0)) - 1) // 2
         return v[max(k, 0)]

@@ -169,8 +169,9 @@ class Relu(Function):
         return where(y <= 0, 0.0, g)
 
 
-def relu(input, *, out=None):
-    return _out(Relu.apply(input), out)
+def relu(input):
+    # no out=: PyTorch's torch.relu has none (its argument parser raises TypeError)
+    return Relu.apply(input)
 
 
 class _Rounding(Function):
@@ -204,7 +205,17 @@ def _rounding(name, np_fn):
 Floor, floor = _rounding("Floor", xp.floor)
 Ceil, ceil = _rounding("Ceil", xp.ceil)
 Trunc, trunc = _rounding("Trunc", xp.trunc)
-Sign, sign = _rounding("Sign", xp.sign)
+
+
+def _np_sign(d):
+    """sign with sign(NaN) = sign(-0) = +0, as PyTorch's (0 < x) - (x < 0)"""
+    r = xp.sign(d)
+    if r.dtype.kind not in "fV":
+        return r
+    return xp.where(xp.isnan(r) | (r == 0), r.dtype.type(0), r).astype(r.dtype, copy=False)
+
+
+Sign, sign = _rounding("Sign", _np_sign)
 fix = trunc
 
 

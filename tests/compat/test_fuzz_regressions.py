@@ -306,3 +306,99 @@ def _xlogy_grads(m):
 @pytest.mark.parametrize("case", sorted(_FOUND))
 def test_found_by_fuzzer(case):
     _same(_FOUND[case])
+
+
+# ------------------------------------------------- issue 21, second round (tests/fuzz/_fuzz_driver.py, seeds 1-)
+def _sort_desc_ints(m):
+    out = []
+    for dt in (m.uint8, m.int32, m.int64):
+        x = m.tensor([[1, 4, 2], [3, 0, 4], [2, 2, 1], [0, 0, 3]], dtype=dt)
+        s = m.sort(x, dim=0, descending=True, stable=True)
+        out += [s.values, s.indices, m.topk(x, 2, 0).values]
+    x = m.tensor([-2 ** 63, 2 ** 63 - 1, 0, -2 ** 63])
+    return tuple(out) + tuple(m.sort(x, descending=True, stable=True))
+
+
+_FOUND2 = {
+    # values
+    "floor_divide by inf": lambda m: m.floor_divide(m.tensor([-2.0, 2.0, -0.0, float("nan")]), float("inf")),
+    "floor_divide underflow": lambda m: m.floor_divide(m.tensor([-6e-8, -0.3, 5.0], dtype=m.float16),
+                                                       m.tensor([4, 4, -2])),
+    "div floor int by float": lambda m: m.div(m.tensor([5, -5]), 2.0, rounding_mode="floor"),
+    "sign nan": lambda m: tuple(m.sign(m.tensor([float("nan"), -0.0, 0.0, -3.0], dtype=dt))
+                                for dt in (m.float16, m.float32, m.float64)),
+    "sgn nan": lambda m: m.sgn(m.tensor([float("nan"), -0.0])).signbit(),
+    "sort descending ints": _sort_desc_ints,
+    "topk k=0 of 0-d": lambda m: tuple(m.topk(m.tensor(2.5), 0)),
+    # argument checks in PyTorch's order
+    "topk bool bad dim": lambda m: m.topk(m.tensor(True), 1, 2),
+    "topk bool": lambda m: m.topk(m.tensor([True]), 1),
+    "kthvalue k out of range": lambda m: m.kthvalue(m.ones(3, 1, 2), 3, 1),
+    "kthvalue k=0": lambda m: m.kthvalue(m.ones(3), 0),
+    "kthvalue bool k out of range": lambda m: m.kthvalue(m.tensor([True, False]), 5),
+    "kthvalue empty dim": lambda m: m.kthvalue(m.ones(2, 0), 1, 1),
+    "kthvalue bool": lambda m: m.kthvalue(m.tensor([True, False]), 1),
+    # Tensor-only second arguments: PyTorch's argument parser refuses a Python scalar
+    **{f"{f} scalar": (lambda f_: lambda m: getattr(m, f_)(m.ones(2, dtype=m.int64 if f_ in ("gcd", "lcm") else
+                                                                      m.float32), 2))(f)
+       for f in ("maximum", "minimum", "fmax", "fmin", "hypot", "gcd", "lcm", "logaddexp", "logaddexp2",
+                 "nextafter", "atan2", "ldexp")},
+    "hypot ints": lambda m: m.hypot(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.uint8)),
+    "hypot_ bool": lambda m: m.tensor([True]).hypot_(m.tensor([True])),
+    "hypot int float": lambda m: m.hypot(m.ones(2, dtype=m.int64), m.ones(2)),
+    "nextafter ints": lambda m: m.nextafter(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.uint8)),
+    "ldexp float bool": lambda m: m.ldexp(m.ones(2), m.tensor([True, False])),
+    "ldexp uint8 bool": lambda m: m.ldexp(m.ones(2, dtype=m.uint8), m.tensor([True, False])),
+    # out= and in-place forms
+    "relu out": lambda m: m.relu(m.ones(2), out=m.ones(2)),
+    "bitwise_not out dtype": lambda m: m.bitwise_not(m.ones(2, dtype=m.int32), out=m.ones(2, dtype=m.int64)),
+    "bitwise_not out": lambda m: m.bitwise_not(m.tensor([1, 2], dtype=m.int32), out=m.ones(0, dtype=m.int32)),
+    "bitwise_not float out": lambda m: m.bitwise_not(m.ones(2), out=m.ones(0, dtype=m.int32)),
+    "float_power out float": lambda m: m.float_power(m.ones(2), 2, out=m.ones(2)),
+    "float_power out": lambda m: m.float_power(m.tensor([1.5, 2]), 2, out=m.ones(2, dtype=m.float64)),
+    "float_power_ float": lambda m: m.ones(2).float_power_(2),
+    "float_power_ double": lambda m: m.tensor([1.5, 2], dtype=m.float64).float_power_(2),
+    "heaviside_": lambda m: m.tensor([-1.0, 0, 2]).heaviside_(m.full((3,), 0.5)),
+    "xlogy_": lambda m: m.tensor([1.0, 0, 2]).xlogy_(3),
+    "xlogy_ int": lambda m: m.ones(2, dtype=m.int64).xlogy_(m.ones(2)),
+    # a Python scalar written into a tensor: PyTorch's overflow check
+    **{f"masked_fill {dt} {v}": (lambda dt_, v_: lambda m: m.zeros(2, dtype=getattr(m, dt_)).masked_fill(
+        m.tensor([True, False]), v_))(dt, v)
+       for dt, v in [("uint8", float("nan")), ("uint8", -1), ("uint8", -255), ("uint8", -256), ("uint8", 255.5),
+                     ("uint8", -1.0), ("int8", 127.2), ("int32", 2 ** 31), ("int32", float("inf")),
+                     ("int64", 2 ** 63 - 1), ("float16", 1e5), ("float16", float("inf")), ("float32", 1e39),
+                     ("bool", 2)]},
+    "index_fill uint8 inf": lambda m: m.zeros(2, 3, dtype=m.uint8).index_fill(1, m.tensor([0]), float("inf")),
+    "fill_ int32 overflow": lambda m: m.zeros(2, dtype=m.int32).fill_(2 ** 40),
+    "setitem uint8 nan": lambda m: m.zeros(2, dtype=m.uint8).__setitem__(0, float("nan")),
+    "setitem empty expanded": lambda m: m.zeros(1, 0).expand(0, 0).__setitem__((Ellipsis, slice(None, None, 3),
+                                                                               None), 0),
+    # dtype checks first
+    "trace bool 1-D": lambda m: m.trace(m.ones(3, dtype=m.bool)),
+    "bmm bool": lambda m: m.bmm(m.ones(2, 2, 3, dtype=m.bool), m.ones(2, 3, 2, dtype=m.float64)),
+    "bmm float bool": lambda m: m.bmm(m.ones(2, 2, 3), m.ones(2, 3, 2, dtype=m.bool)),
+    "bmm empty bool": lambda m: m.bmm(m.ones(2, 2, 0, dtype=m.bool), m.ones(2, 0, 2, dtype=m.bool)),
+    "einsum bool contraction": lambda m: m.einsum("i,ij->j", m.ones(2, dtype=m.bool), m.ones(2, 3, dtype=m.bool)),
+    "einsum bool product": lambda m: m.einsum("ij,ij->ij", m.ones(2, 3, dtype=m.bool), m.ones(2, 3, dtype=m.bool)),
+    "einsum bool empty": lambda m: m.einsum("i,ij->j", m.ones(0, dtype=m.bool), m.ones(0, 3, dtype=m.bool)),
+    "median bool empty dim": lambda m: m.median(m.ones(2, 0, dtype=m.bool), 1),
+    "median empty dim": lambda m: m.median(m.ones(2, 0), 1),
+    "nanmedian bool dim": lambda m: m.nanmedian(m.ones(2, 1, dtype=m.bool), 0),
+    "nanmedian bool": lambda m: m.nanmedian(m.ones(2, 1, dtype=m.bool)),
+    "nanmedian empty dim": lambda m: m.nanmedian(m.ones(2, 0), 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND2))
+def test_found_by_fuzzer_round2(case):
+    _same(_FOUND2[case])
+
+
+@pytest.mark.parametrize("fn", ["median", "nanmedian"])
+def test_median_of_empty_stays_on_the_graph(fn):
+    out = {}
+    for m in (torch, nt):
+        x = m.ones(0, 2, requires_grad=True)
+        r = getattr(m, fn)(x)
+        out[m] = (r.requires_grad, math.isnan(r.item()), m.autograd.grad(r, x)[0].shape)
+    assert out[nt][:2] == out[torch][:2] and tuple(out[nt][2]) == tuple(out[torch][2])

@@ -245,15 +245,24 @@ def _out_call(name, args, odt, shape, draw, ns=None):
 
 
 _BINARY = """add sub mul div true_divide floor_divide remainder fmod pow atan2 maximum minimum fmax fmin eq ne lt le gt
-ge logical_and logical_or logical_xor bitwise_and bitwise_or bitwise_xor xlogy logaddexp""".split()
-_INPLACE_BINARY = set("add sub mul div true_divide floor_divide remainder fmod pow atan2 maximum minimum".split())
+ge logical_and logical_or logical_xor bitwise_and bitwise_or bitwise_xor xlogy logaddexp hypot copysign heaviside gcd
+lcm logaddexp2 ldexp float_power nextafter special.xlog1py""".split()
+_INPLACE_BINARY = set("""add sub mul div true_divide floor_divide remainder fmod pow atan2 maximum minimum hypot copysign
+heaviside gcd lcm ldexp float_power nextafter xlogy""".split())
+_TENSOR_ONLY = ("maximum", "minimum", "fmax", "fmin", "atan2", "logaddexp", "xlogy", "hypot", "heaviside", "gcd", "lcm",
+                "logaddexp2", "ldexp", "nextafter")
 
 
 @op(*_BINARY)
 def _binary(name, draw, shape, dtype, env):
-    y = _operand(draw, shape, env, allow_scalar=name not in ("maximum", "minimum", "fmax", "fmin", "atan2",
-                                                            "logaddexp", "xlogy"))
+    y = _operand(draw, shape, env, allow_scalar=name not in _TENSOR_ONLY or draw(st.integers(0, 19)) == 0)
     mode = draw(st.sampled_from(["fn", "fn", "method", "inplace", "out", "alpha", "rounding"]), label="form")
+    if name.startswith("special."):
+        if mode == "out" and isinstance(y, _Ref):
+            odt = draw(st.sampled_from([dtype, "float32", "int64"]))
+            return f"torch.{name}(x, {y}, out=empty({odt}))", _out_call(name[8:], (y,), odt, shape, draw,
+                                                                         ns="special")
+        return f"torch.{name}(x, {y})", _call(name[8:], y, ns="special")
     if mode == "inplace" and name in _INPLACE_BINARY:
         return f"x.{name}_({y})", _call(name + "_", y, method=True)
     if mode == "out" and isinstance(y, _Ref):
@@ -330,7 +339,7 @@ def _reduce(name, draw, shape, dtype, env):
     return desc, run
 
 
-@op("max_dim", "min_dim", "median_dim", "argmax", "argmin", "kthvalue", "mode_free_median")
+@op("max_dim", "min_dim", "median_dim", "argmax", "argmin", "kthvalue", "mode_free_median", "nanmedian")
 def _index_reduce(name, draw, shape, dtype, env):
     nd = len(shape)
     d = _dim(draw, nd, allow_none=name in ("argmax", "argmin"))
@@ -340,6 +349,10 @@ def _index_reduce(name, draw, shape, dtype, env):
         return f"torch.{name}(x, {d}, keepdim={keep})", _call(name, d, keepdim=keep)
     if name == "mode_free_median":
         return "torch.median(x)", _call("median")
+    if name == "nanmedian":
+        if draw(st.booleans()):
+            return "torch.nanmedian(x)", _call("nanmedian")
+        return f"torch.nanmedian(x, {d}, {keep}).{part}", lambda L, x, T: getattr(L.nanmedian(x, d, keep), part)
     if name == "kthvalue":
         k = draw(st.integers(1, 3))
         return f"torch.kthvalue(x, {k}, {d}, {keep}).{part}", \
@@ -348,9 +361,14 @@ def _index_reduce(name, draw, shape, dtype, env):
     return f"torch.{fn}(x, {d}, keepdim={keep}).{part}", lambda L, x, T: getattr(getattr(L, fn)(x, d, keep), part)
 
 
-@op("cumsum", "cumprod", "softmax", "log_softmax", "softmin", "normalize")
+@op("cumsum", "cumprod", "softmax", "log_softmax", "softmin", "normalize", "logcumsumexp", "cummax", "cummin")
 def _along_dim(name, draw, shape, dtype, env):
     d = _dim(draw, len(shape))
+    if name in ("logcumsumexp", "cummax", "cummin"):
+        if name == "logcumsumexp":
+            return f"torch.logcumsumexp(x, {d})", _call(name, d)
+        part = draw(st.sampled_from(["values", "indices"]))
+        return f"torch.{name}(x, {d}).{part}", lambda L, x, T: getattr(getattr(L, name)(x, d), part)
     kw = {}
     if name != "normalize" and draw(st.integers(0, 3)) == 0:
         kw["dtype"] = draw(st.sampled_from(["float64", "float32", "int64"]))
@@ -473,6 +491,15 @@ def _shape_ops(name, draw, shape, dtype, env):
         return f"x.unflatten({d}, {sz})", _call("unflatten", d, sz, method=True)
     d = _dim(draw, nd)
     k = draw(st.integers(1, 2))
+    if draw(st.booleans()):
+        s = list(shape)
+        if s and -nd <= d < nd:
+            s[d] = draw(st.sampled_from([0, 1, 2]))
+        extra = Input(draw, tuple(s), draw(st.sampled_from([dtype, dtype, "float32", "int64"])))
+        env.append(extra)
+        ei = len(env) - 1
+        where = draw(st.sampled_from(["prepend", "append"]))
+        return f"x.diff({k}, {d}, {where}=in{ei})", lambda L, x, T: x.diff(k, d, **{where: T[ei]})
     return f"x.diff({k}, {d})", _call("diff", k, d, method=True)
 
 
@@ -718,6 +745,128 @@ def _misc(name, draw, shape, dtype, env):
     return f"x.{n}()", _call(n, method=True)
 
 
+@op("frexp", "kron", "block_diag", "cartesian_prod", "tensordot", "trapezoid", "cumulative_trapezoid", "histc",
+    "bucketize", "searchsorted", "rot90", "diag_embed", "tril_indices", "take_along_dim")
+def _numeric(name, draw, shape, dtype, env):
+    nd = len(shape)
+    if name == "frexp":
+        part = draw(st.sampled_from(["mantissa", "exponent"]))
+        return f"torch.frexp(x).{part}", lambda L, x, T: getattr(L.frexp(x), part)
+    if name in ("kron", "block_diag", "cartesian_prod"):
+        oshape = _shape(draw, 3 if name == "kron" else (2 if name == "block_diag" else 1))
+        if name == "cartesian_prod" and draw(st.booleans()):
+            oshape = (draw(st.sampled_from([1, 2, 3])),)
+        y = Input(draw, oshape, draw(st.sampled_from([dtype, dtype, "float32", "int64"])))
+        env.append(y)
+        yi = len(env) - 1
+        if name == "kron":
+            return f"torch.kron(x, in{yi})", lambda L, x, T: L.kron(x, T[yi])
+        return f"torch.{name}(x, in{yi})", lambda L, x, T: getattr(L, name)(x, T[yi])
+    if name == "tensordot":
+        k = draw(st.integers(0, min(nd, 2)))
+        oshape = tuple(shape[nd - k:]) + _shape(draw, 1)
+        if k and draw(st.integers(0, 9)) == 0:
+            oshape = (oshape[0] + 1,) + oshape[1:]
+        y = Input(draw, oshape, draw(st.sampled_from([dtype, dtype, "float32"])))
+        env.append(y)
+        yi = len(env) - 1
+        return f"torch.tensordot(x, in{yi}, {k})", lambda L, x, T: L.tensordot(x, T[yi], k)
+    if name in ("trapezoid", "cumulative_trapezoid"):
+        d = _dim(draw, nd)
+        how = draw(st.sampled_from(["plain", "dx", "x"]))
+        if how == "dx":
+            dx = draw(st.sampled_from([0.5, 2, -1.0]))
+            return f"torch.{name}(x, dx={dx}, dim={d})", lambda L, x, T: getattr(L, name)(x, dx=dx, dim=d)
+        if how == "x":
+            n_ = shape[d] if nd and -nd <= d < nd else 1
+            xs = Input(draw, (n_,) if draw(st.booleans()) else tuple(shape), draw(st.sampled_from([dtype, "float32"])))
+            env.append(xs)
+            xi = len(env) - 1
+            return f"torch.{name}(x, in{xi}, dim={d})", lambda L, x, T: getattr(L, name)(x, T[xi], dim=d)
+        return f"torch.{name}(x, dim={d})", lambda L, x, T: getattr(L, name)(x, dim=d)
+    if name == "histc":
+        bins = draw(st.sampled_from([1, 3, 5]))
+        lo, hi = draw(st.sampled_from([(0, 0), (-1.0, 1.0), (0, 3), (2, 1)]))
+        return f"torch.histc(x, {bins}, {lo}, {hi})", _call("histc", bins, lo, hi)
+    if name in ("bucketize", "searchsorted"):
+        right = draw(st.booleans())
+        b = np.sort(np.random.default_rng(draw(st.integers(0, 2 ** 31))).integers(-3, 4, draw(st.integers(0, 5))))
+        bdt = draw(st.sampled_from([dtype, "float32", "int64"]))
+        b = b.astype(_np_dtype(bdt))
+        out_int32 = draw(st.booleans())
+        if name == "bucketize":
+            return f"torch.bucketize(x, {b.tolist()}, right={right}, out_int32={out_int32})", \
+                lambda L, x, T: L.bucketize(x, _lib_tensor(L, b), right=right, out_int32=out_int32)
+        if draw(st.booleans()):   # x is the sorted sequence (sorted along its last dim), values a 1-D probe
+            return f"torch.searchsorted(x.sort().values, {b.tolist()}, right={right})", \
+                lambda L, x, T: L.searchsorted(x.sort().values, _lib_tensor(L, b), right=right)
+        return f"torch.searchsorted({b.tolist()}, x, right={right}, out_int32={out_int32})", \
+            lambda L, x, T: L.searchsorted(_lib_tensor(L, b), x, right=right, out_int32=out_int32)
+    if name == "rot90":
+        k = draw(st.integers(-2, 3))
+        dims = [_dim(draw, nd), _dim(draw, nd)]
+        return f"torch.rot90(x, {k}, {dims})", _call("rot90", k, dims)
+    if name == "diag_embed":
+        o = draw(st.integers(-2, 2))
+        a, b = _dim(draw, nd + 1), _dim(draw, nd + 1)
+        return f"torch.diag_embed(x, {o}, {a}, {b})", _call("diag_embed", o, a, b)
+    if name == "tril_indices":   # a creation op: its result replaces x
+        r, c, o = draw(st.integers(0, 4)), draw(st.integers(0, 4)), draw(st.integers(-3, 3))
+        which = draw(st.sampled_from(["tril_indices", "triu_indices"]))
+        return f"torch.{which}({r}, {c}, {o})", lambda L, x, T: getattr(L, which)(r, c, o)
+    # take_along_dim
+    d = _dim(draw, nd, allow_none=True)
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 31)))
+    if d is None:
+        size = int(np.prod(shape)) if shape else 1
+        idx = rng.integers(0, max(size, 1), draw(st.integers(0, 4))).astype(np.int64)
+    else:
+        ishape = [s if i != d % max(nd, 1) else draw(st.integers(0, 3)) for i, s in enumerate(shape)]
+        hi = shape[d % nd] if nd and -nd <= d < nd else 1
+        idx = rng.integers(-max(hi, 1), max(hi, 1), ishape).astype(np.int64)
+    return f"torch.take_along_dim(x, idx{list(idx.shape)}, {d})", \
+        lambda L, x, T: L.take_along_dim(x, _lib_tensor(L, idx), d)
+
+
+@op("index_add", "index_copy", "index_fill", "scatter_reduce")
+def _index_write(name, draw, shape, dtype, env):
+    nd = len(shape)
+    d = _dim(draw, nd)
+    ax = d % nd if nd and -nd <= d < nd else 0
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 31)))
+    hi = shape[ax] if nd else 1
+    inplace = draw(st.integers(0, 2)) == 0
+    fn = name + ("_" if inplace else "")
+    if name == "scatter_reduce":
+        ishape = [max(1, s + draw(st.sampled_from([0, 0, -1]))) for s in shape]
+        idx = rng.integers(0, max(hi, 1), ishape).astype(np.int64)
+        src = Input(draw, tuple(ishape), draw(st.sampled_from([dtype, dtype, "float32"])))
+        env.append(src)
+        si = len(env) - 1
+        red = draw(st.sampled_from(["sum", "prod", "mean", "amax", "amin"]))
+        inc = draw(st.booleans())
+        return f"x.{fn}({d}, idx{ishape}, in{si}, {red!r}, include_self={inc})", \
+            lambda L, x, T: getattr(x, fn)(d, _lib_tensor(L, idx), T[si], red, include_self=inc)
+    n_idx = draw(st.integers(0, 3))
+    idx = rng.integers(-max(hi, 1) if name == "index_fill" else 0, max(hi, 1), n_idx).astype(np.int64)
+    if name == "index_copy":   # distinct indices: with repeats the copy order is unspecified
+        idx = rng.permutation(max(hi, 1))[:n_idx].astype(np.int64)
+    if name == "index_fill":
+        v = draw(st.sampled_from([0, -1.5, math.inf, True, 3]))
+        return f"x.{fn}({d}, {idx.tolist()}, {v})", lambda L, x, T: getattr(x, fn)(d, _lib_tensor(L, idx), v)
+    sshape = list(shape)
+    if nd:
+        sshape[ax] = len(idx)
+    src = Input(draw, tuple(sshape), draw(st.sampled_from([dtype, dtype, "float32"])))
+    env.append(src)
+    si = len(env) - 1
+    if name == "index_add" and draw(st.booleans()):
+        a = draw(st.sampled_from([2, -1, 0.5]))
+        return f"x.{fn}({d}, {idx.tolist()}, in{si}, alpha={a})", \
+            lambda L, x, T: getattr(x, fn)(d, _lib_tensor(L, idx), T[si], alpha=a)
+    return f"x.{fn}({d}, {idx.tolist()}, in{si})", lambda L, x, T: getattr(x, fn)(d, _lib_tensor(L, idx), T[si])
+
+
 # ----------------------------------------------------------------------------------------- running, comparing
 def _run(fn, L, x, T):
     with warnings.catch_warnings():
@@ -901,6 +1050,7 @@ def run_program(draw):
             if _tolerated(**info):
                 note(f"tolerated: {_tolerated(**info)}")
                 return
+            e.fuzz_info = info   # read by tests/fuzz/_fuzz_driver.py to classify the mismatch
             raise
         if not isinstance(rt, torch.Tensor):
             return
@@ -942,6 +1092,7 @@ def run_program(draw):
         if _tolerated(**info):
             note(f"tolerated: {_tolerated(**info)}")
             return
+        e.fuzz_info = info
         raise
 
 
