@@ -18,13 +18,14 @@ from ._inception import *  # noqa: F401,F403
 from ._vision_transformer import *  # noqa: F401,F403
 from ._convnext import *  # noqa: F401,F403
 from ._swin_transformer import *  # noqa: F401,F403
+from ._maxvit import *  # noqa: F401,F403
 from . import (_resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3,
                _squeezenet, _mnasnet, _shufflenetv2, _densenet, _efficientnet,
-               _regnet, _inception, _vision_transformer, _convnext, _googlenet, _swin_transformer)
+               _regnet, _inception, _vision_transformer, _convnext, _googlenet, _swin_transformer, _maxvit)
 
 __all__ = ["get_model", "get_model_builder", "get_model_weights", "get_weight", "list_models", "Weights",
            "WeightsEnum"]
 for _m in (_resnet, _vgg, _alexnet, _mobilenetv2, _mobilenetv3, _squeezenet, _mnasnet, _shufflenetv2, _densenet,
-           _efficientnet, _regnet, _googlenet, _inception, _vision_transformer, _convnext, _swin_transformer):
+           _efficientnet, _regnet, _googlenet, _inception, _vision_transformer, _convnext, _swin_transformer, _maxvit):
     __all__ += _m.__all__
 del _m
