@@ -1,6 +1,11 @@
 """``torchvision.models``: the classification model families, built from numtorch layers with torchvision's
 module names (a torchvision ``state_dict`` loads with ``strict=True``) and initialisation; ``weights=`` enums read
 checkpoints from the hub cache (``$TORCH_HOME/hub/checkpoints``), nothing is downloaded."""
+# torchvision's public module paths (``torchvision.models.resnet``, ...), imported first: as in torchvision, the
+# builders ``alexnet`` and ``googlenet`` then rebind the package attributes their modules got
+from . import (resnet, vgg, alexnet, densenet, mobilenetv2, mobilenetv3, efficientnet, regnet,  # noqa: F401
+               convnext, vision_transformer, swin_transformer, squeezenet, shufflenetv2, mnasnet, googlenet,
+               inception, maxvit, mobilenet)
 from ._api import get_model, get_model_builder, get_model_weights, get_weight, list_models, Weights, WeightsEnum
 from ._resnet import *  # noqa: F401,F403
 from ._vgg import *  # noqa: F401,F403
