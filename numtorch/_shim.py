@@ -63,6 +63,17 @@ def _torch_module(spec):
     return m
 
 
+def _alias_loaded_submodules(alias, target):
+    """Registers ``alias.sub`` for every ``target.sub`` the package already imported, as torchvision's own
+    submodules are in ``sys.modules`` once their package is: a later ``import torchvision.models.alexnet`` then
+    finds it there and, as in torchvision, leaves the package attribute ``alexnet`` (the builder) alone instead of
+    rebinding it to the module."""
+    prefix = target + "."
+    for name, mod in list(sys.modules.items()):
+        if name.startswith(prefix) and mod is not None:
+            sys.modules.setdefault(alias + name[len(target):], mod)
+
+
 class _AliasLoader(importlib.abc.Loader):
     def __init__(self, target):
         self.target = target
@@ -70,7 +81,10 @@ class _AliasLoader(importlib.abc.Loader):
     def create_module(self, spec):
         if spec.name == "torch":
             return _torch_module(spec)
-        return importlib.import_module(self.target)
+        module = importlib.import_module(self.target)
+        if spec.name.startswith("torchvision"):
+            _alias_loaded_submodules(spec.name, self.target)
+        return module
 
     def exec_module(self, module):
         pass

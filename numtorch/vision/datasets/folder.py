@@ -4,9 +4,19 @@ import os
 from .vision import VisionDataset
 
 __all__ = ["DatasetFolder", "ImageFolder", "IMG_EXTENSIONS", "default_loader", "pil_loader",
-           "find_classes", "make_dataset"]
+           "find_classes", "make_dataset", "has_file_allowed_extension", "is_image_file"]
 
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
+
+
+def has_file_allowed_extension(filename, extensions):
+    """Whether ``filename`` ends (case-insensitively) with one of ``extensions`` (a string or a tuple of them)."""
+    return filename.lower().endswith(extensions if isinstance(extensions, str) else tuple(extensions))
+
+
+def is_image_file(filename):
+    """Whether ``filename`` has one of ``IMG_EXTENSIONS``."""
+    return has_file_allowed_extension(filename, IMG_EXTENSIONS)
 
 
 def find_classes(directory):

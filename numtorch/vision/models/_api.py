@@ -18,6 +18,8 @@ from enum import Enum
 __all__ = ["WeightsEnum", "Weights", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
 
+M = typing.TypeVar("M")  # torchvision's type variable for model classes
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 

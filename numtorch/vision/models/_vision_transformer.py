@@ -192,3 +192,29 @@ ViT_B_32_Weights, vit_b_32 = _variant("b_32", 32, 12, 12, 768, 3072)
 ViT_L_16_Weights, vit_l_16 = _variant("l_16", 16, 24, 16, 1024, 4096)
 ViT_L_32_Weights, vit_l_32 = _variant("l_32", 32, 24, 16, 1024, 4096)
 ViT_H_14_Weights, vit_h_14 = _variant("h_14", 14, 32, 16, 1280, 5120, legacy=None)
+
+
+def interpolate_embeddings(image_size, patch_size, model_state, interpolation_mode="bicubic", reset_heads=False):
+    """A ViT state_dict adapted to ``image_size``: the patch position embeddings (class token's excluded) resampled
+    on their 2-D grid with ``interpolate(..., align_corners=True)``; ``reset_heads`` drops the ``heads.*`` entries
+    (only when the size changes, as torchvision)."""
+    pos_embedding = model_state["encoder.pos_embedding"]
+    n, seq_length, hidden_dim = pos_embedding.shape
+    if n != 1:
+        raise ValueError(f"Unexpected position embedding shape: {pos_embedding.shape}")
+    new_seq_length = (image_size // patch_size) ** 2 + 1
+    if new_seq_length != seq_length:
+        seq_length -= 1
+        new_seq_length -= 1
+        token, img = pos_embedding[:, :1, :], pos_embedding[:, 1:, :].permute(0, 2, 1)
+        side = int(math.sqrt(seq_length))
+        if side * side != seq_length:
+            raise ValueError(f"seq_length is not a perfect square! Instead got seq_length_1d * seq_length_1d = "
+                             f"{side * side} and seq_length = {seq_length}")
+        img = nn.functional.interpolate(img.reshape(1, hidden_dim, side, side), size=image_size // patch_size,
+                                        mode=interpolation_mode, align_corners=True)
+        img = img.reshape(1, hidden_dim, new_seq_length).permute(0, 2, 1)
+        model_state["encoder.pos_embedding"] = _torch.cat([token, img], dim=1)
+        if reset_heads:
+            model_state = OrderedDict((k, v) for k, v in model_state.items() if not k.startswith("heads"))
+    return model_state

@@ -52,6 +52,13 @@ def _rois_array(boxes, dtype):
     return xp.concatenate(parts, 0) if parts else xp.zeros((0, 5), dtype=dtype)
 
 
+def convert_boxes_to_roi_format(boxes):
+    """(K, 5) rois ``[image index, x1, y1, x2, y2]`` from a list of per-image (L, 4) box tensors."""
+    nt = _nt()
+    ids = nt.cat([nt.full_like(b[:, :1], i) for i, b in enumerate(boxes)], dim=0)
+    return nt.cat([ids, nt.cat(list(boxes), dim=0)], dim=1)
+
+
 def _check_input(input, rois, name):
     if input.dim() != 4:
         raise RuntimeError(f"{name}: input must be 4-D (N, C, H, W), got {input.dim()}-D")
