@@ -742,3 +742,107 @@ def sanitize_keypoints(key_points, canvas_size=None):
                          f"canvas_size={canvas_size}. Leave it to None or pass key_points as a pure tensor.")
     valid = _B._sanitize_keypoints_valid(key_points._data, key_points.canvas_size)
     return _tvt.wrap(_B._t(key_points._data[valid]), like=key_points), _B._t(valid)
+
+
+# --------------------------------------------------------------------------- sizes of every kind
+_get_size_image = get_size
+
+
+def get_size(inpt):
+    """``[height, width]`` (boxes and keypoints: their ``canvas_size``)."""
+    if isinstance(inpt, (_tvt.BoundingBoxes, _tvt.KeyPoints)):
+        return list(inpt.canvas_size)
+    if isinstance(inpt, _tvt.Mask):
+        return list(inpt.shape[-2:])
+    return _get_size_image(inpt)
+
+
+def get_size_image(image):
+    return _get_size_image(image)
+
+
+def get_size_video(video):
+    return _get_size_image(video)
+
+
+def get_size_mask(mask):
+    return list(mask.shape[-2:])
+
+
+def get_size_bounding_boxes(bounding_box):
+    return list(bounding_box.canvas_size)
+
+
+def get_size_keypoints(keypoints):
+    return list(keypoints.canvas_size)
+
+
+def get_num_frames(inpt):
+    """The number of frames ``T`` of a video ``[..., T, C, H, W]``."""
+    if isinstance(inpt, _Tensor) and not isinstance(inpt, _tvt.TVTensor) or isinstance(inpt, _tvt.Video):
+        return inpt.shape[-4]
+    raise TypeError(f"Functional F.get_num_frames supports inputs of type Tensor and Video, but got {type(inpt)} "
+                    f"instead.")
+
+
+get_num_frames_video = get_num_frames
+
+
+def uniform_temporal_subsample(inpt, num_samples):
+    """``num_samples`` frames at ``linspace(0, T - 1, num_samples)`` (truncated) along the time axis ``-4``."""
+    t_max = inpt.shape[-4] - 1
+    idx = _xp.linspace(0, t_max, num_samples, dtype=_xp.float32).astype(_xp.int64)
+    return _rewrap(inpt, _make(_xp.ascontiguousarray(_xp.take(inpt._data, idx, axis=-4))))
+
+
+uniform_temporal_subsample_video = uniform_temporal_subsample
+
+
+def jpeg(image, quality):
+    """JPEG-compress at ``quality`` (1..100) and decode again, through Pillow's libjpeg (tensors: each
+    ``[C, H, W]`` uint8 image in turn; torchvision uses its own libjpeg build for tensors, so bytes may differ)."""
+    import io
+    from PIL import Image as _PIL
+    if isinstance(image, (_tvt.BoundingBoxes, _tvt.KeyPoints, _tvt.Mask)):
+        raise TypeError(f"Functional F.jpeg supports inputs of type Tensor, Image, Video and PIL images, but got "
+                        f"{type(image)} instead.")
+    if _F_pil.is_pil(image):
+        buf = io.BytesIO()
+        image.save(buf, format="JPEG", quality=quality)
+        return _PIL.open(buf).copy()
+    a = image._data
+    if a.dtype != _xp.uint8:
+        raise TypeError(f"Input tensor dtype should be uint8, got {image.dtype}.")
+    if a.shape[-3] not in (1, 3):
+        raise ValueError(f"The number of channels should be 1 or 3, got: {a.shape[-3]}")
+    flat = a.reshape((-1,) + a.shape[-3:])
+    out = _xp.empty_like(flat)
+    for i in range(flat.shape[0]):
+        hwc = _xp.ascontiguousarray(flat[i].transpose(1, 2, 0))
+        pil = _PIL.fromarray(hwc[..., 0] if hwc.shape[-1] == 1 else hwc)
+        buf = io.BytesIO()
+        pil.save(buf, format="JPEG", quality=quality)
+        dec = _xp.asarray(_PIL.open(buf))
+        out[i] = dec[None] if dec.ndim == 2 else dec.transpose(2, 0, 1)
+    return _rewrap(image, _make(out.reshape(a.shape)))
+
+
+jpeg_image = jpeg_video = jpeg
+
+
+# --------------------------------------------------------------------------- per-kind kernel names
+# torchvision's ``<op>_image`` / ``<op>_video`` kernels take a plain tensor; the functionals above already do
+# exactly that for tensors, so the kernel names are the same functions.
+for _name in ("adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue", "adjust_saturation",
+              "adjust_sharpness", "affine", "autocontrast", "center_crop", "crop", "elastic", "equalize", "erase",
+              "five_crop", "gaussian_blur", "gaussian_noise", "get_dimensions", "get_num_channels",
+              "horizontal_flip", "invert", "normalize", "pad", "permute_channels", "perspective", "posterize",
+              "resize", "resized_crop", "rotate", "solarize", "ten_crop", "to_dtype", "vertical_flip"):
+    globals()[_name + "_image"] = globals()[_name]
+    globals()[_name + "_video"] = globals()[_name]
+del _name
+grayscale_to_rgb_image = grayscale_to_rgb
+rgb_to_grayscale_image = rgb_to_grayscale
+get_size_image = get_size_image
+
+__all__ = sorted(_k for _k, _v in globals().items() if not _k.startswith("_") and callable(_v))
