@@ -148,8 +148,11 @@ def test_sanitize_labels_getter_and_errors():
     for getter in (lambda s: (s["labels"], s["masks"]), None):
         run_both(lambda: V2.SanitizeBoundingBoxes(labels_getter=getter),
                  lambda: TV2.SanitizeBoundingBoxes(labels_getter=getter), sample(), calls=1)
+    pair = sample()
+    pair[0]["kp_labels"], pair[1]["kp_labels"] = nt.arange(4), torch.arange(4)
+    for getter in (lambda s: s["kp_labels"], None):
         run_both(lambda: V2.SanitizeKeyPoints(labels_getter=getter),
-                 lambda: TV2.SanitizeKeyPoints(labels_getter=getter), sample(), calls=1)
+                 lambda: TV2.SanitizeKeyPoints(labels_getter=getter), pair, calls=1)
     for make, inp in ((lambda m: m.SanitizeBoundingBoxes(min_size=0.5), None),
                       (lambda m: m.SanitizeBoundingBoxes(labels_getter=3), None),
                       (lambda m: m.SanitizeBoundingBoxes(), lambda p: {"x": p["boxes"]}),
@@ -199,23 +202,29 @@ def test_augmix_with_fixed_dirichlet(all_ops):
         t._sample_dirichlet = lambda params: (nt if isinstance(t, V2.AugMix) else torch).from_numpy(
             np.tile(np.linspace(1.0, 2.0, params.shape[1], dtype=np.float32) / np.float32(
                 np.linspace(1.0, 2.0, params.shape[1]).sum()), (params.shape[0], 1)))
-    pair = sample()
+    pair = [{"image": s["image"], "labels": s["labels"]} for s in sample()]
     run_both(lambda: V2.AugMix(all_ops=all_ops), lambda: TV2.AugMix(all_ops=all_ops), pair, prep=fixed)
+    errs = []
+    for mod, s in ((V2, sample()[0]), (TV2, sample()[1])):
+        with pytest.raises(TypeError) as e:
+            mod.AugMix()(s)
+        errs.append(str(e.value))
+    assert errs[0] == errs[1]
 
 
 def test_sample_utilities():
     s_nt, s_tv = sample()
-    flat_nt, flat_tv = list(s_nt.values()), list(s_tv.values())
+    flat_nt, flat_tv = list(s_nt.values())[:-1], list(s_tv.values())[:-1]   # without the labels
     assert V2.query_size(flat_nt) == TV2.query_size(flat_tv)
     assert V2.query_chw(flat_nt) == TV2.query_chw(flat_tv)
     same(V2.get_bounding_boxes(flat_nt), TV2.get_bounding_boxes(flat_tv))
     same(V2.get_keypoints(flat_nt), TV2.get_keypoints(flat_tv))
     assert V2.has_any(flat_nt, tv_tensors.Mask) and V2.has_all(flat_nt, tv_tensors.Mask, tv_tensors.Image)
     assert not V2.has_all(flat_nt, tv_tensors.Video) and V2.check_type(flat_nt[0], (tv_tensors.Image,))
-    for fn in ("query_size", "query_chw", "get_bounding_boxes"):
+    for fn in ("query_size", "query_chw", "get_bounding_boxes", "get_keypoints"):
         errs = []
-        for mod, flat in ((V2, [nt.zeros(3, 4, 5), tv_tensors.Mask(nt.zeros(2, 5))]),
-                          (TV2, [torch.zeros(3, 4, 5), TVT.Mask(torch.zeros(2, 5))])):
+        for mod, flat in ((V2, [nt.zeros(3, 4, 5), tv_tensors.Mask(nt.zeros(2, 5)), nt.zeros(3)]),
+                          (TV2, [torch.zeros(3, 4, 5), TVT.Mask(torch.zeros(2, 5)), torch.zeros(3)])):
             with pytest.raises(Exception) as e:
                 getattr(mod, fn)(flat)
             errs.append(e.value)

@@ -1010,8 +1010,12 @@ class _AutoAugmentBase(Transform):
     def _extract_image(self, inputs):
         flat, build = _flatten(inputs if len(inputs) > 1 else inputs[0])
         needs = self._needs_transform_list(flat)
-        found = [(i, x) for i, (x, n) in enumerate(zip(flat, needs))
-                 if n and (_is_image_like(x) or is_pure_tensor(x))]
+        found = []
+        for i, (x, n) in enumerate(zip(flat, needs)):
+            if n and (_is_image_like(x) or is_pure_tensor(x)):
+                found.append((i, x))
+            elif isinstance(x, _META):
+                raise TypeError(f"Inputs of type {type(x).__name__} are not supported by {type(self).__name__}()")
         if not found:
             raise TypeError("Found no image in the sample.")
         if len(found) > 1:

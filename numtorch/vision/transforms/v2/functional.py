@@ -51,6 +51,8 @@ def _image_op(fn):
 
 
 def get_dimensions(inpt):
+    if isinstance(inpt, _Tensor) and inpt.ndim < 2:
+        raise TypeError(f"Input tensor should have at least two dimensions, but got {inpt.ndim}")
     return _F.get_dimensions(inpt)
 
 
@@ -63,7 +65,7 @@ get_image_num_channels = get_num_channels
 
 def get_size(inpt):
     """``[height, width]``."""
-    _, h, w = _F.get_dimensions(inpt)
+    _, h, w = get_dimensions(inpt)
     return [h, w]
 
 
