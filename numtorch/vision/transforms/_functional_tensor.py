@@ -600,9 +600,12 @@ def perspective(a, coeffs, interpolation="bilinear", fill=None):
     c = [dt.type(v) for v in coeffs]
     xs = xp.linspace(0.5, ow - 0.5, ow, dtype=xp.float32).astype(dt)[None, :]
     ys = xp.linspace(0.5, oh - 0.5, oh, dtype=xp.float32).astype(dt)[:, None]
-    den = c[6] * xs + c[7] * ys + dt.type(1)
-    gx = (c[0] * xs + c[1] * ys + c[2]) / dt.type(0.5 * ow)
-    gy = (c[3] * xs + c[4] * ys + c[5]) / dt.type(0.5 * oh)
+    # torchvision's order of operations (coefficients pre-divided by the half size, products summed left to
+    # right), so that nearest-neighbour results (masks) agree pixel for pixel
+    sx, sy = dt.type(0.5 * ow), dt.type(0.5 * oh)
+    den = (xs * c[6] + ys * c[7]) + dt.type(1)
+    gx = (xs * (c[0] / sx) + ys * (c[1] / sx)) + (c[2] / sx)
+    gy = (xs * (c[3] / sy) + ys * (c[4] / sy)) + (c[5] / sy)
     grid = xp.stack([gx / den - dt.type(1), gy / den - dt.type(1)], -1)[None].astype(dt)
     return apply_grid(a, grid, interpolation, fill)
 

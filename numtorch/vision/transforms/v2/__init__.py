@@ -1,6 +1,6 @@
-"""``torchvision.transforms.v2`` for numtorch: the image-classification transforms (type conversion, resize and
-crops, flips, color, auto-augment policies, random erasing, CutMix / MixUp) on PIL images, plain tensors and
-``tv_tensors.Image``; bounding boxes, masks and keypoints are not transformed."""
+"""``torchvision.transforms.v2`` for numtorch: every v2 transform of torchvision 0.28, on PIL images, plain tensors
+and tv_tensors; the geometric ones also transform ``BoundingBoxes``, ``Mask`` and ``KeyPoints`` in the sample
+(detection / segmentation pipelines), the others pass those through."""
 from . import functional  # noqa: F401
 from .functional import InterpolationMode
 from ..autoaugment import AutoAugmentPolicy
@@ -12,14 +12,22 @@ from ._transforms import (Transform, Compose, RandomApply, RandomChoice, RandomO
                           RandomInvert, RandomAutocontrast, RandomEqualize, RandomPosterize, RandomSolarize,
                           RandomAdjustSharpness, RGB, GaussianNoise, RandomChannelPermutation, FiveCrop, TenCrop,
                           RandomPerspective, ElasticTransform, RandomResize, RandomShortestSize,
-                          LinearTransformation)
+                          LinearTransformation, check_type, get_bounding_boxes, get_keypoints, has_all, has_any,
+                          query_chw, query_size)
+from ._detection import (AugMix, ClampBoundingBoxes, ClampKeyPoints, ConvertBoundingBoxFormat, JPEG, RandomIoUCrop,
+                         RandomPhotometricDistort, RandomZoomOut, SanitizeBoundingBoxes, SanitizeKeyPoints, ScaleJitter,
+                         SetClampingMode, UniformTemporalSubsample)
 
-__all__ = ["AutoAugment", "AutoAugmentPolicy", "CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "CutMix",
-           "ElasticTransform", "FiveCrop", "GaussianBlur", "GaussianNoise", "Grayscale", "Identity",
-           "InterpolationMode", "Lambda", "LinearTransformation", "MixUp", "Normalize", "PILToTensor",
-           "Pad", "RGB", "RandAugment", "RandomAdjustSharpness", "RandomAffine", "RandomApply",
-           "RandomAutocontrast", "RandomChannelPermutation", "RandomChoice", "RandomCrop", "RandomEqualize",
-           "RandomErasing", "RandomGrayscale", "RandomHorizontalFlip", "RandomInvert", "RandomOrder",
-           "RandomPerspective", "RandomPosterize", "RandomResize", "RandomResizedCrop", "RandomRotation",
-           "RandomShortestSize", "RandomSolarize", "RandomVerticalFlip", "Resize", "TenCrop", "ToDtype",
-           "ToImage", "ToPILImage", "ToPureTensor", "ToTensor", "Transform", "TrivialAugmentWide"]
+__all__ = ["AugMix", "AutoAugment", "AutoAugmentPolicy", "CenterCrop", "ClampBoundingBoxes", "ClampKeyPoints",
+           "ColorJitter", "Compose", "ConvertBoundingBoxFormat", "ConvertImageDtype", "CutMix", "ElasticTransform",
+           "FiveCrop", "GaussianBlur", "GaussianNoise", "Grayscale", "Identity", "InterpolationMode", "JPEG",
+           "Lambda", "LinearTransformation", "MixUp", "Normalize", "PILToTensor", "Pad", "RGB", "RandAugment",
+           "RandomAdjustSharpness", "RandomAffine", "RandomApply", "RandomAutocontrast", "RandomChannelPermutation",
+           "RandomChoice", "RandomCrop", "RandomEqualize", "RandomErasing", "RandomGrayscale",
+           "RandomHorizontalFlip", "RandomInvert", "RandomIoUCrop", "RandomOrder", "RandomPerspective",
+           "RandomPhotometricDistort", "RandomPosterize", "RandomResize", "RandomResizedCrop", "RandomRotation",
+           "RandomShortestSize", "RandomSolarize", "RandomVerticalFlip", "RandomZoomOut", "Resize",
+           "SanitizeBoundingBoxes", "SanitizeKeyPoints", "ScaleJitter", "SetClampingMode", "TenCrop", "ToDtype",
+           "ToImage", "ToPILImage", "ToPureTensor", "ToTensor", "Transform", "TrivialAugmentWide",
+           "UniformTemporalSubsample", "check_type", "get_bounding_boxes", "get_keypoints", "has_all", "has_any",
+           "query_chw", "query_size"]

@@ -64,22 +64,87 @@ def _is_image_like(x):
     return _F_pil.is_pil(x) or isinstance(x, (tv_tensors.Image, tv_tensors.Video))
 
 
-def _query_chw(flat):
-    for x in flat:
-        if _is_image_like(x) or is_pure_tensor(x):
-            return F.get_dimensions(x)
-    raise TypeError("No image, video, mask, bounding box, or keypoint was found in the sample")
+def check_type(obj, types_or_checks):
+    """Whether ``obj`` is an instance of one of the types or passes one of the checks."""
+    for t in types_or_checks:
+        if isinstance(obj, t) if isinstance(t, type) else t(obj):
+            return True
+    return False
 
 
-def _query_size(flat):
-    _, h, w = _query_chw(flat)
-    return h, w
+def has_any(flat_inputs, *types_or_checks):
+    return any(check_type(x, types_or_checks) for x in flat_inputs)
+
+
+def has_all(flat_inputs, *types_or_checks):
+    for t in types_or_checks:
+        if not any(isinstance(x, t) if isinstance(t, type) else t(x) for x in flat_inputs):
+            return False
+    return True
+
+
+def get_bounding_boxes(flat_inputs):
+    """The (first) ``BoundingBoxes`` in the sample."""
+    for x in flat_inputs:
+        if isinstance(x, tv_tensors.BoundingBoxes):
+            return x
+    raise ValueError("No bounding boxes were found in the sample")
+
+
+def get_keypoints(flat_inputs):
+    """The (first) ``KeyPoints`` in the sample."""
+    for x in flat_inputs:
+        if isinstance(x, tv_tensors.KeyPoints):
+            return x
+    raise ValueError("No keypoints were found in the sample")
+
+
+def _is_pil(x):
+    return _F_pil.is_pil(x)
+
+
+def query_chw(flat_inputs):
+    """``(C, H, W)`` shared by the sample's images and videos."""
+    chws = {tuple(F.get_dimensions(x)) for x in flat_inputs
+            if check_type(x, (is_pure_tensor, tv_tensors.Image, _is_pil, tv_tensors.Video))}
+    if not chws:
+        raise TypeError("No image or video was found in the sample")
+    if len(chws) > 1:
+        raise ValueError(f"Found multiple CxHxW dimensions in the sample: {_seq_str(sorted(chws))}")
+    return chws.pop()
+
+
+def query_size(flat_inputs):
+    """``(H, W)`` shared by the sample's images, videos, masks, boxes and keypoints."""
+    sizes = {tuple(F.get_size(x)) for x in flat_inputs
+             if check_type(x, (is_pure_tensor, tv_tensors.Image, _is_pil, tv_tensors.Video, tv_tensors.Mask,
+                               tv_tensors.BoundingBoxes, tv_tensors.KeyPoints))}
+    if not sizes:
+        raise TypeError("No image, video, mask, bounding box of keypoint was found in the sample")
+    if len(sizes) > 1:
+        raise ValueError(f"Found multiple HxW dimensions in the sample: {_seq_str(sorted(sizes))}")
+    return sizes.pop()
+
+
+def _seq_str(seq):
+    seq = [str(s) for s in seq]
+    if len(seq) == 1:
+        return seq[0]
+    return ", ".join(seq[:-1]) + (", " if len(seq) > 2 else " ") + "and " + seq[-1]
+
+
+_query_chw = query_chw
+_query_size = query_size
+# kinds that only the transforms declaring ``_v2_meta`` change; the others pass them through, as torchvision's
+# transforms pass through inputs their functional has no kernel for
+_META = (tv_tensors.BoundingBoxes, tv_tensors.KeyPoints, tv_tensors.Mask)
 
 
 class Transform(_Module):
     """Base class: ``make_params`` draws the parameters once per call, ``transform`` applies them per leaf."""
 
     _transformed_types = (Tensor, "pil")
+    _v2_meta = False
 
     def check_inputs(self, flat_inputs):
         pass
@@ -107,6 +172,8 @@ class Transform(_Module):
         out = []
         for x in flat_inputs:
             need = self._accepts(x)
+            if need and not self._v2_meta and isinstance(x, tv_tensors.TVTensor) and not _is_image_like(x):
+                need = False
             if need and is_pure_tensor(x):
                 if transform_pure:
                     transform_pure = False
@@ -229,6 +296,7 @@ class Identity(Transform):
 
 
 class Lambda(Transform):
+    _v2_meta = True
     _transformed_types = (object,)
 
     def __init__(self, lambd, *types):
@@ -271,6 +339,7 @@ class ToPILImage(Transform):
 
 
 class ToPureTensor(Transform):
+    _v2_meta = True
     """tv_tensors -> plain tensors."""
     _transformed_types = (tv_tensors.TVTensor,)
 
@@ -293,6 +362,7 @@ class ToTensor(Transform):
 
 
 class ToDtype(Transform):
+    _v2_meta = True
     """Cast images (or, with a dict, each tv_tensor kind) to ``dtype``; ``scale`` converts the value range."""
     _transformed_types = (Tensor,)
 
@@ -335,6 +405,7 @@ class ConvertImageDtype(Transform):
 
 # --------------------------------------------------------------------------- geometry
 class Resize(Transform):
+    _v2_meta = True
     def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
         super().__init__()
         if isinstance(size, int):
@@ -357,6 +428,7 @@ class Resize(Transform):
 
 
 class CenterCrop(Transform):
+    _v2_meta = True
     def __init__(self, size):
         super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
@@ -366,6 +438,7 @@ class CenterCrop(Transform):
 
 
 class RandomResizedCrop(Transform):
+    _v2_meta = True
     """v1's draws (area and log-ratio ``uniform_`` up to 10 times, then two ``randint``), once per call."""
 
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation=InterpolationMode.BILINEAR,
@@ -396,6 +469,7 @@ class RandomResizedCrop(Transform):
 
 
 class RandomCrop(Transform):
+    _v2_meta = True
     """Pad (``padding``; ``pad_if_needed`` pads both sides by the shortfall), then crop at two ``randint``
     (0-d) positions."""
 
@@ -449,32 +523,37 @@ class RandomCrop(Transform):
 
     def transform(self, inpt, params):
         if params["needs_pad"]:
-            inpt = F.pad(inpt, padding=params["padding"], fill=self.fill, padding_mode=self.padding_mode)
+            inpt = F.pad(inpt, padding=params["padding"], fill=_get_fill(inpt, self.fill),
+                         padding_mode=self.padding_mode)
         if params["needs_crop"]:
             inpt = F.crop(inpt, params["top"], params["left"], params["height"], params["width"])
         return inpt
 
 
 class RandomHorizontalFlip(_RandomApplyTransform):
+    _v2_meta = True
     def transform(self, inpt, params):
         return F.horizontal_flip(inpt)
 
 
 class RandomVerticalFlip(_RandomApplyTransform):
+    _v2_meta = True
     def transform(self, inpt, params):
         return F.vertical_flip(inpt)
 
 
 class Pad(Transform):
+    _v2_meta = True
     def __init__(self, padding, fill=0, padding_mode="constant"):
         super().__init__()
         self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
 
     def transform(self, inpt, params):
-        return F.pad(inpt, padding=self.padding, fill=self.fill, padding_mode=self.padding_mode)
+        return F.pad(inpt, padding=self.padding, fill=_get_fill(inpt, self.fill), padding_mode=self.padding_mode)
 
 
 class RandomRotation(Transform):
+    _v2_meta = True
     def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0):
         super().__init__()
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
@@ -493,7 +572,19 @@ class RandomRotation(Transform):
         return F.rotate(inpt, params["angle"], self.interpolation, self.expand, self.center, fill)
 
 
+def _get_fill(inpt, fill):
+    """A fill given per kind (``{tv_tensors.Image: 127, tv_tensors.Mask: 0}``, ``"others"`` for the rest)."""
+    if isinstance(fill, dict):
+        fill = fill[type(inpt)] if type(inpt) in fill else fill.get("others")
+        if fill is not None and not isinstance(fill, (int, float)):
+            fill = [float(v) for v in fill]
+    return fill
+
+
 def _tensor_fill(inpt, fill):
+    fill = _get_fill(inpt, fill)
+    if isinstance(inpt, _META):
+        return fill
     if isinstance(inpt, Tensor) and fill is not None:
         c = F.get_dimensions(inpt)[0]
         return [float(fill)] * c if isinstance(fill, (int, float)) else [float(f) for f in fill]
@@ -501,6 +592,7 @@ def _tensor_fill(inpt, fill):
 
 
 class RandomAffine(Transform):
+    _v2_meta = True
     def __init__(self, degrees, translate=None, scale=None, shear=None, interpolation=InterpolationMode.NEAREST, fill=0,
                  center=None):
         super().__init__()
@@ -742,6 +834,10 @@ class RandomChannelPermutation(Transform):
 
 
 class FiveCrop(Transform):
+    def check_inputs(self, flat_inputs):
+        if has_any(flat_inputs, tv_tensors.BoundingBoxes, tv_tensors.Mask):
+            raise TypeError(f"BoundingBoxes'es and Mask's are not supported by {type(self).__name__}()")
+
     def __init__(self, size):
         super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
@@ -751,6 +847,10 @@ class FiveCrop(Transform):
 
 
 class TenCrop(Transform):
+    def check_inputs(self, flat_inputs):
+        if has_any(flat_inputs, tv_tensors.BoundingBoxes, tv_tensors.Mask):
+            raise TypeError(f"BoundingBoxes'es and Mask's are not supported by {type(self).__name__}()")
+
     def __init__(self, size, vertical_flip=False):
         super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
@@ -761,6 +861,7 @@ class TenCrop(Transform):
 
 
 class RandomPerspective(_RandomApplyTransform):
+    _v2_meta = True
     """After the gate: eight ``randint`` draws for the corners (x then y, clockwise from the top left)."""
 
     def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR, fill=0):
@@ -793,6 +894,7 @@ class RandomPerspective(_RandomApplyTransform):
 
 
 class ElasticTransform(Transform):
+    _v2_meta = True
     """v1's displacement draws (``rand`` per axis, Gaussian-smoothed, scaled by ``alpha / size``)."""
 
     def __init__(self, alpha=50.0, sigma=5.0, interpolation=InterpolationMode.BILINEAR, fill=0):
@@ -813,6 +915,7 @@ class ElasticTransform(Transform):
 
 
 class RandomResize(Transform):
+    _v2_meta = True
     """Resize the shorter edge to ``randint(min_size, max_size)`` (0-d draw)."""
 
     def __init__(self, min_size, max_size, interpolation=InterpolationMode.BILINEAR, antialias=True):
@@ -829,6 +932,7 @@ class RandomResize(Transform):
 
 
 class RandomShortestSize(Transform):
+    _v2_meta = True
     """Scale so the shorter edge is one of ``min_size`` (picked by ``randint``), the longer at most
     ``max_size``; sizes are truncated."""
 
@@ -906,8 +1010,12 @@ class _AutoAugmentBase(Transform):
     def _extract_image(self, inputs):
         flat, build = _flatten(inputs if len(inputs) > 1 else inputs[0])
         needs = self._needs_transform_list(flat)
-        found = [(i, x) for i, (x, n) in enumerate(zip(flat, needs))
-                 if n and (_is_image_like(x) or is_pure_tensor(x))]
+        found = []
+        for i, (x, n) in enumerate(zip(flat, needs)):
+            if n and (_is_image_like(x) or is_pure_tensor(x)):
+                found.append((i, x))
+            elif isinstance(x, _META):
+                raise TypeError(f"Inputs of type {type(x).__name__} are not supported by {type(self).__name__}()")
         if not found:
             raise TypeError("Found no image in the sample.")
         if len(found) > 1:

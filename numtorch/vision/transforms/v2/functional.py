@@ -51,6 +51,8 @@ def _image_op(fn):
 
 
 def get_dimensions(inpt):
+    if isinstance(inpt, _Tensor) and inpt.ndim < 2:
+        raise TypeError(f"Input tensor should have at least two dimensions, but got {inpt.ndim}")
     return _F.get_dimensions(inpt)
 
 
@@ -63,7 +65,7 @@ get_image_num_channels = get_num_channels
 
 def get_size(inpt):
     """``[height, width]``."""
-    _, h, w = _F.get_dimensions(inpt)
+    _, h, w = get_dimensions(inpt)
     return [h, w]
 
 
@@ -358,3 +360,491 @@ def solarize(inpt, threshold):
         raise TypeError(f"Threshold should be less or equal the maximum value of the dtype, but got {threshold}")
     return _rewrap(inpt, _F.solarize(inpt, threshold))
 rgb_to_grayscale = _image_op(_F.rgb_to_grayscale)
+
+
+# --------------------------------------------------------------------------- boxes, keypoints, masks
+# Every geometric functional dispatches on its input's kind: BoundingBoxes and KeyPoints go to the kernels of
+# _boxes (which also update canvas_size), Mask to the image kernel with nearest interpolation (a 2-D mask gains a
+# channel axis for it), custom tv_tensor kinds to kernels given to register_kernel, everything else to the image
+# code above.
+from . import _boxes as _B  # noqa: E402
+
+_KERNELS = {}
+
+
+def register_kernel(functional, tv_tensor_cls):
+    """Decorator registering ``kernel(inpt, *args, **kwargs)`` as ``functional``'s implementation for a custom
+    tv_tensor class."""
+    import sys
+    if isinstance(functional, str):
+        try:
+            functional = getattr(sys.modules[__name__], functional)
+        except AttributeError:
+            raise ValueError(f"Could not find functional with name '{functional}' in "
+                             f"torchvision.transforms.v2.functional.") from None
+    elif not (callable(functional) and getattr(functional, "__module__", "").startswith(__name__)):
+        raise ValueError(f"Kernels can only be registered on functionals from the "
+                         f"torchvision.transforms.v2.functional namespace, but got {functional}.")
+    if not (isinstance(tv_tensor_cls, type) and issubclass(tv_tensor_cls, _tvt.TVTensor)):
+        raise ValueError(f"Kernels can only be registered for subclasses of torchvision.tv_tensors.TVTensor, "
+                         f"but got {tv_tensor_cls}.")
+    if tv_tensor_cls in (_tvt.TVTensor, _tvt.Image, _tvt.Video, _tvt.Mask, _tvt.BoundingBoxes, _tvt.KeyPoints):
+        raise ValueError(f"Kernels cannot be registered for the builtin tv_tensor classes, but got {tv_tensor_cls}")
+    registry = _KERNELS.setdefault(functional.__name__, {})
+    if tv_tensor_cls in registry:
+        raise ValueError(f"Functional {functional} already has a kernel registered for type {tv_tensor_cls}.")
+
+    def decorator(kernel):
+        registry[tv_tensor_cls] = kernel
+        return kernel
+    return decorator
+
+
+def _custom_kernel(name, inpt):
+    registry = _KERNELS.get(name)
+    if registry and isinstance(inpt, _tvt.TVTensor):
+        for cls in type(inpt).__mro__:
+            if cls in registry:
+                return registry[cls]
+            if cls is _tvt.TVTensor:
+                break
+    return None
+
+
+def _plain(t):
+    return t.as_subclass(_Tensor) if isinstance(t, _tvt.TVTensor) else t
+
+
+def _mask_kernel(mask, fn):
+    """``fn`` (an image kernel on plain tensors) on a mask ``[..., H, W]``."""
+    mask = _plain(mask)
+    if mask.ndim < 3:
+        return fn(mask.unsqueeze(0)).squeeze(0)
+    return fn(mask)
+
+
+def _wrap_like(out, like, **kwargs):
+    return _tvt.wrap(out, like=like, **kwargs)
+
+
+def _box_call(fn, inpt, *args, **kwargs):
+    """A _boxes kernel on a BoundingBoxes tv_tensor -> BoundingBoxes (canvas_size updated when returned)."""
+    out = fn(inpt._data, *args, **kwargs)
+    if isinstance(out, tuple):
+        return _tvt.wrap(_B._t(out[0]), like=inpt, canvas_size=tuple(out[1]))
+    return _tvt.wrap(_B._t(out), like=inpt)
+
+
+def _plain_kernel(fn, canvas=False):
+    """The public pure-tensor kernel ``name_bounding_boxes`` / ``name_keypoints`` over a _boxes kernel."""
+    def kernel(inpt, *args, **kwargs):
+        out = fn(_B._arr(inpt), *args, **kwargs)
+        if isinstance(out, tuple):
+            return _B._t(out[0]), tuple(out[1])
+        return _B._t(out)
+    kernel.__name__ = fn.__name__
+    kernel.__qualname__ = fn.__name__
+    kernel.__doc__ = fn.__doc__
+    return kernel
+
+
+for _name in ("horizontal_flip_bounding_boxes", "vertical_flip_bounding_boxes", "horizontal_flip_keypoints",
+              "vertical_flip_keypoints", "resize_bounding_boxes", "resize_keypoints", "crop_bounding_boxes",
+              "crop_keypoints", "center_crop_bounding_boxes", "center_crop_keypoints", "resized_crop_bounding_boxes",
+              "resized_crop_keypoints", "pad_bounding_boxes", "pad_keypoints", "affine_bounding_boxes",
+              "affine_keypoints", "rotate_bounding_boxes", "rotate_keypoints", "perspective_bounding_boxes",
+              "perspective_keypoints", "elastic_bounding_boxes", "elastic_keypoints"):
+    globals()[_name] = _plain_kernel(getattr(_B, _name))
+del _name
+
+_horizontal_flip_image, _vertical_flip_image = horizontal_flip, vertical_flip
+_resize_image, _crop_image, _center_crop_image, _resized_crop_image = resize, crop, center_crop, resized_crop
+_pad_image, _rotate_image, _affine_image = pad, rotate, affine
+_perspective_image, _elastic_image = perspective, elastic
+_NEAREST = InterpolationMode.NEAREST
+
+
+def _dispatch(name, inpt, image, boxes, keypoints, mask, args, kwargs):
+    custom = _custom_kernel(name, inpt)
+    if custom is not None:
+        return custom(inpt, *args, **kwargs)
+    if isinstance(inpt, _tvt.BoundingBoxes):
+        return boxes()
+    if isinstance(inpt, _tvt.KeyPoints):
+        return keypoints()
+    if isinstance(inpt, _tvt.Mask):
+        return _wrap_like(_mask_kernel(inpt, mask), inpt)
+    return image(inpt, *args, **kwargs)
+
+
+def horizontal_flip(inpt):
+    """Mirror left-right (boxes: ``x -> W - x``; keypoints: ``x -> W - 1 - x``)."""
+    return _dispatch("horizontal_flip", inpt, _horizontal_flip_image,
+                     lambda: _box_call(_B.horizontal_flip_bounding_boxes, inpt, inpt.format, inpt.canvas_size),
+                     lambda: _wrap_like(_B._t(_B.horizontal_flip_keypoints(inpt._data, inpt.canvas_size)), inpt),
+                     _horizontal_flip_image, (), {})
+
+
+def vertical_flip(inpt):
+    """Mirror top-bottom (boxes: ``y -> H - y``; keypoints: ``y -> H - 1 - y``)."""
+    return _dispatch("vertical_flip", inpt, _vertical_flip_image,
+                     lambda: _box_call(_B.vertical_flip_bounding_boxes, inpt, inpt.format, inpt.canvas_size),
+                     lambda: _wrap_like(_B._t(_B.vertical_flip_keypoints(inpt._data, inpt.canvas_size)), inpt),
+                     _vertical_flip_image, (), {})
+
+
+hflip, vflip = horizontal_flip, vertical_flip
+
+
+def _mask_interp(interpolation):
+    interpolation = _interp(interpolation)
+    return interpolation if interpolation in (InterpolationMode.NEAREST, InterpolationMode.NEAREST_EXACT) \
+        else _NEAREST
+
+
+def resize(inpt, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+    """Resize to ``size`` (``(h, w)``, or an int: the smaller edge); boxes and keypoints are scaled by
+    ``new / old`` per axis, masks use nearest-neighbour interpolation."""
+    return _dispatch(
+        "resize", inpt, _resize_image,
+        lambda: _box_call(_B.resize_bounding_boxes, inpt, inpt.canvas_size, size, max_size, inpt.format,
+                          inpt.clamping_mode),
+        lambda: _box_call(_B.resize_keypoints, inpt, size, inpt.canvas_size, max_size),
+        lambda m: _resize_image(m, size, _mask_interp(interpolation), max_size),
+        (size, interpolation, max_size, antialias), {})
+
+
+def crop(inpt, top, left, height, width):
+    """The ``height x width`` region at ``(top, left)`` (boxes and keypoints shifted by ``-(left, top)``)."""
+    return _dispatch(
+        "crop", inpt, _crop_image,
+        lambda: _box_call(_B.crop_bounding_boxes, inpt, inpt.format, top, left, height, width, inpt.clamping_mode),
+        lambda: _box_call(_B.crop_keypoints, inpt, top, left, height, width),
+        lambda m: _crop_image(m, top, left, height, width), (top, left, height, width), {})
+
+
+def center_crop(inpt, output_size):
+    return _dispatch(
+        "center_crop", inpt, _center_crop_image,
+        lambda: _box_call(_B.center_crop_bounding_boxes, inpt, inpt.format, inpt.canvas_size, output_size,
+                          inpt.clamping_mode),
+        lambda: _box_call(_B.center_crop_keypoints, inpt, inpt.canvas_size, output_size),
+        lambda m: _center_crop_image(m, output_size), (output_size,), {})
+
+
+def resized_crop(inpt, top, left, height, width, size, interpolation=InterpolationMode.BILINEAR, antialias=True):
+    return _dispatch(
+        "resized_crop", inpt, _resized_crop_image,
+        lambda: _box_call(_B.resized_crop_bounding_boxes, inpt, inpt.format, top, left, height, width, size,
+                          inpt.clamping_mode),
+        lambda: _box_call(_B.resized_crop_keypoints, inpt, top, left, height, width, size),
+        lambda m: _resized_crop_image(m, top, left, height, width, size, _mask_interp(interpolation)),
+        (top, left, height, width, size, interpolation, antialias), {})
+
+
+def pad(inpt, padding, fill=None, padding_mode="constant"):
+    """Pad the borders (boxes and keypoints shifted by ``(left, top)``; only ``constant`` mode for them)."""
+    return _dispatch(
+        "pad", inpt, _pad_image,
+        lambda: _box_call(_B.pad_bounding_boxes, inpt, inpt.format, inpt.canvas_size, padding, padding_mode,
+                          inpt.clamping_mode),
+        lambda: _box_call(_B.pad_keypoints, inpt, inpt.canvas_size, padding, padding_mode),
+        lambda m: _pad_image(m, padding, fill, padding_mode), (padding, fill, padding_mode), {})
+
+
+def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=None):
+    """Rotate by ``angle`` degrees counter-clockwise (boxes: the box around the rotated corners)."""
+    return _dispatch(
+        "rotate", inpt, _rotate_image,
+        lambda: _box_call(_B.rotate_bounding_boxes, inpt, inpt.format, inpt.canvas_size, angle, expand, center,
+                          inpt.clamping_mode),
+        lambda: _box_call(_B.rotate_keypoints, inpt, inpt.canvas_size, angle, expand, center),
+        lambda m: _rotate_image(m, angle, _NEAREST, expand, center, fill),
+        (angle, interpolation, expand, center, fill), {})
+
+
+def affine(inpt, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST, fill=None, center=None):
+    """Affine warp about ``center`` (boxes: the box around the warped corners)."""
+    return _dispatch(
+        "affine", inpt, _affine_image,
+        lambda: _box_call(_B.affine_bounding_boxes, inpt, inpt.format, inpt.canvas_size, angle, translate, scale,
+                          shear, center, inpt.clamping_mode),
+        lambda: _box_call(_B.affine_keypoints, inpt, inpt.canvas_size, angle, translate, scale, shear, center),
+        lambda m: _affine_image(m, angle, translate, scale, shear, _NEAREST, fill, center),
+        (angle, translate, scale, shear, interpolation, fill, center), {})
+
+
+def perspective(inpt, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR, fill=None,
+                coefficients=None):
+    """Perspective warp (boxes: the box around the warped corners)."""
+    return _dispatch(
+        "perspective", inpt, _perspective_image,
+        lambda: _box_call(_B.perspective_bounding_boxes, inpt, inpt.format, inpt.canvas_size, startpoints,
+                          endpoints, coefficients, inpt.clamping_mode),
+        lambda: _wrap_like(_B._t(_B.perspective_keypoints(inpt._data, inpt.canvas_size, startpoints, endpoints,
+                                                          coefficients)), inpt),
+        lambda m: _perspective_image(m, startpoints, endpoints, _NEAREST, fill, coefficients),
+        (startpoints, endpoints, interpolation, fill, coefficients), {})
+
+
+def elastic(inpt, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Elastic warp by ``displacement`` ``[1, H, W, 2]`` (boxes and keypoints moved by the approximate inverse
+    grid ``identity - displacement``)."""
+    return _dispatch(
+        "elastic", inpt, _elastic_image,
+        lambda: _box_call(_B.elastic_bounding_boxes, inpt, inpt.format, inpt.canvas_size, displacement,
+                          inpt.clamping_mode),
+        lambda: _box_call(_B.elastic_keypoints, inpt, inpt.canvas_size, displacement),
+        lambda m: _elastic_image(m, displacement, _NEAREST, fill), (displacement, interpolation, fill), {})
+
+
+elastic_transform = elastic
+
+
+def _mask_fn(image_fn, *fixed):
+    def kernel(mask, *args, **kwargs):
+        return _mask_kernel(mask, lambda m: image_fn(m, *args, **kwargs))
+    return kernel
+
+
+def horizontal_flip_mask(mask):
+    return _mask_kernel(mask, _horizontal_flip_image)
+
+
+def vertical_flip_mask(mask):
+    return _mask_kernel(mask, _vertical_flip_image)
+
+
+def resize_mask(mask, size, interpolation=InterpolationMode.BILINEAR, max_size=None):
+    """Nearest-neighbour resize (any other interpolation is taken as NEAREST, as torchvision does)."""
+    return _mask_kernel(mask, lambda m: _resize_image(m, size, _mask_interp(interpolation), max_size))
+
+
+def crop_mask(mask, top, left, height, width):
+    return _mask_kernel(mask, lambda m: _crop_image(m, top, left, height, width))
+
+
+def center_crop_mask(mask, output_size):
+    return _mask_kernel(mask, lambda m: _center_crop_image(m, output_size))
+
+
+def resized_crop_mask(mask, top, left, height, width, size):
+    return _mask_kernel(mask, lambda m: _resized_crop_image(m, top, left, height, width, size, _NEAREST))
+
+
+def pad_mask(mask, padding, fill=0, padding_mode="constant"):
+    return _mask_kernel(mask, lambda m: _pad_image(m, padding, 0 if fill is None else fill, padding_mode))
+
+
+def rotate_mask(mask, angle, expand=False, center=None, fill=0):
+    return _mask_kernel(mask, lambda m: _rotate_image(m, angle, _NEAREST, expand, center, fill))
+
+
+def affine_mask(mask, angle, translate, scale, shear, fill=0, center=None):
+    return _mask_kernel(mask, lambda m: _affine_image(m, angle, translate, scale, shear, _NEAREST, fill, center))
+
+
+def perspective_mask(mask, startpoints, endpoints, fill=0, coefficients=None):
+    return _mask_kernel(mask, lambda m: _perspective_image(m, startpoints, endpoints, _NEAREST, fill, coefficients))
+
+
+def elastic_mask(mask, displacement, fill=0):
+    return _mask_kernel(mask, lambda m: _elastic_image(m, displacement, _NEAREST, fill))
+
+
+# --------------------------------------------------------------------------- box and keypoint metadata ops
+def convert_bounding_box_format(inpt, old_format=None, new_format=None, inplace=False):
+    """Boxes re-expressed in ``new_format`` (pure tensors need ``old_format``)."""
+    if new_format is None:
+        raise TypeError("convert_bounding_box_format() missing 1 required argument: 'new_format'")
+    if isinstance(old_format, str):
+        old_format = _tvt.BoundingBoxFormat[old_format.upper()]
+    if isinstance(new_format, str):
+        new_format = _tvt.BoundingBoxFormat[new_format.upper()]
+    if is_pure_tensor(inpt):
+        if old_format is None:
+            raise ValueError("For pure tensor inputs, `old_format` has to be passed.")
+        out = _B._convert(inpt._data, old_format, new_format)
+        if inplace and out.shape == inpt._data.shape:
+            inpt._data[...] = out
+            return inpt
+        return _B._t(out)
+    if isinstance(inpt, _tvt.BoundingBoxes):
+        if old_format is not None:
+            raise ValueError("For bounding box tv_tensor inputs, `old_format` must not be passed.")
+        return _tvt.wrap(_B._t(_B._convert(inpt._data, inpt.format, new_format)), like=inpt, format=new_format)
+    raise TypeError(f"Input can either be a plain tensor or a bounding box tv_tensor, but got {type(inpt)} instead.")
+
+
+def clamp_bounding_boxes(inpt, format=None, canvas_size=None, clamping_mode="auto"):
+    """Boxes clamped to ``[0, W] x [0, H]`` (``clamping_mode="auto"``: the boxes' own mode; ``None``: unchanged)."""
+    if clamping_mode is not None and clamping_mode not in ("soft", "hard", "auto"):
+        raise ValueError(f"clamping_mode must be soft, hard, auto or None, got {clamping_mode}")
+    if is_pure_tensor(inpt):
+        if format is None or canvas_size is None or (clamping_mode is not None and clamping_mode == "auto"):
+            raise ValueError("For pure tensor inputs, `format`, `canvas_size` and `clamping_mode` have to be passed.")
+        if isinstance(format, str):
+            format = _tvt.BoundingBoxFormat[format.upper()]
+        return _B._t(_B._clamp(inpt._data, format, canvas_size, clamping_mode))
+    if isinstance(inpt, _tvt.BoundingBoxes):
+        if format is not None or canvas_size is not None:
+            raise ValueError("For bounding box tv_tensor inputs, `format` and `canvas_size` must not be passed.")
+        if clamping_mode == "auto":
+            clamping_mode = inpt.clamping_mode
+        return _tvt.wrap(_B._t(_B._clamp(inpt._data, inpt.format, inpt.canvas_size, clamping_mode)), like=inpt)
+    raise TypeError(f"Input can either be a plain tensor or a bounding box tv_tensor, but got {type(inpt)} instead.")
+
+
+def clamp_keypoints(inpt, canvas_size=None):
+    """Keypoints clamped to ``[0, W - 1] x [0, H - 1]``."""
+    if is_pure_tensor(inpt):
+        if canvas_size is None:
+            raise ValueError("For pure tensor inputs, `canvas_size` has to be passed.")
+        return _B._t(_B._clamp_keypoints(inpt._data, canvas_size))
+    if isinstance(inpt, _tvt.KeyPoints):
+        if canvas_size is not None:
+            raise ValueError("For keypoints tv_tensor inputs, `canvas_size` must not be passed.")
+        return _tvt.wrap(_B._t(_B._clamp_keypoints(inpt._data, inpt.canvas_size)), like=inpt)
+    raise TypeError(f"Input can either be a plain tensor or a keypoints tv_tensor, but got {type(inpt)} instead.")
+
+
+def sanitize_bounding_boxes(bounding_boxes, format=None, canvas_size=None, min_size=1.0, min_area=1.0):
+    """``(valid boxes, mask)``: drops boxes with a side < ``min_size``, area < ``min_area`` or a corner outside
+    the canvas."""
+    if is_pure_tensor(bounding_boxes):
+        if format is None or canvas_size is None:
+            raise ValueError("format and canvas_size cannot be None if bounding_boxes is a pure tensor. "
+                             f"Got format={format} and canvas_size={canvas_size}.Set those to appropriate values or "
+                             "pass bounding_boxes as a tv_tensors.BoundingBoxes object.")
+        valid = _B._sanitize_boxes_valid(bounding_boxes._data, format, canvas_size, min_size, min_area)
+        return _B._t(bounding_boxes._data[valid]), _B._t(valid)
+    if not isinstance(bounding_boxes, _tvt.BoundingBoxes):
+        raise ValueError("bounding_boxes must be a tv_tensors.BoundingBoxes instance or a pure tensor.")
+    if format is not None or canvas_size is not None:
+        raise ValueError("format and canvas_size must be None when bounding_boxes is a tv_tensors.BoundingBoxes "
+                         f"instance. Got format={format} and canvas_size={canvas_size}. Leave those to None or pass "
+                         "bounding_boxes as a pure tensor.")
+    valid = _B._sanitize_boxes_valid(bounding_boxes._data, bounding_boxes.format, bounding_boxes.canvas_size,
+                                     min_size, min_area)
+    return _tvt.wrap(_B._t(bounding_boxes._data[valid]), like=bounding_boxes), _B._t(valid)
+
+
+def sanitize_keypoints(key_points, canvas_size=None):
+    """``(valid keypoints, mask)``: drops points (or whole groups ``[N, ..., 2]``) outside the canvas."""
+    if is_pure_tensor(key_points):
+        if canvas_size is None:
+            raise ValueError("canvas_size cannot be None if key_points is a pure tensor. Set it to an appropriate "
+                             "value or pass key_points as a tv_tensors.KeyPoints object.")
+        valid = _B._sanitize_keypoints_valid(key_points._data, canvas_size)
+        return _B._t(key_points._data[valid]), _B._t(valid)
+    if not isinstance(key_points, _tvt.KeyPoints):
+        raise ValueError("key_points must be a tv_tensors.KeyPoints instance or a pure tensor.")
+    if canvas_size is not None:
+        raise ValueError("canvas_size must be None when key_points is a tv_tensors.KeyPoints instance. Got "
+                         f"canvas_size={canvas_size}. Leave it to None or pass key_points as a pure tensor.")
+    valid = _B._sanitize_keypoints_valid(key_points._data, key_points.canvas_size)
+    return _tvt.wrap(_B._t(key_points._data[valid]), like=key_points), _B._t(valid)
+
+
+# --------------------------------------------------------------------------- sizes of every kind
+_get_size_image = get_size
+
+
+def get_size(inpt):
+    """``[height, width]`` (boxes and keypoints: their ``canvas_size``)."""
+    if isinstance(inpt, (_tvt.BoundingBoxes, _tvt.KeyPoints)):
+        return list(inpt.canvas_size)
+    if isinstance(inpt, _tvt.Mask):
+        return list(inpt.shape[-2:])
+    return _get_size_image(inpt)
+
+
+def get_size_image(image):
+    return _get_size_image(image)
+
+
+def get_size_video(video):
+    return _get_size_image(video)
+
+
+def get_size_mask(mask):
+    return list(mask.shape[-2:])
+
+
+def get_size_bounding_boxes(bounding_box):
+    return list(bounding_box.canvas_size)
+
+
+def get_size_keypoints(keypoints):
+    return list(keypoints.canvas_size)
+
+
+def get_num_frames(inpt):
+    """The number of frames ``T`` of a video ``[..., T, C, H, W]``."""
+    if isinstance(inpt, _Tensor) and not isinstance(inpt, _tvt.TVTensor) or isinstance(inpt, _tvt.Video):
+        return inpt.shape[-4]
+    raise TypeError(f"Functional F.get_num_frames supports inputs of type Tensor and Video, but got {type(inpt)} "
+                    f"instead.")
+
+
+get_num_frames_video = get_num_frames
+
+
+def uniform_temporal_subsample(inpt, num_samples):
+    """``num_samples`` frames at ``linspace(0, T - 1, num_samples)`` (truncated) along the time axis ``-4``."""
+    t_max = inpt.shape[-4] - 1
+    idx = _xp.linspace(0, t_max, num_samples, dtype=_xp.float32).astype(_xp.int64)
+    return _rewrap(inpt, _make(_xp.ascontiguousarray(_xp.take(inpt._data, idx, axis=-4))))
+
+
+uniform_temporal_subsample_video = uniform_temporal_subsample
+
+
+def jpeg(image, quality):
+    """JPEG-compress at ``quality`` (1..100) and decode again, through Pillow's libjpeg (tensors: each
+    ``[C, H, W]`` uint8 image in turn; torchvision uses its own libjpeg build for tensors, so bytes may differ)."""
+    import io
+    from PIL import Image as _PIL
+    if isinstance(image, (_tvt.BoundingBoxes, _tvt.KeyPoints, _tvt.Mask)):
+        raise TypeError(f"Functional F.jpeg supports inputs of type Tensor, Image, Video and PIL images, but got "
+                        f"{type(image)} instead.")
+    if _F_pil.is_pil(image):
+        buf = io.BytesIO()
+        image.save(buf, format="JPEG", quality=quality)
+        return _PIL.open(buf).copy()
+    a = image._data
+    if a.dtype != _xp.uint8:
+        raise TypeError(f"Input tensor dtype should be uint8, got {image.dtype}.")
+    if a.shape[-3] not in (1, 3):
+        raise ValueError(f"The number of channels should be 1 or 3, got: {a.shape[-3]}")
+    flat = a.reshape((-1,) + a.shape[-3:])
+    out = _xp.empty_like(flat)
+    for i in range(flat.shape[0]):
+        hwc = _xp.ascontiguousarray(flat[i].transpose(1, 2, 0))
+        pil = _PIL.fromarray(hwc[..., 0] if hwc.shape[-1] == 1 else hwc)
+        buf = io.BytesIO()
+        pil.save(buf, format="JPEG", quality=quality)
+        dec = _xp.asarray(_PIL.open(buf))
+        out[i] = dec[None] if dec.ndim == 2 else dec.transpose(2, 0, 1)
+    return _rewrap(image, _make(out.reshape(a.shape)))
+
+
+jpeg_image = jpeg_video = jpeg
+
+
+# --------------------------------------------------------------------------- per-kind kernel names
+# torchvision's ``<op>_image`` / ``<op>_video`` kernels take a plain tensor; the functionals above already do
+# exactly that for tensors, so the kernel names are the same functions.
+for _name in ("adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue", "adjust_saturation",
+              "adjust_sharpness", "affine", "autocontrast", "center_crop", "crop", "elastic", "equalize", "erase",
+              "five_crop", "gaussian_blur", "gaussian_noise", "get_dimensions", "get_num_channels",
+              "horizontal_flip", "invert", "normalize", "pad", "permute_channels", "perspective", "posterize",
+              "resize", "resized_crop", "rotate", "solarize", "ten_crop", "to_dtype", "vertical_flip"):
+    globals()[_name + "_image"] = globals()[_name]
+    globals()[_name + "_video"] = globals()[_name]
+del _name
+grayscale_to_rgb_image = grayscale_to_rgb
+rgb_to_grayscale_image = rgb_to_grayscale
+get_size_image = get_size_image
+
+__all__ = sorted(_k for _k, _v in globals().items() if not _k.startswith("_") and callable(_v))
