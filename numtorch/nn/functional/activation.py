@@ -23,8 +23,8 @@ from ... import _dtype as D
 from ..._backend import xp, is_array
 from ..._tensor import Tensor, _make, register_methods
 from ...autograd.function import Function
-from ..._ops.inplace import inplace as _inplace
-from ..._ops.unary import _sigmoid_reference, erf_np
+from ..._ops.inplace import inplace as _inplace, check_overlap as _check_overlap
+from ..._ops.unary import _sigmoid_reference, erf_np, relu_fast as _relu_fast
 from ._gelu import gelu32 as _gelu32, gelu32_backward as _gelu32_backward
 from ...autograd.grad_mode import state as _gs
 from ... import _random
@@ -140,11 +140,19 @@ _Relu = ops.unary.Relu
 def relu(input, inplace=False):
     """relu(x) = max(x, 0)"""
     if inplace:
-        return _inplace(input, ops.relu)
+        return relu_(input)
     return _Relu.apply(input)
 
 
 def relu_(input):
+    d = input._data
+    if (input.__class__ is Tensor and (d.dtype == xp.float32 or d.dtype == xp.float64) and d.flags.writeable
+            and not (_gs.enabled and input.requires_grad)):
+        # nothing recorded: one pass in place (the generic path computes a copy and writes it back)
+        _check_overlap(input)
+        _relu_fast(d, out=d)
+        input._vc[0] += 1
+        return input
     return _inplace(input, ops.relu)
 
 

@@ -214,6 +214,57 @@ def _argmax_last_nan(win):
     return am
 
 
+# the overlapping (or padded) max pooling's fast path; tests/nn/test_pool_window_max.py sets it False to run the
+# reference (strided windows and argmax) and pins the two together
+_fast_windows = [True]
+
+
+def _routing(am, geom):
+    """_Routing from each window's argmax ``am`` (offset i * kw + j in the window)."""
+    N, C, H, W, k, s, p, d, Ho, Wo = geom
+    ki, kj = am // k[1], am % k[1]
+    hh = xp.arange(Ho).reshape(Ho, 1) * s[0] - p[0] + ki * d[0]
+    ww = xp.arange(Wo).reshape(1, Wo) * s[1] - p[1] + kj * d[1]
+    overlap = s[0] < (k[0] - 1) * d[0] + 1 or s[1] < (k[1] - 1) * d[1] + 1
+    return _Routing(hh * W + ww, (N, C, H, W), not overlap)
+
+
+def _window_views(padded, k, s, d, Ho, Wo):
+    """One strided (N, C, Ho, Wo) view of ``padded`` per kernel offset, in the window's row-major order."""
+    return [padded[:, :, i * d[0]:i * d[0] + (Ho - 1) * s[0] + 1:s[0], j * d[1]:j * d[1] + (Wo - 1) * s[1] + 1:s[1]]
+            for i in range(k[0]) for j in range(k[1])]
+
+
+def _window_max(views):
+    """max over the windows: maximum(new, acc) keeps acc on equality (the earliest offset, as PyTorch's
+    ``val > max``: -0 before +0 stays -0) and propagates NaN."""
+    out = xp.maximum(views[1], views[0]) if len(views) > 1 else views[0].copy()
+    for v in views[2:]:
+        xp.maximum(v, out, out=out)
+    return out
+
+
+def _window_argmax(views, out):
+    """``_argmax_last_nan`` of the windows, from their maximum ``out``: the first offset equal to it; a window
+    holding NaN (its maximum is NaN) its last NaN."""
+    am = xp.zeros(out.shape, xp.intp)
+    free = xp.ones(out.shape, bool)
+    hit = xp.empty(out.shape, bool)
+    for o, v in enumerate(views):
+        xp.equal(v, out, out=hit)
+        hit &= free
+        if o:
+            xp.copyto(am, o, where=hit)
+        free ^= hit
+    nan = xp.isnan(out)
+    if nan.any():
+        for o in range(len(views) - 1, -1, -1):
+            h = nan & xp.isnan(views[o])
+            xp.copyto(am, o, where=h)
+            nan &= ~h
+    return am
+
+
 class _MaxPool(Function):
     _builtin = True
     node_name = "MaxPool2DWithIndicesBackward0"
@@ -260,19 +311,25 @@ class _MaxPool(Function):
             fill = -xp.inf if a.dtype.kind in "fV" else xp.iinfo(a.dtype).min
             padded = xp.full((N, C, max(Hn, H + ph), max(Wn, W + pw)), fill, a.dtype)
             padded[:, :, ph:ph + H, pw:pw + W] = a
-            st = padded.strides
-            win = _as_strided(padded, (N, C, Ho, Wo, k[0], k[1]),
-                              (st[0], st[1], st[2] * s[0], st[3] * s[1], st[2] * d[0], st[3] * d[1]),
-                              writeable=False).reshape(N, C, Ho, Wo, k[0] * k[1])
-            am = _argmax_last_nan(win)
-            out = xp.take_along_axis(win, am[..., None], -1)[..., 0]
-            ki, kj = am // k[1], am % k[1]
-            hh = xp.arange(Ho).reshape(Ho, 1) * s[0] - ph + ki * d[0]
-            ww = xp.arange(Wo).reshape(1, Wo) * s[1] - pw + kj * d[1]
-            idx = hh * W + ww
-            overlap = s[0] < (k[0] - 1) * d[0] + 1 or s[1] < (k[1] - 1) * d[1] + 1
-            ctx.r = _Routing(idx, (N, C, H, W), not overlap)
+            geom = (N, C, H, W, k, s, p, d, Ho, Wo)
             ctx.lazy = None
+            if _fast_windows[0] and (a.dtype == xp.float32 or a.dtype == xp.float64):
+                # the maximum as k*k elementwise passes over strided views; the argmax (only a backward or
+                # return_indices needs it) from the maximum, later
+                views = _window_views(padded, k, s, d, Ho, Wo)
+                out = _window_max(views)
+                if want_idx:
+                    ctx.r = _routing(_window_argmax(views, out), geom)
+                else:
+                    ctx.r, ctx.lazy_win = None, (padded, out, geom)
+            else:
+                st = padded.strides
+                win = _as_strided(padded, (N, C, Ho, Wo, k[0], k[1]),
+                                  (st[0], st[1], st[2] * s[0], st[3] * s[1], st[2] * d[0], st[3] * d[1]),
+                                  writeable=False).reshape(N, C, Ho, Wo, k[0] * k[1])
+                am = _argmax_last_nan(win)
+                out = xp.take_along_axis(win, am[..., None], -1)[..., 0]
+                ctx.r = _routing(am, geom)
         ctx.nd, ctx.shape = nd, x._data.shape
         out = xp.ascontiguousarray(out)
         if nd == 1:
@@ -287,6 +344,11 @@ class _MaxPool(Function):
     @staticmethod
     def backward(ctx, g, gi=None):
         r = ctx.r
+        if r is None and getattr(ctx, "lazy_win", None) is not None:
+            padded, out, geom = ctx.lazy_win
+            ctx.lazy_win = None
+            r = ctx.r = _routing(_window_argmax(_window_views(padded, geom[4], geom[5], geom[7], geom[8], geom[9]),
+                                                out), geom)
         if r is None:
             x, out, shape4, k, Ho, Wo = ctx.lazy
             ctx.lazy = None
