@@ -14,6 +14,7 @@ from .. import _dtype as _D
 from .._tensor import Tensor, _make as _make, _wrap_dim as _wrap_dim_raw
 from .._ops._util import write_out as _write_out
 from . import _spectral as _S
+from ..autograd.grad_mode import is_grad_enabled as _is_grad_enabled
 
 # torch.fft's own list: hfft2, ihfft2, hfftn and ihfftn are public there but kept out of its star-import
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
@@ -90,6 +91,11 @@ def _out(fname, r, out, complex_out):
         raise RuntimeError(f"{fname} expects a complex output tensor, but got {_D.scalar_name(od)}")
     if not complex_out and od.kind != "f":
         raise RuntimeError(f"{fname} expects a floating point output tensor, but got {_D.scalar_name(od)}")
+    fn = r.grad_fn
+    if fn is not None and _is_grad_enabled():
+        kind = fn.name().replace("Backward0", "").replace("Fft", "").lower()   # FftR2CBackward0 -> r2c
+        raise RuntimeError(f"_fft_{kind}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
     return _write_out(r, out)
 
 

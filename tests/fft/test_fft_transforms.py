@@ -157,6 +157,9 @@ ERRORS = [
     ("fftfreq", lambda L, x, c: L.fft.fftfreq(5, dtype=L.int64)), ("rfftfreq", lambda L, x, c: L.fft.rfftfreq(-5)),
     ("fftfreq", lambda L, x, c: L.fft.fftfreq(-1)),
     ("fftfreq", lambda L, x, c: L.fft.fftfreq(3, dtype=L.complex64)),
+    ("fft", lambda L, x, c: L.fft.fft(x.requires_grad_(), out=L.empty(0, dtype=L.complex64))),
+    ("irfftn", lambda L, x, c: L.fft.irfftn(c.requires_grad_(), out=L.empty(0))),
+    ("fft2", lambda L, x, c: L.fft.fft2(c.requires_grad_(), out=L.empty(0, dtype=L.complex64))),
 ]
 
 
