@@ -103,6 +103,21 @@ def test_gradcheck_real_chains(chain):
     assert nt.autograd.gradgradcheck(f, (x,))
 
 
+@pytest.mark.parametrize("shape,kw", [((), {}), ((3, 4), {"dim": ()}), ((2, 3), {"s": ()})])
+@pytest.mark.parametrize("name", ["fftn", "ifftn"])
+@pytest.mark.parametrize("kind", ["real", "complex"])
+def test_no_transform_dims(shape, kw, name, kind):
+    """fftn over no dimension (a 0-d input, dim=()) is a complex copy, and its gradient the identity."""
+    a = _input(kind, np.float64, np.random.default_rng(8), shape)
+    xt, xn = torch.tensor(a, requires_grad=True), nt.tensor(a, requires_grad=True)
+    yt, yn = getattr(torch.fft, name)(xt, **kw), getattr(nf, name)(xn, **kw)
+    assert_close(yn, yt)
+    v = np.full(tuple(yt.shape), 1.5 + 0.5j)
+    assert_close(nt.autograd.grad(yn, xn, nt.tensor(v))[0], torch.autograd.grad(yt, xt, torch.tensor(v))[0])
+    if kind == "complex":
+        assert yn._data is not xn._data and not np.shares_memory(yn._data, xn._data)
+
+
 def test_grad_fn_names():
     x = nt.randn(4, requires_grad=True)
     assert nf.rfft(x).grad_fn.name() == torch.fft.rfft(torch.randn(4, requires_grad=True)).grad_fn.name()
