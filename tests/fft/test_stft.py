@@ -176,3 +176,13 @@ def test_warnings_once():
     assert len(msgs) == 2
     assert msgs[0].startswith("A window was not provided. A rectangular window will be applied,which is known")
     assert msgs[1].startswith("stft with return_complex=False is deprecated.")
+
+
+def test_magnitude_spectrogram_loss_gradient():
+    """The common training use: |stft(x)| summed, backpropagated to the signal."""
+    x = np.random.default_rng(5).standard_normal((2, 400))
+    w = np.hanning(64)
+    xt, xn = torch.tensor(x, requires_grad=True), nt.tensor(x, requires_grad=True)
+    torch.stft(xt, 64, 16, window=torch.tensor(w), return_complex=True).abs().sum().backward()
+    nt.stft(xn, 64, 16, window=nt.tensor(w), return_complex=True).abs().sum().backward()
+    assert_close(xn.grad, xt.grad, rtol=1e-9, atol=1e-10)
