@@ -173,6 +173,7 @@ ERRORS = [
     ("fftfreq", lambda L, x, c: L.fft.fftfreq(-1)),
     ("fftfreq", lambda L, x, c: L.fft.fftfreq(3, dtype=L.complex64)),
     ("fft", lambda L, x, c: L.fft.fft(x.requires_grad_(), out=L.empty(0, dtype=L.complex64))),
+    ("fft", lambda L, x, c: L.fft.fft([1.0, 2.0])), ("rfft2", lambda L, x, c: L.fft.rfft2(x.tolist())),
     ("irfftn", lambda L, x, c: L.fft.irfftn(c.requires_grad_(), out=L.empty(0))),
     ("fft2", lambda L, x, c: L.fft.fft2(c.requires_grad_(), out=L.empty(0, dtype=L.complex64))),
 ]
