@@ -25,7 +25,9 @@ from ._random import Generator, manual_seed, seed, initial_seed, get_rng_state, 
 from ._dtype import bfloat16  # noqa: E402  (NumPy arrays of ml_dtypes' bfloat16, loaded on first use)
 uint16 = int32
 from ._dtype import complex64, complex128, complex32, cfloat, cdouble, chalf, promote_types, can_cast  # noqa: E402
-from ._ops.complex import result_type  # noqa: E402
+from ._ops.complex import result_type, complex, polar, real, imag, view_as_real, view_as_complex, \
+    view_as_real_copy, view_as_complex_copy, conj, conj_physical, conj_physical_, is_conj, is_neg, resolve_conj, \
+    resolve_neg, angle  # noqa: E402,A004
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = "torch.contiguous_format"
 
@@ -81,6 +83,8 @@ from ._windows import hann_window, hamming_window, blackman_window, bartlett_win
 from . import signal  # noqa: E402
 from . import fft  # noqa: E402
 from .fft._stft import stft, istft  # noqa: E402
+from ._ops.complex import install_refusals_in as _refuse_complex  # noqa: E402
+_refuse_complex(globals(), ("lgamma", "digamma"))
 
 
 def is_tensor(obj):

@@ -133,6 +133,8 @@ class Tensor:
     _hooks = None
     _post_acc_hooks = None
     _retains = False
+    _conj = False   # PyTorch's conjugate / negative bits as seen from Python (numtorch._ops.complex)
+    _neg = False
     is_sparse = False
     is_quantized = False
     is_meta = False
@@ -517,9 +519,6 @@ class Tensor:
     def cdouble(self, memory_format=None):
         return self.to(D.complex128)
 
-    def chalf(self, memory_format=None):
-        return self.to(D.complex32)
-
     def type_as(self, other):
         return self.to(other.dtype)
 
@@ -766,14 +765,7 @@ class Tensor:
                                f"{self._data.ndim}-D tensor.")
         return ops.transpose(self, -2, -1)
 
-    @property
-    def mH(self):
-        """The conjugate transpose of the last two dims: mT for real tensors."""
-        return ops.transpose(self, -2, -1)
-
-    @property
-    def H(self):
-        return self.T
+    # mH, H, real, imag: properties installed by numtorch._ops.complex
 
     # No ``__getattr__`` here: every ``numtorch._ops`` method is installed on the class by
     # ``register_methods`` (``x.sum(1)`` is ``ops.sum(x, 1)``), and a ``__getattr__`` hook would stop

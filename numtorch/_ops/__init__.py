@@ -129,3 +129,8 @@ for _n in """addr gcd lcm hypot copysign ldexp nextafter bitwise_left_shift bitw
 index_reduce put renorm""".split():
     _table[_n + "_"] = _make_inplace(_g[_n])
 register_methods(_table)
+
+# complex tensors: complex-aware sgn / isreal / adjoint replace the real-only ones (functions and methods)
+from . import complex as _complex  # noqa: E402
+from .complex import sgn, isreal, adjoint  # noqa: E402,F811
+_complex._install_refusals()

@@ -124,8 +124,12 @@ def as_view(cls, *args):
     if r.__class__ is tuple:
         for i, o in enumerate(r):
             o._view = (cls, args, i)
+            if args[0]._conj:
+                o._conj = True
     else:
         r._view = (cls, args, None)
+        if args[0]._conj:   # a view of a conjugated tensor keeps the conjugate bit, as PyTorch's
+            r._conj = True
     return r
 
 

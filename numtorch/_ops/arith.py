@@ -224,12 +224,17 @@ class Pow(Function):
                 base = ctx.sa
                 import math
                 out = base ** b
-                gb = g * out * (math.log(base) if base > 0 else float("nan") if base < 0 else 0.0)
+                if isinstance(base, complex):
+                    import cmath
+                    gb = g * out * (cmath.log(base) if base != 0 else 0.0)
+                else:
+                    gb = g * out * (math.log(base) if base > 0 else float("nan") if base < 0 else 0.0)
                 if base == 0:
-                    gb = where(b >= 0, 0.0, g * out * float("-inf"))
+                    gb = where((b.real if b._data.dtype.kind == "c" else b) >= 0, 0.0, g * out * float("-inf"))
             else:
                 out = a ** b
-                gb = g * where((a == 0) & (b >= 0), out * 0.0, out * log(a))
+                br = b.real if b._data.dtype.kind == "c" else b   # complex exponents: their real part decides
+                gb = g * where((a == 0) & (br >= 0), out * 0.0, out * log(a))
             gb = _fit(gb, ctx.mb)
         return ga, gb
 
@@ -256,6 +261,9 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
+        if a._data.dtype.kind == "c":   # d|z| in PyTorch's convention: grad * z / |z| (0 at 0)
+            from .complex import sgn
+            return g * sgn(a)
         from .unary import sign
         return g * sign(a)
 
@@ -268,9 +276,9 @@ class Reciprocal(Function):
     @staticmethod
     def forward(ctx, a):
         d = a._data
-        if d.dtype.kind not in "fV":
+        if d.dtype.kind not in "fVc":
             d = d.astype(D.get_default_dtype().np)
-        with errstate(divide="ignore"):
+        with errstate(divide="ignore", invalid="ignore"):
             return xp.reciprocal(d)
 
     @staticmethod
@@ -292,6 +300,9 @@ class _Modulo(Function):
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
         if _kind(ad) == "b" and _kind(bd) == "b":
             raise NotImplementedError(f"\"{cls.__name__.lower()}_cpu\" not implemented for 'Bool'")
+        if _kind(ad) == "c" or _kind(bd) == "c":
+            from .complex import refuse_kernel
+            refuse_kernel(f"{cls.__name__.lower()}_cpu", ad, bd)
         if _is_int(ad, bd) and _int_zero_divisor(ad, bd):
             raise RuntimeError("ZeroDivisionError")
         with errstate(divide="ignore", invalid="ignore"):
@@ -369,6 +380,9 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
             return _out(Mul.apply(Reciprocal.apply(other), input), out)
         return _out(Div.apply(input, other), out)
     ad, bd = operands(input, other)
+    if rounding_mode in ("floor", "trunc"):
+        from .complex import refuse_kernel
+        refuse_kernel(f"div_{rounding_mode}_cpu", ad, bd)
     if _is_int(ad, bd):
         if _kind(ad) == "b" and _kind(bd) == "b":
             raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
@@ -433,7 +447,7 @@ true_divide = div
 
 def _kind(x):
     return x.dtype.kind if is_array(x) else ("b" if isinstance(x, bool) else
-                                                           "f" if isinstance(x, float) else "i")
+                                             "f" if isinstance(x, float) else "c" if isinstance(x, complex) else "i")
 
 
 def _int_zero_divisor(ad, bd):
@@ -448,8 +462,8 @@ def _int_zero_divisor(ad, bd):
 
 
 def _is_int(ad, bd):
-    k1 = ad.dtype.kind if is_array(ad) else ("f" if isinstance(ad, float) else "i")
-    k2 = bd.dtype.kind if is_array(bd) else ("f" if isinstance(bd, float) else "i")
+    k1 = ad.dtype.kind if is_array(ad) else ("f" if isinstance(ad, (float, complex)) else "i")
+    k2 = bd.dtype.kind if is_array(bd) else ("f" if isinstance(bd, (float, complex)) else "i")
     return k1 in "biu" and k2 in "biu"
 
 
@@ -481,6 +495,11 @@ def pow(input, exponent, *, out=None):
 
 
 def float_power(input, exponent):
+    from .complex import any_complex
+    if any_complex(input, exponent):   # complex128 when either side is complex
+        a = input.cdouble() if isinstance(input, Tensor) else complex(input)
+        e = exponent.cdouble() if isinstance(exponent, Tensor) else exponent
+        return pow(a, e)
     a = input.double() if isinstance(input, Tensor) else float(input)
     e = exponent.double() if isinstance(exponent, Tensor) else exponent
     return pow(a, e)

@@ -219,6 +219,9 @@ def vdot(input, other, *, out=None):
     from ._util import write_out
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
+    if input._data.dtype.kind == "c":
+        from .complex import conj
+        input = conj(input)
     return write_out(_dot(input, other), out)
 
 

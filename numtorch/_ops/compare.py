@@ -7,9 +7,14 @@ from .._tensor import Tensor, _make, _bcast_error
 from ._util import operands, data, wrap_dim, write_out
 
 
-def _cmp(np_fn):
+def _cmp(np_fn, kernel=None):
     def fn(input, other, *, out=None):
         ad, bd = operands(input, other)
+        if kernel is not None and (getattr(ad, "dtype", None) is not None and ad.dtype.kind == "c" or
+                                   getattr(bd, "dtype", None) is not None and bd.dtype.kind == "c" or
+                                   isinstance(ad, complex) or isinstance(bd, complex)):
+            from .complex import refuse_kernel
+            refuse_kernel(kernel, ad, bd)
         try:
             r = np_fn(ad, bd)
         except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError
@@ -21,10 +26,10 @@ def _cmp(np_fn):
 
 eq = _cmp(xp.equal)
 ne = _cmp(xp.not_equal)
-lt = _cmp(xp.less)
-le = _cmp(xp.less_equal)
-gt = _cmp(xp.greater)
-ge = _cmp(xp.greater_equal)
+lt = _cmp(xp.less, "lt_cpu")
+le = _cmp(xp.less_equal, "le_cpu")
+gt = _cmp(xp.greater, "gt_cpu")
+ge = _cmp(xp.greater_equal, "ge_cpu")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 

@@ -265,15 +265,19 @@ def _rebase_view(t, new, view):
     base = args[0]
     if base.requires_grad and base.grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    prev = _gs.enabled
-    _gs.enabled = False
-    try:
-        ids = _make(xp.arange(base._data.size).reshape(base._data.shape))
-        pos = cls.apply(ids, *args[1:])
-        pos = (pos[nr] if nr is not None else pos)._data
-    finally:
-        _gs.enabled = prev
-    new_base = ViewWrite.apply(_snapshot(base), new, pos)
+    write_back = getattr(cls, "_write_back", None)
+    if write_back is not None:   # views that reinterpret the dtype (Tensor.real, view_as_real, ...)
+        new_base = write_back(_snapshot(base), new, *args[1:])
+    else:
+        prev = _gs.enabled
+        _gs.enabled = False
+        try:
+            ids = _make(xp.arange(base._data.size).reshape(base._data.shape))
+            pos = cls.apply(ids, *args[1:])
+            pos = (pos[nr] if nr is not None else pos)._data
+        finally:
+            _gs.enabled = prev
+        new_base = ViewWrite.apply(_snapshot(base), new, pos)
     _rebase(base, new_base)   # writes t's memory too; recurses when the base is itself a view
     r = cls.apply(base, *args[1:])
     r = r[nr] if nr is not None else r

@@ -197,7 +197,8 @@ def _check_scalar_type(a, b):
 def _check_dtypes(a, b):
     if a._data.dtype != b._data.dtype:
         from .. import _dtype as D
-        n = {"float32": "float", "float64": "double", "int64": "long", "float16": "c10::Half", "int32": "int"}
+        n = {"float32": "float", "float64": "double", "int64": "long", "float16": "c10::Half", "int32": "int",
+             "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{n.get(a._data.dtype.name, a._data.dtype.name)} != {n.get(b._data.dtype.name, b._data.dtype.name)}")
 

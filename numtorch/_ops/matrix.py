@@ -78,7 +78,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     if not isinstance(norm, Tensor):
         norm = builtins.max(norm, 0)
     xc = x - avg
-    c = ((xc * w if w is not None else xc) @ xc.mT) / norm
+    c = ((xc * w if w is not None else xc) @ xc.mH) / norm
     return c.squeeze()  # as PyTorch: one variable gives a 0-d result
 
 

@@ -54,6 +54,8 @@ class _MaxMin(Function):
     @classmethod
     def forward(cls, ctx, a, b):
         ad, bd = operands(a, b)
+        if ad.dtype.kind == "c":
+            raise RuntimeError(f"{cls.__name__.lower()} not implemented for complex tensors.")
         ctx.save_for_backward(a, b)
         ctx.ma, ctx.mb = (a._data.shape, a._data.dtype), (b._data.shape, b._data.dtype)
         return cls.np_fn(ad, bd)
@@ -123,6 +125,8 @@ class Clamp(Function):
     def forward(ctx, a, lo, hi):
         d = a._data
         if d.dtype.kind not in "fV":  # the bounds promote like Python scalars (int -> float, bool -> int)
+            if d.dtype.kind == "c":
+                raise NotImplementedError("clamp is not supported for complex types")
             if isinstance(lo, float) or isinstance(hi, float):
                 d = d.astype(D.get_default_dtype().np)
             elif d.dtype.kind == "b" and any(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
@@ -210,7 +214,7 @@ def lerp(input, end, weight, *, out=None):
         if isinstance(v, Tensor) and v._data.dtype != dt:
             raise RuntimeError(f"expected dtype {_C10.get(dt.name, dt.name)} for `{name}` but got dtype "
                                f"{_C10.get(v._data.dtype.name, v._data.dtype.name)}")
-    if dt.kind not in "fV":
+    if dt.kind not in "fVc":
         kind = "tensor" if isinstance(weight, Tensor) else "scalar"
         raise NotImplementedError(f"\"lerp_kernel_{kind}\" not implemented for '{D.scalar_name(dt)}'")
     return _out(input + weight * (end - input), out)

@@ -102,7 +102,7 @@ class Mean(Function):
         d = a._data
         if dtype is not None:
             d = d.astype(D.to_numpy_dtype(dtype))
-        elif d.dtype.kind not in "fV":
+        elif d.dtype.kind not in "fVc":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {D.from_numpy_dtype(d.dtype).name.capitalize()}")
         ctx.shape, ctx.axes, ctx.keepdim = d.shape, axes, keepdim
@@ -159,7 +159,7 @@ def _var_args(input, dim, unbiased, correction, name="var"):
         unbiased, dim = dim, None
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    if input._data.dtype.kind not in "fV":
+    if input._data.dtype.kind not in "fVc":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     axes = dims_tuple(dim, input._data.ndim)
     n = input._data.size if axes is None else _prod([input._data.shape[i] for i in axes])
@@ -189,9 +189,11 @@ class Var(Function):
             dev = ad - ad.mean(axis=axes, keepdims=True) if d.size else ad
         else:
             dev = d - d.mean(axis=axes, keepdims=True) if d.size else d
+        if d.dtype.kind == "c":   # complex: the mean of |x - mean|^2, a real number
+            dev = xp.abs(dev)
         with errstate(divide="ignore", invalid="ignore"):
             return xp.asarray(xp.true_divide((dev * dev).sum(axis=axes, keepdims=keepdim), ctx.denom)
-                              .astype(d.dtype, copy=False))
+                              .astype(dev.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, g):
@@ -584,8 +586,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if p == "nuc":
         return _nuclear_norm(input, dim, keepdim)
     if input._data.dtype.kind not in "fV":
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{D.from_numpy_dtype(input._data.dtype).name.capitalize()}")
+        if input._data.dtype.kind != "c":
+            raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                               f"{D.from_numpy_dtype(input._data.dtype).name.capitalize()}")
+        from .arith import abs as _abs
+        input = _abs(input)   # the norm of the moduli; abs's gradient carries the phase back
     return VectorNorm.apply(input, float(p), dims_tuple(dim, input._data.ndim), keepdim)
 
 

@@ -11,7 +11,7 @@ from ._util import write_out as _out
 def _float(a):
     """Integer and bool inputs compute in the default float type, as in PyTorch."""
     d = a._data
-    return d if d.dtype.kind in "fV" else d.astype(D.get_default_dtype().np)
+    return d if d.dtype.kind in "fVc" else d.astype(D.get_default_dtype().np)
 
 
 class _Unary(Function):
@@ -79,7 +79,8 @@ Sinh, sinh = _def("Sinh", xp.sinh, lambda g, a: g * cosh(a))
 Cosh, cosh = _def("Cosh", xp.cosh, lambda g, a: g * sinh(a))
 Tanh, tanh = _def("Tanh", xp.tanh, lambda g, y: g * (1 - y * y), True)
 Asinh, asinh = _def("Asinh", xp.arcsinh, lambda g, a: g * rsqrt(a * a + 1))
-Acosh, acosh = _def("Acosh", xp.arccosh, lambda g, a: g * rsqrt(a * a - 1))
+Acosh, acosh = _def("Acosh", xp.arccosh, lambda g, a: g * rsqrt(a * a - 1) if a._data.dtype.kind != "c" else
+                    g * rsqrt(a + 1) * rsqrt(a - 1))   # complex: sqrt(a^2 - 1) is on the other branch
 Atanh, atanh = _def("Atanh", xp.arctanh, lambda g, a: g / (1 - a * a))
 
 
@@ -119,6 +120,9 @@ class Sigmoid(Function):
         one = _ONES.get(x.dtype)
         if one is not None and x.size < 64 and x.ndim:
             return _sigmoid_small(x, one)
+        if x.dtype.kind == "c":
+            with errstate(all="ignore"):
+                return 1 / (1 + xp.exp(-x))
         with errstate(all="ignore"):
             return 1 / (1 + xp.exp(-x)) if x.size < 64 else _sigmoid_reference(x)
 
@@ -157,6 +161,8 @@ class Relu(Function):
     def forward(ctx, a):
         if a._data.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
+        if a._data.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")
         d = a._data
         # x < 0 ? 0 : x, as PyTorch: -0 and NaN pass through (NumPy's maximum would turn -0 into +0)
         return xp.where(d < 0, d.dtype.type(0), d)
@@ -182,6 +188,11 @@ class _Rounding(Function):
     def forward(cls, ctx, a):
         d = a._data
         if d.dtype.kind not in "fV":
+            if d.dtype.kind == "c":
+                raise NotImplementedError(
+                    "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn "
+                    "instead." if cls is Sign else f"\"round_vml_cpu\" not implemented for '{D.scalar_name(d.dtype)}'"
+                    if cls.__name__ == "Round" else f"{cls.__name__.lower()} is not supported for complex inputs")
             if d.dtype.kind == "b" and cls is not Sign:
                 raise NotImplementedError(f"\"{cls.__name__.lower()}_vml_cpu\" not implemented for 'Bool'")
             return cls.np_fn(d) if cls is Sign and d.dtype.kind != "b" else d.copy()
@@ -442,7 +453,7 @@ class NanToNum(Function):
     def forward(ctx, a, nan, posinf, neginf):
         d = a._data
         ctx.mask = xp.isfinite(d)
-        if d.dtype.kind not in "fV":
+        if d.dtype.kind not in "fVc":
             return d.copy()
         return xp.nan_to_num(d, nan=nan, posinf=posinf, neginf=neginf)
 
@@ -452,6 +463,8 @@ class NanToNum(Function):
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    if input._data.dtype.kind == "c" and input.requires_grad and _gs.enabled:
+        raise RuntimeError("nan_to_num does not support automatic differentiation for outputs with complex dtype.")
     return _out(NanToNum.apply(input, nan, posinf, neginf), out)
 
 

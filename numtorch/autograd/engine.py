@@ -279,7 +279,10 @@ def _apply_node(node, gbuf, create_graph):
         _retain_grads(node, gbuf, create_graph)
     if all(g is None for g in gbuf):
         return (None,) * len(node.next_functions)
-    res = node._fn.backward(node, *materialize(node, gbuf))
+    if node._cx is not None:
+        res = _complex_backward(node, materialize(node, gbuf))
+    else:
+        res = node._fn.backward(node, *materialize(node, gbuf))
     if not isinstance(res, tuple):
         res = (res,)
     if len(res) < len(node.next_functions) and not node._fn._builtin:
@@ -288,6 +291,35 @@ def _apply_node(node, gbuf, create_graph):
         for h in node._hooks:
             h(res, tuple(gbuf))
     return res
+
+
+def _complex_backward(node, grads):
+    """The backward of a node with a complex output, in PyTorch's convention (grad_in = grad * conj(f'(z))
+    for a holomorphic f).  A built-in op's formula is the real one, grad * f'(z), written with tensor ops
+    that hold for complex values too; it is linear in grad, so conj(formula(conj(grad))) is PyTorch's
+    gradient.  Functions marked ``_complex_aware`` state their own.  A real input takes the real part."""
+    fn = node._fn
+    wrap = fn._builtin and not fn._complex_aware and any(
+        g is not None and g._data.dtype.kind == "c" for g in grads)
+    if wrap:
+        from .._ops.complex import Conj
+        grads = [Conj.apply(g) if g is not None and g._data.dtype.kind == "c" else g for g in grads]
+    res = fn.backward(node, *grads)
+    if not isinstance(res, tuple):
+        res = (res,)
+    out = list(res)
+    real_in = node._cx
+    for i, r in enumerate(out):
+        if isinstance(r, Tensor) and r._data.dtype.kind == "c":
+            if wrap:
+                from .._ops.complex import Conj
+                r = Conj.apply(r)
+            if i < len(real_in) and real_in[i]:
+                from .._ops.complex import real
+                from .._ops.conversion import contiguous
+                r = contiguous(real(r))
+            out[i] = r
+    return tuple(out)
 
 
 def materialize(node, gbuf):

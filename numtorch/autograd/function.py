@@ -53,6 +53,7 @@ class Node:
     _hooks = None       # node hooks: fn(grad_inputs, grad_outputs)
     _out_meta = None
     _plain = True       # one output, no hooks, no retain_grad: the engine's fast case
+    _cx = None          # a complex output: per input, whether it was real (see _mark_complex)
     materialize_grads = True
     non_differentiable = None
     _dirty = None
@@ -233,6 +234,7 @@ class Function(metaclass=FunctionMeta):
     _builtin = False      # built-in ops: forward returns arrays, node named ``XBackward0``
     _save_output = False  # keep the output for backward (read it as ctx.saved_output)
     _is_view = False      # the output shares memory and version counter with input 0
+    _complex_aware = False  # backward states PyTorch's complex formula itself (else the engine conjugates)
 
     def __init__(self, *args, **kwargs):
         pass
@@ -305,9 +307,11 @@ class Function(metaclass=FunctionMeta):
             t._out_nr = 0
             t._grad = None
             t._vc = args[0]._vc if cls._is_view else [0]
-            if needs and out.dtype.kind in "fVc":
+            if needs and (k := out.dtype.kind) in "fVc":
                 t.requires_grad = True
                 t.grad_fn = ctx
+                if k == "c":
+                    _mark_complex(ctx, args)
             else:
                 t.requires_grad = False
                 t.grad_fn = None
@@ -315,6 +319,13 @@ class Function(metaclass=FunctionMeta):
                 ctx._out = _SavedOutput(t)
             return t
         return _wrap_outputs(ctx, needs, out, args, cls)
+
+
+def _mark_complex(ctx, args):
+    """A node with a complex output goes through the engine's complex path (``engine._complex_backward``),
+    which needs to know which inputs were real."""
+    ctx._plain = False
+    ctx._cx = tuple(isinstance(a, Tensor) and a._data.dtype.kind != "c" for a in args)
 
 
 _NO_EDGE = (None, 0)
@@ -377,6 +388,8 @@ def _wrap_outputs(ctx, needs, out, args, cls):
         metas.append((data.shape, data.dtype))
     if not needs:
         return wrapped[0] if single else tuple(wrapped)
+    if any(m is not None and m[1].kind == "c" for m in metas):
+        _mark_complex(ctx, args)
     ctx._n_out = len(outs)
     if len(outs) != 1:
         ctx._plain = False

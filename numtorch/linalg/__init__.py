@@ -2,8 +2,8 @@
 QR / eigh / SVD and what is built on them (``_decomp``), matrix functions (``_matfun``), LDL^T (``_ldl``).
 
 Every function is batched over leading dims; backwards are written in tensor ops (second-order gradients work).
-``eig`` and ``eigvals`` are absent (asking for them raises an AttributeError saying why): their results are complex
-and numtorch has no complex dtypes yet.
+``eig`` and ``eigvals`` (``_eig``) return complex tensors; solve, inv, det, eig and eigvals accept complex inputs
+(``_common.COMPLEX_OK``), the other functions refuse them.
 
 Differences from PyTorch worth knowing:
 
@@ -28,12 +28,13 @@ from ._common import LinAlgError
 from ._solve import inv, inv_ex, solve, solve_ex, solve_triangular, det, slogdet, cholesky, cholesky_ex, lu, \
     lu_factor, lu_factor_ex, lu_solve
 from ._decomp import qr, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank, lstsq
+from ._eig import eig, eigvals
 from ._matfun import matrix_power, matrix_exp, householder_product, tensorinv, tensorsolve, vander, cond
 from ._ldl import ldl_factor, ldl_factor_ex, ldl_solve
 
 __all__ = ["matmul", "vecdot", "multi_dot", "cross", "diagonal", "vector_norm", "matrix_norm", "norm", "LinAlgError",
            "inv", "inv_ex", "solve", "solve_ex", "solve_triangular", "det", "slogdet", "cholesky", "cholesky_ex", "lu",
-           "lu_factor", "lu_factor_ex", "lu_solve", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "matrix_rank",
+           "lu_factor", "lu_factor_ex", "lu_solve", "qr", "eigh", "eigvalsh", "eig", "eigvals", "svd", "svdvals", "pinv", "matrix_rank",
            "lstsq", "matrix_power", "matrix_exp", "householder_product", "tensorinv", "tensorsolve",
            "vander", "cond", "ldl_factor", "ldl_factor_ex", "ldl_solve"]
 
@@ -149,7 +150,4 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def __getattr__(name):
-    if name in ("eig", "eigvals"):   # general eigenproblems: complex results
-        raise AttributeError(f"numtorch has no attribute 'torch.linalg.{name}': its eigenvalues and eigenvectors are "
-                             f"complex in general, and numtorch has no complex dtypes yet")
     raise AttributeError(f"numtorch has no attribute 'torch.linalg.{name}'")

@@ -154,13 +154,6 @@ def test_qr_backward_errors(mode, shape):
     assert str(en.value) == str(et.value)
 
 
-def test_eig_needs_complex():
-    assert nt.complex64 is None   # when complex dtypes arrive, eig/eigvals must be built and this test replaced
-    for name in ("eig", "eigvals"):
-        with pytest.raises(AttributeError, match=f"numtorch has no attribute 'torch.linalg.{name}': .* complex"):
-            getattr(nt.linalg, name)
-
-
 # ------------------------------------------------------------------------------------------- *_ex and info
 @pytest.mark.parametrize("fn", ["inv_ex", "cholesky_ex", "lu_factor_ex", "solve_ex"])
 def test_ex_info(fn):

@@ -319,7 +319,8 @@ def _compare(tag, got, want, dtype, check_values=True, tol=None, tol_any=None):
             if w.dtype == bool or w.dtype.kind in "iu":
                 np.testing.assert_array_equal(g, w, err_msg=tag)
             else:
-                np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), rtol=rtol, atol=atol,
+                wide = np.complex128 if "c" in (g.dtype.kind, w.dtype.kind) else np.float64   # keep imaginary parts
+                np.testing.assert_allclose(g.astype(wide), w.astype(wide), rtol=rtol, atol=atol,
                                            equal_nan=True, err_msg=tag)
     elif isinstance(want, (list, tuple)) and not isinstance(want, torch.Size):
         assert isinstance(got, (list, tuple)), f"{tag}: expected a sequence, got {type(got).__name__}"
