@@ -99,6 +99,7 @@ def _c2r_adj(g, dims, sign, n_last, real_x):
 class _Linear(Function):
     """A crop/pad, one unscaled DFT of the kind above, a scale and a crop/pad (see the module docstring)."""
     _builtin = True
+    _complex_aware = True   # the adjoint transform is already PyTorch's complex gradient
     kind = None
 
     @classmethod

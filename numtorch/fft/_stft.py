@@ -29,6 +29,7 @@ def _warn_once(key, msg):
 class _Frames(Function):
     """frames[..., m, k] = x[..., m hop + k]; backward: overlap-add"""
     _builtin = True
+    _complex_aware = True   # adjoint pairs: the backward already is PyTorch's complex gradient
 
     @staticmethod
     def forward(ctx, x, n, hop, n_frames):
@@ -46,6 +47,7 @@ class _Frames(Function):
 class _OverlapAdd(Function):
     """y[..., t] = sum over frames m of frames[..., m, t - m hop]; backward: framing"""
     _builtin = True
+    _complex_aware = True   # adjoint pairs: the backward already is PyTorch's complex gradient
 
     @staticmethod
     def forward(ctx, f, hop, length):
@@ -76,6 +78,7 @@ class _OverlapAdd(Function):
 class _ViewAsReal(Function):
     """complex z -> real (..., 2) of (Re z, Im z); backward: _ViewAsComplex"""
     _builtin = True
+    _complex_aware = True   # adjoint pairs: the backward already is PyTorch's complex gradient
 
     @staticmethod
     def forward(ctx, z):
@@ -89,6 +92,7 @@ class _ViewAsReal(Function):
 class _ViewAsComplex(Function):
     """real (..., 2) -> complex; backward: _ViewAsReal"""
     _builtin = True
+    _complex_aware = True   # adjoint pairs: the backward already is PyTorch's complex gradient
 
     @staticmethod
     def forward(ctx, r):
