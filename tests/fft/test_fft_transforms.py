@@ -275,3 +275,16 @@ def test_torch_fft_import_name_under_run():
         for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:
             del sys.modules[k]
         sys.modules.update(saved)
+
+
+@pytest.mark.parametrize("case", ["fft", "ifft_n", "irfft", "hfft", "hfft2", "ifftn_ortho", "irfftn_s"])
+def test_gradcheck_complex_inputs(case):
+    """gradcheck and gradgradcheck in PyTorch's complex convention (conjugate Wirtinger), on complex inputs."""
+    f = {"fft": lambda z: nf.fft(z), "ifft_n": lambda z: nf.ifft(z, n=7, dim=0), "irfft": lambda z: nf.irfft(z, n=7),
+         "hfft": lambda z: nf.hfft(z, norm="forward"), "hfft2": lambda z: nf.hfft2(z),
+         "ifftn_ortho": lambda z: nf.ifftn(z, s=(4, 4), norm="ortho"),
+         "irfftn_s": lambda z: nf.irfftn(z, s=(2, 6))}[case]
+    rng = np.random.default_rng(9)
+    z = nt.tensor(rng.standard_normal((3, 5)) + 1j * rng.standard_normal((3, 5)), requires_grad=True)
+    assert nt.autograd.gradcheck(f, (z,))
+    assert nt.autograd.gradgradcheck(f, (z,))

@@ -186,3 +186,13 @@ def test_magnitude_spectrogram_loss_gradient():
     torch.stft(xt, 64, 16, window=torch.tensor(w), return_complex=True).abs().sum().backward()
     nt.stft(xn, 64, 16, window=nt.tensor(w), return_complex=True).abs().sum().backward()
     assert_close(xn.grad, xt.grad, rtol=1e-9, atol=1e-10)
+
+
+def test_gradcheck_complex_signal():
+    w = nt.hann_window(4, dtype=nt.float64) + 0.1
+    z = nt.tensor(np.random.default_rng(6).standard_normal((2, 9)) * (1 + 0.5j), requires_grad=True)
+
+    def f(z):
+        return nt.stft(z, 4, hop_length=1, window=w, center=False)
+    assert nt.autograd.gradcheck(f, (z,))
+    assert nt.autograd.gradgradcheck(f, (z,))
