@@ -14,6 +14,7 @@ from .. import _dtype as _D
 from .._tensor import Tensor, _make as _make, _wrap_dim as _wrap_dim_raw
 from .._ops._util import write_out as _write_out
 from . import _spectral as _S
+from ..autograd.grad_mode import is_grad_enabled as _is_grad_enabled
 
 # torch.fft's own list: hfft2, ihfft2, hfftn and ihfftn are public there but kept out of its star-import
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
@@ -28,7 +29,7 @@ def _type_name(v):
     return type(v).__name__
 
 
-def _check_types(fname, n_name, n, dim, norm, sizes_arg):
+def _check_types(fname, n, dim, norm, sizes_arg):
     """The Python-binding type checks (TypeError ``fft_fft(): argument 'n' must be int, not float``)."""
     if sizes_arg:
         if n is not None and not isinstance(n, (tuple, list, _numbers.Integral, Tensor)):
@@ -76,9 +77,9 @@ def _promote(x, require_complex=False):
     return x
 
 
-def _as_tensor(x):
+def _as_tensor(x, api):
     if not isinstance(x, Tensor):
-        raise TypeError(f"fft(): argument 'input' (position 1) must be Tensor, not {_type_name(x)}")
+        raise TypeError(f"fft_{api}(): argument 'input' (position 1) must be Tensor, not {_type_name(x)}")
     return x
 
 
@@ -90,6 +91,11 @@ def _out(fname, r, out, complex_out):
         raise RuntimeError(f"{fname} expects a complex output tensor, but got {_D.scalar_name(od)}")
     if not complex_out and od.kind != "f":
         raise RuntimeError(f"{fname} expects a floating point output tensor, but got {_D.scalar_name(od)}")
+    fn = r.grad_fn
+    if fn is not None and _is_grad_enabled():
+        kind = fn.name().replace("Backward0", "").replace("Fft", "").lower()   # FftR2CBackward0 -> r2c
+        raise RuntimeError(f"_fft_{kind}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
     return _write_out(r, out)
 
 
@@ -136,8 +142,8 @@ def _prod(xs):
 # ------------------------------------------------------------------ one-dimensional transforms
 
 def _one_dim(fname, input, n, dim, norm):
-    _check_types(fname, "n", n, dim, norm, False)
-    input = _as_tensor(input)
+    input = _as_tensor(input, fname)
+    _check_types(fname, n, dim, norm, False)
     d = _wrap(dim, input.dim())
     size = n if n is not None else input.shape[d]
     return input, d, size
@@ -212,8 +218,8 @@ def hfft(input, n=None, dim=-1, norm=None, *, out=None):
 # ------------------------------------------------------------------ n-dimensional transforms
 
 def _c2c_nd(fname, api, input, s, dim, norm, out, forward):
-    _check_types(api, "s", s, dim, norm, True)
-    input = _as_tensor(input)
+    input = _as_tensor(input, api)
+    _check_types(api, s, dim, norm, True)
     shape, dims = _shape_and_dims(input, s, dim)
     x = _promote(input)
     sc = _scale(norm, _prod(shape), forward)
@@ -246,8 +252,8 @@ def ifft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
 
 
 def _r2c_nd(fname, api, input, s, dim, norm, out, forward):
-    _check_types(api, "s", s, dim, norm, True)
-    input = _as_tensor(input)
+    input = _as_tensor(input, api)
+    _check_types(api, s, dim, norm, True)
     if _is_complex(input):
         name = _D.scalar_name(input._data.dtype)
         raise RuntimeError(f"rfftn expects a real-valued input tensor, but got {name}" if forward else
@@ -281,8 +287,8 @@ def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
 
 
 def _c2r_nd(fname, api, input, s, dim, norm, out, forward):
-    _check_types(api, "s", s, dim, norm, True)
-    input = _as_tensor(input)
+    input = _as_tensor(input, api)
+    _check_types(api, s, dim, norm, True)
     shape, dims = _shape_and_dims(input, s, dim)
     if not dims:
         raise RuntimeError(f"{fname} must transform at least one axis")

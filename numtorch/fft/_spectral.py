@@ -67,7 +67,7 @@ def _r2c_adj(g, dims, sign, onesided, n_last):
         g = xp.conj(g)
     if onesided:
         g = resize(g, dims[-1:], (n_last,))
-    return xp.ascontiguousarray(_c2c(g, dims, +1).real)
+    return _c2c(g, dims, +1).real.copy()   # (a C-contiguous copy that keeps 0-d shapes)
 
 
 def _c2r(a, dims, sign, n_last):
@@ -92,13 +92,14 @@ def _c2r_adj(g, dims, sign, n_last, real_x):
         idx[last] = slice(1, 1 + extra)
         y[tuple(idx)] *= 2
     if real_x:
-        return xp.ascontiguousarray(y.real)
+        return y.real.copy()
     return xp.conj(y) if sign < 0 else y
 
 
 class _Linear(Function):
     """A crop/pad, one unscaled DFT of the kind above, a scale and a crop/pad (see the module docstring)."""
     _builtin = True
+    _complex_aware = True   # the adjoint transform is already PyTorch's complex gradient
     kind = None
 
     @classmethod
@@ -110,7 +111,7 @@ class _Linear(Function):
         if k == "c2c":
             y = _c2c(a.astype(_C[a.dtype], copy=False), dims, sign)
         elif k == "r2c":
-            n_last = a.shape[dims[-1]]
+            n_last = a.shape[dims[-1]] if dims else 0   # (fftn over no dims: a complex copy)
             y = _r2c(a, dims, sign, onesided)
         elif k == "r2c_adj":
             y = _r2c_adj(a, dims, sign, onesided, n_last)

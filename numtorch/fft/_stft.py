@@ -29,6 +29,7 @@ def _warn_once(key, msg):
 class _Frames(Function):
     """frames[..., m, k] = x[..., m hop + k]; backward: overlap-add"""
     _builtin = True
+    _complex_aware = True   # adjoint pairs: the backward already is PyTorch's complex gradient
 
     @staticmethod
     def forward(ctx, x, n, hop, n_frames):
@@ -46,6 +47,7 @@ class _Frames(Function):
 class _OverlapAdd(Function):
     """y[..., t] = sum over frames m of frames[..., m, t - m hop]; backward: framing"""
     _builtin = True
+    _complex_aware = True   # adjoint pairs: the backward already is PyTorch's complex gradient
 
     @staticmethod
     def forward(ctx, f, hop, length):
@@ -76,6 +78,7 @@ class _OverlapAdd(Function):
 class _ViewAsReal(Function):
     """complex z -> real (..., 2) of (Re z, Im z); backward: _ViewAsComplex"""
     _builtin = True
+    _complex_aware = True   # adjoint pairs: the backward already is PyTorch's complex gradient
 
     @staticmethod
     def forward(ctx, z):
@@ -89,6 +92,7 @@ class _ViewAsReal(Function):
 class _ViewAsComplex(Function):
     """real (..., 2) -> complex; backward: _ViewAsReal"""
     _builtin = True
+    _complex_aware = True   # adjoint pairs: the backward already is PyTorch's complex gradient
 
     @staticmethod
     def forward(ctx, r):
@@ -98,6 +102,31 @@ class _ViewAsComplex(Function):
     @staticmethod
     def backward(ctx, g):
         return _ViewAsReal.apply(g)
+
+
+def _cx(t):
+    return t._data.dtype.kind == "c"
+
+
+def _mul(a, b):
+    """a * b for real or complex operands, written with real ops through the view-as-real pair (complex
+    arithmetic's autograd belongs to the complex core; this keeps stft/istft's gradients independent of it)"""
+    if not _cx(a) and not _cx(b):
+        return a * b
+    if not _cx(b):
+        return _ViewAsComplex.apply(_ViewAsReal.apply(a) * b.unsqueeze(-1))
+    if not _cx(a):
+        return _ViewAsComplex.apply(a.unsqueeze(-1) * _ViewAsReal.apply(b))
+    from .._ops.copies import stack
+    ar, br = _ViewAsReal.apply(a), _ViewAsReal.apply(b)
+    re = ar[..., 0] * br[..., 0] - ar[..., 1] * br[..., 1]
+    im = ar[..., 0] * br[..., 1] + ar[..., 1] * br[..., 0]
+    return _ViewAsComplex.apply(stack([re, im], -1))
+
+
+def _div_real(a, r):
+    """a / r for a real or complex ``a`` and a real ``r``"""
+    return _ViewAsComplex.apply(_ViewAsReal.apply(a) / r.unsqueeze(-1)) if _cx(a) else a / r
 
 
 def _legacy(t):
@@ -125,13 +154,19 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     from ..nn.functional import pad
     if center and align_to_window is not None:
         raise RuntimeError("stft align_to_window should only be set when center = false")
-    if isinstance(n_fft, bool) or not isinstance(n_fft, int):
-        raise TypeError(f"stft(): argument 'n_fft' must be int, not {type(n_fft).__name__}")
     if center:
         nd = input.dim()
         p = int(n_fft // 2)
         input = pad(input.reshape([1] * (3 - nd) + list(input.shape)), [p, p], pad_mode)
         input = input.reshape(input.shape[3 - nd:] if nd < 3 else input.shape)
+    if isinstance(n_fft, bool) or not isinstance(n_fft, int):
+        got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in
+                        (input, n_fft, hop_length, win_length, window, normalized, onesided, return_complex,
+                         align_to_window))
+        raise TypeError(f"stft() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        " * (Tensor input, int n_fft, int hop_length = None, int win_length = None, Tensor window = "
+                        "None, bool normalized = False, bool onesided = None, bool return_complex = None, "
+                        "bool align_to_window = None)")
     hop = n_fft >> 2 if hop_length is None else hop_length
     win = n_fft if win_length is None else win_length
     win_complex = window is not None and window._data.dtype.kind == "c"
@@ -183,7 +218,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         n_frames = 1 + (length - n_fft) // hop
     frames = _Frames.apply(x, n_fft, hop, n_frames)                    # (B, n_frames, n_fft)
     if window is not None or win < n_fft:
-        frames = frames * _padded_window(window, win, n_fft, input.dtype)
+        frames = _mul(frames, _padded_window(window, win, n_fft, D.from_numpy_dtype(S._R[input._data.dtype])))
     scale = 1 / (n_fft ** 0.5) if normalized else 1
     if complex_fft:
         spec = S.c2c(frames, (2,), None, scale, -1)
@@ -250,7 +285,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         if not one:
             x = x[..., :n_fft // 2 + 1]
         frames = S.c2r(x, (2,), None, scale, +1, n_fft)
-    y = _OverlapAdd.apply(frames * w, hop, expected_len)                   # (B, expected_len)
+    y = _OverlapAdd.apply(_mul(frames, w), hop, expected_len)                   # (B, expected_len)
     env = _OverlapAdd.apply((w * w).expand(1, n_frames, n_fft), hop, expected_len)
     start = n_fft // 2 if center else 0
     end = start + length if length is not None else (expected_len - n_fft // 2 if center else expected_len)
@@ -258,7 +293,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     env = env[:, start:min(end, expected_len)]
     if env.numel() == 0 or bool((env.abs().detach() < 1e-11).any()):
         raise RuntimeError(f"{repr_}window overlap add min: 1")
-    y = y / env
+    y = _div_real(y, env)
     if input.dim() == 2:
         y = y.squeeze(0)
     if end > expected_len:

@@ -103,6 +103,21 @@ def test_gradcheck_real_chains(chain):
     assert nt.autograd.gradgradcheck(f, (x,))
 
 
+@pytest.mark.parametrize("shape,kw", [((), {}), ((3, 4), {"dim": ()}), ((2, 3), {"s": ()})])
+@pytest.mark.parametrize("name", ["fftn", "ifftn"])
+@pytest.mark.parametrize("kind", ["real", "complex"])
+def test_no_transform_dims(shape, kw, name, kind):
+    """fftn over no dimension (a 0-d input, dim=()) is a complex copy, and its gradient the identity."""
+    a = _input(kind, np.float64, np.random.default_rng(8), shape)
+    xt, xn = torch.tensor(a, requires_grad=True), nt.tensor(a, requires_grad=True)
+    yt, yn = getattr(torch.fft, name)(xt, **kw), getattr(nf, name)(xn, **kw)
+    assert_close(yn, yt)
+    v = np.full(tuple(yt.shape), 1.5 + 0.5j)
+    assert_close(nt.autograd.grad(yn, xn, nt.tensor(v))[0], torch.autograd.grad(yt, xt, torch.tensor(v))[0])
+    if kind == "complex":
+        assert yn._data is not xn._data and not np.shares_memory(yn._data, xn._data)
+
+
 def test_grad_fn_names():
     x = nt.randn(4, requires_grad=True)
     assert nf.rfft(x).grad_fn.name() == torch.fft.rfft(torch.randn(4, requires_grad=True)).grad_fn.name()
@@ -157,6 +172,10 @@ ERRORS = [
     ("fftfreq", lambda L, x, c: L.fft.fftfreq(5, dtype=L.int64)), ("rfftfreq", lambda L, x, c: L.fft.rfftfreq(-5)),
     ("fftfreq", lambda L, x, c: L.fft.fftfreq(-1)),
     ("fftfreq", lambda L, x, c: L.fft.fftfreq(3, dtype=L.complex64)),
+    ("fft", lambda L, x, c: L.fft.fft(x.requires_grad_(), out=L.empty(0, dtype=L.complex64))),
+    ("fft", lambda L, x, c: L.fft.fft([1.0, 2.0])), ("rfft2", lambda L, x, c: L.fft.rfft2(x.tolist())),
+    ("irfftn", lambda L, x, c: L.fft.irfftn(c.requires_grad_(), out=L.empty(0))),
+    ("fft2", lambda L, x, c: L.fft.fft2(c.requires_grad_(), out=L.empty(0, dtype=L.complex64))),
 ]
 
 
@@ -256,3 +275,16 @@ def test_torch_fft_import_name_under_run():
         for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:
             del sys.modules[k]
         sys.modules.update(saved)
+
+
+@pytest.mark.parametrize("case", ["fft", "ifft_n", "irfft", "hfft", "hfft2", "ifftn_ortho", "irfftn_s"])
+def test_gradcheck_complex_inputs(case):
+    """gradcheck and gradgradcheck in PyTorch's complex convention (conjugate Wirtinger), on complex inputs."""
+    f = {"fft": lambda z: nf.fft(z), "ifft_n": lambda z: nf.ifft(z, n=7, dim=0), "irfft": lambda z: nf.irfft(z, n=7),
+         "hfft": lambda z: nf.hfft(z, norm="forward"), "hfft2": lambda z: nf.hfft2(z),
+         "ifftn_ortho": lambda z: nf.ifftn(z, s=(4, 4), norm="ortho"),
+         "irfftn_s": lambda z: nf.irfftn(z, s=(2, 6))}[case]
+    rng = np.random.default_rng(9)
+    z = nt.tensor(rng.standard_normal((3, 5)) + 1j * rng.standard_normal((3, 5)), requires_grad=True)
+    assert nt.autograd.gradcheck(f, (z,))
+    assert nt.autograd.gradgradcheck(f, (z,))
