@@ -275,3 +275,99 @@ def test_sparse_copy_accessors():
             getattr(nt, name)(to_nt(x).to_sparse())
     with pytest.raises(NotImplementedError, match="CSR"):
         nt.crow_indices_copy(to_nt(x).to_sparse())
+
+
+# ---- the strided family (numtorch/_ops/strided.py)
+
+@pytest.mark.parametrize("size,stride,offset", [((3, 3), (1, 2), None), ((2, 2), (1, 2), 1), ((4, 3), (1, 1), 0),
+                                                ((2, 3), (0, 1), 2), ((0, 2), (1, 1), 3), ((), (), 5)])
+def test_as_strided_values_and_grads(size, stride, offset):
+    tx, nx = _pair(12)
+    t, n = torch.as_strided(tx, size, stride, offset), nt.as_strided(nx, size, stride, offset)
+    assert_close(n, t)
+    assert n.stride() == t.stride()
+    _grads(t, n, [tx], [nx])
+    t, n = tx.as_strided(size, stride, offset), nx.as_strided(size, stride, offset)
+    assert_close(n, t)
+    t, n = torch.as_strided_copy(tx, size, stride, offset), nt.as_strided_copy(nx, size, stride, offset)
+    assert_close(n, t)
+    _grads(t, n, [tx], [nx])
+
+
+def test_as_strided_of_views_and_overlapping_inputs():
+    tx, nx = _pair(3, 4)
+    # a transposed / sliced input reads the same storage
+    for f in (lambda x: x.t().as_strided((2, 2), (4, 1), 1), lambda x: x[1].as_strided((2, 2), (1, 1)),
+              lambda x: x[:, 1:].as_strided((3,), (4,))):
+        t, n = f(tx), f(nx)
+        assert_close(n, t)
+        _grads(t, n, [tx], [nx])
+    assert nx[1].storage_offset() == tx[1].storage_offset()
+    assert nx.t().storage_offset() == tx.t().storage_offset()
+    # an expanded input: its elements share a storage position, so they share its gradient (as_strided_backward)
+    tc, nc = _pair(3, 1, seed=2)
+    te, ne = tc.expand(3, 4), nc.expand(3, 4)
+    t, n = te.as_strided((2, 2), (1, 1)), ne.as_strided((2, 2), (1, 1))
+    assert_close(n, t)
+    g = np.random.default_rng(3).standard_normal((2, 2))
+    assert_close(nt.autograd.grad(n, ne, nt.tensor(g))[0], torch.autograd.grad(t, te, torch.tensor(g))[0])
+
+
+def test_as_strided_is_a_view_and_errors():
+    t, n = torch.arange(6.0), nt.arange(6.0)
+    t.as_strided((2,), (2,), 1).add_(10)
+    n.as_strided((2,), (2,), 1).add_(10)
+    assert_close(n, t)
+    for args in (((3, 3), (1, 2)), ((2,), (-1,)), ((2, 2), (1,)), ((2,), (1,), 9)):
+        _same_error(lambda: torch.as_strided(torch.zeros(4), *args), lambda: nt.as_strided(nt.zeros(4), *args))
+
+
+def test_as_strided_higher_order():
+    from numtorch.autograd import gradcheck, gradgradcheck
+    x = nt.randn(12, dtype=nt.float64, requires_grad=True)
+    assert gradcheck(lambda a: nt.as_strided(a, (3, 3), (1, 2), 1), (x,))
+    assert gradgradcheck(lambda a: nt.as_strided(a, (3, 3), (1, 2), 1), (x,))
+
+
+@pytest.mark.parametrize("size,stride,offset", [((2, 2), (1, 2), None), ((3,), (4,), 1), ((2, 3), (4, 1), 4)])
+def test_as_strided_scatter(size, stride, offset):
+    tx, nx = _pair(3, 4)
+    ts, ns = _pair(*size, seed=1)
+    t = torch.as_strided_scatter(tx, ts, size, stride, offset)
+    n = nt.as_strided_scatter(nx, ns, size, stride, offset)
+    assert_close(n, t)
+    # the src gradient is PyTorch's; the input gradient is the upstream gradient with the overwritten positions
+    # zeroed (PyTorch 2.13 returns the opposite positions there, which a finite-difference check rejects)
+    g = np.random.default_rng(4).standard_normal((3, 4))
+    gs_t = torch.autograd.grad(t, ts, torch.tensor(g))[0]
+    gx_n, gs_n = nt.autograd.grad(n, [nx, ns], nt.tensor(g))
+    assert_close(gs_n, gs_t)
+    written = torch.as_strided_scatter(torch.zeros(3, 4), torch.ones(size), size, stride, offset).bool()
+    assert_close(gx_n, torch.tensor(g).masked_fill(written, 0))
+    from numtorch.autograd import gradcheck
+    assert gradcheck(lambda a, b: nt.as_strided_scatter(a, b, size, stride, offset), (nx, ns))
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (5,), (4, 4), (0,), (3, 2)])
+def test_resize_(sizes):
+    t, n = torch.arange(6.0).view(2, 3).t(), nt.arange(6.0).view(2, 3).t()
+    rt, rn = t.resize_(*sizes), n.resize_(*sizes)
+    assert rn is n and tuple(n.shape) == tuple(t.shape) and n.stride() == t.stride()
+    k = min(6, t.numel())  # growing leaves the new elements uninitialized in PyTorch
+    assert_close(n.reshape(-1)[:k], t.reshape(-1)[:k])
+    t2, n2 = torch.zeros(3), nt.zeros(3)
+    assert tuple(n2.resize_as_(nt.zeros(2, 5)).shape) == tuple(t2.resize_as_(torch.zeros(2, 5)).shape)
+    _same_error(lambda: torch.ones(2, requires_grad=True).resize_(3),
+                lambda: nt.ones(2, requires_grad=True).resize_(3))
+
+
+def test_new_empty_strided_and_rdiv():
+    t = torch.ones(2, dtype=torch.float64).new_empty_strided((2, 3), (1, 2))
+    n = nt.ones(2, dtype=nt.float64).new_empty_strided((2, 3), (1, 2))
+    assert tuple(n.shape) == tuple(t.shape) and n.stride() == t.stride() and str(n.dtype) == str(t.dtype)
+    n = nt.ones(2).new_empty_strided((2, 3), (3, 1), dtype=nt.int32)
+    assert str(n.dtype) == "torch.int32"
+    tx, nx = _pair(3, 4)
+    t, n = tx.__rdiv__(2.5), nx.__rdiv__(2.5)
+    assert_close(n, t)
+    _grads(t, n, [tx], [nx])
