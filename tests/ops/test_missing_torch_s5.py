@@ -371,3 +371,63 @@ def test_new_empty_strided_and_rdiv():
     t, n = tx.__rdiv__(2.5), nx.__rdiv__(2.5)
     assert_close(n, t)
     _grads(t, n, [tx], [nx])
+
+
+# ---- fractional max pooling (nn/functional/_fractional_pool.py)
+
+@pytest.mark.parametrize("nd", [2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("batched", [True, False])
+def test_fractional_max_pool_exact(nd, dtype, batched):
+    shape = (2, 3, 9, 11) if nd == 2 else (2, 3, 6, 7, 8)
+    tx, nx = _pair(*shape, dtype=dtype)
+    u = np.random.default_rng(1).random((2, 3, nd)).astype(dtype)
+    k = (2, 3) if nd == 2 else (2, 2, 3)
+    f, g = getattr(torch.nn.functional, f"fractional_max_pool{nd}d"), getattr(nt.nn.functional,
+                                                                                f"fractional_max_pool{nd}d")
+    for kw in ({"output_size": (4, 5) if nd == 2 else (3, 4, 5)}, {"output_ratio": (0.5,) * nd},
+               {"output_size": 1}):
+        xt, xn = (tx, nx) if batched else (tx[0], nx[0])
+        ut, un = (torch.tensor(u), nt.tensor(u)) if batched else (torch.tensor(u[:1]), nt.tensor(u[:1]))
+        t, ti = f(xt, k, return_indices=True, _random_samples=ut, **kw)
+        n, ni = g(xn, k, return_indices=True, _random_samples=un, **kw)
+        assert np.array_equal(n._data, t.detach().numpy()) and np.array_equal(ni._data, ti.numpy())
+        _grads(t, n, [tx], [nx])
+
+
+def test_fractional_max_pool_ties_nan_and_seeded_modules():
+    x = np.zeros((1, 1, 6, 6), "float32")
+    x[0, 0, 1, 1] = np.nan
+    x[0, 0, 2, 3] = np.nan
+    u = torch.rand(1, 1, 2)
+    t = torch.nn.functional.fractional_max_pool2d(torch.tensor(x), 3, output_size=2, return_indices=True,
+                                                  _random_samples=u)
+    n = nt.nn.functional.fractional_max_pool2d(nt.tensor(x), 3, output_size=2, return_indices=True,
+                                               _random_samples=to_nt(u))
+    assert np.array_equal(n[1]._data, t[1].numpy())
+    torch.manual_seed(5)
+    nt.manual_seed(5)
+    xt = torch.randn(2, 3, 8, 8)
+    xn = nt.randn(2, 3, 8, 8)
+    for cls, kw in (("FractionalMaxPool2d", {"output_ratio": 0.5}), ("FractionalMaxPool2d", {"output_size": (3, 4)})):
+        t = getattr(torch.nn, cls)(2, return_indices=True, **kw)(xt)
+        n = getattr(nt.nn, cls)(2, return_indices=True, **kw)(xn)
+        assert np.array_equal(n[0]._data, t[0].numpy()) and np.array_equal(n[1]._data, t[1].numpy())
+    xt3, xn3 = torch.randn(1, 2, 6, 6, 6), nt.randn(1, 2, 6, 6, 6)
+    assert np.array_equal(nt.nn.FractionalMaxPool3d(2, output_size=3)(xn3)._data,
+                          torch.nn.FractionalMaxPool3d(2, output_size=3)(xt3).numpy())
+
+
+def test_fractional_max_pool_errors():
+    x = torch.randn(1, 2, 5, 5)
+    cases = [lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 6, output_size=2),
+             lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 3, output_size=4),
+             lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 2),
+             lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 2, output_ratio=0.5),
+             lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 2, output_size=3,
+                                                                _random_samples=a(torch.rand(1, 3, 2))),
+             lambda M, a: M.nn.FractionalMaxPool2d(2),
+             lambda M, a: M.nn.FractionalMaxPool2d(2, output_size=2, output_ratio=0.5),
+             lambda M, a: M.nn.FractionalMaxPool3d(2, output_ratio=1.5)]
+    for case in cases:
+        _same_error(lambda: case(torch, lambda v: v), lambda: case(nt, to_nt))
