@@ -431,3 +431,46 @@ def test_fractional_max_pool_errors():
              lambda M, a: M.nn.FractionalMaxPool3d(2, output_ratio=1.5)]
     for case in cases:
         _same_error(lambda: case(torch, lambda v: v), lambda: case(nt, to_nt))
+
+
+# ---- F.linear_cross_entropy
+
+@pytest.mark.parametrize("kw", [{}, {"reduction": "sum", "label_smoothing": 0.1}, {"reduction": "none",
+                                                                                  "ignore_index": 1},
+                                {"bias": True, "weight": True}, {"kdim": True}, {"probs": True}])
+def test_linear_cross_entropy(kw):
+    kw = dict(kw)
+    tx, nx = _pair(5, 4)
+    kdim = kw.pop("kdim", False)
+    tw, nw = _pair(*((3, 2, 4) if kdim else (3, 4)), seed=1)
+    extra_t, extra_n = {}, {}
+    if kw.pop("bias", False):
+        tb, nb = _pair(3, seed=2)
+        extra_t["linear_bias"], extra_n["linear_bias"] = tb, nb
+    if kw.pop("weight", False):
+        cw = np.random.default_rng(3).random(3)
+        extra_t["weight"], extra_n["weight"] = torch.tensor(cw), nt.tensor(cw)
+    if kw.pop("probs", False):
+        p = np.random.default_rng(4).random((5, 3))
+        tt, ntt = torch.tensor(p / p.sum(1, keepdims=True)), nt.tensor(p / p.sum(1, keepdims=True))
+    else:
+        y = np.random.default_rng(4).integers(0, 3, (5, 2) if kdim else (5,))
+        tt, ntt = torch.tensor(y), nt.tensor(y)
+    t = torch.nn.functional.linear_cross_entropy(tx, tw, tt, **kw, **extra_t)
+    n = nt.nn.functional.linear_cross_entropy(nx, nw, ntt, **kw, **extra_n)
+    assert_close(n, t)
+    ins_t = [tx, tw] + ([extra_t["linear_bias"]] if "linear_bias" in extra_t else [])
+    ins_n = [nx, nw] + ([extra_n["linear_bias"]] if "linear_bias" in extra_n else [])
+    _grads(t, n, ins_t, ins_n)
+
+
+def test_linear_cross_entropy_errors():
+    cases = [lambda M, a: M.nn.functional.linear_cross_entropy(a(torch.randn(2, 3, 4)), a(torch.randn(3, 4)),
+                                                               a(torch.zeros(2, dtype=torch.long))),
+             lambda M, a: M.nn.functional.linear_cross_entropy(a(torch.randn(2, 4)), a(torch.randn(3, 5)),
+                                                               a(torch.zeros(2, dtype=torch.long))),
+             lambda M, a: M.nn.functional.linear_cross_entropy(a(torch.randn(2, 4)), a(torch.randn(3, 4)),
+                                                               a(torch.zeros(2, dtype=torch.long)),
+                                                               linear_bias=a(torch.randn(2)))]
+    for case in cases:
+        _same_error(lambda: case(torch, lambda v: v), lambda: case(nt, to_nt))
