@@ -474,3 +474,22 @@ def test_linear_cross_entropy_errors():
                                                                linear_bias=a(torch.randn(2)))]
     for case in cases:
         _same_error(lambda: case(torch, lambda v: v), lambda: case(nt, to_nt))
+
+
+# ---- svd_lowrank / pca_lowrank (numtorch/_lowrank.py)
+
+@pytest.mark.parametrize("shape", [(20, 8), (8, 20), (2, 12, 7)])
+def test_lowrank_same_draws(shape):
+    x = np.random.default_rng(0).standard_normal(shape)
+    for name, kw in (("svd_lowrank", {"q": 4}), ("pca_lowrank", {"q": 4}), ("pca_lowrank", {"center": False})):
+        torch.manual_seed(1)
+        t = getattr(torch, name)(torch.tensor(x), **kw)
+        nt.manual_seed(1)
+        n = getattr(nt, name)(nt.tensor(x), **kw)
+        assert_close(n[1], t[1])  # the same Gaussian test matrix gives the same singular values
+        # the factors agree up to the sign of each singular pair
+        s = np.sign(np.sum(n[0]._data * t[0].numpy(), axis=-2, keepdims=True))
+        assert_close(nt.tensor(n[0]._data * s), t[0])
+        assert_close(nt.tensor(n[2]._data * s), t[2])
+    with pytest.raises(ValueError, match="must be non-negative integer"):
+        nt.pca_lowrank(nt.tensor(x), q=100)

@@ -273,7 +273,8 @@ OUT_TOL32 = {"matrix_exp": (2e-4, 1e-3)}
 # completing Vh (n > k) with full_matrices, a basis of a subspace, are rotated onto torch's basis (the orthogonal
 # Procrustes solution). Every value must then agree. Gradients need no such step: PyTorch's samples process these
 # outputs into sign-invariant quantities (output_process_fn_grad).
-GAUGE = {"linalg.svd": "USVh", "svd": "USV", "linalg.eigh": "LV"}
+GAUGE = {"linalg.svd": "USVh", "svd": "USV", "linalg.eigh": "LV", "svd_lowrank": "USV",
+         "pca_lowrank": "USV"}
 
 
 def _align_signs(name, got, want):
