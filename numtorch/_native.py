@@ -14,8 +14,10 @@ from . import _dtype as D
 from . import _ops as ops
 from .autograd.grad_mode import no_grad
 from .nn import functional as F
+from ._lowrank import svd_lowrank, pca_lowrank  # noqa: F401
+from ._ops.strided import as_strided, as_strided_copy, as_strided_scatter, resize_as_  # noqa: F401  (also methods)
 
-__all__ = ["fill", "scalar_tensor", "empty_permuted", "nonzero_static", "frobenius_norm", "nuclear_norm",
+__all__ = ["svd_lowrank", "pca_lowrank", "as_strided", "as_strided_copy", "as_strided_scatter", "resize_as_", "fill", "scalar_tensor", "empty_permuted", "nonzero_static", "frobenius_norm", "nuclear_norm",
            "norm_except_dim", "native_norm", "native_batch_norm", "native_layer_norm", "native_group_norm",
            "native_dropout", "native_channel_shuffle", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d",
            "affine_grid_generator", "conv_tbc", "embedding_bag", "histogramdd", "binomial", "rnn_tanh", "rnn_relu",

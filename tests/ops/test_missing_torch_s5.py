@@ -275,3 +275,221 @@ def test_sparse_copy_accessors():
             getattr(nt, name)(to_nt(x).to_sparse())
     with pytest.raises(NotImplementedError, match="CSR"):
         nt.crow_indices_copy(to_nt(x).to_sparse())
+
+
+# ---- the strided family (numtorch/_ops/strided.py)
+
+@pytest.mark.parametrize("size,stride,offset", [((3, 3), (1, 2), None), ((2, 2), (1, 2), 1), ((4, 3), (1, 1), 0),
+                                                ((2, 3), (0, 1), 2), ((0, 2), (1, 1), 3), ((), (), 5)])
+def test_as_strided_values_and_grads(size, stride, offset):
+    tx, nx = _pair(12)
+    t, n = torch.as_strided(tx, size, stride, offset), nt.as_strided(nx, size, stride, offset)
+    assert_close(n, t)
+    assert n.stride() == t.stride()
+    _grads(t, n, [tx], [nx])
+    t, n = tx.as_strided(size, stride, offset), nx.as_strided(size, stride, offset)
+    assert_close(n, t)
+    t, n = torch.as_strided_copy(tx, size, stride, offset), nt.as_strided_copy(nx, size, stride, offset)
+    assert_close(n, t)
+    _grads(t, n, [tx], [nx])
+
+
+def test_as_strided_of_views_and_overlapping_inputs():
+    tx, nx = _pair(3, 4)
+    # a transposed / sliced input reads the same storage
+    for f in (lambda x: x.t().as_strided((2, 2), (4, 1), 1), lambda x: x[1].as_strided((2, 2), (1, 1)),
+              lambda x: x[:, 1:].as_strided((3,), (4,))):
+        t, n = f(tx), f(nx)
+        assert_close(n, t)
+        _grads(t, n, [tx], [nx])
+    assert nx[1].storage_offset() == tx[1].storage_offset()
+    assert nx.t().storage_offset() == tx.t().storage_offset()
+    # an expanded input: its elements share a storage position, so they share its gradient (as_strided_backward)
+    tc, nc = _pair(3, 1, seed=2)
+    te, ne = tc.expand(3, 4), nc.expand(3, 4)
+    t, n = te.as_strided((2, 2), (1, 1)), ne.as_strided((2, 2), (1, 1))
+    assert_close(n, t)
+    g = np.random.default_rng(3).standard_normal((2, 2))
+    assert_close(nt.autograd.grad(n, ne, nt.tensor(g))[0], torch.autograd.grad(t, te, torch.tensor(g))[0])
+
+
+def test_as_strided_is_a_view_and_errors():
+    t, n = torch.arange(6.0), nt.arange(6.0)
+    t.as_strided((2,), (2,), 1).add_(10)
+    n.as_strided((2,), (2,), 1).add_(10)
+    assert_close(n, t)
+    for args in (((3, 3), (1, 2)), ((2,), (-1,)), ((2, 2), (1,)), ((2,), (1,), 9)):
+        _same_error(lambda: torch.as_strided(torch.zeros(4), *args), lambda: nt.as_strided(nt.zeros(4), *args))
+
+
+def test_as_strided_higher_order():
+    from numtorch.autograd import gradcheck, gradgradcheck
+    x = nt.randn(12, dtype=nt.float64, requires_grad=True)
+    assert gradcheck(lambda a: nt.as_strided(a, (3, 3), (1, 2), 1), (x,))
+    assert gradgradcheck(lambda a: nt.as_strided(a, (3, 3), (1, 2), 1), (x,))
+
+
+@pytest.mark.parametrize("size,stride,offset", [((2, 2), (1, 2), None), ((3,), (4,), 1), ((2, 3), (4, 1), 4)])
+def test_as_strided_scatter(size, stride, offset):
+    tx, nx = _pair(3, 4)
+    ts, ns = _pair(*size, seed=1)
+    t = torch.as_strided_scatter(tx, ts, size, stride, offset)
+    n = nt.as_strided_scatter(nx, ns, size, stride, offset)
+    assert_close(n, t)
+    # the src gradient is PyTorch's; the input gradient is the upstream gradient with the overwritten positions
+    # zeroed (PyTorch 2.13 returns the opposite positions there, which a finite-difference check rejects)
+    g = np.random.default_rng(4).standard_normal((3, 4))
+    gs_t = torch.autograd.grad(t, ts, torch.tensor(g))[0]
+    gx_n, gs_n = nt.autograd.grad(n, [nx, ns], nt.tensor(g))
+    assert_close(gs_n, gs_t)
+    written = torch.as_strided_scatter(torch.zeros(3, 4), torch.ones(size), size, stride, offset).bool()
+    assert_close(gx_n, torch.tensor(g).masked_fill(written, 0))
+    from numtorch.autograd import gradcheck
+    assert gradcheck(lambda a, b: nt.as_strided_scatter(a, b, size, stride, offset), (nx, ns))
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (5,), (4, 4), (0,), (3, 2)])
+def test_resize_(sizes):
+    t, n = torch.arange(6.0).view(2, 3).t(), nt.arange(6.0).view(2, 3).t()
+    rt, rn = t.resize_(*sizes), n.resize_(*sizes)
+    assert rn is n and tuple(n.shape) == tuple(t.shape) and n.stride() == t.stride()
+    k = min(6, t.numel())  # growing leaves the new elements uninitialized in PyTorch
+    assert_close(n.reshape(-1)[:k], t.reshape(-1)[:k])
+    t2, n2 = torch.zeros(3), nt.zeros(3)
+    assert tuple(n2.resize_as_(nt.zeros(2, 5)).shape) == tuple(t2.resize_as_(torch.zeros(2, 5)).shape)
+    _same_error(lambda: torch.ones(2, requires_grad=True).resize_(3),
+                lambda: nt.ones(2, requires_grad=True).resize_(3))
+
+
+def test_new_empty_strided_and_rdiv():
+    t = torch.ones(2, dtype=torch.float64).new_empty_strided((2, 3), (1, 2))
+    n = nt.ones(2, dtype=nt.float64).new_empty_strided((2, 3), (1, 2))
+    assert tuple(n.shape) == tuple(t.shape) and n.stride() == t.stride() and str(n.dtype) == str(t.dtype)
+    n = nt.ones(2).new_empty_strided((2, 3), (3, 1), dtype=nt.int32)
+    assert str(n.dtype) == "torch.int32"
+    tx, nx = _pair(3, 4)
+    t, n = tx.__rdiv__(2.5), nx.__rdiv__(2.5)
+    assert_close(n, t)
+    _grads(t, n, [tx], [nx])
+
+
+# ---- fractional max pooling (nn/functional/_fractional_pool.py)
+
+@pytest.mark.parametrize("nd", [2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("batched", [True, False])
+def test_fractional_max_pool_exact(nd, dtype, batched):
+    shape = (2, 3, 9, 11) if nd == 2 else (2, 3, 6, 7, 8)
+    tx, nx = _pair(*shape, dtype=dtype)
+    u = np.random.default_rng(1).random((2, 3, nd)).astype(dtype)
+    k = (2, 3) if nd == 2 else (2, 2, 3)
+    f, g = getattr(torch.nn.functional, f"fractional_max_pool{nd}d"), getattr(nt.nn.functional,
+                                                                                f"fractional_max_pool{nd}d")
+    for kw in ({"output_size": (4, 5) if nd == 2 else (3, 4, 5)}, {"output_ratio": (0.5,) * nd},
+               {"output_size": 1}):
+        xt, xn = (tx, nx) if batched else (tx[0], nx[0])
+        ut, un = (torch.tensor(u), nt.tensor(u)) if batched else (torch.tensor(u[:1]), nt.tensor(u[:1]))
+        t, ti = f(xt, k, return_indices=True, _random_samples=ut, **kw)
+        n, ni = g(xn, k, return_indices=True, _random_samples=un, **kw)
+        assert np.array_equal(n._data, t.detach().numpy()) and np.array_equal(ni._data, ti.numpy())
+        _grads(t, n, [tx], [nx])
+
+
+def test_fractional_max_pool_ties_nan_and_seeded_modules():
+    x = np.zeros((1, 1, 6, 6), "float32")
+    x[0, 0, 1, 1] = np.nan
+    x[0, 0, 2, 3] = np.nan
+    u = torch.rand(1, 1, 2)
+    t = torch.nn.functional.fractional_max_pool2d(torch.tensor(x), 3, output_size=2, return_indices=True,
+                                                  _random_samples=u)
+    n = nt.nn.functional.fractional_max_pool2d(nt.tensor(x), 3, output_size=2, return_indices=True,
+                                               _random_samples=to_nt(u))
+    assert np.array_equal(n[1]._data, t[1].numpy())
+    torch.manual_seed(5)
+    nt.manual_seed(5)
+    xt = torch.randn(2, 3, 8, 8)
+    xn = nt.randn(2, 3, 8, 8)
+    for cls, kw in (("FractionalMaxPool2d", {"output_ratio": 0.5}), ("FractionalMaxPool2d", {"output_size": (3, 4)})):
+        t = getattr(torch.nn, cls)(2, return_indices=True, **kw)(xt)
+        n = getattr(nt.nn, cls)(2, return_indices=True, **kw)(xn)
+        assert np.array_equal(n[0]._data, t[0].numpy()) and np.array_equal(n[1]._data, t[1].numpy())
+    xt3, xn3 = torch.randn(1, 2, 6, 6, 6), nt.randn(1, 2, 6, 6, 6)
+    assert np.array_equal(nt.nn.FractionalMaxPool3d(2, output_size=3)(xn3)._data,
+                          torch.nn.FractionalMaxPool3d(2, output_size=3)(xt3).numpy())
+
+
+def test_fractional_max_pool_errors():
+    x = torch.randn(1, 2, 5, 5)
+    cases = [lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 6, output_size=2),
+             lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 3, output_size=4),
+             lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 2),
+             lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 2, output_ratio=0.5),
+             lambda M, a: M.nn.functional.fractional_max_pool2d(a(x), 2, output_size=3,
+                                                                _random_samples=a(torch.rand(1, 3, 2))),
+             lambda M, a: M.nn.FractionalMaxPool2d(2),
+             lambda M, a: M.nn.FractionalMaxPool2d(2, output_size=2, output_ratio=0.5),
+             lambda M, a: M.nn.FractionalMaxPool3d(2, output_ratio=1.5)]
+    for case in cases:
+        _same_error(lambda: case(torch, lambda v: v), lambda: case(nt, to_nt))
+
+
+# ---- F.linear_cross_entropy
+
+@pytest.mark.parametrize("kw", [{}, {"reduction": "sum", "label_smoothing": 0.1}, {"reduction": "none",
+                                                                                  "ignore_index": 1},
+                                {"bias": True, "weight": True}, {"kdim": True}, {"probs": True}])
+def test_linear_cross_entropy(kw):
+    kw = dict(kw)
+    tx, nx = _pair(5, 4)
+    kdim = kw.pop("kdim", False)
+    tw, nw = _pair(*((3, 2, 4) if kdim else (3, 4)), seed=1)
+    extra_t, extra_n = {}, {}
+    if kw.pop("bias", False):
+        tb, nb = _pair(3, seed=2)
+        extra_t["linear_bias"], extra_n["linear_bias"] = tb, nb
+    if kw.pop("weight", False):
+        cw = np.random.default_rng(3).random(3)
+        extra_t["weight"], extra_n["weight"] = torch.tensor(cw), nt.tensor(cw)
+    if kw.pop("probs", False):
+        p = np.random.default_rng(4).random((5, 3))
+        tt, ntt = torch.tensor(p / p.sum(1, keepdims=True)), nt.tensor(p / p.sum(1, keepdims=True))
+    else:
+        y = np.random.default_rng(4).integers(0, 3, (5, 2) if kdim else (5,))
+        tt, ntt = torch.tensor(y), nt.tensor(y)
+    t = torch.nn.functional.linear_cross_entropy(tx, tw, tt, **kw, **extra_t)
+    n = nt.nn.functional.linear_cross_entropy(nx, nw, ntt, **kw, **extra_n)
+    assert_close(n, t)
+    ins_t = [tx, tw] + ([extra_t["linear_bias"]] if "linear_bias" in extra_t else [])
+    ins_n = [nx, nw] + ([extra_n["linear_bias"]] if "linear_bias" in extra_n else [])
+    _grads(t, n, ins_t, ins_n)
+
+
+def test_linear_cross_entropy_errors():
+    cases = [lambda M, a: M.nn.functional.linear_cross_entropy(a(torch.randn(2, 3, 4)), a(torch.randn(3, 4)),
+                                                               a(torch.zeros(2, dtype=torch.long))),
+             lambda M, a: M.nn.functional.linear_cross_entropy(a(torch.randn(2, 4)), a(torch.randn(3, 5)),
+                                                               a(torch.zeros(2, dtype=torch.long))),
+             lambda M, a: M.nn.functional.linear_cross_entropy(a(torch.randn(2, 4)), a(torch.randn(3, 4)),
+                                                               a(torch.zeros(2, dtype=torch.long)),
+                                                               linear_bias=a(torch.randn(2)))]
+    for case in cases:
+        _same_error(lambda: case(torch, lambda v: v), lambda: case(nt, to_nt))
+
+
+# ---- svd_lowrank / pca_lowrank (numtorch/_lowrank.py)
+
+@pytest.mark.parametrize("shape", [(20, 8), (8, 20), (2, 12, 7)])
+def test_lowrank_same_draws(shape):
+    x = np.random.default_rng(0).standard_normal(shape)
+    for name, kw in (("svd_lowrank", {"q": 4}), ("pca_lowrank", {"q": 4}), ("pca_lowrank", {"center": False})):
+        torch.manual_seed(1)
+        t = getattr(torch, name)(torch.tensor(x), **kw)
+        nt.manual_seed(1)
+        n = getattr(nt, name)(nt.tensor(x), **kw)
+        assert_close(n[1], t[1])  # the same Gaussian test matrix gives the same singular values
+        # the factors agree up to the sign of each singular pair
+        s = np.sign(np.sum(n[0]._data * t[0].numpy(), axis=-2, keepdims=True))
+        assert_close(nt.tensor(n[0]._data * s), t[0])
+        assert_close(nt.tensor(n[2]._data * s), t[2])
+    with pytest.raises(ValueError, match="must be non-negative integer"):
+        nt.pca_lowrank(nt.tensor(x), q=100)

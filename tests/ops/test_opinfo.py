@@ -53,6 +53,12 @@ def _resolve(path, root):
     return obj
 
 
+def _nt_wrapper_set_seed(op, *args, **kwargs):
+    """PyTorch's ``wrapper_set_seed`` (manual_seed(42), then the op) for numtorch's generator."""
+    nt.manual_seed(42)
+    return op(*args, **kwargs)
+
+
 def _rebind(fn):
     """A copy of an OpInfo helper lambda whose global ``torch`` / ``F`` are numtorch's.
 
@@ -61,6 +67,8 @@ def _rebind(fn):
     g = dict(fn.__globals__)
     g["torch"] = nt
     g["F"] = ntF
+    if "wrapper_set_seed" in g:  # the OpInfo seeds torch before a random op: seed numtorch's generator the same way
+        g["wrapper_set_seed"] = _nt_wrapper_set_seed
     closure = fn.__closure__
     if closure:
         cells = []
@@ -265,7 +273,8 @@ OUT_TOL32 = {"matrix_exp": (2e-4, 1e-3)}
 # completing Vh (n > k) with full_matrices, a basis of a subspace, are rotated onto torch's basis (the orthogonal
 # Procrustes solution). Every value must then agree. Gradients need no such step: PyTorch's samples process these
 # outputs into sign-invariant quantities (output_process_fn_grad).
-GAUGE = {"linalg.svd": "USVh", "svd": "USV", "linalg.eigh": "LV"}
+GAUGE = {"linalg.svd": "USVh", "svd": "USV", "linalg.eigh": "LV", "svd_lowrank": "USV",
+         "pca_lowrank": "USV"}
 
 
 def _align_signs(name, got, want):

@@ -26,6 +26,10 @@ for _s in _SUBMODULES:
     if isinstance(globals().get(_s), _types.ModuleType):
         del globals()[_s]
 del _s
+from ._fractional_pool import *  # noqa: F401,F403,E402
+from ._linear_cross_entropy import linear_cross_entropy  # noqa: F401,E402
+__all__ += ["linear_cross_entropy", "fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
+            "fractional_max_pool3d_with_indices"]
 del feature_dropout  # noqa: F821  torch.feature_dropout, not torch.nn.functional.feature_dropout (see numtorch/__init__.py)
 
 def __getattr__(name):

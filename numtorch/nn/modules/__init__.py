@@ -17,8 +17,10 @@ from .loss import *  # noqa: F401,F403
 from ._attention import *  # noqa: F401,F403
 from .transformer import *  # noqa: F401,F403
 from .adaptive import *  # noqa: F401,F403
+from ._fractional import *  # noqa: F401,F403
 from . import container, linear, activation, conv, pooling, normalization, dropout, sparse, rnn, flatten, \
     upsampling, padding, distance, loss, adaptive, transformer  # noqa: E402  (torch.nn.modules has these submodules too)
 
 __all__ = ["Module"] + [_n for _m in (container, linear, activation, conv, pooling, normalization, dropout, sparse, rnn,
                                       flatten, upsampling, padding, distance, loss, adaptive, transformer) for _n in _m.__all__]
+__all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d"]
