@@ -219,9 +219,12 @@ Sign, sign = _rounding("Sign", _np_sign)
 fix = trunc
 
 
-def round(input, *, decimals=0, out=None):
+def round(input, *, decimals=None, out=None):
     """Round half to even (as PyTorch); with ``decimals``, round(x * 10^d) / 10^d."""
-    if decimals == 0:
+    if decimals is not None and input._data.dtype.kind not in "fV":   # the decimals= overload is float-only
+        raise NotImplementedError(f"\"{'round_vml_cpu' if decimals == 0 else 'round_cpu'}\" not implemented for "
+                                  f"'{D.scalar_name(input._data.dtype)}'")
+    if not decimals:
         return _out(_RoundCls.apply(input), out)
     return _out(RoundDecimals.apply(input, decimals), out)
 
@@ -235,8 +238,8 @@ class RoundDecimals(_Rounding):
     @staticmethod
     def forward(ctx, a, decimals):
         d = a._data
-        if d.dtype.kind not in "fV":
-            return d.copy()
+        if d.dtype.kind not in "fV":   # PyTorch's decimals kernel is float-only
+            raise NotImplementedError(f"\"round_cpu\" not implemented for '{D.scalar_name(d.dtype)}'")
         s = d.dtype.type(10.0 ** decimals)
         return xp.round(d * s) / s if decimals > 0 else xp.round(d / d.dtype.type(10.0 ** -decimals)) * \
             d.dtype.type(10.0 ** -decimals)
