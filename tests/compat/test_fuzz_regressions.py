@@ -487,6 +487,59 @@ def _logit_grads(m):
     return tuple(out) + (m.autograd.grad(g.sum(), x)[0],)
 
 
+_FOUND2.update({
+    # round 5: in-place changes of views while recording
+    "split output mul_": lambda m: (m.ones(4, requires_grad=True) * 1).split(2)[1].mul_(2),
+    "chunk output mul_": lambda m: (m.ones(4, requires_grad=True) * 1).chunk(2)[0].mul_(2),
+    "unbind output mul_": lambda m: (m.ones(2, 2, requires_grad=True) * 1).unbind(0)[1].mul_(2),
+    "split output t_": lambda m: (m.ones(4, requires_grad=True) * 1).split(2)[1].t_(),
+    "split output without grad": lambda m: m.ones(4).split(2)[1].mul_(2),
+    "leaf view transpose_": lambda m: m.ones(3, requires_grad=True)[::2].transpose_(0, 0),
+    "leaf view t_": lambda m: m.ones(3, 2, requires_grad=True)[::2].t_(),
+    "leaf view of view mul_": lambda m: m.ones(3, requires_grad=True)[::2][1:].mul_(2),
+    "round decimals bool": lambda m: m.round(m.ones(2, dtype=m.bool), decimals=1),
+    "round decimals int": lambda m: m.round(m.ones(2, dtype=m.int64), decimals=-1),
+    "take_along_dim 0-d": lambda m: m.take_along_dim(m.ones(()), m.tensor(0), 0),
+    "take_along_dim 0-d flat": lambda m: m.take_along_dim(m.ones(()), m.tensor(0)),
+    "trapezoid inf": lambda m: m.trapezoid(m.tensor([float("inf"), -float("inf")]), dx=-1.0),
+    "trapezoid dx": lambda m: m.trapezoid(m.tensor([[1.0, 2, 4], [3, 5, -1]]), dx=0.5),
+    "trapezoid int": lambda m: m.trapezoid(m.tensor([[1, 2, 4], [3, 5, -1]]), dx=2, dim=1),
+    "trapezoid empty int": lambda m: m.trapezoid(m.ones(2, 0, dtype=m.int32), dim=1),
+    "trapezoid empty off graph": lambda m: m.trapezoid(m.ones(2, 0, requires_grad=True), dim=1).requires_grad,
+    "trapezoid bool bad dim": lambda m: m.trapezoid(m.ones(2, dtype=m.bool), dx=0.5, dim=2),
+    "nextafter shapes": lambda m: m.nextafter(m.ones(16), m.ones(17)),
+    "addcdiv uint8 negative value": lambda m: m.addcdiv(m.ones(4, dtype=m.float16), m.ones(4, dtype=m.uint8),
+                                                        m.ones(4), value=-2),
+})
+_FOUND2.update({
+    # round 6
+    **{f"bool product {k}": v for k, v in {
+        "matmul 3d 1d": lambda m: m.matmul(m.ones(2, 3, 4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+        "matmul 1d 1d": lambda m: m.matmul(m.ones(4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+        "matmul 2d 2d": lambda m: m.matmul(m.ones(3, 4, dtype=m.bool), m.ones(4, 2, dtype=m.bool)),
+        "matmul empty": lambda m: m.matmul(m.ones(3, 0, dtype=m.bool), m.ones(0, 2, dtype=m.bool)),
+        "mm": lambda m: m.mm(m.ones(3, 4, dtype=m.bool), m.ones(4, 2, dtype=m.bool)),
+        "mv": lambda m: m.mv(m.ones(3, 4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+        "dot": lambda m: m.dot(m.ones(4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+    }.items()},
+    "cartesian_prod dtypes": lambda m: m.cartesian_prod(m.ones(2, dtype=m.float16), m.ones(1)),
+    "round int decimals=0": lambda m: m.round(m.ones(2, dtype=m.int32), decimals=0),
+    "round int": lambda m: m.ones(2, dtype=m.int32).round(),
+    "round float decimals=0": lambda m: m.round(m.tensor([1.5, 2.5, -0.5]), decimals=0),
+    "scatter_reduce dim first": lambda m: m.ones(()).scatter_reduce_(1, m.tensor([], dtype=m.int64),
+                                                                      m.ones((), dtype=m.float64), "prod"),
+    "cumulative_trapezoid bool first": lambda m: m.cumulative_trapezoid(m.ones((), dtype=m.bool), dx=-1.0, dim=2),
+    "index_add 0-d two indices": lambda m: m.ones((), dtype=m.bool).index_add_(0, m.tensor([0, 0]),
+                                                                               m.ones((), dtype=m.bool)),
+})
+
+
+def _reciprocal_half_grad(m):
+    x = m.tensor([0.004, 0.0045, 100.0], dtype=m.float16, requires_grad=True)
+    return m.autograd.grad(-2 / x, x, m.tensor([7.3, -5.1, 1], dtype=m.float16))[0]
+
+
+_FOUND2["reciprocal half grad grouping"] = _reciprocal_half_grad
 _FOUND2["reduction dtype= grad dtype"] = _reduction_grad_dtype
 _FOUND2["logit grads"] = _logit_grads
 
