@@ -284,7 +284,7 @@ class Reciprocal(Function):
     @staticmethod
     def backward(ctx, g):
         out = ctx.saved_output
-        return -g * out * out
+        return -g * (out * out)   # PyTorch's grouping: in float16, g * out can overflow where out^2 does not
 
 
 class _Modulo(Function):

@@ -24,11 +24,11 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     """sum over dim of (x_{i+1} - x_i) (y_i + y_{i+1}) / 2, with x given, or a constant spacing dx (1)."""
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: x and dx given together")
-    _no_bool_y("trapezoid", y)
     axis = wrap_dim(dim, y.dim())
+    _no_bool_y("trapezoid", y)
     n = y.shape[axis]
-    if n == 0:
-        return y.sum(axis) * 0
+    if n == 0:   # zeros, off the graph (as PyTorch)
+        return (y.detach().sum(axis) * 0).to(y.dtype)
     pair = _sl(y, axis, 1, n) + _sl(y, axis, 0, n - 1)
     if isinstance(x, Tensor):
         if x.dim() == 1:
@@ -40,7 +40,8 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
             d = _sl(x, xa, 1, x.shape[xa]) - _sl(x, xa, 0, x.shape[xa] - 1)
         return (d * pair).sum(axis) / 2
     h = 1 if dx is None and x is None else (x if x is not None else dx)
-    return pair.sum(axis) * (h / 2)
+    # PyTorch's form for a constant spacing: (sum(y) - (y_0 + y_last) / 2) * h (inf - inf is NaN there)
+    return (y.sum(axis) - (_sl(y, axis, 0, 1).sum(axis) + _sl(y, axis, n - 1, n).sum(axis)) * 0.5) * h
 
 
 def trapz(y, x=None, *, dx=None, dim=-1):
@@ -50,7 +51,7 @@ def trapz(y, x=None, *, dx=None, dim=-1):
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoidal integral along dim (one value fewer than y along dim)."""
-    _no_bool_y("cumulative_trapezoid", y)
+    _no_bool_y("cumulative_trapezoid", y)   # before the dim (trapezoid checks the dim first)
     axis = wrap_dim(dim, y.dim())
     n = y.shape[axis]
     if n == 0:

@@ -65,6 +65,8 @@ def cartesian_prod(*tensors):
     for t in ts:
         if t.dim() != 1:
             raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(ts) > 1 and any(t.dtype != ts[0].dtype for t in ts):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     if len(ts) == 1:
         return ts[0]
     grids = meshgrid(*ts, indexing="ij")

@@ -381,6 +381,9 @@ _PAD_NODES = {(m, k): type(PadIndex)(f"{n}Pad{k}D", (PadIndex,), {"node_name": f
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """Last dim of ``input`` placed on the ``offset`` diagonal of new (dim1, dim2) planes (zeros elsewhere)."""
     from .index import IndexPut
+    nd = input._data.ndim + 1
+    if wrap_dim(dim1, nd) == wrap_dim(dim2, nd):   # checked first, as PyTorch
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     n = input._data.shape[-1]
     m = n + builtins.abs(offset)
     z = _make(xp.zeros(input._data.shape[:-1] + (m, m), input._data.dtype))

@@ -263,13 +263,33 @@ class ViewWrite(Function):
         return gb, gn, None
 
 
+def _view_inplace_error(t):
+    """PyTorch's refusal of an in-place change (while recording) of a view of a leaf that requires grad, or of
+    a view of one output of a function returning several views (split, chunk, unbind): the message, or None."""
+    v = t.__dict__.get("_view")
+    while v is not None:
+        cls, args, nr = v
+        base = args[0]
+        if nr is not None:
+            name = getattr(cls, "node_name", None) or cls.__name__
+            name = name.split("Backward")[0] if "Backward" in name else name
+            return (f"Output {nr} of {name} is a view and is being modified inplace. This view is the output of a "
+                    f"function that returns multiple views. Such functions do not allow the output views to be "
+                    f"modified inplace. You should replace the inplace operation by an out-of-place one.")
+        if base.requires_grad and base.grad_fn is None:
+            return "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        v = base.__dict__.get("_view")
+    return None
+
+
 def _rebase_view(t, new, view):
     """An in-place change of a view: the base takes the change into its history (CopySlices) and
     ``t`` becomes the same view of the updated base."""
     cls, args, nr = view
     base = args[0]
-    if base.requires_grad and base.grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    msg = _view_inplace_error(t)
+    if msg is not None:
+        raise RuntimeError(msg)
     write_back = getattr(cls, "_write_back", None)
     if write_back is not None:   # views that reinterpret the dtype (Tensor.real, view_as_real, ...)
         new_base = write_back(_snapshot(base), new, *args[1:])
@@ -559,7 +579,7 @@ def _index_op_checks(name, input, dim, index, source=None):
         if name == "index_copy":
             raise IndexError(f"index_copy_(): When source is scalar, index should have one element "
                              f"(got {index._data.size})")
-        if index._data.size == 0 and name == "index_add":
+        if name == "index_add":
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if source is not None and isinstance(source, Tensor) and source._data.dtype != input._data.dtype:
         a, b = D.scalar_name(input._data.dtype), D.scalar_name(source._data.dtype)
@@ -676,6 +696,8 @@ def take_along_dim(input, indices, dim=None):
         return take(input, reshape(indices, (-1,)))
     # PyTorch broadcasts input and indices in every dim except ``dim``
     nd = input._data.ndim
+    if nd == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = dim + nd if dim < 0 else dim
     si, sx = list(indices._data.shape), list(input._data.shape)
     if len(si) == nd and nd:

@@ -59,6 +59,11 @@ def inplace_view(fn):
     def method(self, *args, **kwargs):
         if _gs.enabled and self.requires_grad and self.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if _gs.enabled and self.requires_grad:
+            from .index import _view_inplace_error
+            msg = _view_inplace_error(self)
+            if msg is not None:
+                raise RuntimeError(msg)
         new = fn(self, *args, **kwargs)
         self._data = new._data
         # the view bookkeeping of ``self`` described its old layout

@@ -203,11 +203,18 @@ def _check_dtypes(a, b):
                            f"{n.get(a._data.dtype.name, a._data.dtype.name)} != {n.get(b._data.dtype.name, b._data.dtype.name)}")
 
 
+def _no_bool_product(a, b, kernel):
+    """PyTorch's BLAS-backed products have no bool kernel (an empty product runs no kernel and passes)."""
+    if a._data.dtype.kind == "b" and b._data.dtype.kind == "b" and a._data.size and b._data.size:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 def mm(input, mat2, *, out=None):
     if input.is_sparse or getattr(mat2, "is_sparse", False):   # sparse COO @ dense: torch.sparse.mm
         from ..sparse import mm as _spmm
         return _spmm(input, mat2)
     _check_mm(input, mat2, "mm")
+    _no_bool_product(input, mat2, "addmm_impl_cpu_")
     return _out(Mm.apply(input, mat2), out)
 
 
@@ -231,6 +238,8 @@ def matmul(input, other, *, out=None):
         sb = "x".join(map(str, b.shape if b.ndim == 2 else b.shape + (1,) if b.ndim == 1 else b.shape[-2:]))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
     _check_dtypes(input, other)
+    _no_bool_product(input, other, "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else
+                     "addmm_impl_cpu_")
     if a.ndim == 2 and b.ndim == 2:
         return _out(Mm.apply(input, other), out)
     if a.ndim == 1 and b.ndim == 1:
@@ -278,6 +287,7 @@ def mv(input, vec, *, out=None):
         from .. import _dtype as D
         sv, sm = D.scalar_name(vec._data.dtype), D.scalar_name(input._data.dtype)
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {sv}, {sm}, and {sv}")
+    _no_bool_product(input, vec, "addmv_impl_cpu")
     return _out(Mv.apply(input, vec), out)
 
 
@@ -289,6 +299,7 @@ def dot(input, other, *, out=None):
                            f"[{other._data.shape[0]}] to have the same number of elements, but got "
                            f"{input._data.shape[0]} and {other._data.shape[0]} elements respectively")
     _check_dtypes(input, other)
+    _no_bool_product(input, other, "dot")
     return _out(Dot.apply(input, other), out)
 
 

@@ -170,6 +170,11 @@ def nextafter(input, other, *, out=None):
     """The next representable float after input towards other."""
     _float_result("nextafter", input, tensor_arg("nextafter", other))
     a, b = operands(input, other)
+    try:
+        xp.broadcast_shapes(xp.shape(a), xp.shape(b))
+    except ValueError as e:   # PyTorch's RuntimeError naming the sizes
+        from .._tensor import _bcast_error
+        raise _bcast_error(input, other, e) from None
     return write_out(NextAfter.apply(input, other, xp.nextafter(a, b)), out)
 
 

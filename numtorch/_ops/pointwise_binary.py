@@ -259,6 +259,9 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
                            "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
                            "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
                            "for all dtypes.")
+    if all(isinstance(t, Tensor) for t in (input, tensor1, tensor2)):   # value does not promote
+        rt = _result_type3(input, tensor1, tensor2)
+        input, tensor1, tensor2 = input.to(rt), tensor1.to(rt), tensor2.to(rt)
     return input + value * tensor1 / tensor2
 
 

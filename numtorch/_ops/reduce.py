@@ -63,6 +63,7 @@ class Sum(Function):
     @xp.errstate(all="ignore")   # inf + -inf is nan without a NumPy warning, as in PyTorch
     def forward(ctx, a, axes, keepdim, dtype):
         ctx.shape, ctx.axes, ctx.keepdim = a._data.shape, axes, keepdim
+        ctx.in_dtype = a.dtype
         d = a._data
         if d.dtype.kind == "V" and dtype is None:  # bfloat16: accumulate in float32, round once (as torch)
             return xp.asarray(d.sum(axis=axes, keepdims=keepdim, dtype=xp.float32)).astype(d.dtype)
@@ -70,7 +71,8 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return _expand_back(g, ctx.shape, ctx.axes, ctx.keepdim), None, None, None
+        # with dtype= the gradient comes back in the input's dtype (as PyTorch's engine casts it)
+        return _expand_back(g, ctx.shape, ctx.axes, ctx.keepdim).to(ctx.in_dtype), None, None, None
 
 
 class SumDim(Sum):
@@ -119,6 +121,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, a, axes, keepdim, dtype):
         d = a._data
+        ctx.in_dtype = a.dtype
         if dtype is not None:
             d = d.astype(D.to_numpy_dtype(dtype))
         elif d.dtype.kind not in "fVc":
@@ -134,7 +137,7 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return _expand_back(g / ctx.n, ctx.shape, ctx.axes, ctx.keepdim), None, None, None
+        return _expand_back(g / ctx.n, ctx.shape, ctx.axes, ctx.keepdim).to(ctx.in_dtype), None, None, None
 
 
 class MeanDim(Mean):

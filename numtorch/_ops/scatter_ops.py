@@ -187,6 +187,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)   # PyTorch takes the old names too
     if reduce not in _UFUNC:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    wrap_dim(dim, input.dim())   # the dim is checked first, as PyTorch
     if src.dtype != input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     if index.dtype.is_floating_point or index.dtype.name != "int64":

@@ -238,9 +238,12 @@ Sign, sign = _rounding("Sign", _np_sign)
 fix = trunc
 
 
-def round(input, *, decimals=0, out=None):
+def round(input, *, decimals=None, out=None):
     """Round half to even (as PyTorch); with ``decimals``, round(x * 10^d) / 10^d."""
-    if decimals == 0:
+    if decimals is not None and input._data.dtype.kind not in "fV":   # the decimals= overload is float-only
+        raise NotImplementedError(f"\"{'round_vml_cpu' if decimals == 0 else 'round_cpu'}\" not implemented for "
+                                  f"'{D.scalar_name(input._data.dtype)}'")
+    if not decimals:
         return _out(_RoundCls.apply(input), out)
     return _out(RoundDecimals.apply(input, decimals), out)
 
@@ -254,8 +257,8 @@ class RoundDecimals(_Rounding):
     @staticmethod
     def forward(ctx, a, decimals):
         d = a._data
-        if d.dtype.kind not in "fV":
-            return d.copy()
+        if d.dtype.kind not in "fV":   # PyTorch's decimals kernel is float-only
+            raise NotImplementedError(f"\"round_cpu\" not implemented for '{D.scalar_name(d.dtype)}'")
         s = d.dtype.type(10.0 ** decimals)
         return xp.round(d * s) / s if decimals > 0 else xp.round(d / d.dtype.type(10.0 ** -decimals)) * \
             d.dtype.type(10.0 ** -decimals)
@@ -388,14 +391,36 @@ def _erfcx_tail(z):
     return out
 
 
+class Logit(Function):
+    """logit(x) = log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. Gradient as PyTorch's:
+    g / (x (1 - x)); NaN outside [0, 1] without eps, 0 outside [eps, 1 - eps] with it"""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a, eps):
+        d = a._data
+        if eps is not None:
+            d = xp.clip(d, d.dtype.type(eps), d.dtype.type(1 - eps))
+        ctx.eps = eps
+        ctx.save_for_backward(a)
+        with errstate(divide="ignore", invalid="ignore"):
+            return xp.log(d / (1 - d))
+
+    @staticmethod
+    def backward(ctx, g):
+        from .pointwise_binary import where
+        (a,) = ctx.saved_tensors
+        dx = g / (a * (1 - a))
+        if ctx.eps is None:
+            return where((a < 0) | (a > 1), float("nan"), dx), None
+        return where((a < ctx.eps) | (a > 1 - ctx.eps), 0.0, dx), None
+
+
 def logit(input, eps=None, *, out=None):
     """logit(x) = log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given; integers compute in float"""
     if input._data.dtype.kind not in "fV":
         input = input.to(D.get_default_dtype())
-    if eps is not None:
-        from .pointwise_binary import clamp
-        input = clamp(input, eps, 1 - eps)
-    return _out(log(input / (1 - input)), out)
+    return _out(Logit.apply(input, eps), out)
 
 
 class XLogY(Function):
@@ -455,12 +480,19 @@ def positive(input):
     return input
 
 
+def _scale_opmath(input, c):
+    """input * c with half-precision inputs computed in float32 and rounded once (PyTorch's opmath)."""
+    if input._data.dtype.kind in "fV" and input._data.dtype.itemsize == 2:
+        return (input.to(D.float32) * c).to(input.dtype)
+    return input * c
+
+
 def deg2rad(input, *, out=None):
-    return _out(input * (xp.pi / 180), out)
+    return _out(_scale_opmath(input, xp.pi / 180), out)
 
 
 def rad2deg(input, *, out=None):
-    return _out(input * (180 / xp.pi), out)
+    return _out(_scale_opmath(input, 180 / xp.pi), out)
 
 
 class NanToNum(Function):

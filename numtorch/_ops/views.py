@@ -252,6 +252,7 @@ def permute(input, *dims):
 def transpose(input, dim0, dim1):
     nd = input._data.ndim
     if nd == 0:
+        wrap_dim(dim0, 0), wrap_dim(dim1, 0)   # a 0-d tensor takes dims -1 and 0 only
         return input
     d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
     dims = list(range(nd))

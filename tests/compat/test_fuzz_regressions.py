@@ -386,7 +386,162 @@ _FOUND2 = {
     "nanmedian bool dim": lambda m: m.nanmedian(m.ones(2, 1, dtype=m.bool), 0),
     "nanmedian bool": lambda m: m.nanmedian(m.ones(2, 1, dtype=m.bool)),
     "nanmedian empty dim": lambda m: m.nanmedian(m.ones(2, 0), 1),
+    # round 3
+    **{f"addcmul {k}": v for k, v in {
+        "uint8 negative value": lambda m: m.addcmul(m.zeros(2, dtype=m.uint8), m.full((2,), 3, dtype=m.uint8),
+                                                    m.ones(2, dtype=m.uint8), value=-2),
+        "float16 uint8": lambda m: m.addcmul(m.zeros(2, dtype=m.float16), m.full((2,), 3, dtype=m.uint8),
+                                             m.ones(2, dtype=m.uint8), value=-2),
+        "int value truncated": lambda m: m.addcmul(m.zeros(2, dtype=m.int32), m.full((2,), 3, dtype=m.int32),
+                                                   m.ones(2, dtype=m.int32), value=-1.5),
+        "bool int": lambda m: m.addcmul(m.zeros(2, dtype=m.bool), m.ones(2, dtype=m.int64), m.ones(2, dtype=m.uint8),
+                                        value=0.5),
+        "bool": lambda m: m.addcmul(m.zeros(2, dtype=m.bool), m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+        "0-d float64": lambda m: m.addcmul(m.zeros(2), m.ones(2, dtype=m.int32), m.ones((), dtype=m.float64),
+                                           value=-2),
+        "0-d all": lambda m: m.addcmul(m.zeros((), dtype=m.float64), m.ones((), dtype=m.float64),
+                                       m.ones((), dtype=m.float16)),
+        "shapes": lambda m: m.addcmul(m.zeros(2, dtype=m.int32), m.ones(3, dtype=m.int32), m.ones(2, dtype=m.int32)),
+    }.items()},
+    "cumsum leading -0": lambda m: m.cumsum(m.tensor([[-0.0, -0.0], [1.0, -0.0]]), 1).signbit(),
+    "logcumsumexp -0": lambda m: m.logcumsumexp(m.tensor([-0.0, 0.0, float("-inf")]), 0).signbit(),
+    "logcumsumexp int": lambda m: m.logcumsumexp(m.ones(2, dtype=m.int64), 0),
+    "logcumsumexp 0-d dim": lambda m: m.logcumsumexp(m.ones(()), 1),
+    "cumulative_trapezoid -0": lambda m: m.cumulative_trapezoid(m.tensor([[-0.0, 0.0, -0.0], [1, -0.0, 0]]),
+                                                                m.tensor([-0.0, 1, 1]), dim=1).signbit(),
+    "cumulative_trapezoid empty int": lambda m: m.cumulative_trapezoid(m.ones(0, dtype=m.int64)),
+    "trapezoid bool": lambda m: m.trapezoid(m.ones(3, dtype=m.bool)),
+    "cumulative_trapezoid bool": lambda m: m.cumulative_trapezoid(m.ones(3, dtype=m.bool), dx=2),
+    "histc max < min": lambda m: m.histc(m.ones(3), 3, 2, 1),
+    "histc bool": lambda m: m.histc(m.ones(3, dtype=m.bool), 3),
+    "histc int": lambda m: m.histc(m.ones(3, dtype=m.int32), 3),
+    "histc uint8 negative min": lambda m: m.histc(m.ones(3, dtype=m.uint8), 3, -1.0, 1.0),
+    "histc nan and outside": lambda m: m.histc(m.tensor([float("inf"), 1.0, float("nan"), -4]), 3, 0, 3),
+    "histc infinite range": lambda m: m.histc(m.tensor([float("inf"), 1.0]), 3),
+    "cummax 0-d dim": lambda m: m.cummax(m.ones(()), 2),
+    "cummax empty": lambda m: tuple(m.cummax(m.ones(0, 1), 5)),
+    "lcm bool": lambda m: m.lcm(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+    "logaddexp2 ints": lambda m: m.logaddexp2(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.int32)),
+    "mean uint8 bad dim": lambda m: m.mean(m.ones((), dtype=m.uint8), (2,), keepdim=True),
+    "mean dtype int64": lambda m: m.mean(m.ones(2), dtype=m.int64),
+    "nanmean dtype int64": lambda m: m.nanmean(m.ones(()), (0,), keepdim=True, dtype=m.int64),
+    "sum grad to int64": lambda m: m.sum(m.ones(2, requires_grad=True), dtype=m.int64),
+    "cumsum grad to int64": lambda m: m.cumsum(m.ones(2, requires_grad=True), 0, dtype=m.int64),
+    "prod grad to int64": lambda m: m.prod(m.ones(2, requires_grad=True), dtype=m.int64),
+    "index_add 0-d empty index": lambda m: m.ones(()).index_add(0, m.tensor([], dtype=m.int64), m.ones(())),
+    "index_add dtypes": lambda m: m.ones(2).index_add(0, m.tensor([0]), m.ones(1, dtype=m.float64)),
+    "index_add uint8 alpha": lambda m: m.ones(2, dtype=m.uint8).index_add(0, m.tensor([0, 1]),
+                                                                          m.ones(2, dtype=m.uint8), alpha=-1),
+    "index_add int alpha": lambda m: m.ones(2, dtype=m.int64).index_add(0, m.tensor([0, 1]),
+                                                                        m.ones(2, dtype=m.int64), alpha=0.5),
+    "index_copy 0-d empty index": lambda m: m.ones(()).index_copy(0, m.tensor([], dtype=m.int64), m.ones(())),
+    "index_copy dtypes": lambda m: m.ones(2).index_copy(0, m.tensor([0]), m.ones(1, dtype=m.float64)),
+    "index_fill dim before value": lambda m: m.ones(2, dtype=m.int32).index_fill(2, m.tensor([0]), float("inf")),
+    "ifloordiv bool": lambda m: m.tensor(True).__ifloordiv__(m.tensor(3, dtype=m.int32)),
+    "searchsorted 0-d": lambda m: m.searchsorted(m.tensor(1.0), m.tensor([])),
+    "searchsorted dims": lambda m: m.searchsorted(m.tensor([[1, 2]]), m.tensor([], dtype=m.int64)),
+    # round 4
+    "transpose 0-d": lambda m: m.ones(()).transpose(0, 1),
+    "transpose_ 0-d": lambda m: m.ones(()).transpose_(0, 1),
+    "diag_embed identical": lambda m: m.diag_embed(m.ones(()), 0, 0, 0),
+    "rad2deg half": lambda m: m.rad2deg(m.tensor([1.7559, 1.0], dtype=m.float16)),
+    "deg2rad half": lambda m: m.deg2rad(m.tensor([100.6, 33.0], dtype=m.float16)),
 }
+
+
+def _inplace_operators(m):
+    out = []
+    for a, b in [(([5.0, -3], "float32"), (2, "int64")), (([5, 3], "int32"), ([6, 1], "int64")),
+                 (([True, False], "bool"), ([False, False], "bool"))]:
+        x = m.tensor(a[0], dtype=getattr(m, a[1]))
+        y = x
+        for op in ("__imod__", "__iand__", "__ior__", "__ixor__", "__ifloordiv__"):
+            if a[1] == "float32" and op in ("__iand__", "__ior__", "__ixor__"):
+                continue
+            r = getattr(y, op)(m.tensor(b[0], dtype=getattr(m, b[1])))
+            assert r is y
+        out.append(x)
+    return tuple(out)
+
+
+_FOUND2["in-place operators"] = _inplace_operators
+
+
+def _reduction_grad_dtype(m):
+    out = []
+    for fn in (lambda x: m.mean(x, dtype=m.float32), lambda x: m.sum(x, 1, dtype=m.float64).sum(),
+               lambda x: m.mean(x, (0, 1), dtype=m.float64)):
+        x = m.ones(2, 3, dtype=m.float16, requires_grad=True)
+        out.append(m.autograd.grad(fn(x), x)[0])
+    return tuple(out)
+
+
+def _logit_grads(m):
+    out = []
+    for eps in (None, 0.3):
+        x = m.tensor([0.0, 1.0, 0.5, 2.0, -1, float("inf"), float("nan"), 0.25], requires_grad=True)
+        y = m.logit(x, eps)
+        out += [y, m.autograd.grad(y.sum(), x)[0]]
+    x = m.tensor([0.1, 0.5, 0.25], dtype=m.float64, requires_grad=True)
+    g, = m.autograd.grad(m.logit(x).sum(), x, create_graph=True)
+    return tuple(out) + (m.autograd.grad(g.sum(), x)[0],)
+
+
+_FOUND2.update({
+    # round 5: in-place changes of views while recording
+    "split output mul_": lambda m: (m.ones(4, requires_grad=True) * 1).split(2)[1].mul_(2),
+    "chunk output mul_": lambda m: (m.ones(4, requires_grad=True) * 1).chunk(2)[0].mul_(2),
+    "unbind output mul_": lambda m: (m.ones(2, 2, requires_grad=True) * 1).unbind(0)[1].mul_(2),
+    "split output t_": lambda m: (m.ones(4, requires_grad=True) * 1).split(2)[1].t_(),
+    "split output without grad": lambda m: m.ones(4).split(2)[1].mul_(2),
+    "leaf view transpose_": lambda m: m.ones(3, requires_grad=True)[::2].transpose_(0, 0),
+    "leaf view t_": lambda m: m.ones(3, 2, requires_grad=True)[::2].t_(),
+    "leaf view of view mul_": lambda m: m.ones(3, requires_grad=True)[::2][1:].mul_(2),
+    "round decimals bool": lambda m: m.round(m.ones(2, dtype=m.bool), decimals=1),
+    "round decimals int": lambda m: m.round(m.ones(2, dtype=m.int64), decimals=-1),
+    "take_along_dim 0-d": lambda m: m.take_along_dim(m.ones(()), m.tensor(0), 0),
+    "take_along_dim 0-d flat": lambda m: m.take_along_dim(m.ones(()), m.tensor(0)),
+    "trapezoid inf": lambda m: m.trapezoid(m.tensor([float("inf"), -float("inf")]), dx=-1.0),
+    "trapezoid dx": lambda m: m.trapezoid(m.tensor([[1.0, 2, 4], [3, 5, -1]]), dx=0.5),
+    "trapezoid int": lambda m: m.trapezoid(m.tensor([[1, 2, 4], [3, 5, -1]]), dx=2, dim=1),
+    "trapezoid empty int": lambda m: m.trapezoid(m.ones(2, 0, dtype=m.int32), dim=1),
+    "trapezoid empty off graph": lambda m: m.trapezoid(m.ones(2, 0, requires_grad=True), dim=1).requires_grad,
+    "trapezoid bool bad dim": lambda m: m.trapezoid(m.ones(2, dtype=m.bool), dx=0.5, dim=2),
+    "nextafter shapes": lambda m: m.nextafter(m.ones(16), m.ones(17)),
+    "addcdiv uint8 negative value": lambda m: m.addcdiv(m.ones(4, dtype=m.float16), m.ones(4, dtype=m.uint8),
+                                                        m.ones(4), value=-2),
+})
+_FOUND2.update({
+    # round 6
+    **{f"bool product {k}": v for k, v in {
+        "matmul 3d 1d": lambda m: m.matmul(m.ones(2, 3, 4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+        "matmul 1d 1d": lambda m: m.matmul(m.ones(4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+        "matmul 2d 2d": lambda m: m.matmul(m.ones(3, 4, dtype=m.bool), m.ones(4, 2, dtype=m.bool)),
+        "matmul empty": lambda m: m.matmul(m.ones(3, 0, dtype=m.bool), m.ones(0, 2, dtype=m.bool)),
+        "mm": lambda m: m.mm(m.ones(3, 4, dtype=m.bool), m.ones(4, 2, dtype=m.bool)),
+        "mv": lambda m: m.mv(m.ones(3, 4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+        "dot": lambda m: m.dot(m.ones(4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+    }.items()},
+    "cartesian_prod dtypes": lambda m: m.cartesian_prod(m.ones(2, dtype=m.float16), m.ones(1)),
+    "round int decimals=0": lambda m: m.round(m.ones(2, dtype=m.int32), decimals=0),
+    "round int": lambda m: m.ones(2, dtype=m.int32).round(),
+    "round float decimals=0": lambda m: m.round(m.tensor([1.5, 2.5, -0.5]), decimals=0),
+    "scatter_reduce dim first": lambda m: m.ones(()).scatter_reduce_(1, m.tensor([], dtype=m.int64),
+                                                                      m.ones((), dtype=m.float64), "prod"),
+    "cumulative_trapezoid bool first": lambda m: m.cumulative_trapezoid(m.ones((), dtype=m.bool), dx=-1.0, dim=2),
+    "index_add 0-d two indices": lambda m: m.ones((), dtype=m.bool).index_add_(0, m.tensor([0, 0]),
+                                                                               m.ones((), dtype=m.bool)),
+})
+
+
+def _reciprocal_half_grad(m):
+    x = m.tensor([0.004, 0.0045, 100.0], dtype=m.float16, requires_grad=True)
+    return m.autograd.grad(-2 / x, x, m.tensor([7.3, -5.1, 1], dtype=m.float16))[0]
+
+
+_FOUND2["reciprocal half grad grouping"] = _reciprocal_half_grad
+_FOUND2["reduction dtype= grad dtype"] = _reduction_grad_dtype
+_FOUND2["logit grads"] = _logit_grads
 
 
 @pytest.mark.parametrize("case", sorted(_FOUND2))

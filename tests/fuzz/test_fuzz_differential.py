@@ -886,7 +886,7 @@ def _np_of(t):
     return t.detach().numpy(force=True) if isinstance(t, torch.Tensor) else t.detach()._data
 
 
-def _compare(got, want, what, prog, grad=False):
+def _compare(got, want, what, prog, grad=False, tol_from=None):
     if isinstance(want, (bool, int, float)) or want is None:
         assert got == want or (isinstance(want, float) and math.isnan(want) and math.isnan(got)), \
             f"{what}: numtorch {got!r}, torch {want!r}\n{prog}"
@@ -907,6 +907,8 @@ def _compare(got, want, what, prog, grad=False):
     assert np.array_equal(np.isinf(g64), np.isinf(w64)) and np.array_equal(g64[~fin & ~wn], w64[~fin & ~wn]), \
         f"{what}: inf pattern differs\nnumtorch {g}\ntorch    {w}\n{prog}"
     rtol, atol = _TOL[str(w.dtype)]
+    if tol_from in _TOL:   # a result computed from a less precise float carries that precision's rounding
+        rtol, atol = max(rtol, _TOL[tol_from][0]), max(atol, _TOL[tol_from][1])
     if grad:   # a gradient is a chain of the forward's roundings: float16 compounds them
         rtol, atol = (rtol * 3, atol * 3) if str(w.dtype) == "float16" else (rtol, atol)
     scale = max(1.0, float(np.abs(w64[fin]).max())) if fin.any() else 1.0
@@ -964,7 +966,8 @@ TOLERATED = [
      lambda i: i["op"] == "cat" and i["we"] is None and i["ge"] is not None),
     ("empty-integer-median",
      "median of an empty integer tensor: PyTorch returns an arbitrary value, numtorch cannot form NaN in an integer",
-     lambda i: i["op"] in ("mode_free_median", "median_dim") and i["we"] is None and i["dtype"] not in FLOATS),
+     lambda i: i["op"] in ("mode_free_median", "median_dim", "nanmedian") and i["we"] is None
+     and i["dtype"] not in FLOATS),
     ("inplace-version-check",
      "an in-place op on a tensor saved for backward: PyTorch's version counter catches more cases; where numtorch "
      "keeps a snapshot it computes the gradient (of the saved value) instead of raising",
@@ -988,9 +991,37 @@ TOLERATED = [
      lambda i: i["op"] in ("median_dim", "kthvalue") and "indices" in i["desc"] and i["we"] is None
      and "values differ" in (i["mismatch"] or "")),
     ("special-gradients",
-     "gradients where an input is inf/NaN: both give a non-finite gradient, but inf*0 vs 0*inf orders in the "
+     "gradients where an input or an intermediate result is inf/NaN: both give a non-finite gradient, but inf*0 "
+     "vs 0*inf orders in the "
      "backward formulas decide NaN against inf",
      lambda i: i["stage"] == "backward" and i["special"] and "pattern differs" in (i["mismatch"] or "")),
+    ("torch-backward-kernel-error",
+     "PyTorch's own backward fails where numtorch computes the gradient: clamp with bounds that broadcast an empty "
+     "result to a larger shape, addcdiv with a bool divisor (it forms a gradient for the bool operand), addcdiv's "
+     "divisor gradient formed as value * tensor1 in tensor1's integer dtype (wrapping: -2 * 7 is 242 in uint8)",
+     lambda i: i["stage"] == "backward" and i["ge"] is None and i["op"] in ("clamp", "addcdiv")
+     and ("doesn't match the broadcast shape" in _msg(i["we"]) or "desired output type Bool" in _msg(i["we"])
+          or i["op"] == "addcdiv" and i["we"] is None and "values differ" in (i["mismatch"] or ""))),
+    ("take-along-dim-view",
+     "take_along_dim(x, idx, None) of a non-contiguous x: PyTorch flattens with view() and refuses; numtorch "
+     "flattens with reshape (as PyTorch's documentation describes the op)",
+     lambda i: i["op"] == "take_along_dim" and i["ge"] is None and "view size is not compatible" in _msg(i["we"])),
+    ("product-zero-sign",
+     "the sign of a zero result of a product with a contraction of length 1 (einsum, matmul): PyTorch multiplies "
+     "(-0 * y keeps -0), numtorch's BLAS sums the products starting from +0; the values are equal",
+     lambda i: i["op"] in ("einsum", "matmul", "mm", "bmm", "mv", "dot", "tensordot", "operator@")
+     and (i["mismatch"] or "").endswith("sign of zero differs")),
+    ("half-activation-overflow",
+     "F.hardswish on float16 near the largest half: PyTorch computes x (x + 3) / 6 in float32, numtorch's formula "
+     "in float16 overflows to inf (nn/functional/activation.py, reported to its owner)",
+     lambda i: i["op"] == "F.hardswish" and i["dtype"] == "float16" and "inf pattern" in (i["mismatch"] or "")),
+    ("softshrink-nan",
+     "F.softshrink of NaN: PyTorch returns NaN, numtorch 0 (nn/functional/activation.py, reported to its owner)",
+     lambda i: i["op"] == "F.softshrink" and i["special"] and "NaN pattern" in (i["mismatch"] or "")),
+    ("nan-sign-bit",
+     "signbit of a NaN: the sign bit of a NaN produced by an invalid operation (asin(2), inf - inf) is the "
+     "platform's (x86 SSE gives -NaN in PyTorch's kernels, NumPy's loops may give +NaN)",
+     lambda i: i["op"] == "signbit" and i["special"] and "values differ" in (i["mismatch"] or "")),
     ("empty-matmul-dtypes",
      "matmul of empty operands of different dtypes: PyTorch skips its dtype check when there is nothing to multiply",
      lambda i: i["op"] in ("matmul", "operator", "einsum") and i["we"] is None and "dtype" in _msg(i["ge"])),
@@ -1023,6 +1054,7 @@ def run_program(draw):
         trees[L] = [env[0].build(L)]
     cur = {L: trees[L][0][0] for L in (torch, nt)}
     n_ops = draw(st.integers(1, 4), label="ops")
+    special = False
     names = sorted(OPS)
     for step in range(n_ops):
         xt = cur[torch]
@@ -1036,7 +1068,8 @@ def run_program(draw):
         program = "program:\n" + "\n".join(prog)
         note(program)
         T = {L: [t for t, _ in trees[L]] for L in (torch, nt)}
-        special = any(inp.dtype in FLOATS and not np.isfinite(inp.values.astype(np.float64)).all() for inp in env)
+        special = special or any(inp.dtype in FLOATS and not np.isfinite(inp.values.astype(np.float64)).all()
+                                 for inp in env)
         rt, we = _run(fn, torch, cur[torch], T[torch])
         rn, ge = _run(fn, nt, cur[nt], T[nt])
         info = dict(op=name, desc=desc, dtype=dtype, we=we, ge=ge, mismatch=None, special=special, stage="step")
@@ -1044,7 +1077,7 @@ def run_program(draw):
             _same_exception(ge, we, f"step {step} ({desc})", program)
             if we is not None:
                 return
-            _compare(rn, rt, f"step {step} ({desc})", program)
+            _compare(rn, rt, f"step {step} ({desc})", program, tol_from=dtype)
         except AssertionError as e:
             info["mismatch"] = str(e).split("\n")[0]
             if _tolerated(**info):
@@ -1054,6 +1087,8 @@ def run_program(draw):
             raise
         if not isinstance(rt, torch.Tensor):
             return
+        if rt.dtype.is_floating_point and not bool(torch.isfinite(rt.detach()).all()):
+            special = True   # later steps and the gradients see inf/NaN
         cur = {torch: rt, nt: rn}
     # gradients of sum(out * w) with respect to every float leaf that requires grad
     out_t, out_n = cur[torch], cur[nt]
