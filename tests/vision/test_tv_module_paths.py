@@ -102,9 +102,19 @@ def test_model_modules_hand_out_the_package_objects(name):
     assert isinstance(getattr(M, name), types.ModuleType) == isinstance(tv_attr, types.ModuleType)
 
 
+@pytest.mark.parametrize("name", ["boxes", "roi_align", "feature_pyramid_network", "misc", "stochastic_depth"])
+def test_ops_modules_hand_out_the_package_objects(name):
+    import numtorch.vision.ops as O
+    mod = importlib.import_module("numtorch.vision.ops." + name)
+    for n in mod.__all__:
+        if n in O.__all__:
+            assert getattr(mod, n) is getattr(O, n), n
+    assert isinstance(getattr(O, name), types.ModuleType) == isinstance(getattr(tv.ops, name), types.ModuleType)
+
+
 def test_convert_boxes_to_roi_format_and_check():
     import numtorch as nt
-    from numtorch.vision.ops import roi_align as R
+    R = importlib.import_module("numtorch.vision.ops.roi_align")  # the package attribute is the function
     from conftest import torch
     from torchvision.ops import _utils as U
     boxes = [[[0., 1., 2., 3.], [4., 5., 6., 7.]], [[1., 1., 2., 2.]]]
@@ -139,9 +149,11 @@ def test_interpolate_embeddings_matches_torchvision():
 
 def test_paths_under_numtorch_run(tmp_path):
     """Unmodified code importing torchvision's module paths runs under `numtorch run`; importing
-    ``torchvision.models.alexnet`` leaves ``torchvision.models.alexnet`` the builder, as in torchvision."""
+    ``torchvision.models.alexnet`` leaves ``torchvision.models.alexnet`` the builder (and ``torchvision.ops.roi_align``
+    the function), as in torchvision."""
     script = tmp_path / "paths.py"
     script.write_text(
+        "import torchvision.ops.roi_align\n"
         "import torch, torchvision\n"
         "from torchvision.models.resnet import BasicBlock, ResNet\n"
         "import torchvision.ops.boxes as box_ops\n"
@@ -163,9 +175,11 @@ def test_paths_under_numtorch_run(tmp_path):
         "    print(tuple(m(torch.zeros(1, 3, 32, 32)).shape))\n"
         "print(round(box_ops.box_iou(torch.tensor([[0., 0., 2., 2.]]), torch.tensor([[1., 1., 3., 3.]])).item(), 4))\n"
         "print(type(torchvision.models.alexnet).__name__, type(torchvision.models.googlenet).__name__,\n"
-        "      type(torchvision.models.resnet).__name__, AlexNet.__name__, is_image_file('a.PNG'))\n")
+        "      type(torchvision.models.resnet).__name__, AlexNet.__name__, is_image_file('a.PNG'),\n"
+        "      type(torchvision.ops.roi_align).__name__)\n")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     r = subprocess.run([sys.executable, "-m", "numtorch", "run", str(script)], capture_output=True, text=True,
                        env=dict(os.environ, PYTHONPATH=root), timeout=300)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["(1,", "3)", "0.1429", "function", "function", "module", "AlexNet", "True"]
+    assert r.stdout.split() == ["(1,", "3)", "0.1429", "function", "function", "module", "AlexNet", "True",
+                                 "function"]

@@ -1,4 +1,7 @@
 """``torchvision.ops``: detection and layer operators (one private module per family)."""
+# torchvision's public module paths, imported first: as in torchvision, the function ``roi_align`` then rebinds
+# the package attribute its module got
+from . import boxes, roi_align, feature_pyramid_network  # noqa: F401
 from ._focal_loss import sigmoid_focal_loss
 from .misc import Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d, MLP, Permute, SqueezeExcitation
 from .stochastic_depth import stochastic_depth, StochasticDepth
