@@ -306,3 +306,14 @@ def test_register_kernel_for_custom_tv_tensor():
                        ((VF.resize, int), "subclasses")):
         with pytest.raises(ValueError, match=match):
             VF.register_kernel(*bad)
+
+
+@pytest.mark.parametrize("mode", ["soft", "hard"])
+@pytest.mark.parametrize("fmt", ROTATED)
+@pytest.mark.parametrize("op", ["clamp", "resize", "crop", "rotate", "affine", "pad", "perspective"])
+def test_rotated_boxes_clamped(op, fmt, mode):
+    b, tb = boxes_in(fmt, clamping_mode=mode)
+    ops = {"clamp": lambda F, x: F.clamp_bounding_boxes(x), "resize": GEOMETRY["resize"],
+           "crop": GEOMETRY["crop"], "rotate": GEOMETRY["rotate-expand"], "affine": GEOMETRY["affine"],
+           "pad": GEOMETRY["pad"], "perspective": GEOMETRY["perspective"]}
+    same(ops[op](VF, b), ops[op](TVF, tb), atol=2e-3)
