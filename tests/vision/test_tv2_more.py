@@ -97,6 +97,11 @@ CASES = {
     "Pad": (lambda: V2.Pad([1, 2, 3, 4], fill=5), lambda: TV2.Pad([1, 2, 3, 4], fill=5)),
     "RandomZoomOut": (lambda: V2.RandomZoomOut(fill={tv_tensors.Image: 127, tv_tensors.Mask: 0}, p=0.7),
                       lambda: TV2.RandomZoomOut(fill={TVT.Image: 127, TVT.Mask: 0}, p=0.7)),
+    "RandomZoomOut-vector-fill": (
+        lambda: V2.RandomZoomOut(fill={tv_tensors.Image: (123, 117, 104), "others": 0}, side_range=(1.0, 2.0)),
+        lambda: TV2.RandomZoomOut(fill={TVT.Image: (123, 117, 104), "others": 0}, side_range=(1.0, 2.0))),
+    "Pad-vector-fill": (lambda: V2.Pad([3, 1], fill={tv_tensors.Image: [7, 8, 9], "others": 2}),
+                        lambda: TV2.Pad([3, 1], fill={TVT.Image: [7, 8, 9], "others": 2})),
     "RandomIoUCrop": (lambda: V2.RandomIoUCrop(), lambda: TV2.RandomIoUCrop()),
     "RandomHorizontalFlip": (lambda: V2.RandomHorizontalFlip(), lambda: TV2.RandomHorizontalFlip()),
     "RandomVerticalFlip": (lambda: V2.RandomVerticalFlip(0.7), lambda: TV2.RandomVerticalFlip(0.7)),
@@ -159,6 +164,7 @@ def test_sanitize_labels_getter_and_errors():
                       (lambda m: m.SanitizeBoundingBoxes(labels_getter=lambda s: s["labels"][:2]), lambda p: p),
                       (lambda m: m.RandomIoUCrop(), lambda p: {"image": p["image"]}),
                       (lambda m: m.FiveCrop(5), lambda p: p),
+                      (lambda m: m.Pad(2, fill=[1, 2, 3]), lambda p: p),
                       (lambda m: m.SetClampingMode("x"), None),
                       (lambda m: m.JPEG(0), None)):
         errs = []
