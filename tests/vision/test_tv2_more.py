@@ -123,6 +123,12 @@ CASES = {
     "RandomPhotometricDistort": (lambda: V2.RandomPhotometricDistort(p=0.6),
                                  lambda: TV2.RandomPhotometricDistort(p=0.6)),
     "ColorJitter-passes-boxes": (lambda: V2.ColorJitter(0.3, 0.3), lambda: TV2.ColorJitter(0.3, 0.3)),
+    "GaussianBlur-passes-masks": (lambda: V2.GaussianBlur(3), lambda: TV2.GaussianBlur(3)),
+    "ToDtype-dict": (lambda: V2.ToDtype({tv_tensors.Image: nt.float32, tv_tensors.Mask: nt.int64, "others": None},
+                                        scale=True),
+                     lambda: TV2.ToDtype({TVT.Image: torch.float32, TVT.Mask: torch.int64, "others": None},
+                                         scale=True)),
+    "ToPureTensor": (lambda: V2.ToPureTensor(), lambda: TV2.ToPureTensor()),
     "Compose-detection": (
         lambda: V2.Compose([V2.RandomPhotometricDistort(p=1), V2.RandomZoomOut(fill=0), V2.RandomIoUCrop(),
                             V2.RandomHorizontalFlip(p=1), V2.Resize((24, 24)), V2.ClampBoundingBoxes(),
@@ -165,6 +171,8 @@ def test_sanitize_labels_getter_and_errors():
                       (lambda m: m.RandomIoUCrop(), lambda p: {"image": p["image"]}),
                       (lambda m: m.FiveCrop(5), lambda p: p),
                       (lambda m: m.Pad(2, fill=[1, 2, 3]), lambda p: p),
+                      (lambda m: m.MixUp(num_classes=6), lambda p: {"image": p["image"], "boxes": p["boxes"],
+                                                                    "labels": p["labels"]}),
                       (lambda m: m.SetClampingMode("x"), None),
                       (lambda m: m.JPEG(0), None)):
         errs = []
@@ -174,6 +182,15 @@ def test_sanitize_labels_getter_and_errors():
                 t(inp(s))
             errs.append(e.value)
         assert type(errs[0]) is type(errs[1]) and str(errs[0]) == str(errs[1]), errs
+
+
+def test_random_erasing_warns_and_passes_boxes_through():
+    s_nt, s_tv = sample()
+    with pytest.warns(UserWarning, match="passing through inputs of type tv_tensors.BoundingBoxes"):
+        out = V2.RandomErasing(p=1.0)(s_nt)
+    with pytest.warns(UserWarning, match="passing through inputs of type tv_tensors.BoundingBoxes"):
+        TV2.RandomErasing(p=1.0)(s_tv)
+    assert out["boxes"] is s_nt["boxes"] and out["masks"] is s_nt["masks"]
 
 
 def test_jpeg_pil_matches_torchvision():
