@@ -11,7 +11,6 @@ import pytest
 from conftest import torch, import_torchvision
 import numtorch as nt
 from numtorch.vision import tv_tensors
-from numtorch.vision.transforms import v2 as V2
 from numtorch.vision.transforms.v2 import functional as VF
 
 tv = import_torchvision()

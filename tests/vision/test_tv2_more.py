@@ -185,12 +185,17 @@ def test_sanitize_labels_getter_and_errors():
 
 
 def test_random_erasing_warns_and_passes_boxes_through():
+    import warnings
     s_nt, s_tv = sample()
-    with pytest.warns(UserWarning, match="passing through inputs of type tv_tensors.BoundingBoxes"):
-        out = V2.RandomErasing(p=1.0)(s_nt)
-    with pytest.warns(UserWarning, match="passing through inputs of type tv_tensors.BoundingBoxes"):
-        TV2.RandomErasing(p=1.0)(s_tv)
-    assert out["boxes"] is s_nt["boxes"] and out["masks"] is s_nt["masks"]
+    msgs, outs = [], []
+    for t, s in ((V2.RandomErasing(p=1.0), s_nt), (TV2.RandomErasing(p=1.0), s_tv)):
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            outs.append(t(s))
+        msgs.append(sorted(str(w.message) for w in rec))
+    assert msgs[0] == msgs[1] and len(msgs[0]) == 3, msgs
+    for k in ("boxes", "masks", "keypoints", "labels"):
+        assert outs[0][k] is s_nt[k] and outs[1][k] is s_tv[k]
 
 
 def test_jpeg_pil_matches_torchvision():
