@@ -11,7 +11,6 @@ import pytest
 from conftest import torch, import_torchvision
 import numtorch as nt
 from numtorch.vision import tv_tensors
-from numtorch.vision.transforms import v2 as V2
 from numtorch.vision.transforms.v2 import functional as VF
 
 tv = import_torchvision()
@@ -306,3 +305,14 @@ def test_register_kernel_for_custom_tv_tensor():
                        ((VF.resize, int), "subclasses")):
         with pytest.raises(ValueError, match=match):
             VF.register_kernel(*bad)
+
+
+@pytest.mark.parametrize("mode", ["soft", "hard"])
+@pytest.mark.parametrize("fmt", ROTATED)
+@pytest.mark.parametrize("op", ["clamp", "resize", "crop", "rotate", "affine", "pad", "perspective"])
+def test_rotated_boxes_clamped(op, fmt, mode):
+    b, tb = boxes_in(fmt, clamping_mode=mode)
+    ops = {"clamp": lambda F, x: F.clamp_bounding_boxes(x), "resize": GEOMETRY["resize"],
+           "crop": GEOMETRY["crop"], "rotate": GEOMETRY["rotate-expand"], "affine": GEOMETRY["affine"],
+           "pad": GEOMETRY["pad"], "perspective": GEOMETRY["perspective"]}
+    same(ops[op](VF, b), ops[op](TVF, tb), atol=2e-3)

@@ -97,6 +97,11 @@ CASES = {
     "Pad": (lambda: V2.Pad([1, 2, 3, 4], fill=5), lambda: TV2.Pad([1, 2, 3, 4], fill=5)),
     "RandomZoomOut": (lambda: V2.RandomZoomOut(fill={tv_tensors.Image: 127, tv_tensors.Mask: 0}, p=0.7),
                       lambda: TV2.RandomZoomOut(fill={TVT.Image: 127, TVT.Mask: 0}, p=0.7)),
+    "RandomZoomOut-vector-fill": (
+        lambda: V2.RandomZoomOut(fill={tv_tensors.Image: (123, 117, 104), "others": 0}, side_range=(1.0, 2.0)),
+        lambda: TV2.RandomZoomOut(fill={TVT.Image: (123, 117, 104), "others": 0}, side_range=(1.0, 2.0))),
+    "Pad-vector-fill": (lambda: V2.Pad([3, 1], fill={tv_tensors.Image: [7, 8, 9], "others": 2}),
+                        lambda: TV2.Pad([3, 1], fill={TVT.Image: [7, 8, 9], "others": 2})),
     "RandomIoUCrop": (lambda: V2.RandomIoUCrop(), lambda: TV2.RandomIoUCrop()),
     "RandomHorizontalFlip": (lambda: V2.RandomHorizontalFlip(), lambda: TV2.RandomHorizontalFlip()),
     "RandomVerticalFlip": (lambda: V2.RandomVerticalFlip(0.7), lambda: TV2.RandomVerticalFlip(0.7)),
@@ -118,6 +123,12 @@ CASES = {
     "RandomPhotometricDistort": (lambda: V2.RandomPhotometricDistort(p=0.6),
                                  lambda: TV2.RandomPhotometricDistort(p=0.6)),
     "ColorJitter-passes-boxes": (lambda: V2.ColorJitter(0.3, 0.3), lambda: TV2.ColorJitter(0.3, 0.3)),
+    "GaussianBlur-passes-masks": (lambda: V2.GaussianBlur(3), lambda: TV2.GaussianBlur(3)),
+    "ToDtype-dict": (lambda: V2.ToDtype({tv_tensors.Image: nt.float32, tv_tensors.Mask: nt.int64, "others": None},
+                                        scale=True),
+                     lambda: TV2.ToDtype({TVT.Image: torch.float32, TVT.Mask: torch.int64, "others": None},
+                                         scale=True)),
+    "ToPureTensor": (lambda: V2.ToPureTensor(), lambda: TV2.ToPureTensor()),
     "Compose-detection": (
         lambda: V2.Compose([V2.RandomPhotometricDistort(p=1), V2.RandomZoomOut(fill=0), V2.RandomIoUCrop(),
                             V2.RandomHorizontalFlip(p=1), V2.Resize((24, 24)), V2.ClampBoundingBoxes(),
@@ -159,6 +170,9 @@ def test_sanitize_labels_getter_and_errors():
                       (lambda m: m.SanitizeBoundingBoxes(labels_getter=lambda s: s["labels"][:2]), lambda p: p),
                       (lambda m: m.RandomIoUCrop(), lambda p: {"image": p["image"]}),
                       (lambda m: m.FiveCrop(5), lambda p: p),
+                      (lambda m: m.Pad(2, fill=[1, 2, 3]), lambda p: p),
+                      (lambda m: m.MixUp(num_classes=6), lambda p: {"image": p["image"], "boxes": p["boxes"],
+                                                                    "labels": p["labels"]}),
                       (lambda m: m.SetClampingMode("x"), None),
                       (lambda m: m.JPEG(0), None)):
         errs = []
@@ -168,6 +182,20 @@ def test_sanitize_labels_getter_and_errors():
                 t(inp(s))
             errs.append(e.value)
         assert type(errs[0]) is type(errs[1]) and str(errs[0]) == str(errs[1]), errs
+
+
+def test_random_erasing_warns_and_passes_boxes_through():
+    import warnings
+    s_nt, s_tv = sample()
+    msgs, outs = [], []
+    for t, s in ((V2.RandomErasing(p=1.0), s_nt), (TV2.RandomErasing(p=1.0), s_tv)):
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            outs.append(t(s))
+        msgs.append(sorted(str(w.message) for w in rec))
+    assert msgs[0] == msgs[1] and len(msgs[0]) == 3, msgs
+    for k in ("boxes", "masks", "keypoints", "labels"):
+        assert outs[0][k] is s_nt[k] and outs[1][k] is s_tv[k]
 
 
 def test_jpeg_pil_matches_torchvision():
@@ -242,3 +270,17 @@ def test_namespaces_equal_torchvision():
     assert _public(VF) == _public(TVF)
     assert _public(tv_tensors) == sorted(set(_public(TVT)) - {"torch"})
     assert sorted(VF.__all__) == [n for n in _public(TVF) if callable(getattr(TVF, n))]
+
+
+@pytest.mark.parametrize("name", ["RandomIoUCrop", "RandomZoomOut", "RandomAffine", "RandomResizedCrop",
+                                  "RandomPerspective", "RandomPhotometricDistort", "ScaleJitter", "RandomCrop",
+                                  "Compose-detection"])
+def test_seeded_generators_agree(name):
+    """Without the script: numtorch's generator reproduces torch's mt19937 stream, so seeding both gives the
+    same parameter draws and the same outputs."""
+    make_nt, make_tv = CASES[name]
+    s_nt, s_tv = sample()
+    for seed in (0, 7):
+        nt.manual_seed(seed)
+        torch.manual_seed(seed)
+        compare(make_nt()(s_nt), make_tv()(s_tv))

@@ -177,12 +177,113 @@ def _clamp(a, format, canvas_size, clamping_mode):
     if clamping_mode is None:
         return a.copy()
     if _tvt.is_rotated_bounding_format(format):
-        raise NotImplementedError("numtorch does not clamp rotated bounding boxes yet: use clamping_mode=None on "
-                                  "rotated BoundingBoxes")
+        return _clamp_rotated(a, format, canvas_size, clamping_mode)
     f = _convert(_f32(a), format, BBF.XYXY)
     f[..., 0::2] = _xp.clip(f[..., 0::2], 0, canvas_size[1])
     f[..., 1::2] = _xp.clip(f[..., 1::2], 0, canvas_size[0])
     return _back(_convert(f, BBF.XYXY, format), a.dtype)
+
+
+def _order_points(b, indices=None):
+    """Corners rolled so that the first is the leftmost (ties: the topmost), or by the given ``indices``."""
+    if indices is None:
+        x, y = b[:, 0::2], b[:, 1::2]
+        y_max = _xp.abs(y).max(1, keepdims=True)
+        x_max = _xp.abs(x).max(1, keepdims=True)
+        with _xp.errstate(divide="ignore", invalid="ignore"):
+            first = _xp.argmin(y / y_max + (x / x_max) * b.dtype.type(100), axis=1)
+        indices = (first[:, None] * 2 + _xp.arange(8)) % 8
+    return indices, _xp.take_along_axis(b, indices, 1)
+
+
+def _slope_intercept(b):
+    x, y = b[:, 0::2], b[:, 1::2]
+    with _xp.errstate(divide="ignore", invalid="ignore"):
+        a = (_xp.roll(y, -1, 1) - y) / (_xp.roll(x, -1, 1) - x)
+        return a, y - a * x
+
+
+def _intersections(a, b):
+    """Corner i where edge i - 1 meets edge i (lines ``y = a x + b``)."""
+    with _xp.errstate(divide="ignore", invalid="ignore"):
+        x = -(b - _xp.roll(b, 1, 1)) / (a - _xp.roll(a, 1, 1))
+        y = a * x + b
+    return _xp.stack([x, y], -1).reshape(-1, 8)
+
+
+def _clamp_intercepts(b, orig, canvas_size, clamping_mode):
+    """The edges' intercepts moved inside the canvas along y = 0 ... H (``"hard"``: the largest box with the
+    same angles inside both the box and the canvas; ``"soft"``: the smallest one around their intersection)."""
+    a, bb = _slope_intercept(b)
+    a1, a2, a3, a4 = a.T
+    b1, b2, b3, b4 = bb.T
+    _, bm = _slope_intercept(orig)
+    b1m, b2m, b3m, b4m = bm.T
+    h, w = canvas_size
+
+    def clamp(v, lo, hi):
+        return _xp.minimum(_xp.maximum(v, lo), hi)
+    with _xp.errstate(divide="ignore", invalid="ignore"):
+        n1 = clamp(clamp(b2, b1, b3), 0, h)
+        n4 = clamp(clamp(b3, b2, b4), 0, h)
+        b1, b4 = n1, n4
+        if clamping_mode == "hard":
+            b1 = b4 = (b1 + b4) / b.dtype.type(2)
+            c2 = _xp.stack([b1 * a2 / a1, b3 * a2 / a3, (a1 - a2) * w + b1, (a3 - a2) * w + b3], 1)
+            b2 = _xp.minimum(c2.max(1), b2)
+            c3 = _xp.stack([h * (1 - a3 / a4) + b4 * a3 / a4, h * (1 - a3 / a2) + b2 * a3 / a2,
+                            (a2 - a3) * w + b2, (a4 - a3) * w + b4], 1)
+            b3 = _xp.maximum(c3.min(1), b3)
+            # torchvision clamps its one shared tensor for the first and fourth intercepts twice
+            b1 = b4 = clamp(clamp(b1, b1m, b3m), b2m, b4m)
+        else:
+            b1 = clamp(b1, b1m, b3m)
+            b4 = clamp(b4, b2m, b4m)
+        b3 = clamp(b3, b1m, b3m)
+        b2 = clamp(b2, b2m, b4m)
+    return _xp.stack([b1, b2, b3, b4], -1)
+
+
+def _isclose(p, q):
+    return _xp.abs(p - q) <= 1e-8 + 1e-5 * _xp.abs(q)
+
+
+def _clamp_along_y(b, orig, canvas_size, clamping_mode):
+    a, _ = _slope_intercept(b)
+    x1, y1, x2, y2, x3, y3, x4, y4 = b.T
+    case_a = _intersections(a, _clamp_intercepts(b, orig, canvas_size, clamping_mode))
+    case_b = b.copy()
+    case_b[:, 0] = _xp.maximum(case_b[:, 0], 0)
+    case_b[:, 6] = _xp.maximum(case_b[:, 6], 0)
+    cond_a = (x1 < 0) & ~_xp.isnan(case_a).any(-1)
+    cond_b = _isclose(y1, y2) | _isclose(y3, y4)
+    cond_c = (x1 <= 0) & (x2 <= 0) & (x3 <= 0) & (x4 <= 0)
+    cond_c = cond_c | _isclose(y1, y4) | _isclose(y2, y3) | (cond_b & _isclose(x1, x2))
+    out = _xp.where(cond_a[:, None], case_a, b)
+    out = _xp.where(cond_b[:, None], case_b, out)
+    return _xp.where(cond_c[:, None], b.dtype.type(0), out)
+
+
+def _clamp_rotated(a, format, canvas_size, clamping_mode):
+    """Rotated boxes clamped one canvas side at a time: the box is turned by 90 degrees four times, each time
+    its corners are re-ordered from the leftmost one and its edges clipped against the left side."""
+    if clamping_mode is None:
+        return a.copy()
+    out = _convert(a, format, BBF.XYXYXYXY).reshape(-1, 8)
+    orig = out.copy()
+    canvas_size = tuple(canvas_size)
+    for _ in range(4):
+        idx, out = _order_points(out)
+        _, orig = _order_points(orig, idx)
+        out = _clamp_along_y(out, orig, canvas_size, clamping_mode)
+        _, out = _order_points(out, idx)
+        _, orig = _order_points(orig, idx)
+        for box in (out, orig):
+            xs, ys = box[:, 0::2].copy(), box[:, 1::2].copy()
+            box[:, 0::2] = ys
+            box[:, 1::2] = canvas_size[1] - xs
+        canvas_size = (canvas_size[1], canvas_size[0])
+    return _convert(out, BBF.XYXYXYXY, format).reshape(a.shape)
 
 
 def _clamp_keypoints(a, canvas_size):

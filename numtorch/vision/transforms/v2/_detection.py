@@ -1,10 +1,7 @@
 """``transforms.v2`` classes for detection and segmentation samples (boxes, masks, keypoints), plus the v2
 names that are neither classification nor geometry (JPEG, AugMix, RandomPhotometricDistort,
 UniformTemporalSubsample). Random draws are torchvision's calls in its order, on numtorch's generator."""
-import math
 import numbers
-import warnings
-from collections.abc import Sequence
 
 from ...._tensor import Tensor
 from ... import tv_tensors
@@ -12,9 +9,8 @@ from ..transforms import _check_sequence_input
 from . import functional as F
 from . import _boxes as _B
 from .functional import InterpolationMode, is_pure_tensor
-from ._transforms import (Transform, _RandomApplyTransform, _AutoAugmentBase, ColorJitter, _flatten, _nt,
-                          _get_fill, _tensor_fill, _is_image_like, query_size, query_chw, has_any, has_all,
-                          get_bounding_boxes, get_keypoints, _default_labels)
+from ._transforms import (Transform, _RandomApplyTransform, _AutoAugmentBase, _flatten, _nt, _get_fill, query_size,
+                          query_chw, has_any, has_all, get_bounding_boxes, get_keypoints, _default_labels)
 
 
 def _parse_labels_getter(labels_getter):

@@ -716,6 +716,13 @@ class GaussianBlur(Transform):
 class RandomErasing(_RandomApplyTransform):
     """After the ``rand(1)`` gate: v1's area / ratio / noise / position draws."""
 
+    def _needs_transform_list(self, flat_inputs):
+        for x in flat_inputs:
+            if isinstance(x, _META):
+                warnings.warn(f"{type(self).__name__}() is currently passing through inputs of type "
+                              f"tv_tensors.{type(x).__name__}. This will likely change in the future.")
+        return super()._needs_transform_list(flat_inputs)
+
     def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0.0, inplace=False):
         super().__init__(p=p)
         if not isinstance(value, (numbers.Number, str, tuple, list)):
@@ -1186,7 +1193,7 @@ class _BaseMixUpCutMix(Transform):
         inputs = inputs if len(inputs) > 1 else inputs[0]
         flat, build = _flatten(inputs)
         needs = self._needs_transform_list(flat)
-        if any(_F_pil.is_pil(x) or isinstance(x, tv_tensors.Mask) for x in flat):
+        if any(_F_pil.is_pil(x) or isinstance(x, _META) for x in flat):
             raise ValueError(f"{type(self).__name__}() does not support PIL images, bounding boxes, keypoints and "
                              f"masks.")
         labels = self._labels_getter(inputs)

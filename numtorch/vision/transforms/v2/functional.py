@@ -187,6 +187,26 @@ def resized_crop(inpt, top, left, height, width, size, interpolation=Interpolati
 
 
 def _pad(inpt, padding, fill=None, padding_mode="constant"):
+    if isinstance(fill, (tuple, list)) and isinstance(inpt, _Tensor):
+        if len(fill) == 1:
+            fill = fill[0]
+        else:
+            # v2 takes one fill value per channel for tensors too: zero-pad, then paint the borders
+            if padding_mode != "constant":
+                raise ValueError(f"Padding mode '{padding_mode}' is not supported if fill is not scalar")
+            out = _F.pad(inpt, padding, 0, padding_mode)._data.copy()
+            left, top, right, bottom = _F_t.parse_padding(padding)
+            f = _xp.asarray(fill).astype(out.dtype).reshape(-1, 1, 1)
+            h, w = out.shape[-2:]
+            if top > 0:
+                out[..., :top, :] = f
+            if bottom > 0:
+                out[..., h - bottom:, :] = f
+            if left > 0:
+                out[..., :, :left] = f
+            if right > 0:
+                out[..., :, w - right:] = f
+            return _make(out)
     return _F.pad(inpt, padding, 0 if fill is None else fill, padding_mode)
 
 
@@ -435,7 +455,7 @@ def _box_call(fn, inpt, *args, **kwargs):
     return _tvt.wrap(_B._t(out), like=inpt)
 
 
-def _plain_kernel(fn, canvas=False):
+def _plain_kernel(fn):
     """The public pure-tensor kernel ``name_bounding_boxes`` / ``name_keypoints`` over a _boxes kernel."""
     def kernel(inpt, *args, **kwargs):
         out = fn(_B._arr(inpt), *args, **kwargs)
@@ -474,6 +494,9 @@ def _dispatch(name, inpt, image, boxes, keypoints, mask, args, kwargs):
         return keypoints()
     if isinstance(inpt, _tvt.Mask):
         return _wrap_like(_mask_kernel(inpt, mask), inpt)
+    if isinstance(inpt, _tvt.TVTensor) and not isinstance(inpt, (_tvt.Image, _tvt.Video)):
+        # a custom tv_tensor kind with no kernel registered: passed through, as torchvision's transforms do
+        return inpt
     return image(inpt, *args, **kwargs)
 
 
@@ -549,7 +572,13 @@ def pad(inpt, padding, fill=None, padding_mode="constant"):
         lambda: _box_call(_B.pad_bounding_boxes, inpt, inpt.format, inpt.canvas_size, padding, padding_mode,
                           inpt.clamping_mode),
         lambda: _box_call(_B.pad_keypoints, inpt, inpt.canvas_size, padding, padding_mode),
-        lambda m: _pad_image(m, padding, fill, padding_mode), (padding, fill, padding_mode), {})
+        lambda m: _pad_mask_kernel(m, padding, fill, padding_mode), (padding, fill, padding_mode), {})
+
+
+def _pad_mask_kernel(m, padding, fill, padding_mode):
+    if isinstance(fill, (tuple, list)):
+        raise ValueError("Non-scalar fill value is not supported")
+    return _pad_image(m, padding, 0 if fill is None else fill, padding_mode)
 
 
 def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=None):
@@ -601,12 +630,6 @@ def elastic(inpt, displacement, interpolation=InterpolationMode.BILINEAR, fill=N
 elastic_transform = elastic
 
 
-def _mask_fn(image_fn, *fixed):
-    def kernel(mask, *args, **kwargs):
-        return _mask_kernel(mask, lambda m: image_fn(m, *args, **kwargs))
-    return kernel
-
-
 def horizontal_flip_mask(mask):
     return _mask_kernel(mask, _horizontal_flip_image)
 
@@ -632,8 +655,8 @@ def resized_crop_mask(mask, top, left, height, width, size):
     return _mask_kernel(mask, lambda m: _resized_crop_image(m, top, left, height, width, size, _NEAREST))
 
 
-def pad_mask(mask, padding, fill=0, padding_mode="constant"):
-    return _mask_kernel(mask, lambda m: _pad_image(m, padding, 0 if fill is None else fill, padding_mode))
+def pad_mask(mask, padding, fill=None, padding_mode="constant"):
+    return _mask_kernel(mask, lambda m: _pad_mask_kernel(m, padding, fill, padding_mode))
 
 
 def rotate_mask(mask, angle, expand=False, center=None, fill=0):
