@@ -11,7 +11,7 @@ import numbers
 from ..._backend import xp
 from ...autograd.grad_mode import no_grad
 from ..._tensor import Tensor, _make
-from ..parameter import Parameter
+from ..parameter import Parameter as _Parameter
 from ...autograd.grad_mode import state as _gs
 from ...autograd.function import _observers
 from ... import _ops as ops
@@ -91,7 +91,7 @@ def _norm_last(x, dims, eps):
     return (x - mean) * (var + eps).rsqrt()
 
 
-_PLAIN = (Tensor, Parameter)
+_PLAIN = (Tensor, _Parameter)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
