@@ -134,7 +134,17 @@ def case_log_softmax_nll(rng):
     return out, [x, y]
 
 
+def case_relu(rng):
+    # ReLU's first-order backward as a bit mask (float32/64); zeros of both signs in the output's input
+    a32, a64 = _leaf(rng, 7, 9, dtype="float32"), _leaf(rng, 7, 9)
+    with nt.no_grad():
+        a64[0, :3] = 0.0
+        a64[1, :3] = -0.0
+    return nt.cat([F.relu(a32).double().reshape(-1), F.relu(a64).reshape(-1)]), [a32, a64]
+
+
 CASES = {
+    "Relu": case_relu,
     "_LinearAddmm": case_linear, "_WeightT": case_linear, "Mul": case_mul, "Permute": case_permute,
     "Sigmoid": case_sigmoid, "_CrossEntropy": case_cross_entropy, "_Pointwise": case_pointwise,
     "_CtcLoss": case_ctc, "_RNNLayer": case_rnn, "_RNNLayerGrad": case_rnn, "Gelu": case_gelu,

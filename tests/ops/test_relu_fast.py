@@ -5,7 +5,7 @@ import pytest
 
 import numtorch as nt
 import numtorch.nn.functional as F
-from numtorch._ops.unary import relu_fast
+from numtorch._ops.unary import relu_fast, relu_grad_fast
 from conftest import torch, assert_close
 
 
@@ -82,3 +82,12 @@ def test_inplace_relu_on_expanded_tensor_raises_as_torch():
     with pytest.raises(RuntimeError, match="more than one element"):
         with torch.no_grad():
             torch.nn.functional.relu_(b)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_relu_grad_fast_pinned_to_where(dtype):
+    y = _x(dtype, 70001)
+    g = np.random.default_rng(2).standard_normal(y.size).astype(dtype)
+    g[::4], g[1::6], g[2::9] = np.nan, -np.inf, -0.0
+    _same(relu_grad_fast(y, g), np.where(y <= 0, y.dtype.type(0), g))
+    _same(relu_grad_fast(y[::3], g[1::3]), np.where(y[::3] <= 0, y.dtype.type(0), g[1::3]))

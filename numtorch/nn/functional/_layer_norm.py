@@ -28,6 +28,35 @@ def _lead_sum(a, k):
     return a.sum(axis=tuple(range(lead))) if lead else a
 
 
+def rows_forward(d, wd, bd, n, eps):
+    """(y, xhat, rstd) for a float32/64 array ``d`` normalized over its last ``n`` elements (``wd``/``bd`` arrays
+    of n elements or None). LayerNormFn's forward, and ``layer_norm``'s when nothing is recorded."""
+    # rows of n normalized elements: the row sums as BLAS matrix-vector products (several times faster
+    # than NumPy's reduction along a short last axis)
+    d2 = d.reshape(-1, n)
+    ones = _ones(n, d.dtype)
+    inv_n = d.dtype.type(1.0 / n)
+    mean = d2 @ ones
+    mean *= inv_n
+    xc = d2 - mean[:, None]
+    sq = xp.square(xc)
+    var = sq @ ones
+    var *= inv_n
+    var += var.dtype.type(eps)
+    rstd = xp.sqrt(var, out=var)
+    xp.reciprocal(rstd, out=rstd)
+    xc *= rstd[:, None]                        # xhat
+    if wd is not None:
+        y = xp.multiply(xc, wd.reshape(n), out=sq)
+        if bd is not None:
+            y += bd.reshape(n)
+    elif bd is not None:
+        y = xp.add(xc, bd.reshape(n), out=sq)
+    else:
+        y = xc.copy()
+    return y.reshape(d.shape), xc, rstd
+
+
 class LayerNormFn(Function):
     _builtin = True
     node_name = "NativeLayerNormBackward0"
@@ -38,34 +67,11 @@ class LayerNormFn(Function):
         n = _count(d.shape, k)
         if n == 0 or d.size == 0 or (d.dtype != xp.float32 and d.dtype != xp.float64):
             return _forward_nd(ctx, x, w, b, k, eps)
-        # rows of n normalized elements: the row sums as BLAS matrix-vector products (several times faster
-        # than NumPy's reduction along a short last axis)
-        d2 = d.reshape(-1, n)
-        ones = _ones(n, d.dtype)
-        inv_n = d.dtype.type(1.0 / n)
-        mean = d2 @ ones
-        mean *= inv_n
-        xc = d2 - mean[:, None]
-        sq = xp.square(xc)
-        var = sq @ ones
-        var *= inv_n
-        var += var.dtype.type(eps)
-        rstd = xp.sqrt(var, out=var)
-        xp.reciprocal(rstd, out=rstd)
-        xc *= rstd[:, None]                        # xhat
-        wd = None if w is None else w._data.reshape(n)
-        if wd is not None:
-            y = xp.multiply(xc, wd, out=sq)
-            if b is not None:
-                y += b._data.reshape(n)
-        elif b is not None:
-            y = xp.add(xc, b._data.reshape(n), out=sq)
-        else:
-            y = xc.copy()
+        y, xc, rstd = rows_forward(d, None if w is None else w._data, None if b is None else b._data, n, eps)
         if ctx.needs_input_grad:
             ctx.save_for_backward(x, w, b)
             ctx.xhat, ctx.rstd, ctx.k, ctx.eps, ctx.rows = xc, rstd, k, eps, True
-        return y.reshape(d.shape)
+        return y
 
     @staticmethod
     def backward(ctx, g):

@@ -146,7 +146,8 @@ def relu(input, inplace=False):
 
 def relu_(input):
     d = input._data
-    if (input.__class__ is Tensor and (d.dtype == xp.float32 or d.dtype == xp.float64) and d.flags.writeable
+    if (input.__class__ is Tensor and d.ndim and (d.dtype == xp.float32 or d.dtype == xp.float64)
+            and d.flags.writeable
             and not (_gs.enabled and input.requires_grad)):
         # nothing recorded: one pass in place (the generic path computes a copy and writes it back)
         _check_overlap(input)
