@@ -173,6 +173,9 @@ GEOMETRY = {
     "rotate": lambda F, x: F.rotate(x, 30.0),
     "rotate-expand": lambda F, x: F.rotate(x, -45.0, expand=True),
     "rotate-center": lambda F, x: F.rotate(x, 10.0, center=[3, 4]),
+    "rotate-90-expand": lambda F, x: F.rotate(x, 90.0, expand=True),
+    "rotate-180": lambda F, x: F.rotate(x, -180.0),
+    "rotate-270-noexpand": lambda F, x: F.rotate(x, 270.0),
     "affine": lambda F, x: F.affine(x, angle=20.0, translate=[2, -3], scale=1.2, shear=[5.0, 10.0]),
     "affine-center": lambda F, x: F.affine(x, angle=-7, translate=[0, 1], scale=0.8, shear=3, center=[10, 2]),
     "perspective": lambda F, x: F.perspective(x, [[0, 0], [23, 0], [23, 19], [0, 19]],
@@ -316,3 +319,16 @@ def test_rotated_boxes_clamped(op, fmt, mode):
            "crop": GEOMETRY["crop"], "rotate": GEOMETRY["rotate-expand"], "affine": GEOMETRY["affine"],
            "pad": GEOMETRY["pad"], "perspective": GEOMETRY["perspective"]}
     same(ops[op](VF, b), ops[op](TVF, tb), atol=2e-3)
+
+
+@pytest.mark.parametrize("angle", [0.0, 90.0, -90.0, 180.0, 270.0, 450.0])
+@pytest.mark.parametrize("expand", [False, True])
+def test_rotate_quarter_turns_images(angle, expand):
+    """v2 rotates by quarter turns about the centre by transposing (exact, any interpolation)."""
+    for data, tdata in ((nt.from_numpy(IMG.copy()), torch.from_numpy(IMG.copy())),
+                        (tv_tensors.Image(nt.from_numpy(IMG[:, :, :20].astype(np.float32))),
+                         TVT.Image(torch.from_numpy(IMG[:, :, :20].astype(np.float32))))):
+        got = VF.rotate(data, angle, interpolation=VF.InterpolationMode.BILINEAR, expand=expand)
+        want = TVF.rotate(tdata, angle, interpolation=TVF.InterpolationMode.BILINEAR, expand=expand)
+        assert type(got).__name__ == type(want).__name__
+        np.testing.assert_allclose(got.numpy(), want.numpy(), atol=1e-5)

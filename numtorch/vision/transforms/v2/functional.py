@@ -211,6 +211,14 @@ def _pad(inpt, padding, fill=None, padding_mode="constant"):
 
 
 def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=None):
+    if isinstance(inpt, _Tensor) and center is None:
+        # v2's exact path for quarter turns about the centre (a transpose, no resampling)
+        a = angle % 360
+        k = {0: 0, 180: 2}.get(a)
+        if k is None and (expand or inpt.shape[-1] == inpt.shape[-2]):
+            k = {90: 1, 270: 3}.get(a)
+        if k is not None:
+            return _rewrap(inpt, _make(_xp.ascontiguousarray(_xp.rot90(inpt._data, k, axes=(-2, -1)))))
     return _rewrap(inpt, _F.rotate(inpt, angle, _interp(interpolation), expand, center, fill))
 
 
