@@ -23,9 +23,6 @@ PATHS = (["models." + m for m in MODELS]
 # what they lack but may carry names of their own that the namespace test documents
 REEXPORTS = {p for p in PATHS if p.startswith(("models.", "ops."))}
 
-_V2_KERNEL_SUFFIXES = ("_image", "_video", "_mask", "_bounding_boxes", "_keypoints")
-_V2_KERNELS = ("numtorch's v2 functionals dispatch on the input type inside one function; the per-type kernels "
-               "torchvision registers as separate public functions are not separate here")
 MISSING = {
     "ops.roi_align": {
         "lazy_compile": "a torch.compile wrapper for torchvision's Python roi_align; numtorch has no compiler",
@@ -67,10 +64,6 @@ def _public(mod, prefix):
 
 
 def _missing_allowed(path, name):
-    if path == "transforms.v2.functional" and (name.endswith(_V2_KERNEL_SUFFIXES) or name in (
-            "get_num_frames", "jpeg", "register_kernel", "uniform_temporal_subsample", "sanitize_bounding_boxes",
-            "sanitize_keypoints", "clamp_keypoints", "convert_bounding_box_format", "clamp_bounding_boxes")):
-        return True
     return name in MISSING.get(path, {})
 
 
