@@ -283,6 +283,8 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
+    if dtype is not None and dtype.is_complex:
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{D.scalar_name(dtype.np)}'")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:

@@ -317,12 +317,20 @@ class Tensor:
     def __float__(self):
         if self._data.size != 1:   # PyTorch: ValueError here, RuntimeError from item()
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return builtins.float(self.item())
+        return builtins.float(self._real_item("double"))
 
     def __int__(self):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return builtins.int(self.item())
+        return builtins.int(self._real_item("int64_t"))
+
+    def _real_item(self, ctype):
+        v = self.item()
+        if v.__class__ is builtins.complex:   # PyTorch converts a complex with no imaginary part only
+            if v.imag != 0:
+                raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+            return v.real
+        return v
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -578,8 +586,12 @@ class Tensor:
             from ._ops.index import _snapshot
             from ._ops.conversion import CopyFrom
             return ops.inplace_assign(self, CopyFrom.apply(_snapshot(self), src))
+        sd = src._data
+        if sd.dtype.kind == "c" and self._data.dtype.kind != "c":
+            from ._ops.conversion import _discard_imag
+            sd = _discard_imag(sd)
         try:
-            self._data[...] = xp.broadcast_to(src._data, self._data.shape)
+            self._data[...] = xp.broadcast_to(sd, self._data.shape)
         except ValueError:
             raise RuntimeError(f"The size of tensor a ({self.shape}) must match the size of tensor b "
                                f"({src.shape})") from None

@@ -69,7 +69,8 @@ def conj(input):
     values (so the result does not alias ``input``) and keeps the bit for ``is_conj``/``resolve_conj``."""
     if input._data.dtype.kind != "c":
         return input
-    return _flagged(Conj.apply(input), "_conj")
+    r = Conj.apply(input)
+    return r if input._conj else _flagged(r, "_conj")   # conj of a conjugated view clears the bit
 
 
 def conj_physical(input, *, out=None):
@@ -162,6 +163,15 @@ def imag(input):
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     r = as_view(Imag, input)
     return _flagged(r, "_neg") if input._conj else r
+
+
+def real_part_for(t, v):
+    """A complex value written into a real tensor: PyTorch drops a tensor's imaginary part silently and refuses
+    a Python complex number."""
+    if not hasattr(v, "dtype"):   # a Python complex number
+        raise RuntimeError(f"value cannot be converted to type {'double' if t._data.dtype == xp.float64 else 'float'}"
+                           " without overflow")
+    return v.real
 
 
 def _set_real(self, value):
@@ -439,6 +449,13 @@ def _install():
     Tensor.imag = property(imag, _set_imag)
     Tensor.mH = property(_mH)
     Tensor.H = property(_H)
+    def abs_(self):
+        if self._data.dtype.kind == "c":
+            raise RuntimeError("In-place abs is not supported for complex tensors.")
+        return _abs_inplace(self)
+    _abs_inplace = Tensor.__dict__.get("abs_")
+    if _abs_inplace is not None:
+        Tensor.abs_ = Tensor.absolute_ = abs_
     for name, fn in {"conj": conj, "conj_physical": conj_physical, "conj_physical_": conj_physical_,
                      "is_conj": is_conj, "is_neg": is_neg, "resolve_conj": resolve_conj, "resolve_neg": resolve_neg,
                      "angle": angle, "sgn": sgn, "isreal": isreal, "adjoint": adjoint}.items():

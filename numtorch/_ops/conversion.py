@@ -85,8 +85,11 @@ class CopyFrom(Function):
     @staticmethod
     def forward(ctx, dst, src):
         ctx.src_shape, ctx.src_dtype = src._data.shape, src._data.dtype
+        sd = src._data
+        if sd.dtype.kind == "c" and dst._data.dtype.kind != "c":
+            sd = _discard_imag(sd)
         try:
-            return xp.broadcast_to(src._data, dst._data.shape).astype(dst._data.dtype, copy=True)
+            return xp.broadcast_to(sd, dst._data.shape).astype(dst._data.dtype, copy=True)
         except ValueError:
             raise RuntimeError(f"The size of tensor a ({dst._data.shape[-1] if dst._data.ndim else 1}) must match "
                                f"the size of tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at "

@@ -220,6 +220,10 @@ def setitem(t, idx, value):
         _rebase(t, new)
         return
     v = data(value)
+    if t._data.dtype.kind != "c" and (getattr(v, "dtype", None) is not None and v.dtype.kind == "c" or
+                                      isinstance(v, builtins.complex)):
+        from .complex import real_part_for
+        v = real_part_for(t, v)
     v = check_scalar_fits(v, t._data.dtype)
     try:
         t._data[idx] = v

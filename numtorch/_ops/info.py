@@ -8,6 +8,8 @@ class finfo:
 
     def __init__(self, type=None):
         dt = type if type is not None else D.get_default_dtype()
+        if dt._kind == 3:   # a complex type: the limits of its real parts
+            dt = dt.to_real()
         if dt._kind != 2:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")

@@ -98,6 +98,9 @@ def _float_dtype_arg(name, input, dtype):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if dtype is not None and input._data.dtype.kind == "c" and not D.to_numpy_dtype(dtype).kind == "c":
+        from .complex import real
+        input = real(input)   # a real accumulation type drops the imaginary parts, silently as PyTorch
     if isinstance(dim, (tuple, list)) and len(dim) == 0:
         dim = None
     axes = dims_tuple(dim, input._data.ndim)
@@ -160,6 +163,9 @@ def _reduced_shape(shape, axes, keepdim):
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     _float_dtype_arg("mean", input, dtype)
+    if dtype is not None and input._data.dtype.kind == "c" and not D.to_numpy_dtype(dtype).kind == "c":
+        from .complex import real
+        input = real(input)
     if isinstance(dim, (tuple, list)) and len(dim) == 0:
         dim = None
     axes = dims_tuple(dim, input._data.ndim)

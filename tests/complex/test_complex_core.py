@@ -246,3 +246,55 @@ def test_save_load_roundtrip_with_torch(tmp_path):
         assert back[k].dtype == t[k].dtype
         assert torch.equal(back[k], t[k])
     assert back["a"].untyped_storage().nbytes() == t["a"].untyped_storage().nbytes()
+
+
+BEHAVIOUR = [
+    'lambda T: T.zeros(2).copy_(T.tensor([1+2j, 1]))',
+    'lambda T: (lambda x: (x.__setitem__(0, 1j), x)[1])(T.zeros(2))',
+    'lambda T: (lambda x: (x.__setitem__(0, T.tensor(1j)), x)[1])(T.zeros(2))',
+    'lambda T: T.zeros(2).add_(1j)',
+    'lambda T: T.zeros(2, dtype=T.complex64).add_(1j)',
+    'lambda T: T.tensor(1+1j).is_nonzero()',
+    'lambda T: T.tensor([1+1j, 2]).to(T.float64)',
+    'lambda T: float(T.tensor(1+1j))',
+    'lambda T: int(T.tensor(1+0j))',
+    'lambda T: complex(T.tensor(1+2j))',
+    'lambda T: bool(T.tensor(0j))',
+    'lambda T: T.tensor([1+1j]).type()',
+    'lambda T: T.tensor([1+2j]).element_size()',
+    'lambda T: T.tensor([1+2j], dtype=T.complex128).real.dtype',
+    'lambda T: T.tensor([1+2j]).real.stride()',
+    'lambda T: T.view_as_real(T.tensor([1+2j, 3j])).stride()',
+    'lambda T: T.tensor([[1+2j, 3j]]).T.conj().is_conj()',
+    'lambda T: T.tensor([[1+2j, 3j]]).conj().T.is_conj()',
+    'lambda T: T.tensor([[1+2j, 3j]]).mH.is_conj()',
+    'lambda T: T.tensor([1+2j]).conj().conj().is_conj()',
+    'lambda T: T.tensor([1.]).requires_grad_().to(T.complex64).grad_fn.name()',
+    'lambda T: T.randn(2, dtype=T.cfloat).dtype',
+    'lambda T: T.tensor([1+2j]).float().dtype',
+    'lambda T: T.finfo(T.complex64).eps',
+    'lambda T: T.tensor([1+2j]).sum(dtype=T.float32)',
+    'lambda T: T.tensor([1+2j]).mean(dtype=T.float32)',
+    'lambda T: T.tensor([1, 2]).to(T.complex64).dtype',
+    'lambda T: T.tensor([1+2j]) == 1+2j',
+    'lambda T: T.tensor([1+2j]) + T.tensor([True])',
+    'lambda T: T.arange(3, dtype=T.complex64)',
+    'lambda T: T.linspace(0, 1, 3, dtype=T.complex64)',
+    'lambda T: T.eye(2, dtype=T.complex64)',
+    'lambda T: T.tensor([1+2j]).abs_()',
+    'lambda T: T.tensor([1+2j]).sqrt_()',
+]
+
+
+@pytest.mark.parametrize("case", BEHAVIOUR)
+def test_behaviour_matches_torch(case):
+    """Results (repr) or exception (class and message) of small complex programs, numtorch against torch."""
+    out = []
+    for lib in (torch, nt):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out.append(repr(eval(case)(lib)))
+            except Exception as e:   # noqa: BLE001 (the exception is the result compared)
+                out.append(f"{type(e).__name__}: {e}")
+    assert out[1] == out[0]
