@@ -273,7 +273,7 @@ OUT_TOL32 = {"matrix_exp": (2e-4, 1e-3)}
 # completing Vh (n > k) with full_matrices, a basis of a subspace, are rotated onto torch's basis (the orthogonal
 # Procrustes solution). Every value must then agree. Gradients need no such step: PyTorch's samples process these
 # outputs into sign-invariant quantities (output_process_fn_grad).
-GAUGE = {"linalg.svd": "USVh", "svd": "USV", "linalg.eigh": "LV", "svd_lowrank": "USV",
+GAUGE = {"linalg.svd": "USVh", "svd": "USV", "linalg.eigh": "LV", "linalg.eig": "LVc", "svd_lowrank": "USV",
          "pca_lowrank": "USV"}
 
 
@@ -293,6 +293,9 @@ def _align_signs(name, got, want):
         return a @ (u @ vt)
     if kind == "LV":
         g[1] = flip(g[1], w[1])
+    elif kind == "LVc":   # complex eigenvectors: unique up to a phase e^(i phi) per column
+        p = np.sum(np.conj(g[1]) * w[1], axis=-2, keepdims=True)
+        g[1] = g[1] * np.where(np.abs(p) == 0, 1, p / np.where(np.abs(p) == 0, 1, np.abs(p)))
     else:
         U, S, V = g
         WU, WV = w[0], w[2]
