@@ -222,8 +222,9 @@ class Var(Function):
         if d.dtype.kind == "c":   # complex: the mean of |x - mean|^2, a real number
             dev = xp.abs(dev)
         with errstate(divide="ignore", invalid="ignore"):
+            # the input's dtype (bfloat16 rounds its float32 result once); complex gives its real dtype
             return xp.asarray(xp.true_divide((dev * dev).sum(axis=axes, keepdims=keepdim), ctx.denom)
-                              .astype(dev.dtype, copy=False))
+                              .astype(dev.dtype if d.dtype.kind == "c" else d.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, g):
