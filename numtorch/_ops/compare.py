@@ -206,9 +206,12 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         raise IndexError(f"kthvalue(): Expected reduction dim {axis} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
-    _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
+    if nd:   # a 0-d input is returned as it is, whatever its dtype
+        _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
     if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
         wrap_dim(dim, 0)
+        if input._data.dtype.kind == "b":   # k == 1 here: the value itself
+            return _rt.kthvalue._from(input.clone(), _make(xp.zeros((), xp.int64)))
         r = kthvalue(input.reshape(1), k, 0, False)
         return _rt.kthvalue._from(r.values.reshape(()), r.indices.reshape(()))
     s = sort(input, dim)

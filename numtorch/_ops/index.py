@@ -571,16 +571,17 @@ class IndexAdd(Function):
 def _index_op_checks(name, input, dim, index, source=None):
     """PyTorch's checks of index_add/index_copy/index_fill, in its order: dim, a 0-d self, dtypes."""
     axis = wrap_dim(dim, input._data.ndim)
+    if name == "index_add" and isinstance(source, Tensor) and source._data.dtype != input._data.dtype:
+        a, b = D.scalar_name(input._data.dtype), D.scalar_name(source._data.dtype)
+        raise RuntimeError(f"index_add_(): self ({a}) and source ({b}) must have the same scalar type")
     if input._data.ndim == 0 and index._data.size != 1:
         if name == "index_copy":
             raise IndexError(f"index_copy_(): When source is scalar, index should have one element "
                              f"(got {index._data.size})")
         if name == "index_add":
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    if source is not None and isinstance(source, Tensor) and source._data.dtype != input._data.dtype:
+    if name == "index_copy" and isinstance(source, Tensor) and source._data.dtype != input._data.dtype:
         a, b = D.scalar_name(input._data.dtype), D.scalar_name(source._data.dtype)
-        if name == "index_add":
-            raise RuntimeError(f"index_add_(): self ({a}) and source ({b}) must have the same scalar type")
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) {a} "
                            f"and (source) {b}")
     return axis

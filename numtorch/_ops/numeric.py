@@ -163,7 +163,10 @@ def ldexp(input, other, *, out=None):
     tensor_arg("ldexp", other)
     if input._data.dtype.kind in "fV" and other._data.dtype.kind == "b":   # PyTorch's float kernel: exp2 of other
         raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
-    return write_out(input * _pow(2.0, other), out)
+    p = _pow(2.0, other)
+    if input._data.dtype.kind in "fV" and other._data.dtype.kind in "iu":   # the float kernel keeps input's dtype
+        p = p.to(input.dtype)
+    return write_out(input * p, out)
 
 
 def nextafter(input, other, *, out=None):
