@@ -227,7 +227,9 @@ def setitem(t, idx, value):
         if "read-only" in str(e):   # an expanded (broadcast) tensor: nothing to write is no error
             if t._data[idx].size == 0:
                 return
-            raise
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.") \
+                from None
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(xp.shape(v))} cannot be broadcast to "
                            f"indexing result of shape {list(t._data[idx].shape)}") from None
     t._vc[0] += 1

@@ -137,6 +137,11 @@ def heaviside(input, values, *, out=None):
     if input.dtype != values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
     x, v = input._data, values._data
+    try:
+        xp.broadcast_shapes(x.shape, v.shape)
+    except ValueError as e:   # PyTorch's RuntimeError naming the sizes
+        from .._tensor import _bcast_error
+        raise _bcast_error(input, values, e) from None
     r = xp.where(x == 0, v, (x > 0).astype(x.dtype)).astype(x.dtype)
     return write_out(_NoDerivative.apply(input, values, r, "heaviside"), out)
 
