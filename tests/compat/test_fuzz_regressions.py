@@ -553,6 +553,9 @@ _FOUND2.update({
     "kthvalue 0-d bool": lambda m: tuple(m.kthvalue(m.tensor(True), 1, 0, True)),
     "ldexp half uint8": lambda m: m.ldexp(m.ones(2, dtype=m.float16), m.tensor([1, 3], dtype=m.uint8)),
     "ldexp half float": lambda m: m.ldexp(m.ones(2, dtype=m.float16), m.ones(2)),
+    # round 8
+    "setitem expanded": lambda m: m.ones(1, dtype=m.int32).expand(2).__setitem__(slice(None), 1.5),
+    "heaviside shapes": lambda m: m.heaviside(m.ones(2, dtype=m.bool), m.ones(3, dtype=m.bool)),
 })
 _FOUND2["reciprocal half grad grouping"] = _reciprocal_half_grad
 _FOUND2["reduction dtype= grad dtype"] = _reduction_grad_dtype
