@@ -278,6 +278,7 @@ def _searchsorted(sorted_sequence, values, right, side, sorter):
         sorted_sequence = gather(sorted_sequence, -1, sorter)
     side = side or ("right" if right else "left")
     s, v = sorted_sequence._data, data(values)
+    _no_bool_search(s, v)
     if s.ndim == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
                            "dimension")
@@ -294,7 +295,14 @@ def _searchsorted(sorted_sequence, values, right, side, sorter):
     return _make(out.reshape(xp.shape(v)).astype(xp.int64))
 
 
+def _no_bool_search(s, v):
+    """PyTorch's search kernel has no bool instance: both operands bool (their common dtype) is refused."""
+    if s.dtype.kind == "b" and getattr(v, "dtype", None) is not None and v.dtype.kind == "b":
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
+
+
 def bucketize(input, boundaries, *, out_int32=False, right=False):
+    _no_bool_search(boundaries._data, data(input))
     r = xp.searchsorted(boundaries._data, data(input), side="left" if not right else "right")
     return _make(xp.asarray(r).astype(xp.int32 if out_int32 else xp.int64))
 
