@@ -556,6 +556,9 @@ _FOUND2.update({
     # round 8
     "setitem expanded": lambda m: m.ones(1, dtype=m.int32).expand(2).__setitem__(slice(None), 1.5),
     "heaviside shapes": lambda m: m.heaviside(m.ones(2, dtype=m.bool), m.ones(3, dtype=m.bool)),
+    "searchsorted bools": lambda m: m.searchsorted(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+    "searchsorted bool values": lambda m: m.searchsorted(m.tensor([1, 2]), m.ones(2, dtype=m.bool)),
+    "bucketize bools": lambda m: m.bucketize(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
 })
 _FOUND2["reciprocal half grad grouping"] = _reciprocal_half_grad
 _FOUND2["reduction dtype= grad dtype"] = _reduction_grad_dtype
