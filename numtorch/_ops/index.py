@@ -318,7 +318,15 @@ def _rebase(t, new):
     if new._data.shape != t._data.shape:
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
                            f"{list(new._data.shape)}")
-    t._data[...] = new._data
+    try:
+        t._data[...] = new._data
+    except ValueError as e:   # an expanded (read-only broadcast) tensor: PyTorch refuses with a RuntimeError
+        if "read-only" not in str(e):
+            raise
+        if t._data.size:
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the "
+                               "operation.") from None
     t._vc[0] += 1
     if new.grad_fn is not None:
         t.grad_fn = new.grad_fn
