@@ -560,6 +560,11 @@ _FOUND2.update({
     "searchsorted bool values": lambda m: m.searchsorted(m.tensor([1, 2]), m.ones(2, dtype=m.bool)),
     "bucketize bools": lambda m: m.bucketize(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
 })
+
+
+def test_setitem_into_expanded_leaf_view_raises_runtime_error():
+    """Same class as PyTorch (numtorch does not track expand as a view, so its message is the overlap one)."""
+    _same(lambda m: m.ones(1, 4, requires_grad=True).expand(3, 4).__setitem__(slice(None), 1.5), msg=False)
 _FOUND2["reciprocal half grad grouping"] = _reciprocal_half_grad
 _FOUND2["reduction dtype= grad dtype"] = _reduction_grad_dtype
 _FOUND2["logit grads"] = _logit_grads
