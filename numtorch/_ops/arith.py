@@ -340,17 +340,22 @@ class Fmod(_Modulo):
 
 
 # ----------------------------------------------------------------- functions
-def add(input, other, *, alpha=1, out=None):
+def _check_alpha(input, other, alpha):
     if isinstance(alpha, bool) and not (_kind(data(input)) == "b" and _kind(data(other)) == "b"):
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and _kind(data(input)) in "biu" and _kind(data(other)) in "biu":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
+
+def add(input, other, *, alpha=1, out=None):
+    _check_alpha(input, other, alpha)
     if out is None and alpha == 1:
         return Add.apply(input, other)
     return _out(Add.apply(input, other, alpha) if alpha != 1 else Add.apply(input, other), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    if isinstance(alpha, bool) and not (_kind(data(input)) == "b" and _kind(data(other)) == "b"):
-        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         r = RSub.apply(input, other, alpha) if alpha != 1 else RSub.apply(input, other)
     else:

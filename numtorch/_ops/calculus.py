@@ -24,6 +24,8 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     """sum over dim of (x_{i+1} - x_i) (y_i + y_{i+1}) / 2, with x given, or a constant spacing dx (1)."""
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: x and dx given together")
+    if y.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     axis = wrap_dim(dim, y.dim())
     _no_bool_y("trapezoid", y)
     n = y.shape[axis]
@@ -41,7 +43,8 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
         return (d * pair).sum(axis) / 2
     h = 1 if dx is None and x is None else (x if x is not None else dx)
     # PyTorch's form for a constant spacing: (sum(y) - (y_0 + y_last) / 2) * h (inf - inf is NaN there)
-    return (y.sum(axis) - (_sl(y, axis, 0, 1).sum(axis) + _sl(y, axis, n - 1, n).sum(axis)) * 0.5) * h
+    # (the two ends are added in y's dtype, as PyTorch: a uint8 sum wraps)
+    return (y.sum(axis) - (_sl(y, axis, 0, 1) + _sl(y, axis, n - 1, n)).sum(axis) * 0.5) * h
 
 
 def trapz(y, x=None, *, dx=None, dim=-1):

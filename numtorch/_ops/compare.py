@@ -211,9 +211,12 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         raise IndexError(f"kthvalue(): Expected reduction dim {axis} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
-    _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
+    if nd:   # a 0-d input is returned as it is, whatever its dtype
+        _no_bool(input, "\"kthvalue_cpu\" not implemented for 'Bool'")
     if input._data.ndim == 0:  # a 0-d input is a one-element vector: k must be 1
         wrap_dim(dim, 0)
+        if input._data.dtype.kind == "b":   # k == 1 here: the value itself
+            return _rt.kthvalue._from(input.clone(), _make(xp.zeros((), xp.int64)))
         r = kthvalue(input.reshape(1), k, 0, False)
         return _rt.kthvalue._from(r.values.reshape(()), r.indices.reshape(()))
     s = sort(input, dim)
@@ -280,6 +283,7 @@ def _searchsorted(sorted_sequence, values, right, side, sorter):
         sorted_sequence = gather(sorted_sequence, -1, sorter)
     side = side or ("right" if right else "left")
     s, v = sorted_sequence._data, data(values)
+    _no_bool_search(s, v)
     if s.ndim == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
                            "dimension")
@@ -296,7 +300,14 @@ def _searchsorted(sorted_sequence, values, right, side, sorter):
     return _make(out.reshape(xp.shape(v)).astype(xp.int64))
 
 
+def _no_bool_search(s, v):
+    """PyTorch's search kernel has no bool instance: both operands bool (their common dtype) is refused."""
+    if s.dtype.kind == "b" and getattr(v, "dtype", None) is not None and v.dtype.kind == "b":
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
+
+
 def bucketize(input, boundaries, *, out_int32=False, right=False):
+    _no_bool_search(boundaries._data, data(input))
     r = xp.searchsorted(boundaries._data, data(input), side="left" if not right else "right")
     return _make(xp.asarray(r).astype(xp.int32 if out_int32 else xp.int64))
 

@@ -231,7 +231,9 @@ def setitem(t, idx, value):
         if "read-only" in str(e):   # an expanded (broadcast) tensor: nothing to write is no error
             if t._data[idx].size == 0:
                 return
-            raise
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.") \
+                from None
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(xp.shape(v))} cannot be broadcast to "
                            f"indexing result of shape {list(t._data[idx].shape)}") from None
     t._vc[0] += 1
@@ -324,7 +326,15 @@ def _rebase(t, new):
     if new._data.shape != t._data.shape:
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
                            f"{list(new._data.shape)}")
-    t._data[...] = new._data
+    try:
+        t._data[...] = new._data
+    except ValueError as e:   # an expanded (read-only broadcast) tensor: PyTorch refuses with a RuntimeError
+        if "read-only" not in str(e):
+            raise
+        if t._data.size:
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the "
+                               "operation.") from None
     t._vc[0] += 1
     if new.grad_fn is not None:
         t.grad_fn = new.grad_fn
@@ -579,16 +589,17 @@ class IndexAdd(Function):
 def _index_op_checks(name, input, dim, index, source=None):
     """PyTorch's checks of index_add/index_copy/index_fill, in its order: dim, a 0-d self, dtypes."""
     axis = wrap_dim(dim, input._data.ndim)
+    if name == "index_add" and isinstance(source, Tensor) and source._data.dtype != input._data.dtype:
+        a, b = D.scalar_name(input._data.dtype), D.scalar_name(source._data.dtype)
+        raise RuntimeError(f"index_add_(): self ({a}) and source ({b}) must have the same scalar type")
     if input._data.ndim == 0 and index._data.size != 1:
         if name == "index_copy":
             raise IndexError(f"index_copy_(): When source is scalar, index should have one element "
                              f"(got {index._data.size})")
         if name == "index_add":
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    if source is not None and isinstance(source, Tensor) and source._data.dtype != input._data.dtype:
+    if name == "index_copy" and isinstance(source, Tensor) and source._data.dtype != input._data.dtype:
         a, b = D.scalar_name(input._data.dtype), D.scalar_name(source._data.dtype)
-        if name == "index_add":
-            raise RuntimeError(f"index_add_(): self ({a}) and source ({b}) must have the same scalar type")
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) {a} "
                            f"and (source) {b}")
     return axis

@@ -33,6 +33,11 @@ def inplace(t, fn, *args, **kwargs):
     check_overlap(t)
     if _gs.enabled and (t.requires_grad or builtins.any(isinstance(a, Tensor) and a.requires_grad for a in args)):
         t._check_inplace()
+        if t.requires_grad:   # a view of a leaf, or of one of several outputs: refused before the op runs
+            from .index import _view_inplace_error
+            msg = _view_inplace_error(t)
+            if msg is not None:
+                raise RuntimeError(msg)
         from .index import _snapshot
         new = fn(_snapshot(t), *args, **kwargs)
         return inplace_assign(t, new)

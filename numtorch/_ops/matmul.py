@@ -460,6 +460,8 @@ def einsum(equation, *operands):
 
 
 def tensordot(a, b, dims=2):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
     if isinstance(dims, int):
         ax_a = list(range(a._data.ndim - dims, a._data.ndim))
         ax_b = list(range(dims))

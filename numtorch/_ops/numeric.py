@@ -137,6 +137,11 @@ def heaviside(input, values, *, out=None):
     if input.dtype != values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
     x, v = input._data, values._data
+    try:
+        xp.broadcast_shapes(x.shape, v.shape)
+    except ValueError as e:   # PyTorch's RuntimeError naming the sizes
+        from .._tensor import _bcast_error
+        raise _bcast_error(input, values, e) from None
     r = xp.where(x == 0, v, (x > 0).astype(x.dtype)).astype(x.dtype)
     return write_out(_NoDerivative.apply(input, values, r, "heaviside"), out)
 
@@ -163,7 +168,10 @@ def ldexp(input, other, *, out=None):
     tensor_arg("ldexp", other)
     if input._data.dtype.kind in "fV" and other._data.dtype.kind == "b":   # PyTorch's float kernel: exp2 of other
         raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
-    return write_out(input * _pow(2.0, other), out)
+    p = _pow(2.0, other)
+    if input._data.dtype.kind in "fV" and other._data.dtype.kind in "iu":   # the float kernel keeps input's dtype
+        p = p.to(input.dtype)
+    return write_out(input * p, out)
 
 
 def nextafter(input, other, *, out=None):

@@ -539,6 +539,32 @@ def _reciprocal_half_grad(m):
     return m.autograd.grad(-2 / x, x, m.tensor([7.3, -5.1, 1], dtype=m.float16))[0]
 
 
+_FOUND2.update({
+    # round 7 (the 11,575-program run)
+    "trapezoid uint8 ends wrap": lambda m: m.trapezoid(m.tensor([200, 255, 3, 250], dtype=m.uint8)),
+    "trapezoid 0-d": lambda m: m.trapezoid(m.tensor(True), dim=-1),
+    "tensordot dtypes": lambda m: m.tensordot(m.ones(2, 3, dtype=m.float16), m.ones(0), 0),
+    "sub int float alpha": lambda m: m.sub(m.ones(2, dtype=m.int64), m.ones(1, dtype=m.int64), alpha=0.5),
+    "add int scalar float alpha": lambda m: m.add(m.ones(2, dtype=m.int64), 3, alpha=0.5),
+    "add int float alpha float result": lambda m: m.add(m.ones(2, dtype=m.int64), m.ones(1), alpha=0.5),
+    "index_add dtype before 0-d": lambda m: m.ones((), dtype=m.float16).index_add(-1, m.tensor([0, 0]), m.ones(())),
+    "index_add_ leaf view": lambda m: m.ones(3, 4, 1, requires_grad=True)[::1].index_add_(2, m.tensor([0]),
+                                                                                         m.ones(3, 4, 1)),
+    "kthvalue 0-d bool": lambda m: tuple(m.kthvalue(m.tensor(True), 1, 0, True)),
+    "ldexp half uint8": lambda m: m.ldexp(m.ones(2, dtype=m.float16), m.tensor([1, 3], dtype=m.uint8)),
+    "ldexp half float": lambda m: m.ldexp(m.ones(2, dtype=m.float16), m.ones(2)),
+    # round 8
+    "setitem expanded": lambda m: m.ones(1, dtype=m.int32).expand(2).__setitem__(slice(None), 1.5),
+    "heaviside shapes": lambda m: m.heaviside(m.ones(2, dtype=m.bool), m.ones(3, dtype=m.bool)),
+    "searchsorted bools": lambda m: m.searchsorted(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+    "searchsorted bool values": lambda m: m.searchsorted(m.tensor([1, 2]), m.ones(2, dtype=m.bool)),
+    "bucketize bools": lambda m: m.bucketize(m.ones(2, dtype=m.bool), m.ones(2, dtype=m.bool)),
+})
+
+
+def test_setitem_into_expanded_leaf_view_raises_runtime_error():
+    """Same class as PyTorch (numtorch does not track expand as a view, so its message is the overlap one)."""
+    _same(lambda m: m.ones(1, 4, requires_grad=True).expand(3, 4).__setitem__(slice(None), 1.5), msg=False)
 _FOUND2["reciprocal half grad grouping"] = _reciprocal_half_grad
 _FOUND2["reduction dtype= grad dtype"] = _reduction_grad_dtype
 _FOUND2["logit grads"] = _logit_grads
