@@ -292,6 +292,8 @@ def histogramdd(input, bins, range=None, weight=None, density=False):  # noqa: A
     w = None if weight is None else weight._data.reshape(-1)
     if isinstance(bins, int):
         bins = [bins] * D_
+    if len(bins) != D_:
+        raise RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension of the input.")
     edges = []
     idxs = []
     ok = xp.ones(x.shape[0], bool)
