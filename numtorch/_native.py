@@ -21,7 +21,7 @@ __all__ = ["svd_lowrank", "pca_lowrank", "as_strided", "as_strided_copy", "as_st
            "norm_except_dim", "native_norm", "native_batch_norm", "native_layer_norm", "native_group_norm",
            "native_dropout", "native_channel_shuffle", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d",
            "affine_grid_generator", "conv_tbc", "embedding_bag", "histogramdd", "binomial", "rnn_tanh", "rnn_relu",
-           "lstm", "gru", "values_copy", "indices_copy", "ccol_indices_copy", "col_indices_copy",
+           "lstm", "gru", "slice_copy", "values_copy", "indices_copy", "ccol_indices_copy", "col_indices_copy",
            "crow_indices_copy", "row_indices_copy"]
 
 
@@ -133,14 +133,13 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
     """(batch_norm(input), save_mean, save_invstd): in training the batch mean and 1/sqrt(biased var + eps)
     per channel (running stats updated in place), in evaluation two empty tensors."""
     out = F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
-    with no_grad():
-        if training:
-            dims = _stat_dims(input)
-            mean = input.mean(dims)
-            invstd = ops.rsqrt(input.var(dims, unbiased=False) + eps)
-        else:
-            mean = C.zeros(0, dtype=input.dtype)
-            invstd = C.zeros(0, dtype=input.dtype)
+    if training:  # differentiable, as PyTorch's double-backward formula uses their gradients
+        dims = _stat_dims(input)
+        mean = input.mean(dims)
+        invstd = ops.rsqrt(input.var(dims, unbiased=False) + eps)
+    else:
+        mean = C.zeros(0, dtype=input.dtype)
+        invstd = C.zeros(0, dtype=input.dtype)
     return out, mean, invstd
 
 
@@ -149,19 +148,17 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
     out = F.layer_norm(input, list(normalized_shape), weight, bias, eps)
     k = len(normalized_shape)
     dims = list(range(input.ndim - k, input.ndim))
-    with no_grad():
-        mean = input.mean(dims, keepdim=True)
-        rstd = ops.rsqrt(input.var(dims, unbiased=False, keepdim=True) + eps)
+    mean = input.mean(dims, keepdim=True)
+    rstd = ops.rsqrt(input.var(dims, unbiased=False, keepdim=True) + eps)
     return out, mean, rstd
 
 
 def native_group_norm(input, weight, bias, N, C_, HxW, group, eps):
     """(group_norm(input), mean, rstd) with the statistics of shape (N, group)."""
     out = F.group_norm(input, group, weight, bias, eps)
-    with no_grad():
-        x = input.reshape(N, group, -1)
-        mean = x.mean(-1)
-        rstd = ops.rsqrt(x.var(-1, unbiased=False) + eps)
+    x = input.reshape(N, group, (C_ // group) * HxW)
+    mean = x.mean(-1)
+    rstd = ops.rsqrt(x.var(-1, unbiased=False) + eps)
     return out, mean, rstd
 
 
@@ -295,6 +292,8 @@ def histogramdd(input, bins, range=None, weight=None, density=False):  # noqa: A
     w = None if weight is None else weight._data.reshape(-1)
     if isinstance(bins, int):
         bins = [bins] * D_
+    if len(bins) != D_:
+        raise RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension of the input.")
     edges = []
     idxs = []
     ok = xp.ones(x.shape[0], bool)
@@ -410,6 +409,15 @@ def lstm(input, hx, params, has_biases, num_layers, dropout, train, bidirectiona
 def gru(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
     """(output, h_n) of a multi-layer GRU."""
     return _rnn("GRU", input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first)
+
+
+def slice_copy(input, dim=0, start=None, end=None, step=1, *, out=None):
+    """A copy of ``input[..., start:end:step, ...]`` along ``dim``."""
+    from ._ops._util import wrap_dim, write_out
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    d = wrap_dim(dim, builtins.max(input.ndim, 1))
+    return write_out(input[(slice(None),) * d + (slice(start, end, step),)].clone(), out)
 
 
 def _sparse_only(name, kind):

@@ -18,8 +18,13 @@ from ._util import as_view
 def _storage(d):
     """(flat storage, offset of ``d`` in it, ``d``'s strides in elements)."""
     root = d
-    while isinstance(root.base, ndarray) and root.base.dtype == d.dtype:
-        root = root.base
+    while True:
+        b = root.base
+        if not isinstance(b, ndarray):
+            b = getattr(b, "base", None)  # NumPy's as_strided wraps the array it was built on in a holder
+        if not isinstance(b, ndarray) or b.dtype != d.dtype:
+            break
+        root = b
     if not root.flags.c_contiguous:
         root = d
     if not d.flags.c_contiguous and root is d:

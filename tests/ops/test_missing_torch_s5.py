@@ -493,3 +493,12 @@ def test_lowrank_same_draws(shape):
         assert_close(nt.tensor(n[2]._data * s), t[2])
     with pytest.raises(ValueError, match="must be non-negative integer"):
         nt.pca_lowrank(nt.tensor(x), q=100)
+
+
+@pytest.mark.parametrize("args", [(), (1,), (1, 1, 3), (0, -2, None), (-1, None, None, 2), (1, -10, 10, 3)])
+def test_slice_copy(args):
+    tx, nx = _pair(4, 5)
+    t, n = torch.slice_copy(tx, *args), nt.slice_copy(nx, *args)
+    assert_close(n, t)
+    _grads(t, n, [tx], [nx])
+    _same_error(lambda: torch.slice_copy(tx, 0, 0, 2, 0), lambda: nt.slice_copy(nx, 0, 0, 2, 0))

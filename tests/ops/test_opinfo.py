@@ -193,6 +193,10 @@ _NT_DTYPE = {getattr(torch, n): getattr(nt, n) for n in ("float32", "float64", "
                                                           "int8", "uint8", "bool")}
 
 
+_KEEP_STORAGE = [False]   # set while the sample of a storage-level op (STORAGE_OPS) is converted
+STORAGE_OPS = {"as_strided", "as_strided_copy", "as_strided_scatter"}
+
+
 def to_nt(obj, leaves):
     """Recursively convert a torch sample object to numtorch (same values, dtypes and requires_grad)."""
     if isinstance(obj, torch.Tensor):
@@ -200,6 +204,11 @@ def to_nt(obj, leaves):
         if obj.dtype not in _NT_DTYPE:
             raise TypeError(f"dtype {obj.dtype}")
         t = nt.from_numpy(a)
+        if _KEEP_STORAGE[0] and obj.layout == torch.strided and obj.numel():
+            # storage-level ops (as_strided) read the storage around a view: carry the whole storage over
+            n = obj.untyped_storage().nbytes() // obj.element_size()
+            full = torch.as_strided(obj.detach(), (n,), (1,), 0).numpy().copy()
+            t = nt.as_strided(nt.from_numpy(full), tuple(obj.shape), obj.stride(), obj.storage_offset())
         if obj.requires_grad:
             t.requires_grad_(True)
             leaves.append((obj, t))
@@ -254,14 +263,15 @@ def _tol(dtype):
 # Looser float32 gradient tolerances, each justified against a float64 PyTorch reference:
 #  ctc_loss: PyTorch's float32 kernel accumulates its log-space alpha/beta recursions in float32 (its float32
 #    gradients are off from its own float64 ones by ~8e-5); numtorch's are within 3e-8 of the float64 ones.
-#  layer_norm: a normalized size of 1 has an exactly zero input gradient; PyTorch returns rounding noise
+#  layer_norm, native_layer_norm: a normalized size of 1 has an exactly zero input gradient; PyTorch returns rounding noise
 #    amplified by rstd = 1/sqrt(eps) = 316 (~1.2e-4).
 #  linalg.householder_product: PyTorch's float32 gradients are off from its own float64 ones by ~2.6e-3 (entries up
 #    to 255, cancellation); numtorch's by ~2.5e-5.
 #  grid_sampler_2d (bicubic): the grid gradient sums 16 cubic-weight terms per point; PyTorch's and numtorch's
 #    float32 results are both off from PyTorch's float64 one by 1e-4 to 2.3e-4 (max over five random samples).
 GRAD_TOL32 = {"nn.functional.ctc_loss": (2e-4, 2e-4), "nn.functional.layer_norm": (2e-4, 3e-4),
-              "linalg.householder_product": (2e-4, 5e-3), "grid_sampler_2d": (2e-4, 1e-4)}
+              "linalg.householder_product": (2e-4, 5e-3), "grid_sampler_2d": (2e-4, 1e-4),
+              "native_layer_norm": (2e-4, 3e-4)}
 # Looser float32 output tolerances, justified the same way:
 #  matrix_exp: on a (5, 5, 5) sample with entries up to 9.3e4, PyTorch's float32 result is off from its own float64
 #    one by 0.05; numtorch's (computed in float64, rounded once) by 1.8e-3.
@@ -407,9 +417,13 @@ def _samples(op, dtype):
 
 def _call_both(op, nt_fn, sample, dtype):
     leaves = []
-    nt_in = to_nt(sample.input, leaves)
-    nt_args = to_nt(tuple(sample.args), leaves)
-    nt_kw = to_nt(dict(sample.kwargs), leaves)
+    _KEEP_STORAGE[0] = op.name in STORAGE_OPS
+    try:
+        nt_in = to_nt(sample.input, leaves)
+        nt_args = to_nt(tuple(sample.args), leaves)
+        nt_kw = to_nt(dict(sample.kwargs), leaves)
+    finally:
+        _KEEP_STORAGE[0] = False
     torch.manual_seed(0)
     want = op.op(sample.input, *sample.args, **sample.kwargs)
     got = nt_fn(nt_in, *nt_args, **nt_kw)
@@ -420,11 +434,14 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
     try:
         # the torch call first: a sample torch itself rejects is compared as an error below
         leaves = []
+        _KEEP_STORAGE[0] = op.name in STORAGE_OPS
         nt_in = to_nt(sample.input, leaves)
         nt_args = to_nt(tuple(sample.args), leaves)
         nt_kw = to_nt(dict(sample.kwargs), leaves)
     except TypeError as e:
         raise AssertionError(f"cannot convert sample: {e}")
+    finally:
+        _KEEP_STORAGE[0] = False
     torch.manual_seed(0)
     want = op.op(sample.input, *sample.args, **sample.kwargs)
     got = nt_fn(nt_in, *nt_args, **nt_kw)
@@ -471,14 +488,27 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
             np.testing.assert_allclose(_np(a), _np(c.detach()), rtol=1e-5 if dtype == torch.float32 else 1e-12,
                                        atol=1e-6 if dtype == torch.float32 else 1e-12, equal_nan=True,
                                        err_msg=f"grad of input {i}: fast path != create_graph formula")
-    for i, (a, b) in enumerate(zip(ng, tg)):
-        if b is None:
-            assert a is None or not np.any(_np(a)), f"grad of input {i}: numtorch has one, torch has None"
-            continue
-        if a is None:
-            assert not np.any(_np(b)), f"grad of input {i}: numtorch None, torch nonzero"
-            continue
-        _compare(f"grad of input {i}", a, b, dtype, tol=GRAD_TOL32.get(op.name))
+    try:
+        for i, (a, b) in enumerate(zip(ng, tg)):
+            if b is None:
+                assert a is None or not np.any(_np(a)), f"grad of input {i}: numtorch has one, torch has None"
+                continue
+            if a is None:
+                assert not np.any(_np(b)), f"grad of input {i}: numtorch None, torch nonzero"
+                continue
+            _compare(f"grad of input {i}", a, b, dtype, tol=GRAD_TOL32.get(op.name))
+    except AssertionError:
+        if not _torch_grad_known_wrong(op):
+            raise
+        # PyTorch's own OpInfo expects its backward gradcheck to fail (as_strided_scatter): no oracle here;
+        # numtorch's gradient is checked by finite differences in its own test file
+
+
+def _torch_grad_known_wrong(op):
+    """Whether PyTorch's OpInfo marks its backward gradcheck (TestBwdGradients.test_fn_grad) as an expected
+    failure, i.e. PyTorch's gradient fails PyTorch's own finite-difference check."""
+    return any(getattr(d, "cls_name", None) == "TestBwdGradients" and getattr(d, "test_name", None) == "test_fn_grad"
+               and unittest.expectedFailure in (getattr(d, "decorators", None) or ()) for d in op.decorators)
 
 
 def _check_gradgrad(op, leaves, wo, go, ups, rng):

@@ -98,6 +98,9 @@ def _pool(input, kernel_size, output_size, samples, nd, name):
     ind = _make(chosen)
     if not batched:
         y, ind = y[0], ind[0]
+    if y.requires_grad:  # grad_fn named as PyTorch's kernel
+        from ._loss._common import _named_as
+        y = _named_as(y, f"FractionalMaxPool{nd}DBackward0")
     return y, ind
 
 
