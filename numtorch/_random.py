@@ -623,9 +623,9 @@ def _bernoulli_scalar_int(g, n, p):
     r = g._engine.draw(2 * n)
     hi = r[0::2] & xp.uint32((1 << 21) - 1)
     lt = hi < th
-    eq = hi == th
-    eq &= r[1::2] < tl
-    lt |= eq
+    eq = xp.flatnonzero(hi == th)     # 1 in 2^21 words on average: decided by the low word one by one
+    if eq.size:
+        lt[eq] = r[1::2][eq] < tl
     return lt
 
 
