@@ -583,3 +583,16 @@ def test_median_of_empty_stays_on_the_graph(fn):
         r = getattr(m, fn)(x)
         out[m] = (r.requires_grad, math.isnan(r.item()), m.autograd.grad(r, x)[0].shape)
     assert out[nt][:2] == out[torch][:2] and tuple(out[nt][2]) == tuple(out[torch][2])
+
+
+def test_softshrink_passes_nan_and_hardswish_half_does_not_overflow():
+    """Found by the fuzzer: softshrink(NaN) gave 0 (PyTorch: NaN); float16 hardswish of large values overflowed
+    (PyTorch computes in float32)."""
+    import numpy as _np
+    vals = [float("nan"), 0.3, -0.7, 2.0, -0.0, 60000.0, -60000.0, 3.0, -3.0, 1e4]
+    for dt in ("float16", "float32", "float64"):
+        for fn in ("softshrink", "hardswish"):
+            want = getattr(torch.nn.functional, fn)(torch.tensor(vals, dtype=getattr(torch, dt))).numpy()
+            got = getattr(nt.nn.functional, fn)(nt.tensor(vals, dtype=getattr(nt, dt))).numpy()
+            assert got.dtype == want.dtype
+            assert _np.array_equal(got, want, equal_nan=True), (dt, fn, got, want)

@@ -264,7 +264,8 @@ class Softshrink(Function):
         l = d.dtype.type(lambd)
         keep = ~((d >= -l) & (d <= l))
         ctx.keep = keep
-        return xp.where(d > l, d - l, xp.where(d < -l, d + l, d.dtype.type(0)))
+        # NaN is neither above nor below the band: it passes through (keep is True for it), as in PyTorch
+        return xp.where(d > l, d - l, xp.where(d < -l, d + l, xp.where(keep, d, d.dtype.type(0))))
 
     @staticmethod
     def backward(ctx, g):
@@ -547,8 +548,10 @@ class Hardswish(Function):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         d = _fdata(a)
-        t = d.dtype.type
-        return d * xp.minimum(xp.maximum(d + t(3), t(0)), t(6)) / t(6)
+        # half precision computes in float32 (as PyTorch's kernel), else x * 6 overflows before the / 6
+        dc = d.astype(xp.float32) if d.dtype == xp.float16 else d
+        t = dc.dtype.type
+        return (dc * xp.minimum(xp.maximum(dc + t(3), t(0)), t(6)) / t(6)).astype(d.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
