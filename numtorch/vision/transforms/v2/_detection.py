@@ -109,6 +109,22 @@ def _keep(inpt, valid, labels, kinds):
     return out if is_label else tv_tensors.wrap(out, like=inpt)
 
 
+def _sanitize(transform, inputs, get, mismatch, valid_of):
+    """SanitizeBoundingBoxes/KeyPoints: find the items and their labels, check the counts (torchvision's messages,
+    typos included), keep the valid rows of every item of that kind and of the labels."""
+    inputs = inputs if len(inputs) > 1 else inputs[0]
+    labels = _labels_tuple(transform._labels_getter(inputs))
+    flat, build = _flatten(inputs)
+    items = get(flat)
+    if labels is not None:
+        for label in labels:
+            if items.shape[0] != label.shape[0]:
+                raise ValueError(mismatch.format(items.shape) + " the number of labels."
+                                 f"Found labels with shape={label.shape}).")
+    params = dict(valid=_B._t(valid_of(items)), labels=labels)
+    return build([transform.transform(x, params) for x in flat])
+
+
 class SanitizeBoundingBoxes(Transform):
     """Drop degenerate boxes (a side < ``min_size``, area < ``min_area``, a corner off the canvas) together with
     the matching rows of the masks and of the labels ``labels_getter`` finds."""
@@ -125,19 +141,9 @@ class SanitizeBoundingBoxes(Transform):
         self._labels_getter = _parse_labels_getter(labels_getter)
 
     def forward(self, *inputs):
-        inputs = inputs if len(inputs) > 1 else inputs[0]
-        labels = _labels_tuple(self._labels_getter(inputs))
-        flat, build = _flatten(inputs)
-        boxes = get_bounding_boxes(flat)
-        if labels is not None:
-            for label in labels:
-                if boxes.shape[0] != label.shape[0]:
-                    raise ValueError(f"Number of boxes (shape={boxes.shape}) and must match the number of labels."
-                                     f"Found labels with shape={label.shape}).")
-        valid = _B._t(_B._sanitize_boxes_valid(boxes._data, boxes.format, boxes.canvas_size, self.min_size,
-                                               self.min_area))
-        params = dict(valid=valid, labels=labels)
-        return build([self.transform(x, params) for x in flat])
+        return _sanitize(self, inputs, get_bounding_boxes, "Number of boxes (shape={}) and must match",
+                         lambda b: _B._sanitize_boxes_valid(b._data, b.format, b.canvas_size, self.min_size,
+                                                            self.min_area))
 
     def transform(self, inpt, params):
         return _keep(inpt, params["valid"], params["labels"], (tv_tensors.BoundingBoxes, tv_tensors.Mask))
@@ -152,18 +158,8 @@ class SanitizeKeyPoints(Transform):
         self._labels_getter = _parse_labels_getter(labels_getter)
 
     def forward(self, *inputs):
-        inputs = inputs if len(inputs) > 1 else inputs[0]
-        labels = _labels_tuple(self._labels_getter(inputs))
-        flat, build = _flatten(inputs)
-        points = get_keypoints(flat)
-        if labels is not None:
-            for label in labels:
-                if points.shape[0] != label.shape[0]:
-                    raise ValueError(f"Number of kepyoints (shape={points.shape}) must match the number of labels."
-                                     f"Found labels with shape={label.shape}).")
-        valid = _B._t(_B._sanitize_keypoints_valid(points._data, points.canvas_size))
-        params = dict(valid=valid, labels=labels)
-        return build([self.transform(x, params) for x in flat])
+        return _sanitize(self, inputs, get_keypoints, "Number of kepyoints (shape={}) must match",
+                         lambda p: _B._sanitize_keypoints_valid(p._data, p.canvas_size))
 
     def transform(self, inpt, params):
         is_label = params["labels"] is not None and any(inpt is lab for lab in params["labels"])
