@@ -77,6 +77,7 @@ from . import distributions  # noqa: E402
 from . import sparse  # noqa: E402
 from . import masked  # noqa: E402
 from ._sparse import sparse_coo_tensor  # noqa: E402,F401
+from ._lobpcg import lobpcg  # noqa: E402,F401
 spmm = sparse.mm
 from .special import digamma, polygamma, i0, sinc  # noqa: E402,F401
 from .special import gammaln as lgamma, multigammaln as mvlgamma, gammainc as igamma, \
