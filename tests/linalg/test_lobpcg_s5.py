@@ -218,3 +218,23 @@ def test_errors_match_torch(case):
 def test_tracker_refused():
     with pytest.raises(NotImplementedError, match="tracker"):
         nt.lobpcg(nt.eye(9, dtype=nt.float64), tracker=lambda w: None)
+
+
+def test_second_order_gradient_against_torch():
+    """The backward is written in tensor ops: a gradient of the gradient agrees with torch's."""
+    m = 10
+    a = _spd(m, np.float64, 13)
+    w = np.random.default_rng(14).standard_normal((m, m))
+
+    def run(lib):
+        lib.manual_seed(0)
+        A = lib.tensor(a, requires_grad=True)
+        E, X = lib.lobpcg(A, k=2)
+        g, = lib.autograd.grad(E.sum() + (X ** 2 * lib.tensor(w[:, :2])).sum(), A, create_graph=True)
+        (g * lib.tensor(w)).sum().backward()
+        return g.detach().numpy(), A.grad.numpy()
+
+    g1, h1 = run(nt)
+    g2, h2 = run(torch)
+    np.testing.assert_allclose(g1, g2, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(h1, h2, rtol=1e-5, atol=1e-6)
