@@ -25,6 +25,7 @@ class QR(Function):
     """A = Q R. For m >= n: dA = (gQ + Q S(N)) R^-T with N = gR R^T - Q^T gQ and S(N) the symmetric matrix
     with N's upper triangle; for m < n, A = [A1 A2]: A1 as the square case with gQ + A2 gR2^T, dA2 = Q gR2."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H: the formula holds for complex inputs in PyTorch's convention
     node_name = "LinalgQrBackward0"
 
     @staticmethod
@@ -58,7 +59,7 @@ class QR(Function):
         gQ1 = gQ
         if gR is not None:
             gR2 = gR[..., :, m:]
-            gQ1 = A2 @ gR2.mT if gQ is None else gQ + A2 @ gR2.mT
+            gQ1 = A2 @ gR2.mH if gQ is None else gQ + A2 @ gR2.mH
         gA1 = _qr_square_grad(gQ1, gR1, Q, R1)
         gA2 = Q @ gR[..., :, m:] if gR is not None else (Q @ R2) * 0
         return cat([gA1, gA2], -1), None
@@ -66,14 +67,16 @@ class QR(Function):
 
 def _qr_square_grad(gQ, gR, Q, R):
     if gR is not None:
-        N = gR @ R.mT
+        N = gR @ R.mH
         if gQ is not None:
-            N = N - Q.mT @ gQ
+            N = N - Q.mH @ gQ
     else:
-        N = -(Q.mT @ gQ)
-    S = N.triu() + N.triu(1).mT
+        N = -(Q.mH @ gQ)
+    S = N.triu() + N.triu(1).mH
+    if N._data.dtype.kind == "c":  # S = triu(N) + triu(N)^H with the diagonal's real part halved: Re(N_ii)
+        S = S - diag_embed(N.diagonal(0, -2, -1).imag * 1j)
     G = Q @ S if gQ is None else gQ + Q @ S
-    return solve_triangular(R.mT, G, upper=False, left=False)
+    return solve_triangular(R.mH, G, upper=False, left=False)
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -93,6 +96,7 @@ class Eigh(Function):
     """A = V diag(L) V^T; dA = V (skew(V^T gV) / E + diag(gL)) V^T with skew(X) = (X - X^T) / 2 and
     E_ij = L_j - L_i (PyTorch's linalg_eig_backward, Hermitian case: repeated eigenvalues give inf/nan)."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H (Hermitian A)
     node_name = "LinalgEighBackward0"
 
     @staticmethod
@@ -107,16 +111,16 @@ class Eigh(Function):
         if gV is None:
             if gL is None:
                 return None, None
-            return (V * gL.unsqueeze(-2)) @ V.mT, None
-        X = V.mT @ gV
-        X = 0.5 * (X - X.mT)
+            return (V * gL.unsqueeze(-2)) @ V.mH, None
+        X = V.mH @ gV
+        X = 0.5 * (X - X.mH)
         E = L.unsqueeze(-2) - L.unsqueeze(-1)
         n = L._data.shape[-1]
         E = E + _make(xp.eye(n, dtype=L._data.dtype))   # the diagonal of E is 0: make it 1 (X's is 0)
         inner = X / E
         if gL is not None:
             inner = inner + diag_embed(gL)
-        return V @ (inner @ V.mT), None
+        return V @ (inner @ V.mH), None
 
 
 def _uplo(UPLO):
@@ -146,6 +150,7 @@ class SVD(Function):
     + (I - U U^T) gU S^-1 Vh + U S^-1 gV^T (I - V V^T), skew(X) = X - X^T, E_ij = S_j^2 - S_i^2
     (PyTorch's svd_backward: repeated singular values give inf/nan when U or V is differentiated)."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H, plus the complex diagonal term
     node_name = "LinalgSvdBackward0"
 
     @staticmethod
@@ -180,22 +185,22 @@ class SVD(Function):
         E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + _make(xp.eye(k, dtype=S._data.dtype))
         inner = None
         if gU is not None:
-            X = U.mT @ gU
-            inner = ((X - X.mT) / E) * S.unsqueeze(-2)
+            X = U.mH @ gU
+            inner = ((X - X.mH) / E) * S.unsqueeze(-2)
         if gVh is not None:
-            Y = Vh @ gVh.mT          # V^T gV
-            t = S.unsqueeze(-1) * ((Y - Y.mT) / E)
+            Y = Vh @ gVh.mH          # V^T gV
+            t = S.unsqueeze(-1) * ((Y - Y.mH) / E)
             inner = t if inner is None else inner + t
         if gS is not None:
             inner = inner + diag_embed(gS)
         gA = U @ inner
         if m > k and gU is not None:
             gUS = gU / S.unsqueeze(-2)
-            gA = gA + gUS - U @ (U.mT @ gUS)
+            gA = gA + gUS - U @ (U.mH @ gUS)
         gA = gA @ Vh
         if n > k and gVh is not None:
             gVS = gVh / S.unsqueeze(-1)       # S^-1 gV^T
-            gA = gA + U @ (gVS - (gVS @ Vh.mT) @ Vh)
+            gA = gA + U @ (gVS - (gVS @ Vh.mH) @ Vh)
         return gA, None
 
 

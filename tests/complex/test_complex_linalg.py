@@ -91,7 +91,7 @@ def test_complex_solve_inv_det(name):
             np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-9, atol=1e-11)
 
 
-@pytest.mark.parametrize("name", ["qr", "svd", "eigh", "cholesky"])
+@pytest.mark.parametrize("name", ["cholesky"])
 def test_other_linalg_refuse_complex_with_a_message(name):
     with pytest.raises(RuntimeError, match="Complex"):
         getattr(nt.linalg, name)(nt.tensor(CPLX))

@@ -99,3 +99,94 @@ def test_logaddexp_mixed_real_complex(real_dtype):
 def test_renorm_still_refuses_complex():
     with pytest.raises(NotImplementedError, match="renorm of complex"):
         nt.tensor(X).renorm(2, 0, 1.0)
+
+
+# ------------------------------------------------------------------------------ linalg on complex inputs
+def _cplx(shape, seed):
+    r = np.random.default_rng(seed)
+    return r.standard_normal(shape) + 1j * r.standard_normal(shape)
+
+
+def _herm(shape, seed):
+    a = _cplx(shape, seed)
+    return a + a.conj().swapaxes(-1, -2)
+
+
+SHAPES = [(2, 4, 3), (3, 3), (2, 3, 4)]
+
+
+def _outs(r):
+    return tuple(r) if isinstance(r, tuple) else (r,)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("fn", ["qr", "svd", "svdvals", "eigh", "eigvalsh"])
+def test_linalg_complex_values(fn, shape, dtype):
+    if fn in ("eigh", "eigvalsh"):
+        if shape[-1] != shape[-2]:
+            return
+        A = _herm(shape, 1)
+    else:
+        A = _cplx(shape, 1)
+    at, an = _pair(A, dtype, grad=False)
+    for n, t in zip(_outs(getattr(nt.linalg, fn)(an)), _outs(getattr(torch.linalg, fn)(at))):
+        _close(n, t, dtype)
+    if fn in ("qr", "svd"):  # the other modes
+        kw = {"mode": "complete"} if fn == "qr" else {"full_matrices": False}
+        for n, t in zip(getattr(nt.linalg, fn)(an, **kw), getattr(torch.linalg, fn)(at, **kw)):
+            _close(n, t, dtype)
+
+
+def _f64(T):
+    return torch.float64 if T is torch else nt.float64
+
+
+# gauge-invariant losses (PyTorch's complex eigh/svd gradients are defined for these only)
+GRAD_LOSSES = {
+    "qr_R": ("qr", lambda T, a: (T.linalg.qr(a)[1].abs() ** 3).sum()),
+    "qr_Q": ("qr", lambda T, a: (T.linalg.qr(a)[0].abs() ** 3).sum()),
+    "qr_QR": ("qr", lambda T, a: (lambda Q, R: (Q.abs() ** 3).sum() + (R.abs() ** 3).sum()
+                                  + (Q[..., :1, :1] * R[..., :1, :1]).abs().sum())(*T.linalg.qr(a))),
+    "svdvals": ("svd", lambda T, a: (T.linalg.svdvals(a) ** 3).sum()),
+    "svd_U": ("svd", lambda T, a: (T.linalg.svd(a, full_matrices=False)[0].abs() ** 3).sum()),
+    "svd_Vh": ("svd", lambda T, a: (T.linalg.svd(a, full_matrices=False)[2].abs() ** 3).sum()),
+    "svd_all": ("svd", lambda T, a: (lambda U, S, Vh: ((U @ T.diag_embed(S.to(U.dtype) ** 2) @ Vh).abs() ** 2).sum()
+                                     + (U.abs() ** 2 * T.arange(U.shape[-1], dtype=_f64(T))).sum()
+                                     + (Vh.abs() ** 3).sum())(*T.linalg.svd(a, full_matrices=False))),
+    "eigvalsh": ("eigh", lambda T, a: (T.linalg.eigvalsh(a) ** 3).sum()),
+    "eigh": ("eigh", lambda T, a: (lambda L, V: (V.abs() ** 2 * L.unsqueeze(-2)).sum() + (L ** 2).sum())(
+        *T.linalg.eigh(a))),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("loss", sorted(GRAD_LOSSES))
+def test_linalg_complex_gradients(loss, shape):
+    kind, f = GRAD_LOSSES[loss]
+    if kind == "eigh":
+        if shape[-1] != shape[-2]:
+            return
+        A = _herm(shape, 2)
+    else:
+        A = _cplx(shape, 2)
+    at, an = _pair(A, "complex128")
+    (gt,) = torch.autograd.grad(f(torch, at), at)
+    (gn,) = nt.autograd.grad(f(nt, an), an)
+    _close(gn, gt, "complex128")
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+def test_solve_triangular_complex(upper, left):
+    A = _cplx((2, 3, 3), 3) + 3 * np.eye(3)
+    B = _cplx((2, 3, 3), 4)
+    at, an = _pair(A, "complex128")
+    bt, bn = _pair(B, "complex128")
+    xt = torch.linalg.solve_triangular(at, bt, upper=upper, left=left)
+    xn = nt.linalg.solve_triangular(an, bn, upper=upper, left=left)
+    _close(xn, xt, "complex128")
+    gt = torch.autograd.grad((xt.abs() ** 2).sum(), (at, bt))
+    gn = nt.autograd.grad((xn.abs() ** 2).sum(), (an, bn))
+    for n, t in zip(gn, gt):
+        _close(n, t, "complex128")
