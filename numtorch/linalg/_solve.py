@@ -328,12 +328,18 @@ class Cholesky(Function):
     """L with A = L L^T (lower triangle of A read); dA = L^-T Phi(L^T g) L^-1 with Phi(X) the lower
     triangle of X, diagonal halved, mirrored to be symmetric (PyTorch's cholesky_backward)."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H (Hermitian A = L L^H)
     _save_output = True
     node_name = "LinalgCholeskyExBackward0"
 
     @staticmethod
-    def forward(ctx, a, fname):
-        L, info = _chol_np(a._data)
+    def forward(ctx, a, fname, upper=False):
+        # upper (complex inputs only): U = L^H with L from A^H's lower triangle, differentiated as PyTorch's
+        # (its formula applied to L = U^H, gL = gU^H, without transposing the result back)
+        ctx.upper = upper
+        L, info = _chol_np(xp.swapaxes(a._data, -1, -2).conj() if upper else a._data)
+        if upper and not info.any():
+            return xp.swapaxes(L, -1, -2).conj()
         if info.any():
             raise LinAlgError(f"{fname}: {batch_prefix(info)}The factorization could not be completed because "
                               f"the input is not positive-definite (the leading minor of order {first_bad(info)} "
@@ -343,10 +349,12 @@ class Cholesky(Function):
     @staticmethod
     def backward(ctx, g):
         L = ctx.saved_output
-        phi = (L.mT @ g).tril()
-        phi = 0.5 * (phi + phi.tril(-1).mT)
-        gA = solve_triangular(L.mT, phi, upper=True)
-        return solve_triangular(L, gA, upper=False, left=False), None
+        if ctx.upper:
+            L, g = L.mH, g.mH
+        phi = (L.mH @ g).tril()
+        phi = 0.5 * (phi + phi.tril(-1).mH)
+        gA = solve_triangular(L.mH, phi, upper=True)
+        return solve_triangular(L, gA, upper=False, left=False), None, None
 
 
 def _chol_np(a):
@@ -390,6 +398,8 @@ def cholesky(A, *, upper=False, out=None):
     """L (lower, A = L L^T) or U = L^T (upper=True, reading the upper triangle) of symmetric positive-definite A."""
     check_square(A, "linalg.cholesky")
     if upper:
+        if A._data.dtype.kind == "c":
+            return finish(Cholesky.apply(A, "linalg.cholesky", True), out)
         return finish(Cholesky.apply(A.mT, "linalg.cholesky").mT, out)
     return finish(Cholesky.apply(A, "linalg.cholesky"), out)
 
@@ -397,12 +407,12 @@ def cholesky(A, *, upper=False, out=None):
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     """(L, info) without raising for a non-positive-definite A (info = order of the failing leading minor)."""
     check_square(A, "linalg.cholesky_ex")
-    a = xp.swapaxes(A._data, -1, -2) if upper else A._data
+    a = xp.swapaxes(A._data, -1, -2).conj() if upper else A._data
     L, info = _chol_np(a)
     if info.any():
         if check_errors:
-            Cholesky.apply(A.mT if upper else A, "linalg.cholesky_ex")
-        r = _make(xp.swapaxes(L, -1, -2) if upper else L)
+            Cholesky.apply(A, "linalg.cholesky_ex", bool(upper))
+        r = _make(xp.swapaxes(L, -1, -2).conj() if upper else L)
     else:
         r = cholesky(A, upper=upper)
     return finish(_rt.linalg_cholesky_ex._from(r, _make(info)), out)

@@ -190,3 +190,26 @@ def test_solve_triangular_complex(upper, left):
     gn = nt.autograd.grad((xn.abs() ** 2).sum(), (an, bn))
     for n, t in zip(gn, gt):
         _close(n, t, "complex128")
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_complex(upper, dtype):
+    X = _cplx((2, 3, 3), 5)
+    A = X @ X.conj().swapaxes(-1, -2) + np.eye(3)
+    at, an = _pair(A, dtype)
+    Lt, Ln = torch.linalg.cholesky(at, upper=upper), nt.linalg.cholesky(an, upper=upper)
+    _close(Ln, Lt, dtype)
+    for n, t in zip(nt.linalg.cholesky_ex(an, upper=upper), torch.linalg.cholesky_ex(at, upper=upper)):
+        _close(n, t, dtype)
+    w = RNG.standard_normal((2, 3, 3))
+    (gt,) = torch.autograd.grad((Lt.abs() ** 3 * torch.tensor(w)).sum() + Lt.real.sum(), at)
+    (gn,) = nt.autograd.grad((Ln.abs() ** 3 * nt.tensor(w)).sum() + Ln.real.sum(), an)
+    _close(gn, gt, dtype)
+    # not positive-definite: the same LinAlgError sentence
+    bad = -np.eye(3, dtype=complex)
+    with pytest.raises(torch.linalg.LinAlgError) as et:
+        torch.linalg.cholesky(torch.tensor(bad), upper=upper)
+    with pytest.raises(RuntimeError) as en:
+        nt.linalg.cholesky(nt.tensor(bad), upper=upper)
+    assert str(en.value) == str(et.value)
