@@ -239,11 +239,18 @@ def _tolerances(atol, rtol, m, n, dtype):
     return tol(atol), tol(rtol)
 
 
+def _ct(x):
+    """The conjugate transpose of the last two axes of an array (a plain transpose for real ones)."""
+    x = xp.swapaxes(x, -1, -2)
+    return x.conj() if x.dtype.kind == "c" else x
+
+
 class Pinv(Function):
     """A^+ from the SVD (or eigh when hermitian), singular values <= max(atol, rtol * s_max) dropped.
     Backward (Golub and Pereyra, PyTorch's pinv_backward), for m <= n with K = g^T A^+:
     dA = -(A^+ K)^T + K A^+^T - A A^+ K A^+^T + A^+^T A^+ (g^T - K A); the transposed form for m > n."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H
     _save_output = True
     node_name = "LinalgPinvBackward0"
 
@@ -254,33 +261,34 @@ class Pinv(Function):
         m, n = d.shape[-2:]
         if d.size == 0:
             return xp.zeros(d.shape[:-2] + (n, m), d.dtype)
-        at, rt = _tolerances(atol, rtol, m, n, d.dtype)
+        at, rt = _tolerances(atol, rtol, m, n, d.real.dtype)
         if hermitian:
             w, v = xp.linalg.eigh(d)
             aw = xp.abs(w)
+            w = w.astype(d.dtype, copy=False)
             thr = xp.maximum(at, rt * aw.max(-1, keepdims=True))
             with xp.errstate(divide="ignore"):
                 inv_w = xp.where(aw > thr, 1 / xp.where(aw > thr, w, 1), 0).astype(d.dtype)
-            return (v * inv_w[..., None, :]) @ xp.swapaxes(v, -1, -2)
+            return (v * inv_w[..., None, :]) @ _ct(v)
         u, s, vh = xp.linalg.svd(d, full_matrices=False)
         thr = xp.maximum(at, rt * s[..., :1])
         inv_s = xp.where(s > thr, 1 / xp.where(s > thr, s, 1), 0).astype(d.dtype)
-        return (xp.swapaxes(vh, -1, -2) * inv_s[..., None, :]) @ xp.swapaxes(u, -1, -2)
+        return (_ct(vh) * inv_s[..., None, :]) @ _ct(u)
 
     @staticmethod
     def backward(ctx, g):
         A, = ctx.saved_tensors
         P = ctx.saved_output
         m, n = A._data.shape[-2:]
-        Pt, gt = P.mT, g.mT
+        Pt, gt = P.mH, g.mH
         if m <= n:
             K = gt @ P
             KPt = K @ Pt
-            gA = -(P @ K).mT + KPt - (A @ P) @ KPt + (Pt @ P) @ (gt - K @ A)
+            gA = -(P @ K).mH + KPt - (A @ P) @ KPt + (Pt @ P) @ (gt - K @ A)
         else:
             K = P @ gt
             PtK = Pt @ K
-            gA = -(K @ P).mT + ((gt - A @ K) @ P) @ Pt + PtK - (PtK @ P) @ A
+            gA = -(K @ P).mH + ((gt - A @ K) @ P) @ Pt + PtK - (PtK @ P) @ A
         return gA, None, None, None
 
 

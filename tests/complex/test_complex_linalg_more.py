@@ -213,3 +213,17 @@ def test_cholesky_complex(upper, dtype):
     with pytest.raises(RuntimeError) as en:
         nt.linalg.cholesky(nt.tensor(bad), upper=upper)
     assert str(en.value) == str(et.value)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("shape,hermitian", [((2, 4, 3), False), ((2, 3, 4), False), ((3, 3), False),
+                                             ((2, 3, 3), True)], ids=str)
+def test_pinv_complex(shape, hermitian, dtype):
+    A = _herm(shape, 6) if hermitian else _cplx(shape, 6)
+    at, an = _pair(A, dtype)
+    pt, pn = torch.linalg.pinv(at, hermitian=hermitian), nt.linalg.pinv(an, hermitian=hermitian)
+    _close(pn, pt, dtype)
+    (gt,) = torch.autograd.grad((pt.abs() ** 3).sum(), at)
+    (gn,) = nt.autograd.grad((pn.abs() ** 3).sum(), an)
+    tol = 1e-4 if dtype == "complex64" else 1e-11
+    np.testing.assert_allclose(gn.numpy(), gt.numpy(), rtol=tol, atol=tol)
