@@ -227,3 +227,15 @@ def test_pinv_complex(shape, hermitian, dtype):
     (gn,) = nt.autograd.grad((pn.abs() ** 3).sum(), an)
     tol = 1e-4 if dtype == "complex64" else 1e-11
     np.testing.assert_allclose(gn.numpy(), gt.numpy(), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("ord", ["fro", "nuc", 2, -2, 1, -1, float("inf"), -float("inf")], ids=str)
+def test_matrix_norm_complex(ord, dtype):
+    at, an = _pair(_cplx((2, 3, 4), 7), dtype)
+    rt, rn = torch.linalg.matrix_norm(at, ord), nt.linalg.matrix_norm(an, ord)
+    _close(rn, rt, "float32" if dtype == "complex64" else "float64")
+    (gt,) = torch.autograd.grad((rt ** 2).sum(), at)
+    (gn,) = nt.autograd.grad((rn ** 2).sum(), an)
+    tol = 1e-4 if dtype == "complex64" else 1e-11
+    np.testing.assert_allclose(gn.numpy(), gt.numpy(), rtol=tol, atol=tol)
