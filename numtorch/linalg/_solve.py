@@ -296,8 +296,11 @@ def det(A, *, out=None):
 
 
 class Slogdet(Function):
-    """(sign det A, log|det A|); d log|det A| / dA = A^-T (the sign has no gradient)."""
+    """(sign det A, log|det A|); d log|det A| / dA = A^-T (a real sign has no gradient). Complex A: sign is
+    the phase det/|det|, d log|det| = Re tr(A^-1 dA), d sign = i sign Im tr(A^-1 dA), so
+    gA = (g_logabsdet - i Im(conj(g_sign) sign)) A^-H."""
     _builtin = True
+    _complex_aware = True
     node_name = "LinalgSlogdetBackward0"
 
     @staticmethod
@@ -305,15 +308,22 @@ class Slogdet(Function):
         ctx.save_for_backward(a)
         if a._data.shape[-1] == 0:
             sh = a._data.shape[:-2]
-            s, l = xp.ones(sh, a._data.dtype), xp.zeros(sh, a._data.dtype)
+            s, l = xp.ones(sh, a._data.dtype), xp.zeros(sh, a._data.real.dtype)
         else:
             s, l = xp.linalg.slogdet(a._data)
+        ctx.sign = s
         return xp.asarray(s), xp.asarray(l)   # sign has no gradient (real), but is part of the graph as torch
 
     @staticmethod
     def backward(ctx, gs, gl):
         A, = ctx.saved_tensors
-        return gl.unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        if A._data.dtype.kind != "c":
+            return gl.unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        from .._ops.complex import imag
+        c = gl.to(A.dtype) if gl is not None else _make(xp.zeros(A._data.shape[:-2], A._data.dtype))
+        if gs is not None:
+            c = c - 1j * imag(gs.conj() * _make(xp.asarray(ctx.sign)))
+        return c.unsqueeze(-1).unsqueeze(-1) * inv(A).mH
 
 
 def slogdet(A, *, out=None):

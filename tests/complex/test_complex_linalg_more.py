@@ -239,3 +239,26 @@ def test_matrix_norm_complex(ord, dtype):
     (gn,) = nt.autograd.grad((rn ** 2).sum(), an)
     tol = 1e-4 if dtype == "complex64" else 1e-11
     np.testing.assert_allclose(gn.numpy(), gt.numpy(), rtol=tol, atol=tol)
+
+
+SLOGDET_LOSSES = {
+    "logabsdet": lambda T, s, l: l.sum(),
+    "sign": lambda T, s, l: (s * T.tensor([1 + 2j, 3 - 1j])).real.sum(),
+    "both": lambda T, s, l: (s.imag * l).sum() + (s.real ** 2).sum(),
+}
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("loss", sorted(SLOGDET_LOSSES))
+def test_slogdet_complex(loss, dtype):
+    at, an = _pair(_cplx((2, 3, 3), 8), dtype)
+    rt, rn = torch.linalg.slogdet(at), nt.linalg.slogdet(an)
+    _close(rn[0], rt[0], dtype)
+    _close(rn[1], rt[1], "float32" if dtype == "complex64" else "float64")
+    (gt,) = torch.autograd.grad(SLOGDET_LOSSES[loss](torch, *rt), at)
+    (gn,) = nt.autograd.grad(SLOGDET_LOSSES[loss](nt, *rn), an)
+    _close(gn, gt, dtype)
+    e = nt.linalg.slogdet(nt.zeros(2, 0, 0, dtype=getattr(nt, dtype)))
+    et = torch.linalg.slogdet(torch.zeros(2, 0, 0, dtype=getattr(torch, dtype)))
+    _close(e[0], et[0], dtype)
+    _close(e[1], et[1], "float32" if dtype == "complex64" else "float64")
