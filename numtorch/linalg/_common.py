@@ -23,7 +23,7 @@ def type_name(arr):
 COMPLEX_OK = {"linalg.solve", "linalg.inv", "linalg.det", "linalg.eig", "linalg.eigvals",
               "linalg.qr", "linalg.eigh", "linalg.eigvalsh", "linalg.svd", "linalg.svdvals",
               "linalg.solve_triangular", "linalg.cholesky", "linalg.cholesky_ex",
-              "linalg.pinv", "linalg.slogdet"}
+              "linalg.pinv", "linalg.slogdet", "torch.linalg.lstsq"}
 
 
 def check_float(A, fname, what="input"):

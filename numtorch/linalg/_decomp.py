@@ -348,18 +348,21 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if rcond is None:
         rcond = float(xp.finfo(dt).eps) * max(m, n)
     X = Pinv.apply(A, 0.0, rcond if driver != "gels" else 0.0, False) @ Bm
-    s = xp.linalg.svd(A._data, compute_uv=False) if A._data.size else xp.zeros(A._data.shape[:-2] + (0,), dt)
+    rdt = A._data.real.dtype   # singular values are real for complex A
+    s = xp.linalg.svd(A._data, compute_uv=False) if A._data.size else xp.zeros(A._data.shape[:-2] + (0,), rdt)
     rank = (s > rcond * s[..., :1]).sum(-1).astype(xp.int64) if s.shape[-1] else xp.zeros(s.shape[:-1], xp.int64)
     full_rank = driver == "gels" or bool((rank == min(m, n)).all())
     if m > n and driver != "gelsy" and full_rank:
         R = A @ X - Bm
-        res = (R * R).sum(-2)
+        res = (R * R).sum(-2) if dt.kind != "c" else (R.real * R.real + R.imag * R.imag).sum(-2)
     else:   # not computed: empty, but in the graph as torch's
         res = X.reshape(-1)[:0]
+        if dt.kind == "c":   # real, as torch's
+            res = res.abs()
     if vector:
         X = X.squeeze(-1)
     rank_t = _make(xp.asarray(rank)) if driver != "gels" else _make(xp.empty((0,), xp.int64))
-    sv = _make(xp.asarray(s)) if driver in ("gelsd", "gelss") else _make(xp.empty((0,), dt))
+    sv = _make(xp.asarray(s)) if driver in ("gelsd", "gelss") else _make(xp.empty((0,), rdt))
     return _rt.linalg_lstsq._from(X, res, rank_t, sv)
 
 

@@ -262,3 +262,21 @@ def test_slogdet_complex(loss, dtype):
     et = torch.linalg.slogdet(torch.zeros(2, 0, 0, dtype=getattr(torch, dtype)))
     _close(e[0], et[0], dtype)
     _close(e[1], et[1], "float32" if dtype == "complex64" else "float64")
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("driver", ["gelsy", "gels", "gelsd", "gelss"])
+@pytest.mark.parametrize("shapes", [((2, 5, 3), (2, 5, 2)), ((2, 3, 5), (2, 3, 2)), ((4, 3), (4,))], ids=str)
+def test_lstsq_complex(shapes, driver, dtype):
+    at, an = _pair(_cplx(shapes[0], 9), dtype)
+    bt, bn = _pair(_cplx(shapes[1], 10), dtype)
+    rt = torch.linalg.lstsq(at, bt, driver=driver)
+    rn = nt.linalg.lstsq(an, bn, driver=driver)
+    assert type(rn).__name__ == type(rt).__name__
+    for n, t in zip(rn, rt):
+        _close(n, t, dtype if t.dtype.is_complex else ("float32" if dtype == "complex64" else "float64"))
+    gt = torch.autograd.grad((rt[0].abs() ** 2).sum(), (at, bt))
+    gn = nt.autograd.grad((rn[0].abs() ** 2).sum(), (an, bn))
+    tol = 1e-4 if dtype == "complex64" else 1e-11
+    for n, t in zip(gn, gt):
+        np.testing.assert_allclose(n.numpy(), t.numpy(), rtol=tol, atol=tol)
