@@ -113,6 +113,8 @@ class Eigh(Function):
                 return None, None
             return (V * gL.unsqueeze(-2)) @ V.mH, None
         X = V.mH @ gV
+        if X._data.dtype.kind == "c":
+            _check_phase_invariant(X, "linalg_eigh_backward")
         X = 0.5 * (X - X.mH)
         E = L.unsqueeze(-2) - L.unsqueeze(-1)
         n = L._data.shape[-1]
@@ -121,6 +123,13 @@ class Eigh(Function):
         if gL is not None:
             inner = inner + diag_embed(gL)
         return V @ (inner @ V.mH), None
+
+
+def _check_phase_invariant(VhgV, fname):
+    """PyTorch's check that a loss of complex eigenvectors does not depend on their phases: Im diag(V^H gV) = 0."""
+    if not xp.allclose(VhgV._data.diagonal(0, -2, -1).imag, 0, rtol=1e-2, atol=1e-2):
+        raise RuntimeError(f"{fname}: The eigenvectors in the complex case are specified up to multiplication by "
+                           f"e^{{i phi}}. The specified loss function depends on this quantity, so it is ill-defined.")
 
 
 def _uplo(UPLO):
@@ -191,6 +200,8 @@ class SVD(Function):
             Y = Vh @ gVh.mH          # V^T gV
             t = S.unsqueeze(-1) * ((Y - Y.mH) / E)
             inner = t if inner is None else inner + t
+        if U._data.dtype.kind == "c":
+            inner = _svd_complex_diagonal(inner, X if gU is not None else None, Y if gVh is not None else None, S, k)
         if gS is not None:
             inner = inner + diag_embed(gS)
         gA = U @ inner
@@ -202,6 +213,26 @@ class SVD(Function):
             gVS = gVh / S.unsqueeze(-1)       # S^-1 gV^T
             gA = gA + U @ (gVS - (gVS @ Vh.mH) @ Vh)
         return gA, None
+
+
+def _svd_complex_diagonal(inner, X, Y, S, k):
+    """Complex SVD: the skew-Hermitian parts' diagonals (2i Im X_ii S_i above, from E's unit diagonal) are
+    replaced by i Im((U^H gU)_ii) / S_i, as PyTorch's svd_backward, after its check
+    that the loss does not depend on the singular vectors' phases (Im diag(U^H gU) = -Im diag(V^H gV))."""
+    from .._ops.complex import imag
+    eye = _make(xp.eye(k, dtype=S._data.dtype))
+    inner = inner * (1 - eye)
+    imU = imag(X.diagonal(0, -2, -1)) if X is not None else None
+    imV = imag(Y.diagonal(0, -2, -1)) if Y is not None else None
+    a = imU._data if imU is not None else 0
+    b = imV._data if imV is not None else 0
+    if not xp.allclose(a, -b, rtol=1e-2, atol=1e-2):
+        raise RuntimeError("svd_backward: The singular vectors in the complex case are specified up to multiplication "
+                           "by e^{i phi}. The specified loss function depends on this phase term, making it "
+                           "ill-defined.")
+    if imU is not None:
+        inner = inner + diag_embed(imU / S) * 1j
+    return inner
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):

@@ -280,3 +280,40 @@ def test_lstsq_complex(shapes, driver, dtype):
     tol = 1e-4 if dtype == "complex64" else 1e-11
     for n, t in zip(gn, gt):
         np.testing.assert_allclose(n.numpy(), t.numpy(), rtol=tol, atol=tol)
+
+
+# losses through both singular-vector factors (the phases cancel): the complex diagonal term of svd_backward
+JOINT_SVD = {
+    "U_Vh": lambda T, a: (lambda U, S, Vh: ((U @ Vh).real ** 2).sum() + (U @ Vh).imag.sum())(
+        *T.linalg.svd(a, full_matrices=False)),
+    "U_S_Vh": lambda T, a: (lambda U, S, Vh: ((U * S.unsqueeze(-2).to(U.dtype) ** 2) @ Vh).abs().sum())(
+        *T.linalg.svd(a, full_matrices=False)),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("loss", sorted(JOINT_SVD))
+def test_svd_complex_joint_vectors(loss, shape):
+    at, an = _pair(_cplx(shape, 12), "complex128")
+    (gt,) = torch.autograd.grad(JOINT_SVD[loss](torch, at), at)
+    (gn,) = nt.autograd.grad(JOINT_SVD[loss](nt, an), an)
+    _close(gn, gt, "complex128")
+
+
+# losses that depend on the vectors' arbitrary phases: PyTorch refuses them with these sentences
+PHASE_DEPENDENT = {
+    "svd_U": lambda T, a: T.linalg.svd(a)[0].real.sum(),
+    "svd_Vh": lambda T, a: T.linalg.svd(a)[2].imag.sum(),
+    "eigh": lambda T, a: T.linalg.eigh(a + a.mH)[1].real.sum(),
+    "eig": lambda T, a: T.linalg.eig(a)[1].real.sum(),
+}
+
+
+@pytest.mark.parametrize("loss", sorted(PHASE_DEPENDENT))
+def test_phase_dependent_losses_refused_as_torch(loss):
+    at, an = _pair(_cplx((3, 3), 13), "complex128")
+    with pytest.raises(RuntimeError) as et:
+        torch.autograd.grad(PHASE_DEPENDENT[loss](torch, at), at)
+    with pytest.raises(RuntimeError) as en:
+        nt.autograd.grad(PHASE_DEPENDENT[loss](nt, an), an)
+    assert str(en.value) == str(et.value)
