@@ -19,7 +19,7 @@ def type_name(arr):
 
 
 # the functions whose forward and backward are checked against PyTorch on complex inputs
-# (tests/complex/test_complex_linalg.py); the others refuse complex tensors
+# (tests/complex/test_complex_linalg.py, test_complex_linalg_more.py); the others refuse complex tensors
 COMPLEX_OK = {"linalg.solve", "linalg.inv", "linalg.det", "linalg.eig", "linalg.eigvals",
               "linalg.qr", "linalg.eigh", "linalg.eigvalsh", "linalg.svd", "linalg.svdvals",
               "linalg.solve_triangular", "linalg.cholesky", "linalg.cholesky_ex",
