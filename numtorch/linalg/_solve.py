@@ -322,7 +322,10 @@ class Slogdet(Function):
         from .._ops.complex import imag
         c = gl.to(A.dtype) if gl is not None else _make(xp.zeros(A._data.shape[:-2], A._data.dtype))
         if gs is not None:
-            c = c - 1j * imag(gs.conj() * _make(xp.asarray(ctx.sign)))
+            from .._grad_mode import is_grad_enabled
+            # recomputed as an op when the backward is recorded, so second-order gradients see d sign / dA
+            sign = Slogdet.apply(A)[0] if is_grad_enabled() else _make(xp.asarray(ctx.sign))
+            c = c - 1j * imag(gs.conj() * sign)
         return c.unsqueeze(-1).unsqueeze(-1) * inv(A).mH
 
 

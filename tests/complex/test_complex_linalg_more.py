@@ -317,3 +317,26 @@ def test_phase_dependent_losses_refused_as_torch(loss):
     with pytest.raises(RuntimeError) as en:
         nt.autograd.grad(PHASE_DEPENDENT[loss](nt, an), an)
     assert str(en.value) == str(et.value)
+
+
+_A2 = _cplx((3, 3), 14)
+_H2 = _A2 @ _A2.conj().T + np.eye(3)
+SECOND_ORDER = {
+    "qr": (_A2, lambda T, a: (T.linalg.qr(a)[1].abs() ** 3).sum()),
+    "svdvals": (_A2, lambda T, a: (T.linalg.svdvals(a) ** 3).sum()),
+    "cholesky": (_H2, lambda T, a: (T.linalg.cholesky(a).abs() ** 3).sum()),
+    "pinv": (_A2, lambda T, a: (T.linalg.pinv(a).abs() ** 3).sum()),
+    "slogdet": (_A2, lambda T, a: (lambda s, l: 2 * l + (s * (1 + 2j)).real)(*T.linalg.slogdet(a))),
+    "eigvalsh": (_H2, lambda T, a: (T.linalg.eigvalsh(a) ** 3).sum()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_linalg_complex_second_order(name):
+    M, f = SECOND_ORDER[name]
+    at, an = _pair(M, "complex128")
+    (gt,) = torch.autograd.grad(f(torch, at), at, create_graph=True)
+    (gn,) = nt.autograd.grad(f(nt, an), an, create_graph=True)
+    (ht,) = torch.autograd.grad((gt.abs() ** 2).sum(), at)
+    (hn,) = nt.autograd.grad((gn.abs() ** 2).sum(), an)
+    np.testing.assert_allclose(hn.numpy(), ht.numpy(), rtol=1e-7, atol=1e-8)
