@@ -470,6 +470,40 @@ __all__ = ["result_type", "complex", "polar", "real", "imag", "view_as_real", "v
            "is_neg", "resolve_conj", "resolve_neg", "angle", "sgn", "isreal", "adjoint"]
 
 
+# ------------------------------------------------------------------------------ complex log-sum-exp
+def cx_logaddexp(x, y):
+    """PyTorch's complex logaddexp of two arrays: with mx / mn the operand of larger / smaller real part (``x``
+    on ties), log1p(exp(mn - mx)) + mx; so the imaginary part follows ``mx`` and need not lie in (-pi, pi].
+    A NaN anywhere gives NaN + NaN j; both real parts -inf gives mn; both +inf gives log(e^mn + e^mx)."""
+    x, y = xp.broadcast_arrays(x, y)
+    first = x.real >= y.real
+    mx, mn = xp.where(first, x, y), xp.where(first, y, x)
+    with xp.errstate(all="ignore"):
+        r = xp.log1p(xp.exp(mn - mx)) + mx
+        inf = ~xp.isfinite(mn.real) & (mn.real == mx.real)
+        if inf.any():
+            r = xp.where(inf & (mn.real < 0), mn, r)
+            r = xp.where(inf & (mn.real > 0), xp.log(xp.exp(mn) + xp.exp(mx)), r)
+    nan = xp.isnan(x) | xp.isnan(y)
+    if nan.any():
+        r = xp.where(nan, xp.asarray(xp.nan + xp.nan * 1j, r.dtype), r)
+    return r.astype(x.dtype, copy=False)
+
+
+def cx_logcumsumexp(d, axis):
+    """PyTorch's complex logcumsumexp: r_0 = x_0, r_i = logaddexp(x_i, r_{i-1}) (``cx_logaddexp``, whose
+    branch of the imaginary part depends on the order), stepped along ``axis``, vectorized across the others."""
+    d = xp.moveaxis(d, axis, 0)
+    out = xp.empty_like(d)
+    if d.shape[0]:
+        # the kernel starts from -inf: logaddexp(x_0, -inf) is x_0 except for its special values
+        r = cx_logaddexp(d[0], xp.asarray(-xp.inf + 0j, d.dtype))
+        out[0] = r
+        for i in range(1, d.shape[0]):
+            r = out[i] = cx_logaddexp(d[i], r)
+    return xp.moveaxis(out, 0, axis)
+
+
 # ------------------------------------------------------------------------------ refusals
 def _complex_name(*xs):
     for x in xs:
@@ -531,10 +565,7 @@ _REFUSED = {
     "copysign": ('"copysign_cpu"',), "nansum": ("nansum on CPU does not support complex inputs", RuntimeError),
     "nanmean": ("nansum on CPU does not support complex inputs", RuntimeError),
     "cdist": (None,), "frac": ('"frac_cpu"',),
-    # PyTorch computes these for complex tensors; numtorch does not yet, and says so
-    "logsumexp": ("numtorch: logsumexp of complex tensors is not implemented", NotImplementedError),
-    "logcumsumexp": ("numtorch: logcumsumexp of complex tensors is not implemented", NotImplementedError),
-    "logaddexp": ("numtorch: logaddexp of complex tensors is not implemented", NotImplementedError),
+    # PyTorch computes this for complex tensors; numtorch does not yet, and says so
     "renorm": ("numtorch: renorm of complex tensors is not implemented", NotImplementedError),
 }
 

@@ -303,6 +303,9 @@ class LogAddExp(Function):
         ad, bd = operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a, b)
+        if ad.dtype.kind == "c":  # both Tensors (logaddexp takes no Python number), promoted alike
+            from .complex import cx_logaddexp
+            return cx_logaddexp(ad, bd)
         return xp.logaddexp(ad, bd)
 
     @staticmethod
@@ -317,7 +320,7 @@ def logaddexp(input, other, *, out=None):
     tensor_arg("logaddexp", other)
     ad, bd = operands(input, other)
     d = ad if hasattr(ad, "dtype") else bd
-    if d.dtype.kind not in "fV":
+    if d.dtype.kind not in "fVc":
         raise NotImplementedError(f"\"logaddexp_cpu\" not implemented for '{D.scalar_name(d.dtype)}'")
     return _out(LogAddExp.apply(input, other), out)
 

@@ -592,10 +592,12 @@ class LogSumExp(Function):
     def forward(ctx, a, axes, keepdim):
         d = a._data
         if d.dtype.kind not in "fV":
-            d = d.astype(D.get_default_dtype().np)
+            d = d.astype(D.get_default_dtype().np) if d.dtype.kind != "c" else d
         ctx.save_for_backward(a)
         ctx.axes, ctx.keepdim = axes, keepdim
-        m = xp.max(d, axis=axes, keepdims=True) if d.size else xp.zeros((1,) * d.ndim, d.dtype)
+        # complex: the shift is the largest real part, as PyTorch's (exp(z - m) keeps the phase of z)
+        m = xp.max(d if d.dtype.kind != "c" else d.real, axis=axes, keepdims=True) if d.size else \
+            xp.zeros((1,) * d.ndim, d.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
         with errstate(divide="ignore"):
             r = xp.log(xp.sum(xp.exp(d - m), axis=axes, keepdims=True)) + m

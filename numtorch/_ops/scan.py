@@ -53,6 +53,12 @@ class LogCumSumExp(Function):
     @staticmethod
     def forward(ctx, x, axis):
         d = x._data
+        ctx.axis = axis
+        ctx.save_for_backward(x)
+        if d.dtype.kind == "c":
+            from .complex import cx_logcumsumexp
+            ctx.y = y = cx_logcumsumexp(d, axis) if d.ndim else d.copy()
+            return y
         if d.dtype.kind not in "fV":
             d = d.astype(xp.float32)
         # accumulated in float64 for float32 input, as PyTorch's CPU kernel does (its accumulate type)
@@ -75,6 +81,8 @@ class LogCumSumExp(Function):
         if x.dim() == 0:
             return g, None
         axis = ctx.axis
+        if x._data.dtype.kind == "c":
+            return _complex_grad(x, y, g, axis), None
 
         def rev_lcse(t):
             return flip(logcumsumexp(flip(t, [axis]), axis), [axis])
@@ -85,9 +93,20 @@ class LogCumSumExp(Function):
         return (pos + x).exp() - (neg + x).exp(), None
 
 
+def _complex_grad(x, y, g, axis):
+    """sum_{j >= i} g_j e^{x_i - y_j} (the real formula: the engine conjugates it for complex inputs), as
+    e^{x_i - c} * reverse-cumsum(g e^{c - y}) with c the largest real part of y along the axis, so that the
+    exponentials stay in range for inputs of moderate spread."""
+    from .copies import flip
+    from .complex import real
+    from .reduce import amax
+    c = amax(real(y).detach(), axis, keepdim=True)
+    return (x - c).exp() * flip(flip(g * (c - y).exp(), [axis]).cumsum(axis), [axis])
+
+
 def logcumsumexp(input, dim, *, out=None):
     axis = wrap_dim(dim, input.dim())
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and not input.dtype.is_complex:
         from .._dtype import scalar_name
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{scalar_name(input._data.dtype)}'")
     axis = axis if input.dim() else 0

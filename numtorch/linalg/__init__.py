@@ -2,8 +2,9 @@
 QR / eigh / SVD and what is built on them (``_decomp``), matrix functions (``_matfun``), LDL^T (``_ldl``).
 
 Every function is batched over leading dims; backwards are written in tensor ops (second-order gradients work).
-``eig`` and ``eigvals`` (``_eig``) return complex tensors; solve, inv, det, eig and eigvals accept complex inputs
-(``_common.COMPLEX_OK``), the other functions refuse them.
+``eig`` and ``eigvals`` (``_eig``) return complex tensors; solve, inv, det, slogdet, eig, eigvals, qr, eigh, eigvalsh,
+svd, svdvals, cholesky(_ex), solve_triangular, pinv and lstsq accept complex inputs (``_common.COMPLEX_OK``; norms
+take them too), the other functions refuse them.
 
 Differences from PyTorch worth knowing:
 

@@ -19,8 +19,11 @@ def type_name(arr):
 
 
 # the functions whose forward and backward are checked against PyTorch on complex inputs
-# (tests/complex/test_complex_linalg.py); the others refuse complex tensors
-COMPLEX_OK = {"linalg.solve", "linalg.inv", "linalg.det", "linalg.eig", "linalg.eigvals"}
+# (tests/complex/test_complex_linalg.py, test_complex_linalg_more.py); the others refuse complex tensors
+COMPLEX_OK = {"linalg.solve", "linalg.inv", "linalg.det", "linalg.eig", "linalg.eigvals",
+              "linalg.qr", "linalg.eigh", "linalg.eigvalsh", "linalg.svd", "linalg.svdvals",
+              "linalg.solve_triangular", "linalg.cholesky", "linalg.cholesky_ex",
+              "linalg.pinv", "linalg.slogdet", "torch.linalg.lstsq"}
 
 
 def check_float(A, fname, what="input"):

@@ -25,6 +25,7 @@ class QR(Function):
     """A = Q R. For m >= n: dA = (gQ + Q S(N)) R^-T with N = gR R^T - Q^T gQ and S(N) the symmetric matrix
     with N's upper triangle; for m < n, A = [A1 A2]: A1 as the square case with gQ + A2 gR2^T, dA2 = Q gR2."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H: the formula holds for complex inputs in PyTorch's convention
     node_name = "LinalgQrBackward0"
 
     @staticmethod
@@ -58,7 +59,7 @@ class QR(Function):
         gQ1 = gQ
         if gR is not None:
             gR2 = gR[..., :, m:]
-            gQ1 = A2 @ gR2.mT if gQ is None else gQ + A2 @ gR2.mT
+            gQ1 = A2 @ gR2.mH if gQ is None else gQ + A2 @ gR2.mH
         gA1 = _qr_square_grad(gQ1, gR1, Q, R1)
         gA2 = Q @ gR[..., :, m:] if gR is not None else (Q @ R2) * 0
         return cat([gA1, gA2], -1), None
@@ -66,14 +67,16 @@ class QR(Function):
 
 def _qr_square_grad(gQ, gR, Q, R):
     if gR is not None:
-        N = gR @ R.mT
+        N = gR @ R.mH
         if gQ is not None:
-            N = N - Q.mT @ gQ
+            N = N - Q.mH @ gQ
     else:
-        N = -(Q.mT @ gQ)
-    S = N.triu() + N.triu(1).mT
+        N = -(Q.mH @ gQ)
+    S = N.triu() + N.triu(1).mH
+    if N._data.dtype.kind == "c":  # S = triu(N) + triu(N)^H with the diagonal's real part halved: Re(N_ii)
+        S = S - diag_embed(N.diagonal(0, -2, -1).imag * 1j)
     G = Q @ S if gQ is None else gQ + Q @ S
-    return solve_triangular(R.mT, G, upper=False, left=False)
+    return solve_triangular(R.mH, G, upper=False, left=False)
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -93,6 +96,7 @@ class Eigh(Function):
     """A = V diag(L) V^T; dA = V (skew(V^T gV) / E + diag(gL)) V^T with skew(X) = (X - X^T) / 2 and
     E_ij = L_j - L_i (PyTorch's linalg_eig_backward, Hermitian case: repeated eigenvalues give inf/nan)."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H (Hermitian A)
     node_name = "LinalgEighBackward0"
 
     @staticmethod
@@ -107,16 +111,25 @@ class Eigh(Function):
         if gV is None:
             if gL is None:
                 return None, None
-            return (V * gL.unsqueeze(-2)) @ V.mT, None
-        X = V.mT @ gV
-        X = 0.5 * (X - X.mT)
+            return (V * gL.unsqueeze(-2)) @ V.mH, None
+        X = V.mH @ gV
+        if X._data.dtype.kind == "c":
+            _check_phase_invariant(X, "linalg_eigh_backward")
+        X = 0.5 * (X - X.mH)
         E = L.unsqueeze(-2) - L.unsqueeze(-1)
         n = L._data.shape[-1]
         E = E + _make(xp.eye(n, dtype=L._data.dtype))   # the diagonal of E is 0: make it 1 (X's is 0)
         inner = X / E
         if gL is not None:
             inner = inner + diag_embed(gL)
-        return V @ (inner @ V.mT), None
+        return V @ (inner @ V.mH), None
+
+
+def _check_phase_invariant(VhgV, fname):
+    """PyTorch's check that a loss of complex eigenvectors does not depend on their phases: Im diag(V^H gV) = 0."""
+    if not xp.allclose(VhgV._data.diagonal(0, -2, -1).imag, 0, rtol=1e-2, atol=1e-2):
+        raise RuntimeError(f"{fname}: The eigenvectors in the complex case are specified up to multiplication by "
+                           f"e^{{i phi}}. The specified loss function depends on this quantity, so it is ill-defined.")
 
 
 def _uplo(UPLO):
@@ -146,6 +159,7 @@ class SVD(Function):
     + (I - U U^T) gU S^-1 Vh + U S^-1 gV^T (I - V V^T), skew(X) = X - X^T, E_ij = S_j^2 - S_i^2
     (PyTorch's svd_backward: repeated singular values give inf/nan when U or V is differentiated)."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H, plus the complex diagonal term
     node_name = "LinalgSvdBackward0"
 
     @staticmethod
@@ -180,23 +194,45 @@ class SVD(Function):
         E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + _make(xp.eye(k, dtype=S._data.dtype))
         inner = None
         if gU is not None:
-            X = U.mT @ gU
-            inner = ((X - X.mT) / E) * S.unsqueeze(-2)
+            X = U.mH @ gU
+            inner = ((X - X.mH) / E) * S.unsqueeze(-2)
         if gVh is not None:
-            Y = Vh @ gVh.mT          # V^T gV
-            t = S.unsqueeze(-1) * ((Y - Y.mT) / E)
+            Y = Vh @ gVh.mH          # V^T gV
+            t = S.unsqueeze(-1) * ((Y - Y.mH) / E)
             inner = t if inner is None else inner + t
+        if U._data.dtype.kind == "c":
+            inner = _svd_complex_diagonal(inner, X if gU is not None else None, Y if gVh is not None else None, S, k)
         if gS is not None:
             inner = inner + diag_embed(gS)
         gA = U @ inner
         if m > k and gU is not None:
             gUS = gU / S.unsqueeze(-2)
-            gA = gA + gUS - U @ (U.mT @ gUS)
+            gA = gA + gUS - U @ (U.mH @ gUS)
         gA = gA @ Vh
         if n > k and gVh is not None:
             gVS = gVh / S.unsqueeze(-1)       # S^-1 gV^T
-            gA = gA + U @ (gVS - (gVS @ Vh.mT) @ Vh)
+            gA = gA + U @ (gVS - (gVS @ Vh.mH) @ Vh)
         return gA, None
+
+
+def _svd_complex_diagonal(inner, X, Y, S, k):
+    """Complex SVD: the skew-Hermitian parts' diagonals (2i Im X_ii S_i above, from E's unit diagonal) are
+    replaced by i Im((U^H gU)_ii) / S_i, as PyTorch's svd_backward, after its check
+    that the loss does not depend on the singular vectors' phases (Im diag(U^H gU) = -Im diag(V^H gV))."""
+    from .._ops.complex import imag
+    eye = _make(xp.eye(k, dtype=S._data.dtype))
+    inner = inner * (1 - eye)
+    imU = imag(X.diagonal(0, -2, -1)) if X is not None else None
+    imV = imag(Y.diagonal(0, -2, -1)) if Y is not None else None
+    a = imU._data if imU is not None else 0
+    b = imV._data if imV is not None else 0
+    if not xp.allclose(a, -b, rtol=1e-2, atol=1e-2):
+        raise RuntimeError("svd_backward: The singular vectors in the complex case are specified up to multiplication "
+                           "by e^{i phi}. The specified loss function depends on this phase term, making it "
+                           "ill-defined.")
+    if imU is not None:
+        inner = inner + diag_embed(imU / S) * 1j
+    return inner
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
@@ -234,11 +270,18 @@ def _tolerances(atol, rtol, m, n, dtype):
     return tol(atol), tol(rtol)
 
 
+def _ct(x):
+    """The conjugate transpose of the last two axes of an array (a plain transpose for real ones)."""
+    x = xp.swapaxes(x, -1, -2)
+    return x.conj() if x.dtype.kind == "c" else x
+
+
 class Pinv(Function):
     """A^+ from the SVD (or eigh when hermitian), singular values <= max(atol, rtol * s_max) dropped.
     Backward (Golub and Pereyra, PyTorch's pinv_backward), for m <= n with K = g^T A^+:
     dA = -(A^+ K)^T + K A^+^T - A A^+ K A^+^T + A^+^T A^+ (g^T - K A); the transposed form for m > n."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H
     _save_output = True
     node_name = "LinalgPinvBackward0"
 
@@ -249,33 +292,34 @@ class Pinv(Function):
         m, n = d.shape[-2:]
         if d.size == 0:
             return xp.zeros(d.shape[:-2] + (n, m), d.dtype)
-        at, rt = _tolerances(atol, rtol, m, n, d.dtype)
+        at, rt = _tolerances(atol, rtol, m, n, d.real.dtype)
         if hermitian:
             w, v = xp.linalg.eigh(d)
             aw = xp.abs(w)
+            w = w.astype(d.dtype, copy=False)
             thr = xp.maximum(at, rt * aw.max(-1, keepdims=True))
             with xp.errstate(divide="ignore"):
                 inv_w = xp.where(aw > thr, 1 / xp.where(aw > thr, w, 1), 0).astype(d.dtype)
-            return (v * inv_w[..., None, :]) @ xp.swapaxes(v, -1, -2)
+            return (v * inv_w[..., None, :]) @ _ct(v)
         u, s, vh = xp.linalg.svd(d, full_matrices=False)
         thr = xp.maximum(at, rt * s[..., :1])
         inv_s = xp.where(s > thr, 1 / xp.where(s > thr, s, 1), 0).astype(d.dtype)
-        return (xp.swapaxes(vh, -1, -2) * inv_s[..., None, :]) @ xp.swapaxes(u, -1, -2)
+        return (_ct(vh) * inv_s[..., None, :]) @ _ct(u)
 
     @staticmethod
     def backward(ctx, g):
         A, = ctx.saved_tensors
         P = ctx.saved_output
         m, n = A._data.shape[-2:]
-        Pt, gt = P.mT, g.mT
+        Pt, gt = P.mH, g.mH
         if m <= n:
             K = gt @ P
             KPt = K @ Pt
-            gA = -(P @ K).mT + KPt - (A @ P) @ KPt + (Pt @ P) @ (gt - K @ A)
+            gA = -(P @ K).mH + KPt - (A @ P) @ KPt + (Pt @ P) @ (gt - K @ A)
         else:
             K = P @ gt
             PtK = Pt @ K
-            gA = -(K @ P).mT + ((gt - A @ K) @ P) @ Pt + PtK - (PtK @ P) @ A
+            gA = -(K @ P).mH + ((gt - A @ K) @ P) @ Pt + PtK - (PtK @ P) @ A
         return gA, None, None, None
 
 
@@ -335,18 +379,21 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if rcond is None:
         rcond = float(xp.finfo(dt).eps) * max(m, n)
     X = Pinv.apply(A, 0.0, rcond if driver != "gels" else 0.0, False) @ Bm
-    s = xp.linalg.svd(A._data, compute_uv=False) if A._data.size else xp.zeros(A._data.shape[:-2] + (0,), dt)
+    rdt = A._data.real.dtype   # singular values are real for complex A
+    s = xp.linalg.svd(A._data, compute_uv=False) if A._data.size else xp.zeros(A._data.shape[:-2] + (0,), rdt)
     rank = (s > rcond * s[..., :1]).sum(-1).astype(xp.int64) if s.shape[-1] else xp.zeros(s.shape[:-1], xp.int64)
     full_rank = driver == "gels" or bool((rank == min(m, n)).all())
     if m > n and driver != "gelsy" and full_rank:
         R = A @ X - Bm
-        res = (R * R).sum(-2)
+        res = (R * R).sum(-2) if dt.kind != "c" else (R.real * R.real + R.imag * R.imag).sum(-2)
     else:   # not computed: empty, but in the graph as torch's
         res = X.reshape(-1)[:0]
+        if dt.kind == "c":   # real, as torch's
+            res = res.abs()
     if vector:
         X = X.squeeze(-1)
     rank_t = _make(xp.asarray(rank)) if driver != "gels" else _make(xp.empty((0,), xp.int64))
-    sv = _make(xp.asarray(s)) if driver in ("gelsd", "gelss") else _make(xp.empty((0,), dt))
+    sv = _make(xp.asarray(s)) if driver in ("gelsd", "gelss") else _make(xp.empty((0,), rdt))
     return _rt.linalg_lstsq._from(X, res, rank_t, sv)
 
 

@@ -40,6 +40,8 @@ class Eig(Function):
             inner = diag_embed(gL)
         else:
             VhgV = Vh @ gV
+            from ._decomp import _check_phase_invariant
+            _check_phase_invariant(VhgV, "linalg_eig_backward")
             diag_re = real(VhgV).diagonal(0, -2, -1)
             VhgV = VhgV - Vh @ (V * diag_re.unsqueeze(-2))
             Lc = conj(L)

@@ -296,8 +296,11 @@ def det(A, *, out=None):
 
 
 class Slogdet(Function):
-    """(sign det A, log|det A|); d log|det A| / dA = A^-T (the sign has no gradient)."""
+    """(sign det A, log|det A|); d log|det A| / dA = A^-T (a real sign has no gradient). Complex A: sign is
+    the phase det/|det|, d log|det| = Re tr(A^-1 dA), d sign = i sign Im tr(A^-1 dA), so
+    gA = (g_logabsdet - i Im(conj(g_sign) sign)) A^-H."""
     _builtin = True
+    _complex_aware = True
     node_name = "LinalgSlogdetBackward0"
 
     @staticmethod
@@ -305,15 +308,25 @@ class Slogdet(Function):
         ctx.save_for_backward(a)
         if a._data.shape[-1] == 0:
             sh = a._data.shape[:-2]
-            s, l = xp.ones(sh, a._data.dtype), xp.zeros(sh, a._data.dtype)
+            s, l = xp.ones(sh, a._data.dtype), xp.zeros(sh, a._data.real.dtype)
         else:
             s, l = xp.linalg.slogdet(a._data)
+        ctx.sign = s
         return xp.asarray(s), xp.asarray(l)   # sign has no gradient (real), but is part of the graph as torch
 
     @staticmethod
     def backward(ctx, gs, gl):
         A, = ctx.saved_tensors
-        return gl.unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        if A._data.dtype.kind != "c":
+            return gl.unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        from .._ops.complex import imag
+        c = gl.to(A.dtype) if gl is not None else _make(xp.zeros(A._data.shape[:-2], A._data.dtype))
+        if gs is not None:
+            from .._grad_mode import is_grad_enabled
+            # recomputed as an op when the backward is recorded, so second-order gradients see d sign / dA
+            sign = Slogdet.apply(A)[0] if is_grad_enabled() else _make(xp.asarray(ctx.sign))
+            c = c - 1j * imag(gs.conj() * sign)
+        return c.unsqueeze(-1).unsqueeze(-1) * inv(A).mH
 
 
 def slogdet(A, *, out=None):
@@ -328,12 +341,18 @@ class Cholesky(Function):
     """L with A = L L^T (lower triangle of A read); dA = L^-T Phi(L^T g) L^-1 with Phi(X) the lower
     triangle of X, diagonal halved, mirrored to be symmetric (PyTorch's cholesky_backward)."""
     _builtin = True
+    _complex_aware = True   # ^T read as ^H (Hermitian A = L L^H)
     _save_output = True
     node_name = "LinalgCholeskyExBackward0"
 
     @staticmethod
-    def forward(ctx, a, fname):
-        L, info = _chol_np(a._data)
+    def forward(ctx, a, fname, upper=False):
+        # upper (complex inputs only): U = L^H with L from A^H's lower triangle, differentiated as PyTorch's
+        # (its formula applied to L = U^H, gL = gU^H, without transposing the result back)
+        ctx.upper = upper
+        L, info = _chol_np(xp.swapaxes(a._data, -1, -2).conj() if upper else a._data)
+        if upper and not info.any():
+            return xp.swapaxes(L, -1, -2).conj()
         if info.any():
             raise LinAlgError(f"{fname}: {batch_prefix(info)}The factorization could not be completed because "
                               f"the input is not positive-definite (the leading minor of order {first_bad(info)} "
@@ -343,10 +362,12 @@ class Cholesky(Function):
     @staticmethod
     def backward(ctx, g):
         L = ctx.saved_output
-        phi = (L.mT @ g).tril()
-        phi = 0.5 * (phi + phi.tril(-1).mT)
-        gA = solve_triangular(L.mT, phi, upper=True)
-        return solve_triangular(L, gA, upper=False, left=False), None
+        if ctx.upper:
+            L, g = L.mH, g.mH
+        phi = (L.mH @ g).tril()
+        phi = 0.5 * (phi + phi.tril(-1).mH)
+        gA = solve_triangular(L.mH, phi, upper=True)
+        return solve_triangular(L, gA, upper=False, left=False), None, None
 
 
 def _chol_np(a):
@@ -390,6 +411,8 @@ def cholesky(A, *, upper=False, out=None):
     """L (lower, A = L L^T) or U = L^T (upper=True, reading the upper triangle) of symmetric positive-definite A."""
     check_square(A, "linalg.cholesky")
     if upper:
+        if A._data.dtype.kind == "c":
+            return finish(Cholesky.apply(A, "linalg.cholesky", True), out)
         return finish(Cholesky.apply(A.mT, "linalg.cholesky").mT, out)
     return finish(Cholesky.apply(A, "linalg.cholesky"), out)
 
@@ -397,12 +420,12 @@ def cholesky(A, *, upper=False, out=None):
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     """(L, info) without raising for a non-positive-definite A (info = order of the failing leading minor)."""
     check_square(A, "linalg.cholesky_ex")
-    a = xp.swapaxes(A._data, -1, -2) if upper else A._data
+    a = xp.swapaxes(A._data, -1, -2).conj() if upper else A._data
     L, info = _chol_np(a)
     if info.any():
         if check_errors:
-            Cholesky.apply(A.mT if upper else A, "linalg.cholesky_ex")
-        r = _make(xp.swapaxes(L, -1, -2) if upper else L)
+            Cholesky.apply(A, "linalg.cholesky_ex", bool(upper))
+        r = _make(xp.swapaxes(L, -1, -2).conj() if upper else L)
     else:
         r = cholesky(A, upper=upper)
     return finish(_rt.linalg_cholesky_ex._from(r, _make(info)), out)
