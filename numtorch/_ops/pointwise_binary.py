@@ -237,7 +237,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     if not all(isinstance(t, Tensor) for t in (input, tensor1, tensor2)):
         return input + value * tensor1 * tensor2
     rt = _result_type3(input, tensor1, tensor2)
-    if rt.is_floating_point:
+    if rt.is_floating_point or rt.is_complex:
         return input.to(rt) + value * tensor1.to(rt) * tensor2.to(rt)
     if rt._kind == 0:
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
