@@ -27,10 +27,10 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     if y.dim() == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     axis = wrap_dim(dim, y.dim())
-    _no_bool_y("trapezoid", y)
     n = y.shape[axis]
-    if n == 0:   # zeros, off the graph (as PyTorch)
+    if n == 0:   # zeros of y's dtype, off the graph, before any dtype check (as PyTorch: bool gives False)
         return (y.detach().sum(axis) * 0).to(y.dtype)
+    _no_bool_y("trapezoid", y)
     pair = _sl(y, axis, 1, n) + _sl(y, axis, 0, n - 1)
     if isinstance(x, Tensor):
         if x.dim() == 1:

@@ -596,3 +596,15 @@ def test_softshrink_passes_nan_and_hardswish_half_does_not_overflow():
             got = getattr(nt.nn.functional, fn)(nt.tensor(vals, dtype=getattr(nt, dt))).numpy()
             assert got.dtype == want.dtype
             assert _np.array_equal(got, want, equal_nan=True), (dt, fn, got, want)
+
+
+def test_trapezoid_of_an_empty_bool_dim_is_zeros_of_bool():
+    """Found by the fuzzer: PyTorch returns zeros of y's dtype for an empty dim before its bool check."""
+    for shape in ((0,), (2, 0)):
+        want = torch.trapezoid(torch.zeros(shape, dtype=torch.bool), dim=-1)
+        got = nt.trapezoid(nt.zeros(shape, dtype=nt.bool), dim=-1)
+        assert str(got.dtype) == str(want.dtype) and got.tolist() == want.tolist()
+    with pytest.raises(RuntimeError):
+        nt.trapezoid(nt.zeros(3, dtype=nt.bool))
+    with pytest.raises(RuntimeError):
+        torch.trapezoid(torch.zeros(3, dtype=torch.bool))

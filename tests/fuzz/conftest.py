@@ -36,3 +36,23 @@ def fuzz_settings():
     """The profile of the fuzz tests: ``--hypothesis-profile`` when given, else ``ci``."""
     name = settings.get_current_profile_name()
     return settings.get_profile("ci" if name == "default" else name)
+
+
+import pytest as _pytest  # noqa: E402
+
+
+@_pytest.fixture(autouse=True)
+def _clean_global_state():
+    """Run each fuzz test from PyTorch's and numtorch's start-up state (default dtype float32, grad mode on),
+    whatever an earlier test in the same process left behind, and put the earlier state back afterwards: the
+    derandomized ci profile must see the same programs behave the same way in any test order."""
+    import numtorch as _nt
+    torch = _root.torch
+    saved = [(L, L.get_default_dtype(), L.is_grad_enabled()) for L in (torch, _nt)]
+    for L in (torch, _nt):
+        L.set_default_dtype(L.float32)
+        L.set_grad_enabled(True)
+    yield
+    for L, dt, ge in saved:
+        L.set_default_dtype(dt)
+        L.set_grad_enabled(ge)

@@ -1005,6 +1005,12 @@ TOLERATED = [
          i["op"] == "clamp" and "doesn't match the broadcast shape" in _msg(i["we"])
          or "addcdiv" in i["ops"] and "can't be cast to the desired output type" in _msg(i["we"])
          or i["op"] == "addcdiv" and i["we"] is None and "values differ" in (i["mismatch"] or ""))),
+    ("inplace-expanded-leaf-view",
+     "an in-place op on an expanded (stride-0) view of a leaf that requires grad, with at most one element: "
+     "PyTorch refuses it as a view of a leaf; numtorch's expand is a read-only broadcast without view bookkeeping, "
+     "so only the overlap check (more than one element) refuses it. Open",
+     lambda i: i["ge"] is None and "view of a leaf Variable" in _msg(i["we"])
+     and ("inplace" in i["desc"] or "_(" in i["desc"])),
     ("take-along-dim-view",
      "take_along_dim(x, idx, None) of a non-contiguous x: PyTorch flattens with view() and refuses; numtorch "
      "flattens with reshape (as PyTorch's documentation describes the op)",
