@@ -8,7 +8,7 @@ from ... import nn
 from ..ops.misc import Conv2dNormActivation, SqueezeExcitation
 from ..ops.stochastic_depth import StochasticDepth
 from ._api import _weights_enum
-from ._utils import _builder, _make_divisible, _ovewrite_named_param, _load
+from ._utils import _builder, _init_mobile_convnet, _make_divisible, _ovewrite_named_param, _load
 
 __all__ = ["EfficientNet", "EfficientNet_B0_Weights", "EfficientNet_B1_Weights", "EfficientNet_B2_Weights",
            "EfficientNet_B3_Weights", "EfficientNet_B4_Weights", "EfficientNet_B5_Weights", "EfficientNet_B6_Weights",
@@ -153,18 +153,8 @@ class EfficientNet(nn.Module):
         self.features = nn.Sequential(*layers)
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Sequential(nn.Dropout(p=dropout, inplace=True), nn.Linear(last_out, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                r = 1.0 / math.sqrt(m.out_features)
-                nn.init.uniform_(m.weight, -r, r)
-                nn.init.zeros_(m.bias)
+        _init_mobile_convnet(self, lambda m: nn.init.uniform_(m.weight, -1.0 / math.sqrt(m.out_features),
+                                                               1.0 / math.sqrt(m.out_features)))
 
     def _forward_impl(self, x):
         return self.classifier(_torch.flatten(self.avgpool(self.features(x)), 1))

@@ -7,6 +7,24 @@ import warnings
 from ._api import WeightsEnum
 
 
+def _init_mobile_convnet(model, init_linear):
+    """MobileNet v2/v3 and EfficientNet initialisation, in module order (torchvision's, so that seeded weights
+    agree): kaiming_normal_(fan_out) convolutions with zero biases, unit/zero norms, ``init_linear(m)`` for
+    Linear layers."""
+    from ... import nn
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Linear):
+            init_linear(m)
+            nn.init.zeros_(m.bias)
+
+
 def _make_divisible(v, divisor, min_value=None):
     """``v`` rounded to the nearest multiple of ``divisor`` (at least ``min_value``), never more than 10% down."""
     if min_value is None:
