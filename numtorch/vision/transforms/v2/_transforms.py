@@ -6,17 +6,15 @@ leaves are images follows torchvision: PIL images and ``tv_tensors.Image``/``Vid
 when no such image is present, and then only the first one. The random draws are torchvision v2's calls, in its
 order."""
 import math
-import numbers
 import warnings
 from collections.abc import Sequence
 
 from ...._backend import xp as _xp
 from ...._tensor import Tensor, _make
-from .... import _random
 from ....nn.modules.module import Module as _Module
 from ... import tv_tensors
 from .. import _functional_pil as _F_pil
-from ..transforms import _setup_size, _setup_angle, _check_sequence_input
+from ..transforms import _setup_size, _setup_angle, _check_sequence_input, _check_erasing_args
 from ..autoaugment import AutoAugmentPolicy, _IMAGENET, _CIFAR10, _SVHN
 from . import functional as F
 from .functional import InterpolationMode, is_pure_tensor
@@ -725,18 +723,7 @@ class RandomErasing(_RandomApplyTransform):
 
     def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0.0, inplace=False):
         super().__init__(p=p)
-        if not isinstance(value, (numbers.Number, str, tuple, list)):
-            raise TypeError("Argument value should be either a number or str or a sequence")
-        if isinstance(value, str) and value != "random":
-            raise ValueError("If value is str, it should be 'random'")
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            warnings.warn("Scale and ratio should be of kind (min, max)")
-        if scale[0] < 0 or scale[1] > 1:
-            raise ValueError("Scale should be between 0 and 1")
+        _check_erasing_args(value, scale, ratio)
         self.scale = scale
         self.ratio = ratio
         if isinstance(value, (int, float)):
