@@ -44,9 +44,9 @@ _THETA13 = 5.371920351148152
 
 def _expm_np(a):
     """exp(A) by scaling and squaring with the [13/13] Pade approximant (Higham 2005), each matrix of the batch
-    scaled by its own power of two; computed in float64."""
+    scaled by its own power of two; computed in float64 (complex128 for complex inputs)."""
     dt = a.dtype
-    a = a.astype(xp.float64)
+    a = a.astype(xp.complex128 if dt.kind == "c" else xp.float64)
     n = a.shape[-1]
     if a.size == 0:
         return a.astype(dt)
@@ -56,7 +56,7 @@ def _expm_np(a):
     s = xp.where(xp.isfinite(norm1), s, 0)
     a = a / (2.0 ** s)[..., None, None]
     b = _PADE13
-    ident = xp.eye(n)
+    ident = xp.eye(n, dtype=a.dtype)
     a2 = a @ a
     a4 = a2 @ a2
     a6 = a4 @ a2
@@ -94,7 +94,7 @@ class MatrixExp(Function):
 
 def matrix_exp(A):
     """exp(A) of the square matrices in the last two dims."""
-    if A._data.dtype.kind not in "fV":
+    if A._data.dtype.kind not in "fVc":
         check_float(A, "linalg.matrix_exp")
     check_matrix(A, "linalg.matrix_exp", True)
     return MatrixExp.apply(A)
@@ -244,7 +244,7 @@ def cond(A, p=None, *, out=None):
         Ainv = inv(where(bad.unsqueeze(-1).unsqueeze(-1), eye, A))
     r = matrix_norm(A, p) * matrix_norm(Ainv, p)
     if info._data.any():
-        r = where(bad, _make(xp.asarray(xp.inf, A._data.dtype)), r)
+        r = where(bad, _make(xp.asarray(xp.inf, A._data.real.dtype)), r)
     return finish(r, out)
 
 
