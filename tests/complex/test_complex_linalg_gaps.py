@@ -151,3 +151,54 @@ def test_matrix_exp_gradcheck_and_second_order():
     gn, = nt.autograd.grad(nt.linalg.matrix_exp(xn).abs().sum(), xn, create_graph=True)
     _close(gn, gt, 1e-9)
     _close(nt.autograd.grad((gn.abs() ** 2).sum(), xn)[0], torch.autograd.grad((gt.abs() ** 2).sum(), xt)[0], 1e-8)
+
+
+# ------------------------------------------------------------------------------ LU
+LU_SHAPES = [(3, 3), (2, 4, 4), (2, 3, 5), (2, 5, 3), (1, 2, 4, 2)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", LU_SHAPES, ids=str)
+def test_lu_family(dtype, shape):
+    a = [_cplx(shape, 11)]
+    check(lambda T, x: tuple(T.linalg.lu(x)), a, dtype)
+    check(lambda T, x: tuple(T.linalg.lu_factor_ex(x)), a, dtype)
+    check(lambda T, x: T.lu_unpack(*T.linalg.lu_factor(x)), a, dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(lambda T, x: tuple(T.lu(x, get_infos=True)), a, dtype)
+        check(lambda T, x: tuple(x.lu()), a, dtype)
+
+
+def test_lu_pivots_by_abs_re_plus_abs_im():
+    # LAPACK's i*amax compares |re| + |im|: row 0 (2.0) beats row 1 (1.5) though |z| = 1.41 < 1.5
+    c = np.array([[1.0 + 1.0j, 1.0], [1.5 + 0j, 2.0j]])
+    a = np.array([[0.9 - 0.9j, 1.0, 2j], [-1.7 + 0j, 3.0 - 1j, 1], [0.2, 1j, 1 + 1j]])
+    for m in (a, c):
+        check(lambda T, x: tuple(T.linalg.lu_factor(x)), [m])
+
+
+def test_lu_singular_and_gradcheck():
+    s = _cplx((2, 3, 3), 12)
+    s[0, :, 1] = 0
+    check(lambda T, x: tuple(T.linalg.lu_factor_ex(x)), [s], grad=False)
+    with pytest.raises(RuntimeError, match="U\\[2,2\\] is zero"):
+        nt.linalg.lu_factor(nt.tensor(s))
+    for shape in ((3, 3), (2, 4), (4, 2)):
+        gradcheck(lambda T, x: tuple(T.linalg.lu(x))[1:], [_cplx(shape, 13)])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("adjoint", [False, True])
+def test_lu_solve(dtype, left, adjoint):
+    a, b = _cplx((2, 3, 3), 14), _cplx((2, 3, 2) if left else (2, 2, 3), 15)
+    check(lambda T, x, y: T.linalg.lu_solve(*T.linalg.lu_factor(x), y, left=left, adjoint=adjoint), [a, b], dtype)
+    check(lambda T, x, y: T.linalg.lu_solve(*T.linalg.lu_factor(x), y, left=left, adjoint=adjoint),
+          [a[0], b], dtype)                                            # the factor broadcast over B's batch
+    if dtype == "complex128":
+        gradcheck(lambda T, x, y: T.linalg.lu_solve(*T.linalg.lu_factor(x), y, left=left, adjoint=adjoint), [a, b])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if left and not adjoint:
+            check(lambda T, x, y: T.lu_solve(y, *T.linalg.lu_factor(x)), [a, b], dtype)
