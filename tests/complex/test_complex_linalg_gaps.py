@@ -202,3 +202,56 @@ def test_lu_solve(dtype, left, adjoint):
         warnings.simplefilter("ignore")
         if left and not adjoint:
             check(lambda T, x, y: T.lu_solve(y, *T.linalg.lu_factor(x)), [a, b], dtype)
+
+
+# ------------------------------------------------------------------------------ LDL
+def _sym(shape, seed):
+    a = _cplx(shape, seed)
+    return a + a.swapaxes(-1, -2)
+
+
+def _bk_cases(make):
+    """Matrices whose Bunch-Kaufman steps take 1x1 pivots, row swaps and 2x2 blocks."""
+    out = [make((5, 5), 20), make((3, 4, 4), 21)]
+    z = make((6, 6), 22)
+    idx = np.arange(6)
+    z[idx, idx] *= 0.01          # tiny diagonal: 2x2 blocks and interchanges
+    out.append(z)
+    w = make((4, 4), 23)
+    w[0, 0] = 0                  # a zero (1,1) entry
+    out.append(w)
+    return out
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("hermitian", [False, True])
+def test_ldl_factor_and_solve(dtype, hermitian):
+    make = _herm if hermitian else _sym
+    for k, a in enumerate(_bk_cases(make)):
+        b = _cplx(a.shape[:-1] + (2,), 30 + k)
+        check(lambda T, x: tuple(T.linalg.ldl_factor_ex(x, hermitian=hermitian)), [a], dtype, grad=False)
+        check(lambda T, x: tuple(T.linalg.ldl_factor(x, hermitian=hermitian)), [a], dtype, grad=False)
+        x = check(lambda T, x, y: T.linalg.ldl_solve(*T.linalg.ldl_factor(x, hermitian=hermitian), y,
+                                                     hermitian=hermitian), [a, b], dtype, grad=False)[0]
+        np.testing.assert_allclose(a @ x.numpy(), b, rtol=TOL[dtype] * 100, atol=TOL[dtype] * 100)
+
+
+def test_ldl_hermitian_reads_the_real_diagonal_and_mixed_flags():
+    a = _herm((4, 4), 24)
+    a[np.arange(4), np.arange(4)] += 0.5j        # an imaginary part on the diagonal is ignored by hetrf
+    check(lambda T, x: tuple(T.linalg.ldl_factor(x, hermitian=True)), [a], grad=False)
+    b = _cplx((4, 3), 25)
+    for hf, hs in ((True, False), (False, True)):
+        check(lambda T, x, y: T.linalg.ldl_solve(*T.linalg.ldl_factor(x, hermitian=hf), y, hermitian=hs), [a, b],
+              grad=False)
+    # real values held in a complex tensor
+    r = _herm((4, 4), 26).real
+    check(lambda T, x: tuple(T.linalg.ldl_factor(x, hermitian=True)), [r], "complex128", grad=False)
+
+
+def test_ldl_not_differentiable_as_torch():
+    a = _herm((3, 3), 27)
+    for T in (torch, nt):
+        x = T.tensor(a, requires_grad=True)
+        with pytest.raises(RuntimeError, match="derivative for aten::linalg_ldl_factor_ex is not implemented"):
+            T.linalg.ldl_factor(x, hermitian=True)[0].abs().sum().backward()
