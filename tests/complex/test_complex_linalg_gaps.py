@@ -271,3 +271,96 @@ def test_renorm(dtype, p, dim):
     check(lambda T, x: x.renorm(p, dim, 0.0), [a], dtype, grad=grad)
     if dtype == "complex128" and p != float("inf"):
         gradcheck(lambda T, x: T.renorm(x, p, dim, 1.5), [a])
+
+
+# ------------------------------------------------------------------------------ the rest of torch.linalg on complex
+A3, A4x3, B32 = _cplx((2, 3, 3), 50), _cplx((2, 4, 3), 51), _cplx((2, 3, 2), 52)
+OTHERS = {
+    "det": (lambda T, x: T.linalg.det(x), [A3]),
+    "inv": (lambda T, x: T.linalg.inv(x), [A3]),
+    "inv_ex": (lambda T, x: tuple(T.linalg.inv_ex(x)), [A3]),
+    "solve": (lambda T, x, y: T.linalg.solve(x, y), [A3, _cplx((2, 3), 53)]),
+    "solve_right": (lambda T, x, y: T.linalg.solve(x, y, left=False), [A3, _cplx((2, 4, 3), 53)]),
+    "solve_ex": (lambda T, x, y: tuple(T.linalg.solve_ex(x, y)), [A3, B32]),
+    "matrix_power_-3": (lambda T, x: T.linalg.matrix_power(x, -3), [A3]),
+    "matrix_power_0": (lambda T, x: T.linalg.matrix_power(x, 0), [A3]),
+    "matrix_power_5": (lambda T, x: x.matrix_power(5), [A3]),
+    "householder_product": (lambda T, x, t: T.linalg.householder_product(x, t), [A4x3, _cplx((2, 2), 54)]),
+    "orgqr": (lambda T, x, t: T.orgqr(x, t), [A4x3, _cplx((2, 3), 54)]),
+    "ormqr": (lambda T, x, t, c: T.ormqr(x, t, c), [A4x3, _cplx((2, 3), 54), _cplx((2, 4, 2), 55)]),
+    "ormqr_t": (lambda T, x, t, c: T.ormqr(x, t, c, transpose=True), [A4x3, _cplx((2, 3), 54), _cplx((2, 4, 2), 55)]),
+    "ormqr_right": (lambda T, x, t, c: T.ormqr(x, t, c, left=False), [A4x3, _cplx((2, 3), 54), _cplx((2, 2, 4), 55)]),
+    "ormqr_right_t": (lambda T, x, t, c: x.ormqr(t, c, left=False, transpose=True),
+                      [A4x3, _cplx((2, 3), 54), _cplx((2, 2, 4), 55)]),
+    "vecdot": (lambda T, x, y: T.linalg.vecdot(x, y), [_cplx((2, 3), 56), _cplx((2, 3), 57)]),
+    "vecdot_dim0_bcast": (lambda T, x, y: T.linalg.vecdot(x, y, dim=0), [_cplx((2, 3), 56), _cplx((2, 1), 57)]),
+    "multi_dot": (lambda T, x, y, z: T.linalg.multi_dot([x, y, z]), [_cplx((3,), 58), _cplx((3, 4), 59), _cplx((4,), 60)]),
+    "cross": (lambda T, x, y: T.linalg.cross(x, y), [_cplx((2, 3), 61), _cplx((2, 3), 62)]),
+    "tensorinv": (lambda T, x: T.linalg.tensorinv(x, 2), [_cplx((2, 3, 6), 63)]),
+    "tensorsolve": (lambda T, x, y: T.linalg.tensorsolve(x, y), [_cplx((2, 3, 6), 63), _cplx((2, 3), 64)]),
+    "vander": (lambda T, x: T.linalg.vander(x, N=4), [_cplx((2, 3), 65)]),
+    "diagonal": (lambda T, x: T.linalg.diagonal(x, offset=1), [A3]),
+    "svdvals": (lambda T, x: T.linalg.svdvals(x), [A4x3]),
+    "eigvalsh": (lambda T, x: T.linalg.eigvalsh(x), [_herm((2, 3, 3), 66)]),
+    "eigvalsh_U": (lambda T, x: T.linalg.eigvalsh(x, UPLO="U"), [A3]),
+    "norm": (lambda T, x: T.linalg.norm(x), [A3]),
+    "norm_fro": (lambda T, x: T.linalg.norm(x, "fro"), [A3[0]]),
+    "norm_nuc_dims": (lambda T, x: T.linalg.norm(x, "nuc", dim=(0, 2)), [A3]),
+    "norm_2_keepdim": (lambda T, x: T.linalg.norm(x, 2, dim=(1, 2), keepdim=True), [A3]),
+    "norm_inf": (lambda T, x: T.linalg.norm(x, float("inf")), [A3[0]]),
+    "norm_vec3": (lambda T, x: T.linalg.norm(x, 3, dim=1), [A3]),
+    "norm_dtype": (lambda T, x: T.linalg.norm(x, dtype=T.complex128), [A3]),
+    "vector_norm_half": (lambda T, x: T.linalg.vector_norm(x, 0.5), [A3]),
+    "vector_norm_-inf": (lambda T, x: T.linalg.vector_norm(x, float("-inf"), dim=(0, 1)), [A3]),
+    "vector_norm_0": (lambda T, x: T.linalg.vector_norm(x, 0), [A3]),
+    "vector_norm_dtype": (lambda T, x: T.linalg.vector_norm(x, 2, dtype=T.complex128), [A3]),
+    "matrix_norm_-1": (lambda T, x: T.linalg.matrix_norm(x, -1), [A3]),
+    "matrix_norm_dtype": (lambda T, x: T.linalg.matrix_norm(x, dtype=T.complex128), [A3]),
+    "logdet": (lambda T, x: T.logdet(x), [A3]),
+    "slogdet_old": (lambda T, x: tuple(T.slogdet(x)), [A3]),
+    "svd_old": (lambda T, x: (lambda u, s, v: (s, (u * s.unsqueeze(-2)) @ v.mH, v.abs()))(*T.svd(x)), [A4x3]),
+    "svd_old_full": (lambda T, x: T.svd(x, some=False)[2][..., :, :3].abs(), [A4x3.swapaxes(-1, -2)]),
+    "cholesky_solve": (lambda T, x, y: T.cholesky_solve(y, T.linalg.cholesky(x)), [_spd((2, 3, 3), 67), B32]),
+    "cholesky_solve_upper": (lambda T, x, y: T.cholesky_solve(y, T.linalg.cholesky(x, upper=True), upper=True),
+                             [_spd((2, 3, 3), 67), B32]),
+    "cholesky_inverse": (lambda T, x: T.cholesky_inverse(T.linalg.cholesky(x)), [_spd((2, 3, 3), 67)]),
+    "cholesky_solve_factor": (lambda T, x, y: T.cholesky_solve(y, x),
+                              [np.tril(_cplx((3, 3), 69), -1) + np.diag([2., 3, 1]), _cplx((3, 2), 70)]),
+    "cholesky_inverse_upper": (lambda T, x: x.cholesky_inverse(upper=True), [np.triu(_cplx((3, 3), 68), 1) + np.diag([3., 2, 4])]),
+    "cholesky_old_upper": (lambda T, x: T.cholesky(x, upper=True), [_spd((3, 3), 67)]),
+    "triangular_solve": (lambda T, x, y: tuple(T.triangular_solve(y, x)), [A3, B32]),
+    "triangular_solve_t": (lambda T, x, y: tuple(T.triangular_solve(y, x, upper=False, transpose=True)), [A3, B32]),
+    "pinverse": (lambda T, x: T.pinverse(x), [A4x3]),
+    "qr_old": (lambda T, x: T.qr(x)[1], [A4x3]),
+    "inverse": (lambda T, x: T.inverse(x), [A3]),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(OTHERS))
+def test_other_linalg_complex(name, dtype):
+    fn, arrays = OTHERS[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(fn, arrays, dtype)
+
+
+@pytest.mark.parametrize("name", ["householder_product", "ormqr_t", "ormqr_right", "vecdot", "logdet",
+                                  "cholesky_solve_factor", "cholesky_inverse_upper", "matrix_power_-3", "tensorsolve"])
+def test_other_linalg_complex_gradcheck(name):
+    # (functions of a Cholesky factor: their input is the factor, as finite differences of cholesky(A) leave the
+    # Hermitian matrices)
+    fn, arrays = OTHERS[name]
+    gradcheck(fn, arrays)
+
+
+def test_geqrf_complex_values_and_autograd_refusal():
+    check(lambda T, x: tuple(T.geqrf(x)), [A4x3], grad=False)
+    for T in (torch, nt):
+        with pytest.raises(RuntimeError, match="geqrf does not support automatic differentiation for outputs "
+                                               "with complex dtype"):
+            T.geqrf(T.tensor(A4x3, requires_grad=True))
+        r = T.geqrf(T.tensor(A4x3.real, requires_grad=True))
+        assert r[0].grad_fn.name() == "GeqrfBackward0"
+        with pytest.raises(RuntimeError, match="the derivative for 'geqrf' is not implemented"):
+            r[0].sum().backward()
