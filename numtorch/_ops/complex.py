@@ -565,8 +565,6 @@ _REFUSED = {
     "copysign": ('"copysign_cpu"',), "nansum": ("nansum on CPU does not support complex inputs", RuntimeError),
     "nanmean": ("nansum on CPU does not support complex inputs", RuntimeError),
     "cdist": (None,), "frac": ('"frac_cpu"',),
-    # PyTorch computes this for complex tensors; numtorch does not yet, and says so
-    "renorm": ("numtorch: renorm of complex tensors is not implemented", NotImplementedError),
 }
 
 

@@ -246,10 +246,10 @@ def put(input, index, source, accumulate=False):
 
 def renorm(input, p, dim, maxnorm, *, out=None):
     """Each slice along dim whose p-norm exceeds maxnorm is scaled to norm maxnorm (factor
-    maxnorm / (norm + 1e-7)); the others are unchanged."""
+    maxnorm / (norm + 1e-7), real also for complex input: the norm is of |x|); the others are unchanged."""
     from .pointwise_binary import where
     from ..linalg import vector_norm
-    if not input.dtype.is_floating_point:
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
         raise RuntimeError("\"renorm\" not implemented for '" + input.dtype.name.capitalize() + "'")
     if p <= 0:
         raise RuntimeError(f"renorm: non-positive-norm not supported")

@@ -41,7 +41,9 @@ __all__ = ["matmul", "vecdot", "multi_dot", "cross", "diagonal", "vector_norm", 
 
 
 def vecdot(x, y, *, dim=-1):
-    """sum(x * y) over ``dim`` (x and y broadcast; real tensors, so no conjugate)."""
+    """sum(conj(x) * y) over ``dim`` (x and y broadcast; the conjugate only for complex x)."""
+    if x._data.dtype.kind == "c":
+        x = x.conj()
     return _sum(x * y, dim)
 
 

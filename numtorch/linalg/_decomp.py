@@ -348,7 +348,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None)
     if d.size == 0:
         return finish(_make(xp.zeros(d.shape[:-2], xp.int64)), out)
     s = xp.abs(xp.linalg.eigvalsh(d)) if hermitian else xp.linalg.svd(d, compute_uv=False)
-    at, rt = _tolerances(atol, rtol, m, n, d.dtype)
+    at, rt = _tolerances(atol, rtol, m, n, d.real.dtype)   # singular values of complex A are real
     thr = xp.maximum(at, rt * s.max(-1, keepdims=True))
     return finish(_make(xp.asarray((s > thr).sum(-1).astype(xp.int64))), out)
 

@@ -24,9 +24,11 @@ def det(input):
 
 
 def logdet(input):
-    """log det A: nan where det A < 0, -inf where it is 0 (from slogdet)."""
+    """log det A: nan where det A < 0, -inf where it is 0 (from slogdet); complex A: log|det A| + i arg det A."""
     check_float(input, "linalg.slogdet")
     sign, logabs = _solve.slogdet(input)
+    if input._data.dtype.kind == "c":   # the complex log: log|det| + i arg(det)
+        return logabs + 1j * sign.angle()
     from .._ops.pointwise_binary import where
     return where(_make(sign._data < 0), _make(xp.asarray(xp.nan, logabs._data.dtype)), logabs)
 
@@ -43,7 +45,7 @@ def inverse(input, *, out=None):
 
 
 def svd(input, some=True, compute_uv=True, *, out=None):
-    """(U, S, V) with A = U diag(S) V^T (V, not Vh); some=False gives square U and V; compute_uv=False gives
+    """(U, S, V) with A = U diag(S) V^H (V, not Vh); some=False gives square U and V; compute_uv=False gives
     zero-filled U (m x m) and V (n x n)."""
     check_float(input, "linalg.svd")
     check_matrix(input, "linalg.svd")
@@ -55,7 +57,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
         r = _rt.svd._from(_make(xp.zeros(b + (m, m), dt)), S, _make(xp.zeros(b + (n, n), dt)))
     else:
         U, S, Vh = _decomp.svd(input, full_matrices=not some)
-        r = _rt.svd._from(U, S, Vh.mT)
+        r = _rt.svd._from(U, S, Vh.mH)
     return finish(r, out)
 
 
@@ -69,18 +71,18 @@ def cholesky(input, upper=False, *, out=None):
 
 
 def cholesky_solve(B, L, upper=False, *, out=None):
-    """X with (L L^T) X = B (or (U^T U) X = B when upper), L from cholesky. The gradient reaches every entry of
+    """X with (L L^H) X = B (or (U^H U) X = B when upper), L from cholesky (^H is ^T for real L). The gradient reaches every entry of
     the factor (PyTorch's formula: -(gB X^T + X gB^T) L), so it is taken through A = L L^T."""
     check_float(B, "linalg.cholesky_solve")
-    A = L.mT @ L if upper else L @ L.mT
+    A = L.mH @ L if upper else L @ L.mH
     return finish(_solve.solve(A, B), out)
 
 
 def cholesky_inverse(L, upper=False, *, out=None):
-    """(L L^T)^-1 (or (U^T U)^-1 when upper) from a Cholesky factor (gradient through A = L L^T, as torch)."""
+    """(L L^H)^-1 (or (U^H U)^-1 when upper) from a Cholesky factor (gradient through A = L L^T, as torch)."""
     check_float(L, "cholesky_inverse")
     check_matrix(L, "cholesky_inverse", True)
-    A = L.mT @ L if upper else L @ L.mT
+    A = L.mH @ L if upper else L @ L.mH
     return finish(_solve.inv(A), out)
 
 

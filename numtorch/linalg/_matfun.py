@@ -44,9 +44,9 @@ _THETA13 = 5.371920351148152
 
 def _expm_np(a):
     """exp(A) by scaling and squaring with the [13/13] Pade approximant (Higham 2005), each matrix of the batch
-    scaled by its own power of two; computed in float64."""
+    scaled by its own power of two; computed in float64 (complex128 for complex inputs)."""
     dt = a.dtype
-    a = a.astype(xp.float64)
+    a = a.astype(xp.complex128 if dt.kind == "c" else xp.float64)
     n = a.shape[-1]
     if a.size == 0:
         return a.astype(dt)
@@ -56,7 +56,7 @@ def _expm_np(a):
     s = xp.where(xp.isfinite(norm1), s, 0)
     a = a / (2.0 ** s)[..., None, None]
     b = _PADE13
-    ident = xp.eye(n)
+    ident = xp.eye(n, dtype=a.dtype)
     a2 = a @ a
     a4 = a2 @ a2
     a6 = a4 @ a2
@@ -94,7 +94,7 @@ class MatrixExp(Function):
 
 def matrix_exp(A):
     """exp(A) of the square matrices in the last two dims."""
-    if A._data.dtype.kind not in "fV":
+    if A._data.dtype.kind not in "fVc":
         check_float(A, "linalg.matrix_exp")
     check_matrix(A, "linalg.matrix_exp", True)
     return MatrixExp.apply(A)
@@ -108,22 +108,25 @@ def _reflectors(A):
 
 
 def _apply_reflectors(V, tau, C, left, trans):
-    """Q C, Q^T C, C Q or C Q^T with Q = H_1 ... H_k, H_i = I - tau_i v_i v_i^T (k = len(tau))."""
+    """Q C, Q^H C, C Q or C Q^H with Q = H_1 ... H_k, H_i = I - tau_i v_i v_i^H (k = len(tau); H_i^H takes
+    conj(tau_i); ^H is ^T for real inputs, as LAPACK's ormqr / unmqr)."""
     k = tau._data.shape[-1]
     forward_order = (left and trans) or (not left and not trans)
     order = range(k) if forward_order else range(k - 1, -1, -1)
+    if trans and tau._data.dtype.kind == "c":
+        tau = tau.conj()
     for i in order:
         v = V[..., :, i:i + 1]
         t = tau[..., i:i + 1].unsqueeze(-1)
         if left:
-            C = C - (v * t) @ (v.mT @ C)
+            C = C - (v * t) @ (v.mH @ C)
         else:
-            C = C - ((C @ v) * t) @ v.mT
+            C = C - ((C @ v) * t) @ v.mH
     return C
 
 
 def householder_product(A, tau, *, out=None):
-    """The first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T with v_i column i of A below the
+    """The first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^H with v_i column i of A below the
     diagonal (1 on it); differentiable in A and tau."""
     fname = "torch.linalg.householder_product"
     check_matrix(A, fname.replace("torch.", ""))
@@ -145,7 +148,8 @@ def householder_product(A, tau, *, out=None):
 
 
 def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
-    """Q C, Q^T C, C Q or C Q^T with Q the product of geqrf's Householder reflectors."""
+    """Q C, Q^H C, C Q or C Q^H (``transpose``; Q^T for real input) with Q the product of geqrf's Householder
+    reflectors."""
     fname = "torch.ormqr"
     check_float(input, fname)
     if input._data.ndim < 2:
@@ -167,17 +171,34 @@ def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
     return finish(_apply_reflectors(_reflectors(input), tau, other, left, transpose), out)
 
 
+class _Geqrf(Function):
+    """geqrf in the graph (as PyTorch's GeqrfBackward0), whose derivative PyTorch does not implement."""
+    _builtin = True
+    node_name = "GeqrfBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        d = a._data
+        m, n = d.shape[-2:]
+        if d.size == 0:
+            return d.copy(), xp.zeros(d.shape[:-2] + (min(m, n),), d.dtype)
+        h, tau = xp.linalg.qr(d, mode="raw")
+        return xp.ascontiguousarray(xp.swapaxes(h, -1, -2)).astype(d.dtype), tau.astype(d.dtype)
+
+    @staticmethod
+    def backward(ctx, ga, gtau):
+        raise RuntimeError("the derivative for 'geqrf' is not implemented.")
+
+
 def geqrf(input, *, out=None):
     """(a, tau): LAPACK geqrf's packed QR (R on and above the diagonal, the reflectors below)."""
     check_float(input, "torch.geqrf")
     check_matrix(input, "torch.geqrf")
-    d = input._data
-    m, n = d.shape[-2:]
-    if d.size == 0:
-        return finish(_rt.geqrf._from(_make(d.copy()), _make(xp.zeros(d.shape[:-2] + (min(m, n),), d.dtype))), out)
-    h, tau = xp.linalg.qr(d, mode="raw")
-    return finish(_rt.geqrf._from(_make(xp.ascontiguousarray(xp.swapaxes(h, -1, -2)).astype(d.dtype)),
-                                  _make(tau.astype(d.dtype))), out)
+    from .._grad_mode import is_grad_enabled
+    if input._data.dtype.kind == "c" and input.requires_grad and is_grad_enabled():
+        raise RuntimeError("geqrf does not support automatic differentiation for outputs with complex dtype.")
+    a, tau = _Geqrf.apply(input)
+    return finish(_rt.geqrf._from(a, tau), out)
 
 
 # ---------------------------------------------------------------------------------------------- tensors
@@ -244,7 +265,7 @@ def cond(A, p=None, *, out=None):
         Ainv = inv(where(bad.unsqueeze(-1).unsqueeze(-1), eye, A))
     r = matrix_norm(A, p) * matrix_norm(Ainv, p)
     if info._data.any():
-        r = where(bad, _make(xp.asarray(xp.inf, A._data.dtype)), r)
+        r = where(bad, _make(xp.asarray(xp.inf, A._data.real.dtype)), r)
     return finish(r, out)
 
 

@@ -548,14 +548,14 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
         raise RuntimeError(f"{fname}: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B._data.shape[-2]}x{B._data.shape[-1]})")
     P, L, U = _unpack(LU, pivots._data)
-    if not left:   # X A = B  <=>  A^T X^T = B^T
-        return finish(lu_solve(LU, pivots, B.mT, left=True, adjoint=not adjoint).mT, out)
+    if not left:   # X A = B  <=>  A^H X^H = B^H (and X A^H = B <=> A X^H = B^H)
+        return finish(lu_solve(LU, pivots, B.mH, left=True, adjoint=not adjoint).mH, out)
     if not adjoint:   # X = U^-1 L^-1 P^T B
         Y = solve_triangular(L, P.mT @ B, upper=False, unitriangular=True)
         X = solve_triangular(U, Y, upper=True)
-    else:             # A^T = U^T L^T P^T: X = P L^-T U^-T B
-        Y = solve_triangular(U.mT, B, upper=False)
-        X = P @ solve_triangular(L.mT, Y, upper=True, unitriangular=True)
+    else:             # A^H = U^H L^H P^T: X = P L^-H U^-H B (the conjugate transpose for complex A, as PyTorch)
+        Y = solve_triangular(U.mH, B, upper=False)
+        X = P @ solve_triangular(L.mH, Y, upper=True, unitriangular=True)
     return finish(X, out)
 
 

@@ -96,11 +96,6 @@ def test_logaddexp_mixed_real_complex(real_dtype):
     _close(nt.logaddexp(an, nt.tensor(1 + 2j)), torch.logaddexp(at, torch.tensor(1 + 2j)), cdt)
 
 
-def test_renorm_still_refuses_complex():
-    with pytest.raises(NotImplementedError, match="renorm of complex"):
-        nt.tensor(X).renorm(2, 0, 1.0)
-
-
 # ------------------------------------------------------------------------------ linalg on complex inputs
 def _cplx(shape, seed):
     r = np.random.default_rng(seed)

@@ -55,8 +55,6 @@ OPS = {
  "tanh_": lambda T,a,b,c: a.clone().tanh_(), "mul_": lambda T,a,b,c: a.clone().mul_(b), "add_real_": lambda T,a,b,c: a.clone().add_(c), "copy_": lambda T,a,b,c: T.zeros(2,3,dtype=a.dtype).copy_(c), "setitem": lambda T,a,b,c: (lambda x: (x.__setitem__(0, b[1]), x)[1])(a.clone()),
  "fill_": lambda T,a,b,c: a.clone().fill_(2-1j), "zero_": lambda T,a,b,c: a.clone().zero_(), "pow_t_real": lambda T,a,b,c: a ** c, "pow_real_t": lambda T,a,b,c: c.abs() ** a,
 }
-# PyTorch computes this for complex inputs; numtorch raises NotImplementedError saying it does not (yet)
-NOT_YET = {"renorm"}
 
 
 def test_nan_inf_queries_and_nan_to_num():
@@ -94,9 +92,6 @@ def test_op_on_complex(name, dtype):
     f = OPS[name]
     want, terr = _run(torch, f, dtype)
     got, nerr = _run(nt, f, dtype)
-    if name in NOT_YET:
-        assert terr is None and isinstance(nerr, NotImplementedError) and "numtorch" in str(nerr)
-        return
     if terr is not None:
         assert nerr is not None, f"torch raises {type(terr).__name__}: {terr}; numtorch returned {got!r}"
         assert type(nerr) is type(terr), f"{type(nerr).__name__}: {nerr} != torch {type(terr).__name__}: {terr}"
