@@ -589,7 +589,7 @@ class Tensor:
         sd = src._data
         if sd.dtype.kind == "c" and self._data.dtype.kind != "c":
             from ._ops.conversion import _discard_imag
-            sd = _discard_imag(sd)
+            sd = _discard_imag(sd, self._data.dtype)
         try:
             self._data[...] = xp.broadcast_to(sd, self._data.shape)
         except ValueError:

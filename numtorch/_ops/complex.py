@@ -167,7 +167,9 @@ def imag(input):
 
 def real_part_for(t, v):
     """A complex value written into a real tensor: PyTorch drops a tensor's imaginary part silently and refuses
-    a Python complex number."""
+    a Python complex number. Into a bool tensor both parts count: z != 0."""
+    if t._data.dtype.kind == "b":
+        return v != 0
     if not hasattr(v, "dtype"):   # a Python complex number
         raise RuntimeError(f"value cannot be converted to type {'double' if t._data.dtype == xp.float64 else 'float'}"
                            " without overflow")

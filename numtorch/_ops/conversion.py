@@ -17,7 +17,7 @@ class ToDtype(Function):
         ctx.dtype = a._data.dtype
         ad = a._data
         if ad.dtype.kind == "c" and dtype._kind != 3:
-            ad = _discard_imag(ad)
+            ad = _discard_imag(ad, dtype.np)
         return D.cast(ad, dtype.np)
 
     @staticmethod
@@ -29,9 +29,11 @@ class ToDtype(Function):
         return ToDtype.apply(g, D.from_numpy_dtype(ctx.dtype)), None
 
 
-def _discard_imag(arr):
+def _discard_imag(arr, to=None):
     """A complex array cast to a real type keeps its real part, with PyTorch's warning (once per process,
-    as PyTorch's TORCH_WARN_ONCE)."""
+    as PyTorch's TORCH_WARN_ONCE); cast to bool it is z != 0 (both parts count), without a warning."""
+    if to is not None and to.kind == "b":
+        return arr != 0
     if not _warned_imag:
         import warnings
         _warned_imag.append(True)
@@ -87,7 +89,7 @@ class CopyFrom(Function):
         ctx.src_shape, ctx.src_dtype = src._data.shape, src._data.dtype
         sd = src._data
         if sd.dtype.kind == "c" and dst._data.dtype.kind != "c":
-            sd = _discard_imag(sd)
+            sd = _discard_imag(sd, dst._data.dtype)
         try:
             return xp.broadcast_to(sd, dst._data.shape).astype(dst._data.dtype, copy=True)
         except ValueError:

@@ -226,6 +226,10 @@ class _Sinc(_Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
+        if a._data.dtype.kind == "c":   # complex: sin(pi z) / (pi z) in the input's precision, as PyTorch
+            z = a._data * a._data.real.dtype.type(_math.pi)
+            with _xp.errstate(all="ignore"):
+                return _xp.where(a._data == 0, a._data.dtype.type(1), _xp.sin(z) / z)
         v = a._data.astype(_xp.float64)
         with _xp.errstate(divide="ignore", invalid="ignore"):
             r = _xp.where(v == 0, 1.0, _K.sinpi(v) / (_xp.pi * v))

@@ -190,7 +190,7 @@ MAX_GENERATED_LOSS_ACT = 400
 
 # --------------------------------------------------------------------------------------------------- conversion
 _NT_DTYPE = {getattr(torch, n): getattr(nt, n) for n in ("float32", "float64", "float16", "int64", "int32", "int16",
-                                                          "int8", "uint8", "bool")}
+                                                          "int8", "uint8", "bool", "complex64", "complex128")}
 
 
 _KEEP_STORAGE = [False]   # set while the sample of a storage-level op (STORAGE_OPS) is converted
@@ -256,8 +256,11 @@ def _np(x):
 
 def _tol(dtype):
     # float32: numtorch computes with NumPy (different summation order / libm): a few ulps of float32 on O(1) values;
-    # float64: tight.
-    return (2e-4, 2e-5) if dtype == torch.float32 else (1e-7, 1e-9)
+    # float64: tight. complex64 / complex128 as their real parts.
+    return (2e-4, 2e-5) if dtype in (torch.float32, torch.complex64) else (1e-7, 1e-9)
+
+
+_SINGLE = (torch.float32, torch.complex64)   # the dtypes the looser float32 tolerances apply to
 
 
 # Looser float32 gradient tolerances, each justified against a float64 PyTorch reference:
@@ -335,8 +338,9 @@ def _compare(tag, got, want, dtype, check_values=True, tol=None, tol_any=None):
         assert g.shape == w.shape, f"{tag}: shape {g.shape} != torch {w.shape}"
         assert str(g.dtype) == str(w.dtype), f"{tag}: dtype {g.dtype} != torch {w.dtype}"
         if check_values:
-            rtol, atol = _tol(want.dtype if want.is_floating_point() else dtype)  # e.g. float32 weights of a f64 sample
-            if tol is not None and want.dtype == torch.float32:
+            # e.g. float32 weights of a f64 sample
+            rtol, atol = _tol(want.dtype if want.is_floating_point() or want.is_complex() else dtype)
+            if tol is not None and want.dtype in _SINGLE:
                 rtol, atol = tol
             if tol_any is not None:
                 rtol, atol = max(rtol, tol_any[0]), max(atol, tol_any[1])
@@ -470,8 +474,8 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
     if not wo:
         return
     assert len(go) == len(wo)
-    ups = [rng.standard_normal(o.shape).astype(np.float64) for o in wo]
-    if _is_loss_or_activation(op) and op.supports_gradgrad and dtype == torch.float64:
+    ups = [_upstream(rng, o) for o in wo]
+    if _is_loss_or_activation(op) and op.supports_gradgrad and dtype in (torch.float64, torch.complex128):
         _check_gradgrad(op, leaves, wo, go, ups, rng)  # first: it keeps the graphs (create_graph=True)
     tg = torch.autograd.grad(wo, [l[0] for l in leaves], [torch.from_numpy(u).to(o.dtype) for u, o in zip(ups, wo)],
                              allow_unused=True)
@@ -485,8 +489,8 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
     for i, (a, c) in enumerate(zip(ng, ngc)):
         assert (a is None) == (c is None), f"grad of input {i}: None with create_graph={a is None}, without={c is None}"
         if a is not None:
-            np.testing.assert_allclose(_np(a), _np(c.detach()), rtol=1e-5 if dtype == torch.float32 else 1e-12,
-                                       atol=1e-6 if dtype == torch.float32 else 1e-12, equal_nan=True,
+            np.testing.assert_allclose(_np(a), _np(c.detach()), rtol=1e-5 if dtype in _SINGLE else 1e-12,
+                                       atol=1e-6 if dtype in _SINGLE else 1e-12, equal_nan=True,
                                        err_msg=f"grad of input {i}: fast path != create_graph formula")
     try:
         for i, (a, b) in enumerate(zip(ng, tg)):
@@ -502,6 +506,23 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
             raise
         # PyTorch's own OpInfo expects its backward gradcheck to fail (as_strided_scatter): no oracle here;
         # numtorch's gradient is checked by finite differences in its own test file
+
+
+def _upstream(rng, out):
+    """A random upstream gradient for ``out``: complex (both parts random) for a complex output. Backpropagating it
+    gives, in PyTorch's convention, the conjugate Wirtinger gradient of the real loss sum(real(out * conj(u)))."""
+    u = rng.standard_normal(tuple(out.shape))
+    if out.is_complex():
+        u = u + 1j * rng.standard_normal(tuple(out.shape))
+    return np.asarray(u)
+
+
+def _dot_real(lib, a, v):
+    """sum(real(a * conj(v))) for a tensor ``a`` of ``lib`` and an array ``v``: the real scalar whose gradient is a
+    second derivative (PyTorch's gradgrad loss)."""
+    if a.is_complex():
+        return lib.real(a * lib.conj(lib.from_numpy(v.astype(np.complex128)).to(a.dtype))).sum()
+    return (a * lib.from_numpy(np.real(v).astype(np.float64)).to(a.dtype)).sum()
 
 
 def _torch_grad_known_wrong(op):
@@ -520,8 +541,8 @@ def _check_gradgrad(op, leaves, wo, go, ups, rng):
         pairs = [(i, b) for i, b in enumerate(tg) if b is not None and b.requires_grad]
         if not pairs:
             return
-        vs = [rng.standard_normal(tuple(b.shape)) for _, b in pairs]
-        ts = sum((b * torch.from_numpy(v).to(b.dtype)).sum() for (_, b), v in zip(pairs, vs))
+        vs = [_upstream(rng, b) for _, b in pairs]
+        ts = sum(_dot_real(torch, b, v) for (_, b), v in zip(pairs, vs))
         tgg = torch.autograd.grad(ts, tl, retain_graph=True, allow_unused=True)
     except RuntimeError as e:  # e.g. ctc_loss: "derivative for aten::_ctc_loss_backward is not implemented"
         if "not implemented" in str(e):
@@ -535,7 +556,7 @@ def _check_gradgrad(op, leaves, wo, go, ups, rng):
     for (i, _), v in zip(pairs, vs):
         a = ng[i]
         if a is not None and a.requires_grad:
-            term = (a * nt.from_numpy(v.astype(str(_np(a).dtype)))).sum()
+            term = _dot_real(nt, a, v)
             ns = term if ns is None else ns + term
     ngg = nt.autograd.grad(ns, nl, retain_graph=True, allow_unused=True) if ns is not None else [None] * len(nl)
     for i, (a, b) in enumerate(zip(ngg, tgg)):
