@@ -43,7 +43,8 @@ def _build():
             cands.setdefault(id(v), (v, []))[1].append((modname, pub, k))
     for fn, places in cands.values():
         home = getattr(fn, "__module__", "") or ""
-        best = max(places, key=lambda p: (home == p[0] or home.startswith(p[0] + ".")) * len(p[0]))
+        best = max(places, key=lambda p: ((home == p[0] or home.startswith(p[0] + ".")) * len(p[0]),
+                                          p[2] == getattr(fn, "__name__", None)))
         _public[id(fn)] = f"{best[1]}.{best[2]}"
     _entries = entries
 

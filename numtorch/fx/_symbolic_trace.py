@@ -256,6 +256,8 @@ class Tracer(TracerBase):
                         g[name] = _patch.wrapper_of(getattr(builtins, name), is_wrapped=True)
                         patcher._undo.append((g, name, _patch._MISSING))
             patcher.patch_globals(fn_globals, self._autowrap_function_ids)
+            for m in self._autowrap_search:  # ``math.sqrt(proxy)`` reads the function from the module
+                patcher.patch_globals(m.__dict__, self._autowrap_function_ids)
             out = fn(*args)
             self.create_node("output", "output", (self.create_arg(out),), {},
                              type_expr=fn.__annotations__.get("return", None))

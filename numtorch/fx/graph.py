@@ -359,7 +359,9 @@ class Graph:
 
     def _target_to_str(self, target):
         if callable(target):
-            op = target.__name__
+            # numtorch's aliases (``arctan``) may carry their target's ``__name__``: name the node as called
+            public = _patch.public_name(target)
+            op = public.rpartition(".")[2] if public is not None else target.__name__
         else:
             op = target
             if _is_magic(op):
