@@ -74,28 +74,54 @@ def find_proxy(args, kwargs):
     return None
 
 
-def wrapper_of(fn, is_wrapped=False):
-    """A function that records ``fn`` as a call_function node when given a Proxy and calls ``fn`` otherwise."""
-    key = (id(fn), is_wrapped)
-    w = _wrappers.get(key)
-    if w is not None:
-        return w
+class _Wrapper:
+    """Calls ``fn``, or records it as a call_function node when an argument is a Proxy. It compares and
+    hashes as ``fn``, so ``node.target == torch.add`` holds whichever of the two a script holds."""
 
-    def wrapper(*args, **kwargs):
+    def __init__(self, fn, is_wrapped):
+        self._fx_original = fn
+        self._is_wrapped = is_wrapped
+        for k in ("__module__", "__name__", "__qualname__", "__doc__"):
+            try:
+                object.__setattr__(self, k, getattr(fn, k))
+            except AttributeError:
+                pass
+        self.__wrapped__ = fn
+
+    def __call__(self, *args, **kwargs):
         p = find_proxy(args, kwargs)
         if p is None:
-            return fn(*args, **kwargs)
-        out = p.tracer.create_proxy("call_function", fn, args, kwargs)
-        if is_wrapped:
+            return self._fx_original(*args, **kwargs)
+        out = p.tracer.create_proxy("call_function", self._fx_original, args, kwargs)
+        if self._is_wrapped:
             out.node.meta["is_wrapped"] = True
         return out
-    functools.update_wrapper(wrapper, fn)
-    wrapper._fx_original = fn
-    _wrappers[key] = wrapper
-    name = public_name(fn)
-    if name is not None:
-        _public[id(wrapper)] = name
-    return wrapper
+
+    def __eq__(self, other):
+        return other is self or other is self._fx_original or (
+            isinstance(other, _Wrapper) and other._fx_original is self._fx_original)
+
+    def __hash__(self):
+        return hash(self._fx_original)
+
+    def __repr__(self):
+        return repr(self._fx_original)
+
+    def __get__(self, obj, objtype=None):
+        # stored on a class (``Tensor.x = torch.x``), it binds like the function it stands for
+        return self if obj is None else functools.partial(self, obj)
+
+
+def wrapper_of(fn, is_wrapped=False):
+    """The (cached) ``_Wrapper`` of ``fn``."""
+    key = (id(fn), is_wrapped)
+    w = _wrappers.get(key)
+    if w is None:
+        w = _wrappers[key] = _Wrapper(fn, is_wrapped)
+        name = public_name(fn)
+        if name is not None:
+            _public[id(w)] = name
+    return w
 
 
 def enable():

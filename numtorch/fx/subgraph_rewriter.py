@@ -79,19 +79,22 @@ def _replace(gm, pattern, replacement, match_filters=None):
         inner = [g for p, g in nodes_map.items() if p.op != "placeholder"]
         if any(g in taken for g in inner):
             continue
-        if match_filters and not all(f(Match(gn, nodes_map), graph, pattern_graph) for f in match_filters):
+        if match_filters and not all(f(Match(anchor, nodes_map), graph, pattern_graph) for f in match_filters):
             continue
         taken.update(inner)
-        matches.append(Match(anchor=gn, nodes_map=nodes_map))
+        matches.append(Match(anchor=anchor, nodes_map=nodes_map))  # the pattern's anchor, as torch
     results = []
     for m in matches:
         val_map = {}
         r_placeholders = [n for n in replacement_graph.nodes if n.op == "placeholder"]
         for rp, pp in zip(r_placeholders, p_placeholders):
             val_map[rp] = m.nodes_map[pp]
-        g_anchor = m.nodes_map[anchor]
+        g_anchor = m.nodes_map[m.anchor]
         before = set(graph.nodes)
-        with graph.inserting_before(g_anchor):
+        # the replacement goes just before the first user of the matched value (after it when unused)
+        users = set(g_anchor.users)
+        insert_point = next((n for n in graph.nodes if n in users), None) if users else g_anchor.next
+        with graph.inserting_before(insert_point):
             out = graph.graph_copy(replacement_graph, val_map)
         if not isinstance(out, Node):
             raise NotImplementedError("numtorch.fx replace_pattern supports replacements that return one value")
@@ -101,7 +104,7 @@ def _replace(gm, pattern, replacement, match_filters=None):
         for g in inner:
             if not g.users:
                 graph.erase_node(g)
-        results.append(ReplacedPatterns(g_anchor, m.nodes_map, [n for n in graph.nodes if n not in before]))
+        results.append(ReplacedPatterns(m.anchor, m.nodes_map, [n for n in graph.nodes if n not in before]))
     gm.recompile()
     return results
 
