@@ -22,10 +22,19 @@ CASES = [
 ]
 
 
+def _out_size(n, k, s, p, d):
+    return (n + 2 * p - d * (k - 1) - 1) // s + 1
+
+
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("blocks", [False, True])
-def test_conv_image_layout_matches_torch(case, blocks, monkeypatch):
+@pytest.mark.parametrize("band_rows", [None, 1, 2])
+def test_conv_image_layout_matches_torch(case, blocks, band_rows, monkeypatch):
     N, C, H, W, O, k, st, pad, dil = case
+    if band_rows is not None:   # columns built and multiplied in bands of output rows (a partial last one)
+        sw = st if isinstance(st, int) else st[1]
+        pw = pad if isinstance(pad, int) else pad[1]
+        monkeypatch.setattr(CV, "_BAND_BYTES", band_rows * C * k * k * _out_size(W, k, sw, pw, dil) * 4)
     if blocks:   # one image per block, two thread pieces: every result is written through `out=`
         monkeypatch.setattr(CV, "_BLOCK_BYTES", 1)
         old = nt.get_num_threads()
@@ -42,7 +51,9 @@ def test_conv_image_layout_matches_torch(case, blocks, monkeypatch):
             y = T.nn.functional.conv2d(xt, wt, bt, st, pad, dil)
             g = T.tensor(np.random.default_rng(8).standard_normal(tuple(y.shape)).astype(np.float32))
             y.backward(g)
-            res.append((y, xt.grad, wt.grad, bt.grad))
+            with T.no_grad():   # no columns kept for a weight gradient: one reused band buffer
+                y0 = T.nn.functional.conv2d(T.tensor(x), T.tensor(w), T.tensor(b), st, pad, dil)
+            res.append((y, xt.grad, wt.grad, bt.grad, y0))
         Ho, Wo = res[1][0].shape[2:]
         assert CV._per_image(C, 1, Wo, k * k, Ho * Wo)      # the layout under test is the one taken
         for got, want in zip(res[1], res[0]):

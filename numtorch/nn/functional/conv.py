@@ -172,6 +172,35 @@ def _image_cols(x, kh, kw, g, Ho, Wo):
     return xp.ascontiguousarray(win).reshape(N, C * kh * kw, Ho * Wo)
 
 
+# Bytes of per-image im2col columns built and multiplied at a time (a band of output rows): written and read back
+# by the GEMM while still in cache (resnet18's 56x56 and 224x224 layers: ~15% faster than whole images).
+_BAND_BYTES = 1 << 20
+
+
+def _image_fwd_banded(x, w, g, Ho, Wo, res, keep):
+    """res[n] = W (O, K) @ cols[n] (K, L), the columns built one band of output rows at a time just before
+    their product; returns the full (N, K, L) columns when `keep` (each band written into them), else None."""
+    N, C = x.shape[:2]
+    O, _, kh, kw = w.shape
+    K = C * kh * kw
+    (sh, sw), (dh, dw) = g.st, g.dil
+    xp_ = _padded(x, g.pad)
+    s = xp_.strides
+    rb = max(1, min(Ho, _BAND_BYTES // max(K * Wo * x.dtype.itemsize, 1)))
+    w2 = w.reshape(O, K)
+    cols = xp.empty((N, C, kh, kw, Ho, Wo), x.dtype) if keep else None
+    buf = None if keep else xp.empty(K * rb * Wo, x.dtype)
+    for n in range(N):
+        for r0 in range(0, Ho, rb):
+            r1 = min(Ho, r0 + rb)
+            win = _as_strided(xp_[n, :, r0 * sh:], (C, kh, kw, r1 - r0, Wo),
+                              (s[1], s[2] * dh, s[3] * dw, s[2] * sh, s[3] * sw), writeable=False)
+            dst = cols[n, :, :, :, r0:r1] if keep else buf[:K * (r1 - r0) * Wo].reshape(C, kh, kw, r1 - r0, Wo)
+            xp.copyto(dst, win)
+            xp.matmul(w2, dst.reshape(K, (r1 - r0) * Wo), out=res[n, :, r0:r1].reshape(O, (r1 - r0) * Wo))
+    return cols.reshape(N, K, Ho * Wo) if keep else None
+
+
 def _wmat(w, G):
     """(O, Cg, kh, kw) -> (G, Og, kh*kw*Cg), the weight in the column order of _cols"""
     O, Cg, kh, kw = w.shape
@@ -184,8 +213,9 @@ def _nhwc_rows(y):
     return xp.ascontiguousarray(y.transpose(0, 2, 3, 1)).reshape(N * Ho * Wo, O)
 
 
-def _conv_fwd(x, w, g, cols=None, bias=None, out=None):
-    """out = conv(x, w) (+ bias) for 4-D arrays; returns (out, cols).  `out`: optional destination."""
+def _conv_fwd(x, w, g, cols=None, bias=None, out=None, keep=True):
+    """out = conv(x, w) (+ bias) for 4-D arrays; returns (out, cols).  `out`: optional destination; `keep`:
+    whether the im2col matrix is wanted back (for a weight gradient)."""
     N, C, H, W = x.shape
     O, Cg, kh, kw = w.shape
     Ho, Wo = g.out_hw(H, W, kh, kw)
@@ -194,11 +224,14 @@ def _conv_fwd(x, w, g, cols=None, bias=None, out=None):
     G = g.groups
     dest = out
     if _per_image(Cg, G, Wo, kh * kw, Ho * Wo):
-        if cols is None:
-            cols = _image_cols(x, kh, kw, g, Ho, Wo)
         res = xp.empty((N, O, Ho, Wo), x.dtype) if dest is None else dest
         r3 = res.reshape(N, O, Ho * Wo)
-        xp.matmul(w.reshape(O, -1), cols, out=r3)
+        if cols is None and not (kh == 1 and kw == 1 and g.st == (1, 1) and g.pad == ((0, 0), (0, 0))):
+            cols = _image_fwd_banded(x, w, g, Ho, Wo, res, keep)
+        else:
+            if cols is None:
+                cols = _image_cols(x, kh, kw, g, Ho, Wo)
+            xp.matmul(w.reshape(O, -1), cols, out=r3)
         if bias is not None:
             r3 += bias.reshape(1, O, 1)
         return res, cols
@@ -234,7 +267,7 @@ def _conv_igrad(gy, w, x_shape, g, out=None):
         # (a dense GEMM with a long contraction, instead of a thin GEMM plus a col2im scatter)
         wf = xp.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
         return _conv_fwd(gy, wf, _Geom((1, 1), ((fh - p0, fh - p1), (fw - q0, fw - q1)), (dh, dw), 1, 2),
-                         out=out)[0]
+                         out=out, keep=False)[0]
     if _per_image(Cg, G, Wo, kh * kw, Ho * Wo):
         return _igrad_image(gy, w, x_shape, g, out)
     rows = _nhwc_rows(gy)
@@ -345,7 +378,7 @@ def _pieces(N, L, w_shape):
     return chunks(N, parallel_threads(N, _flops(N, L, w_shape)))
 
 
-def _par_fwd(x, w, g, bias):
+def _par_fwd(x, w, g, bias, keep=True):
     """_conv_fwd over cache-sized batch blocks, the pieces on concurrent threads (get_num_threads() > 1)."""
     N, _, H, W = x.shape
     O, _, kh, kw = w.shape
@@ -356,7 +389,7 @@ def _par_fwd(x, w, g, bias):
     bounds = _pieces(N, Ho * Wo, w.shape)
 
     def job(lo, hi):
-        return [((a, b), _conv_fwd(x[a:b], w, g, bias=bias, out=res[a:b])[1]) for a, b in _blocks(lo, hi, Ho * Wo, w.shape)]
+        return [((a, b), _conv_fwd(x[a:b], w, g, bias=bias, out=res[a:b], keep=keep)[1]) for a, b in _blocks(lo, hi, Ho * Wo, w.shape)]
     return res, _ChunkCols(bounds, run_parallel(job, bounds))
 
 
@@ -424,7 +457,7 @@ class Convolution(Function):
             # the cache holds the kernel's spectrum (input gradient) and the input's (weight gradient)
             out, ctx.cols = spectral.forward(x4, w4, g, bd, keep_input=w.requires_grad)
             return _from4(out, g.nd)
-        out, cols = _par_fwd(x4, w4, g, bd)
+        out, cols = _par_fwd(x4, w4, g, bd, keep=w.requires_grad)
         # keep the im2col matrix for the weight gradient (saves recomputing it in backward)
         ctx.cols = cols if w.requires_grad else None
         return _from4(out, g.nd)
