@@ -85,7 +85,12 @@ _table.update(arcsin=asin, arccos=acos, arctan=atan, multiply=mul, subtract=sub,
 
 
 def _make_inplace(fn):
+    dim_first = fn.__name__ in ("index_fill", "index_add", "index_copy", "scatter", "scatter_add")
+
     def method(self, *args, **kwargs):
+        if dim_first and (args or "dim" in kwargs):   # PyTorch checks the dim before the memory overlap
+            from ._util import wrap_dim as _wrap
+            _wrap(args[0] if args else kwargs["dim"], self._data.ndim)
         return inplace(self, fn, *args, **kwargs)
     method.__name__ = fn.__name__ + "_"
     return method

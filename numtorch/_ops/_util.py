@@ -16,8 +16,9 @@ def data(x):
     return x._data if isinstance(x, Tensor) else x
 
 
-def operands(a, b):
-    """The two arrays (or array and scalar) an elementwise op computes on, promoted as PyTorch does."""
+def operands(a, b, wrap=False):
+    """The two arrays (or array and scalar) an elementwise op computes on, promoted as PyTorch does; ``wrap``
+    (ops that compute in the integer dtype): a Python int beyond an integer array's range wraps into it."""
     if isinstance(a, Tensor):
         ad = a._data
         if isinstance(b, Tensor):
@@ -27,9 +28,20 @@ def operands(a, b):
             rt = D.result_type(D.from_numpy_dtype(ad.dtype), ad.ndim == 0,
                                D.from_numpy_dtype(bd.dtype), bd.ndim == 0).np
             return ad.astype(rt, copy=False), bd.astype(rt, copy=False)
-        return _with_scalar(ad, b), b
-    bd = b._data
-    return a, _with_scalar(bd, a)
+        ad = _with_scalar(ad, b)
+        return ad, (_wrapped_int(ad, b) if wrap else b)
+    bd = _with_scalar(b._data, a)
+    return (_wrapped_int(bd, a) if wrap else a), bd
+
+
+def _wrapped_int(arr, s):
+    """A Python int beyond an integer array's range wraps into its dtype, as PyTorch's C cast of the scalar
+    (uint8: -1 is 255); NumPy would raise OverflowError."""
+    if s.__class__ is _int and arr.dtype.kind in "iu":
+        info = xp.iinfo(arr.dtype)
+        if not info.min <= s <= info.max and -2 ** 63 <= s < 2 ** 64:
+            return int(xp.array(s & 0xFFFFFFFFFFFFFFFF, dtype=xp.uint64).astype(arr.dtype))
+    return s
 
 
 def _with_scalar(arr, s):

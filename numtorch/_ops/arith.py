@@ -31,7 +31,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
-        ad, bd = operands(a, b)
+        ad, bd = operands(a, b, wrap=True)
         if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
             ctx.ma = (a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
             ctx.mb = (b._data.shape, b._data.dtype) if isinstance(b, Tensor) else None
@@ -64,7 +64,7 @@ class Sub(Function):
                                    "Use the `^` or `logical_xor()` operator instead.")
             raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                                "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        ad, bd = operands(a, b)
+        ad, bd = operands(a, b, wrap=True)
         if ctx.needs_input_grad:
             ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
         if alpha != 1:
@@ -90,7 +90,7 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ad, bd = operands(a, b)
+        ad, bd = operands(a, b, wrap=True)
         if ctx.needs_input_grad:  # empty when no graph is recorded: skip backward bookkeeping
             ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
             ctx.ma = (a._data.shape, a._data.dtype) if ta else None
@@ -157,7 +157,8 @@ class Div(Function):
         b = ctx.sb if b is None else b
         na, nb = ctx.needs_input_grad[:2]
         ga = _fit(g / b, ctx.ma) if na else None
-        gb = _fit(-g * a / (b * b), ctx.mb) if nb else None
+        # PyTorch's grouping -g * ((a / b) / b): b * b would overflow float16 (softsign's backward at |x| > 255)
+        gb = _fit(-g * ((a / b) / b), ctx.mb) if nb else None
         return ga, gb
 
 
@@ -192,6 +193,13 @@ class Pow(Function):
                 (is_array(bd) and bd.dtype.kind in "iu" and (bd < 0).any())
                 or (isinstance(bd, int) and bd < 0)):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if is_array(ad) and ad.dtype.kind in "iu" and bd.__class__ is int and not \
+                xp.iinfo(ad.dtype).min <= bd <= xp.iinfo(ad.dtype).max:   # PyTorch converts the exponent first
+            from ._util import _C_NAMES
+            raise RuntimeError(f"value cannot be converted to type {_C_NAMES[ad.dtype.name]} without overflow")
+        if is_array(bd) and bd.dtype.kind in "iu" and ad.__class__ is int:   # a base beyond the dtype wraps
+            from ._util import _wrapped_int
+            ad = _wrapped_int(bd, ad)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
         ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
@@ -295,7 +303,7 @@ class _Modulo(Function):
 
     @classmethod
     def forward(cls, ctx, a, b):
-        ad, bd = operands(a, b)
+        ad, bd = operands(a, b, wrap=True)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
         if _kind(ad) == "b" and _kind(bd) == "b":
@@ -384,7 +392,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
             # ``2 / t`` is reciprocal(t) * 2 in PyTorch
             return _out(Mul.apply(Reciprocal.apply(other), input), out)
         return _out(Div.apply(input, other), out)
-    ad, bd = operands(input, other)
+    ad, bd = operands(input, other, wrap=True)
     if rounding_mode in ("floor", "trunc"):
         from .complex import refuse_kernel
         refuse_kernel(f"div_{rounding_mode}_cpu", ad, bd)

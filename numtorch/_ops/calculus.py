@@ -15,9 +15,11 @@ def _spacing_1d(x, axis, ndim):
     return x.reshape(shape)
 
 
-def _no_bool_y(name, y):
-    if y.dtype.is_floating_point is False and y._data.dtype.kind == "b":
-        raise RuntimeError(f"{name}: received a bool input for `y`, but bool is not supported")
+def _no_bool_y(name, y, x=None):
+    """PyTorch's bool check; its message names `x` too where an x tensor is given."""
+    if y._data.dtype.kind == "b" or isinstance(x, Tensor) and x._data.dtype.kind == "b":
+        which = "`x` or `y`" if isinstance(x, Tensor) else "`y`"
+        raise RuntimeError(f"{name}: received a bool input for {which}, but bool is not supported")
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1):
@@ -30,7 +32,7 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     n = y.shape[axis]
     if n == 0:   # zeros of y's dtype, off the graph, before any dtype check (as PyTorch: bool gives False)
         return (y.detach().sum(axis) * 0).to(y.dtype)
-    _no_bool_y("trapezoid", y)
+    _no_bool_y("trapezoid", y, x)
     pair = _sl(y, axis, 1, n) + _sl(y, axis, 0, n - 1)
     if isinstance(x, Tensor):
         if x.dim() == 1:
@@ -54,8 +56,10 @@ def trapz(y, x=None, *, dx=None, dim=-1):
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoidal integral along dim (one value fewer than y along dim)."""
-    _no_bool_y("cumulative_trapezoid", y)   # before the dim (trapezoid checks the dim first)
+    if not isinstance(x, Tensor):   # without x PyTorch checks bool before the dim, with x after it
+        _no_bool_y("cumulative_trapezoid", y)
     axis = wrap_dim(dim, y.dim())
+    _no_bool_y("cumulative_trapezoid", y, x)
     n = y.shape[axis]
     if n == 0:
         return y.clone() if y.dtype.is_floating_point else y.float()

@@ -9,7 +9,7 @@ from ._util import operands, data, wrap_dim, write_out
 
 def _cmp(np_fn, kernel=None):
     def fn(input, other, *, out=None):
-        ad, bd = operands(input, other)
+        ad, bd = operands(input, other, wrap=True)
         if kernel is not None and (getattr(ad, "dtype", None) is not None and ad.dtype.kind == "c" or
                                    getattr(bd, "dtype", None) is not None and bd.dtype.kind == "c" or
                                    isinstance(ad, complex) or isinstance(bd, complex)):
@@ -54,7 +54,7 @@ def _bitwise(np_fn):
     name = np_fn.__name__
 
     def fn(input, other, *, out=None):
-        ad, bd = operands(input, other)
+        ad, bd = operands(input, other, wrap=True)
         for d in (ad, bd):
             if is_array(d) and d.dtype.kind in "fcV":
                 raise NotImplementedError(f'"{name}_cpu" not implemented for \'{D.scalar_name(d.dtype)}\'')
@@ -277,7 +277,19 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
     return r.to(D.int32) if out_int32 else r
 
 
+def _tensor_args(fname, args, number_at, sig):
+    """PyTorch's argument parser: anything but a Tensor (or, at ``number_at``, a Python number) is a TypeError."""
+    bad = [a for i, a in enumerate(args) if not (isinstance(a, Tensor) or i == number_at and isinstance(a, (int, float)))]
+    if not bad:
+        return
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args)
+    raise TypeError(f"{fname}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                    f"{sig}")
+
+
 def _searchsorted(sorted_sequence, values, right, side, sorter):
+    _tensor_args("searchsorted", (sorted_sequence, values), 1,
+                 " * (Tensor sorted_sequence, Tensor input, ...)\n * (Tensor sorted_sequence, Number self, ...)")
     if sorter is not None:  # gather the sequence into sorted order first
         from .index import gather
         sorted_sequence = gather(sorted_sequence, -1, sorter)
@@ -307,6 +319,8 @@ def _no_bool_search(s, v):
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):
+    _tensor_args("bucketize", (input, boundaries), 0,
+                 " * (Tensor input, Tensor boundaries, ...)\n * (Number self, Tensor boundaries, ...)")
     _no_bool_search(boundaries._data, data(input))
     r = xp.searchsorted(boundaries._data, data(input), side="left" if not right else "right")
     return _make(xp.asarray(r).astype(xp.int32 if out_int32 else xp.int64))

@@ -272,6 +272,11 @@ class ViewWrite(Function):
 def _view_inplace_error(t):
     """PyTorch's refusal of an in-place change (while recording) of a view of a leaf that requires grad, or of
     a view of one output of a function returning several views (split, chunk, unbind): the message, or None."""
+    src = t.__dict__.get("_expanded_from")   # numtorch's expand is a read-only broadcast, PyTorch's a view
+    if src is not None:
+        if src.requires_grad and src.grad_fn is None:
+            return "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        return _view_inplace_error(src)
     v = t.__dict__.get("_view")
     while v is not None:
         cls, args, nr = v
@@ -318,6 +323,10 @@ def _rebase_view(t, new, view):
 def _rebase(t, new):
     """Make ``t`` the result of an in-place op: its data changes in place, its history becomes ``new``'s."""
     view = t.__dict__.get("_view") if new.grad_fn is not None else None
+    if new.grad_fn is not None and "_expanded_from" in t.__dict__:
+        msg = _view_inplace_error(t)
+        if msg is not None:
+            raise RuntimeError(msg)
     if view is not None and new._data.shape == t._data.shape and new._data.dtype == t._data.dtype:
         return _rebase_view(t, new, view)
     if t._data.dtype != new._data.dtype:

@@ -40,6 +40,11 @@ def inplace(t, fn, *args, **kwargs):
                 raise RuntimeError(msg)
         from .index import _snapshot
         new = fn(_snapshot(t), *args, **kwargs)
+        if new.dtype != t.dtype:
+            # PyTorch casts the result into t's dtype (float64 into float16 too) unless that lowers the category
+            from ._util import _category
+            if _category(new._data.dtype) <= _category(t._data.dtype):
+                new = new.to(t.dtype)
         return inplace_assign(t, new)
     new = fn(_make(t._data), *args, **kwargs)
     nd = new._data

@@ -237,6 +237,10 @@ def matmul(input, other, *, out=None):
                           (int(xp.prod(a.shape[:-1])), a.shape[-1])))
         sb = "x".join(map(str, b.shape if b.ndim == 2 else b.shape + (1,) if b.ndim == 1 else b.shape[-2:]))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+    if b.ndim >= 3 and a.size and b.size:   # PyTorch's batched path: bmm dispatches on input's dtype, then checks
+        if a.dtype.kind == "b":
+            raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        _check_scalar_type(input, other)
     _check_dtypes(input, other)
     _no_bool_product(input, other, "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else
                      "addmm_impl_cpu_")
@@ -446,10 +450,55 @@ def _contracts(eq):
     return _builtin_any(c not in rhs and _builtin_sum(c in t for t in terms) > 1 for c in set(lhs) if c.isalpha())
 
 
+def _pair_dtype(eq, a, b):
+    """The dtype PyTorch's einsum of two operands ends in when no letter is contracted over a dim longer than 1
+    in both (no bmm): a letter of size > 1 summed in one operand only is summed there first (bool and integers
+    sum to int64), the rest is a multiplication with promotion. Returns (that dtype or None where a bmm runs,
+    the two operands' dtypes after those sums)."""
+    from .. import _dtype as D
+    lhs, _, out = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != 2 or _builtin_any(len(set(t)) != len(t) for t in terms):
+        return None, None
+    (ta, tb), dts = terms, [D.from_numpy_dtype(a._data.dtype), D.from_numpy_dtype(b._data.dtype)]
+    sizes = [dict(zip(ta, a._data.shape)), dict(zip(tb, b._data.shape))]
+    bmm = False
+
+    def summed(k):
+        if not (dts[k].is_floating_point or dts[k].is_complex):
+            dts[k] = D.int64
+    for k, (t, other) in enumerate(((ta, tb), (tb, ta))):
+        if _builtin_any(c not in out and c not in other and sizes[k][c] != 1 for c in t):
+            summed(k)
+    for c in ta:
+        if c in tb and c not in out:
+            la, lb = sizes[0][c], sizes[1][c]
+            if la != 1 and lb != 1:
+                bmm = True
+            elif la != 1 or lb != 1:
+                summed(0 if la != 1 else 1)
+    if bmm:
+        return None, dts
+    zero = not (ta or tb)
+    return D.result_type(dts[0], zero, dts[1], zero), dts
+
+
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     eq = _normalize_eq(equation, operands)
+    if len(operands) == 2 and _builtin_all(isinstance(o, Tensor) and o._data.size for o in operands):
+        from .. import _dtype as D
+        rt, dts = _pair_dtype(eq, *operands)
+        if rt is not None:   # PyTorch multiplies (with promotion) instead of calling bmm
+            return Einsum.apply(eq, *(o.to(rt) for o in operands))
+        if dts is not None:   # bmm: dispatched on the first operand's dtype (no bool kernel), then one dtype
+            if dts[0] is D.bool_:
+                raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+            if dts[0] is not dts[1]:
+                raise RuntimeError(f"expected scalar type {D.scalar_name(dts[0].np)} but found "
+                                   f"{D.scalar_name(dts[1].np)}")
+            return Einsum.apply(eq, *(o.to(d) for o, d in zip(operands, dts)))
     if _builtin_all(o._data.size for o in operands if isinstance(o, Tensor)):   # empty operands: no kernel runs
         if len(operands) > 1 and _builtin_any(o._data.dtype.kind == "b" for o in operands) and \
                 _contracts(eq):   # PyTorch contracts a pair of operands with bmm, which has no bool kernel

@@ -212,10 +212,19 @@ _C10 = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat
 def lerp(input, end, weight, *, out=None):
     """lerp(a, b, w) = a + w * (b - a); a, b (and a tensor w) of one floating dtype, as PyTorch requires"""
     dt = input._data.dtype
+    # PyTorch takes a 0-d weight like a scalar: its dtype is not checked, only its category promotes
+    w0 = isinstance(weight, Tensor) and weight._data.ndim == 0 and weight._data.dtype != dt
     for name, v in (("end", end), ("weight", weight)):
-        if isinstance(v, Tensor) and v._data.dtype != dt:
+        if isinstance(v, Tensor) and v._data.dtype != dt and not (name == "weight" and w0):
             raise RuntimeError(f"expected dtype {_C10.get(dt.name, dt.name)} for `{name}` but got dtype "
                                f"{_C10.get(v._data.dtype.name, v._data.dtype.name)}")
+    if w0:
+        rt = _result_type3(*(t for t in (input, end, weight) if isinstance(t, Tensor)))
+        if not (rt.is_floating_point or rt.is_complex):
+            raise NotImplementedError(f"\"lerp_kernel_tensor\" not implemented for '{D.scalar_name(rt.np)}'")
+        input, weight = input.to(rt), weight.to(rt)
+        end = end.to(rt) if isinstance(end, Tensor) else end
+        dt = input._data.dtype
     if dt.kind not in "fVc":
         kind = "tensor" if isinstance(weight, Tensor) else "scalar"
         raise NotImplementedError(f"\"lerp_kernel_{kind}\" not implemented for '{D.scalar_name(dt)}'")

@@ -182,7 +182,10 @@ def expand(input, *sizes):
     shape = tuple(shape)
     if shape == d.shape:
         return input
-    return Expand.apply(input, shape)
+    r = Expand.apply(input, shape)
+    if r.requires_grad:   # PyTorch's expand is a view: in-place changes of it are refused as of a view of a leaf
+        r.__dict__["_expanded_from"] = input
+    return r
 
 
 def expand_as(input, other):

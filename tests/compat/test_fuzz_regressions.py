@@ -608,3 +608,178 @@ def test_trapezoid_of_an_empty_bool_dim_is_zeros_of_bool():
         nt.trapezoid(nt.zeros(3, dtype=nt.bool))
     with pytest.raises(RuntimeError):
         torch.trapezoid(torch.zeros(3, dtype=torch.bool))
+
+
+# ------------------------------------------------- issue 21, third round (tests/fuzz/_fuzz_driver.py, seeds 11-)
+def _grads(m, f, *leaves):
+    """f's result and the gradients of sum(result * w) (w fixed) with respect to ``leaves``."""
+    r = f(m, *leaves)
+    w = m.linspace(-1.5, 2.0, r.numel()).reshape(r.shape).to(r.dtype)
+    gs = m.autograd.grad((r * w).sum(), leaves, allow_unused=True)
+    return (r.detach(),) + tuple(g if g is not None else m.zeros(()) for g in gs)
+
+
+_FOUND3 = {
+    # lerp: a 0-d weight of another dtype is taken like a scalar (its category promotes)
+    "lerp 0-d float64 weight": lambda m: m.lerp(m.ones(3), m.zeros(3), m.tensor(0.25, dtype=m.float64)),
+    "lerp 0-d weight half": lambda m: m.lerp(m.ones(3, dtype=m.float16), m.zeros(3, dtype=m.float16),
+                                             m.tensor(0.3, dtype=m.float64)),
+    "lerp 0-d int weight": lambda m: m.lerp(m.ones(3), m.zeros(3), m.tensor(1)),
+    "lerp 0-d bool weight": lambda m: m.lerp(m.ones(3), m.zeros(3), m.tensor(True)),
+    "lerp int input 0-d float weight": lambda m: m.lerp(m.ones(3, dtype=m.int64), m.zeros(3, dtype=m.int64),
+                                                        m.tensor(0.5)),
+    "lerp int input 0-d int weight": lambda m: m.lerp(m.ones(3, dtype=m.int64), m.zeros(3, dtype=m.int64),
+                                                      m.tensor(1)),
+    "lerp all 0-d": lambda m: m.lerp(m.tensor(1.0), m.tensor(0.0), m.tensor(0.3, dtype=m.float64)),
+    "lerp 1-d weight other dtype": lambda m: m.lerp(m.ones(3), m.zeros(3), m.ones(1, dtype=m.float64)),
+    "lerp 0-d end other dtype": lambda m: m.lerp(m.ones(3), m.tensor(0.0, dtype=m.float64), 0.5),
+    # einsum: a contraction of length 1 multiplies (promotion, bool allowed); a bmm dispatches on the first dtype
+    "einsum bool length 1": lambda m: m.einsum("i,ij->j", m.ones(1, dtype=m.bool), m.ones(1, 3, dtype=m.bool)),
+    "einsum bool float length 1": lambda m: m.einsum("ai,ij->aj", m.ones(2, 1, dtype=m.bool), m.ones(1, 3)),
+    "einsum f32 f64 length 1": lambda m: m.einsum("i,ij->j", m.ones(1), m.ones(1, 3, dtype=m.float64)),
+    "einsum outer mixed": lambda m: m.einsum("i,j->ij", m.ones(2), m.ones(3, dtype=m.float64)),
+    "einsum one-sided sum of bools": lambda m: m.einsum("i,ij->j", m.ones(1, dtype=m.bool),
+                                                        m.ones(2, 3, dtype=m.bool)),
+    "einsum summed-away bool letter": lambda m: m.einsum("ai,ij->j", m.ones(2, 2, dtype=m.bool),
+                                                         m.ones(2, 3, dtype=m.bool)),
+    "einsum bool bmm": lambda m: m.einsum("i,ij->j", m.ones(2, dtype=m.bool), m.ones(2, 3)),
+    "einsum float bool bmm": lambda m: m.einsum("i,ij->j", m.ones(2), m.ones(2, 3, dtype=m.bool)),
+    "einsum uint8 length 1": lambda m: m.einsum("ai,ij->aj", m.full((2, 1), 200, dtype=m.uint8),
+                                                m.full((1, 2), 3, dtype=m.int32)),
+    # batched matmul: bmm's bool error comes before its dtype error
+    "batched matmul bool float": lambda m: m.matmul(m.ones(2, 2, 3, dtype=m.bool), m.ones(2, 3, 2)),
+    "vector @ batch bool int": lambda m: m.matmul(m.ones(3, dtype=m.bool), m.ones(2, 3, 2, dtype=m.int64)),
+    "batched matmul float bool": lambda m: m.matmul(m.ones(2, 2, 3), m.ones(2, 3, 2, dtype=m.bool)),
+    # in-place ops write float64 results into float16/float32 (0-d operands), also while recording
+    "true_divide_ 0-d half by 0-d double": lambda m: m.ones((), dtype=m.float16).true_divide_(
+        m.tensor(2.0, dtype=m.float64)),
+    "index_fill_ expanded bad dim": lambda m: m.ones(1, 3).expand(2, 3).index_fill_(5, m.tensor([0]), 1.0),
+    "index_add_ expanded bad dim": lambda m: m.ones(1, 3).expand(2, 3).index_add_(5, m.tensor([0]), m.ones(2, 1)),
+    "index_copy_ expanded bad dim": lambda m: m.ones(1, 3).expand(2, 3).index_copy_(-3, m.tensor([0]),
+                                                                                     m.ones(2, 1)),
+    "bucketize list boundaries": lambda m: m.bucketize(m.ones(3), [0, 1, 2]),
+    "bucketize tuple boundaries": lambda m: m.bucketize(m.ones(3), (0, 1)),
+    "bucketize number": lambda m: m.bucketize(1.0, m.tensor([0.0, 1.0, 2.0])),
+    "searchsorted list sequence": lambda m: m.searchsorted([0, 1], m.ones(2)),
+    "searchsorted list values": lambda m: m.searchsorted(m.tensor([0.0, 1.0]), [1.0]),
+    "cumulative_trapezoid bool with x bad dim": lambda m: m.cumulative_trapezoid(m.zeros(0, 2, dtype=m.bool),
+                                                                                m.ones(1), dim=3),
+    "cumulative_trapezoid bool x": lambda m: m.cumulative_trapezoid(m.zeros(3, 2), m.ones(2, dtype=m.bool), dim=1),
+    "trapezoid bool x": lambda m: m.trapezoid(m.zeros(3, 2), m.ones(2, dtype=m.bool), dim=1),
+    "cosine_similarity float64 uint8": lambda m: m.nn.functional.cosine_similarity(
+        m.tensor([[-2.0, -1.0], [1.0, 3.0]], dtype=m.float64), m.tensor([[4, 2], [1, 0]], dtype=m.uint8), -1),
+    "cosine_similarity bool half": lambda m: m.nn.functional.cosine_similarity(
+        m.tensor([True, False]), m.tensor([0.5, 2.0], dtype=m.float16), 0),
+    "cosine_similarity integers": lambda m: m.nn.functional.cosine_similarity(m.ones(2, dtype=m.int64),
+                                                                               m.ones(2, dtype=m.int64), 0),
+}
+# integer ops with a Python int beyond the dtype: PyTorch wraps the scalar into the dtype (uint8: -1 is 255)
+for _name in ("add", "sub", "mul", "remainder", "fmod", "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor",
+              "lt", "eq", "maximum", "pow"):
+    for _s in (-1, -3, 300):
+        _FOUND3[f"{_name} uint8 by {_s}"] = (lambda n, s: lambda m: getattr(m, n)(
+            m.tensor([3, 200], dtype=m.uint8), s))(_name, _s)
+_FOUND3["uint8 % -1"] = lambda m: m.tensor([3, 200], dtype=m.uint8) % -1
+_FOUND3["-1 % uint8"] = lambda m: -1 % m.tensor([3, 200], dtype=m.uint8)
+_FOUND3["300 ** uint8"] = lambda m: 300 ** m.tensor([3, 2], dtype=m.uint8)
+_FOUND3["div trunc uint8 by -1"] = lambda m: m.div(m.tensor([3, 200], dtype=m.uint8), -1, rounding_mode="trunc")
+_FOUND3["true div uint8 by -1"] = lambda m: m.tensor([3, 200], dtype=m.uint8) / -1
+_FOUND3["int32 + 2**40"] = lambda m: m.tensor([3, -200], dtype=m.int32) + 2 ** 40
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND3))
+def test_found_by_fuzzer_round3(case):
+    _same(_FOUND3[case])
+
+
+@pytest.mark.parametrize("op", ["true_divide_", "copysign_", "mul_", "hypot_", "ldexp_"])
+@pytest.mark.parametrize("dt", ["float16", "float32"])
+def test_inplace_0d_by_0d_double_that_requires_grad(op, dt):
+    """Found by the fuzzer: both 0-d, the result is float64; PyTorch casts it into x's dtype also while
+    recording (numtorch refused the cast)."""
+    def f(m, x, y):
+        return getattr(x * 1, op)(y)
+
+    def run(m):
+        x = m.tensor(1.5, dtype=getattr(m, dt), requires_grad=True)
+        y = m.tensor(-2.0, dtype=m.float64, requires_grad=True)
+        out = _grads(m, f, x, y)
+        assert [str(t.dtype) for t in out] == [f"torch.{dt}", f"torch.{dt}", "torch.float64"]
+        return out
+    _same(run)
+
+
+def test_lerp_0d_weight_of_another_dtype_gradients():
+    def f(m, x, e, w):
+        return m.lerp(x, e, w)
+
+    def run(m):
+        x = m.tensor([1.0, 2.0, -3.0], dtype=m.float16, requires_grad=True)
+        e = m.tensor([3.0, -1.0, 0.5], dtype=m.float16, requires_grad=True)
+        w = m.tensor(0.3, dtype=m.float64, requires_grad=True)
+        return _grads(m, f, x, e, w)
+    got = run(nt)
+    want = run(torch)
+    assert [str(t.dtype) for t in got] == [str(t.dtype) for t in want]
+    for g, w in zip(got, want):
+        assert_close(g, w, rtol=2e-3, atol=2e-3)
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_einsum_length_1_contraction_gradients_keep_each_dtype(dt):
+    def f(m, a, b):
+        return m.einsum("ai,ij->aj", a, b)
+
+    def run(m):
+        a = m.tensor([[1.5], [-2.0]], requires_grad=True)
+        b = m.tensor([[0.5, -1.0, 2.0]], dtype=getattr(m, dt), requires_grad=True)
+        return _grads(m, f, a, b)
+    got, want = run(nt), run(torch)
+    assert [str(t.dtype) for t in got] == [str(t.dtype) for t in want]
+    for g, w in zip(got, want):
+        assert_close(g, w)
+
+
+@pytest.mark.parametrize("how", ["mul_", "setitem", "masked_fill_", "index_fill_", "relu"])
+def test_inplace_on_expanded_view_of_a_leaf_is_refused(how):
+    """Found by the fuzzer: PyTorch's expand is a view, so an in-place change of an expanded leaf that requires
+    grad is refused even when it is empty or has one element (numtorch's expand is a read-only broadcast)."""
+    ops_ = {"mul_": lambda m, t: t.mul_(2), "setitem": lambda m, t: t.__setitem__(slice(None), 1.5),
+            "masked_fill_": lambda m, t: t.masked_fill_(m.ones(t.shape, dtype=m.bool), 1.0),
+            "index_fill_": lambda m, t: t.index_fill_(0, m.tensor([0]), 1.0),
+            "relu": lambda m, t: m.nn.functional.relu(t, inplace=True)}
+    for base, shape in (((1, 0), (3, 0)), ((1,), (1, 1)), ((2, 1, 0), (2, 4, 0))):
+        _same(lambda m: ops_[how](m, m.ones(base, requires_grad=True).expand(*shape)))
+        _same(lambda m: ops_[how](m, m.ones(base, requires_grad=True)[:1].expand(*shape)))
+    # an expanded non-leaf stays writable when it is empty
+    _same(lambda m: ops_[how](m, (m.ones(1, 0, requires_grad=True) * 2).expand(3, 0)))
+
+
+def test_divide_gradient_groups_like_pytorch_so_softsign_half_does_not_overflow():
+    """Found by the fuzzer: the divisor's gradient -g * a / (b * b) overflowed float16 (b * b > 65504) where
+    PyTorch's -g * ((a / b) / b) does not; softsign's float16 backward gave inf/NaN."""
+    import numpy as _np
+    vals = [0.5, -3.0, 100.0, 300.0, -300.0, 1000.0, 6e4, -6e4, 65504.0, 0.0, -0.0, float("inf"), float("nan")]
+    for dt in ("float16", "float32", "float64"):
+        out = []
+        for m in (torch, nt):
+            x = m.tensor(vals, dtype=getattr(m, dt), requires_grad=True)
+            r = m.nn.functional.softsign(x)
+            g = m.autograd.grad((r * m.linspace(-1, 2, len(vals)).to(x.dtype)).sum(), x)[0]
+            out.append((r.detach().numpy(), g.numpy()))
+        for a, b in zip(out[1], out[0]):
+            assert a.dtype == b.dtype
+            _np.testing.assert_allclose(a, b, rtol=1e-3 if dt == "float16" else 1e-6, atol=1e-12)
+    _same(lambda m: _grads(m, lambda m_, a, b: a / b, m.tensor([300.0, -2.0], dtype=m.float16, requires_grad=True),
+                           m.tensor([301.0, 0.5], dtype=m.float16, requires_grad=True)))
+
+
+def test_cumprod_gradient_with_zeros_matches():
+    """cumprod's gradient where the dim holds one or several zeros (the fuzzer's case was block_diag's, see the
+    rule block-diag-empty-grad)."""
+    for vals in ([2.0, 0.0, 3.0, 4.0], [0.0, 2.0, 0.0, 5.0], [0.0, 0.0], [1.5, -2.0, 0.0], [0.0]):
+        for dt in ("float32", "float64"):
+            _same(lambda m: _grads(m, lambda m_, x: m_.cumprod(x, 0),
+                                   m.tensor(vals, dtype=getattr(m, dt), requires_grad=True)))
+        _same(lambda m: _grads(m, lambda m_, x: m_.cumprod(x, 1),
+                               m.tensor([vals, vals[::-1]], requires_grad=True)))
