@@ -493,17 +493,82 @@ def cx_logaddexp(x, y):
 
 
 def cx_logcumsumexp(d, axis):
-    """PyTorch's complex logcumsumexp: r_0 = x_0, r_i = logaddexp(x_i, r_{i-1}) (``cx_logaddexp``, whose
-    branch of the imaginary part depends on the order), stepped along ``axis``, vectorized across the others."""
-    d = xp.moveaxis(d, axis, 0)
-    out = xp.empty_like(d)
-    if d.shape[0]:
-        # the kernel starts from -inf: logaddexp(x_0, -inf) is x_0 except for its special values
-        r = cx_logaddexp(d[0], xp.asarray(-xp.inf + 0j, d.dtype))
-        out[0] = r
-        for i in range(1, d.shape[0]):
-            r = out[i] = cx_logaddexp(d[i], r)
-    return xp.moveaxis(out, 0, axis)
+    """PyTorch's complex logcumsumexp: r_0 = x_0, r_i = logaddexp(x_i, r_{i-1}) (``cx_logaddexp``), accumulated in
+    complex128 as PyTorch's kernel (its accumulate type).
+
+    Vectorized: the value mod 2 pi i is log(cumsum(exp(x - R))) + R over blocks in which the running maximum of the
+    real part spans less than ``_LCSE_SPAN`` (a block is halved until it does, so nothing under- or overflows; the
+    log-sum at a block's end is carried into the next). The imaginary part then takes the recursion's branch: each
+    step adds arg(1 + e^(mn - mx)) in (-pi/2, pi/2] to the operand of larger real part (x_i on ties), so it is the
+    value nearest to Im x_i where x_i leads, else the previous output's imaginary part plus the wrapped change of the
+    principal argument. Slices holding NaN, +inf or an infinite imaginary part step through ``cx_logaddexp``."""
+    dt = d.dtype
+    x = xp.moveaxis(d, axis, 0).astype(xp.complex128)
+    n = x.shape[0]
+    rest = x.shape[1:]
+    x = x.reshape(n, -1)
+    out = xp.empty_like(x)
+    if n and x.shape[1]:
+        odd = (xp.isnan(x) | xp.isinf(x.imag) | (x.real == xp.inf)).any(0)
+        good = ~odd
+        if good.any():
+            out[:, good] = _lcse_finite(x[:, good])
+        if odd.any():
+            xo = x[:, odd]
+            r = out[0, odd] = cx_logaddexp(xo[0], xp.asarray(-xp.inf + 0j, xo.dtype))
+            for i in range(1, n):
+                r = out[i, odd] = cx_logaddexp(xo[i], r)
+    return xp.moveaxis(out.reshape((n,) + rest).astype(dt, copy=False), 0, axis)
+
+
+_LCSE_SPAN = 500.0   # e^-500 is still a normal float64: the terms of a block keep full relative precision
+
+
+def _lcse_finite(x):
+    """cx_logcumsumexp along axis 0 of (n, k) complex128 values whose real parts are finite or -inf (imaginary
+    parts finite)."""
+    s = xp.empty_like(x)
+    with xp.errstate(all="ignore"):
+        _lcse_blocks(x, xp.full(x.shape[1], -xp.inf + 0j), s)
+        lead = x.real == -xp.inf
+        s[0] = xp.where(lead[0], -xp.inf + 0j, x[0] + 0j)   # logaddexp(x_0, -inf) is x_0 exactly (-0 turned +0)
+        th = s.imag
+        # where x_i has the larger real part (ties included) the branch restarts next to Im x_i
+        reset = xp.empty(x.shape, bool)
+        reset[0] = True
+        reset[1:] = x.real[1:] >= s.real[:-1]
+        two_pi = 2 * xp.pi
+        wrap = lambda t: t - two_pi * xp.round(t / two_pi)   # noqa: E731
+        base = x.imag + wrap(th - x.imag)
+        step = xp.zeros_like(th)
+        step[1:] = wrap(th[1:] - th[:-1])
+        csum = xp.cumsum(xp.where(reset, 0.0, step), axis=0)
+        idx = xp.maximum.accumulate(xp.where(reset, xp.arange(x.shape[0])[:, None], 0), axis=0)
+        im = xp.take_along_axis(base - csum, idx, axis=0) + csum
+        im[0] = s.imag[0]
+        s = s.real + 1j * im
+        # an empty sum so far (leading -inf): -inf + 0j, as the kernel's start value
+        none = xp.logical_and.accumulate(lead, axis=0)
+        s[none] = -xp.inf + 0j
+    return s
+
+
+def _lcse_blocks(x, carry, out):
+    """The principal log(e^carry + cumsum(e^x)) of ``x`` (m, k) into ``out``; returns the last row."""
+    m = x.shape[0]
+    run = xp.maximum.accumulate(xp.maximum(x.real, carry.real[None, :]), axis=0)
+    top = run[-1]
+    first = xp.where(xp.isfinite(run), run, xp.inf).min(0)
+    span = xp.where(xp.isfinite(top) & xp.isfinite(first), top - first, 0.0)
+    if m > 1 and span.max() > _LCSE_SPAN:
+        h = m // 2
+        c = _lcse_blocks(x[:h], carry, out[:h])
+        return _lcse_blocks(x[h:], c, out[h:])
+    ref = xp.where(xp.isfinite(top), top, 0.0)
+    terms = xp.where(x.real == -xp.inf, 0j, xp.exp(x - ref))
+    c0 = xp.where(carry.real == -xp.inf, 0j, xp.exp(carry - ref))
+    out[:] = xp.log(xp.cumsum(terms, axis=0) + c0) + ref
+    return out[-1]
 
 
 # ------------------------------------------------------------------------------ refusals

@@ -215,11 +215,6 @@ def test_errors_match_torch(case):
     assert str(ne.value) == str(te.value)
 
 
-def test_tracker_refused():
-    with pytest.raises(NotImplementedError, match="tracker"):
-        nt.lobpcg(nt.eye(9, dtype=nt.float64), tracker=lambda w: None)
-
-
 def test_second_order_gradient_against_torch():
     """The backward is written in tensor ops: a gradient of the gradient agrees with torch's."""
     m = 10
