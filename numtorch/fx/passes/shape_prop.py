@@ -22,7 +22,10 @@ def _extract_tensor_metadata(result, include_contiguity=True):
     import numtorch
     memory_format = None
     if include_contiguity:
-        for fmt in (numtorch.contiguous_format, numtorch.channels_last, numtorch.channels_last_3d):
+        for name in ("contiguous_format", "channels_last", "channels_last_3d"):
+            fmt = numtorch.__dict__.get(name)
+            if fmt is None:
+                continue
             try:
                 if result.is_contiguous(memory_format=fmt):
                     memory_format = fmt
