@@ -1,7 +1,7 @@
 """``torch.fx.passes.shape_prop``: run a GraphModule on example inputs and record each node's tensor metadata."""
 from typing import NamedTuple, Any
 
-from ..interpreter import Interpreter
+from ..interpreter import Interpreter as _Interpreter
 from ..node import map_aggregate
 
 __all__ = ["TensorMetadata", "ShapeProp"]
@@ -36,7 +36,7 @@ def _extract_tensor_metadata(result, include_contiguity=True):
                           False, {})
 
 
-class ShapeProp(Interpreter):
+class ShapeProp(_Interpreter):
     """``ShapeProp(gm).propagate(*args)`` runs ``gm`` and sets ``node.meta['tensor_meta']`` (a TensorMetadata,
     or the same structure of them for tuple/list results) and ``node.meta['type']``."""
 
