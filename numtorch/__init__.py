@@ -147,9 +147,9 @@ linalg.matmul = matmul   # torch.linalg.matmul is torch.matmul (the same functio
 
 
 def __getattr__(name):
-    if name == "onnx":   # torch.onnx is reachable after ``import torch``; loaded on first use (it brings the tracer)
+    if name in ("onnx", "fx"):   # reachable after ``import torch`` as in torch; loaded on first use
         import importlib
-        return importlib.import_module(__name__ + ".onnx")
+        return importlib.import_module(__name__ + "." + name)
     raise AttributeError(f"numtorch has no attribute 'torch.{name}'")
 
 

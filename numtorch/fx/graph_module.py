@@ -3,8 +3,8 @@ import copy
 import itertools
 import linecache
 
-from ..nn import Module
-from .._tensor import Tensor
+from ..nn import Module as _Module
+from .._tensor import Tensor as _Tensor
 from .graph import Graph
 
 __all__ = ["GraphModule", "reduce_graph_module", "reduce_package_graph_module"]
@@ -32,12 +32,12 @@ def _copy_attr(from_module, to_module, target):
         if f is t:
             return
         if t is None:
-            t = Module()
+            t = _Module()
             setattr(to_module, item, t)
         from_module, to_module = f, t
     orig = getattr(from_module, field)
     from ..nn import Parameter
-    if isinstance(orig, Tensor) and not isinstance(orig, Parameter):
+    if isinstance(orig, _Tensor) and not isinstance(orig, Parameter):
         to_module.register_buffer(field, orig)
     else:
         setattr(to_module, field, orig)
@@ -48,11 +48,11 @@ def _assign_attr(from_obj, to_module, target):
     for item in prefix:
         t = getattr(to_module, item, None)
         if t is None:
-            t = Module()
+            t = _Module()
             setattr(to_module, item, t)
         to_module = t
     from ..nn import Parameter
-    if isinstance(from_obj, Tensor) and not isinstance(from_obj, Parameter):
+    if isinstance(from_obj, _Tensor) and not isinstance(from_obj, Parameter):
         to_module.register_buffer(field, from_obj)
     else:
         setattr(to_module, field, from_obj)
@@ -66,7 +66,7 @@ def reduce_graph_module(body, import_block):
 reduce_package_graph_module = reduce_graph_module
 
 
-class GraphModule(Module):
+class GraphModule(_Module):
     """``GraphModule(root, graph)``: copies from ``root`` (a Module, or a dict of name -> object) what the
     graph's ``get_attr``/``call_module`` nodes use, and generates ``forward`` from ``graph``."""
 
@@ -84,7 +84,7 @@ class GraphModule(Module):
     def __init__(self, root, graph, class_name="GraphModule"):
         super().__init__()
         self.__class__.__name__ = class_name
-        if isinstance(root, Module):
+        if isinstance(root, _Module):
             if hasattr(root, "training"):
                 self.training = root.training
             for node in graph.nodes:
@@ -100,7 +100,7 @@ class GraphModule(Module):
         else:
             raise RuntimeError("Unsupported type " + str(root) + " passed for root!")
         self.graph = graph
-        self.meta = getattr(root, "meta", {}) if isinstance(root, Module) else {}
+        self.meta = getattr(root, "meta", {}) if isinstance(root, _Module) else {}
 
     @property
     def graph(self):
@@ -145,9 +145,9 @@ class GraphModule(Module):
         for item in prefix:
             sub = getattr(mod, item, None)
             if sub is None:
-                sub = Module()
+                sub = _Module()
                 setattr(mod, item, sub)
-            if not isinstance(sub, Module):
+            if not isinstance(sub, _Module):
                 return False
             mod = sub
         mod.add_module(field, m)
@@ -161,9 +161,9 @@ class GraphModule(Module):
             if not hasattr(mod, item):
                 return False
             mod = getattr(mod, item)
-            if not isinstance(mod, Module):
+            if not isinstance(mod, _Module):
                 return False
-        if not hasattr(mod, target_submod) or not isinstance(getattr(mod, target_submod), Module):
+        if not hasattr(mod, target_submod) or not isinstance(getattr(mod, target_submod), _Module):
             return False
         delattr(mod, target_submod)
         return True
@@ -179,9 +179,9 @@ class GraphModule(Module):
                 self.delete_submodule(name)
 
     def __deepcopy__(self, memo):
-        res = Module.__new__(type(self))
+        res = _Module.__new__(type(self))
         memo[id(self)] = res
-        fake = Module()
+        fake = _Module()
         fake.__dict__ = copy.deepcopy({k: v for k, v in self.__dict__.items() if k not in ("_graph", "_code")},
                                       memo)
         GraphModule.__init__(res, fake, copy.deepcopy(self.__dict__["_graph"], memo), self._get_name())

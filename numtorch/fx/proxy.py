@@ -3,10 +3,10 @@ import dis
 import inspect
 import operator
 import sys
-from bisect import bisect_left
+from bisect import bisect_left as _bisect_left
 
 from .graph import Graph, magic_methods, reflectable_magic_methods
-from .node import Node, map_aggregate
+from .node import Node
 from . import _patch
 
 __all__ = ["TracerBase", "GraphAppendingTracer", "TraceError", "Proxy", "Attribute", "ParameterProxy"]
@@ -146,7 +146,7 @@ class Proxy:
         frame = inspect.currentframe().f_back
         insts = list(dis.get_instructions(frame.f_code))
         if sys.version_info >= (3, 11):
-            idx = bisect_left(insts, frame.f_lasti, key=lambda x: x.offset)
+            idx = _bisect_left(insts, frame.f_lasti, key=lambda x: x.offset)
         else:
             idx = frame.f_lasti // 2
         inst = insts[idx]

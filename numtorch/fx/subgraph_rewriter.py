@@ -1,5 +1,5 @@
 """``torch.fx.subgraph_rewriter``: replace every non-overlapping match of a pattern graph by a replacement."""
-from typing import NamedTuple, Dict
+from typing import NamedTuple, Dict as _Dict
 
 from .graph_module import GraphModule
 from .node import Node
@@ -9,12 +9,12 @@ __all__ = ["Match", "replace_pattern", "replace_pattern_with_filters", "Replaced
 
 class Match(NamedTuple):
     anchor: Node
-    nodes_map: Dict[Node, Node]
+    nodes_map: _Dict[Node, Node]
 
 
 class ReplacedPatterns(NamedTuple):
     anchor: Node
-    nodes_map: Dict[Node, Node]
+    nodes_map: _Dict[Node, Node]
     replacements: list
 
 

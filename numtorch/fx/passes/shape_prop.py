@@ -1,7 +1,7 @@
 """``torch.fx.passes.shape_prop``: run a GraphModule on example inputs and record each node's tensor metadata."""
 from typing import NamedTuple, Any
 
-from ..interpreter import Interpreter
+from ..interpreter import Interpreter as _Interpreter
 from ..node import map_aggregate
 
 __all__ = ["TensorMetadata", "ShapeProp"]
@@ -22,7 +22,10 @@ def _extract_tensor_metadata(result, include_contiguity=True):
     import numtorch
     memory_format = None
     if include_contiguity:
-        for fmt in (numtorch.contiguous_format, numtorch.channels_last, numtorch.channels_last_3d):
+        for name in ("contiguous_format", "channels_last", "channels_last_3d"):
+            fmt = numtorch.__dict__.get(name)
+            if fmt is None:
+                continue
             try:
                 if result.is_contiguous(memory_format=fmt):
                     memory_format = fmt
@@ -33,7 +36,7 @@ def _extract_tensor_metadata(result, include_contiguity=True):
                           False, {})
 
 
-class ShapeProp(Interpreter):
+class ShapeProp(_Interpreter):
     """``ShapeProp(gm).propagate(*args)`` runs ``gm`` and sets ``node.meta['tensor_meta']`` (a TensorMetadata,
     or the same structure of them for tuple/list results) and ``node.meta['type']``."""
 
