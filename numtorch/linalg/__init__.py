@@ -25,7 +25,7 @@ from .._ops.matrix import cross as _cross
 from .._ops.reduce import norm as _norm, amax as _amax, amin as _amin, sum as _sum
 from .._ops.arith import abs as _abs
 
-from ._common import LinAlgError
+from ._common import LinAlgError, check_float as _check_float, type_name as _type_name
 from ._solve import inv, inv_ex, solve, solve_ex, solve_triangular, det, slogdet, cholesky, cholesky_ex, lu, \
     lu_factor, lu_factor_ex, lu_solve
 from ._decomp import qr, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank, lstsq
@@ -42,6 +42,10 @@ __all__ = ["matmul", "vecdot", "multi_dot", "cross", "diagonal", "vector_norm", 
 
 def vecdot(x, y, *, dim=-1):
     """sum(conj(x) * y) over ``dim`` (x and y broadcast; the conjugate only for complex x)."""
+    _check_float(x, "linalg.vecdot")
+    if x._data.dtype != y._data.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{_type_name(x._data)} and y of type {_type_name(y._data)} instead")
     if x._data.dtype.kind == "c":
         x = x.conj()
     return _sum(x * y, dim)
@@ -76,6 +80,8 @@ def cross(input, other, *, dim=-1):
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} and "
                            f"{other.shape[dim]}")
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"expected scalar type {_type_name(input._data)} but found {_type_name(other._data)}")
     return _cross(input, other, dim)
 
 

@@ -6,7 +6,7 @@ import warnings
 from .._backend import xp
 from .._tensor import _make, register_methods
 from .. import return_types as _rt
-from ._common import check_float, check_matrix, finish
+from ._common import check_float, check_matrix, finish, type_name
 from . import _solve, _decomp, _matfun
 
 _warned = set()
@@ -74,6 +74,9 @@ def cholesky_solve(B, L, upper=False, *, out=None):
     """X with (L L^H) X = B (or (U^H U) X = B when upper), L from cholesky (^H is ^T for real L). The gradient reaches every entry of
     the factor (PyTorch's formula: -(gB X^T + X gB^T) L), so it is taken through A = L L^T."""
     check_float(B, "linalg.cholesky_solve")
+    if B._data.dtype != L._data.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {type_name(B._data)} and A "
+                           f"of type {type_name(L._data)} instead.")
     A = L.mH @ L if upper else L @ L.mH
     return finish(_solve.solve(A, B), out)
 
