@@ -2,9 +2,11 @@
 QR / eigh / SVD and what is built on them (``_decomp``), matrix functions (``_matfun``), LDL^T (``_ldl``).
 
 Every function is batched over leading dims; backwards are written in tensor ops (second-order gradients work).
-``eig`` and ``eigvals`` (``_eig``) return complex tensors; solve, inv, det, slogdet, eig, eigvals, qr, eigh, eigvalsh,
-svd, svdvals, cholesky(_ex), solve_triangular, pinv and lstsq accept complex inputs (``_common.COMPLEX_OK``; norms
-take them too), the other functions refuse them.
+``eig`` and ``eigvals`` (``_eig``) return complex tensors; every function takes complex64/complex128 inputs with
+PyTorch's values and gradients (conjugate-Wirtinger convention; tests/complex/test_complex_linalg*.py): ^T reads as
+^H where PyTorch's does (vecdot conjugates x, lu_solve's ``adjoint`` and ormqr's ``transpose`` are the conjugate
+transpose, ldl_factor's ``hermitian=True`` is LAPACK hetrf), and complex LU / LDL pivots compare |re| + |im| as
+LAPACK's.
 
 Differences from PyTorch worth knowing:
 

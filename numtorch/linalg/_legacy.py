@@ -27,8 +27,11 @@ def logdet(input):
     """log det A: nan where det A < 0, -inf where it is 0 (from slogdet); complex A: log|det A| + i arg det A."""
     check_float(input, "linalg.slogdet")
     sign, logabs = _solve.slogdet(input)
-    if input._data.dtype.kind == "c":   # the complex log: log|det| + i arg(det)
-        return logabs + 1j * sign.angle()
+    if input._data.dtype.kind == "c":   # the complex log: log|det| + i arg(det); a zero det gives -inf + nan i as torch
+        from .._ops.pointwise_binary import where
+        r = logabs + 1j * sign.angle()
+        zero = sign._data == 0
+        return where(_make(zero), _make(xp.asarray(complex(-xp.inf, xp.nan), r._data.dtype)), r) if zero.any() else r
     from .._ops.pointwise_binary import where
     return where(_make(sign._data < 0), _make(xp.asarray(xp.nan, logabs._data.dtype)), logabs)
 

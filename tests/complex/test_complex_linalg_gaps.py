@@ -365,6 +365,15 @@ def test_other_linalg_complex_gradcheck(name):
     gradcheck(fn, arrays)
 
 
+def test_singular_complex_det_slogdet_logdet():
+    s = _cplx((3, 3, 3), 71)
+    s[1, :, 1] = 0
+    s[2, 0] = 0
+    check(lambda T, x: T.linalg.det(x), [s])
+    check(lambda T, x: tuple(T.linalg.slogdet(x)), [s], grad=False)
+    check(lambda T, x: T.logdet(x), [s], grad=False)              # -inf + nan i where det = 0, as torch
+
+
 def test_geqrf_complex_values_and_autograd_refusal():
     check(lambda T, x: tuple(T.geqrf(x)), [A4x3], grad=False)
     for T in (torch, nt):
