@@ -249,8 +249,10 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     maxnorm / (norm + 1e-7), real also for complex input: the norm is of |x|); the others are unchanged."""
     from .pointwise_binary import where
     from ..linalg import vector_norm
-    if not (input.dtype.is_floating_point or input.dtype.is_complex):
-        raise RuntimeError("\"renorm\" not implemented for '" + input.dtype.name.capitalize() + "'")
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):   # PyTorch's check, from its vector_norm
+        from .._dtype import scalar_name
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{scalar_name(input._data.dtype)}")
     if p <= 0:
         raise RuntimeError(f"renorm: non-positive-norm not supported")
     if maxnorm < 0:

@@ -2,9 +2,11 @@
 QR / eigh / SVD and what is built on them (``_decomp``), matrix functions (``_matfun``), LDL^T (``_ldl``).
 
 Every function is batched over leading dims; backwards are written in tensor ops (second-order gradients work).
-``eig`` and ``eigvals`` (``_eig``) return complex tensors; solve, inv, det, slogdet, eig, eigvals, qr, eigh, eigvalsh,
-svd, svdvals, cholesky(_ex), solve_triangular, pinv and lstsq accept complex inputs (``_common.COMPLEX_OK``; norms
-take them too), the other functions refuse them.
+``eig`` and ``eigvals`` (``_eig``) return complex tensors; every function takes complex64/complex128 inputs with
+PyTorch's values and gradients (conjugate-Wirtinger convention; tests/complex/test_complex_linalg*.py): ^T reads as
+^H where PyTorch's does (vecdot conjugates x, lu_solve's ``adjoint`` and ormqr's ``transpose`` are the conjugate
+transpose, ldl_factor's ``hermitian=True`` is LAPACK hetrf), and complex LU / LDL pivots compare |re| + |im| as
+LAPACK's.
 
 Differences from PyTorch worth knowing:
 
@@ -25,7 +27,7 @@ from .._ops.matrix import cross as _cross
 from .._ops.reduce import norm as _norm, amax as _amax, amin as _amin, sum as _sum
 from .._ops.arith import abs as _abs
 
-from ._common import LinAlgError
+from ._common import LinAlgError, check_float as _check_float, type_name as _type_name
 from ._solve import inv, inv_ex, solve, solve_ex, solve_triangular, det, slogdet, cholesky, cholesky_ex, lu, \
     lu_factor, lu_factor_ex, lu_solve
 from ._decomp import qr, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank, lstsq
@@ -42,6 +44,10 @@ __all__ = ["matmul", "vecdot", "multi_dot", "cross", "diagonal", "vector_norm", 
 
 def vecdot(x, y, *, dim=-1):
     """sum(conj(x) * y) over ``dim`` (x and y broadcast; the conjugate only for complex x)."""
+    _check_float(x, "linalg.vecdot")
+    if x._data.dtype != y._data.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{_type_name(x._data)} and y of type {_type_name(y._data)} instead")
     if x._data.dtype.kind == "c":
         x = x.conj()
     return _sum(x * y, dim)
@@ -76,6 +82,8 @@ def cross(input, other, *, dim=-1):
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} and "
                            f"{other.shape[dim]}")
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"expected scalar type {_type_name(input._data)} but found {_type_name(other._data)}")
     return _cross(input, other, dim)
 
 

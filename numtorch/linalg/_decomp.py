@@ -339,6 +339,8 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
 def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
     """The number of singular values (|eigenvalues| when hermitian) > max(atol, rtol * largest) (the older
     positional ``tol`` is atol with rtol = 0)."""
+    if isinstance(A, Tensor) and A._data.dtype.kind not in "fcV":   # integers: as float16/bfloat16 (check_float)
+        raise RuntimeError("This function doesn't handle types other than float and double")
     check_float(A, "linalg.matrix_rank")
     check_matrix(A, "linalg.matrix_rank")
     if tol is not None:

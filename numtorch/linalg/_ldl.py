@@ -7,7 +7,7 @@ from .._backend import xp
 from ..autograd.function import Function
 from .._tensor import _make
 from .. import return_types as _rt
-from ._common import check_float, check_matrix, finish, first_bad
+from ._common import check_float, check_matrix, finish, first_bad, type_name
 
 _ALPHA = (1 + math.sqrt(17)) / 8   # the Bunch-Kaufman growth bound
 
@@ -241,8 +241,8 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
         raise RuntimeError(f"Incompatible matrix sizes for {fname}: each A matrix is {n} by {n} but each b matrix is "
                            f"{B._data.shape[-2]} by {B._data.shape[-1]}")
     if LD._data.dtype != B._data.dtype:
-        raise RuntimeError(f"{fname}: Expected LD and B to have the same dtype, but found LD of type "
-                           f"{LD.dtype} and B of type {B.dtype} instead")
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {type_name(B._data)} and A "
+                           f"of type {type_name(LD._data)} instead.")
     return finish(_LDLSolve.apply(LD, pivots, B, bool(hermitian) and LD._data.dtype.kind == "c"), out)
 
 

@@ -6,7 +6,7 @@ import warnings
 from .._backend import xp
 from .._tensor import _make, register_methods
 from .. import return_types as _rt
-from ._common import check_float, check_matrix, finish
+from ._common import check_float, check_matrix, finish, type_name
 from . import _solve, _decomp, _matfun
 
 _warned = set()
@@ -27,8 +27,11 @@ def logdet(input):
     """log det A: nan where det A < 0, -inf where it is 0 (from slogdet); complex A: log|det A| + i arg det A."""
     check_float(input, "linalg.slogdet")
     sign, logabs = _solve.slogdet(input)
-    if input._data.dtype.kind == "c":   # the complex log: log|det| + i arg(det)
-        return logabs + 1j * sign.angle()
+    if input._data.dtype.kind == "c":   # the complex log: log|det| + i arg(det); a zero det gives -inf + nan i as torch
+        from .._ops.pointwise_binary import where
+        r = logabs + 1j * sign.angle()
+        zero = sign._data == 0
+        return where(_make(zero), _make(xp.asarray(complex(-xp.inf, xp.nan), r._data.dtype)), r) if zero.any() else r
     from .._ops.pointwise_binary import where
     return where(_make(sign._data < 0), _make(xp.asarray(xp.nan, logabs._data.dtype)), logabs)
 
@@ -74,6 +77,9 @@ def cholesky_solve(B, L, upper=False, *, out=None):
     """X with (L L^H) X = B (or (U^H U) X = B when upper), L from cholesky (^H is ^T for real L). The gradient reaches every entry of
     the factor (PyTorch's formula: -(gB X^T + X gB^T) L), so it is taken through A = L L^T."""
     check_float(B, "linalg.cholesky_solve")
+    if B._data.dtype != L._data.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {type_name(B._data)} and A "
+                           f"of type {type_name(L._data)} instead.")
     A = L.mH @ L if upper else L @ L.mH
     return finish(_solve.solve(A, B), out)
 

@@ -543,6 +543,9 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     check_matrix(LU, fname, True, what="LU")
     check_float(B, fname)
     check_matrix(B, fname, what="B")
+    if LU._data.dtype != B._data.dtype:
+        raise RuntimeError(f"{fname}: Expected LU and B to have the same dtype, but found LU of type "
+                           f"{type_name(LU._data)} and B of type {type_name(B._data)} instead")
     n = LU._data.shape[-1]
     if (B._data.shape[-2] if left else B._data.shape[-1]) != n:
         raise RuntimeError(f"{fname}: Incompatible shapes of A and B for the equation "

@@ -13,6 +13,17 @@ from conftest import torch
 TOL = {"complex64": 2e-4, "complex128": 1e-9}
 
 
+@pytest.fixture(autouse=True)
+def _keep_warn_once_state():
+    """torch.lu / torch.qr / ... warn once per process: calls here leave that state as they found it, so the
+    tests of the warnings (tests/linalg) see their first call whatever ran before."""
+    from numtorch.linalg import _legacy
+    saved = set(_legacy._warned)
+    yield
+    _legacy._warned.clear()
+    _legacy._warned.update(saved)
+
+
 def _cplx(shape, seed, scale=1.0):
     r = np.random.default_rng(seed)
     return (r.standard_normal(shape) + 1j * r.standard_normal(shape)) * scale
@@ -354,6 +365,15 @@ def test_other_linalg_complex_gradcheck(name):
     gradcheck(fn, arrays)
 
 
+def test_singular_complex_det_slogdet_logdet():
+    s = _cplx((3, 3, 3), 71)
+    s[1, :, 1] = 0
+    s[2, 0] = 0
+    check(lambda T, x: T.linalg.det(x), [s])
+    check(lambda T, x: tuple(T.linalg.slogdet(x)), [s], grad=False)
+    check(lambda T, x: T.logdet(x), [s], grad=False)              # -inf + nan i where det = 0, as torch
+
+
 def test_geqrf_complex_values_and_autograd_refusal():
     check(lambda T, x: tuple(T.geqrf(x)), [A4x3], grad=False)
     for T in (torch, nt):
@@ -418,3 +438,34 @@ def test_logcumsumexp_complex_monotone_ramps_and_specials():
     x = np.array([3j, -3j, 3j, 1 + 3j, 1 - 3j, 1 + 3j, 5j, -6 + 0j, 7 - 1j])
     n, t = _lcse_pair(x, 0)
     np.testing.assert_allclose(n, t, rtol=1e-12, atol=1e-12)
+
+
+# ------------------------------------------------------------------------------ errors of mixed and wrong dtypes
+_C, _R = _cplx((3, 3), 80), np.random.default_rng(81).standard_normal((3, 2))
+ERRORS = {
+    "lu_solve_mixed": lambda T: T.linalg.lu_solve(*T.linalg.lu_factor(T.tensor(_C)), T.tensor(_R)),
+    "lu_solve_f32_f64": lambda T: T.linalg.lu_solve(*T.linalg.lu_factor(T.eye(3)), T.tensor(_R)),
+    "ldl_solve_mixed": lambda T: T.linalg.ldl_solve(*T.linalg.ldl_factor(T.tensor(_C)), T.tensor(_R)),
+    "ldl_solve_f32_f64": lambda T: T.linalg.ldl_solve(*T.linalg.ldl_factor(T.eye(3)), T.tensor(_R)),
+    "vecdot_mixed": lambda T: T.linalg.vecdot(T.tensor(_C), T.tensor(_C.real)),
+    "vecdot_int": lambda T: T.linalg.vecdot(T.ones(2, dtype=T.int64), T.ones(2, dtype=T.int64)),
+    "cross_mixed": lambda T: T.linalg.cross(T.tensor(_C), T.tensor(_C.real)),
+    "cholesky_solve_mixed": lambda T: T.cholesky_solve(T.tensor(_R), T.tensor(_C)),
+    "cond_int": lambda T: T.linalg.cond(T.ones(2, 2, dtype=T.int64)),
+    "cond_fro_int": lambda T: T.linalg.cond(T.ones(2, 2, dtype=T.int64), "fro"),
+    "cond_fro_half": lambda T: T.linalg.cond(T.ones(2, 2, dtype=T.float16), "fro"),
+    "matrix_rank_int": lambda T: T.linalg.matrix_rank(T.ones(2, 2, dtype=T.int64), hermitian=True),
+    "renorm_int": lambda T: T.renorm(T.ones(2, 2, dtype=T.int32), 2, 0, 1),
+    "renorm_bool": lambda T: T.ones(2, 2, dtype=T.bool).renorm(2, 0, 1),
+    "householder_mixed": lambda T: T.linalg.householder_product(T.tensor(_C), T.tensor(_R[:, 0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_errors_as_torch(name):
+    with pytest.raises(Exception) as te:
+        ERRORS[name](torch)
+    with pytest.raises(Exception) as ne:
+        ERRORS[name](nt)
+    assert type(ne.value) is type(te.value)
+    assert str(ne.value) == str(te.value).split(" (Triggered")[0]
