@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover
     sys.modules["expecttest"] = _m
 
 from torch.testing._internal.common_methods_invocations import op_db  # noqa: E402
-from torch.testing._internal.opinfo.core import UnaryUfuncInfo  # noqa: E402
+from torch.testing._internal.opinfo.core import SampleInput, UnaryUfuncInfo  # noqa: E402
 
 _TESTING_MODULES = ("torch.testing", "torch._refs")
 
@@ -442,6 +442,11 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
     torch.manual_seed(0)
     if dtype.is_complex:
         want, terr = _torch_or_error(op.op, sample.input, *sample.args, **sample.kwargs)
+        if terr is not None and _NO_COMPLEX_AUTOGRAD in str(terr):
+            # PyTorch computes this op for complex inputs but does not record it for autograd; numtorch does (a
+            # deliberate superset): the values are compared, the gradients have no oracle
+            _check_sample(op, nt_fn, _detached(sample), dtype, rng)
+            return
         if terr is not None:   # PyTorch refuses this complex sample: numtorch must raise the same class
             _check_same_error(terr, nt_fn, nt_in, *nt_args, **nt_kw)
             return
@@ -567,6 +572,22 @@ def _check_gradgrad(op, leaves, wo, go, ups, rng):
             _compare(f"second derivative of input {i}", a, b, torch.float64)
 
 
+_NO_COMPLEX_AUTOGRAD = "does not support automatic differentiation for outputs with complex dtype"
+
+
+def _detached(sample):
+    """The sample with no tensor requiring grad."""
+    def d(o):
+        if isinstance(o, torch.Tensor):
+            return o.detach()
+        if isinstance(o, (list, tuple)) and not isinstance(o, torch.Size):
+            return type(o)(d(v) for v in o)
+        if isinstance(o, dict):
+            return {k: d(v) for k, v in o.items()}
+        return o
+    return SampleInput(d(sample.input), args=d(tuple(sample.args)), kwargs=d(dict(sample.kwargs)))
+
+
 def _torch_or_error(fn, *args, **kwargs):
     """(result, None), or (None, the exception) where PyTorch raises."""
     try:
@@ -686,13 +707,13 @@ def test_opinfo_complex(opid):
 
 
 def _to_complex(obj):
-    """A torch sample object with every floating tensor made complex64 (same real parts, zero imaginary parts,
-    same requires_grad)."""
+    """A torch sample object with every floating tensor made complex64 (same real parts, zero imaginary parts) and
+    no tensor requiring grad: the forward's dtype support is what is asked here. (PyTorch computes the forward of
+    some of these ops for complex inputs but refuses to record it: "embedding does not support automatic
+    differentiation for outputs with complex dtype"; numtorch records the gradient there, a deliberate superset.)"""
     if isinstance(obj, torch.Tensor):
-        if obj.is_floating_point():
-            c = obj.detach().to(torch.complex64)
-            return c.requires_grad_(obj.requires_grad)
-        return obj
+        obj = obj.detach()
+        return obj.to(torch.complex64) if obj.is_floating_point() else obj
     if isinstance(obj, (list, tuple)) and not isinstance(obj, torch.Size):
         return type(obj)(_to_complex(o) for o in obj)
     if isinstance(obj, dict):
@@ -706,7 +727,7 @@ def test_opinfo_complex_other(opid):
     PyTorch raises, numtorch raises the same exception class; where PyTorch computes, the values agree."""
     op = OPS_BY_ID[opid]
     nt_fn = _nt_callable_for_op(op)
-    sample = next(iter(op.sample_inputs("cpu", torch.float32, requires_grad=op.supports_autograd)), None)
+    sample = next(iter(op.sample_inputs("cpu", torch.float32)), None)
     if sample is None:
         return
     inp, args, kw = _to_complex(sample.input), _to_complex(tuple(sample.args)), _to_complex(dict(sample.kwargs))
