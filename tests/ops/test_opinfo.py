@@ -278,7 +278,9 @@ _SINGLE = (torch.float32, torch.complex64)   # the dtypes the looser float32 tol
 #    to 255, cancellation); numtorch's by ~2.5e-5.
 #  grid_sampler_2d (bicubic): the grid gradient sums 16 cubic-weight terms per point; PyTorch's and numtorch's
 #    float32 results are both off from PyTorch's float64 one by 1e-4 to 2.3e-4 (max over five random samples).
-GRAD_TOL32 = {"nn.functional.ctc_loss": (2e-4, 2e-4), "nn.functional.layer_norm": (2e-4, 3e-4),
+#  logcumsumexp (complex64): on samples with entries up to 1e4, PyTorch's complex64 gradients are off from its own
+#    complex128 ones by up to 2.9e-3; numtorch's by 1.8e-4.
+GRAD_TOL32 = {"logcumsumexp": (2e-4, 3e-3), "nn.functional.ctc_loss": (2e-4, 2e-4), "nn.functional.layer_norm": (2e-4, 3e-4),
               "linalg.householder_product": (2e-4, 5e-3), "grid_sampler_2d": (2e-4, 1e-4),
               "native_layer_norm": (2e-4, 3e-4)}
 # Looser float32 output tolerances, justified the same way:
