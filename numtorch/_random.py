@@ -233,8 +233,8 @@ def _on_real_view(out, fill):
     """Run a real fill on the (..., 2) real view of a complex array (through a contiguous copy when the
     array's layout has no such view)."""
     real = xp.dtype("float32" if out.dtype == xp.complex64 else "float64")
-    if out.flags.c_contiguous:
-        fill(out.view(real).reshape(out.shape + (2,)))
+    if out.flags.c_contiguous:   # (a 0-d array has no dtype-changing view: through its 1-element view)
+        fill((out if out.ndim else out.reshape(1)).view(real).reshape(out.shape + (2,)))
         return out
     tmp = xp.empty(out.shape, out.dtype)
     fill(tmp.view(real).reshape(out.shape + (2,)))

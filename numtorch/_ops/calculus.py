@@ -140,7 +140,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     out = []
     for axis, h in zip(dims, hs):
         r = _grad_along(input, axis, h, edge_order)
-        if not r.dtype.is_floating_point:
+        if not r.dtype.is_floating_point and not r.dtype.is_complex:
             r = r.float()
         out.append(r)
     return tuple(out)

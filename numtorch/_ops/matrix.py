@@ -88,7 +88,13 @@ def corrcoef(input):
     c = cov(input)
     if c._data.ndim == 0:  # a single variable: c / c (1, or nan for a constant)
         return c / c
-    d = c.diagonal().sqrt()
+    d = c.diagonal()
+    if d._data.dtype.kind == "c":   # complex: the variances are the real diagonal; each part clipped to [-1, 1]
+        d = d.real.sqrt()
+        r = c / d.unsqueeze(1) / d.unsqueeze(0)
+        from .complex import complex as _complex
+        return _complex(clamp(r.real, -1, 1), clamp(r.imag, -1, 1))
+    d = d.sqrt()
     return clamp(c / d.unsqueeze(1) / d.unsqueeze(0), -1, 1)
 
 

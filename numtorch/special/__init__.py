@@ -65,12 +65,14 @@ class _Unary(_Function):
 def _unary(name, kernel, deriv=None, doc=""):
     if deriv is None:
         def fn(input, *, out=None):
+            _real_only(name, input)
             return _out(_make(_run(kernel, _as_tensor(input)._data)), out)
     else:
         cls = type(name.capitalize(), (_Unary,), {"kernel": staticmethod(kernel), "deriv": staticmethod(deriv),
                                                   "__doc__": doc})
 
         def fn(input, *, out=None):
+            _real_only(name, input)
             return _out(cls.apply(_as_tensor(input)), out)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
@@ -79,6 +81,13 @@ def _unary(name, kernel, deriv=None, doc=""):
 
 def _as_tensor(x):
     return x if isinstance(x, _Tensor) else _to_tensor(x)
+
+
+def _real_only(name, *xs):
+    """PyTorch has no complex kernel for these functions: its NotImplementedError for a complex tensor."""
+    for x in xs:
+        if isinstance(x, _Tensor) and x._data.dtype.kind == "c":
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_D.scalar_name(x._data.dtype)}'")
 
 
 # --- gamma family ---------------------------------------------------------------------------------
@@ -108,6 +117,7 @@ def polygamma(n, input, *, out=None):
     """The n-th derivative of digamma."""
     if not isinstance(n, int) or n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
+    _real_only("polygamma", input)
     return _out(_Polygamma.apply(_as_tensor(input), n), out)
 
 
@@ -115,6 +125,7 @@ def multigammaln(input, p, *, out=None):
     """log of the multivariate gamma function: p(p-1)/4 log(pi) + sum_{j<p} gammaln(x - j/2)."""
     if p < 1:
         raise RuntimeError(f"p has to be greater than or equal to 1")
+    _real_only("mvlgamma", input)
     x = _as_tensor(input)
     r = gammaln(x)
     for j in range(1, p):
@@ -147,6 +158,7 @@ def zeta(input, other, *, out=None):
     """Hurwitz zeta sum_k (k + other)^-input."""
     if not isinstance(input, _Tensor) and not isinstance(other, _Tensor):
         raise TypeError("zeta(): expected at least one tensor argument")
+    _real_only("zeta", input, other)
     return _out(_Zeta.apply(input, other), out)
 
 
@@ -174,11 +186,13 @@ class _IncGamma(_Function):
 
 def gammainc(input, other, *, out=None):
     """Regularized lower incomplete gamma P(input, other)."""
+    _real_only("igamma", input, other)
     return _out(_IncGamma.apply(_as_tensor(input), _as_tensor(other), False), out)
 
 
 def gammaincc(input, other, *, out=None):
     """Regularized upper incomplete gamma Q(input, other) = 1 - P."""
+    _real_only("igammac", input, other)
     return _out(_IncGamma.apply(_as_tensor(input), _as_tensor(other), True), out)
 
 
@@ -216,6 +230,7 @@ class _Entr(_Function):
 
 def entr(input, *, out=None):
     """Elementwise entropy -x log x."""
+    _real_only("entr", input)
     return _out(_Entr.apply(_as_tensor(input)), out)
 
 
@@ -255,6 +270,7 @@ def xlog1py(input, other, *, out=None):
     from .._ops.unary import XLogY
     if not isinstance(input, _Tensor) and not isinstance(other, _Tensor):
         raise TypeError("xlog1py(): expected at least one tensor argument")
+    _real_only("xlog1py", input, other)
     return _out(XLogY.apply(input, other, 1), out)
 
 
@@ -296,6 +312,7 @@ airy_ai = _unary("airy_ai", _K.airy_ai, doc="Airy function Ai")
 
 def _poly(name, kernel, shifted=False):
     def fn(input, n, *, out=None):
+        _real_only(name, input, n)
         x = _as_tensor(input) if isinstance(input, _Tensor) or not isinstance(n, _Tensor) else \
             _to_tensor(input, n)
         nd = n._data if isinstance(n, _Tensor) else _xp.asarray(n)

@@ -435,6 +435,9 @@ class Silu(Function):
 
 def silu(input, inplace=False):
     """silu(x) = x * sigmoid(x)"""
+    if isinstance(input, Tensor) and input._data.dtype.kind == "c":   # PyTorch computes it for complex x too
+        r = input * input.sigmoid()
+        return input.copy_(r) if inplace else r
     _float_only(input, "silu_cpu")
     return _maybe_inplace(input, Silu.apply, inplace)
 
