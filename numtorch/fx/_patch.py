@@ -6,6 +6,7 @@ PyTorch does this with ``__torch_function__``; numtorch has no such protocol, so
 ``call_function`` node when an argument is a ``Proxy`` and call the function unchanged otherwise. The
 originals are put back as soon as nothing needs them, so ordinary code never pays for the wrappers, and
 the recorded target is always the original function (``node.target is torch.relu`` outside the trace).
+Tensor operators given a Proxy on the right (``tensor * proxy``) record the Tensor method torch records.
 """
 import functools
 import importlib
@@ -124,8 +125,29 @@ def wrapper_of(fn, is_wrapped=False):
     return w
 
 
+# ``tensor OP proxy``: the Tensor method torch's dispatch records for each operator (as a call_method)
+_TENSOR_OPS = {"__add__": "add", "__sub__": "sub", "__mul__": "mul", "__truediv__": "div", "__mod__": "remainder",
+               "__pow__": "pow", "__matmul__": "matmul", "__eq__": "eq", "__ne__": "ne", "__lt__": "lt",
+               "__le__": "le", "__gt__": "gt", "__ge__": "ge", "__floordiv__": "__floordiv__",
+               "__and__": "__and__", "__or__": "__or__", "__xor__": "__xor__", "__lshift__": "__lshift__",
+               "__rshift__": "__rshift__"}
+_tensor_saved = {}
+
+
+def _record_with_proxy(orig, method):
+    from .proxy import Proxy
+
+    def op(self, other):
+        if isinstance(other, Proxy):
+            return other.tracer.create_proxy("call_method", method, (self, other), {})
+        return orig(self, other)
+    op._fx_original = orig
+    return op
+
+
 def enable():
-    """Installs the wrappers in the public namespaces (counted: nested enables need as many disables)."""
+    """Installs the wrappers in the public namespaces and lets Tensor operators defer to a Proxy operand
+    (counted: nested enables need as many disables)."""
     global _depth
     _build()
     _depth += 1
@@ -133,6 +155,12 @@ def enable():
         for mod, k, fn in _entries:
             if mod.__dict__.get(k) is fn:
                 setattr(mod, k, wrapper_of(fn))
+        from .._tensor import Tensor
+        for name, method in _TENSOR_OPS.items():
+            orig = Tensor.__dict__.get(name)
+            if orig is not None and not hasattr(orig, "_fx_original"):
+                _tensor_saved[name] = orig
+                setattr(Tensor, name, _record_with_proxy(orig, method))
 
 
 def disable():
@@ -142,6 +170,11 @@ def disable():
         for mod, k, fn in _entries:
             if getattr(mod.__dict__.get(k), "_fx_original", None) is fn:
                 setattr(mod, k, fn)
+        from .._tensor import Tensor
+        for name, orig in _tensor_saved.items():
+            if getattr(Tensor.__dict__.get(name), "_fx_original", None) is orig:
+                setattr(Tensor, name, orig)
+        _tensor_saved.clear()
 
 
 def hold(proxy):

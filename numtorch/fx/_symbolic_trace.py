@@ -64,7 +64,6 @@ class Tracer(TracerBase):
         self.scope = None
         self.module_stack = {}
         self.node_name_to_scope = {}
-        self.proxy_buffer_attributes = True
 
     def create_arg(self, a):
         """Parameters and buffers of the root become ``get_attr`` nodes; other tensors are stored on the root
@@ -221,7 +220,13 @@ class Tracer(TracerBase):
         collect(self.root, [])
 
         fn_globals = fn.__globals__
-        fn, args = self.create_args_for_root(fn, isinstance(root, Module), concrete_args)
+        was_tracing = getattr(self, "_nt_tracing", False)
+        self._nt_tracing = True  # (before the placeholders: proxies of a trace do not hold the wrappers)
+        try:
+            fn, args = self.create_args_for_root(fn, isinstance(root, Module), concrete_args)
+        except BaseException:
+            self._nt_tracing = was_tracing
+            raise
         parameter_proxy_cache = {}
         orig_getattr = Module.__getattr__
         orig_call = Module.__dict__["__call__"]
@@ -241,8 +246,6 @@ class Tracer(TracerBase):
             return tracer.call_module(mod, forward, args, kwargs)
 
         self.submodule_paths = {mod: name for name, mod in self.root.named_modules()}
-        was_tracing = getattr(self, "_nt_tracing", False)
-        self._nt_tracing = True
         _patch.enable()
         try:
             patcher.patch_attr(Module, "__getattr__", module_getattr_wrapper)

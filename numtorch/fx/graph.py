@@ -516,7 +516,8 @@ class Graph:
         layout; numtorch formats the table itself, so ``tabulate`` need not be installed."""
         rows = [[n.op, n.name, str(n.target), str(n.args), str(n.kwargs)] for n in self.nodes]
         headers = ["opcode", "name", "target", "args", "kwargs"]
-        widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+        # tabulate's "simple" layout: a header gets at least two characters of padding
+        widths = [max([len(h) + 2] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
         line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
         out = [line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
         print("\n".join(out))

@@ -394,8 +394,13 @@ def test_print_tabular_and_readable(capsys):
     assert set(lines[1]) == {"-", " "}
     assert [ln.split()[:3] for ln in lines[2:]] == [["placeholder", "x", "x"], ["call_module", "lin", "lin"],
                                                    ["call_method", "relu", "relu"], ["output", "output", "output"]]
+    # tabulate's "simple" layout (torch's print_tabular needs the tabulate package; numtorch's does not):
+    # columns two spaces apart, each as wide as its widest cell and at least its header plus two
     widths = [len(c) for c in lines[1].split("  ")]
-    assert lines[2].startswith("placeholder".ljust(widths[0]))
+    cells = [[n.op, n.name, str(n.target), str(n.args), str(n.kwargs)] for n in gm.graph.nodes]
+    heads = ["opcode", "name", "target", "args", "kwargs"]
+    assert widths == [max(len(h) + 2, *(len(r[i]) for r in cells)) for i, h in enumerate(heads)]
+    assert lines[2:] == ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     r = gm.print_readable(print_output=False)
     assert r.startswith("class M(torch.nn.Module):\n    def forward(self, x):\n")
     assert "lin = self.lin(x);  x = None" in r

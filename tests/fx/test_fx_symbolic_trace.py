@@ -10,6 +10,7 @@ import numtorch.fx  # noqa: F401
 import numtorch.vision  # noqa: F401
 from conftest import torch, assert_close, import_torchvision
 import torch.fx  # noqa: F401
+from _fx_snippet import _no_wrappers_left  # noqa: F401  (autouse fixture)
 
 MODELS = '''
 import math
@@ -252,3 +253,28 @@ def test_trace_errors_match_torch():
         assert type(en.value).__name__ == type(et.value).__name__
         assert type(en.value).__mro__[1].__name__ == type(et.value).__mro__[1].__name__
         assert str(en.value) == str(et.value)
+
+
+def test_tensor_operators_with_proxy_operand():
+    """``tensor OP proxy`` with tensor attributes and constants: the same code as torch.fx's."""
+    src = '''
+class M(torch.nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.t = torch.arange(3)
+        s.register_buffer("b", torch.ones(3, dtype=torch.int64))
+    def forward(s, x):
+        return (s.t / x, s.t // x, s.t % x, s.t ** x, s.t & x, s.t | x, s.t ^ x, s.t != x, s.t < x,
+                s.t <= x, s.t > x, s.t >= x, s.t + x, s.b @ x, s.t - x, s.t * x, torch.ones(3) - x)
+'''
+    res = {}
+    for lib in (torch, nt):
+        ns = {"torch": lib, "__name__": "fx_models3"}
+        exec(src, ns)
+        g = lib.fx.symbolic_trace(ns["M"]())
+        res[lib] = (g.code, g(lib.tensor([1, 2, 3])))
+    assert res[nt][0] == res[torch][0]
+    for a, b in zip(res[nt][1], res[torch][1]):
+        assert_close(a, b)
+    from numtorch.fx import _patch
+    assert _patch._depth == 0 and nt.Tensor.__mul__.__module__ == "numtorch._tensor"  # restored after the trace
