@@ -440,6 +440,7 @@ def meshgrid(*tensors, indexing=None):
 
 
 def _legacy(dtype):
+    name = D.scalar_name(dtype.np) + "Tensor"
     class _Legacy:
         """``torch.FloatTensor(data)`` / ``torch.FloatTensor(2, 3)``: legacy constructors."""
 
@@ -454,7 +455,11 @@ def _legacy(dtype):
             return isinstance(obj, Tensor) and obj._data.dtype == dtype.np
     meta = type("LegacyMeta", (type,), {"__instancecheck__": lambda cls, obj: isinstance(obj, Tensor) and
                                         obj._data.dtype == dtype.np})
-    return meta(_Legacy.__name__, (), dict(_Legacy.__dict__))
+    # torch.FloatTensor answers .dtype/.is_cuda/.is_sparse/.layout and prints as <class 'torch.FloatTensor'>;
+    # Tensor.type(torch.FloatTensor) reads .dtype
+    body = dict(_Legacy.__dict__, dtype=dtype, is_cuda=False, is_sparse=False,
+                __module__="torch", __qualname__=name)
+    return meta(name, (), body)
 
 
 FloatTensor = _legacy(D.float32)

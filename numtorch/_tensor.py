@@ -474,12 +474,20 @@ class Tensor:
         if dtype is None:
             return "torch." + D.scalar_name(self._data.dtype) + "Tensor"
         if isinstance(dtype, str):
-            name = dtype.rsplit(".", 1)[-1]
+            name = dtype[len("torch."):] if dtype.startswith("torch.") else None
+            if name is not None and name.startswith("cuda."):
+                _devices.check("cuda")
             dtype = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
                      "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
                      "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool_,
                      "BFloat16Tensor": D.bfloat16, "ComplexFloatTensor": D.complex64,
-                     "ComplexDoubleTensor": D.complex128}[name]
+                     "ComplexDoubleTensor": D.complex128}.get(name, dtype)
+        elif dtype is Tensor:
+            dtype = D.get_default_dtype()
+        elif isinstance(getattr(dtype, "dtype", None), D.dtype) and isinstance(dtype, builtins.type):
+            dtype = dtype.dtype   # a legacy tensor type: t.type(torch.FloatTensor)
+        if not isinstance(dtype, D.dtype):
+            raise ValueError(f"invalid type: '{dtype if isinstance(dtype, str) else getattr(dtype, '__name__', dtype)}'")
         return self.to(dtype)
 
     def cpu(self, *a, **k):
