@@ -14,7 +14,9 @@ and it is at least as accurate (the transforms are orthogonal up to scale; error
 float64 reference are below float32 direct convolution's).
 
 Spectra are held planar, real and imaginary parts as the leading axis of size 2:
-    X  (2, P*F, N, C)   input      Wh (2, P*F, C, O)   kernel      Y (2, P*F, N, O)   output
+    X  (2, P*F, N, C)   input      Wh (P*F, 2, C, O)   kernel      Y (2, P*F, N, O)   output
+The kernel's parts are stacked per frequency so that every per-frequency complex product is ONE real GEMM that
+reads the (large) kernel spectrum once: [Yr; Yi] = [[Xr, -Xi], [Xi, Xr]] @ [Whr; Whi].
 The backward maps are the exact real adjoints (transposes) of the forward ones:
     gX = gY conj(Wh)^T,   gWh = conj(X)^T gY,   and the transforms' transposes.
 """
@@ -65,6 +67,55 @@ def _stacked(l1, l2, br, bi, out):
     out += l2 @ bi
 
 
+def _spectral_product(X, Wh):
+    """Y = X Wh per frequency, X (2, PF, n, C), Wh (PF, 2, C, O) -> Y (2, PF, n, O):
+    [Yr; Yi] = [[Xr, -Xi], [Xi, Xr]] (2n, 2C) @ [Whr; Whi] (2C, O), one GEMM per frequency."""
+    _, PF, n, C = X.shape
+    O = Wh.shape[3]
+    A = xp.empty((PF, 2, n, 2, C), X.dtype)
+    A[:, 0, :, 0] = X[0]
+    xp.negative(X[1], out=A[:, 0, :, 1])
+    A[:, 1, :, 0] = X[1]
+    A[:, 1, :, 1] = X[0]
+    Y = xp.matmul(A.reshape(PF, 2 * n, 2 * C), Wh.reshape(PF, 2 * C, O))       # (PF, 2n, O)
+    return xp.ascontiguousarray(Y.reshape(PF, 2, n, O).transpose(1, 0, 2, 3))
+
+
+def _spectral_product_adj(gY, Wh):
+    """gX = gY conj(Wh)^T per frequency, gY (2, PF, n, O) -> gX (2, PF, n, C), from ONE GEMM per frequency:
+    M = [Whr; Whi] (2C, O) @ [gYr^T, gYi^T] (O, 2n);  gXr^T = Whr gYr^T + Whi gYi^T,  gXi^T = Whr gYi^T - Whi gYr^T."""
+    _, PF, n, O = gY.shape
+    C = Wh.shape[2]
+    B = xp.empty((PF, O, 2, n), gY.dtype)
+    B[:, :, 0] = gY[0].transpose(0, 2, 1)
+    B[:, :, 1] = gY[1].transpose(0, 2, 1)
+    M = xp.matmul(Wh.reshape(PF, 2 * C, O), B.reshape(PF, O, 2 * n)).reshape(PF, 2, C, 2, n)
+    gX = xp.empty((2, PF, n, C), gY.dtype)
+    xp.add(M[:, 0, :, 0], M[:, 1, :, 1], out=gX[0].transpose(0, 2, 1))
+    xp.subtract(M[:, 0, :, 1], M[:, 1, :, 0], out=gX[1].transpose(0, 2, 1))
+    return gX
+
+
+def _spectral_wgrad(X, gY):
+    """gW = conj(X)^T gY per frequency -> (2, PF, C, O), each part ONE GEMM with a 2n contraction written in place:
+    gWr = [Xr^T, Xi^T] @ [gYr; gYi],  gWi = [Xr^T, Xi^T] @ [gYi; -gYr]."""
+    _, PF, n, C = X.shape
+    O = gY.shape[3]
+    L = xp.empty((PF, C, 2, n), X.dtype)
+    L[:, :, 0] = X[0].transpose(0, 2, 1)
+    L[:, :, 1] = X[1].transpose(0, 2, 1)
+    L = L.reshape(PF, C, 2 * n)
+    R = xp.empty((PF, 2, n, O), gY.dtype)
+    R[:, 0] = gY[0]
+    R[:, 1] = gY[1]
+    gW = xp.empty((2, PF, C, O), X.dtype)
+    xp.matmul(L, R.reshape(PF, 2 * n, O), out=gW[0])
+    R[:, 0] = gY[1]
+    xp.negative(gY[0], out=R[:, 1])
+    xp.matmul(L, R.reshape(PF, 2 * n, O), out=gW[1])
+    return gW
+
+
 class Plan:
     """DFT tables for one geometry: input H x W, kernel kh x kw, pads, dilation; dtype float32/float64."""
 
@@ -97,7 +148,9 @@ class Plan:
             return np.ascontiguousarray(m, dtype)
         self.P, self.Q, self.F, self.Ho, self.Wo = P, Q, F, Ho, Wo
         self.BwT, self.Ar, self.Ai, self.ErT, self.EiT = c(BwT), c(Ar), c(Ai), c(ErT), c(EiT)
-        self.Csb, self.GT, self.G = c(Csb), c(GT), c(GT.T)
+        self.Csb, self.G = c(Csb), c(GT.T)
+        # kernel -> spectrum rows ordered (frequency, re/im): each frequency's [Re; Im] is one (2C, O) block
+        self.GT = c(GT.reshape(2, P * F, kh * kw).transpose(1, 0, 2).reshape(2 * P * F, kh * kw))
         self.A1, self.A2 = c(np.concatenate([Ar, Ai])), c(np.concatenate([-Ai, Ar]))        # A
         self.S1, self.S2 = c(np.concatenate([ErT, -EiT])), c(np.concatenate([EiT, ErT]))   # conj(E)^T
 
@@ -141,10 +194,10 @@ class Plan:
         return gY.reshape(2, P * F, n, O)
 
     def kernel(self, w):
-        """w (O, C, kh, kw) -> Wh (2, P*F, C, O)"""
+        """w (O, C, kh, kw) -> Wh (P*F, 2, C, O): per frequency the real part stacked over the imaginary one"""
         O, C = w.shape[:2]
         wt = xp.ascontiguousarray(w.reshape(O, C, -1).transpose(2, 1, 0)).reshape(-1, C * O)
-        return (self.GT @ wt).reshape(2, self.P * self.F, C, O)
+        return (self.GT @ wt).reshape(self.P * self.F, 2, C, O)
 
     def kernel_adj(self, gW, w_shape):
         O, C, kh, kw = w_shape
@@ -228,9 +281,7 @@ def forward(x, w, g, bias=None, keep_input=True):
 
     def job(lo, hi):
         X = pl.analysis(x[lo:hi])
-        Y = xp.empty((2, X.shape[1], hi - lo, O), x.dtype)
-        _cmatmul(X[0], X[1], Wh[0], Wh[1], Y)
-        out = pl.synthesis(Y, res[lo:hi])
+        out = pl.synthesis(_spectral_product(X, Wh), res[lo:hi])
         if bias is not None:
             out += bias.reshape(1, O, 1, 1)
         return X if keep_input else None
@@ -249,15 +300,13 @@ def output_spectra(gy, cache):
 def input_grad(gy, w, x_shape, g, cache=None):
     """dx = conv_transpose(gy, w) onto x_shape (the adjoint of forward in x)."""
     c = _cache(x_shape, w, g, cache)
-    pl, WhT = c.plan, c.Wh.transpose(0, 1, 3, 2)
+    pl = c.plan
     res = xp.empty(x_shape, gy.dtype)
     index = {b: k for k, b in enumerate(c.bounds)}
 
     def job(lo, hi):
         gY = c.gY[index[(lo, hi)]] if c.gY is not None else pl.synthesis_adj(gy[lo:hi])
-        gX = xp.empty((2, gY.shape[1], hi - lo, x_shape[1]), gy.dtype)
-        _cmatmul(gY[0], gY[1], WhT[0], WhT[1], gX, conj_b=True)        # gY conj(Wh)^T
-        pl.analysis_adj(gX, res[lo:hi])
+        pl.analysis_adj(_spectral_product_adj(gY, c.Wh), res[lo:hi])
     run_parallel(job, c.bounds)
     return res
 
@@ -274,10 +323,7 @@ def weight_grad(x, gy, w_shape, g, cache=None):
         k = index[(lo, hi)]
         X = c.X[k] if c.X is not None else pl.analysis(x[lo:hi])
         gY = c.gY[k] if c.gY is not None else pl.synthesis_adj(gy[lo:hi])
-        gW = xp.empty((2, X.shape[1], w_shape[1], w_shape[0]), gy.dtype)
-        Xt = X.transpose(0, 1, 3, 2)
-        _cmatmul(Xt[0], Xt[1], gY[0], gY[1], gW, conj_a=True)
-        return gW
+        return _spectral_wgrad(X, gY)
     parts = run_parallel(job, c.bounds)
     total = parts[0]
     for p in parts[1:]:
