@@ -90,6 +90,11 @@ def _make_inplace(fn):
     def method(self, *args, **kwargs):
         if dim_first and (args or "dim" in kwargs):   # PyTorch checks the dim before the memory overlap
             from ._util import wrap_dim as _wrap
+            from .index import _view_inplace_error
+            from ..autograd.grad_mode import state as _gs
+            msg = _view_inplace_error(self) if _gs.enabled and self.requires_grad else None
+            if msg is not None:   # (and a view of a leaf before the dim)
+                raise RuntimeError(msg)
             _wrap(args[0] if args else kwargs["dim"], self._data.ndim)
         return inplace(self, fn, *args, **kwargs)
     method.__name__ = fn.__name__ + "_"

@@ -4,7 +4,7 @@ from .. import _dtype as D
 from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make, _bcast_error
-from ._util import operands, sum_to, data, zeros_of, write_out as _out
+from ._util import _wrapped_int, operands, sum_to, data, zeros_of, write_out as _out
 
 
 
@@ -37,7 +37,9 @@ class Add(Function):
             ctx.mb = (b._data.shape, b._data.dtype) if isinstance(b, Tensor) else None
             ctx.alpha = alpha
         if alpha != 1:
-            bd = bd * alpha
+            # an alpha (or alpha * scalar) beyond an integer dtype wraps into it, as PyTorch (uint8, alpha=-1)
+            bd = bd * _wrapped_int(bd, alpha) if is_array(bd) else _wrapped_int(ad, bd * alpha) if is_array(ad) \
+                else bd * alpha
         return ad + bd
 
     @staticmethod
@@ -68,7 +70,9 @@ class Sub(Function):
         if ctx.needs_input_grad:
             ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
         if alpha != 1:
-            bd = bd * alpha
+            # an alpha (or alpha * scalar) beyond an integer dtype wraps into it, as PyTorch (uint8, alpha=-1)
+            bd = bd * _wrapped_int(bd, alpha) if is_array(bd) else _wrapped_int(ad, bd * alpha) if is_array(ad) \
+                else bd * alpha
         return ad - bd
 
     @staticmethod

@@ -45,9 +45,10 @@ def block_diag(*tensors):
                                f"{t.dim()} dimensions")
     if not ts:
         return zeros(1, 0)
-    dt = ts[0].dtype
+    # PyTorch's result type over all blocks: a 0-d block only lifts the category
+    dt, zero = ts[0].dtype, ts[0].dim() == 0
     for t in ts[1:]:
-        dt = D.promote(dt, t.dtype)
+        dt, zero = D.result_type(dt, zero, t.dtype, t.dim() == 0), zero and t.dim() == 0
     blocks = [(t.reshape(1, 1) if t.dim() == 0 else t.reshape(1, -1) if t.dim() == 1 else t).to(dt) for t in ts]
     ncols = sum(b.shape[1] for b in blocks)
     rows, left = [], 0

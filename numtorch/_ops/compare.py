@@ -1,4 +1,5 @@
 """Comparisons and other non-differentiable queries (results carry no gradient)."""
+from builtins import max as builtins_max
 from collections import namedtuple
 
 from .._backend import xp, is_array
@@ -161,7 +162,8 @@ def sort(input, dim=-1, descending=False, stable=False):
     d = input._data
     if d.ndim == 0:
         wrap_dim(dim, 0)
-        return sort_result(input, _make(xp.zeros((), xp.int64)))
+        # a new node on the graph, as PyTorch's (an in-place change of it does not touch a leaf input)
+        return sort_result(input.clone() if input.requires_grad else input, _make(xp.zeros((), xp.int64)))
     axis = wrap_dim(dim, d.ndim)
     # ~d reverses integer order without the overflow of -d (-0 is 0 in uint8, -min is min in int64)
     key = (~d if d.dtype.kind in "iu" else -d) if descending and d.dtype.kind != "b" else d
@@ -332,6 +334,36 @@ def is_nonzero(input):
     return bool(input._data.reshape(()))
 
 
+def _median_all(input, nan_skip):
+    """The lower median of all elements (NaN if any is NaN, or, with ``nan_skip``, of the non-NaN ones), with
+    PyTorch's gradient: shared evenly among the elements equal to it (evenly_distribute_backward)."""
+    from ..autograd.function import Function
+
+    class _MedianAll(Function):
+        _builtin = True
+        node_name = "NanmedianBackward0" if nan_skip else "MedianBackward0"
+
+        @staticmethod
+        def forward(ctx, a):
+            d = a._data
+            flat = d.reshape(-1)
+            s = xp.sort(flat.astype(xp.float32) if d.dtype.kind == "V" else flat, kind="stable")
+            nan = xp.isnan(s) if d.dtype.kind in "fV" else xp.zeros(s.shape, bool)
+            if nan_skip:
+                k = builtins_max((s.size - int(nan.sum()) - 1) // 2, 0)
+            else:
+                k = s.size - 1 if nan.any() else (s.size - 1) // 2
+            v = xp.asarray(s[k]).astype(d.dtype)
+            mask = (d == v) | (xp.isnan(d) & bool(xp.isnan(v))) if d.dtype.kind in "fV" else (d == v)
+            ctx.w = (mask / mask.sum()).astype(d.dtype)
+            return v
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * _make(ctx.w)
+    return _MedianAll.apply(input)
+
+
 def median(input, dim=None, keepdim=False):
     """The lower of the two middle values (as PyTorch); with ``dim``, (values, indices)."""
     if dim is not None:
@@ -347,10 +379,7 @@ def median(input, dim=None, keepdim=False):
             if input._data.dtype.kind in "fV":   # NaN, on the graph (PyTorch's result requires grad)
                 return flat.sum() * float("nan")
             return _make(xp.asarray(xp.nan, input._data.dtype))
-        v, _ = sort(flat)
-        if input._data.dtype.kind in "fV" and xp.isnan(flat._data).any():
-            return select(v, 0, flat._data.size - 1)  # NaN sorts last and wins, as in PyTorch
-        return select(v, 0, (flat._data.size - 1) // 2)
+        return _median_all(input, False)   # a NaN wins, as in PyTorch
     axis = wrap_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
         return _median_rt._from(input.clone(), _make(xp.zeros((), xp.int64)))

@@ -565,6 +565,8 @@ def index_select(input, dim, index):
     axis = wrap_dim(dim, input._data.ndim)
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if input._data.ndim == 1 and input._data.shape[0] == 0 and index._data.size:   # PyTorch's 1-D kernel
+        raise IndexError("index out of range in self")
     _check_index(index, input._data.shape[axis] if input._data.ndim else 1, "index_select")
     return IndexSelect.apply(input, axis, _make(index._data.reshape(-1)))
 

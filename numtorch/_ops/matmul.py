@@ -205,7 +205,7 @@ def _check_dtypes(a, b):
 
 def _no_bool_product(a, b, kernel):
     """PyTorch's BLAS-backed products have no bool kernel (an empty product runs no kernel and passes)."""
-    if a._data.dtype.kind == "b" and b._data.dtype.kind == "b" and a._data.size and b._data.size:
+    if a._data.dtype.kind == "b" and b._data.dtype.kind == "b" and (a._data.size and b._data.size or kernel == "dot"):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
@@ -458,7 +458,8 @@ def _pair_dtype(eq, a, b):
     from .. import _dtype as D
     lhs, _, out = eq.partition("->")
     terms = lhs.split(",")
-    if len(terms) != 2 or _builtin_any(len(set(t)) != len(t) for t in terms):
+    if len(terms) != 2 or _builtin_any(len(set(t)) != len(t) for t in terms) or \
+            len(terms[0]) != a._data.ndim or len(terms[1]) != b._data.ndim:   # left to einsum's own checks
         return None, None
     (ta, tb), dts = terms, [D.from_numpy_dtype(a._data.dtype), D.from_numpy_dtype(b._data.dtype)]
     sizes = [dict(zip(ta, a._data.shape)), dict(zip(tb, b._data.shape))]
@@ -511,6 +512,7 @@ def einsum(equation, *operands):
 def tensordot(a, b, dims=2):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError("both inputs should have same dtype")
+    _no_bool_product(a, b, "addmm_impl_cpu_")   # PyTorch contracts with mm, which has no bool kernel
     if isinstance(dims, int):
         ax_a = list(range(a._data.ndim - dims, a._data.ndim))
         ax_b = list(range(dims))

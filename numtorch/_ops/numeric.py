@@ -47,12 +47,31 @@ class _NoDerivative(Function):
         raise RuntimeError(f"derivative for aten::{ctx.name} is not implemented")
 
 
+def _c_gcd(a, b):
+    """PyTorch's gcd: Euclid on |a|, |b| with C's remainder (|INT64_MIN| stays negative, as C's abs)."""
+    with xp.errstate(all="ignore"):
+        a, b = xp.broadcast_arrays(xp.abs(xp.asarray(a)), xp.abs(xp.asarray(b)))
+        a, b = a.copy(), b.copy()
+        nz = a != 0
+        while nz.any():   # at most ~90 rounds (Fibonacci bound), each over all elements
+            c = a[nz]
+            a[nz] = xp.fmod(b[nz], c)
+            b[nz] = c
+            nz = a != 0
+    return b
+
+
 def gcd(input, other, *, out=None):
     """Greatest common divisor (non-negative) of integer tensors."""
     tensor_arg("gcd", other)
     _integral_only("gcd", input, other)
     a, b = operands(input, to_tensor(other, input))
-    return write_out(_make(xp.gcd(a, b)), out)
+    try:
+        xp.broadcast_shapes(xp.shape(a), xp.shape(b))
+        return write_out(_make(_c_gcd(a, b)), out)
+    except ValueError as e:   # PyTorch's broadcast RuntimeError
+        from .._tensor import _bcast_error
+        raise _bcast_error(input, other, e) from None
 
 
 def lcm(input, other, *, out=None):
@@ -60,7 +79,15 @@ def lcm(input, other, *, out=None):
     tensor_arg("lcm", other)
     _integral_only("lcm", input, other)
     a, b = operands(input, to_tensor(other, input))
-    return write_out(_make(xp.lcm(a, b)), out)
+    try:
+        xp.broadcast_shapes(xp.shape(a), xp.shape(b))
+        g = _c_gcd(a, b)
+        with xp.errstate(all="ignore"):   # PyTorch's |a / gcd * b| (wrapping like C), 0 where gcd is 0
+            r = xp.where(g == 0, 0, xp.abs((a // xp.where(g == 0, 1, g)) * b)).astype(g.dtype)
+        return write_out(_make(r), out)
+    except ValueError as e:   # PyTorch's broadcast RuntimeError
+        from .._tensor import _bcast_error
+        raise _bcast_error(input, other, e) from None
 
 
 class Hypot(Function):
@@ -134,8 +161,8 @@ def heaviside(input, values, *, out=None):
     """0 where input < 0, values where input == 0, 1 where input > 0 (not differentiable, as PyTorch)."""
     if not isinstance(values, Tensor):
         raise TypeError(f"heaviside(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
-    if input.dtype != values.dtype:
-        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
+    if input.dtype != values.dtype or out is not None and out.dtype != input.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     x, v = input._data, values._data
     try:
         xp.broadcast_shapes(x.shape, v.shape)
@@ -152,9 +179,11 @@ def frexp(input, *, out=None):
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"torch.frexp() only supports floating-point dtypes")
     _, e = xp.frexp(input._data)
-    # mantissa = input * 2**-exponent: an exact power-of-two scaling, differentiable through mul
-    scale = xp.ldexp(xp.ones((), input._data.dtype), -e).astype(input._data.dtype)
-    r = _rt((input * _make(scale), _make(e.astype(xp.int32))))
+    # mantissa = input * 2**-exponent: an exact power-of-two scaling, differentiable through mul; in two halves,
+    # since 2**-exponent alone overflows the dtype for denormal inputs
+    one = xp.ones((), input._data.dtype)
+    h = -e // 2
+    r = _rt((input * _make(xp.ldexp(one, h)) * _make(xp.ldexp(one, -e - h)), _make(e.astype(xp.int32))))
     if out is not None:
         write_out(r[0], out[0])
         write_out(r[1], out[1])

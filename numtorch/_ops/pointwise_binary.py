@@ -99,10 +99,15 @@ def _nan_ignoring(extreme, input, other):
     other = to_tensor(other, input)
     r = extreme(input, other)
     nan_o, nan_i = xp.isnan(other._data), xp.isnan(input._data)
-    if nan_o.any():
-        r = where(_make(nan_o), input, r)
     if nan_i.any():
         r = where(_make(nan_i), other, r)
+    if nan_o.any():   # last: where both are NaN the gradient goes to input, as PyTorch's
+        r = where(_make(nan_o), input, r)
+    if r.requires_grad and (input._data == other._data).any():
+        # PyTorch's gradient: a tie goes wholly to input (self >= other), not half and half as maximum's
+        keep = r.detach()
+        tie = _make(xp.broadcast_to(input._data == other._data, keep._data.shape))
+        r = where(tie, input.to(keep.dtype).expand_as(keep), r)
     return r
 
 
@@ -135,6 +140,10 @@ class Clamp(Function):
                 d = d.astype(xp.int64)
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
+        if d.dtype.kind in "iu":   # PyTorch's scalar conversion: an unsigned dtype takes -1 as its max (wrapped)
+            from ._util import check_scalar_fits
+            lo = check_scalar_fits(lo, d.dtype) if lo is not None else lo
+            hi = check_scalar_fits(hi, d.dtype) if hi is not None else hi
         r = d
         # std::min(std::max(x, lo), hi) as PyTorch: a -0 inside the bounds stays -0 (NumPy's maximum gives +0)
         if lo is not None:
@@ -175,11 +184,9 @@ def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        r = input
-        for b in (min, max):   # the result takes the promoted dtype of the input and tensor bounds
-            if isinstance(b, Tensor) and b._data.dtype != r._data.dtype:
-                r = r.to(D.result_type(D.from_numpy_dtype(r._data.dtype), r._data.ndim == 0,
-                                       D.from_numpy_dtype(b._data.dtype), b._data.ndim == 0))
+        # the result takes the result type of the input and the tensor bounds together
+        rt = _result_type3(input, *(b for b in (min, max) if isinstance(b, Tensor)))
+        r = input.to(rt) if rt.np != input._data.dtype else input
         if min is not None:
             r = where(r < min, to_tensor(min, input).to(input.dtype).expand_as(r) if isinstance(min, Tensor) else
                       min, r) if False else _clamp_t(r, min, True)

@@ -210,21 +210,22 @@ class Var(Function):
     _builtin = True
 
     @staticmethod
-    def forward(ctx, a, axes, correction, keepdim, n):
+    def forward(ctx, a, axes, correction, keepdim, n, _sqrt=False):
         ctx.save_for_backward(a)
         ctx.axes, ctx.keepdim, ctx.denom = axes, keepdim, builtins.max(n - correction, 0)
         d = a._data
-        if d.dtype.kind == "V":  # bfloat16: computed in float32, rounded once (as torch)
-            ad = d.astype(xp.float32)
-            dev = ad - ad.mean(axis=axes, keepdims=True) if d.size else ad
-        else:
-            dev = d - d.mean(axis=axes, keepdims=True) if d.size else d
+        # accumulated in float64 as PyTorch's CPU kernel (a variance beyond float32 still gives a finite std),
+        # rounded once into the input's dtype
+        ad = d.astype(xp.float64) if d.dtype.kind == "V" or d.dtype.kind == "f" and d.dtype.itemsize < 8 else d
+        dev = ad - ad.mean(axis=axes, keepdims=True) if d.size else ad
         if d.dtype.kind == "c":   # complex: the mean of |x - mean|^2, a real number
             dev = xp.abs(dev)
-        with errstate(divide="ignore", invalid="ignore"):
-            # the input's dtype (bfloat16 rounds its float32 result once); complex gives its real dtype
-            return xp.asarray(xp.true_divide((dev * dev).sum(axis=axes, keepdims=keepdim), ctx.denom)
-                              .astype(dev.dtype if d.dtype.kind == "c" else d.dtype, copy=False))
+        with errstate(divide="ignore", invalid="ignore", over="ignore"):
+            r = xp.true_divide((dev * dev).sum(axis=axes, keepdims=keepdim), ctx.denom)
+            if _sqrt:
+                r = xp.sqrt(r)
+            # the input's dtype; complex gives its real dtype
+            return xp.asarray(r.astype(xp.abs(d[:0]).dtype if d.dtype.kind == "c" else d.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, g):
@@ -240,7 +241,7 @@ class Std(Var):
 
     @staticmethod
     def forward(ctx, a, axes, correction, keepdim, n):
-        return xp.sqrt(Var.forward(ctx, a, axes, correction, keepdim, n))
+        return Var.forward(ctx, a, axes, correction, keepdim, n, True)
 
     @staticmethod
     def backward(ctx, g):
@@ -249,8 +250,9 @@ class Std(Var):
         out = ctx.saved_output
         shape = a._data.shape
         ob = _expand_back(out, shape, ctx.axes, ctx.keepdim)
-        gb = where(ob == 0, ob * 0, _expand_back(g, shape, ctx.axes, ctx.keepdim) / ob)
-        scale = 1.0 / ctx.denom if ctx.denom else float("inf")
+        # PyTorch's grouping: var's gradient of g / (2 std) (2 std overflows to inf, and the gradient to 0)
+        gb = where(ob == 0, ob * 0, _expand_back(g, shape, ctx.axes, ctx.keepdim) / (ob * 2))
+        scale = 2.0 / ctx.denom if ctx.denom else float("inf")
         return gb * _centered(a, ctx.axes) * scale, None, None, None, None
 
 
@@ -678,6 +680,11 @@ class VectorNorm(Function):
         ctx.save_for_backward(a)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         d = a._data
+        per = d.size if axes is None else int(xp.prod([d.shape[ax] for ax in axes]))
+        if per == 1 and p not in (0, xp.inf, -xp.inf):   # one element per result: |x|, as PyTorch (x * x may
+            r = xp.abs(d)                                 # overflow)
+            return xp.asarray(r.reshape(()) if axes is None and not keepdim else
+                              r if keepdim else xp.squeeze(r, axis=axes))
         if p == 2:   # half precision accumulates in float32, as PyTorch (its squares overflow float16)
             w = d.astype(xp.float32) if d.dtype.kind in "fV" and d.dtype.itemsize < 4 else d
             return xp.asarray(xp.sqrt(xp.sum(w * w, axis=axes, keepdims=keepdim))).astype(d.dtype, copy=False)

@@ -199,6 +199,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     axis = wrap_dim(dim, input.dim())
     _check_scatter_shapes(input, axis, index, src)
     _check_index(index, input.shape[axis], "scatter_reduce", axis)
+    if reduce == "mean" and input.dtype.name == "bool":
+        raise NotImplementedError("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
     return write_out(ScatterReduce.apply(input, axis, index, src, reduce, include_self), out)
 
 

@@ -111,9 +111,8 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
             if d.dtype.kind in "fV":
                 return flat.sum() * float("nan")
             return _make(xp.zeros((), d.dtype))   # PyTorch's value here is arbitrary
-        v = sort(flat).values
-        k = (int(d.size - (xp.isnan(d).sum() if d.dtype.kind == "f" else 0)) - 1) // 2
-        return v[max(k, 0)]
+        from .compare import _median_all
+        return _median_all(input, True)
     if d.ndim == 0:
         return _rt._from(input.clone(), _make(xp.zeros((), xp.int64)))
     axis = wrap_dim(dim, d.ndim)

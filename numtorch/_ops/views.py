@@ -180,8 +180,8 @@ def expand(input, *sizes):
                                    f"{list(d.shape)}")
             shape.append(s)
     shape = tuple(shape)
-    if shape == d.shape:
-        return input
+    if shape == d.shape and not (input.requires_grad and input.grad_fn is None):
+        return input   # (of a leaf that requires grad: a view of it, whose in-place changes are refused)
     r = Expand.apply(input, shape)
     if r.requires_grad:   # PyTorch's expand is a view: in-place changes of it are refused as of a view of a leaf
         r.__dict__["_expanded_from"] = input
