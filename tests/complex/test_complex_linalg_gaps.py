@@ -469,3 +469,31 @@ def test_errors_as_torch(name):
         ERRORS[name](nt)
     assert type(ne.value) is type(te.value)
     assert str(ne.value) == str(te.value).split(" (Triggered")[0]
+
+
+# ------------------------------------------------------------------------------ second order
+SECOND = {
+    "lu": (lambda T, x: T.linalg.lu(x)[1:], [_cplx((2, 3, 3), 90)]),
+    "lu_solve_adjoint": (lambda T, x, y: T.linalg.lu_solve(*T.linalg.lu_factor(x), y, adjoint=True),
+                         [_cplx((3, 3), 91), _cplx((3, 2), 92)]),
+    "cond": (lambda T, x: T.linalg.cond(x), [_cplx((2, 3, 3), 93)]),
+    "renorm": (lambda T, x: T.renorm(x, 2, 0, 1.0), [_cplx((3, 4), 94)]),
+    "householder_product": (lambda T, x, t: T.linalg.householder_product(x, t), [_cplx((4, 3), 95), _cplx((3,), 96)]),
+    "vecdot": (lambda T, x, y: T.linalg.vecdot(x, y), [_cplx((2, 3), 97), _cplx((2, 3), 98)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND))
+def test_second_order_against_torch(name):
+    """The gradient of |first gradient|^2, through the backward formulas (tensor ops)."""
+    fn, arrays = SECOND[name]
+    grads = {}
+    for T in (torch, nt):
+        xs = [T.tensor(a, requires_grad=True) for a in arrays]
+        outs = _flat(fn(T, *xs))
+        loss = sum((y.abs() ** 2).sum() if y.dtype.is_complex else (y ** 2).sum() for y in outs)
+        g = T.autograd.grad(loss, xs, create_graph=True)
+        s = sum((gi.abs() ** 2).sum() for gi in g)
+        grads[T] = [t.detach() for t in g] + list(T.autograd.grad(s, xs))
+    for n, t in zip(grads[nt], grads[torch]):
+        _close(n, t, 1e-8)
