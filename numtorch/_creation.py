@@ -262,6 +262,8 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
         low, high = 0, low
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if xp.dtype(_np_dtype(dtype, input._data.dtype)).kind == "c":
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
     return _finish(_random.random_(xp.empty_like(input._data, dtype=_np_dtype(dtype, input._data.dtype)), low, high,
                                    generator),
                    requires_grad)
@@ -364,6 +366,8 @@ def bernoulli(input, p=None, *, generator=None):
     out = xp.empty(input._data.shape, input._data.dtype)  # PyTorch: a contiguous result, filled in C order
     g = _random._g(generator)
     if p is None:  # torch.bernoulli(input): empty_like(input).bernoulli_(input)
+        from ._ops.complex import refuse_kernel
+        refuse_kernel("bernoulli_tensor_cpu_self_", input)
         return _make(_random._write(out, _random.bernoulli_tensor_values(g, input._data)))
     return _make(_random._write(out, _random.bernoulli_scalar_values(g, out.size, p)))
 
@@ -394,6 +398,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         _dv.check(device)
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
+    if getattr(s, "dtype", None) is not None and s.dtype.kind == "c":
+        raise RuntimeError("normal expects standard deviation to be non-complex")
     shape = tuple(size) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
     ref = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
     if ref is None:  # normal(mean, std, size): empty(size).normal_(mean, std)

@@ -125,7 +125,7 @@ class ScatterReduce(Function):
             cnt = xp.ones(d.shape, xp.int64) if include_self else xp.zeros(d.shape, xp.int64)
             xp.add.at(cnt, where, 1)
             cnt = xp.maximum(cnt, 1)
-            out = out / cnt if d.dtype.kind == "f" else out // cnt
+            out = out / cnt if d.dtype.kind in "fc" else out // cnt
             out = out.astype(d.dtype)
         ctx.axis, ctx.reduce, ctx.include_self = axis, reduce, include_self
         ctx.save_for_backward(input, index, src)
@@ -187,6 +187,9 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)   # PyTorch takes the old names too
     if reduce not in _UFUNC:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if reduce in ("amax", "amin"):   # complex numbers have no order
+        from .complex import refuse_kernel
+        refuse_kernel(f"scatter_gather_tensor_cpu_reduce_{reduce}", input, src)
     wrap_dim(dim, input.dim())   # the dim is checked first, as PyTorch
     if src.dtype != input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
@@ -218,6 +221,8 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
                            f"{reduce}.")
+    from .complex import refuse_kernel
+    refuse_kernel("index_func_", input, source)   # PyTorch's index_reduce kernel has no complex instance
     if index.dim() > 1:
         raise IndexError("index_reduce_(): Index is supposed to be a vector")
     axis = wrap_dim(dim, max(input.dim(), 1))

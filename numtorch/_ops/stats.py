@@ -134,6 +134,8 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     the last index where it occurs."""
     from .index import gather
     from ..return_types import mode as _rt
+    from .complex import refuse_kernel
+    refuse_kernel("mode_cpu", input)   # complex numbers have no order
     d = input._data
     if d.ndim == 0:
         return _rt._from(input.clone(), _make(xp.zeros((), xp.int64)))
@@ -166,6 +168,8 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges): counts (or summed weights) in bins given by a count with a range, or by edges;
     the last bin includes its right edge; density divides by the total and the bin widths."""
     from ..return_types import histogram as _rt
+    from .complex import refuse_kernel
+    refuse_kernel("histogramdd", input)
     d = input._data
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"torch.histogram: input tensor and bins tensors should have the same dtype, but "
@@ -220,6 +224,8 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """Collapse each run of equal consecutive elements (or slices along dim) to one."""
+    from .complex import refuse_kernel
+    refuse_kernel("unique", input)
     d = input._data
     if dim is None:
         x = d.reshape(-1)
@@ -251,6 +257,8 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     """Elementwise membership of elements in test_elements (either may be a scalar)."""
     e = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)
     t = test_elements._data if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
+    from .complex import refuse, _complex_name
+    refuse(f"Unsupported input type encountered for isin(): {_complex_name(e, t)}", e, t)
     return _make(xp.isin(e, t.reshape(-1), assume_unique=assume_unique, invert=invert))
 
 
