@@ -219,7 +219,10 @@ class Patcher:
     def undo(self):
         for target, name, old in reversed(self._undo):
             if isinstance(target, dict):
-                target[name] = old
+                if old is _MISSING:
+                    target.pop(name, None)
+                else:
+                    target[name] = old
             elif old is _MISSING:
                 delattr(target, name)
             else:
