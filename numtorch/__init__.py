@@ -136,6 +136,12 @@ def get_num_interop_threads():
 
 
 
+def _assert(condition, message):
+    """``torch._assert``: ``assert condition, message``, written as a function so that ``torch.fx`` records it
+    as a call when ``condition`` is traced."""
+    assert condition, message
+
+
 def zero_(input):
     """``torch.zero_(t)``: fills ``t`` with zeros in place (``t.zero_()``)."""
     return input.zero_()

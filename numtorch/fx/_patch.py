@@ -21,6 +21,8 @@ _EXCLUDE = frozenset(["is_tensor", "is_storage", "typename", "set_default_dtype"
                       "set_default_device", "get_default_device", "manual_seed", "seed", "initial_seed",
                       "set_grad_enabled", "is_grad_enabled", "compile", "load", "save", "set_printoptions",
                       "use_deterministic_algorithms", "set_num_threads", "get_num_threads", "from_numpy"])
+# private functions torch's tracing records all the same
+_PRIVATE = frozenset(["_assert"])
 _FUNCS = (types.FunctionType, types.BuiltinFunctionType)
 
 _entries = None      # [(module, attribute, original)]
@@ -38,7 +40,7 @@ def _build():
     for modname, pub in _NAMESPACES:
         mod = importlib.import_module(modname)
         for k, v in list(vars(mod).items()):
-            if k.startswith("_") or k in _EXCLUDE or not isinstance(v, _FUNCS):
+            if (k.startswith("_") and k not in _PRIVATE) or k in _EXCLUDE or not isinstance(v, _FUNCS):
                 continue
             entries.append((mod, k, v))
             cands.setdefault(id(v), (v, []))[1].append((modname, pub, k))
@@ -217,7 +219,10 @@ class Patcher:
     def undo(self):
         for target, name, old in reversed(self._undo):
             if isinstance(target, dict):
-                target[name] = old
+                if old is _MISSING:
+                    target.pop(name, None)
+                else:
+                    target[name] = old
             elif old is _MISSING:
                 delattr(target, name)
             else:

@@ -373,6 +373,40 @@ except RuntimeError as err:
 '''
 
 
+DCE_AND_WRAP = '''
+import operator
+import torch.fx
+torch.fx.wrap("len")
+
+def noisy(x):
+    return x
+torch.fx.has_side_effect(noisy)
+
+class M(torch.nn.Module):
+    def forward(self, x):
+        unused = x.sin()
+        kept = noisy(x)
+        also_unused = torch.cos(x) + 1
+        return x * len(x)
+
+torch.fx.wrap("noisy")
+gm = torch.fx.symbolic_trace(M())
+print(gm.code)
+print(gm.graph.eliminate_dead_code())
+gm.recompile()
+print(gm.code)
+print([n.name for n in gm.graph.find_nodes(op="call_function", target=operator.mul)])
+print("len" in globals())
+out = gm(torch.arange(3.0))
+'''
+
+
+def test_dead_code_and_wrapped_builtin():
+    (pt, nst), (pn, nsn) = _both(DCE_AND_WRAP)
+    assert pn == pt
+    _vals(nst, nsn, "out")
+
+
 def test_graph_edits():
     (pt, nst), (pn, nsn) = _both(EDITS)
     assert pn == pt

@@ -278,3 +278,21 @@ class M(torch.nn.Module):
         assert_close(a, b)
     from numtorch.fx import _patch
     assert _patch._depth == 0 and nt.Tensor.__mul__.__module__ == "numtorch._tensor"  # restored after the trace
+
+
+def test_assert_is_recorded():
+    src = '''
+class M(torch.nn.Module):
+    def forward(self, x):
+        torch._assert(x.shape[0] == 2, "batch of two")
+        return x + 1
+'''
+    res = {}
+    for lib in (torch, nt):
+        ns = {"torch": lib, "__name__": "fx_models4"}
+        exec(src, ns)
+        g = lib.fx.symbolic_trace(ns["M"]())
+        with pytest.raises(AssertionError) as e:
+            g(lib.ones(3))
+        res[lib] = (g.code, str(e.value))
+    assert res[nt] == res[torch]
