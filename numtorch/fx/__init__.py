@@ -12,7 +12,7 @@ from .proxy import Proxy
 from ._symbolic_trace import Tracer, symbolic_trace, wrap, PH
 from .interpreter import Interpreter, Transformer
 from .subgraph_rewriter import replace_pattern
-from . import graph, graph_module, node, proxy, interpreter, subgraph_rewriter, passes, immutable_collections
+from . import graph, graph_module, node, proxy, interpreter, subgraph_rewriter, passes, immutable_collections  # noqa: F401,E501  (torch.fx's submodules)
 
 __all__ = ["symbolic_trace", "Tracer", "wrap", "Graph", "GraphModule", "Interpreter", "Transformer", "Node",
            "Proxy", "replace_pattern", "has_side_effect", "map_arg", "CodeGen", "PH"]

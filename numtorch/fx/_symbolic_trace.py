@@ -1,11 +1,9 @@
 """``torch.fx.symbolic_trace`` and ``Tracer``: run ``forward`` on Proxies and record what it does."""
-import functools
 import inspect
 import math
 
 from .graph import Graph
-from .node import map_aggregate
-from .proxy import TracerBase, Proxy, ParameterProxy
+from .proxy import TracerBase, ParameterProxy
 from . import _patch
 
 __all__ = ["PH", "Tracer", "symbolic_trace", "wrap"]

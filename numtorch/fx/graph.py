@@ -6,9 +6,8 @@ import keyword
 import math
 import operator
 import re
-from contextlib import contextmanager
 
-from .node import Node, map_arg, _get_qualified_name, _format_arg, _type_repr
+from .node import Node, map_arg, _get_qualified_name, _type_repr
 from . import _patch
 
 __all__ = ["PythonCode", "CodeGen", "Graph"]

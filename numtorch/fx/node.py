@@ -1,6 +1,5 @@
 """``torch.fx.node``: one operation of a ``Graph`` (its op kind, target, arguments, users)."""
 import builtins
-import types
 
 __all__ = ["Node", "map_arg", "map_aggregate", "has_side_effect"]
 
@@ -291,4 +290,3 @@ class Node:
 
 Target = object
 Argument = object
-del types

@@ -5,7 +5,7 @@ import operator
 import sys
 from bisect import bisect_left as _bisect_left
 
-from .graph import Graph, magic_methods, reflectable_magic_methods
+from .graph import magic_methods, reflectable_magic_methods
 from .node import Node
 from . import _patch
 

@@ -1,12 +1,11 @@
 """Graph building and editing, run as the same source under torch and under numtorch (the snippets follow
 pytorch/examples' fx scripts): what they print (generated code, graphs) and compute must agree."""
 import numpy as np
-import pytest
 
 import numtorch as nt
 import numtorch.fx  # noqa: F401
 from conftest import torch, assert_close
-import torch.fx  # noqa: F401
+import torch.fx  # noqa: F401,E402
 from _fx_snippet import _both, _no_wrappers_left  # noqa: F401  (autouse fixture)
 
 

@@ -3,7 +3,7 @@ import pytest
 
 import numtorch as nt
 import numtorch.fx  # noqa: F401
-from conftest import torch, assert_close
+from conftest import assert_close
 from _fx_snippet import _both, _no_wrappers_left  # noqa: F401  (autouse fixture)
 
 MODEL = '''

@@ -296,3 +296,26 @@ class M(torch.nn.Module):
             g(lib.ones(3))
         res[lib] = (g.code, str(e.value))
     assert res[nt] == res[torch]
+
+
+def test_param_shapes_constant():
+    """Tracer(param_shapes_constant=True): a parameter's shape is read while tracing, not recorded."""
+    src = '''
+class M(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.ones(3, 2))
+    def forward(self, x):
+        return x.reshape(-1, self.w.shape[0]) @ self.w + self.w.size()[1] + self.w.dim() + self.w.numel()
+'''
+    res = {}
+    for lib in (torch, nt):
+        ns = {"torch": lib, "__name__": "fx_models5"}
+        exec(src, ns)
+        m = ns["M"]()
+        codes = []
+        for const in (False, True):
+            g = lib.fx.Tracer(param_shapes_constant=const).trace(m)
+            codes.append(lib.fx.GraphModule(m, g).code)
+        res[lib] = codes
+    assert res[nt] == res[torch]
