@@ -93,6 +93,8 @@ def _make_inplace(fn):
             from .index import _view_inplace_error
             from ..autograd.grad_mode import state as _gs
             msg = _view_inplace_error(self) if _gs.enabled and self.requires_grad else None
+            if _gs.enabled and self.requires_grad and self.grad_fn is None:
+                msg = "a leaf Variable that requires grad is being used in an in-place operation."
             if msg is not None:   # (and a view of a leaf before the dim)
                 raise RuntimeError(msg)
             _wrap(args[0] if args else kwargs["dim"], self._data.ndim)

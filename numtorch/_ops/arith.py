@@ -324,6 +324,8 @@ class _Modulo(Function):
     def backward(cls, ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad[:2]
+        if nb and a is None:   # a Python number % tensor: PyTorch has no derivative for it
+            raise RuntimeError(f"derivative for aten::{cls.__name__.lower()} is not implemented")
         ga = _fit(g, ctx.ma) if na else None
         gb = _fit(-g * getattr(a / b, cls.rounding)(), ctx.mb) if nb else None
         return ga, gb
@@ -423,7 +425,8 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
                                f"'{rounding_mode}'")
     r = xp.asarray(r)
     if _gs.enabled and r.dtype.kind in "fV" and ((isinstance(input, Tensor) and input.requires_grad) or
-                                                (isinstance(other, Tensor) and other.requires_grad)):
+                                                (isinstance(other, Tensor) and other.requires_grad)) and \
+            not (_floor_op and out is not None):   # floor_divide(out=) is allowed (it has no derivative)
         if _floor_op:
             return _out(FloorDivide.apply(input, other, r), out)
         return _out(DivRounding.apply(input, other, r), out)

@@ -316,7 +316,7 @@ def _searchsorted(sorted_sequence, values, right, side, sorter):
 
 def _no_bool_search(s, v):
     """PyTorch's search kernel has no bool instance: both operands bool (their common dtype) is refused."""
-    if s.dtype.kind == "b" and getattr(v, "dtype", None) is not None and v.dtype.kind == "b":
+    if s.dtype.kind == "b" and getattr(v, "dtype", None) is not None and v.dtype.kind == "b" and v.size:
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
 
 

@@ -186,6 +186,8 @@ def clamp(input, min=None, max=None, *, out=None):
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         # the result takes the result type of the input and the tensor bounds together
         rt = _result_type3(input, *(b for b in (min, max) if isinstance(b, Tensor)))
+        if rt._kind == 0:
+            raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
         r = input.to(rt) if rt.np != input._data.dtype else input
         if min is not None:
             r = where(r < min, to_tensor(min, input).to(input.dtype).expand_as(r) if isinstance(min, Tensor) else

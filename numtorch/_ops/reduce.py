@@ -624,6 +624,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """Vector p-norm over ``dim`` (all elements by default): (sum |x|^p)^(1/p); max |x| for p=inf."""
     if dtype is not None:
         input = input.to(dtype)
+    if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":

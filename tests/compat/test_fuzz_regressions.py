@@ -849,3 +849,23 @@ def test_fmax_fmin_give_a_tie_to_input(fn):
 def test_std_gradient_beyond_float32():
     _same(lambda m: _grads(m, lambda m_, x: m_.std(x).reshape(1), m.tensor([3e38, 1.0, 0.0], requires_grad=True)))
     _same(lambda m: _grads(m, lambda m_, x: m_.std(x, 0), m.tensor([[1.0, 2.0], [4.0, 2.0]], requires_grad=True)))
+
+
+_FOUND3C = {   # seed 13
+    "searchsorted empty bool values": lambda m: m.searchsorted(m.tensor([True, True]), m.ones(2, 0, dtype=m.bool)),
+    "bucketize empty bool input": lambda m: m.bucketize(m.ones(2, 0, dtype=m.bool), m.tensor([True, True])),
+    "floor_divide out= with grad": lambda m: m.floor_divide(m.ones(2, dtype=m.int64),
+                                                            m.ones(2, dtype=m.float64, requires_grad=True),
+                                                            out=m.empty(0)),
+    "number % tensor backward": lambda m: (2 % m.ones(3, requires_grad=True)).sum().backward(),
+    "index_copy_ leaf, bad dim": lambda m: m.ones((), requires_grad=True).index_copy_(
+        1, m.tensor([], dtype=m.int64), m.ones(())),
+    "norm fro over 3 dims": lambda m: m.norm(m.ones(1, 4, 2), "fro", (0, 1, 2)),
+    "clamp bool tensor bounds": lambda m: m.clamp(m.ones((), dtype=m.bool), m.ones((), dtype=m.bool),
+                                                  m.ones(1, dtype=m.bool)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND3C))
+def test_found_by_fuzzer_round3_seed_13(case):
+    _same(_FOUND3C[case])

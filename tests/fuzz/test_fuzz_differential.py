@@ -982,9 +982,11 @@ TOLERATED = [
      lambda i: i["stage"] == "backward" and (i["mismatch"] or "").endswith("sign of zero differs")),
     ("loss-error-class",
      "losses on malformed inputs (0-d inputs to cross_entropy, a target that requires grad in soft_margin_loss, "
-     "mixed float dtypes): both refuse or compute, with a different class or dtype; found by the fuzzer and left to "
-     "the owner of nn/functional/_loss",
-     lambda i: i["op"].startswith(_LOSS_NAMES)),
+     "mixed float dtypes, where the lower-precision input's gradient comes back in the wider dtype): both refuse or "
+     "compute, with a different class or dtype; found by the fuzzer and left to the owner of nn/functional/_loss",
+     lambda i: i["op"].startswith(_LOSS_NAMES)
+     or i["stage"] == "backward" and any(o.startswith(_LOSS_NAMES) for o in i["ops"])
+     and (i["mismatch"] or "").split(":")[-1].strip().startswith("dtype")),
     ("median-tie-index",
      "median/kthvalue/topk indices among tied values: PyTorch returns an unspecified one of them (its selection "
      "algorithm's), numtorch the first in a stable sort; the values agree, so the gradient goes to another of the "
@@ -1061,6 +1063,21 @@ TOLERATED = [
      "searchsorted/bucketize with NaN in the sorted sequence (or as a value): PyTorch's binary search compares "
      "with NaN (always false) and lands elsewhere than NumPy's, which orders NaN last",
      lambda i: i["op"] in ("searchsorted", "bucketize") and i["special"] and "values differ" in (i["mismatch"] or "")),
+    ("signbit-after-loss",
+     "signbit of a loss value that agrees within tolerance but not in sign (a denormal logit: numtorch's cross_entropy "
+     "with label smoothing gives -1e-310 where PyTorch gives 0); the losses belong to nn/functional/_loss",
+     lambda i: i["op"] == "signbit" and any(o.startswith(_LOSS_NAMES) for o in i["ops"])
+     and "values differ" in (i["mismatch"] or "")),
+    ("median-expanded-dim",
+     "median(x, dim) along a dim that x is expanded over (stride 0): PyTorch's kernel reads wrong values (0 or "
+     "garbage, where every element of the slice is the same number); numtorch returns that number",
+     lambda i: i["op"] == "median_dim" and i["expanded"] and i["stage"] == "step" and i["we"] is None
+     and ("values differ" in (i["mismatch"] or "") or "pattern differs" in (i["mismatch"] or ""))),
+    ("atan2-integer-gradient",
+     "the gradient of atan2 with an integer operand: both evaluate the derivative y / (x^2 + y^2) partly in the "
+     "integer dtype, where x * x wraps, and group it differently (PyTorch's and numtorch's results are both "
+     "artefacts of the wrap)",
+     lambda i: i["stage"] == "backward" and "atan2" in i["ops"] and "values differ" in (i["mismatch"] or "")),
     ("index-into-empty-dim",
      "index_add/index_copy/index_fill along a dim of size 0 with an index that cannot exist: PyTorch does not check "
      "the index there (index_add succeeds, index_copy/index_fill fail in setStorage), numtorch reports the index as "
@@ -1117,7 +1134,7 @@ def run_program(draw):
         rn, ge = _run(fn, nt, cur[nt], T[nt])
         ops_so_far.append(name)
         info = dict(op=name, desc=desc, dtype=dtype, we=we, ge=ge, mismatch=None, special=special, stage="step",
-                    ops=tuple(ops_so_far))
+                    ops=tuple(ops_so_far), expanded=any(inp.layout == "expanded" for inp in env))
         try:
             _same_exception(ge, we, f"step {step} ({desc})", program)
             if we is not None:
@@ -1154,7 +1171,8 @@ def run_program(draw):
     gt, we = _run(lambda L, x, T: grads(L, out_t, leaves_t), torch, None, None)
     gn, ge = _run(lambda L, x, T: grads(L, out_n, leaves_n), nt, None, None)
     info = dict(op=name, desc="backward", dtype=dtype, we=we, ge=ge, mismatch=None, special=special,
-                stage="backward", ops=tuple(ops_so_far))
+                stage="backward", ops=tuple(ops_so_far),
+                expanded=any(inp.layout == "expanded" for inp in env))
     try:
         _same_exception(ge, we, "backward", program)
         if we is not None:
