@@ -272,7 +272,9 @@ def _std_var(input, dim, unbiased, *, correction_opt, keepdim, dtype, mask, take
     if not keepdim:
         count = count.reshape(total.shape)
     if correction != 0:
-        count = nt.subtract(count.to(compute_dtype), correction)
+        # (complex: the count stays real, in the matching real dtype, as PyTorch)
+        count = nt.subtract(count.to(compute_dtype.to_real() if compute_dtype.is_complex else compute_dtype),
+                            correction)
         count = nt.maximum(count, count.new_zeros([]))
     output = nt.divide(total, count).to(dtype=dtype)
     return nt.sqrt(output) if take_sqrt else output
