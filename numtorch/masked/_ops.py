@@ -37,6 +37,8 @@ def _reduction_identity(op_name, input, *args):
     if op_name in ("amax", "argmax", "logaddexp", "logsumexp"):
         if dtype.is_floating_point:
             return nt.tensor(-math.inf, dtype=dtype)
+        if dtype.is_complex and op_name == "logsumexp":   # exp(-inf + 0j) = 0
+            return nt.tensor(complex(-math.inf, 0.0), dtype=dtype)
         if dtype.is_signed or dtype == nt.uint8:
             return nt.tensor(nt.iinfo(dtype).min, dtype=dtype)
     elif op_name in ("amin", "argmin"):
