@@ -37,6 +37,8 @@ def _reduction_identity(op_name, input, *args):
     if op_name in ("amax", "argmax", "logaddexp", "logsumexp"):
         if dtype.is_floating_point:
             return nt.tensor(-math.inf, dtype=dtype)
+        if dtype.is_complex and op_name == "logsumexp":   # exp(-inf + 0j) = 0
+            return nt.tensor(complex(-math.inf, 0.0), dtype=dtype)
         if dtype.is_signed or dtype == nt.uint8:
             return nt.tensor(nt.iinfo(dtype).min, dtype=dtype)
     elif op_name in ("amin", "argmin"):
@@ -272,7 +274,9 @@ def _std_var(input, dim, unbiased, *, correction_opt, keepdim, dtype, mask, take
     if not keepdim:
         count = count.reshape(total.shape)
     if correction != 0:
-        count = nt.subtract(count.to(compute_dtype), correction)
+        # (complex: the count stays real, in the matching real dtype, as PyTorch)
+        count = nt.subtract(count.to(compute_dtype.to_real() if compute_dtype.is_complex else compute_dtype),
+                            correction)
         count = nt.maximum(count, count.new_zeros([]))
     output = nt.divide(total, count).to(dtype=dtype)
     return nt.sqrt(output) if take_sqrt else output

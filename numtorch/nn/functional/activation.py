@@ -74,6 +74,8 @@ def _hardtanh_check(input, min_val):
         k = input._data.dtype.kind
         if k == "b":
             raise RuntimeError("Bool inputs not supported for hardtanh")
+        if k == "c":
+            raise NotImplementedError("clamp is not supported for complex types")
         if k == "u" and int(min_val) < 0:   # PyTorch converts the limit to the integer type first (-0.5 -> 0)
             raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
 
@@ -247,6 +249,8 @@ def _threshold(input, th, value):
 def threshold(input, threshold, value, inplace=False):
     """threshold(x) = x if x > threshold else value"""
     _no_bool(input, "threshold")
+    if isinstance(input, Tensor) and input._data.dtype.kind == "c":
+        _float_only(input, "threshold_cpu")
     return _maybe_inplace(input, _threshold, inplace, threshold, value)
 
 

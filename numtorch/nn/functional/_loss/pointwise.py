@@ -28,7 +28,7 @@ class _Pointwise(Function):
         a, b = operands(input, target)
         d = xp.asarray(a - b)   # 0-d inputs give a NumPy scalar: keep an array (written in place later)
         if d.dtype.kind not in "fV":
-            raise RuntimeError(f"\"{('mse', 'l1', 'smooth_l1', 'huber')[kind]}_cpu\" not implemented for "
+            raise (NotImplementedError if d.dtype.kind == "c" else RuntimeError)(f"\"{('mse', 'l1', 'smooth_l1', 'huber')[kind]}_cpu\" not implemented for "
                                f"'{_DT.get(d.dtype.name, d.dtype.name)}'")
         if kind == 0:
             l = d * d if reduction == "none" else None   # a reduced MSE is one dot product (below)
@@ -160,7 +160,11 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error: l = |x - y|, reduced; the gradient at x == y is 0 (sign(0))."""
-    return _pointwise(1, input, target, _R.resolve(size_average, reduce, reduction), None, weight)
+    reduction = _R.resolve(size_average, reduce, reduction)
+    if weight is None and any(isinstance(t, Tensor) and t._data.dtype.kind == "c" for t in (input, target)):
+        l = (input - target).abs()   # complex: PyTorch's composite |x - y| (a real loss)
+        return l if reduction == "none" else l.sum() if reduction == "sum" else l.mean()
+    return _pointwise(1, input, target, reduction, None, weight)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
