@@ -58,7 +58,10 @@ def _mismatch_msg(identifier, extra, abs_diff, abs_idx, atol, rel_diff, rel_idx,
     equality = rtol == 0 and atol == 0
 
     def line(kind, diff, idx, tol):
-        s = f"{kind.title()} difference: {diff}" if idx is None else f"Greatest {kind} difference: {diff} at index {idx}"
+        if idx is None:
+            s = f"{kind.title()} difference: {diff}"
+        else:
+            s = f"Greatest {kind} difference: {diff} at index {idx}"
         return s + ("" if equality else f" (up to {tol} allowed)") + "\n"
 
     msg = f"{identifier} are not {'equal' if equality else 'close'}!\n\n"
@@ -124,9 +127,13 @@ def _tensor_msg(a, e, matches, rtol, atol):
             rel = back(abs_diff.astype(_compute_dtype(abs_diff)) / _xp.abs(ecd).astype(_compute_dtype(abs_diff)))
         rel[mf] = 0
     ia, ir = int(_xp.argmax(abs_diff)), int(_xp.argmax(rel))
-    unravel = (lambda i: tuple(int(v) for v in _xp.unravel_index(i, matches.shape))) if matches.shape else (lambda i: ())
-    return _mismatch_msg("Tensor-likes", extra, abs_diff[ia].item() if abs_diff.dtype.kind != "V" else float(abs_diff[ia]),
-                         unravel(ia), atol, rel[ir].item() if rel.dtype.kind != "V" else float(rel[ir]), unravel(ir),
+
+    def unravel(i):
+        return tuple(int(v) for v in _xp.unravel_index(i, matches.shape))
+
+    def item(x):   # a Python number, as torch's .item() (bfloat16 scalars have no .item() of their own)
+        return float(x) if x.dtype.kind == "V" else x.item()
+    return _mismatch_msg("Tensor-likes", extra, item(abs_diff[ia]), unravel(ia), atol, item(rel[ir]), unravel(ir),
                          rtol)
 
 
