@@ -20,7 +20,8 @@ PUBLIC = ["numtorch", "numtorch.linalg", "numtorch.nn", "numtorch.nn.functional"
           "numtorch.utils.data", "numtorch.cuda", "numtorch.backends", "numtorch.serialization", "numtorch.special",
           "numtorch.distributions", "numtorch.distributions.constraints", "numtorch.distributions.transforms",
           "numtorch.distributions.kl", "numtorch.sparse", "numtorch.onnx", "numtorch.jit",
-          "numtorch.fft", "numtorch.signal", "numtorch.signal.windows", "numtorch.masked", "numtorch.fx"]
+          "numtorch.fft", "numtorch.signal", "numtorch.signal.windows", "numtorch.masked", "numtorch.fx",
+          "numtorch.testing"]
 # torchvision's stand-ins (torchvision is not installed beside the oracle) and numtorch's own modules
 VISION = ["numtorch.vision", "numtorch.vision.datasets", "numtorch.vision.transforms",
           "numtorch.vision.transforms.functional", "numtorch.vision.ops", "numtorch.vision.models",
