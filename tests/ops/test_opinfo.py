@@ -730,11 +730,15 @@ def test_opinfo_complex_other(opid):
     op = OPS_BY_ID[opid]
     nt_fn = _nt_callable_for_op(op)
     # the first sample with no empty tensor (PyTorch returns an empty result before its kernel's dtype dispatch)
-    samples = list(itertools.islice(op.sample_inputs("cpu", torch.float32), MAX_GENERATED))
-    if not samples:
+    first = sample = None
+    for s in itertools.islice(op.sample_inputs("cpu", torch.float32), MAX_GENERATED):
+        first = s if first is None else first
+        if all(x.numel() for x in _flat([s.input, list(s.args)]) if isinstance(x, torch.Tensor)):
+            sample = s
+            break
+    sample = sample if sample is not None else first
+    if sample is None:
         return
-    sample = next((s for s in samples if all(x.numel() for x in _flat([s.input, list(s.args)])
-                                             if isinstance(x, torch.Tensor))), samples[0])
     inp, args, kw = _to_complex(sample.input), _to_complex(tuple(sample.args)), _to_complex(dict(sample.kwargs))
     leaves = []
     nt_in, nt_args, nt_kw = to_nt(inp, leaves), to_nt(args, leaves), to_nt(kw, leaves)
