@@ -12,7 +12,7 @@ __all__ = ["svd_lowrank", "pca_lowrank"]
 
 
 def _floating(A):
-    return A.dtype if A.dtype.is_floating_point else D.float32
+    return A.dtype if A.dtype.is_floating_point or A.dtype.is_complex else D.float32
 
 
 def _matmul(A, B):

@@ -303,31 +303,31 @@ def _align_signs(name, got, want):
     g = [_np(x).copy() for x in got]
     w = [_np(x) for x in want]
 
-    def flip(a, b):   # per column: the sign that aligns a's column with b's
-        s = np.sign(np.sum(a * b, axis=-2, keepdims=True))
-        return a * np.where(s == 0, 1, s)
+    def phase(a, b):   # per column: the sign (complex: the unit phase) that aligns a's column with b's
+        p = np.sum(np.conj(a) * b, axis=-2, keepdims=True)
+        m = np.abs(p)
+        return np.where(m == 0, 1, p / np.where(m == 0, 1, m))
 
-    def rotate(a, b):   # columns of a (a basis) rotated onto b's: a @ R, R orthogonal minimising |a R - b|
+    def flip(a, b):
+        return a * phase(a, b)
+
+    def rotate(a, b):   # columns of a (a basis) rotated onto b's: a @ R, R unitary minimising |a R - b|
         if a.shape[-1] == 0 or a.size == 0:
             return a
-        u, _, vt = np.linalg.svd(np.swapaxes(a, -1, -2) @ b)
+        u, _, vt = np.linalg.svd(np.conj(np.swapaxes(a, -1, -2)) @ b)
         return a @ (u @ vt)
-    if kind == "LV":
+    if kind in ("LV", "LVc"):   # eigenvectors: unique up to a sign (complex: a phase) per column
         g[1] = flip(g[1], w[1])
-    elif kind == "LVc":   # complex eigenvectors: unique up to a phase e^(i phi) per column
-        p = np.sum(np.conj(g[1]) * w[1], axis=-2, keepdims=True)
-        g[1] = g[1] * np.where(np.abs(p) == 0, 1, p / np.where(np.abs(p) == 0, 1, np.abs(p)))
     else:
         U, S, V = g
         WU, WV = w[0], w[2]
-        if kind == "USVh":
-            V, WV = np.swapaxes(V, -1, -2), np.swapaxes(WV, -1, -2)
+        if kind == "USVh":   # the columns of V: Vh^H
+            V, WV = np.conj(np.swapaxes(V, -1, -2)), np.conj(np.swapaxes(WV, -1, -2))
         k = S.shape[-1]
-        s = np.sign(np.sum(U[..., :k] * WU[..., :k], axis=-2, keepdims=True))
-        s = np.where(s == 0, 1, s)
+        s = phase(U[..., :k], WU[..., :k])   # u_i and v_i share the phase (A = U S V^H)
         U = np.concatenate([U[..., :k] * s, rotate(U[..., k:], WU[..., k:])], -1)
         V = np.concatenate([V[..., :k] * s, rotate(V[..., k:], WV[..., k:])], -1)
-        g = [U, S, np.swapaxes(V, -1, -2) if kind == "USVh" else V]
+        g = [U, S, np.conj(np.swapaxes(V, -1, -2)) if kind == "USVh" else V]
     return tuple(nt.from_numpy(np.ascontiguousarray(a.astype(_np(x).dtype))) for a, x in zip(g, got))
 
 # Output tolerances (any dtype) where PyTorch's kernel is the less accurate one, measured against mpmath at
@@ -730,11 +730,15 @@ def test_opinfo_complex_other(opid):
     op = OPS_BY_ID[opid]
     nt_fn = _nt_callable_for_op(op)
     # the first sample with no empty tensor (PyTorch returns an empty result before its kernel's dtype dispatch)
-    samples = list(itertools.islice(op.sample_inputs("cpu", torch.float32), MAX_GENERATED))
-    if not samples:
+    first = sample = None
+    for s in itertools.islice(op.sample_inputs("cpu", torch.float32), MAX_GENERATED):
+        first = s if first is None else first
+        if all(x.numel() for x in _flat([s.input, list(s.args)]) if isinstance(x, torch.Tensor)):
+            sample = s
+            break
+    sample = sample if sample is not None else first
+    if sample is None:
         return
-    sample = next((s for s in samples if all(x.numel() for x in _flat([s.input, list(s.args)])
-                                             if isinstance(x, torch.Tensor))), samples[0])
     inp, args, kw = _to_complex(sample.input), _to_complex(tuple(sample.args)), _to_complex(dict(sample.kwargs))
     leaves = []
     nt_in, nt_args, nt_kw = to_nt(inp, leaves), to_nt(args, leaves), to_nt(kw, leaves)
