@@ -1009,7 +1009,7 @@ TOLERATED = [
      lambda i: i["stage"] == "backward" and i["ge"] is None and (
          "clamp" in i["ops"] and "doesn't match the broadcast shape" in _msg(i["we"])
          or "addcdiv" in i["ops"] and "can't be cast to the desired output type" in _msg(i["we"])
-         or i["op"] == "addcdiv" and i["we"] is None and "values differ" in (i["mismatch"] or ""))),
+         or "addcdiv" in i["ops"] and i["we"] is None and "values differ" in (i["mismatch"] or ""))),
     ("take-along-dim-view",
      "take_along_dim(x, idx, None) of a non-contiguous x: PyTorch flattens with view() and refuses; numtorch "
      "flattens with reshape (as PyTorch's documentation describes the op)",
