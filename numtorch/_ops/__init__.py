@@ -85,7 +85,7 @@ _table.update(arcsin=asin, arccos=acos, arctan=atan, multiply=mul, subtract=sub,
 
 
 def _make_inplace(fn):
-    dim_first = fn.__name__ in ("index_fill", "index_add", "index_copy", "scatter", "scatter_add")
+    dim_first = fn.__name__ in ("index_fill", "index_add", "index_copy", "scatter", "scatter_add", "scatter_reduce")
 
     def method(self, *args, **kwargs):
         if dim_first and (args or "dim" in kwargs):   # PyTorch checks the dim before the memory overlap

@@ -88,23 +88,23 @@ def bitwise_not(input, *, out=None):
 
 
 def isfinite(input):
-    return _make(xp.isfinite(input._data))
+    return _make(xp.asarray(xp.isfinite(input._data)))   # (a 0-d array, not a NumPy scalar)
 
 
 def isnan(input):
-    return _make(xp.isnan(input._data))
+    return _make(xp.asarray(xp.isnan(input._data)))
 
 
 def isinf(input):
-    return _make(xp.isinf(input._data))
+    return _make(xp.asarray(xp.isinf(input._data)))
 
 
 def isposinf(input):
-    return _make(xp.isposinf(input._data))
+    return _make(xp.asarray(xp.isposinf(input._data)))
 
 
 def isneginf(input):
-    return _make(xp.isneginf(input._data))
+    return _make(xp.asarray(xp.isneginf(input._data)))
 
 
 def isreal(input):
@@ -112,7 +112,7 @@ def isreal(input):
 
 
 def signbit(input):
-    return _make(xp.signbit(input._data))
+    return _make(xp.asarray(xp.signbit(input._data)))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

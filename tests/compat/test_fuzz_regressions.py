@@ -869,3 +869,21 @@ _FOUND3C = {   # seed 13
 @pytest.mark.parametrize("case", sorted(_FOUND3C))
 def test_found_by_fuzzer_round3_seed_13(case):
     _same(_FOUND3C[case])
+
+
+_FOUND3D = {   # seed 14
+    "scatter_reduce_ expanded bad dim": lambda m: m.ones(1, 4, dtype=m.int64).expand(2, 4).scatter_reduce_(
+        3, m.zeros(2, 4, dtype=m.int64), m.ones(2, 4, dtype=m.int64), "amin", include_self=False),
+    "masked_fill_ of a 0-d isinf": lambda m: m.isinf(m.ones((), dtype=m.float16)).masked_fill_(m.tensor(True),
+                                                                                              float("nan")),
+    "isnan 0-d then setitem": lambda m: m.isnan(m.tensor(1.0)).__setitem__((), True),
+    "floor_divide out= float with grad": lambda m: m.floor_divide(m.ones(3, 0, 2, dtype=m.float64,
+                                                                         requires_grad=True),
+                                                                  m.ones(3, 0, 2, dtype=m.float16),
+                                                                  out=m.empty(0, dtype=m.float64)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND3D))
+def test_found_by_fuzzer_round3_seed_14(case):
+    _same(_FOUND3D[case])
