@@ -16,6 +16,7 @@ from ..ops.misc import MLP, Permute
 from ..ops.stochastic_depth import StochasticDepth
 from ._api import _weights_enum
 from ._utils import _builder, _ovewrite_named_param, _load
+from ...fx import wrap as _fx_wrap
 
 __all__ = ["SwinTransformer", "Swin_T_Weights", "Swin_S_Weights", "Swin_B_Weights", "Swin_V2_T_Weights",
            "Swin_V2_S_Weights", "Swin_V2_B_Weights", "swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s",
@@ -30,11 +31,18 @@ def _patch_merging_pad(x):
                        x[..., 1::2, 1::2, :]], -1)
 
 
+# as torchvision: fx records a call of the function instead of tracing through its shape-dependent code
+_fx_wrap("_patch_merging_pad")
+
+
 def _get_relative_position_bias(relative_position_bias_table, relative_position_index, window_size):
     """table[index] arranged as (1, heads, N, N), N the tokens of a window."""
     N = window_size[0] * window_size[1]
     bias = relative_position_bias_table[relative_position_index].view(N, N, -1)
     return bias.permute(2, 0, 1).contiguous().unsqueeze(0)
+
+
+_fx_wrap("_get_relative_position_bias")
 
 
 def _region_labels(n, window, shift):
@@ -119,6 +127,9 @@ def shifted_window_attention(input, qkv_weight, proj_weight, relative_position_b
     return x[:, :H, :W, :].contiguous()
 
 
+_fx_wrap("shifted_window_attention")
+
+
 class PatchMerging(nn.Module):
     """(..., H, W, C) -> (..., H/2, W/2, 2C): 2x2 neighbours concatenated, LayerNorm(4C), Linear(4C, 2C)."""
 
@@ -187,7 +198,8 @@ class ShiftedWindowAttention(nn.Module):
                                            self.window_size)
 
     def forward(self, x):
-        return shifted_window_attention(x, self.qkv.weight, self.proj.weight, self.get_relative_position_bias(),
+        bias = self.get_relative_position_bias()   # first, as torchvision: fx traces list nodes in its order
+        return shifted_window_attention(x, self.qkv.weight, self.proj.weight, bias,
                                         self.window_size, self.num_heads, shift_size=self.shift_size,
                                         attention_dropout=self.attention_dropout, dropout=self.dropout,
                                         qkv_bias=self.qkv.bias, proj_bias=self.proj.bias, training=self.training)
@@ -228,7 +240,8 @@ class ShiftedWindowAttentionV2(ShiftedWindowAttention):
         return 16 * _torch.sigmoid(bias)
 
     def forward(self, x):
-        return shifted_window_attention(x, self.qkv.weight, self.proj.weight, self.get_relative_position_bias(),
+        bias = self.get_relative_position_bias()   # first, as torchvision: fx traces list nodes in its order
+        return shifted_window_attention(x, self.qkv.weight, self.proj.weight, bias,
                                         self.window_size, self.num_heads, shift_size=self.shift_size,
                                         attention_dropout=self.attention_dropout, dropout=self.dropout,
                                         qkv_bias=self.qkv.bias, proj_bias=self.proj.bias,

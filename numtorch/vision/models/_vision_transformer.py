@@ -57,8 +57,8 @@ class EncoderBlock(nn.Module):
         self.mlp = MLPBlock(hidden_dim, mlp_dim, dropout)
 
     def forward(self, input):
-        if input.dim() != 3:
-            raise AssertionError(f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
+        # torch._assert rather than ``if``: fx records the check instead of branching on a traced shape
+        _torch._assert(input.dim() == 3, f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
         x = self.ln_1(input)
         x, _ = self.self_attention(x, x, x, need_weights=False)
         x = self.dropout(x) + input
@@ -81,8 +81,8 @@ class Encoder(nn.Module):
         self.ln = norm_layer(hidden_dim)
 
     def forward(self, input):
-        if input.dim() != 3:
-            raise AssertionError(f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
+        # torch._assert rather than ``if``: fx records the check instead of branching on a traced shape
+        _torch._assert(input.dim() == 3, f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
         return self.ln(self.layers(self.dropout(input + self.pos_embedding)))
 
 
@@ -154,16 +154,16 @@ class VisionTransformer(nn.Module):
     def _process_input(self, x):
         n, c, h, w = x.shape
         p = self.patch_size
-        if h != self.image_size:
-            raise AssertionError(f"Wrong image height! Expected {self.image_size} but got {h}!")
-        if w != self.image_size:
-            raise AssertionError(f"Wrong image width! Expected {self.image_size} but got {w}!")
+        _torch._assert(h == self.image_size, f"Wrong image height! Expected {self.image_size} but got {h}!")
+        _torch._assert(w == self.image_size, f"Wrong image width! Expected {self.image_size} but got {w}!")
+        n_h, n_w = h // p, w // p   # before the convolution, so fx traces list nodes in torchvision's order
         x = self.conv_proj(x)
-        return x.reshape(n, self.hidden_dim, (h // p) * (w // p)).permute(0, 2, 1)
+        return x.reshape(n, self.hidden_dim, n_h * n_w).permute(0, 2, 1)
 
     def forward(self, x):
         x = self._process_input(x)
-        x = _torch.cat([self.class_token.expand(x.shape[0], -1, -1), x], dim=1)
+        n = x.shape[0]
+        x = _torch.cat([self.class_token.expand(n, -1, -1), x], dim=1)
         return self.heads(self.encoder(x)[:, 0])
 
 
