@@ -70,7 +70,36 @@ def _infer_dtype(data):
     return D.get_default_dtype().np
 
 
+_warned_list_of_arrays = [False]
+
+
+def _warn_list_of_arrays(data):
+    """PyTorch warns once per process when a tensor is built from a (nested) list holding NumPy arrays."""
+    if _warned_list_of_arrays[0]:
+        return
+    stack = [data]
+    while stack and not _warned_list_of_arrays[0]:
+        for x in stack.pop():
+            if is_array(x) and x.ndim and x.size:
+                import warnings
+                _warned_list_of_arrays[0] = True
+                import os
+                import sys
+                # attribute the warning to the caller's line: the first frame outside numtorch
+                pkg, level, f = os.path.dirname(os.path.abspath(__file__)), 2, sys._getframe(1)
+                while f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg + os.sep):
+                    f, level = f.f_back, level + 1
+                warnings.warn("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider "
+                              "converting the list to a single numpy.ndarray with numpy.array() before converting "
+                              "to a tensor.", UserWarning, stacklevel=level)
+                return
+            if isinstance(x, (list, tuple)):
+                stack.append(x)
+
+
 def _to_array(data, npd):
+    if isinstance(data, (list, tuple)) and not _warned_list_of_arrays[0]:
+        _warn_list_of_arrays(data)
     if isinstance(data, Tensor):
         return D.cast(data._data, npd) if D.is_bf16(npd) else xp.array(data._data, dtype=npd, copy=True)
     if is_array(data):

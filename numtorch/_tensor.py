@@ -159,6 +159,9 @@ class Tensor:
         if len(args) == 1 and isinstance(args[0], Tensor):
             data = args[0]._data
         elif len(args) == 1 and not isinstance(args[0], numbers.Integral):
+            if isinstance(args[0], (list, tuple)):
+                from ._creation import _warn_list_of_arrays
+                _warn_list_of_arrays(args[0])
             data = xp.asarray(args[0], dtype=(dtype.np if dtype else D.get_default_dtype().np))
         elif args and all(isinstance(a, numbers.Integral) for a in args):
             data = xp.zeros(tuple(builtins.int(a) for a in args), dtype=D.get_default_dtype().np)
