@@ -662,6 +662,9 @@ def _nuclear_norm(input, dim, keepdim):
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     d = (-2, -1) if dim is None else tuple(dim)
     d0, d1 = wrap_dim(d[0], nd), wrap_dim(d[1], nd)
+    if input._data.dtype.kind == "c":   # the complex SVD path of linalg gives a real result and U V^H
+        from ..linalg import matrix_norm
+        return matrix_norm(input, "nuc", dim=(d0, d1), keepdim=keepdim)
     x = movedim(input, (d0, d1), (nd - 2, nd - 1)) if (d0, d1) != (nd - 2, nd - 1) else input
     out = NuclearNorm.apply(x)
     if keepdim:

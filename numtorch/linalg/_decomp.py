@@ -171,7 +171,8 @@ class SVD(Function):
             k = min(m, n)
             u = xp.broadcast_to(xp.eye(m, m if full else k, dtype=d.dtype), d.shape[:-2] + (m, m if full else k))
             vh = xp.broadcast_to(xp.eye(n if full else k, n, dtype=d.dtype), d.shape[:-2] + (n if full else k, n))
-            return _save_outputs(ctx, u.copy(), xp.zeros(d.shape[:-2] + (k,), d.dtype), vh.copy())
+            real = xp.finfo(d.dtype).dtype   # S is real also for complex A
+            return _save_outputs(ctx, u.copy(), xp.zeros(d.shape[:-2] + (k,), real), vh.copy())
         u, s, vh = xp.linalg.svd(d, full_matrices=full)
         return _save_outputs(ctx, u, s, vh)
 

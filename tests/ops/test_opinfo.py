@@ -280,7 +280,10 @@ _SINGLE = (torch.float32, torch.complex64)   # the dtypes the looser float32 tol
 #    float32 results are both off from PyTorch's float64 one by 1e-4 to 2.3e-4 (max over five random samples).
 #  logcumsumexp (complex64): on samples with entries up to 1e4, PyTorch's complex64 gradients are off from its own
 #    complex128 ones by up to 2.9e-3; numtorch's by 1.8e-4.
-GRAD_TOL32 = {"logcumsumexp": (2e-4, 3e-3), "nn.functional.ctc_loss": (2e-4, 2e-4), "nn.functional.layer_norm": (2e-4, 3e-4),
+#  svd_lowrank, pca_lowrank (complex64): the gradient goes through a random projection and the SVD backward's
+#    1/(s_j^2 - s_i^2) terms; numtorch and PyTorch differ by up to 6.3e-4 relative on 3 of 8 samples (their complex128
+#    gradients agree within the float64 tolerance). Not established which float32 side is closer to the float64 value.
+GRAD_TOL32 = {"svd_lowrank": (2e-4, 1e-3), "pca_lowrank": (2e-4, 1e-3), "logcumsumexp": (2e-4, 3e-3), "nn.functional.ctc_loss": (2e-4, 2e-4), "nn.functional.layer_norm": (2e-4, 3e-4),
               "linalg.householder_product": (2e-4, 5e-3), "grid_sampler_2d": (2e-4, 1e-4),
               "native_layer_norm": (2e-4, 3e-4)}
 # Looser float32 output tolerances, justified the same way:
@@ -508,7 +511,7 @@ def _check_sample(op, nt_fn, sample, dtype, rng):
                 continue
             _compare(f"grad of input {i}", a, b, dtype, tol=GRAD_TOL32.get(op.name))
     except AssertionError:
-        if not _torch_grad_known_wrong(op):
+        if not (_torch_grad_known_wrong(op) or _torch_complex64_grad_nan(op, dtype, tg, ng)):
             raise
         # PyTorch's own OpInfo expects its backward gradcheck to fail (as_strided_scatter): no oracle here;
         # numtorch's gradient is checked by finite differences in its own test file
@@ -529,6 +532,15 @@ def _dot_real(lib, a, v):
     if a.is_complex():
         return lib.real(a * lib.conj(lib.from_numpy(v.astype(np.complex128)).to(a.dtype))).sum()
     return (a * lib.from_numpy(np.real(v).astype(np.float64)).to(a.dtype)).sum()
+
+
+def _torch_complex64_grad_nan(op, dtype, tg, ng):
+    """renorm with p=inf on complex64: PyTorch's gradient is NaN everywhere while its complex128 gradient of the same
+    sample is finite and equals numtorch's (the complex128 run of this test compares them); numtorch's complex64
+    gradient is finite. Only that exact pattern is accepted."""
+    return (op.name == "renorm" and dtype == torch.complex64
+            and all(b is None or bool(torch.isnan(b).all()) for b in tg)
+            and all(a is None or bool(np.isfinite(_np(a)).all()) for a in ng))
 
 
 def _torch_grad_known_wrong(op):
