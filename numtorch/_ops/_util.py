@@ -28,8 +28,12 @@ def operands(a, b, wrap=False):
             rt = D.result_type(D.from_numpy_dtype(ad.dtype), ad.ndim == 0,
                                D.from_numpy_dtype(bd.dtype), bd.ndim == 0).np
             return ad.astype(rt, copy=False), bd.astype(rt, copy=False)
+        if isinstance(b, xp.generic):   # a NumPy scalar is a Python number to PyTorch (NEP 50 would promote)
+            b = b.item()
         ad = _with_scalar(ad, b)
         return ad, (_wrapped_int(ad, b) if wrap else b)
+    if isinstance(a, xp.generic):
+        a = a.item()
     bd = _with_scalar(b._data, a)
     return (_wrapped_int(bd, a) if wrap else a), bd
 
