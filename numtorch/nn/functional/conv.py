@@ -535,6 +535,17 @@ class ConvWeightGrad(Function):
         return dx, dgy, None, None, None
 
 
+_C10 = {"complex64": "c10::complex<float>", "complex128": "c10::complex<double>", "float32": "float",
+        "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
+
+
+def _type_name(t):
+    """PyTorch's name of a tensor type in its convolution dtype-mismatch messages."""
+    from ... import _dtype as D
+    n = D.scalar_name(t._data.dtype)
+    return f"CPU{n}Type" if t.dtype.is_complex else f"torch.{n}Tensor"
+
+
 def _complex_conv(fn, name, x, w, b, *args):
     """A complex convolution as four real ones (it is bilinear):
     conv(xr + i xi, wr + i wi) + (br + i bi)
@@ -543,8 +554,13 @@ def _complex_conv(fn, name, x, w, b, *args):
     from ..._ops.complex import real, imag, complex as _cplx
     if not isinstance(w, Tensor):
         raise TypeError(f"{name}() expected Tensor arguments")
-    if w._data.dtype != x._data.dtype or (b is not None and b._data.dtype != x._data.dtype):
-        _check(x, w, b, name)       # PyTorch's dtype-mismatch error
+    if w._data.dtype != x._data.dtype:
+        raise RuntimeError(f"Input type ({_type_name(x)}) and weight type ({_type_name(w)}) should be the same")
+    if b is not None and b._data.dtype != x._data.dtype:
+        if "transpose" in name:
+            raise RuntimeError(f"Input type ({_type_name(x)}) and bias type ({_type_name(b)}) should be the same")
+        raise RuntimeError(f"Input type ({_C10.get(x._data.dtype.name)}) and bias type "
+                           f"({_C10.get(b._data.dtype.name, b._data.dtype.name)}) should be the same")
     xr, xi, wr, wi = real(x), imag(x), real(w), imag(w)
     br, bi = (None, None) if b is None else (real(b), imag(b))
     re = fn(xr, wr, br, *args) - fn(xi, wi, None, *args)

@@ -411,7 +411,10 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but got {list(input.shape)}")
     if input.dtype.is_complex:
-        _refuse('max_pool2d', input)
+        from ...autograd.grad_mode import state
+        # PyTorch's 1-D inference path (no indices, nothing to record) has its own kernel name
+        one_d = nd == 1 and not return_indices and not (state.enabled and input.requires_grad)
+        _refuse("max_pool1d_impl" if one_d else "max_pool2d", input)
     batched = input.ndim == nd + 2
     if not batched:
         input = input.unsqueeze(0)
