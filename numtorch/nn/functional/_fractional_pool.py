@@ -8,6 +8,7 @@ flat positions in the input plane. The values are a gather of the input, so the 
 from ..._backend import xp
 from ..._tensor import _make
 from ... import _ops as ops
+from ._no_complex import refuse as _refuse
 
 __all__ = ["fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
            "fractional_max_pool3d_with_indices"]
@@ -125,6 +126,8 @@ def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, out
                                        _random_samples=None):
     """(values, indices) of 2-D fractional max pooling over (N, C, H, W) or (C, H, W) input."""
     output_size = _output_size(input, output_size, output_ratio, 2, "fractional_max_pool2d")
+    if input.dtype.is_complex:
+        _refuse("fractional_max_pool2d_out_frame", input)
     if _random_samples is None:
         _random_samples = _samples(input, 2)
     return _pool(input, kernel_size, output_size, _random_samples, 2, "fractional_max_pool2d")
@@ -134,6 +137,8 @@ def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, out
                                        _random_samples=None):
     """(values, indices) of 3-D fractional max pooling over (N, C, T, H, W) or (C, T, H, W) input."""
     output_size = _output_size(input, output_size, output_ratio, 3, "fractional_max_pool3d")
+    if input.dtype.is_complex:
+        _refuse("fractional_max_pool3d_out_frame", input)
     if _random_samples is None:
         _random_samples = _samples(input, 3)
     return _pool(input, kernel_size, output_size, _random_samples, 3, "fractional_max_pool3d")

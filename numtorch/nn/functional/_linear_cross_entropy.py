@@ -41,6 +41,12 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
                       f"reduction={reduction!r}, label_smoothing={label_smoothing}, target.dtype={target.dtype}, "
                       f"out_features={tuple(out_features)}, tracing=False, linear_bias.shape="
                       f"{tuple(linear_bias.shape) if linear_bias is not None else None}.", stacklevel=2)
+    if options is not None and input.dtype.is_complex and not (
+            out_features or reduction not in {"mean", "sum", "none"} or label_smoothing != 0.0
+            or str(target.dtype) != "torch.int64"):
+        # the chunked path accumulates in the input's dtype, which PyTorch's options refuse for complex
+        raise ValueError("acc_dtype must be one of {None, torch.float16, torch.bfloat16, torch.float32, "
+                         f"torch.float64}}, got {input.dtype}. Pass acc_dtype=None to let the op pick automatically.")
     if out_features:
         rows = math.prod(out_features, start=num_classes)
         linear_weight = linear_weight.reshape(rows, in_features)

@@ -15,6 +15,7 @@ from ... import _ops as ops
 from ... import _creation as C
 from ..._backend import xp
 from ..._tensor import Tensor, _make
+from ._no_complex import refuse as _refuse
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
 
@@ -197,6 +198,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: "
                            f"{_dtype_name(qd)} key.dtype: {_dtype_name(kd)} and value.dtype: {_dtype_name(vd)} "
                            f"instead.")
+    if qd.kind == "c":      # PyTorch's math path reaches its softmax, which has no complex kernel
+        _refuse("softmax_lastdim_kernel_impl", query)
     if qd.kind not in "fV":
         raise RuntimeError(f"scaled_dot_product_attention: expected query to be a floating point tensor, got "
                            f"{_dtype_name(qd)}")

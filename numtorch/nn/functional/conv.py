@@ -535,6 +535,39 @@ class ConvWeightGrad(Function):
         return dx, dgy, None, None, None
 
 
+_C10 = {"complex64": "c10::complex<float>", "complex128": "c10::complex<double>", "float32": "float",
+        "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
+
+
+def _type_name(t):
+    """PyTorch's name of a tensor type in its convolution dtype-mismatch messages."""
+    from ... import _dtype as D
+    n = D.scalar_name(t._data.dtype)
+    return f"CPU{n}Type" if t.dtype.is_complex else f"torch.{n}Tensor"
+
+
+def _complex_conv(fn, name, x, w, b, *args):
+    """A complex convolution as four real ones (it is bilinear):
+    conv(xr + i xi, wr + i wi) + (br + i bi)
+        = conv(xr, wr) - conv(xi, wi) + br + i (conv(xr, wi) + conv(xi, wr) + bi).
+    real/imag/complex are differentiable, so the gradients are PyTorch's (conjugate Wirtinger) ones."""
+    from ..._ops.complex import real, imag, complex as _cplx
+    if not isinstance(w, Tensor):
+        raise TypeError(f"{name}() expected Tensor arguments")
+    if w._data.dtype != x._data.dtype:
+        raise RuntimeError(f"Input type ({_type_name(x)}) and weight type ({_type_name(w)}) should be the same")
+    if b is not None and b._data.dtype != x._data.dtype:
+        if "transpose" in name:
+            raise RuntimeError(f"Input type ({_type_name(x)}) and bias type ({_type_name(b)}) should be the same")
+        raise RuntimeError(f"Input type ({_C10.get(x._data.dtype.name)}) and bias type "
+                           f"({_C10.get(b._data.dtype.name, b._data.dtype.name)}) should be the same")
+    xr, xi, wr, wi = real(x), imag(x), real(w), imag(w)
+    br, bi = (None, None) if b is None else (real(b), imag(b))
+    re = fn(xr, wr, br, *args) - fn(xi, wi, None, *args)
+    im = fn(xr, wi, bi, *args) + fn(xi, wr, None, *args)
+    return _cplx(re, im)
+
+
 def _conv(input, weight, bias, stride, padding, dilation, groups, nd, name):
     if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
         raise TypeError(f"{name}() expected Tensor arguments")
@@ -589,11 +622,15 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd, name):
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D cross-correlation: y[n,o,l] = b[o] + sum_{c,k} W[o,c,k] x_pad[n, c, l*s + k*d]"""
+    if isinstance(input, Tensor) and input.dtype.is_complex:
+        return _complex_conv(conv1d, 'conv1d', input, weight, bias, stride, padding, dilation, groups)
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation: y[n,o,h,w] = b[o] + sum_{c,i,j} W[o,c,i,j] x_pad[n, c, h*sh + i*dh, w*sw + j*dw]"""
+    if isinstance(input, Tensor) and input.dtype.is_complex:
+        return _complex_conv(conv2d, 'conv2d', input, weight, bias, stride, padding, dilation, groups)
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
@@ -636,11 +673,17 @@ def _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilati
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv1d in its input (weight of shape (C_in, C_out/groups, k))."""
+    if isinstance(input, Tensor) and input.dtype.is_complex:
+        return _complex_conv(conv_transpose1d, 'conv_transpose1d', input, weight, bias, stride, padding,
+                             output_padding, groups, dilation)
     return _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilation, 1, "conv_transpose1d")
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv2d in its input (weight of shape (C_in, C_out/groups, kh, kw))."""
+    if isinstance(input, Tensor) and input.dtype.is_complex:
+        return _complex_conv(conv_transpose2d, 'conv_transpose2d', input, weight, bias, stride, padding,
+                             output_padding, groups, dilation)
     return _conv_t(input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d")
 
 
@@ -696,6 +739,8 @@ class _DepthFold(Function):
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """3-D cross-correlation:
     y[n,o,d,h,w] = b[o] + sum_{c,k,i,j} W[o,c,k,i,j] x_pad[n, c, d*sd + k*dd, h*sh + i*dh, w*sw + j*dw]"""
+    if isinstance(input, Tensor) and input.dtype.is_complex:
+        return _complex_conv(conv3d, 'conv3d', input, weight, bias, stride, padding, dilation, groups)
     if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
         raise TypeError("conv3d() expected Tensor arguments")
     _check(input, weight, bias, "conv3d")
@@ -750,6 +795,9 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv3d in its input (weight of shape (C_in, C_out/groups, kd, kh, kw))."""
+    if isinstance(input, Tensor) and input.dtype.is_complex:
+        return _complex_conv(conv_transpose3d, 'conv_transpose3d', input, weight, bias, stride, padding,
+                             output_padding, groups, dilation)
     _check(input, weight, bias, "conv_transpose3d")
     batched = input.ndim == 5
     if not batched:

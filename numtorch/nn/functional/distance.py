@@ -60,6 +60,8 @@ def _clamped(n, eps):
 
 def pdist(input, p=2):
     """Distances between all pairs of rows of an (N, M) input, the upper triangle flattened."""
+    if input.dtype.is_complex:
+        raise RuntimeError("pdist only supports floating-point dtypes")
     n = input.shape[0]
     i, j = xp.triu_indices(n, 1)
     a = input[_make(i.astype(xp.int64))]

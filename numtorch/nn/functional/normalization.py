@@ -15,6 +15,7 @@ from ..parameter import Parameter as _Parameter
 from ...autograd.grad_mode import state as _gs
 from ...autograd.function import _observers
 from ... import _ops as ops
+from ._no_complex import refuse as _refuse
 
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "normalize", "local_response_norm",
            "rms_norm"]
@@ -60,6 +61,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if not training and (running_mean is None or running_var is None):
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
     from . import _batch_norm as _bn
+    if input.dtype.is_complex:
+        _refuse('batch_norm', input)
     if _bn.usable(input, weight, bias, running_mean, running_var):
         # one node with a closed-form backward (tests/nn/test_batch_norm_fused.py pins it to the composition)
         return _bn.BatchNormFn.apply(input, weight, bias, running_mean, running_var, bool(training), momentum, eps)
@@ -120,6 +123,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if k == 0 or tuple(input.shape[input.ndim - k:]) != ns or input.ndim < k:
         raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape [*, "
                            f"{', '.join(map(str, ns))}], but got input of size{list(input.shape)}")
+    if input.dtype.is_complex:
+        _refuse('LayerNormKernelImpl', input)
     if input._data.dtype.kind in "fV" and (weight is None or weight.shape == input.shape[input.ndim - k:]) and \
             (bias is None or bias.shape == input.shape[input.ndim - k:]):
         from ._layer_norm import LayerNormFn, rows_forward   # one node: forward and backward on arrays
@@ -162,6 +167,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if C % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {input.shape} and num_groups={num_groups}")
+    if input.dtype.is_complex:
+        _refuse('GroupNormKernelImpl', input)
     per_group = C // num_groups
     for d in input.shape[2:]:
         per_group *= d
@@ -178,6 +185,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     """each (sample, channel) normalised over its spatial positions"""
+    if input.dtype.is_complex:
+        _refuse('batch_norm', input)
     nd = input.ndim
     C = input.shape[1]
     axes = tuple(range(2, nd))

@@ -24,6 +24,7 @@ from ..._cpu import chunks, parallel_threads, run_parallel
 from ...autograd.function import Function
 from ..._tensor import Tensor, _make
 from ... import _ops as ops
+from ._no_complex import refuse as _refuse
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
@@ -409,6 +410,11 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     _check_pool(k, s, p, d, nd, name)
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but got {list(input.shape)}")
+    if input.dtype.is_complex:
+        from ...autograd.grad_mode import state
+        # PyTorch's 1-D inference path (no indices, nothing to record) has its own kernel name
+        one_d = nd == 1 and not return_indices and not (state.enabled and input.requires_grad)
+        _refuse("max_pool1d_impl" if one_d else "max_pool2d", input)
     batched = input.ndim == nd + 2
     if not batched:
         input = input.unsqueeze(0)
@@ -534,6 +540,8 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                            "pad should be smaller than or equal to half of kernel size")
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but got {list(input.shape)}")
+    if input.dtype.is_complex:
+        _refuse('avg_pool2d', input)
     batched = input.ndim == nd + 2
     if not batched:
         input = input.unsqueeze(0)
@@ -589,6 +597,8 @@ def _adaptive_avg(input, output_size, nd):
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"adaptive_avg_pool{nd}d(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
                            f"{list(input.shape)}")
+    if input.dtype.is_complex:
+        _refuse('adaptive_avg_pool2d', input)
     sizes = input.shape[-nd:]
     os_ = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
     os_ = tuple(sizes[i] if o is None else int(o) for i, o in enumerate(os_))
@@ -654,6 +664,8 @@ def _adaptive_max(input, output_size, return_indices, nd):
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"adaptive_max_pool{nd}d(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
                            f"{list(input.shape)}")
+    if input.dtype.is_complex:
+        _refuse('adaptive_max_pool2d', input)
     batched = input.ndim == nd + 2
     if not batched:
         input = input.unsqueeze(0)
@@ -697,6 +709,8 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 
 def _max_unpool(input, indices, out_spatial):
+    if input.dtype.is_complex:
+        _refuse("max_unpool%dd" % max(len(out_spatial), 2), input)
     N, C = input.shape[:2] if input.ndim > len(out_spatial) + 1 else (1, input.shape[0])
     flat = int(math.prod(out_spatial))
     x = input.reshape(N, C, -1)
@@ -766,6 +780,8 @@ def _check_out3(C, D, H, W, Do, Ho, Wo):
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """y[n,c,d,h,w] = max over the (dilated) window at (d*sd - pd, h*sh - ph, w*sw - pw) (padding is -inf)"""
     k, s, p, d = _pool3_args(input, kernel_size, stride, padding, dilation, "max_pool3d")
+    if input.dtype.is_complex:
+        _refuse('max_pool3d', input)
     batched = input.ndim == 5
     x = input if batched else input.unsqueeze(0)
     N, C, D, H, W = x.shape
@@ -796,6 +812,8 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                divisor_override=None):
     """y[n,c,d,h,w] = sum of the window / divisor (window volume, or divisor_override)"""
     k, s, p, _ = _pool3_args(input, kernel_size, stride, padding, 1, "avg_pool3d")
+    if input.dtype.is_complex:
+        _refuse('avg_pool3d_out_frame', input)
     batched = input.ndim == 5
     x = input if batched else input.unsqueeze(0)
     N, C, D, H, W = x.shape
@@ -827,6 +845,8 @@ def _adaptive3_sizes(input, output_size, name):
 def adaptive_avg_pool3d(input, output_size):
     """y[.., i, j, l] = mean of x over PyTorch's adaptive bin (i, j, l): separable bin-averaging matrices"""
     os_ = _adaptive3_sizes(input, output_size, "adaptive_avg_pool3d")
+    if input.dtype.is_complex:
+        _refuse('adaptive_avg_pool3d_cpu', input)
     if all(o == 1 for o in os_):
         return input.mean(dim=(-3, -2, -1), keepdim=True)
     lead = tuple(input.shape[:-3])
@@ -843,6 +863,8 @@ def adaptive_avg_pool3d(input, output_size):
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     """y[.., i, j, l] = max of x over PyTorch's adaptive bin (i, j, l)"""
     os_ = _adaptive3_sizes(input, output_size, "adaptive_max_pool3d")
+    if input.dtype.is_complex:
+        _refuse('adaptive_max_pool3d_cpu', input)
     batched = input.ndim == 5
     x = input if batched else input.unsqueeze(0)
     N, C, D, H, W = x.shape

@@ -10,6 +10,7 @@ from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ..._tensor import Tensor, _make
 from ... import _ops as ops
+from ... import _dtype as _D
 
 __all__ = ["embedding", "one_hot", "embedding_bag"]
 
@@ -141,6 +142,10 @@ def one_hot(tensor, num_classes=-1):
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
                   sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
     """reduce (sum / mean / max) the embeddings of each bag: 2-D input = one bag per row, or 1-D input + offsets"""
+    if weight.dtype.is_complex:
+        raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar types: "
+                           f"Half, BFloat16, Float, Double; but got CPU{_D.scalar_name(weight._data.dtype)}Type "
+                           "instead (while checking arguments for embedding_bag)")
     if input.ndim == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "

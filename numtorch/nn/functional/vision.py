@@ -14,6 +14,7 @@ import warnings
 from ..._backend import xp
 from ..._tensor import _make
 from ... import _ops as ops
+from ._no_complex import refuse as _refuse
 
 from ._grid import affine_grid, grid_sample  # noqa: F401
 
@@ -134,6 +135,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     expected = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
     if mode in expected and expected[mode] != nd:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {expected[mode] + 2}D input")
+    if input.dtype.is_complex:
+        _refuse_interp(input, mode, nd, antialias)
     dt = input._data.dtype
     out = input
     for ax in range(nd):
@@ -159,6 +162,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                                       f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
                                       f"nearest-exact (got {mode})")
     return out
+
+
+def _refuse_interp(input, mode, nd, antialias):
+    """PyTorch has no complex resampling kernel: its error, named after the kernel it dispatches to."""
+    if mode == "area":
+        kernel = "adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d"
+    elif antialias:
+        kernel = "compute_index_ranges_weights"
+    else:
+        kernel = "compute_indices_weights_" + {"bicubic": "cubic"}.get(mode, "nearest" if "nearest" in mode else "linear")
+    _refuse(kernel, input)
 
 
 def _apply_matrix(x, m, dim):

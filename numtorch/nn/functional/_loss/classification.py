@@ -9,6 +9,7 @@ from ....autograd.grad_mode import state as _gs
 from .... import _ops as ops
 from .. import _reduction as _R
 from ._common import (_DT, _broadcast_shape, _not_differentiable, _logsigmoid, _named_as, _pos)
+from .._no_complex import refuse as _refuse
 
 __all__ = ["cross_entropy", "nll_loss", "multi_margin_loss", "multilabel_margin_loss",
            "multilabel_soft_margin_loss", "focal_loss"]
@@ -307,6 +308,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     reduction = _R.check(_R.resolve(size_average, reduce, reduction))
     _check_class_target(input, target, weight)
+    if input.dtype.is_complex:
+        _refuse('nll_loss_out_frame', input)
     _not_differentiable(weight, "nll_loss_forward", "weight")
     fn = _named(input.dim(), reduction, _NllLoss, _NllLoss2d, _NllLossView)
     return fn.apply(input, target, weight, ignore_index, reduction)
@@ -326,6 +329,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if not isinstance(input, Tensor) or not isinstance(target, Tensor):
         raise TypeError("cross_entropy(): argument 'input' and 'target' must be Tensor")
+    if input.dtype.is_complex:
+        _refuse('log_softmax_lastdim_kernel_impl', input)
     if tuple(input.shape) == tuple(target.shape) and target._data.dtype.kind in "fV":
         return _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_smoothing)
     C = _check_class_target(input, target, weight)
@@ -431,6 +436,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if input.dim() == 0:
         raise IndexError("Dimension specified as -1 but tensor has no dimensions")
     _broadcast_shape(target.shape, input.shape)
+    if input.dtype.is_complex:
+        _refuse('log_sigmoid_cpu', input)
     loss = -(target * _logsigmoid(input) + (1 - target) * _logsigmoid(-input))
     if weight is not None:
         loss = loss * weight

@@ -9,6 +9,7 @@ from ...._tensor import Tensor, _make
 from ....autograd.function import Function
 from ....autograd.grad_mode import state as _gs
 from .. import _reduction as _R
+from .._no_complex import refuse as _refuse
 
 __all__ = ["ctc_loss"]
 
@@ -383,6 +384,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     """
     reduction = _R.check(reduction)
     log_probs, tgt, il, tl, unbatched = _ctc_args(log_probs, targets, input_lengths, target_lengths, blank)
+    if log_probs.dtype.is_complex:
+        _refuse('ctc_loss_cpu', log_probs)
     return _ctc_reduce(_CtcLoss.apply(log_probs, tgt, il, tl, blank, zero_infinity), tl, reduction, unbatched)
 
 

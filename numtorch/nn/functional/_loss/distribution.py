@@ -10,6 +10,7 @@ from ....autograd.function import Function
 from .... import _ops as ops
 from ...._ops._util import operands
 from .. import _reduction as _R
+from .._no_complex import refuse as _refuse
 from ._common import _fit, _broadcast_shape, _not_differentiable, _gtensor, _logsigmoid
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "poisson_nll_loss", "gaussian_nll_loss",
@@ -65,6 +66,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         _not_differentiable(weight, "binary_cross_entropy", "weight")
         new = _broadcast_shape(target.shape, weight.shape)
         weight = weight.expand(*new)
+    if input.dtype.is_complex:
+        _refuse('binary_cross_entropy', input)
     return _BCE.apply(input, target, weight, reduction)
 
 
@@ -118,6 +121,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if pos_weight is not None:
         _not_differentiable(pos_weight, "binary_cross_entropy_with_logits", "pos_weight")
         _broadcast_shape(input.shape, pos_weight.shape)
+    if input.dtype.is_complex:
+        _refuse('log_sigmoid_cpu', input)
     return _BCEWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
@@ -130,6 +135,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     _broadcast_shape(target.shape, input.shape)
+    if full and target.dtype.is_complex:     # PyTorch's Stirling term compares target <= 1
+        _refuse("le_cpu", target)
     if log_input:
         loss = ops.exp(input) - target * input
     else:
@@ -154,6 +161,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         if var < 0:
             raise ValueError("var has negative entry/entries")
         var = ops.full_like(input, float(var))
+    elif var.dtype.is_complex:                # PyTorch's check var < 0 has no complex kernel
+        _refuse("lt_cpu", var)
     elif (var._data < 0).any():
         raise ValueError("var has negative entry/entries")
     ish, vsh = tuple(input.shape), tuple(var.shape)
@@ -191,6 +200,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         if reduction != "batchmean":
             _R.check(reduction)
     _broadcast_shape(target.shape, input.shape)
+    if input.dtype.is_complex or target.dtype.is_complex:
+        raise RuntimeError("kl_div: Complex inputs not supported.")
     if log_target:
         loss = ops.exp(target) * (target - input)
     else:

@@ -16,6 +16,8 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
     _broadcast_shape(target.shape, _broadcast_shape(input1.shape, input2.shape))
+    if input1.dtype.is_complex or input2.dtype.is_complex or target.dtype.is_complex:
+        raise NotImplementedError("clamp is not supported for complex types")
     return _R.apply_reduction(_clamp_min(-target * (input1 - input2) + margin, 0), reduction)
 
 

@@ -190,4 +190,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     _broadcast_shape(input.shape, target.shape)
     if target._data.dtype != input._data.dtype and input._data.dtype.kind in "fV":
         target = target.to(input.dtype)     # PyTorch computes in the input's dtype
-    return _named_as(_R.apply_reduction(_softplus(-target * input), reduction), "SoftMarginLossBackward0")
+    z = -target * input
+    # complex: PyTorch's log1p(exp(z)) (the stable softplus needs an ordering)
+    loss = ops.log1p(ops.exp(z)) if z.dtype.is_complex else _softplus(z)
+    return _named_as(_R.apply_reduction(loss, reduction), "SoftMarginLossBackward0")
