@@ -60,14 +60,7 @@ def public_name(fn):
 
 def find_proxy(args, kwargs):
     from .proxy import Proxy
-    for a in args:
-        if isinstance(a, Proxy):
-            return a
-        if isinstance(a, (list, tuple)):
-            p = find_proxy(a, {})
-            if p is not None:
-                return p
-    for a in kwargs.values():
+    for a in (*args, *kwargs.values()):
         if isinstance(a, Proxy):
             return a
         if isinstance(a, (list, tuple)):

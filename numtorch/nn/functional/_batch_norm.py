@@ -20,14 +20,7 @@ from ..._tensor import _make
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
 
-_ones_cache = {}
-
-
-def _ones(n, dtype):
-    o = _ones_cache.get((n, dtype))
-    if o is None:
-        o = _ones_cache[(n, dtype)] = xp.ones(n, dtype)
-    return o
+from ._layer_norm import _ones   # cached ones vectors: BLAS row/column sums
 
 
 def _view3(d):
