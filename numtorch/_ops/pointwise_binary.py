@@ -237,7 +237,17 @@ def lerp(input, end, weight, *, out=None):
     if dt.kind not in "fVc":
         kind = "tensor" if isinstance(weight, Tensor) else "scalar"
         raise NotImplementedError(f"\"lerp_kernel_{kind}\" not implemented for '{D.scalar_name(dt)}'")
-    return _out(input + weight * (end - input), out)
+    # PyTorch's two-sided form (exact at w = 1; an inf end point gives NaN at both w = 0 and w = 1):
+    # |w| < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w), as PyTorch's scalar loop, which small tensors take (its
+    # vectorized loop differs in the sign of a zero result and at w <= -0.5), written as one expression so that the
+    # branch not taken passes no 0 * inf into the gradients (a - (-w) * d == a + w * d exactly)
+    diff = end - input
+    if isinstance(weight, Tensor):
+        small = weight.abs() < 0.5
+        return _out(where(small, input, end) - where(small, -weight, 1 - weight) * diff, out)
+    if abs(weight) < 0.5:
+        return _out(input + weight * diff, out)
+    return _out(end - diff * (1 - weight), out)
 
 
 def _result_type3(*ts):

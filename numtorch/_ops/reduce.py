@@ -360,8 +360,15 @@ class CumSum(Function):
         return flip(cumsum(flip(g, (ctx.axis,)), ctx.axis), (ctx.axis,)), None
 
 
+def _no_bool_cum(name, dtype):
+    """PyTorch's cumulative kernels have no bool output (a bool input without dtype= gives int64)."""
+    if dtype is not None and D.to_numpy_dtype(dtype).kind == "b":
+        raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+
+
 def cumsum(input, dim, *, dtype=None):
     wrap_dim(dim, input._data.ndim)
+    _no_bool_cum("cumsum", dtype)
     _no_grad_to_integer(input, dtype)
     if dtype is not None:
         input = input.to(dtype)
@@ -410,6 +417,9 @@ class CumProd(Function):
 
 
 def cumprod(input, dim, *, dtype=None):
+    wrap_dim(dim, input._data.ndim)
+    _no_bool_cum("cumprod", dtype)
+    _no_grad_to_integer(input, dtype)
     if dtype is not None:
         input = input.to(dtype)
     return CumProd.apply(input, wrap_dim(dim, input._data.ndim))

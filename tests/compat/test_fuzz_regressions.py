@@ -887,3 +887,72 @@ _FOUND3D = {   # seed 14
 @pytest.mark.parametrize("case", sorted(_FOUND3D))
 def test_found_by_fuzzer_round3_seed_14(case):
     _same(_FOUND3D[case])
+
+
+# --------------------------------------------------------------- issue 21, fourth round (driver seeds 15-)
+def _nextafter_grads(m):
+    x = m.tensor([1.0, 1.0, float("nan"), 0.0], requires_grad=True)
+    y = m.tensor([1.0, 2.0, 1.0, -0.0], requires_grad=True)
+    r = m.nextafter(x, y)
+    return (r,) + m.autograd.grad(r, (x, y), m.tensor([-0.5, -0.5, 2.0, float("inf")]))
+
+
+def _nextafter_after_cast(m):   # the seed-15 program: at x == other the result is other, PyTorch's gradient 0
+    x = m.tensor(-1.0, requires_grad=True)
+    r = m.nextafter(m.neg(x.view(-1)).to(m.float64), m.tensor([True]))
+    return m.autograd.grad((r * m.tensor([0.76], dtype=m.float64)).sum(), [x])
+
+
+def _lerp_inf(m, weight):
+    a = m.tensor([float("inf"), 2.0, -0.0, 1.0, 0.0], requires_grad=True)
+    b = m.tensor([1.0, float("inf"), -0.0, -0.0, 3.0], requires_grad=True)
+    w = weight(m)
+    r = m.lerp(a, b, w)
+    leaves = (a, b) + ((w,) if isinstance(w, m.Tensor) and w.requires_grad else ())
+    return (r,) + m.autograd.grad(r, leaves, m.full((5,), 1.5))
+
+
+def _floor_divide_out_grad(m):
+    o = m.empty(0)
+    r = m.floor_divide(m.ones(1, 2, dtype=m.float16, requires_grad=True) * 2, m.ones(1, 2, dtype=m.int64), out=o)
+    assert r is o and r.requires_grad and r.dtype == m.float32
+    r.sum().backward()   # PyTorch's "derivative for aten::floor_divide is not implemented"
+
+
+def _take_along_dim_empty_inplace(m):
+    x = m.ones(2, 1, 3, requires_grad=True)
+    y = m.take_along_dim(x, m.zeros(2, 0, 3, dtype=m.int64), -1)
+    y.tanh_()   # a new tensor, not a view of the leaf
+    return (y,) + m.autograd.grad(y.sum(), x)
+
+
+_FOUND4 = {
+    # seed 15
+    "nextafter gradient where x == other": _nextafter_grads,
+    "nextafter gradient after a cast": _nextafter_after_cast,
+    "lerp of inf, 0-d int32 weights": lambda m: tuple(
+        m.lerp(m.tensor(a), m.tensor([b]), m.tensor(w, dtype=m.int32)) for w in (0, 1, 2, -1)
+        for a, b in ((math.inf, 1.0), (2.0, math.inf), (math.inf, -math.inf), (-0.0, 0.0), (1.0, -0.0))),
+    "lerp of inf, scalar weights": lambda m: tuple(m.lerp(m.tensor([2.0, float("inf")]), m.tensor([float("inf"), 1.0]),
+                                                          w) for w in (0.0, 0.25, 0.5, 1.0, 2.0, -1.0)),
+    "lerp inf tensor weight 1 with grads": lambda m: _lerp_inf(m, lambda m: m.ones(5, requires_grad=True)),
+    "lerp inf tensor weight 0.75 with grads": lambda m: _lerp_inf(m, lambda m: m.full((5,), 0.75, requires_grad=True)),
+    "lerp inf scalar weight 1 with grads": lambda m: _lerp_inf(m, lambda m: 1.0),
+    "lerp inf scalar weight 0.25 with grads": lambda m: _lerp_inf(m, lambda m: 0.25),
+    "histc of one huge float64 value": lambda m: tuple(m.histc(m.tensor([v], dtype=m.float64), b, 0, 0)
+                                                       for v in (1e300, -1e300, 1e16) for b in (1, 2, 3, 4, 5)),
+    "histc bins finer than the spacing": lambda m: (m.histc(m.tensor([1e16, 1e16 + 2, 1e16 + 4], dtype=m.float64), 7),
+                                                    m.histc(m.tensor([1e16, 1e16 + 2], dtype=m.float64), 5)),
+    # seed 16
+    "cumprod dtype=int64 with grad": lambda m: m.cumprod(m.ones(3, dtype=m.float64, requires_grad=True), 0,
+                                                         dtype=m.int64),
+    "cumprod dtype=bool": lambda m: m.cumprod(m.ones(3), 0, dtype=m.bool),
+    "cumsum dtype=bool with grad": lambda m: m.cumsum(m.ones(3, requires_grad=True), 0, dtype=m.bool),
+    "floor_divide out= with grad records a node": _floor_divide_out_grad,
+    "take_along_dim empty result then in place": _take_along_dim_empty_inplace,
+}
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND4))
+def test_found_by_fuzzer_round4(case):
+    _same(_FOUND4[case])
