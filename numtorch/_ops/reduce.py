@@ -702,9 +702,18 @@ class VectorNorm(Function):
             return xp.asarray(xp.sqrt(xp.sum(w * w, axis=axes, keepdims=keepdim))).astype(d.dtype, copy=False)
         ad = xp.abs(d)
         if p == xp.inf or p == -xp.inf:
-            if d.size == 0:
-                raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor because "
-                                   "the operation does not have an identity")
+            if d.size == 0:   # only an empty reduced dim has no identity (PyTorch's message lacks the space)
+                empty = [ax for ax in (range(d.ndim) if axes is None else axes) if d.shape[ax] == 0]
+                pn = "inf" if p > 0 else "-inf"
+                if axes is None or d.ndim == 0:
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the {pn} norm on an empty tensor because "
+                                       "the operation does not have an identity")
+                if empty:
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the {pn} norm on the dimension "
+                                       f"{empty[0]}because this dimension is empty and the operation does not "
+                                       "have an identity")
+                r = xp.zeros(xp.sum(ad, axis=axes, keepdims=keepdim).shape, d.dtype)
+                return r
             return xp.asarray((xp.max if p > 0 else xp.min)(ad, axis=axes, keepdims=keepdim))
         if p == 0:
             return xp.asarray(xp.sum(ad != 0, axis=axes, keepdims=keepdim).astype(d.dtype))

@@ -950,6 +950,24 @@ _FOUND4 = {
     "cumsum dtype=bool with grad": lambda m: m.cumsum(m.ones(3, requires_grad=True), 0, dtype=m.bool),
     "floor_divide out= with grad records a node": _floor_divide_out_grad,
     "take_along_dim empty result then in place": _take_along_dim_empty_inplace,
+    # seed 17
+    "sort of an empty tensor then in place": lambda m: m.nn.functional.celu(
+        m.sort(m.ones(1, dtype=m.float64, requires_grad=True).expand(1)[0:0], stable=True).values, inplace=True),
+    "fmax/fmin ties return input": lambda m: tuple(
+        f(x, y).signbit() for f in (m.fmax, m.fmin)
+        for x, y in ((m.tensor([0, 0, -1], dtype=m.int32), m.tensor([-0.0, 0.0, -0.0])),
+                     (m.tensor([-0.0, 0.0, 2.0]), m.tensor([0.0, -0.0, 2.0])))),
+    "addcmul 0-d float64 beside int32": lambda m: m.addcmul(m.ones(()), m.ones(2, dtype=m.int32),
+                                                            m.ones((), dtype=m.float64)),
+    "lerp 0-d weight type among 0-d and full": lambda m: m.lerp(m.ones(()), m.ones(2), m.ones((), dtype=m.float64)),
+    "tensordot of bools contracting everything": lambda m: m.tensordot(m.ones(3, 0, dtype=m.bool),
+                                                                       m.ones(3, 0, dtype=m.bool), 2),
+    "tensordot of bools contracting part": lambda m: m.tensordot(m.ones(3, 0, dtype=m.bool),
+                                                                 m.ones(3, 0, 4, dtype=m.bool), 2),
+    "inf norm of an empty tensor along a full dim": lambda m: m.norm(m.ones(2, 0, 2), float("inf"), (2,),
+                                                                     keepdim=True),
+    "-inf norm along an empty dim": lambda m: m.linalg.vector_norm(m.ones(2, 0, 2), float("-inf"), (0, 1)),
+    "-inf norm of an empty tensor": lambda m: m.linalg.vector_norm(m.ones(2, 0, 2), float("-inf")),
 }
 
 
