@@ -717,9 +717,9 @@ def take(input, index):
 
 
 def take_along_dim(input, indices, dim=None):
-    if dim is None:
+    if dim is None:   # PyTorch gathers from the flattened input (a negative index is out of bounds, RuntimeError)
         from .views import reshape
-        return take(input, reshape(indices, (-1,)))
+        return gather(reshape(input, (-1,)), 0, reshape(indices, (-1,)))
     # PyTorch broadcasts input and indices in every dim except ``dim``
     nd = input._data.ndim
     if nd == 0:

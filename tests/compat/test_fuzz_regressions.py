@@ -968,6 +968,11 @@ _FOUND4 = {
                                                                      keepdim=True),
     "-inf norm along an empty dim": lambda m: m.linalg.vector_norm(m.ones(2, 0, 2), float("-inf"), (0, 1)),
     "-inf norm of an empty tensor": lambda m: m.linalg.vector_norm(m.ones(2, 0, 2), float("-inf")),
+    # seed 19
+    "take_along_dim without dim, empty input": lambda m: m.take_along_dim(m.ones(4, 4, 0, dtype=m.int32),
+                                                                          m.zeros(3, dtype=m.int64)),
+    "take_along_dim without dim, index too large": lambda m: m.take_along_dim(m.ones(2, 3), m.tensor([7])),
+    "take_along_dim without dim": lambda m: m.take_along_dim(m.arange(6.0).reshape(2, 3), m.tensor([[5, 0], [2, 1]])),
 }
 
 
