@@ -197,9 +197,11 @@ def ldexp(input, other, *, out=None):
     tensor_arg("ldexp", other)
     if input._data.dtype.kind in "fV" and other._data.dtype.kind == "b":   # PyTorch's float kernel: exp2 of other
         raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
+    if input._data.dtype.kind in "fV" and other._data.dtype.kind in "iu":
+        # the float kernel keeps input's dtype and takes the exponent as a C int (an int64 wraps: 2**40 acts as 0)
+        p = _make(xp.ldexp(xp.ones((), input._data.dtype), other._data.astype(xp.int32)))
+        return write_out(input * p, out)
     p = _pow(2.0, other)
-    if input._data.dtype.kind in "fV" and other._data.dtype.kind in "iu":   # the float kernel keeps input's dtype
-        p = p.to(input.dtype)
     return write_out(input * p, out)
 
 

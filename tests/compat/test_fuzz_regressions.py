@@ -973,6 +973,8 @@ _FOUND4 = {
                                                                           m.zeros(3, dtype=m.int64)),
     "take_along_dim without dim, index too large": lambda m: m.take_along_dim(m.ones(2, 3), m.tensor([7])),
     "take_along_dim without dim": lambda m: m.take_along_dim(m.arange(6.0).reshape(2, 3), m.tensor([[5, 0], [2, 1]])),
+    "ldexp_ with an int64 exponent beyond int32": lambda m: tuple(
+        m.tensor([0.5, -2.0]).ldexp_(m.tensor(e)) for e in (2 ** 40, -2 ** 40, 2 ** 32 + 3, 127, -200)),
 }
 
 
