@@ -426,10 +426,16 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
     r = xp.asarray(r)
     if _gs.enabled and r.dtype.kind in "fV" and ((isinstance(input, Tensor) and input.requires_grad) or
                                                 (isinstance(other, Tensor) and other.requires_grad)) and \
-            not (_floor_op and out is not None):   # floor_divide(out=) is allowed (it has no derivative)
+            not (_floor_op and out is not None):
         if _floor_op:
             return _out(FloorDivide.apply(input, other, r), out)
         return _out(DivRounding.apply(input, other, r), out)
+    if _floor_op and out is not None and _gs.enabled and r.dtype.kind in "fV" and (
+            (isinstance(input, Tensor) and input.requires_grad) or (isinstance(other, Tensor) and other.requires_grad)):
+        # floor_divide(out=) is allowed (it has no derivative): out takes PyTorch's not-implemented node
+        from .inplace import inplace_assign
+        res = _out(_make(r), out)
+        return inplace_assign(out, FloorDivide.apply(input, other, res._data.copy()))
     return _out(_make(r), out)
 
 

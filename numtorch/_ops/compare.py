@@ -270,7 +270,14 @@ def histc(input, bins=100, min=0, max=0):
     if lo == hi:  # PyTorch widens a degenerate range by one on each side
         lo, hi = lo - 1, hi + 1
     d = d[(d >= lo) & (d <= hi)]
-    h, _ = xp.histogram(d, bins=bins, range=(lo, hi))
+    try:
+        h, _ = xp.histogram(d, bins=bins, range=(lo, hi))
+    except ValueError:   # bins narrower than the values' spacing (a huge value's widened range): PyTorch's formula
+        if lo == hi:     # the widening was absorbed: the value sits in the middle of [v - 1, v + 1]
+            pos = xp.full(d.shape, bins // 2, xp.int64)
+        else:
+            pos = xp.minimum(((d - lo) * bins / (hi - lo)).astype(xp.int64), bins - 1)
+        h = xp.bincount(pos, minlength=bins)
     return _make(h.astype(d.dtype))
 
 

@@ -441,7 +441,7 @@ def gather(input, dim, index, *, sparse_grad=False):
         return gather(input.reshape(1), 0, index.reshape(-1)).reshape(index._data.shape)
     if index._data.size == 0 and index._data.ndim:  # PyTorch returns an empty result without shape checks
         wrap_dim(dim, input._data.ndim)
-        return input.reshape(-1)[0:0].reshape(index._data.shape)
+        return input.reshape(-1)[0:0].reshape(index._data.shape).clone()   # a new tensor, not a view of input
     axis = wrap_dim(dim, input._data.ndim)
     if index._data.ndim != input._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -717,9 +717,9 @@ def take(input, index):
 
 
 def take_along_dim(input, indices, dim=None):
-    if dim is None:
+    if dim is None:   # PyTorch gathers from the flattened input (a negative index is out of bounds, RuntimeError)
         from .views import reshape
-        return take(input, reshape(indices, (-1,)))
+        return gather(reshape(input, (-1,)), 0, reshape(indices, (-1,)))
     # PyTorch broadcasts input and indices in every dim except ``dim``
     nd = input._data.ndim
     if nd == 0:

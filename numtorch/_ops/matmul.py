@@ -512,12 +512,14 @@ def einsum(equation, *operands):
 def tensordot(a, b, dims=2):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError("both inputs should have same dtype")
-    _no_bool_product(a, b, "addmm_impl_cpu_")   # PyTorch contracts with mm, which has no bool kernel
     if isinstance(dims, int):
         ax_a = list(range(a._data.ndim - dims, a._data.ndim))
         ax_b = list(range(dims))
     else:
         ax_a, ax_b = [list(d) if isinstance(d, (list, tuple)) else [d] for d in dims]
+    # PyTorch contracts with mm (dot when every dim of both is contracted), neither has a bool kernel
+    full = len(ax_a) == a._data.ndim and len(ax_b) == b._data.ndim
+    _no_bool_product(a, b, "dot" if full else "addmm_impl_cpu_")
     la = "abcdefghijklm"[:a._data.ndim]
     lb = list("nopqrstuvwxyz"[:b._data.ndim])
     for i, j in zip(ax_a, ax_b):

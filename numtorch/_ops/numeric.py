@@ -6,7 +6,7 @@ from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
-from ._util import operands, to_tensor, write_out, tensor_arg
+from ._util import operands, to_tensor, write_out, tensor_arg, zeros_of
 from .arith import _fit, _meta
 from .._grad_mode import is_grad_enabled as _grad_enabled
 
@@ -197,9 +197,11 @@ def ldexp(input, other, *, out=None):
     tensor_arg("ldexp", other)
     if input._data.dtype.kind in "fV" and other._data.dtype.kind == "b":   # PyTorch's float kernel: exp2 of other
         raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
+    if input._data.dtype.kind in "fV" and other._data.dtype.kind in "iu":
+        # the float kernel keeps input's dtype and takes the exponent as a C int (an int64 wraps: 2**40 acts as 0)
+        p = _make(xp.ldexp(xp.ones((), input._data.dtype), other._data.astype(xp.int32)))
+        return write_out(input * p, out)
     p = _pow(2.0, other)
-    if input._data.dtype.kind in "fV" and other._data.dtype.kind in "iu":   # the float kernel keeps input's dtype
-        p = p.to(input.dtype)
     return write_out(input * p, out)
 
 
@@ -212,22 +214,29 @@ def nextafter(input, other, *, out=None):
     except ValueError as e:   # PyTorch's RuntimeError naming the sizes
         from .._tensor import _bcast_error
         raise _bcast_error(input, other, e) from None
-    return write_out(NextAfter.apply(input, other, xp.nextafter(a, b)), out)
+    with xp.errstate(invalid="ignore"):
+        moved = xp.not_equal(a, b)
+    return write_out(NextAfter.apply(input, other, xp.nextafter(a, b), moved), out)
 
 
 class NextAfter(Function):
-    """nextafter(a, b) moves a by one ulp: PyTorch's derivative is 1 for a, 0 for b"""
+    """nextafter(a, b) moves a by one ulp: PyTorch's derivative is 1 for a where a != b (at a == b the result
+    is b: 0, also for an inf or NaN gradient), 0 for b"""
     _builtin = True
 
     @staticmethod
-    def forward(ctx, a, b, result):
+    def forward(ctx, a, b, result, moved):
         ctx.ma, ctx.mb = _meta(a), _meta(b)
+        ctx.moved = moved
         return result
 
     @staticmethod
     def backward(ctx, g):
+        from .pointwise_binary import where
         na, nb = ctx.needs_input_grad[:2]
-        return (_fit(g, ctx.ma) if na else None), (_fit(g * 0, ctx.mb) if nb else None), None
+        ga = _fit(where(_make(xp.asarray(ctx.moved)), g, 0.0), ctx.ma) if na else None
+        gb = _fit(zeros_of(g), ctx.mb) if nb else None
+        return ga, gb, None, None
 
 
 class LogAddExp2(Function):

@@ -103,8 +103,9 @@ def _nan_ignoring(extreme, input, other):
         r = where(_make(nan_i), other, r)
     if nan_o.any():   # last: where both are NaN the gradient goes to input, as PyTorch's
         r = where(_make(nan_o), input, r)
-    if r.requires_grad and (input._data == other._data).any():
-        # PyTorch's gradient: a tie goes wholly to input (self >= other), not half and half as maximum's
+    if (input._data == other._data).any():
+        # PyTorch's fmax/fmin return input at a tie (the sign of a zero: fmax(0., -0.) is 0., fmax(-0., 0.) is -0.)
+        # and give it the whole gradient (self >= other), not half and half as maximum's
         keep = r.detach()
         tie = _make(xp.broadcast_to(input._data == other._data, keep._data.shape))
         r = where(tie, input.to(keep.dtype).expand_as(keep), r)
@@ -237,16 +238,31 @@ def lerp(input, end, weight, *, out=None):
     if dt.kind not in "fVc":
         kind = "tensor" if isinstance(weight, Tensor) else "scalar"
         raise NotImplementedError(f"\"lerp_kernel_{kind}\" not implemented for '{D.scalar_name(dt)}'")
-    return _out(input + weight * (end - input), out)
+    # PyTorch's two-sided form (exact at w = 1; an inf end point gives NaN at both w = 0 and w = 1):
+    # |w| < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w), as PyTorch's scalar loop, which small tensors take (its
+    # vectorized loop differs in the sign of a zero result and at w <= -0.5), written as one expression so that the
+    # branch not taken passes no 0 * inf into the gradients (a - (-w) * d == a + w * d exactly)
+    diff = end - input
+    if isinstance(weight, Tensor):
+        small = weight.abs() < 0.5
+        return _out(where(small, input, end) - where(small, -weight, 1 - weight) * diff, out)
+    if abs(weight) < 0.5:
+        return _out(input + weight * diff, out)
+    return _out(end - diff * (1 - weight), out)
 
 
 def _result_type3(*ts):
     """PyTorch's result type of several tensors (a 0-d tensor only lifts the category)."""
-    dt = zero = None
+    # each level (dimensioned, 0-d) promotes within itself first, then the 0-d level lifts the category: a pairwise
+    # fold would let (0-d float32, int32[2]) hide a 0-d float64
+    full = zero = None
     for t in ts:
-        tdt, t0 = D.from_numpy_dtype(t._data.dtype), t._data.ndim == 0
-        dt, zero = (tdt, t0) if dt is None else (D.result_type(dt, zero, tdt, t0), zero and t0)
-    return dt
+        tdt = D.from_numpy_dtype(t._data.dtype)
+        if t._data.ndim:
+            full = tdt if full is None else D.promote(full, tdt)
+        else:
+            zero = tdt if zero is None else D.promote(zero, tdt)
+    return zero if full is None else full if zero is None else D._combine(full, zero)
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):

@@ -360,8 +360,15 @@ class CumSum(Function):
         return flip(cumsum(flip(g, (ctx.axis,)), ctx.axis), (ctx.axis,)), None
 
 
+def _no_bool_cum(name, dtype):
+    """PyTorch's cumulative kernels have no bool output (a bool input without dtype= gives int64)."""
+    if dtype is not None and D.to_numpy_dtype(dtype).kind == "b":
+        raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+
+
 def cumsum(input, dim, *, dtype=None):
     wrap_dim(dim, input._data.ndim)
+    _no_bool_cum("cumsum", dtype)
     _no_grad_to_integer(input, dtype)
     if dtype is not None:
         input = input.to(dtype)
@@ -410,6 +417,9 @@ class CumProd(Function):
 
 
 def cumprod(input, dim, *, dtype=None):
+    wrap_dim(dim, input._data.ndim)
+    _no_bool_cum("cumprod", dtype)
+    _no_grad_to_integer(input, dtype)
     if dtype is not None:
         input = input.to(dtype)
     return CumProd.apply(input, wrap_dim(dim, input._data.ndim))
@@ -695,9 +705,18 @@ class VectorNorm(Function):
             return xp.asarray(xp.sqrt(xp.sum(w * w, axis=axes, keepdims=keepdim))).astype(d.dtype, copy=False)
         ad = xp.abs(d)
         if p == xp.inf or p == -xp.inf:
-            if d.size == 0:
-                raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor because "
-                                   "the operation does not have an identity")
+            if d.size == 0:   # only an empty reduced dim has no identity (PyTorch's message lacks the space)
+                empty = [ax for ax in (range(d.ndim) if axes is None else axes) if d.shape[ax] == 0]
+                pn = "inf" if p > 0 else "-inf"
+                if axes is None or d.ndim == 0:
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the {pn} norm on an empty tensor because "
+                                       "the operation does not have an identity")
+                if empty:
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the {pn} norm on the dimension "
+                                       f"{empty[0]}because this dimension is empty and the operation does not "
+                                       "have an identity")
+                r = xp.zeros(xp.sum(ad, axis=axes, keepdims=keepdim).shape, d.dtype)
+                return r
             return xp.asarray((xp.max if p > 0 else xp.min)(ad, axis=axes, keepdims=keepdim))
         if p == 0:
             return xp.asarray(xp.sum(ad != 0, axis=axes, keepdims=keepdim).astype(d.dtype))

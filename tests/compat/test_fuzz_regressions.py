@@ -887,3 +887,97 @@ _FOUND3D = {   # seed 14
 @pytest.mark.parametrize("case", sorted(_FOUND3D))
 def test_found_by_fuzzer_round3_seed_14(case):
     _same(_FOUND3D[case])
+
+
+# --------------------------------------------------------------- issue 21, fourth round (driver seeds 15-)
+def _nextafter_grads(m):
+    x = m.tensor([1.0, 1.0, float("nan"), 0.0], requires_grad=True)
+    y = m.tensor([1.0, 2.0, 1.0, -0.0], requires_grad=True)
+    r = m.nextafter(x, y)
+    return (r,) + m.autograd.grad(r, (x, y), m.tensor([-0.5, -0.5, 2.0, float("inf")]))
+
+
+def _nextafter_after_cast(m):   # the seed-15 program: at x == other the result is other, PyTorch's gradient 0
+    x = m.tensor(-1.0, requires_grad=True)
+    r = m.nextafter(m.neg(x.view(-1)).to(m.float64), m.tensor([True]))
+    return m.autograd.grad((r * m.tensor([0.76], dtype=m.float64)).sum(), [x])
+
+
+def _lerp_inf(m, weight):
+    a = m.tensor([float("inf"), 2.0, -0.0, 1.0, 0.0], requires_grad=True)
+    b = m.tensor([1.0, float("inf"), -0.0, -0.0, 3.0], requires_grad=True)
+    w = weight(m)
+    r = m.lerp(a, b, w)
+    leaves = (a, b) + ((w,) if isinstance(w, m.Tensor) and w.requires_grad else ())
+    return (r,) + m.autograd.grad(r, leaves, m.full((5,), 1.5))
+
+
+def _floor_divide_out_grad(m):
+    o = m.empty(0)
+    r = m.floor_divide(m.ones(1, 2, dtype=m.float16, requires_grad=True) * 2, m.ones(1, 2, dtype=m.int64), out=o)
+    assert r is o and r.requires_grad and r.dtype == m.float32
+    r.sum().backward()   # PyTorch's "derivative for aten::floor_divide is not implemented"
+
+
+def _take_along_dim_empty_inplace(m):
+    x = m.ones(2, 1, 3, requires_grad=True)
+    y = m.take_along_dim(x, m.zeros(2, 0, 3, dtype=m.int64), -1)
+    y.tanh_()   # a new tensor, not a view of the leaf
+    return (y,) + m.autograd.grad(y.sum(), x)
+
+
+_FOUND4 = {
+    # seed 15
+    "nextafter gradient where x == other": _nextafter_grads,
+    "nextafter gradient after a cast": _nextafter_after_cast,
+    "lerp of inf, 0-d int32 weights": lambda m: tuple(
+        m.lerp(m.tensor(a), m.tensor([b]), m.tensor(w, dtype=m.int32)) for w in (0, 1, 2, -1)
+        for a, b in ((math.inf, 1.0), (2.0, math.inf), (math.inf, -math.inf), (-0.0, 0.0), (1.0, -0.0))),
+    "lerp of inf, scalar weights": lambda m: tuple(m.lerp(m.tensor([2.0, float("inf")]), m.tensor([float("inf"), 1.0]),
+                                                          w) for w in (0.0, 0.25, 0.5, 1.0, 2.0, -1.0)),
+    "lerp inf tensor weight 1 with grads": lambda m: _lerp_inf(m, lambda m: m.ones(5, requires_grad=True)),
+    "lerp inf tensor weight 0.75 with grads": lambda m: _lerp_inf(m, lambda m: m.full((5,), 0.75, requires_grad=True)),
+    "lerp inf scalar weight 1 with grads": lambda m: _lerp_inf(m, lambda m: 1.0),
+    "lerp inf scalar weight 0.25 with grads": lambda m: _lerp_inf(m, lambda m: 0.25),
+    "histc of one huge float64 value": lambda m: tuple(m.histc(m.tensor([v], dtype=m.float64), b, 0, 0)
+                                                       for v in (1e300, -1e300, 1e16) for b in (1, 2, 3, 4, 5)),
+    "histc bins finer than the spacing": lambda m: (m.histc(m.tensor([1e16, 1e16 + 2, 1e16 + 4], dtype=m.float64), 7),
+                                                    m.histc(m.tensor([1e16, 1e16 + 2], dtype=m.float64), 5)),
+    # seed 16
+    "cumprod dtype=int64 with grad": lambda m: m.cumprod(m.ones(3, dtype=m.float64, requires_grad=True), 0,
+                                                         dtype=m.int64),
+    "cumprod dtype=bool": lambda m: m.cumprod(m.ones(3), 0, dtype=m.bool),
+    "cumsum dtype=bool with grad": lambda m: m.cumsum(m.ones(3, requires_grad=True), 0, dtype=m.bool),
+    "floor_divide out= with grad records a node": _floor_divide_out_grad,
+    "take_along_dim empty result then in place": _take_along_dim_empty_inplace,
+    # seed 17
+    "sort of an empty tensor then in place": lambda m: m.nn.functional.celu(
+        m.sort(m.ones(1, dtype=m.float64, requires_grad=True).expand(1)[0:0], stable=True).values, inplace=True),
+    "fmax/fmin ties return input": lambda m: tuple(
+        f(x, y).signbit() for f in (m.fmax, m.fmin)
+        for x, y in ((m.tensor([0, 0, -1], dtype=m.int32), m.tensor([-0.0, 0.0, -0.0])),
+                     (m.tensor([-0.0, 0.0, 2.0]), m.tensor([0.0, -0.0, 2.0])))),
+    "addcmul 0-d float64 beside int32": lambda m: m.addcmul(m.ones(()), m.ones(2, dtype=m.int32),
+                                                            m.ones((), dtype=m.float64)),
+    "lerp 0-d weight type among 0-d and full": lambda m: m.lerp(m.ones(()), m.ones(2), m.ones((), dtype=m.float64)),
+    "tensordot of bools contracting everything": lambda m: m.tensordot(m.ones(3, 0, dtype=m.bool),
+                                                                       m.ones(3, 0, dtype=m.bool), 2),
+    "tensordot of bools contracting part": lambda m: m.tensordot(m.ones(3, 0, dtype=m.bool),
+                                                                 m.ones(3, 0, 4, dtype=m.bool), 2),
+    "inf norm of an empty tensor along a full dim": lambda m: m.norm(m.ones(2, 0, 2), float("inf"), (2,),
+                                                                     keepdim=True),
+    "-inf norm along an empty dim": lambda m: m.linalg.vector_norm(m.ones(2, 0, 2), float("-inf"), (0, 1)),
+    "-inf norm of an empty tensor": lambda m: m.linalg.vector_norm(m.ones(2, 0, 2), float("-inf")),
+    # seed 19
+    "take_along_dim without dim, empty input": lambda m: m.take_along_dim(m.ones(4, 4, 0, dtype=m.int32),
+                                                                          m.zeros(3, dtype=m.int64)),
+    "take_along_dim without dim, index too large": lambda m: m.take_along_dim(m.ones(2, 3), m.tensor([7])),
+    "take_along_dim without dim": lambda m: m.take_along_dim(m.arange(6.0).reshape(2, 3), m.tensor([[5, 0], [2, 1]])),
+    "ldexp_ with an int64 exponent beyond int32": lambda m: tuple(
+        m.tensor([0.5, -2.0]).ldexp_(m.tensor(e)) for e in (2 ** 40, -2 ** 40, 2 ** 32 + 3, 127, -200)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_FOUND4))
+def test_found_by_fuzzer_round4(case):
+    _same(_FOUND4[case])

@@ -4,7 +4,8 @@ the first, grouped by class (op, stage, kind of difference).
 
     python tests/fuzz/_fuzz_driver.py -n 3000 --seed 1 [--json /tmp/fuzz/run1.json] [--examples 2]
 
-Prints the classes, most frequent first, with one program each. Not collected by pytest (no ``test_`` prefix).
+Prints the classes, most frequent first, with one program each; SIGINT or SIGTERM stops the run and still prints
+(and writes) what it found so far. Not collected by pytest (no ``test_`` prefix).
 """
 import argparse
 import collections
@@ -108,9 +109,16 @@ def main():
             print(f"... {stats['programs']} programs, {stats['mismatches']} mismatches, "
                   f"{time.time() - t0:.0f}s", file=sys.stderr, flush=True)
 
-    drive()
+    def on_term(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+    stopped = ""
+    try:
+        drive()
+    except KeyboardInterrupt:   # SIGINT/SIGTERM: report what ran so far
+        stopped = " (stopped early)"
     dt = time.time() - t0
-    print(f"seed {args.seed}: {stats['programs']} programs in {dt:.0f}s, {stats['mismatches']} untolerated "
+    print(f"seed {args.seed}: {stats['programs']} programs in {dt:.0f}s{stopped}, {stats['mismatches']} untolerated "
           f"mismatches in {len(classes)} classes")
     for key, items in sorted(classes.items(), key=lambda kv: -len(kv[1])):
         print(f"\n=== {len(items):4d}  {' | '.join(key)}")

@@ -1030,7 +1030,10 @@ TOLERATED = [
      lambda i: i["op"] in ("matmul", "operator", "einsum", "bmm") and i["we"] is None and "dtype" in _msg(i["ge"])
      or "expected scalar type" in _msg(i["ge"]) and i["op"] in ("einsum", "bmm") and i["we"] is None
      or i["stage"] == "backward" and ("einsum" in i["ops"] or "matmul" in i["ops"])
-     and (i["mismatch"] or "").split(":")[-1].strip().startswith("dtype")),
+     and (i["mismatch"] or "").split(":")[-1].strip().startswith("dtype")
+     # seed 18: an einsum with an empty operand returns zeros in one operand's dtype (float32 for float64[3,3,0]
+     # with float32[0,1]); numtorch promotes
+     or i["op"] == "einsum" and i["stage"] == "step" and i.get("empty") and "dtype" in (i["mismatch"] or "")),
     ("kron-view",
      "kron of a non-contiguous input (transposed, strided): PyTorch's product follows the input's memory layout and "
      "its final view() refuses that layout; numtorch computes the Kronecker product (as PyTorch documents it)",
@@ -1063,6 +1066,14 @@ TOLERATED = [
      "searchsorted/bucketize with NaN in the sorted sequence (or as a value): PyTorch's binary search compares "
      "with NaN (always false) and lands elsewhere than NumPy's, which orders NaN last",
      lambda i: i["op"] in ("searchsorted", "bucketize") and i["special"] and "values differ" in (i["mismatch"] or "")),
+    ("hardswish-nan-gradient",
+     "hardswish's gradient at a NaN input: PyTorch's vectorized and scalar backward loops disagree (NaN in one, the "
+     "upper branch's gradient in the other, depending on the element's position and dtype), numtorch gives 0",
+     lambda i: i["stage"] == "backward" and i["special"] and "F.hardswish" in i["ops"]),
+    ("loss-kl-div-target-zero",
+     "kl_div's gradient with respect to a target that is 0 (reduction 'sum'/'mean', log_target=False): PyTorch's "
+     "xlogy-based backward gives NaN, numtorch's 0; seen at any later step; left to the owner of nn/functional/_loss",
+     lambda i: i["stage"] == "backward" and "loss.kl_div" in i["ops"] and "NaN pattern" in (i["mismatch"] or "")),
     ("signbit-after-loss",
      "signbit of a loss value that agrees within tolerance but not in sign (a denormal logit: numtorch's cross_entropy "
      "with label smoothing gives -1e-310 where PyTorch gives 0); the losses belong to nn/functional/_loss",
@@ -1144,7 +1155,8 @@ def run_program(draw):
         rn, ge = _run(fn, nt, cur[nt], T[nt])
         ops_so_far.append(name)
         info = dict(op=name, desc=desc, dtype=dtype, we=we, ge=ge, mismatch=None, special=special, stage="step",
-                    ops=tuple(ops_so_far), expanded=any(inp.layout == "expanded" for inp in env))
+                    ops=tuple(ops_so_far), expanded=any(inp.layout == "expanded" for inp in env),
+                    empty=0 in shape or any(0 in tuple(t.shape) for t in T[torch]))
         try:
             _same_exception(ge, we, f"step {step} ({desc})", program)
             if we is not None:
