@@ -394,12 +394,12 @@ def _check_index(index, size, name="index", axis=0):
     d = index._data
     if d.dtype.kind not in "iu":
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-    if d.size and (d.min() < -size or d.max() >= size):
+    if d.size and (d.min() < 0 or d.max() >= size):   # PyTorch's gather/scatter/index_select take no negatives
         if name in ("index_select", "index_add"):
             if size == 0:
                 raise RuntimeError(f"{name}(): self indexing axis dim should be positive")
             raise IndexError("index out of range in self")
-        bad = int(d[(d < -size) | (d >= size)].reshape(-1)[0])
+        bad = int(d[(d < 0) | (d >= size)].reshape(-1)[0])
         raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
 
 
@@ -735,6 +735,11 @@ def take_along_dim(input, indices, dim=None):
             input = input.expand(*bx)
         if tuple(bi) != indices._data.shape:
             indices = indices.expand(*bi)
+    n = input._data.shape[d]
+    if indices._data.size and indices._data.min() < 0:   # take_along_dim wraps negative indices, gather does not
+        ii = indices._data
+        if ii.min() >= -n:
+            indices = _make(xp.where(ii < 0, ii + n, ii))
     return gather(input, dim, indices)
 
 
