@@ -198,7 +198,8 @@ def broadcast_to(input, shape):
 
 def broadcast_tensors(*tensors):
     shape = xp.broadcast_shapes(*[t._data.shape for t in tensors])
-    return tuple(expand(t, shape) for t in tensors)
+    # a tensor already of the common shape comes back itself, as PyTorch (no expand node on a leaf)
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 
 def broadcast_shapes(*shapes):

@@ -120,6 +120,17 @@ def case_layer_norm(rng):
     return nt.cat([F.layer_norm(x, (6,), w, b).reshape(-1), F.layer_norm(x, (3, 6)).reshape(-1)]), [x, w, b]
 
 
+def case_batch_norm(rng):
+    # the fused BatchNorm node: training (batch statistics, running stats updated) and eval (running stats), with
+    # and without affine parameters, 2-D and 4-D inputs
+    x, y, w, b = _leaf(rng, 5, 3), _leaf(rng, 2, 3, 4, 4), _leaf(rng, 3), _leaf(rng, 3)
+    rm, rv = nt.zeros(3, dtype=nt.float64), nt.ones(3, dtype=nt.float64)
+    return nt.cat([F.batch_norm(x, rm.clone(), rv.clone(), w, b, training=True).reshape(-1),
+                   F.batch_norm(y, rm.clone(), rv.clone(), w, b, training=True).reshape(-1),
+                   F.batch_norm(y, None, None, training=True).reshape(-1),
+                   F.batch_norm(y, rm + 0.5, rv * 2, w, b, training=False).reshape(-1)]), [x, y, w, b], 1e-10
+
+
 def case_log_softmax_nll(rng):
     # LogSoftmax keeps its forward's exp for a first-order backward; nll_loss folds a scalar g into the
     # scattered entries. Both beside their Tensor-op formulas (taken under create_graph).
@@ -148,7 +159,7 @@ CASES = {
     "_LinearAddmm": case_linear, "_WeightT": case_linear, "Mul": case_mul, "Permute": case_permute,
     "Sigmoid": case_sigmoid, "_CrossEntropy": case_cross_entropy, "_Pointwise": case_pointwise,
     "_CtcLoss": case_ctc, "_RNNLayer": case_rnn, "_RNNLayerGrad": case_rnn, "Gelu": case_gelu,
-    "_Attention": case_attention, "LayerNormFn": case_layer_norm,
+    "_Attention": case_attention, "LayerNormFn": case_layer_norm, "BatchNormFn": case_batch_norm,
     "LogSoftmax": case_log_softmax_nll, "_NllLoss": case_log_softmax_nll,
 }
 
