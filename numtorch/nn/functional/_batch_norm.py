@@ -15,6 +15,8 @@ Every per-channel sum is two BLAS matrix-vector products over the (N, C, L) view
 float32 loop (PyTorch's CPU kernel accumulates in float32 too).  The forward keeps x - mean for the array
 backward; with create_graph the same formulas run as tensor ops, so higher derivatives work.
 """
+import sys as _sys
+
 from ..._backend import xp
 from ..._tensor import _make
 from ...autograd.function import Function
@@ -53,6 +55,9 @@ def usable(x, w, b, rm, rv):
     d = x._data
     dt = d.dtype
     if (dt != xp.float32 and dt != xp.float64) or d.size == 0:
+        return False
+    tr = _sys.modules.get("numtorch.jit._trace")
+    if tr is not None and tr._state["tracing"]:   # jit.trace / onnx.export record the composition's ops
         return False
     for t in (w, b, rm, rv):
         if t is not None and t._data.dtype != dt:
