@@ -378,12 +378,7 @@ class RandomResizedCrop(_Module):
                  antialias=True):
         super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
-        if not isinstance(scale, _Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, _Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        _check_scale_ratio(scale, ratio)
         self.interpolation = _interp(interpolation)
         self.antialias = antialias
         self.scale = scale
@@ -698,18 +693,23 @@ class RandomGrayscale(_Module):
         return f"{self.__class__.__name__}(p={self.p})"
 
 
-def _check_erasing_args(value, scale, ratio):
-    """RandomErasing's (v1 and v2) argument checks, with torchvision's messages."""
-    if not isinstance(value, (numbers.Number, str, tuple, list)):
-        raise TypeError("Argument value should be either a number or str or a sequence")
-    if isinstance(value, str) and value != "random":
-        raise ValueError("If value is str, it should be 'random'")
+def _check_scale_ratio(scale, ratio):
+    """RandomResizedCrop's and RandomErasing's (min, max) range checks, with torchvision's messages."""
     if not isinstance(scale, _Sequence):
         raise TypeError("Scale should be a sequence")
     if not isinstance(ratio, _Sequence):
         raise TypeError("Ratio should be a sequence")
     if scale[0] > scale[1] or ratio[0] > ratio[1]:
         warnings.warn("Scale and ratio should be of kind (min, max)")
+
+
+def _check_erasing_args(value, scale, ratio):
+    """RandomErasing's (v1 and v2) argument checks, with torchvision's messages."""
+    if not isinstance(value, (numbers.Number, str, tuple, list)):
+        raise TypeError("Argument value should be either a number or str or a sequence")
+    if isinstance(value, str) and value != "random":
+        raise ValueError("If value is str, it should be 'random'")
+    _check_scale_ratio(scale, ratio)
     if scale[0] < 0 or scale[1] > 1:
         raise ValueError("Scale should be between 0 and 1")
 
