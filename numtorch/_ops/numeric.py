@@ -199,8 +199,15 @@ def ldexp(input, other, *, out=None):
         raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
     if input._data.dtype.kind in "fV" and other._data.dtype.kind in "iu":
         # the float kernel keeps input's dtype and takes the exponent as a C int (an int64 wraps: 2**40 acts as 0)
-        p = _make(xp.ldexp(xp.ones((), input._data.dtype), other._data.astype(xp.int32)))
-        return write_out(input * p, out)
+        e = other._data.astype(xp.int32)
+        with xp.errstate(over="ignore", invalid="ignore"):
+            p = _make(xp.ldexp(xp.ones((), input._data.dtype), e))
+            r = input * p   # the graph, shapes and broadcast errors: d/dx = 2**e
+            # the value scales x directly, as C's ldexp: 2**e alone may overflow where x * 2**e does not
+            # (0.5 * 2**128 in float32), and inf * 2**-200 stays inf
+            exact = xp.ldexp(input._data.astype(xp.float32) if input._data.dtype.kind == "V" else input._data, e)
+        r._data[...] = exact.astype(r._data.dtype)
+        return write_out(r, out)
     p = _pow(2.0, other)
     return write_out(input * p, out)
 

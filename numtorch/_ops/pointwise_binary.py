@@ -242,13 +242,35 @@ def lerp(input, end, weight, *, out=None):
     # |w| < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w), as PyTorch's scalar loop, which small tensors take (its
     # vectorized loop differs in the sign of a zero result and at w <= -0.5), written as one expression so that the
     # branch not taken passes no 0 * inf into the gradients (a - (-w) * d == a + w * d exactly)
+    # PyTorch's kernel computes in float for half types and fuses the multiply-add (one rounding, as an FMA): the
+    # multiply-add is formed in float64 here and rounded once, so (b - a)(1 - w) may exceed the dtype where the
+    # result does not (b = 3e38, a = 0, w = -1 gives -3e38 in float32)
+    half = dt.kind == "V" or dt.kind == "f" and dt.itemsize < 4
+    wide = half or dt == xp.float32
+    if half:
+        input, end = input.double(), end.double() if isinstance(end, Tensor) else end
+        weight = weight.double() if isinstance(weight, Tensor) else weight
     diff = end - input
     if isinstance(weight, Tensor):
         small = weight.abs() < 0.5
-        return _out(where(small, input, end) - where(small, -weight, 1 - weight) * diff, out)
+        base, coef = where(small, input, end), where(small, -weight, 1 - weight)
+        if wide:
+            return _out(_round_fma(base.double() - coef.double() * diff.double(), dt, half), out)
+        return _out(base - coef * diff, out)
+    if wide:
+        w = float(xp.float32(weight))   # a scalar weight is taken as a float (PyTorch's opmath type)
+        small = abs(w) < 0.5
+        base, coef = (input, -w) if small else (end, float(xp.float32(1) - xp.float32(w)))
+        return _out(_round_fma(base.double() - coef * diff.double(), dt, half), out)
     if abs(weight) < 0.5:
         return _out(input + weight * diff, out)
     return _out(end - diff * (1 - weight), out)
+
+
+def _round_fma(r, dt, half):
+    """The float64 multiply-add r rounded as PyTorch's kernel rounds its FMA: to float, then (half types) to dt."""
+    r = r.float()
+    return r.to(D.from_numpy_dtype(dt)) if half else r
 
 
 def _result_type3(*ts):

@@ -217,7 +217,13 @@ class Var(Function):
         # accumulated in float64 as PyTorch's CPU kernel (a variance beyond float32 still gives a finite std),
         # rounded once into the input's dtype
         ad = d.astype(xp.float64) if d.dtype.kind == "V" or d.dtype.kind == "f" and d.dtype.itemsize < 8 else d
-        dev = ad - ad.mean(axis=axes, keepdims=True) if d.size else ad
+        if d.dtype == xp.float32 and d.size and n == d.size:
+            # a full reduction takes PyTorch's two-pass kernel: the mean in float32 (a sum that overflows gives an
+            # inf/NaN result, as PyTorch), the squared deviations from it in float64
+            with errstate(over="ignore", invalid="ignore"):
+                dev = ad - xp.float64(d.mean(dtype=xp.float32))
+        else:
+            dev = ad - ad.mean(axis=axes, keepdims=True) if d.size else ad
         if d.dtype.kind == "c":   # complex: the mean of |x - mean|^2, a real number
             dev = xp.abs(dev)
         with errstate(divide="ignore", invalid="ignore", over="ignore"):

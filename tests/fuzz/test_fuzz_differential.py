@@ -1070,10 +1070,6 @@ TOLERATED = [
      "hardswish's gradient at a NaN input: PyTorch's vectorized and scalar backward loops disagree (NaN in one, the "
      "upper branch's gradient in the other, depending on the element's position and dtype), numtorch gives 0",
      lambda i: i["stage"] == "backward" and i["special"] and "F.hardswish" in i["ops"]),
-    ("loss-kl-div-target-zero",
-     "kl_div's gradient with respect to a target that is 0 (reduction 'sum'/'mean', log_target=False): PyTorch's "
-     "xlogy-based backward gives NaN, numtorch's 0; seen at any later step; left to the owner of nn/functional/_loss",
-     lambda i: i["stage"] == "backward" and "loss.kl_div" in i["ops"] and "NaN pattern" in (i["mismatch"] or "")),
     ("signbit-after-loss",
      "signbit of a loss value that agrees within tolerance but not in sign (a denormal logit: numtorch's cross_entropy "
      "with label smoothing gives -1e-310 where PyTorch gives 0); the losses belong to nn/functional/_loss",
@@ -1089,10 +1085,6 @@ TOLERATED = [
      "integer dtype, where x * x wraps, and group it differently (PyTorch's and numtorch's results are both "
      "artefacts of the wrap)",
      lambda i: i["stage"] == "backward" and "atan2" in i["ops"] and "values differ" in (i["mismatch"] or "")),
-    ("ldexp-inf-underflow",
-     "ldexp(inf, e) with an exponent below the float's range: PyTorch keeps inf, numtorch's x * 2**e forms inf * 0 "
-     "(NaN)",
-     lambda i: i["op"] == "ldexp" and i["special"] and "NaN pattern" in (i["mismatch"] or "")),
     ("inplace-cast-gradient-precision",
      "the gradient with respect to a wider operand (float64) of an in-place binary op on a float16/float32 tensor: "
      "the result is cast into the narrower dtype, and PyTorch's derivative reads the result before that cast, "

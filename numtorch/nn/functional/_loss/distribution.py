@@ -205,11 +205,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if log_target:
         loss = ops.exp(target) * (target - input)
     else:
-        # xlogy(y, y) = y log y with 0 log 0 = 0; log is taken of a safe value so no nan leaks into grads
-        # (a negative target gives nan, as PyTorch's xlogy)
-        zero = _make(target._data == 0)
-        safe = ops.where(zero, target * 0 + 1, target)
-        loss = ops.where(zero, target * 0, target * ops.log(safe)) - target * input
+        # xlogy(y, y) = y log y with 0 log 0 = 0, as PyTorch composes it: its gradient with respect to a target of
+        # 0 is xlogy(0 != 0, 0) + 0 / 0, NaN as PyTorch's (a negative target gives NaN, as PyTorch's xlogy)
+        loss = ops.xlogy(target, target) - target * input
     if reduction == "batchmean":
         if input.dim() == 0:
             return loss.sum()
