@@ -167,9 +167,14 @@ def sort(input, dim=-1, descending=False, stable=False):
     axis = wrap_dim(dim, d.ndim)
     # ~d reverses integer order without the overflow of -d (-0 is 0 in uint8, -min is min in int64)
     key = (~d if d.dtype.kind in "iu" else -d) if descending and d.dtype.kind != "b" else d
-    if descending and d.dtype.kind in "fV":
-        key = xp.where(xp.isnan(d), -xp.inf, -d)
-    idx = xp.argsort(key, axis=axis, kind="stable").astype(xp.int64)
+    nan = xp.isnan(d) if descending and d.dtype.kind in "fV" else None
+    if nan is not None:
+        key = xp.where(nan, -xp.inf, -d)
+    if nan is not None and nan.any():
+        # NaN sorts first (the largest), before +inf: one key cannot tell them apart, NaN's flag is the first key
+        idx = xp.lexsort((key.astype(xp.float64), ~nan), axis=axis).astype(xp.int64)
+    else:
+        idx = xp.argsort(key, axis=axis, kind="stable").astype(xp.int64)
     if descending and d.dtype.kind == "b":
         idx = xp.argsort(~d, axis=axis, kind="stable").astype(xp.int64)
     it = _make(idx)

@@ -496,9 +496,10 @@ class _ExtremeDim(Function):
             return d.copy(), idx
         if d.shape[axis] == 0:
             raise IndexError(f"{cls.__name__[:3].lower()}(): Expected reduction dim {axis} to have non-zero size.")
-        if d.dtype.kind in "fV" and xp.isnan(d).any():
-            # NaN propagates and is the chosen element, as in PyTorch
-            idx = cls.arg_fn(xp.where(xp.isnan(d), xp.inf if cls.arg_fn is xp.argmax else -xp.inf, d), axis=axis)
+        nan = xp.isnan(d) if d.dtype.kind in "fV" else None
+        if nan is not None and nan.any():
+            # NaN propagates and is the chosen element (its first occurrence), as in PyTorch, also after an inf
+            idx = xp.where(nan.any(axis=axis), xp.argmax(nan, axis=axis), cls.arg_fn(d, axis=axis))
         else:
             idx = cls.arg_fn(d, axis=axis)
         idx = xp.expand_dims(idx, axis)

@@ -539,10 +539,10 @@ class Erfinv(Function):
     """erfinv(y): Giles' approximation refined by two Newton steps on erf(x) = y (float64);
     derivative sqrt(pi)/2 exp(x^2)"""
     _builtin = True
-    _save_output = True
 
     @staticmethod
     def forward(ctx, a):
+        ctx.save_for_backward(a)
         d = a._data
         dt = d.dtype if d.dtype.kind in "fV" else D.get_default_dtype().np
         y = d.astype(xp.float64)
@@ -569,7 +569,10 @@ class Erfinv(Function):
 
     @staticmethod
     def backward(ctx, g):
-        y = ctx.saved_output
+        # recomputed from the saved input, as PyTorch saves self, not the result: an in-place change of the
+        # result does not invalidate the gradient
+        (a,) = ctx.saved_tensors
+        y = erfinv(a)
         return g * (0.886226925452758 * exp(y * y))
 
 
