@@ -110,8 +110,13 @@ CPU = device("cpu")
 _new = object.__new__
 
 
+_SCALAR = getattr(xp, "generic", ())
+
+
 def _make(data, requires_grad=False, grad_fn=None, out_nr=0):
     """Wrap an ndarray without any checks (the hot path of every operation)."""
+    if isinstance(data, _SCALAR):   # a ufunc of 0-d arrays returns a NumPy scalar: keep a writable 0-d array
+        data = xp.asarray(data)
     t = _new(Tensor)
     t._data = data
     t.requires_grad = requires_grad

@@ -517,13 +517,19 @@ def tensordot(a, b, dims=2):
         ax_b = list(range(dims))
     else:
         ax_a, ax_b = [list(d) if isinstance(d, (list, tuple)) else [d] for d in dims]
-    # PyTorch contracts with mm (dot when every dim of both is contracted), neither has a bool kernel
+    # PyTorch contracts with mm, which has no bool kernel; when every dim of both is contracted and both reshape
+    # to vectors without a copy (contiguous), mm takes dot, which has none either; otherwise its bool result stands
     full = len(ax_a) == a._data.ndim and len(ax_b) == b._data.ndim
-    _no_bool_product(a, b, "dot" if full else "addmm_impl_cpu_")
+    if not full or a.is_contiguous() and b.is_contiguous():
+        _no_bool_product(a, b, "dot" if full else "addmm_impl_cpu_")
     la = "abcdefghijklm"[:a._data.ndim]
     lb = list("nopqrstuvwxyz"[:b._data.ndim])
     for i, j in zip(ax_a, ax_b):
         lb[j] = la[i]
     lb = "".join(lb)
     out = "".join(c for c in la if c not in lb) + "".join(c for c in lb if c not in la)
-    return einsum(f"{la},{lb}->{out}", a, b)
+    if a._data.dtype.kind == "b":   # (only a full contraction of a non-contiguous pair gets here): a bool sum, OR
+        return einsum(f"{la},{lb}->{out}", a.long(), b.long()) != 0
+    r = einsum(f"{la},{lb}->{out}", a, b)
+    # a contracted dim of size 1 against a longer one is summed (einsum's int64 sum); tensordot keeps the dtype
+    return r.to(a.dtype) if r.dtype != a.dtype and a._data.dtype.kind in "iu" else r

@@ -322,7 +322,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
 
 class Atan2(Function):
-    """atan2(a, b): the angle of (b, a); d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)"""
+    """atan2(a, b): the angle of (b, a); d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2), both 0 where
+    a^2 + b^2 is 0 (as PyTorch, also where the squares underflow)"""
     _builtin = True
 
     @staticmethod
@@ -331,15 +332,22 @@ class Atan2(Function):
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a, b)
         if ad.dtype.kind not in "fV":
-            ad = ad.astype(D.get_default_dtype().np)
+            # integer inputs are each converted to the float result (not first to their common integer type,
+            # where a negative int64 would wrap into uint8)
+            f = D.get_default_dtype().np
+            ad, bd = xp.asarray(a._data).astype(f), xp.asarray(b._data).astype(f)
         return xp.arctan2(ad, bd).astype(ad.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        r = g / (a * a + b * b)
         na, nb = ctx.needs_input_grad
-        return (_fit(r * b, ctx.ma) if na else None), (_fit(-r * a, ctx.mb) if nb else None)
+        if nb and a._data.dtype.kind == "b":   # PyTorch's backward forms -self
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                               "invert a mask, use the `~` or `logical_not()` operator instead.")
+        s = a * a + b * b
+        recip = where(s == 0, s * 0, 1 / s)
+        return (_fit(g * b * recip, ctx.ma) if na else None), (_fit(g * -a * recip, ctx.mb) if nb else None)
 
 
 def atan2(input, other, *, out=None):

@@ -302,6 +302,13 @@ class Prod(Function):
         ctx.save_for_backward(a)
         ctx.axis, ctx.keepdim = axis, keepdim
         d = a._data
+        if (d.dtype.kind == "V" or d.dtype.kind == "f" and d.dtype.itemsize == 2) and d.size:
+            # PyTorch multiplies half types in their own precision, in order (NumPy's reduce would widen to
+            # float32): partial products round, and overflow or underflow, as PyTorch's
+            with errstate(over="ignore", under="ignore"):
+                r = xp.take(xp.multiply.accumulate(d.reshape(-1) if axis is None else d, axis=axis or 0), [-1],
+                            axis=axis or 0)
+            return r.reshape(()) if axis is None else r if keepdim else r.squeeze(axis)
         return xp.asarray(d.prod(axis=axis, keepdims=keepdim, dtype=xp.int64 if d.dtype.kind in "biu" else None))
 
     @staticmethod

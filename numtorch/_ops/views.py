@@ -558,20 +558,40 @@ def unfold(input, dimension, size, step):
     return movedim(w, -2, axis)
 
 
+class Diagonal(Function):
+    """the (offset, dim1, dim2) diagonal as a new last dim: a view whose stride is stride1 + stride2 (writes to it
+    reach the input, as PyTorch's); backward writes g into the diagonal of zeros"""
+    _builtin = True
+    _is_view = True
+    node_name = "DiagonalBackward0"
+
+    @staticmethod
+    def forward(ctx, a, offset, d1, d2):
+        d = a._data
+        ctx.shape, ctx.geom = d.shape, (offset, d1, d2)
+        i0, j0 = builtins.max(-offset, 0), builtins.max(offset, 0)
+        k = builtins.max(builtins.min(d.shape[d1] - i0, d.shape[d2] - j0), 0)
+        keep = [ax for ax in range(d.ndim) if ax not in (d1, d2)]
+        shape = tuple(d.shape[ax] for ax in keep) + (k,)
+        strides = tuple(d.strides[ax] for ax in keep) + (d.strides[d1] + d.strides[d2],)
+        if k:
+            idx = [slice(None)] * d.ndim
+            idx[d1], idx[d2] = slice(i0, None), slice(j0, None)
+            d = d[tuple(idx)]   # starts at the diagonal's first element
+        return xp.lib.stride_tricks.as_strided(d, shape, strides, writeable=d.flags.writeable)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .scatter_ops import diagonal_scatter
+        return diagonal_scatter(_make(xp.zeros(ctx.shape, g._data.dtype)), g, *ctx.geom), None, None, None
+
+
 def diagonal(input, offset=0, dim1=0, dim2=1):
-    from .index import getitem
     nd = input._data.ndim
-    if wrap_dim(dim1, nd) == wrap_dim(dim2, nd):
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    x = movedim(input, (dim1, dim2), (-2, -1))
-    n0, n1 = x._data.shape[-2:]
-    if offset >= 0:
-        k = builtins.max(builtins.min(n0, n1 - offset), 0)
-        i, j = xp.arange(k), xp.arange(k) + offset
-    else:
-        k = builtins.max(builtins.min(n0 + offset, n1), 0)
-        i, j = xp.arange(k) - offset, xp.arange(k)
-    return getitem(x, (Ellipsis, i, j), _raw=True)
+    return as_view(Diagonal, input, offset, d1, d2)
 
 
 # the backwards of narrow/split/unbind build copies (zero padding, cat, stack)

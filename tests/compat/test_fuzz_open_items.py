@@ -13,7 +13,8 @@ def _same(t, n):
     t, n = t.detach().float().numpy(), n.detach().float().numpy()
     assert t.shape == n.shape
     np.testing.assert_array_equal(np.isnan(n), np.isnan(t))
-    np.testing.assert_array_equal(np.signbit(n), np.signbit(t))
+    num = ~np.isnan(t)   # (a NaN's sign bit means nothing)
+    np.testing.assert_array_equal(np.signbit(n[num]), np.signbit(t[num]))
     np.testing.assert_allclose(n, t, rtol=1e-6, atol=0)
 
 
@@ -186,3 +187,130 @@ def test_erfinv_saves_its_input_not_its_result(shape):
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             z.sum().backward()
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-6)
+
+
+def test_atan2_integer_operands_convert_each_to_float():
+    # a negative 0-d int64 beside uint8 is not wrapped into uint8 first
+    pairs = [(np.array([1, 253, 200], np.uint8), np.array(-5)), (np.array(7), np.array([-5, 3], np.int32)),
+             (np.array([True, False]), np.array([3, -4]))]
+    for a, b in pairs:
+        t, n = torch.atan2(torch.tensor(a), torch.tensor(b)), nt.atan2(nt.tensor(a), nt.tensor(b))
+        assert str(n.dtype) == str(t.dtype)
+        np.testing.assert_allclose(n.numpy(), t.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_atan2_gradient_is_zero_where_the_squares_vanish(dtype):
+    vals = [0.0, -0.0, 1e-30, 1e30, np.inf, -np.inf, np.nan, 1.0, 1e-45, 3e38, -2.5]
+    a, b = (np.array(v, dtype=np.float32) for v in zip(*itertools.product(vals, repeat=2)))
+    w = np.linspace(-1, 2, a.size)
+    res = []
+    for L in (torch, nt):
+        x = L.tensor(a, dtype=getattr(L, dtype), requires_grad=True)
+        y = L.tensor(b, dtype=getattr(L, dtype), requires_grad=True)
+        L.atan2(x, y).backward(L.tensor(w, dtype=getattr(L, dtype)))
+        res.append((x.grad.float().numpy(), y.grad.float().numpy()))
+    for t, n in zip(*res):
+        np.testing.assert_array_equal(np.isnan(n), np.isnan(t))
+        num = ~np.isnan(t)   # (a NaN's sign bit means nothing)
+        np.testing.assert_array_equal(np.signbit(n[num]), np.signbit(t[num]))
+        np.testing.assert_allclose(n, t, rtol=1e-3)
+
+
+def test_atan2_backward_of_a_bool_self_refuses_as_torch():
+    msgs = []
+    for L in (torch, nt):
+        y = L.zeros(1, 0, dtype=L.float64, requires_grad=True)
+        with pytest.raises(RuntimeError) as e:
+            L.atan2(L.zeros(0, dtype=L.bool), y).sum().backward()
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]
+
+
+def test_zero_dim_ufunc_results_are_writable_tensors():
+    for L in (torch, nt):
+        y = L.bitwise_not(L.tensor(1, dtype=L.int32))
+        y.index_fill_(-1, L.tensor([-1, 0, -1]), -1.5)
+        assert y.item() == -1
+        c = L.bitwise_not(L.tensor(True))
+        c[()] = 1
+        assert c.item() is True
+
+
+def test_diagonal_is_a_view_writes_reach_the_base():
+    res = []
+    for L in (torch, nt):
+        x = L.zeros(3, 4)
+        x.diagonal().fill_(1)
+        x.diagonal(1).add_(2)
+        L.diagonal(x, -1)[:] = 5
+        a = L.arange(24.0).reshape(2, 3, 4)
+        res.append((x.tolist(), a.diagonal(1, 0, 2).tolist(), a.diagonal(-1, 2, 1).tolist(),
+                    a.diagonal(0, -1, -3).stride(), list(L.zeros(2, 3).diagonal(5).shape)))
+    assert res[0] == res[1]
+
+
+def test_diagonal_view_gradients_and_overlap_check():
+    x = np.random.RandomState(0).standard_normal((3, 4)).astype(np.float32)
+    grads = []
+    for L in (torch, nt):
+        z = L.tensor(x, requires_grad=True)
+        y = z * 1
+        y.diagonal().mul_(3)
+        (y * y).sum().backward()
+        q = L.tensor(x.astype(np.float64), requires_grad=True)
+        g, = L.autograd.grad((q.diagonal(1) ** 3).sum(), q, create_graph=True)
+        g2, = L.autograd.grad(g.sum(), q)
+        grads.append((z.grad.numpy(), g2.numpy()))
+        # the diagonal of a tensor expanded over both dims shares one element: in-place writes are refused
+        w = L.ones(1, 1, 2, dtype=L.int64).expand(3, 2, 2).diagonal(-1, -3, -2)
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+            w.square_()
+    for t, n in zip(*grads):
+        np.testing.assert_allclose(n, t, rtol=1e-6)
+
+
+def test_tensordot_keeps_integer_dtype_and_bool_full_contraction_rule():
+    out = []
+    for L in (torch, nt):
+        r = L.tensordot(L.tensor([[3]], dtype=L.int32), L.tensor(np.arange(6).reshape(2, 3).astype(np.int32)), 1)
+        row = [str(r.dtype), r.tolist()]
+        b = L.tensor(np.eye(3, dtype=bool))
+        c = L.tensor(np.array([[True, False, True]])).expand(3, 3)
+        for x, y in ((b, c.contiguous()), (b, c), (c, b), (b.t(), b), (b[:, :2], b[:, :2]), (b, ~b.t())):
+            try:
+                row.append(L.tensordot(x, y, 2).item())
+            except NotImplementedError as e:   # both contiguous: PyTorch's mm takes dot, which has no bool kernel
+                row.append(str(e))
+        out.append(row)
+    assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_half_types_compute_in_float32(dtype, approximate):
+    v = np.array([-65504, -1000, -100, -20, -3, -1, -0.5, 0, 0.5, 1, 3, 100, 1000, 65504], dtype=np.float32)
+    res = []
+    for L in (torch, nt):
+        x = L.tensor(v, dtype=getattr(L, dtype), requires_grad=True)
+        y = L.nn.functional.gelu(x, approximate=approximate)
+        y.backward(L.ones_like(y))
+        res.append((y.detach().float().numpy(), x.grad.float().numpy()))
+    for t, n in zip(*res):
+        np.testing.assert_array_equal(np.isnan(n), np.isnan(t))
+        np.testing.assert_allclose(n, t, rtol=1e-2, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_prod_multiplies_in_its_own_precision_in_order(dtype):
+    rs = np.random.RandomState(1)
+    for shape in [(5,), (3, 4), (2, 3, 4), (0, 3), (1,), ()]:
+        v = np.exp(rs.uniform(-3, 3, shape)).astype(np.float32)
+        tv, nv = torch.tensor(v).to(getattr(torch, dtype)), nt.tensor(v).to(getattr(nt, dtype))
+        pairs = [(tv.prod(), nv.prod())]
+        pairs += [(tv.prod(d, keepdim=k), nv.prod(d, keepdim=k)) for d in range(len(shape)) for k in (True, False)]
+        for t, n in pairs:
+            assert tuple(t.shape) == tuple(n.shape)
+            np.testing.assert_array_equal(n.float().numpy(), t.float().numpy())
+    v = np.array([300.0, 300.0, 1 / 300.0, 1 / 300.0, 2.0], dtype=np.float16)   # 300 * 300 overflows float16
+    assert np.isinf(nt.tensor(v).prod().item()) and np.isinf(torch.tensor(v).prod().item())

@@ -385,6 +385,12 @@ class Gelu(Function):
         ctx.save_for_backward(a)
         ctx.approximate = approximate
         d = _fdata(a)
+        if d.dtype.itemsize < 4:   # half types compute in float32 and round once, as PyTorch's kernels
+            return Gelu._value(ctx, d.astype(xp.float32), approximate).astype(d.dtype)
+        return Gelu._value(ctx, d, approximate)
+
+    @staticmethod
+    def _value(ctx, d, approximate):
         t = d.dtype.type
         if approximate == "tanh":
             inner = t(_SQRT_2_OVER_PI) * (d + t(0.044715) * d * d * d)
@@ -398,17 +404,23 @@ class Gelu(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
+        if a._data.dtype.itemsize < 4:   # half types: the derivative in float32 (|x|^3 would overflow in float16)
+            return Gelu._grad(ctx, g.float(), a.float()).to(a.dtype), None
         if not _gs.enabled and ctx.approximate != "tanh" and getattr(ctx, "_phi", None) is not None \
                 and g._data.dtype == xp.float32:
             return _make(_gelu32_backward(g._data, a._data, ctx._phi, ctx._gauss)), None
+        return Gelu._grad(ctx, g, a), None
+
+    @staticmethod
+    def _grad(ctx, g, a):
         if ctx.approximate == "tanh":
             a2 = a * a
             th = ops.tanh((a + 0.044715 * a2 * a) * _SQRT_2_OVER_PI)
             dinner = (1 + 3 * 0.044715 * a2) * _SQRT_2_OVER_PI
-            return g * (0.5 * (1 + th) + 0.5 * a * (1 - th * th) * dinner), None
+            return g * (0.5 * (1 + th) + 0.5 * a * (1 - th * th) * dinner)
         cdf = 0.5 * (1 + ops.erf(a * _SQRT1_2))
         pdf = ops.exp(a * a * -0.5) * _INV_SQRT_2PI
-        return g * (cdf + a * pdf), None
+        return g * (cdf + a * pdf)
 
 
 def gelu(input, approximate="none"):
