@@ -267,12 +267,16 @@ def _window_argmax(views, out):
 
 
 def _first_equal(views, ref):
-    """uint8 index of the first view equal to ``ref`` (each position has one: ``ref`` is one of them)"""
-    idx = xp.full(ref.shape, len(views) - 1, xp.uint8)
-    hit = xp.empty(ref.shape, bool)
-    for t in range(len(views) - 2, -1, -1):
-        xp.equal(views[t], ref, out=hit)
-        xp.copyto(idx, t, where=hit)
+    """uint8 index of the first view equal to ``ref`` (each position has one: ``ref`` is one of them): the number
+    of leading views that differ, summed from byte masks (one float comparison per view but the last)"""
+    ne = xp.not_equal(views[0], ref)
+    idx = ne.view(xp.uint8).copy()
+    if len(views) > 2:
+        hit = xp.empty_like(ne)
+        for v in views[1:-1]:
+            xp.not_equal(v, ref, out=hit)
+            ne &= hit
+            idx += ne.view(xp.uint8)
     return idx
 
 
@@ -300,17 +304,32 @@ class _SepRouting:
     def scatter(self, g):
         N, C, H, W = self.in_shape
         k, s, p, d, Ho, Wo, Hn = self.geom
-        gp = xp.zeros((N,) + self.pshape[1:], g.dtype)
+        Wp = self.pshape[3]
+        gx = xp.zeros((N, C, H, W), g.dtype)
+        r1 = min(Hn, p[0] + H)          # padded rows [p0, r1) are input rows (rows past Hn are in no window)
 
         def job(lo, hi):
             gR = xp.zeros((hi - lo, C, Hn, Wo), g.dtype)
             I, RJ = self.I[lo:hi], self.RJ[lo:hi]
             for i, v in enumerate(_sep_views(gR, k[0], s[0], d[0], Ho, 2)):
-                v += xp.where(I == i, g[lo:hi], 0)
-            for j, v in enumerate(_sep_views(gp[lo:hi, :, :Hn], k[1], s[1], d[1], Wo, 3)):
-                v += xp.where(RJ == j, gR, 0)
-        run_parallel(job, chunks(N, parallel_threads(N, 10 * gp.size)))
-        return xp.ascontiguousarray(gp[:, :, p[0]:p[0] + H, p[1]:p[1] + W])
+                v += xp.multiply(g[lo:hi], I == i)
+            # along the row: offset j lands on padded column wo*s + j*d, i.e. in phase (j*d) % s at index
+            # wo + (j*d) // s; each phase accumulates contiguously, then its input columns are written strided
+            # into the (unpadded) gradient once
+            acc = {}
+            for j in range(k[1]):
+                sh, q = divmod(j * d[1], s[1])
+                if q not in acc:
+                    acc[q] = xp.zeros((hi - lo, C, Hn, len(range(q, Wp, s[1]))), g.dtype)
+                acc[q][..., sh:sh + Wo] += xp.multiply(gR, RJ == j)
+            for q, a in acc.items():
+                c0 = (q - p[1]) % s[1]          # the first input column in this phase
+                cols = range(c0, W, s[1])
+                if len(cols):
+                    m0 = (c0 + p[1] - q) // s[1]
+                    gx[lo:hi, :, :r1 - p[0], c0::s[1]] = a[:, :, p[0]:r1, m0:m0 + len(cols)]
+        run_parallel(job, chunks(N, parallel_threads(N, 10 * gx.size)))
+        return gx
 
     def gather(self, gg):
         N, C, H, W = self.in_shape
