@@ -140,6 +140,34 @@ def test_cost_model_choices():
                                "spectral", f32)
 
 
+def test_cost_model_training_threshold():
+    # resnet18's 128-channel 28x28 3x3 layers (flop ratio 0.41): direct for a forward alone, spectral when the
+    # forward's spectra serve a backward too; its 64-channel 56x56 layers (ratio 0.85) stay direct either way
+    g = _Geom((1, 1), ((1, 1), (1, 1)), (1, 1), 1, 2)
+    f32 = np.float32
+    assert not spectral.usable((16, 128, 28, 28), (128, 128, 3, 3), g, "auto", f32)
+    assert spectral.usable((16, 128, 28, 28), (128, 128, 3, 3), g, "auto", f32, train=True)
+    assert not spectral.usable((16, 64, 56, 56), (64, 64, 3, 3), g, "auto", f32, train=True)
+
+
+def test_training_forward_picks_spectral_and_matches_torch():
+    # a weight that needs a gradient makes the 128@28 layer spectral (train=True); values and both gradients
+    # must still be PyTorch's
+    r = np.random.default_rng(3)
+    x = r.standard_normal((2, 128, 28, 28)).astype(np.float32)
+    w = (r.standard_normal((128, 128, 3, 3)) * 0.03).astype(np.float32)
+    gy = r.standard_normal((2, 128, 28, 28)).astype(np.float32)
+    xn, wn = nt.tensor(x, requires_grad=True), nt.tensor(w, requires_grad=True)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    yn = nt.nn.functional.conv2d(xn, wn, padding=1)
+    yt = torch.nn.functional.conv2d(xt, wt, padding=1)
+    assert_close(yn, yt, atol=1e-4)
+    yn.backward(nt.tensor(gy))
+    yt.backward(torch.tensor(gy))
+    assert_close(xn.grad, xt.grad, atol=1e-4)
+    assert_close(wn.grad, wt.grad, atol=1e-3)
+
+
 def test_algorithm_flag_validates():
     with pytest.raises(ValueError, match="conv.algorithm"):
         nt.backends.conv.algorithm = "fft"

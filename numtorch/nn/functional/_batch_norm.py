@@ -18,6 +18,7 @@ backward; with create_graph the same formulas run as tensor ops, so higher deriv
 import sys as _sys
 
 from ..._backend import xp
+from ..._cpu import chunks, parallel_threads, run_parallel
 from ..._tensor import _make
 from ...autograd.function import Function
 from ...autograd.grad_mode import state as _gs
@@ -79,38 +80,52 @@ class BatchNormFn(Function):
         wd = None if w is None else w._data.reshape(C)
         bd = None if b is None else b._data.reshape(C)
         needs = bool(ctx.needs_input_grad)
+        y = xp.empty((N, C, L), dt)
+        invstd = xp.empty(C, dt)
         if training:
             inv_m = dt.type(1.0 / M)
-            mean = channel_sums(x3)
-            mean *= inv_m
-            xc = x3 - mean[:, None]
-            sq = xp.square(xc)
-            var = channel_sums(sq)
-            var *= inv_m
+            mean = xp.empty(C, dt)
+            var = xp.empty(C, dt)
+            xc = xp.empty((N, C, L), dt)
+
+            def job(lo, hi):
+                xs, c, yv = x3[:, lo:hi], xc[:, lo:hi], y[:, lo:hi]
+                m = channel_sums(xs)
+                m *= inv_m
+                xp.subtract(xs, m[:, None], out=c)
+                xp.square(c, out=yv)
+                v = channel_sums(yv)
+                v *= inv_m
+                mean[lo:hi], var[lo:hi] = m, v
+                inv = xp.sqrt(v + dt.type(eps))
+                xp.reciprocal(inv, out=inv)
+                invstd[lo:hi] = inv
+                xp.multiply(c, (inv * wd[lo:hi] if wd is not None else inv)[:, None], out=yv)
+                if bd is not None:
+                    yv += bd[lo:hi, None]
+            _by_channels(job, C, d.size)
             if rm is not None or rv is not None:
                 # the unbiased variance goes into the running estimate, as PyTorch's
                 _update_running(rm, mean, momentum)
                 _update_running(rv, var * (M / (M - 1)), momentum)
-            invstd = xp.sqrt(var + dt.type(eps))
-            xp.reciprocal(invstd, out=invstd)
-            scale = invstd * wd if wd is not None else invstd
-            y = xp.multiply(xc, scale[:, None], out=sq)
-            if bd is not None:
-                y += bd[:, None]
             if needs:
                 ctx.save_for_backward(x, w, b)
                 ctx.xc = xc
         else:
             mean = rm._data.reshape(C).copy()
-            invstd = xp.sqrt(rv._data.reshape(C) + dt.type(eps))
+            xp.sqrt(rv._data.reshape(C) + dt.type(eps), out=invstd)
             xp.reciprocal(invstd, out=invstd)
             scale = invstd * wd if wd is not None else invstd
             shift = -mean * scale
             if bd is not None:
                 shift += bd
-            # one affine: y = x * scale + shift
-            y = xp.multiply(x3, scale[:, None])
-            y += shift[:, None]
+
+            def job(lo, hi):
+                # one affine: y = x * scale + shift
+                yv = y[:, lo:hi]
+                xp.multiply(x3[:, lo:hi], scale[lo:hi, None], out=yv)
+                yv += shift[lo:hi, None]
+            _by_channels(job, C, d.size)
             if needs:
                 ctx.save_for_backward(x, w, b)
                 ctx.xc = None
@@ -134,29 +149,51 @@ class BatchNormFn(Function):
         xc = ctx.xc
         if xc is None and (nw and w is not None):
             xc = _view3(x._data) - ctx.mean[:, None]
-        sum_g = channel_sums(g3) if (nb or (nx and ctx.training)) else None
-        P = None
-        sum_gxc = None
-        if (nw and w is not None) or (nx and ctx.training):
-            P = g3 * xc
-            sum_gxc = channel_sums(P)
+        want_g = nb or (nx and ctx.training)
+        want_gxc = (nw and w is not None) or (nx and ctx.training)
+        sum_g = xp.empty(C, dt) if want_g else None
+        sum_gxc = xp.empty(C, dt) if want_gxc else None
+        out = xp.empty((N, C, L), dt) if nx else None
+        a = None
+        if nx:
+            a = invstd * w._data.reshape(C) if w is not None else invstd
+        inv_m = dt.type(1.0 / M)
+
+        def job(lo, hi):
+            gs = g3[:, lo:hi]
+            P = None
+            if want_g:
+                sum_g[lo:hi] = channel_sums(gs)
+            if want_gxc:
+                P = gs * xc[:, lo:hi]
+                sum_gxc[lo:hi] = channel_sums(P)
+            if nx:
+                o = out[:, lo:hi]
+                al = a[lo:hi]
+                xp.multiply(gs, al[:, None], out=o)
+                if ctx.training:
+                    iv = invstd[lo:hi]
+                    k = sum_gxc[lo:hi] * (iv * iv) * inv_m * al        # xc coefficient
+                    c = sum_g[lo:hi] * inv_m * al                       # constant term
+                    xp.multiply(xc[:, lo:hi], k[:, None], out=P)
+                    P += c[:, None]
+                    o -= P
+        _by_channels(job, C, gd.size)
         dx = dw = db = None
         if nw and w is not None:
             dw = _make((sum_gxc * invstd).reshape(w._data.shape))
         if nb and b is not None:
             db = _make(sum_g.reshape(b._data.shape))
         if nx:
-            a = invstd * w._data.reshape(C) if w is not None else invstd
-            out = g3 * a[:, None]
-            if ctx.training:
-                inv_m = dt.type(1.0 / M)
-                k = sum_gxc * (invstd * invstd) * inv_m * a        # xc coefficient
-                c = sum_g * inv_m * a                               # constant term
-                xp.multiply(xc, k[:, None], out=P)
-                P += c[:, None]
-                out -= P
             dx = _make(out.reshape(shape))
         return dx, dw, db, None, None, None, None, None
+
+
+def _by_channels(job, C, size):
+    """job(lo, hi) over channel ranges: every per-channel statistic and elementwise pass is independent across
+    channels, so with numtorch.get_num_threads() > 1 the ranges run on concurrent threads (NumPy's ufuncs and
+    BLAS release the GIL), as PyTorch spreads its batch-norm kernels over its threads."""
+    run_parallel(job, chunks(C, parallel_threads(C, 4 * size)))
 
 
 def _graph_backward(ctx, g, x, w, b, nx, nw, nb):

@@ -457,7 +457,7 @@ class Convolution(Function):
         # the weight gradient will be asked for only when this call is recorded (not under no_grad)
         nig = ctx.needs_input_grad
         keep = bool(nig) and nig[1]
-        if spectral.usable(x4.shape, w4.shape, g, backends.conv.algorithm, x4.dtype):
+        if spectral.usable(x4.shape, w4.shape, g, backends.conv.algorithm, x4.dtype, train=keep):
             # the cache holds the kernel's spectrum (input gradient) and the input's (weight gradient)
             out, ctx.cols = spectral.forward(x4, w4, g, bd, keep_input=keep)
             return _from4(out, g.nd)

@@ -266,6 +266,116 @@ def _window_argmax(views, out):
     return am
 
 
+def _first_equal(views, ref):
+    """uint8 index of the first view equal to ``ref`` (each position has one: ``ref`` is one of them): the number
+    of leading views that differ, summed from byte masks (one float comparison per view but the last)"""
+    ne = xp.not_equal(views[0], ref)
+    idx = ne.view(xp.uint8).copy()
+    if len(views) > 2:
+        hit = xp.empty_like(ne)
+        for v in views[1:-1]:
+            xp.not_equal(v, ref, out=hit)
+            ne &= hit
+            idx += ne.view(xp.uint8)
+    return idx
+
+
+def _sep_views(a, k, s, d, n, axis):
+    """The k strided views of ``a`` along ``axis`` (2 or 3) that a window offset along that axis reads."""
+    sl = [slice(None)] * 4
+    out = []
+    for t in range(k):
+        sl[axis] = slice(t * d, t * d + (n - 1) * s + 1, s)
+        out.append(a[tuple(sl)])
+    return out
+
+
+class _SepRouting:
+    """Max pooling's routing held separably (NaN-free windows): ``RJ`` (N, C, Hn, Wo) the first column offset of
+    each row segment's maximum, ``I`` (N, C, Ho, Wo) the first row offset whose row maximum is the window's.
+    The row-major first maximum of a window is row I's first maximum, so this is PyTorch's tie rule, and the
+    scatter is two separable passes of k strided adds instead of a scatter over flat indices."""
+
+    __slots__ = ("I", "RJ", "in_shape", "pshape", "geom")
+
+    def __init__(self, I, RJ, in_shape, pshape, geom):
+        self.I, self.RJ, self.in_shape, self.pshape, self.geom = I, RJ, in_shape, pshape, geom
+
+    def scatter(self, g):
+        N, C, H, W = self.in_shape
+        k, s, p, d, Ho, Wo, Hn = self.geom
+        Wp = self.pshape[3]
+        gx = xp.zeros((N, C, H, W), g.dtype)
+        r1 = min(Hn, p[0] + H)          # padded rows [p0, r1) are input rows (rows past Hn are in no window)
+
+        def job(lo, hi):
+            gR = xp.zeros((hi - lo, C, Hn, Wo), g.dtype)
+            I, RJ = self.I[lo:hi], self.RJ[lo:hi]
+            for i, v in enumerate(_sep_views(gR, k[0], s[0], d[0], Ho, 2)):
+                v += xp.multiply(g[lo:hi], I == i)
+            # along the row: offset j lands on padded column wo*s + j*d, i.e. in phase (j*d) % s at index
+            # wo + (j*d) // s; each phase accumulates contiguously, then its input columns are written strided
+            # into the (unpadded) gradient once
+            acc = {}
+            for j in range(k[1]):
+                sh, q = divmod(j * d[1], s[1])
+                if q not in acc:
+                    acc[q] = xp.zeros((hi - lo, C, Hn, len(range(q, Wp, s[1]))), g.dtype)
+                acc[q][..., sh:sh + Wo] += xp.multiply(gR, RJ == j)
+            for q, a in acc.items():
+                c0 = (q - p[1]) % s[1]          # the first input column in this phase
+                cols = range(c0, W, s[1])
+                if len(cols):
+                    m0 = (c0 + p[1] - q) // s[1]
+                    gx[lo:hi, :, :r1 - p[0], c0::s[1]] = a[:, :, p[0]:r1, m0:m0 + len(cols)]
+        run_parallel(job, chunks(N, parallel_threads(N, 10 * gx.size)))
+        return gx
+
+    def gather(self, gg):
+        N, C, H, W = self.in_shape
+        k, s, p, d, Ho, Wo, Hn = self.geom
+        gp = xp.zeros((N,) + self.pshape[1:], gg.dtype)
+        gp[:, :, p[0]:p[0] + H, p[1]:p[1] + W] = gg
+        gR = sum(xp.where(self.RJ == j, v, 0) for j, v in enumerate(_sep_views(gp[:, :, :Hn], k[1], s[1], d[1], Wo, 3)))
+        return sum(xp.where(self.I == i, v, 0) for i, v in enumerate(_sep_views(gR, k[0], s[0], d[0], Ho, 2)))
+
+
+def _sep_max(padded, k, s, d, Ho, Wo, Hn, keep_rows):
+    """Max over the windows separably: per padded row the max over the kw column offsets (R, (N, C, Hn, Wo)),
+    then the max of R over the kh row offsets; 2(k-1) passes instead of k*k-1.  ``maximum(new, acc)`` keeps the
+    earlier value on equality (-0 before +0, as PyTorch), NaN propagates.  Returns (out, R or None)."""
+    N, C = padded.shape[:2]
+    out = xp.empty((N, C, Ho, Wo), padded.dtype)
+    R = xp.empty((N, C, Hn, Wo), padded.dtype) if keep_rows else None
+
+    def job(lo, hi):
+        r = _window_max(_sep_views(padded[lo:hi, :, :Hn], k[1], s[1], d[1], Wo, 3))
+        if R is not None:
+            R[lo:hi] = r
+        o = out[lo:hi]
+        vs = _sep_views(r, k[0], s[0], d[0], Ho, 2)
+        xp.copyto(o, vs[0])
+        for v in vs[1:]:
+            xp.maximum(v, o, out=o)
+    run_parallel(job, chunks(N, parallel_threads(N, 10 * padded.size)))
+    return out, R
+
+
+def _sep_routing(padded, R, out, geom, in_shape):
+    """_SepRouting from the padded input, its row maxima R and the pooled maxima (NaN-free), batch pieces in
+    parallel"""
+    k, s, p, d, Ho, Wo, Hn = geom
+    N = padded.shape[0]
+    I = xp.empty(out.shape, xp.uint8)
+    RJ = xp.empty(R.shape, xp.uint8)
+
+    def job(lo, hi):
+        RJ[lo:hi] = _first_equal(_sep_views(padded[lo:hi, :, :Hn], k[1], s[1], d[1], Wo, 3), R[lo:hi])
+        I[lo:hi] = _first_equal(_sep_views(R[lo:hi], k[0], s[0], d[0], Ho, 2), out[lo:hi])
+    run_parallel(job, chunks(N, parallel_threads(N, 10 * padded.size)))
+    return _SepRouting(I, RJ, in_shape, padded.shape, geom)
+
+
 class _MaxPool(Function):
     _builtin = True
     node_name = "MaxPool2DWithIndicesBackward0"
@@ -317,12 +427,15 @@ class _MaxPool(Function):
             if _fast_windows[0] and (a.dtype == xp.float32 or a.dtype == xp.float64):
                 # the maximum as k*k elementwise passes over strided views; the argmax (only a backward or
                 # return_indices needs it) from the maximum, later
-                views = _window_views(padded, k, s, d, Ho, Wo)
-                out = _window_max(views)
                 if want_idx:
+                    views = _window_views(padded, k, s, d, Ho, Wo)
+                    out = _window_max(views)
                     ctx.r = _routing(_window_argmax(views, out), geom)
                 else:
-                    ctx.r, ctx.lazy_win = None, (padded, out, geom)
+                    # separable maxima; the row maxima are kept for a backward (argmax found from them, lazily)
+                    rec = bool(ctx.needs_input_grad and ctx.needs_input_grad[0])
+                    out, R = _sep_max(padded, k, s, d, Ho, Wo, Hn, rec)
+                    ctx.r, ctx.lazy_win = None, ((padded, out, geom, R) if rec else None)
             else:
                 st = padded.strides
                 win = _as_strided(padded, (N, C, Ho, Wo, k[0], k[1]),
@@ -346,10 +459,14 @@ class _MaxPool(Function):
     def backward(ctx, g, gi=None):
         r = ctx.r
         if r is None and getattr(ctx, "lazy_win", None) is not None:
-            padded, out, geom = ctx.lazy_win
+            padded, out, geom, R = ctx.lazy_win
             ctx.lazy_win = None
-            r = ctx.r = _routing(_window_argmax(_window_views(padded, geom[4], geom[5], geom[7], geom[8], geom[9]),
-                                                out), geom)
+            N, C, H, W, k, s, p, d, Ho, Wo = geom
+            if xp.isnan(out).any():   # a NaN window routes to its last NaN: the windows' argmax
+                r = _routing(_window_argmax(_window_views(padded, k, s, d, Ho, Wo), out), geom)
+            else:
+                r = _sep_routing(padded, R, out, (k, s, p, d, Ho, Wo, R.shape[2]), (N, C, H, W))
+            ctx.r = r
         if r is None:
             x, out, shape4, k, Ho, Wo = ctx.lazy
             ctx.lazy = None
