@@ -23,7 +23,7 @@ from ._creation import range_ as range  # noqa: A001  (deprecated torch.range: e
 from ._random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 
 from ._dtype import bfloat16  # noqa: E402  (NumPy arrays of ml_dtypes' bfloat16, loaded on first use)
-uint16 = int32
+from ._dtype import uint16, uint32, uint64  # noqa: E402
 from ._dtype import complex64, complex128, complex32, cfloat, cdouble, chalf, promote_types, can_cast  # noqa: E402
 from ._ops.complex import result_type, complex, polar, real, imag, view_as_real, view_as_complex, \
     view_as_real_copy, view_as_complex_copy, conj, conj_physical, conj_physical_, is_conj, is_neg, resolve_conj, \
