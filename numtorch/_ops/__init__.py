@@ -150,3 +150,7 @@ register_methods(_table)
 from . import complex as _complex  # noqa: E402
 from .complex import sgn, isreal, adjoint  # noqa: E402,F811
 _complex._install_refusals()
+
+# torch.uint16/32/64: the kernels PyTorch refuses for them (functions and methods)
+from . import _unsigned  # noqa: E402
+_unsigned.install()

@@ -1,0 +1,146 @@
+"""PyTorch's refusals for ``torch.uint16`` / ``uint32`` / ``uint64`` tensors.
+
+PyTorch 2.13 gives these dtypes "limited support" on CPU: creation, casts, copies, views, indexing by them,
+``eq``/``ne``, ``sort``/``argsort``/``unique``, bitwise and/or/xor, ``mul``, ``div`` (to float), ``sum``/``prod``/
+``cumsum`` (to int64), ``cat``/``stack``/``where``/``roll``/``repeat``/``pad``. Every other kernel raises
+``NotImplementedError: "<kernel>" not implemented for 'UInt16'``. NumPy computes all of them happily, so the ops
+PyTorch refuses are wrapped here (once, at import) to raise PyTorch's error before they run; promotion with
+another non-floating dtype is refused in ``_dtype.promote``.
+"""
+import functools
+
+from .. import _dtype as D
+from .._tensor import Tensor
+
+
+def is_wide_unsigned(arr):
+    """True for a NumPy array (or scalar) of uint16, uint32 or uint64."""
+    d = arr.dtype
+    return d.kind == "u" and d.itemsize > 1
+
+
+def refuse_kernel(kernel, arr):
+    """PyTorch's NotImplementedError for a kernel without an instance for this unsigned dtype."""
+    if is_wide_unsigned(arr):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{D.scalar_name(arr.dtype)}'")
+
+
+def _scalar_or_tensor(scalar_kernel, tensor_kernel):
+    """The kernel a clamp-like op reaches: a tensor bound goes through maximum/minimum."""
+    def pick(args, kwargs):
+        bounds = list(args[1:]) + [v for k, v in kwargs.items() if k in ("min", "max")]
+        return tensor_kernel if any(isinstance(b, Tensor) for b in bounds) else scalar_kernel
+    return pick
+
+
+def _max_min(all_k, dim_k, binary_k):
+    def pick(args, kwargs):
+        if len(args) > 1:
+            return binary_k if isinstance(args[1], Tensor) else dim_k
+        if "other" in kwargs:
+            return binary_k
+        return dim_k if "dim" in kwargs else all_k
+    return pick
+
+
+def _div(args, kwargs):
+    mode = kwargs.get("rounding_mode", args[2] if len(args) > 2 else None)
+    return {"trunc": "div_trunc_cpu", "floor": "div_floor_cpu"}.get(mode)
+
+
+def _sum(args, kwargs):
+    d = kwargs.get("dtype")
+    return "sum_cpu" if d is not None and d in D.UNSIGNED_WIDE else None
+
+
+def _where(args, kwargs):
+    return "nonzero_count_cpu" if len(args) == 1 and not kwargs else None
+
+
+# op name -> PyTorch's kernel name (or a function of (args, kwargs) giving it, None when the call is supported)
+_KERNELS = {
+    "abs": "abs_cpu", "absolute": "abs_cpu", "neg": "neg_cpu", "negative": "neg_cpu",
+    "sign": "sign_cpu", "sgn": "sign_cpu", "add": "add_stub", "sub": "add_stub", "subtract": "add_stub",
+    "rsub": "add_stub", "diff": "add_stub", "trapezoid": "add_stub", "trapz": "add_stub",
+    "cumulative_trapezoid": "add_stub", "gradient": "add_stub",
+    "pow": "pow", "square": "pow", "float_power": None,
+    "floor_divide": "div_floor_cpu", "remainder": "remainder_cpu", "fmod": "fmod_cpu", "div": _div,
+    "divide": _div, "gcd": "gcd_cpu", "lcm": "lcm_cpu", "heaviside": "heaviside_cpu",
+    "igamma": "igamma_cpu", "igammac": "igammac_cpu",
+    "lt": "lt_cpu", "less": "lt_cpu", "le": "le_cpu", "less_equal": "le_cpu", "gt": "gt_cpu",
+    "greater": "gt_cpu", "ge": "ge_cpu", "greater_equal": "ge_cpu",
+    "logical_and": "logical_and_cpu", "logical_or": "logical_or_cpu", "logical_xor": "logical_xor_cpu",
+    "logical_not": "logical_not_cpu", "bitwise_not": "bitwise_not_cpu",
+    "bitwise_left_shift": "lshift_cpu", "bitwise_right_shift": "rshift_cpu",
+    "max": _max_min("max_all", "max_cpu", "maximum_cpu"), "min": _max_min("min_all", "min_cpu", "minimum_cpu"),
+    "amax": "max_values_cpu", "amin": "min_values_cpu", "aminmax": "aminmax_cpu",
+    "maximum": "maximum_cpu", "minimum": "minimum_cpu", "fmax": "maximum_cpu", "fmin": "minimum_cpu",
+    "argmax": "argmax_cpu", "argmin": "argmin_cpu", "topk": "topk_cpu", "median": "median_cpu",
+    "nanmedian": "median_cpu", "mode": "mode_cpu", "kthvalue": "kthvalue_cpu",
+    "clamp": _scalar_or_tensor("clamp_scalar_cpu", "maximum_cpu"),
+    "clip": _scalar_or_tensor("clamp_scalar_cpu", "maximum_cpu"),
+    "clamp_min": _scalar_or_tensor("clamp_min_scalar_cpu", "maximum_cpu"),
+    "clamp_max": _scalar_or_tensor("clamp_max_scalar_cpu", "minimum_cpu"),
+    "relu": "clamp_min_scalar_cpu",
+    "nonzero": "nonzero_count_cpu", "argwhere": "nonzero_count_cpu", "count_nonzero": "nonzero_count_cpu",
+    "where": _where, "isin": "isin_default_cpu", "searchsorted": "searchsorted_out_cpu",
+    "bucketize": "searchsorted_out_cpu", "bincount": "bincount_cpu",
+    "flip": "flip_cpu", "fliplr": "flip_cpu", "flipud": "flip_cpu", "rot90": "flip_cpu",
+    "tril": "tril", "triu": "triu", "trace": "trace",
+    "mm": "addmm_impl_cpu_", "matmul": "addmm_impl_cpu_", "inner": "addmm_impl_cpu_",
+    "chain_matmul": "addmm_impl_cpu_", "tensordot": "dot", "dot": "dot",
+    "index_select": "index_select", "gather": "scatter_gather_tensor_cpu", "scatter": "scatter_gather_tensor_cpu",
+    "masked_fill": "masked_fill", "sum": _sum, "bernoulli_": "bernoulli_scalar_cpu_",
+}
+# the in-place methods refuse with their out-of-place kernel
+for _n in ("abs", "absolute", "neg", "negative", "sign", "sgn", "add", "sub", "subtract", "pow", "square",
+           "floor_divide", "remainder", "fmod", "div", "divide", "gcd", "lcm", "heaviside", "igamma", "igammac",
+           "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal", "logical_and", "logical_or",
+           "logical_xor", "logical_not", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "clamp",
+           "clip", "clamp_min", "clamp_max", "relu", "tril", "triu", "masked_fill", "scatter"):
+    _KERNELS[_n + "_"] = _KERNELS[_n]
+_KERNELS = {k: v for k, v in _KERNELS.items() if v is not None}
+
+
+def _guard(fn, spec):
+    pick = spec if callable(spec) else None
+
+    @functools.wraps(fn)
+    def guarded(*args, **kwargs):
+        a = args[0] if args else kwargs.get("input")
+        if not isinstance(a, Tensor) and len(args) > 1:
+            a = args[1]   # a Python number first (5 - t calls sub(5, t))
+        if a.__class__ is Tensor or isinstance(a, Tensor):
+            d = a._data.dtype
+            if d.kind == "u" and d.itemsize > 1:
+                k = pick(args, kwargs) if pick is not None else spec
+                if k is not None:
+                    raise NotImplementedError(f"\"{k}\" not implemented for '{D.scalar_name(d)}'")
+        return fn(*args, **kwargs)
+    guarded._uint_guarded = True
+    return guarded
+
+
+def install():
+    """Wrap the refused ops of numtorch._ops and the Tensor methods of the same names."""
+    import sys
+    from .._tensor import _METHODS
+    namespace_module = sys.modules[__name__.rsplit(".", 1)[0]]
+    for name, spec in _KERNELS.items():
+        fn = getattr(namespace_module, name, None)
+        if callable(fn) and not getattr(fn, "_uint_guarded", False):
+            setattr(namespace_module, name, _guard(fn, spec))
+        m = Tensor.__dict__.get(name)
+        if m is not None and callable(m) and not getattr(m, "_uint_guarded", False):
+            g = _guard(m, spec)
+            setattr(Tensor, name, g)
+            if name in _METHODS:
+                _METHODS[name] = g
+
+
+def install_in(namespace, names):
+    """Guard ``names`` of another namespace dict (top-level functions that do not come from numtorch._ops)."""
+    for name in names:
+        fn = namespace.get(name)
+        if callable(fn) and not getattr(fn, "_uint_guarded", False):
+            namespace[name] = _guard(fn, _KERNELS[name])
