@@ -88,6 +88,8 @@ from . import fft  # noqa: E402
 from .fft._stft import stft, istft  # noqa: E402
 from ._ops.complex import install_refusals_in as _refuse_complex  # noqa: E402
 _refuse_complex(globals(), ("lgamma", "digamma"))
+from ._ops._unsigned import install_factories as _refuse_unsigned  # noqa: E402
+_refuse_unsigned(globals())   # torch.arange(..., dtype=torch.uint16) & co.: PyTorch has no kernel
 
 
 def is_tensor(obj):

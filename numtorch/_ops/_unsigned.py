@@ -57,6 +57,22 @@ def _where(args, kwargs):
     return "nonzero_count_cpu" if len(args) == 1 and not kwargs else None
 
 
+def _setitem(args, kwargs):
+    """t[mask] = value is masked_fill in PyTorch, t[index_tensor] = value index_put; basic indexing is a copy."""
+    idx = args[1] if len(args) > 1 else None
+    for i in (idx if isinstance(idx, tuple) else (idx,)):
+        if isinstance(i, Tensor):
+            return "masked_fill" if i._data.dtype.kind == "b" and not isinstance(args[2], Tensor) else "index_put"
+        if isinstance(i, list):
+            return "index_put"
+    return None
+
+
+def _random_(args, kwargs):
+    """random_() over the dtype's whole range has no kernel; random_(to) / random_(from, to) do."""
+    return "random_kernel_cpu" if len(args) == 1 and "to" not in kwargs and "from_" not in kwargs else None
+
+
 # op name -> PyTorch's kernel name (or a function of (args, kwargs) giving it, None when the call is supported)
 _KERNELS = {
     "abs": "abs_cpu", "absolute": "abs_cpu", "neg": "neg_cpu", "negative": "neg_cpu",
@@ -91,6 +107,16 @@ _KERNELS = {
     "chain_matmul": "addmm_impl_cpu_", "tensordot": "dot", "dot": "dot",
     "index_select": "index_select", "gather": "scatter_gather_tensor_cpu", "scatter": "scatter_gather_tensor_cpu",
     "masked_fill": "masked_fill", "sum": _sum, "bernoulli_": "bernoulli_scalar_cpu_",
+    "masked_select": "masked_select", "take": "take_cpu", "put_": "take_put_cpu", "put": "take_put_cpu",
+    "index_put_": "index_put", "index_put": "index_put", "index_add": "index_add_", "index_copy": "index_copy_cpu",
+    "index_fill": "index_fill_cpu", "masked_scatter": "masked_scatter", "scatter_add": "scatter_gather_tensor_cpu",
+    "scatter_reduce": "scatter_gather_tensor_cpu", "setitem": _setitem, "cummax": "cummax_cpu",
+    "cummin": "cummin_cpu", "softmax": "softmax_lastdim_kernel_impl", "log_softmax": "log_softmax_lastdim_kernel_impl",
+    "frac": "frac_cpu", "addcmul": "addcmul_cpu_out", "addcdiv": "addcdiv_cpu_out", "dist": "add_stub",
+    "bmm": "bmm", "mv": "addmv_impl_cpu", "einsum": "bmm", "histc": "aminmax_cpu",
+    "logcumsumexp": "logcumsumexp_out_cpu", "cumsum_": "cumsum_out_cpu", "to_sparse": "nonzero_count_cpu",
+    "rand_like": "check_uniform_bounds", "randn_like": "normal_kernel_cpu", "uniform_": "check_uniform_bounds",
+    "normal_": "normal_kernel_cpu", "random_": _random_,
 }
 # the in-place methods refuse with their out-of-place kernel
 for _n in ("abs", "absolute", "neg", "negative", "sign", "sgn", "add", "sub", "subtract", "pow", "square",
@@ -144,3 +170,32 @@ def install_in(namespace, names):
         fn = namespace.get(name)
         if callable(fn) and not getattr(fn, "_uint_guarded", False):
             namespace[name] = _guard(fn, _KERNELS[name])
+
+
+# factory functions whose dtype= argument PyTorch refuses for uint16/32/64
+_DTYPE_KERNELS = {"arange": "arange_cpu", "range": "range_cpu", "linspace": "linspace_cpu",
+                  "logspace": "logspace_cpu", "rand": "check_uniform_bounds", "randn": "normal_kernel_cpu",
+                  "randperm": "randperm", "eye": "eye", "tril_indices": "tril_indices", "triu_indices": "triu_indices",
+                  "rand_like": "check_uniform_bounds", "randn_like": "normal_kernel_cpu"}
+
+
+def _dtype_guard(fn, kernel):
+    @functools.wraps(fn)
+    def guarded(*args, **kwargs):
+        d = kwargs.get("dtype")
+        if d is not None and d in D.UNSIGNED_WIDE:
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{D.SCALAR_NAMES[d.name]}'")
+        return fn(*args, **kwargs)
+    guarded._uint_dtype_guarded = True
+    return guarded
+
+
+def install_factories(namespace):
+    """Guard the factory functions of the top-level namespace dict (their ``dtype=`` argument), and the
+    ``*_like`` ones on their input too."""
+    for name, kernel in _DTYPE_KERNELS.items():
+        fn = namespace.get(name)
+        if callable(fn) and not getattr(fn, "_uint_dtype_guarded", False):
+            if name in _KERNELS and not getattr(fn, "_uint_guarded", False):
+                fn = _guard(fn, _KERNELS[name])
+            namespace[name] = _dtype_guard(fn, kernel)
