@@ -18,7 +18,7 @@ def _np_index(idx):
 def _np_index1(i):
     if isinstance(i, Tensor):
         d = i._data
-        if d.dtype.kind in "fV":
+        if d.dtype.kind in "fV" or d.dtype.kind == "u" and d.dtype.itemsize > 1:   # uint16/32/64 neither
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         if d.ndim == 0 and d.dtype.kind in "iu":
             return int(d)
