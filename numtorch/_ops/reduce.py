@@ -643,7 +643,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if input._data.dtype.kind not in "fV":
         if input._data.dtype.kind != "c":
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                               f"{D.from_numpy_dtype(input._data.dtype).name.capitalize()}")
+                               f"{D.scalar_name(input._data.dtype)}")
         from .arith import abs as _abs
         input = _abs(input)   # the norm of the moduli; abs's gradient carries the phase back
     return VectorNorm.apply(input, float(p), dims_tuple(dim, input._data.ndim), keepdim)
