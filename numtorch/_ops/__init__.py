@@ -144,6 +144,7 @@ _table["heaviside_"] = _make_inplace(_g["heaviside"])
 _table["xlogy_"] = _make_inplace(_table["xlogy"])
 from .arith import _float_power_  # noqa: E402
 _table["float_power_"] = _float_power_
+_table["hash_tensor"] = _g["hash_tensor"]
 register_methods(_table)
 
 # complex tensors: complex-aware sgn / isreal / adjoint replace the real-only ones (functions and methods)
