@@ -43,20 +43,6 @@ def _max_min(all_k, dim_k, binary_k):
     return pick
 
 
-def _div(args, kwargs):
-    mode = kwargs.get("rounding_mode", args[2] if len(args) > 2 else None)
-    return {"trunc": "div_trunc_cpu", "floor": "div_floor_cpu"}.get(mode)
-
-
-def _sum(args, kwargs):
-    d = kwargs.get("dtype")
-    return "sum_cpu" if d is not None and d in D.UNSIGNED_WIDE else None
-
-
-def _where(args, kwargs):
-    return "nonzero_count_cpu" if len(args) == 1 and not kwargs else None
-
-
 def _setitem(args, kwargs):
     """t[mask] = value is masked_fill in PyTorch, t[index_tensor] = value index_put; basic indexing is a copy."""
     idx = args[1] if len(args) > 1 else None
@@ -76,15 +62,10 @@ def _random_(args, kwargs):
 # op name -> PyTorch's kernel name (or a function of (args, kwargs) giving it, None when the call is supported)
 _KERNELS = {
     "abs": "abs_cpu", "absolute": "abs_cpu", "neg": "neg_cpu", "negative": "neg_cpu",
-    "sign": "sign_cpu", "sgn": "sign_cpu", "add": "add_stub", "sub": "add_stub", "subtract": "add_stub",
-    "rsub": "add_stub", "diff": "add_stub", "trapezoid": "add_stub", "trapz": "add_stub",
-    "cumulative_trapezoid": "add_stub", "gradient": "add_stub",
-    "pow": "pow", "square": "pow", "float_power": None,
-    "floor_divide": "div_floor_cpu", "remainder": "remainder_cpu", "fmod": "fmod_cpu", "div": _div,
-    "divide": _div, "gcd": "gcd_cpu", "lcm": "lcm_cpu", "heaviside": "heaviside_cpu",
-    "igamma": "igamma_cpu", "igammac": "igammac_cpu",
-    "lt": "lt_cpu", "less": "lt_cpu", "le": "le_cpu", "less_equal": "le_cpu", "gt": "gt_cpu",
-    "greater": "gt_cpu", "ge": "ge_cpu", "greater_equal": "ge_cpu",
+    "sign": "sign_cpu", "sgn": "sign_cpu", "diff": "add_stub", "trapezoid": "add_stub", "trapz": "add_stub",
+    "cumulative_trapezoid": "add_stub", "gradient": "add_stub", "dist": "add_stub", "pow": "pow", "square": "pow",
+    "floor_divide": "div_floor_cpu", "remainder": "remainder_cpu", "fmod": "fmod_cpu", "gcd": "gcd_cpu",
+    "lcm": "lcm_cpu", "heaviside": "heaviside_cpu", "igamma": "igamma_cpu", "igammac": "igammac_cpu",
     "logical_and": "logical_and_cpu", "logical_or": "logical_or_cpu", "logical_xor": "logical_xor_cpu",
     "logical_not": "logical_not_cpu", "bitwise_not": "bitwise_not_cpu",
     "bitwise_left_shift": "lshift_cpu", "bitwise_right_shift": "rshift_cpu",
@@ -93,39 +74,37 @@ _KERNELS = {
     "maximum": "maximum_cpu", "minimum": "minimum_cpu", "fmax": "maximum_cpu", "fmin": "minimum_cpu",
     "argmax": "argmax_cpu", "argmin": "argmin_cpu", "topk": "topk_cpu", "median": "median_cpu",
     "nanmedian": "median_cpu", "mode": "mode_cpu", "kthvalue": "kthvalue_cpu",
+    "cummax": "cummax_cpu", "cummin": "cummin_cpu", "logcumsumexp": "logcumsumexp_out_cpu",
+    "cumsum_": "cumsum_out_cpu", "histc": "aminmax_cpu",
     "clamp": _scalar_or_tensor("clamp_scalar_cpu", "maximum_cpu"),
     "clip": _scalar_or_tensor("clamp_scalar_cpu", "maximum_cpu"),
     "clamp_min": _scalar_or_tensor("clamp_min_scalar_cpu", "maximum_cpu"),
     "clamp_max": _scalar_or_tensor("clamp_max_scalar_cpu", "minimum_cpu"),
-    "relu": "clamp_min_scalar_cpu",
-    "nonzero": "nonzero_count_cpu", "argwhere": "nonzero_count_cpu", "count_nonzero": "nonzero_count_cpu",
-    "where": _where, "isin": "isin_default_cpu", "searchsorted": "searchsorted_out_cpu",
-    "bucketize": "searchsorted_out_cpu", "bincount": "bincount_cpu",
-    "flip": "flip_cpu", "fliplr": "flip_cpu", "flipud": "flip_cpu", "rot90": "flip_cpu",
-    "tril": "tril", "triu": "triu", "trace": "trace",
-    "mm": "addmm_impl_cpu_", "matmul": "addmm_impl_cpu_", "inner": "addmm_impl_cpu_",
-    "chain_matmul": "addmm_impl_cpu_", "tensordot": "dot", "dot": "dot",
+    "relu": "clamp_min_scalar_cpu", "softmax": "softmax_lastdim_kernel_impl",
+    "log_softmax": "log_softmax_lastdim_kernel_impl", "frac": "frac_cpu",
+    "addcmul": "addcmul_cpu_out", "addcdiv": "addcdiv_cpu_out",
+    "argwhere": "nonzero_count_cpu", "count_nonzero": "nonzero_count_cpu", "to_sparse": "nonzero_count_cpu",
+    "isin": "isin_default_cpu", "searchsorted": "searchsorted_out_cpu", "bucketize": "searchsorted_out_cpu",
+    "bincount": "bincount_cpu", "flip": "flip_cpu", "fliplr": "flip_cpu", "flipud": "flip_cpu", "rot90": "flip_cpu",
+    "tril": "tril", "triu": "triu", "trace": "trace", "inner": "addmm_impl_cpu_", "chain_matmul": "addmm_impl_cpu_",
+    "tensordot": "dot", "dot": "dot", "mv": "addmv_impl_cpu", "einsum": "bmm",
     "index_select": "index_select", "gather": "scatter_gather_tensor_cpu", "scatter": "scatter_gather_tensor_cpu",
-    "masked_fill": "masked_fill", "sum": _sum, "bernoulli_": "bernoulli_scalar_cpu_",
-    "masked_select": "masked_select", "take": "take_cpu", "put_": "take_put_cpu", "put": "take_put_cpu",
-    "index_put_": "index_put", "index_put": "index_put", "index_add": "index_add_", "index_copy": "index_copy_cpu",
-    "index_fill": "index_fill_cpu", "masked_scatter": "masked_scatter", "scatter_add": "scatter_gather_tensor_cpu",
-    "scatter_reduce": "scatter_gather_tensor_cpu", "setitem": _setitem, "cummax": "cummax_cpu",
-    "cummin": "cummin_cpu", "softmax": "softmax_lastdim_kernel_impl", "log_softmax": "log_softmax_lastdim_kernel_impl",
-    "frac": "frac_cpu", "addcmul": "addcmul_cpu_out", "addcdiv": "addcdiv_cpu_out", "dist": "add_stub",
-    "bmm": "bmm", "mv": "addmv_impl_cpu", "einsum": "bmm", "histc": "aminmax_cpu",
-    "logcumsumexp": "logcumsumexp_out_cpu", "cumsum_": "cumsum_out_cpu", "to_sparse": "nonzero_count_cpu",
-    "rand_like": "check_uniform_bounds", "randn_like": "normal_kernel_cpu", "uniform_": "check_uniform_bounds",
-    "normal_": "normal_kernel_cpu", "random_": _random_,
+    "scatter_add": "scatter_gather_tensor_cpu", "scatter_reduce": "scatter_gather_tensor_cpu",
+    "masked_fill": "masked_fill", "masked_select": "masked_select", "masked_scatter": "masked_scatter",
+    "take": "take_cpu", "put_": "take_put_cpu", "put": "take_put_cpu", "index_put_": "index_put",
+    "index_put": "index_put", "index_add": "index_add_", "index_copy": "index_copy_cpu",
+    "index_fill": "index_fill_cpu", "setitem": _setitem,
+    "bernoulli_": "bernoulli_scalar_cpu_", "rand_like": "check_uniform_bounds", "randn_like": "normal_kernel_cpu",
+    "uniform_": "check_uniform_bounds", "normal_": "normal_kernel_cpu", "random_": _random_,
 }
-# the in-place methods refuse with their out-of-place kernel
-for _n in ("abs", "absolute", "neg", "negative", "sign", "sgn", "add", "sub", "subtract", "pow", "square",
-           "floor_divide", "remainder", "fmod", "div", "divide", "gcd", "lcm", "heaviside", "igamma", "igammac",
-           "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal", "logical_and", "logical_or",
-           "logical_xor", "logical_not", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "clamp",
-           "clip", "clamp_min", "clamp_max", "relu", "tril", "triu", "masked_fill", "scatter"):
+# add/sub, div's rounding modes, lt/le/gt/ge, mm/matmul/bmm, nonzero/where and sum(dtype=) check inside the ops
+# themselves (they are hot: no wrapper frame on them); the in-place methods refuse with their out-of-place kernel
+for _n in ("abs", "absolute", "neg", "negative", "sign", "sgn", "pow", "square", "floor_divide", "remainder",
+           "fmod", "gcd", "lcm", "heaviside", "igamma", "igammac", "logical_and", "logical_or", "logical_xor",
+           "logical_not", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "clamp", "clip", "clamp_min",
+           "clamp_max", "relu", "tril", "triu", "masked_fill", "scatter", "index_add", "index_copy", "index_fill",
+           "masked_scatter", "scatter_add", "scatter_reduce", "addcmul", "addcdiv"):
     _KERNELS[_n + "_"] = _KERNELS[_n]
-_KERNELS = {k: v for k, v in _KERNELS.items() if v is not None}
 
 
 def _guard(fn, spec):
@@ -133,18 +112,28 @@ def _guard(fn, spec):
 
     @functools.wraps(fn)
     def guarded(*args, **kwargs):
-        a = args[0] if args else kwargs.get("input")
-        if not isinstance(a, Tensor) and len(args) > 1:
-            a = args[1]   # a Python number first (5 - t calls sub(5, t))
-        if a.__class__ is Tensor or isinstance(a, Tensor):
-            d = a._data.dtype
-            if d.kind == "u" and d.itemsize > 1:
-                k = pick(args, kwargs) if pick is not None else spec
-                if k is not None:
-                    raise NotImplementedError(f"\"{k}\" not implemented for '{D.scalar_name(d)}'")
+        # the fast path (every dtype but the unsigned ones) costs one attribute chain: no isinstance
+        try:
+            d = args[0]._data.dtype
+        except (IndexError, AttributeError):
+            d = _operand_dtype(args, kwargs)
+            if d is None:
+                return fn(*args, **kwargs)
+        if d.kind != "u" or d.itemsize == 1:
+            return fn(*args, **kwargs)
+        k = pick(args, kwargs) if pick is not None else spec
+        if k is not None:
+            raise NotImplementedError(f"\"{k}\" not implemented for '{D.scalar_name(d)}'")
         return fn(*args, **kwargs)
     guarded._uint_guarded = True
     return guarded
+
+
+def _operand_dtype(args, kwargs):
+    """The dtype that decides when the first argument is no tensor: ``input=``, or the tensor after a Python
+    number (``5 - t`` calls ``sub(5, t)``)."""
+    a = kwargs.get("input") if not args else args[1] if len(args) > 1 else None
+    return a._data.dtype if isinstance(a, Tensor) else None
 
 
 def install():
