@@ -408,6 +408,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
     if rounding_mode in ("floor", "trunc"):
         from .complex import refuse_kernel
         refuse_kernel(f"div_{rounding_mode}_cpu", ad, bd)
+        _refuse_unsigned(f"div_{rounding_mode}_cpu", ad if is_array(ad) else bd)
     if _is_int(ad, bd):
         if _kind(ad) == "b" and _kind(bd) == "b":
             raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")

@@ -744,6 +744,9 @@ def take_along_dim(input, indices, dim=None):
 
 
 def nonzero(input, *, as_tuple=False):
+    if input._data.dtype.kind == "u":   # uint16/32/64 (and so where(cond) of one): no kernel in PyTorch
+        from ._unsigned import refuse_kernel
+        refuse_kernel("nonzero_count_cpu", input._data)
     if not input._data.ndim:  # NumPy refuses nonzero on 0-d arrays; PyTorch treats it as one element
         n = int(bool(input._data))
         return (_make(xp.zeros(n, xp.int64)),) if as_tuple else _make(xp.zeros((n, 0), xp.int64))
