@@ -98,6 +98,8 @@ def _float_dtype_arg(name, input, dtype):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if dtype is not None and dtype in D.UNSIGNED_WIDE:   # PyTorch has no sum kernel into uint16/32/64
+        raise NotImplementedError(f"\"sum_cpu\" not implemented for '{D.SCALAR_NAMES[dtype.name]}'")
     if dtype is not None and input._data.dtype.kind == "c" and not D.to_numpy_dtype(dtype).kind == "c":
         from .complex import real
         input = real(input)   # a real accumulation type drops the imaginary parts, silently as PyTorch
