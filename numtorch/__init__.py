@@ -88,8 +88,9 @@ from . import fft  # noqa: E402
 from .fft._stft import stft, istft  # noqa: E402
 from ._ops.complex import install_refusals_in as _refuse_complex  # noqa: E402
 _refuse_complex(globals(), ("lgamma", "digamma"))
-from ._ops._unsigned import install_factories as _refuse_unsigned  # noqa: E402
+from ._ops._unsigned import install_factories as _refuse_unsigned, install_in as _refuse_unsigned_in  # noqa: E402
 _refuse_unsigned(globals())   # torch.arange(..., dtype=torch.uint16) & co.: PyTorch has no kernel
+_refuse_unsigned_in(globals(), ("igamma", "igammac"))
 
 
 def is_tensor(obj):

@@ -83,10 +83,12 @@ _KERNELS = {
     "relu": "clamp_min_scalar_cpu", "softmax": "softmax_lastdim_kernel_impl",
     "log_softmax": "log_softmax_lastdim_kernel_impl", "frac": "frac_cpu",
     "addcmul": "addcmul_cpu_out", "addcdiv": "addcdiv_cpu_out",
-    "argwhere": "nonzero_count_cpu", "count_nonzero": "nonzero_count_cpu", "to_sparse": "nonzero_count_cpu",
+    "argwhere": "nonzero_count_cpu", "count_nonzero": "nonzero_count_cpu",
+    "log_normal_": "log_normal_cpu",
     "isin": "isin_default_cpu", "searchsorted": "searchsorted_out_cpu", "bucketize": "searchsorted_out_cpu",
-    "bincount": "bincount_cpu", "flip": "flip_cpu", "fliplr": "flip_cpu", "flipud": "flip_cpu", "rot90": "flip_cpu",
-    "tril": "tril", "triu": "triu", "trace": "trace", "inner": "addmm_impl_cpu_", "chain_matmul": "addmm_impl_cpu_",
+    "bincount": "bincount_cpu", "flip": "flip_cpu", "fliplr": "flip_cpu", "rot90": "flip_cpu",
+    "tril": "tril", "triu": "triu", "trace": "trace", "inner": "addmm_impl_cpu_",
+    "chain_matmul": lambda args, kwargs: "addmm_impl_cpu_" if len(args) > 1 else None,
     "tensordot": "dot", "dot": "dot", "mv": "addmv_impl_cpu", "einsum": "bmm",
     "index_select": "index_select", "gather": "scatter_gather_tensor_cpu", "scatter": "scatter_gather_tensor_cpu",
     "scatter_add": "scatter_gather_tensor_cpu", "scatter_reduce": "scatter_gather_tensor_cpu",
@@ -154,11 +156,15 @@ def install():
 
 
 def install_in(namespace, names):
-    """Guard ``names`` of another namespace dict (top-level functions that do not come from numtorch._ops)."""
+    """Guard ``names`` of another namespace dict (top-level functions that do not come from numtorch._ops) and
+    the Tensor methods of the same names."""
     for name in names:
         fn = namespace.get(name)
         if callable(fn) and not getattr(fn, "_uint_guarded", False):
             namespace[name] = _guard(fn, _KERNELS[name])
+        m = Tensor.__dict__.get(name)
+        if m is not None and callable(m) and not getattr(m, "_uint_guarded", False):
+            setattr(Tensor, name, _guard(m, _KERNELS[name]))
 
 
 # factory functions whose dtype= argument PyTorch refuses for uint16/32/64

@@ -286,6 +286,13 @@ CASES = {
     "sum_into_uint_from_int64": lambda m, d: m.tensor([1, 2]).sum(dtype=d),
     "relu": lambda m, d: m.relu(_t(m, d)),
     "clamp_min_": lambda m, d: _t(m, d).clamp_min_(1),
+    "flipud": lambda m, d: m.ones(2, 2, dtype=d).flipud(),
+    "chain_matmul_one": lambda m, d: m.chain_matmul(m.ones(2, 2, dtype=d)),
+    "chain_matmul_two": lambda m, d: m.chain_matmul(m.ones(2, 2, dtype=d), m.ones(2, 2, dtype=d)),
+    "igamma": lambda m, d: m.igamma(_t(m, d), _t(m, d)),
+    "igammac_method": lambda m, d: _t(m, d).igammac(_t(m, d)),
+    "log_normal_": lambda m, d: _t(m, d).log_normal_(),
+    "to_sparse_coo": lambda m, d: _t(m, d).to_sparse_coo(),
     # promotion
     "add_int64_tensor": lambda m, d: _t(m, d) + m.tensor([1, 1, 1]),
     "mul_int64_tensor": lambda m, d: _t(m, d) * m.tensor([1, 1, 1]),
