@@ -457,3 +457,25 @@ def test_hash_tensor_out_and_no_grad():
     o = nt.empty(0, dtype=nt.uint64)
     r = nt.hash_tensor(x, out=o)
     assert r is o and o.tolist() == torch.hash_tensor(torch.tensor([1.0, 2.0])).tolist()
+
+
+# ------------------------------------------------------- torchvision: 16-bit images (decode_png gives uint16)
+_TO_DTYPE_PAIRS = [("uint16", t) for t in ("uint8", "uint16", "int32", "float32", "float64")] + \
+    [(s, "uint16") for s in ("uint8", "float32")]
+
+
+@pytest.mark.parametrize("scale", [True, False])
+@pytest.mark.parametrize("src,to", _TO_DTYPE_PAIRS)
+def test_v2_to_dtype_with_uint16(src, to, scale):
+    from conftest import import_torchvision
+    import_torchvision()
+    from torchvision.transforms.v2 import functional as TF
+    import numtorch.vision.transforms.v2.functional as NF
+    a = {"uint16": np.array([[[0, 1, 255, 256, 65535]]], dtype=np.uint16),
+         "uint8": np.array([[[0, 1, 128, 255]]], dtype=np.uint8),
+         "float32": np.array([[[0.0, 0.25, 0.5, 1.0]]], dtype=np.float32)}[src]
+    want = _run(lambda m, d: (TF if m is torch else NF).to_dtype(m.from_numpy(a.copy()), getattr(m, to),
+                                                                 scale=scale), torch, None)
+    got = _run(lambda m, d: (TF if m is torch else NF).to_dtype(m.from_numpy(a.copy()), getattr(m, to),
+                                                                scale=scale), nt, None)
+    assert got == want
