@@ -356,7 +356,7 @@ def test_dtype_attributes(uname):
 @pytest.mark.parametrize("uname", UNAMES)
 def test_iinfo(uname):
     i, w = nt.iinfo(getattr(nt, uname)), torch.iinfo(getattr(torch, uname))
-    assert (i.bits, i.min, i.max, i.dtype) == (w.bits, w.min, w.max, w.dtype)
+    assert (i.bits, i.min, i.max, i.dtype, repr(i), str(i)) == (w.bits, w.min, w.max, w.dtype, repr(w), str(w))
     assert type(i.max) is type(w.max)
 
 
