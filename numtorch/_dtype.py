@@ -102,6 +102,13 @@ def cast(arr, npd):
             if arr.dtype != xp.float32 and arr.dtype != npd:
                 arr = arr.astype(xp.float32)
             return arr.astype(npd)
+    if arr.dtype.kind in "fcV" and npd.kind in "iu" or npd.kind == "f" and npd.itemsize == 2:
+        # out of range (-1.0 into uint16, 2**31 into float16): C's cast, silently as PyTorch; a bfloat16 goes
+        # through float as there (ml_dtypes' own cast would saturate -1 to 0)
+        with errstate(over="ignore", invalid="ignore"):
+            if arr.dtype.kind == "V" and npd.kind in "iu":
+                arr = arr.astype(xp.float32)
+            return arr.astype(npd)
     return arr.astype(npd)
 
 
