@@ -479,3 +479,31 @@ def test_v2_to_dtype_with_uint16(src, to, scale):
     got = _run(lambda m, d: (TF if m is torch else NF).to_dtype(m.from_numpy(a.copy()), getattr(m, to),
                                                                 scale=scale), nt, None)
     assert got == want
+
+
+# ----------------------------------------------------------------------------------------- casts both ways
+_CAST_VALUES = {"int": [0, 1, 7, 200, 40000, 2 ** 31 - 1], "negative_int": [-1, -7],
+                "float": [0.0, 1.5, 2.9, 255.0, 65535.0], "negative_float": [-1.0, -3.5], "big_float": [70000.0, 5e9]}
+
+
+@pytest.mark.filterwarnings("ignore:Casting complex values")
+@pytest.mark.parametrize("uname", UNAMES)
+@pytest.mark.parametrize("other", _PROMOTION_NAMES)
+def test_casts_both_ways(uname, other):
+    """Values through other -> uint and uint -> other, as PyTorch's C casts (wrapping), with no NumPy warning."""
+    import warnings
+    if other == "bfloat16":
+        pytest.importorskip("ml_dtypes", reason="numtorch's bfloat16 needs the bfloat16 extra")
+    for kind, v in _CAST_VALUES.items():
+        for src, dst in ((other, uname), (uname, other)):
+            if src == uname and kind != "int":
+                continue   # the uint source holds what an int64 list cast into it gives
+
+            def f(m, d, src=src, dst=dst, v=v, kind=kind):
+                base = m.tensor(v, dtype=m.float64 if "float" in kind else m.int64)
+                return base.to(getattr(m, src)).to(getattr(m, dst))
+            want = _run(f, torch, None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", RuntimeWarning)
+                got = _run(f, nt, None)
+            assert got == want, (src, dst, kind)
