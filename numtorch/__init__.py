@@ -23,7 +23,7 @@ from ._creation import range_ as range  # noqa: A001  (deprecated torch.range: e
 from ._random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 
 from ._dtype import bfloat16  # noqa: E402  (NumPy arrays of ml_dtypes' bfloat16, loaded on first use)
-uint16 = int32
+from ._dtype import uint16, uint32, uint64  # noqa: E402
 from ._dtype import complex64, complex128, complex32, cfloat, cdouble, chalf, promote_types, can_cast  # noqa: E402
 from ._ops.complex import result_type, complex, polar, real, imag, view_as_real, view_as_complex, \
     view_as_real_copy, view_as_complex_copy, conj, conj_physical, conj_physical_, is_conj, is_neg, resolve_conj, \
@@ -88,6 +88,9 @@ from . import fft  # noqa: E402
 from .fft._stft import stft, istft  # noqa: E402
 from ._ops.complex import install_refusals_in as _refuse_complex  # noqa: E402
 _refuse_complex(globals(), ("lgamma", "digamma"))
+from ._ops._unsigned import install_factories as _refuse_unsigned, install_in as _refuse_unsigned_in  # noqa: E402
+_refuse_unsigned(globals())   # torch.arange(..., dtype=torch.uint16) & co.: PyTorch has no kernel
+_refuse_unsigned_in(globals(), ("igamma", "igammac"))
 
 
 def is_tensor(obj):

@@ -20,6 +20,8 @@ def _np_dtype(dtype, default=None):
 def _finish(arr, requires_grad):
     t = _make(arr)
     if requires_grad:
+        if arr.dtype.kind not in "fVc":   # the factories' own sentence (requires_grad_() words it differently)
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 
@@ -114,10 +116,34 @@ def _to_array(data, npd):
         data = conv(data)
     if D.is_bf16(npd):  # torch makes a bfloat16 from a float: doubles are rounded to float32 first
         return xp.array(data, dtype=xp.float32).astype(npd)
+    if npd == _U64 and xp.dtype(_infer_dtype(data)).kind == "f":
+        raise TypeError("an integer is required")   # PyTorch reads Python numbers for uint64 as C unsigned ints
     try:
         return xp.array(data, dtype=npd)
     except ValueError as e:
         raise ValueError(f"expected sequence of equal-length lists: {e}") from None
+    except OverflowError:
+        if npd.kind != "u":
+            raise
+        return _wrap_unsigned(data, npd)
+
+
+_U64 = xp.dtype("uint64")
+
+
+def _wrap_unsigned(data, npd):
+    """Python ints into an unsigned dtype as PyTorch converts them: -max..-1 wrap (C's cast), beyond that a
+    RuntimeError; uint64 takes no negative int (PyTorch reads it as an unsigned long long)."""
+    wide = xp.array(data, dtype=object)
+    flat = [int(v) for v in wide.ravel()]
+    hi = int(xp.iinfo(npd).max)
+    if npd == _U64:
+        if builtins.any(v < 0 for v in flat):
+            raise OverflowError("can't convert negative int to unsigned")
+        raise OverflowError("int too big to convert")
+    if builtins.any(v > hi or v < -hi for v in flat):
+        raise RuntimeError(f"value cannot be converted to type {npd.name} without overflow")
+    return xp.array([v % (hi + 1) for v in flat], dtype=npd).reshape(wide.shape)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -227,8 +253,12 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     if dtype is None:
         dtype = D.bool_ if isinstance(fill_value, builtins.bool) else D.int64 if isinstance(fill_value, numbers.Integral) \
             else D.get_default_dtype() if isinstance(fill_value, numbers.Real) else D.default_complex()
-    return _finish(xp.full(shape_arg((size,)) if not isinstance(size, int) else (size,), fill_value,
-                           _np_dtype(dtype)), requires_grad)
+    npd = _np_dtype(dtype)
+    if npd.kind == "u" and isinstance(fill_value, int):
+        from ._ops._util import check_scalar_fits
+        fill_value = check_scalar_fits(fill_value, npd)   # -1 into an unsigned type wraps, as PyTorch
+    return _finish(xp.full(shape_arg((size,)) if not isinstance(size, int) else (size,), fill_value, npd),
+                   requires_grad)
 
 
 def _like(fn_arr):

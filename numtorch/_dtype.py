@@ -11,7 +11,7 @@ class dtype:
         self.name = name
         self.np = xp.dtype(np_dtype)
         self.is_floating_point = kind == 2
-        self.is_signed = name not in ("uint8", "bool")
+        self.is_signed = name not in ("uint8", "bool", "uint16", "uint32", "uint64")
         self.itemsize = self.np.itemsize
         self._kind = kind  # 0 bool, 1 integer, 2 floating, 3 complex: PyTorch's promotion categories
 
@@ -47,6 +47,11 @@ int32 = dtype("int32", "int32", 1)
 int16 = dtype("int16", "int16", 1)
 int8 = dtype("int8", "int8", 1)
 uint8 = dtype("uint8", "uint8", 1)
+# PyTorch's "limited support" unsigned types: creation, casts, copies, views, indexing, eq/ne, sort, bitwise
+# and/or/xor, mul, sum -- most other kernels and every promotion with another non-float dtype refuse them
+uint16 = dtype("uint16", "uint16", 1)
+uint32 = dtype("uint32", "uint32", 1)
+uint64 = dtype("uint64", "uint64", 1)
 bool_ = dtype("bool", "bool", 0)
 complex64 = dtype("complex64", "complex64", 3)
 complex128 = dtype("complex128", "complex128", 3)
@@ -97,6 +102,13 @@ def cast(arr, npd):
             if arr.dtype != xp.float32 and arr.dtype != npd:
                 arr = arr.astype(xp.float32)
             return arr.astype(npd)
+    if arr.dtype.kind in "fcV" and npd.kind in "iu" or npd.kind == "f" and npd.itemsize == 2:
+        # out of range (-1.0 into uint16, 2**31 into float16): C's cast, silently as PyTorch; a bfloat16 goes
+        # through float as there (ml_dtypes' own cast would saturate -1 to 0)
+        with errstate(over="ignore", invalid="ignore"):
+            if arr.dtype.kind == "V" and npd.kind in "iu":
+                arr = arr.astype(xp.float32)
+            return arr.astype(npd)
     return arr.astype(npd)
 
 
@@ -127,8 +139,10 @@ int = int32
 short = int16
 
 ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_, complex64, complex128)
-_FROM_NP = {d.np: d for d in ALL}
-_NAMES = {d.name: d for d in ALL}
+# not in ALL (which tests and ops iterate as torch's all_types_and_complex): PyTorch's limited unsigned types
+UNSIGNED_WIDE = (uint16, uint32, uint64)
+_FROM_NP = {d.np: d for d in ALL + UNSIGNED_WIDE}
+_NAMES = {d.name: d for d in ALL + UNSIGNED_WIDE}
 _NAMES["bfloat16"] = bfloat16
 _NAMES["complex32"] = complex32
 _TO_REAL = {"complex32": float16, "complex64": float32, "complex128": float64}
@@ -165,8 +179,8 @@ def from_numpy_dtype(npd):
         if npd in _FROM_NP:
             return _FROM_NP[npd]
         raise TypeError(f"can't convert np.ndarray of type numpy.{npd}. The only supported types are: "
-                        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, "
-                        "and bool.") from None
+                        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, "
+                        "uint32, uint16, uint8, and bool.") from None
 
 
 def to_numpy_dtype(d):
@@ -199,6 +213,12 @@ def promote(a, b):
     key = (a, b)
     r = _promote_cache.get(key)
     if r is None:
+        if a in UNSIGNED_WIDE or b in UNSIGNED_WIDE:
+            # PyTorch promotes uint16/32/64 only to a floating type; anything else is refused
+            if a._kind == 2 or b._kind == 2:
+                return a if a._kind == 2 else b
+            raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+                               f"{SCALAR_NAMES[a.name]} and {SCALAR_NAMES[b.name]}")
         if a._kind == 3 or b._kind == 3:
             # complex with a float: the complex type of the wider precision (complex64 + float64 -> complex128)
             r = promote(a.to_real(), b.to_real()) if a._kind == b._kind or min(a._kind, b._kind) == 2 else None
@@ -228,6 +248,9 @@ def result_type(a_dtype, a_dim0, b_dtype, b_dim0):
 def _combine(higher, lower):
     """PyTorch's combination of two priority levels' dtypes (dimensioned over 0-d over Python numbers):
     the lower level only lifts the category; a complex one keeps the higher's float precision."""
+    if (higher._kind == 0 or lower._kind == 2) and higher._kind < 2 and \
+            (higher in UNSIGNED_WIDE or lower in UNSIGNED_WIDE):
+        return promote(higher, lower)   # PyTorch promotes these two (bool with uint16 raises)
     if lower._kind > higher._kind:
         if lower._kind == 3 and higher._kind == 2:
             return higher.to_complex()
@@ -262,6 +285,7 @@ def can_cast(from_, to):
 # by NumPy dtype name: the one table of that fact
 SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
                 "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
                 "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 

@@ -275,6 +275,9 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
     if not 0 < k <= max(n, 1):
         raise RuntimeError(f"sparse_dim must be in [1, {n}], got {k}")
     d = self._data
+    if d.dtype.kind == "u":   # uint16/32/64: PyTorch's nonzero count has no kernel for them
+        from ._ops._unsigned import refuse_kernel
+        refuse_kernel("nonzero_count_cpu", d)
     mask = d != 0 if k == n else (d != 0).reshape(d.shape[:k] + (-1,)).any(-1)
     idx = xp.stack(xp.nonzero(mask)).astype(xp.int64).reshape(k, -1)
     vt = self[tuple(_make(i) for i in idx)] if self.requires_grad else _make(d[tuple(idx)])

@@ -742,6 +742,24 @@ class Tensor:
     __ror__ = __or__
     __rxor__ = __xor__
 
+    def __lshift__(self, other):
+        return ops.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return ops.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other):
+        return ops.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return ops.bitwise_right_shift(other, self)
+
+    def __ilshift__(self, other):
+        return ops.inplace(self, ops.bitwise_left_shift, other)
+
+    def __irshift__(self, other):
+        return ops.inplace(self, ops.bitwise_right_shift, other)
+
     def __eq__(self, other):
         return ops.eq(self, other)
 

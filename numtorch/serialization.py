@@ -64,6 +64,11 @@ class _Global:
 
 
 _REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
+# dtypes without a typed storage class (uint16/32/64): PyTorch writes an UntypedStorage of bytes and names the
+# dtype in a _rebuild_tensor_v3 record
+_REBUILD_TENSOR_V3 = _Global("torch._utils", "_rebuild_tensor_v3")
+_UNTYPED_STORAGE = _Global("torch.storage", "UntypedStorage")
+_UNTYPED_DTYPES = {n: _Global("torch", n) for n in ("uint16", "uint32", "uint64")}
 _REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
 _STORAGE_GLOBALS = {k: _Global("torch", v) for k, v in _STORAGE_OF.items()}
 
@@ -103,12 +108,14 @@ class _Pickler(pickle._Pickler):
     def persistent_id(self, obj):
         if type(obj) is _StorageRef:
             a = obj.array
+            if a.dtype.name in _UNTYPED_DTYPES:
+                return ("storage", _UNTYPED_STORAGE, obj.key, "cpu", a.nbytes)
             return ("storage", _STORAGE_GLOBALS[a.dtype.name], obj.key, "cpu", a.size)
         return None
 
     def _storage_for(self, a):
         """(storage, element offset, element strides) for array ``a``; views of one array share a storage."""
-        if a.dtype.name not in _STORAGE_OF:
+        if a.dtype.name not in _STORAGE_OF and a.dtype.name not in _UNTYPED_DTYPES:
             raise pickle.PicklingError(f"numtorch.save: dtype {a.dtype} has no PyTorch storage type")
         item = a.itemsize
         root = _root(a)
@@ -145,6 +152,9 @@ class _Pickler(pickle._Pickler):
                 return (_REBUILD_PARAMETER, (_make(obj._data), bool(obj.requires_grad), _OrderedDict()))
             a = obj._data
             ref, off, strides = self._storage_for(a)
+            if a.dtype.name in _UNTYPED_DTYPES:
+                return (_REBUILD_TENSOR_V3, (ref, off, tuple(int(s) for s in a.shape), strides,
+                                             bool(obj.requires_grad), _OrderedDict(), _UNTYPED_DTYPES[a.dtype.name]))
             return (_REBUILD_TENSOR, (ref, off, tuple(int(s) for s in a.shape), strides,
                                       bool(obj.requires_grad), _OrderedDict()))
         return NotImplemented
@@ -252,10 +262,11 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
 
 # ---------------------------------------------------------------------------- loading
 class _LoadedStorage:
-    __slots__ = ("array",)
+    __slots__ = ("array", "order")
 
-    def __init__(self, array):
+    def __init__(self, array, order="="):
         self.array = array
+        self.order = order   # the file's byte order, for an untyped (byte) storage read as another dtype
 
 
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None,
@@ -289,6 +300,24 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=Fals
     return t
 
 
+def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype, metadata=None):
+    """A tensor over an UntypedStorage (bytes) with its dtype named in the record (uint16/32/64)."""
+    if not isinstance(storage, _LoadedStorage) or not isinstance(dtype, _D.dtype):
+        raise pickle.UnpicklingError("corrupt checkpoint: a tensor record does not refer to a storage and dtype")
+    raw = storage.array
+    npd = dtype.np
+    if raw.dtype != _xp.uint8:   # a typed storage: the dtype must be its own
+        if raw.dtype != npd:
+            raise pickle.UnpicklingError("corrupt checkpoint: a tensor's dtype differs from its storage's")
+        typed = storage
+    else:
+        if raw.size % npd.itemsize:
+            raise pickle.UnpicklingError(f"corrupt checkpoint: {raw.size} bytes do not hold whole {dtype} values")
+        view = raw.view(npd.newbyteorder(storage.order)) if storage.order != "=" else raw.view(npd)
+        typed = _LoadedStorage(view if view.dtype.isnative else view.astype(npd))
+    return _rebuild_tensor_v2(typed, storage_offset, size, stride, requires_grad, backward_hooks, metadata)
+
+
 def _rebuild_tensor(storage, storage_offset, size, stride):
     return _rebuild_tensor_v2(storage, storage_offset, size, stride)
 
@@ -320,6 +349,8 @@ class _StorageType:
     @property
     def dtype(self):
         # bfloat16 is ml_dtypes' type, loaded only when a checkpoint holds one
+        if self.name == "UntypedStorage":
+            return _xp.dtype(_xp.uint8)
         return _D.bfloat16.np if self.name == "BFloat16Storage" else _xp.dtype(_DTYPE_OF[self.name])
 
 
@@ -327,6 +358,8 @@ def _allowed():
     table = {
         ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
         ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
+        ("torch._utils", "_rebuild_tensor_v3"): _rebuild_tensor_v3,
+        ("torch.storage", "UntypedStorage"): _StorageType("UntypedStorage"),
         ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
         ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
         ("collections", "OrderedDict"): _OrderedDict,
@@ -341,7 +374,7 @@ def _allowed():
     for name in _DTYPE_OF:
         table[("torch", name)] = _StorageType(name)
     for name in ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "float",
-                 "double", "half", "long", "int", "short", "bfloat16"):
+                 "double", "half", "long", "int", "short", "bfloat16", "uint16", "uint32", "uint64"):
         dt = getattr(_D, name if name != "bool" else "bool_", None)
         if dt is not None:
             table[("torch", name)] = dt
@@ -536,7 +569,7 @@ class _Unpickler(pickle.Unpickler):
         arr = _xp.frombuffer(bytearray(raw), dtype=dt)  # a writable copy owned by the tensors
         if not dt.isnative:
             arr = arr.astype(dt.newbyteorder("="))
-        st = _LoadedStorage(arr)
+        st = _LoadedStorage(arr, "<" if self._byteorder == "little" else ">")
         self._storages[key] = st
         return st
 

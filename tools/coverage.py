@@ -29,7 +29,6 @@ REASONS = {
     "uniform": "as `cauchy`: `Tensor.uniform_` exists and is bit-exact (tests/random)",
     "chalf": "complex32: the dtype object exists, but NumPy has no complex32 to compute in (creating one raises "
              "RuntimeError saying so)",
-    "hash_tensor": "its result is a torch.uint64 tensor (an xor of the values' 64-bit patterns); numtorch has no uint32/uint64 dtypes yet (PyTorch's limited unsigned dtypes; numtorch's uint16 is an alias of int32)",
     "max_pool2d_with_indices_backward": "an ATen backward kernel exposed for tests; numtorch's max pooling backward "
                                         "is reached through autograd",
     "native_dropout_backward": "an ATen backward kernel; dropout's backward is reached through autograd",

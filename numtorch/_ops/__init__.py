@@ -144,9 +144,14 @@ _table["heaviside_"] = _make_inplace(_g["heaviside"])
 _table["xlogy_"] = _make_inplace(_table["xlogy"])
 from .arith import _float_power_  # noqa: E402
 _table["float_power_"] = _float_power_
+_table["hash_tensor"] = _g["hash_tensor"]
 register_methods(_table)
 
 # complex tensors: complex-aware sgn / isreal / adjoint replace the real-only ones (functions and methods)
 from . import complex as _complex  # noqa: E402
 from .complex import sgn, isreal, adjoint  # noqa: E402,F811
 _complex._install_refusals()
+
+# torch.uint16/32/64: the kernels PyTorch refuses for them (functions and methods)
+from . import _unsigned  # noqa: E402
+_unsigned.install()

@@ -62,6 +62,7 @@ def _with_scalar(arr, s):
 
 
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "uint16": "uint16_t", "uint32": "uint32_t", "uint64": "uint64_t",
             "float16": "c10::Half", "float32": "float"}
 
 
@@ -83,6 +84,8 @@ def check_scalar_fits(value, np_dtype):
             # a negative int wraps into an unsigned type (down to -max), a negative float does not
             bad = value > info.max or value < (-_int(info.max) if k == "u" and isinstance(value, _int) else info.min)
     if bad:
+        if k == "u" and np_dtype.itemsize == 8 and isinstance(value, _int) and value > 0:
+            raise OverflowError("int too big to convert")   # PyTorch fails reading it as an unsigned long long
         raise RuntimeError(f"value cannot be converted to type {_C_NAMES[np_dtype.name]} without overflow")
     if k == "u" and value < 0:
         return _int(value) % (_int(xp.iinfo(np_dtype).max) + 1)

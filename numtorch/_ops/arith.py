@@ -5,6 +5,7 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make, _bcast_error
 from ._util import _wrapped_int, operands, sum_to, data, zeros_of, write_out as _out
+from ._unsigned import refuse_kernel as _refuse_unsigned
 
 
 
@@ -40,7 +41,10 @@ class Add(Function):
             # an alpha (or alpha * scalar) beyond an integer dtype wraps into it, as PyTorch (uint8, alpha=-1)
             bd = bd * _wrapped_int(bd, alpha) if is_array(bd) else _wrapped_int(ad, bd * alpha) if is_array(ad) \
                 else bd * alpha
-        return ad + bd
+        r = ad + bd
+        if r.dtype.kind == "u" and r.dtype.itemsize > 1:   # uint16/32/64: PyTorch has no add kernel
+            _refuse_unsigned("add_stub", r)
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -73,6 +77,8 @@ class Sub(Function):
             # an alpha (or alpha * scalar) beyond an integer dtype wraps into it, as PyTorch (uint8, alpha=-1)
             bd = bd * _wrapped_int(bd, alpha) if is_array(bd) else _wrapped_int(ad, bd * alpha) if is_array(ad) \
                 else bd * alpha
+        if ka == "u" or kb == "u":
+            _refuse_unsigned("add_stub", ad if is_array(ad) else bd)   # uint16/32/64: no sub kernel in PyTorch
         return ad - bd
 
     @staticmethod
@@ -402,6 +408,7 @@ def div(input, other, *, rounding_mode=None, out=None, _floor_op=False):
     if rounding_mode in ("floor", "trunc"):
         from .complex import refuse_kernel
         refuse_kernel(f"div_{rounding_mode}_cpu", ad, bd)
+        _refuse_unsigned(f"div_{rounding_mode}_cpu", ad if is_array(ad) else bd)
     if _is_int(ad, bd):
         if _kind(ad) == "b" and _kind(bd) == "b":
             raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")

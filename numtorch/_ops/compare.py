@@ -11,11 +11,13 @@ from ._util import operands, data, wrap_dim, write_out
 def _cmp(np_fn, kernel=None):
     def fn(input, other, *, out=None):
         ad, bd = operands(input, other, wrap=True)
-        if kernel is not None and (getattr(ad, "dtype", None) is not None and ad.dtype.kind == "c" or
-                                   getattr(bd, "dtype", None) is not None and bd.dtype.kind == "c" or
+        if kernel is not None and (getattr(ad, "dtype", None) is not None and ad.dtype.kind in "cu" or
+                                   getattr(bd, "dtype", None) is not None and bd.dtype.kind in "cu" or
                                    isinstance(ad, complex) or isinstance(bd, complex)):
             from .complex import refuse_kernel
+            from ._unsigned import refuse_kernel as refuse_unsigned
             refuse_kernel(kernel, ad, bd)
+            refuse_unsigned(kernel, ad if is_array(ad) else bd)   # uint16/32/64: no order kernels
         try:
             r = np_fn(ad, bd)
         except ValueError as e:   # shapes that do not broadcast: PyTorch's RuntimeError

@@ -18,7 +18,7 @@ def _np_index(idx):
 def _np_index1(i):
     if isinstance(i, Tensor):
         d = i._data
-        if d.dtype.kind in "fV":
+        if d.dtype.kind in "fV" or d.dtype.kind == "u" and d.dtype.itemsize > 1:   # uint16/32/64 neither
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         if d.ndim == 0 and d.dtype.kind in "iu":
             return int(d)
@@ -744,6 +744,9 @@ def take_along_dim(input, indices, dim=None):
 
 
 def nonzero(input, *, as_tuple=False):
+    if input._data.dtype.kind == "u":   # uint16/32/64 (and so where(cond) of one): no kernel in PyTorch
+        from ._unsigned import refuse_kernel
+        refuse_kernel("nonzero_count_cpu", input._data)
     if not input._data.ndim:  # NumPy refuses nonzero on 0-d arrays; PyTorch treats it as one element
         n = int(bool(input._data))
         return (_make(xp.zeros(n, xp.int64)),) if as_tuple else _make(xp.zeros((n, 0), xp.int64))

@@ -45,4 +45,4 @@ class iinfo:
         self.min = int(i.min) if i else 0
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"   # %g, as PyTorch prints it

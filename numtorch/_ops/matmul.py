@@ -7,6 +7,7 @@ from ..autograd.function import Function
 from .._tensor import Tensor, _make, broadcast_error
 from ._util import sum_to, operands
 from ._util import write_out as _out
+from ._unsigned import refuse_kernel as _refuse_unsigned
 
 
 def _f32(*arrays):
@@ -207,6 +208,8 @@ def _no_bool_product(a, b, kernel):
     """PyTorch's BLAS-backed products have no bool kernel (an empty product runs no kernel and passes)."""
     if a._data.dtype.kind == "b" and b._data.dtype.kind == "b" and (a._data.size and b._data.size or kernel == "dot"):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if a._data.dtype.kind == "u":
+        _refuse_unsigned(kernel, a._data)   # uint16/32/64: PyTorch has no product kernels
 
 
 def mm(input, mat2, *, out=None):
@@ -240,6 +243,7 @@ def matmul(input, other, *, out=None):
     if b.ndim >= 3 and a.size and b.size:   # PyTorch's batched path: bmm dispatches on input's dtype, then checks
         if a.dtype.kind == "b":
             raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        _refuse_unsigned("bmm", a)
         _check_scalar_type(input, other)
     _check_dtypes(input, other)
     _no_bool_product(input, other, "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else
@@ -274,6 +278,7 @@ def bmm(input, mat2, *, out=None):
                            f"[{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
     if input._data.dtype.kind == "b" and input._data.size and mat2._data.size:
         raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+    _refuse_unsigned("bmm", input._data)
     _check_scalar_type(input, mat2)
     return _out(Bmm.apply(input, mat2), out)
 

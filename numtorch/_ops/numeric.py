@@ -276,7 +276,7 @@ def _shift(name, np_fn, input, other):
     a, b = operands(input, other if isinstance(other, Tensor) else other)
     a, b = xp.asarray(a), xp.asarray(b)
     if a.dtype.kind == "f" or b.dtype.kind == "f":
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{D.from_numpy_dtype(a.dtype).name.capitalize()}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{D.scalar_name(a.dtype)}\'')
     bits = a.dtype.itemsize * 8
     big = (b >= bits) | (b < 0)
     bb = xp.where(big, 0, b).astype(a.dtype)

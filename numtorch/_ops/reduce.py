@@ -98,6 +98,8 @@ def _float_dtype_arg(name, input, dtype):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if dtype is not None and dtype in D.UNSIGNED_WIDE:   # PyTorch has no sum kernel into uint16/32/64
+        raise NotImplementedError(f"\"sum_cpu\" not implemented for '{D.SCALAR_NAMES[dtype.name]}'")
     if dtype is not None and input._data.dtype.kind == "c" and not D.to_numpy_dtype(dtype).kind == "c":
         from .complex import real
         input = real(input)   # a real accumulation type drops the imaginary parts, silently as PyTorch
@@ -657,7 +659,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if input._data.dtype.kind not in "fV":
         if input._data.dtype.kind != "c":
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                               f"{D.from_numpy_dtype(input._data.dtype).name.capitalize()}")
+                               f"{D.scalar_name(input._data.dtype)}")
         from .arith import abs as _abs
         input = _abs(input)   # the norm of the moduli; abs's gradient carries the phase back
     return VectorNorm.apply(input, float(p), dims_tuple(dim, input._data.ndim), keepdim)

@@ -278,6 +278,28 @@ def unravel_index(indices, shape):
         return ()
     return tuple(_make(c.astype(xp.int64)) for c in xp.unravel_index(i, shape))
 
+def hash_tensor(input, dim=None, *, keepdim=False, mode=0, out=None):
+    """The xor of the elements' 64-bit patterns (floats widened to float64, integers and bools to int64), read
+    as uint64, over ``dim`` (all dimensions when None or empty): PyTorch's mode 0, the only one it has."""
+    from ._util import dims_tuple
+    a = input._data
+    axes = dims_tuple(dim, a.ndim)   # PyTorch's order of checks: dims, sizes, mode, then the dtype
+    if axes is None:
+        if a.size == 0:
+            raise RuntimeError("hash_tensor: Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+    else:
+        for d in axes:
+            if a.shape[d] == 0:
+                raise IndexError(f"hash_tensor: Expected reduction dim {d} to have non-zero size.")
+    if mode != 0:
+        raise RuntimeError(f"Unknown hash_tensor mode: {mode}")
+    if a.dtype.kind == "c" or a.dtype.kind == "u" and a.dtype.itemsize > 1:
+        raise NotImplementedError(f"\"xor_sum_cpu\" not implemented for '{D.scalar_name(a.dtype)}'")
+    bits = (a.astype(xp.float64) if a.dtype.kind in "fV" else a.astype(xp.int64)).view(xp.uint64)
+    r = xp.bitwise_xor.reduce(bits, axis=axes, keepdims=bool(keepdim))
+    return write_out(_make(xp.asarray(r, dtype=xp.uint64)), out)
+
 
 __all__ = ["quantile", "nanquantile", "nanmedian", "mode", "histogram", "unique_consecutive", "isin",
-           "unravel_index"]
+           "unravel_index", "hash_tensor"]

@@ -196,7 +196,8 @@ MAX_GENERATED_COMPLEX = 24
 
 # --------------------------------------------------------------------------------------------------- conversion
 _NT_DTYPE = {getattr(torch, n): getattr(nt, n) for n in ("float32", "float64", "float16", "int64", "int32", "int16",
-                                                          "int8", "uint8", "bool", "complex64", "complex128")}
+                                                          "int8", "uint8", "uint16", "uint32", "uint64", "bool",
+                                                          "complex64", "complex128")}
 
 
 _KEEP_STORAGE = [False]   # set while the sample of a storage-level op (STORAGE_OPS) is converted

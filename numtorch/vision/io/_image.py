@@ -1,6 +1,6 @@
 """Image files as tensors, decoded and encoded by Pillow.
 
-Decoded images are ``(C, H, W)`` uint8 (16-bit images raise: numtorch has no uint16); ``C`` follows the file (1 grey, 2 grey +
+Decoded images are ``(C, H, W)`` uint8 (a 16-bit greyscale image: uint16, as torchvision; 32-bit ones raise); ``C`` follows the file (1 grey, 2 grey +
 alpha, 3 RGB, 4 RGBA; palette images are expanded to RGB(A)) unless ``mode`` asks for a conversion.
 """
 import io as _io
@@ -81,9 +81,11 @@ def _to_tensor(img, mode, apply_exif_orientation):
         img = ImageOps.exif_transpose(img)
     has_alpha = img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (img.mode == "P" and "transparency" in img.info)
     if mode == ImageReadMode.UNCHANGED:
-        if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-            raise RuntimeError(f"decoding a 16-bit or 32-bit image (Pillow mode {img.mode}) needs a uint16 tensor, "
-                               f"which numtorch does not have; pass mode=ImageReadMode.GRAY for 8 bits")
+        if img.mode in ("I;16", "I;16B", "I;16L"):   # 16-bit greyscale: uint16 in [0, 65535], as torchvision
+            return _make(xp.ascontiguousarray(xp.asarray(img).astype(xp.uint16)[None]))
+        if img.mode in ("I", "F"):
+            raise RuntimeError(f"decoding a 32-bit image (Pillow mode {img.mode}) is not supported by numtorch "
+                               f"(torchvision decodes 8- and 16-bit images); pass mode=ImageReadMode.GRAY for 8 bits")
         if img.mode == "1":
             img = img.convert("L")
         elif img.mode == "P":
