@@ -222,12 +222,12 @@ class RNNBase(Module):
                 c0 = c0.unsqueeze(1) if c0 is not None else None
             elif h0.dim() != 3:
                 raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {h0.dim()}-D tensor")
-            exp = (self.num_layers * nd, N, real_h)
-            if tuple(h0.shape) != exp:
-                raise RuntimeError(f"Expected hidden size {exp}, got {list(h0.shape)}")
-            if c0 is not None and tuple(c0.shape) != (self.num_layers * nd, N, self.hidden_size):
-                raise RuntimeError(f"Expected hidden size {(self.num_layers * nd, N, self.hidden_size)}, got "
-                                   f"{list(c0.shape)}")
+            # PyTorch's messages: LSTM names the state, hidden[0] = h0, hidden[1] = c0
+            names = ("hidden[0]", "hidden[1]") if is_lstm else ("hidden",)
+            exps = ((self.num_layers * nd, N, real_h), (self.num_layers * nd, N, self.hidden_size))
+            for nm_, exp, st in zip(names, exps, (h0, c0)):
+                if tuple(st.shape) != exp:
+                    raise RuntimeError(f"Expected {nm_} size {exp}, got {list(st.shape)}")
         h0s = h0.unbind(0)
         c0s = c0.unbind(0) if c0 is not None else None
         x = input
