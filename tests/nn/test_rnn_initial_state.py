@@ -205,21 +205,43 @@ def test_packed_lstm_proj_given_state_matches_torch(kw, dtype):
     _packed_case("LSTM", {}, kw, dtype, True, False, [2, 5, 3, 5])
 
 
-def test_state_shape_errors_match_torch():
-    x = torch.randn(5, 2, I)
-    cases = [("LSTM", dict(bidirectional=True), lambda M: (M.zeros(2, 2, H), M.zeros(1, 2, H))),
-             ("LSTM", dict(bidirectional=True), lambda M: (M.zeros(1, 2, H), M.zeros(2, 2, H))),
-             ("LSTM", dict(proj_size=2), lambda M: (M.zeros(1, 2, H), M.zeros(1, 2, H))),
-             ("LSTM", dict(proj_size=2), lambda M: (M.zeros(1, 2, 2), M.zeros(1, 2, 2))),
-             ("GRU", dict(num_layers=2), lambda M: M.zeros(1, 2, H)),
-             ("RNN", dict(bidirectional=True), lambda M: M.zeros(2, 3, H))]
-    for name, kw, make in cases:
-        tm, nm = twin(name, I, H, **kw)
-        with pytest.raises(RuntimeError) as et:
-            tm(x, make(torch))
-        with pytest.raises(RuntimeError) as en:
-            nm(to_nt(x), make(nt))
-        assert str(en.value) == str(et.value)
+def _bad_states(M, RR):
+    x3, x2, z = M.randn(5, 2, I), M.randn(5, I), M.zeros
+    packed = RR.pack_padded_sequence(M.randn(5, 2, I), [5, 3])
+    unsorted = RR.pack_padded_sequence(M.randn(5, 2, I), [3, 5], enforce_sorted=False)
+    return [("LSTM", dict(bidirectional=True), x3, (z(2, 2, H), z(1, 2, H))),
+            ("LSTM", dict(bidirectional=True), x3, (z(1, 2, H), z(2, 2, H))),
+            ("LSTM", dict(proj_size=2), x3, (z(1, 2, H), z(1, 2, H))),
+            ("LSTM", dict(proj_size=2), x3, (z(1, 2, 2), z(1, 2, 2))),
+            ("LSTM", {}, x3, (z(2, H), z(1, 2, H))),            # dimensions
+            ("LSTM", {}, x2, (z(1, H), z(1, 1, H))),
+            ("LSTM", {}, x3, z(2, 2, H)),                       # a tensor where the pair belongs
+            ("LSTM", {}, x3, (z(1, 2, H),)),                    # pair too short / too long
+            ("LSTM", {}, x3, (z(1, 2, H),) * 3),
+            ("LSTM", {}, x2, (z(1, H),) * 3),                   # (PyTorch drops the third for unbatched input)
+            ("LSTM", {}, x2, (z(2, H), z(1, H))),
+            ("LSTM", {}, packed, (z(1, 2, H),)),
+            ("LSTM", {}, unsorted, (z(1, 2, H),)),
+            ("GRU", dict(num_layers=2), x3, z(1, 2, H)),
+            ("GRU", {}, x3, z(2, H)),
+            ("GRU", {}, x2, z(1, 1, H)),
+            ("RNN", dict(bidirectional=True), x3, z(2, 3, H)),
+            ("RNN", {}, packed, z(2, H)),
+            ("RNN", {}, x2, z(2, H))]
+
+
+def test_state_errors_match_torch():
+    """Wrong initial states raise PyTorch's exception class with PyTorch's message (or both run)."""
+    torch.manual_seed(0)
+    for (name, kw, xt, ht), (_, _, xn, hn) in zip(_bad_states(torch, TR), _bad_states(nt, R)):
+        got = []
+        for M, x, h in ((torch, xt, ht), (nt, xn, hn)):
+            try:
+                getattr(M.nn, name)(I, H, **kw)(x, h)
+                got.append("ran")
+            except (RuntimeError, IndexError) as e:
+                got.append(f"{type(e).__name__}: {e}")
+        assert got[1] == got[0], (name, kw)
 
 
 def _bilstm_program(M, n_class, n_hidden):
