@@ -209,25 +209,30 @@ class RNNBase(Module):
             h0 = C.zeros(self.num_layers * nd, N, real_h, dtype=input.dtype)
             c0 = C.zeros(self.num_layers * nd, N, self.hidden_size, dtype=input.dtype) if is_lstm else None
         else:
-            if is_lstm:
-                if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-                    raise RuntimeError("lstm expects two hidden states")
-                h0, c0 = hx
-            else:
-                h0, c0 = hx, None
+            # PyTorch's order of checks and messages: the pair is indexed (a 1-tuple is an IndexError), then the
+            # dimensions (not for packed input), then the shapes, then the pair's length (batched input only); packed input
+            # gets the shape messages where PyTorch fails inside its kernel
+            if is_lstm and packed and sorted_idx is None and len(hx) != 2:
+                raise RuntimeError("lstm expects two hidden states")
+            h0, c0 = (hx[0], hx[1]) if is_lstm else (hx, None)
+            want = 3 if batched else 2
+            kind = "batched 3-D" if batched else "unbatched 2-D"
+            if is_lstm and not packed and (h0.dim() != want or c0.dim() != want):
+                raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got ({h0.dim()}-D, "
+                                   f"{c0.dim()}-D) tensors")
+            if not is_lstm and not packed and h0.dim() != want:
+                raise RuntimeError(f"For {kind} input, hx should also be {want}-D but got {h0.dim()}-D tensor")
             if not batched:
-                if h0.dim() != 2:
-                    raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {h0.dim()}-D tensor")
                 h0 = h0.unsqueeze(1)
                 c0 = c0.unsqueeze(1) if c0 is not None else None
-            elif h0.dim() != 3:
-                raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {h0.dim()}-D tensor")
-            exp = (self.num_layers * nd, N, real_h)
-            if tuple(h0.shape) != exp:
-                raise RuntimeError(f"Expected hidden size {exp}, got {list(h0.shape)}")
-            if c0 is not None and tuple(c0.shape) != (self.num_layers * nd, N, self.hidden_size):
-                raise RuntimeError(f"Expected hidden size {(self.num_layers * nd, N, self.hidden_size)}, got "
-                                   f"{list(c0.shape)}")
+            # PyTorch's messages: LSTM names the state, hidden[0] = h0, hidden[1] = c0
+            names = ("hidden[0]", "hidden[1]") if is_lstm else ("hidden",)
+            exps = ((self.num_layers * nd, N, real_h), (self.num_layers * nd, N, self.hidden_size))
+            for nm_, exp, st in zip(names, exps, (h0, c0)):
+                if tuple(st.shape) != exp:
+                    raise RuntimeError(f"Expected {nm_} size {exp}, got {list(st.shape)}")
+            if is_lstm and batched and len(hx) != 2:
+                raise RuntimeError("lstm expects two hidden states")
         h0s = h0.unbind(0)
         c0s = c0.unbind(0) if c0 is not None else None
         x = input
