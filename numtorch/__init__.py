@@ -153,7 +153,7 @@ linalg.matmul = matmul   # torch.linalg.matmul is torch.matmul (the same functio
 
 
 def __getattr__(name):
-    if name == "ops":   # torch.ops (numtorch/ops): loaded on first use
+    if name in ("ops", "library"):   # torch.ops / torch.library (numtorch/ops, numtorch/library): loaded on first use
         import importlib
         return importlib.import_module(__name__ + "." + name)
     if name in ("onnx", "fx", "testing"):   # reachable after ``import torch`` as in torch; loaded on first use

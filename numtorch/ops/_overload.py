@@ -11,12 +11,28 @@ _REGISTRY = {}
 
 
 class _Entry:
-    __slots__ = ("schema", "kernel", "autograd")
+    __slots__ = ("schema", "kernel", "autograd", "opaque", "fake", "owner")
 
     def __init__(self, schema, kernel):
         self.schema = schema
         self.kernel = kernel
         self.autograd = None    # (backward, setup_context) registered by torch.library.register_autograd
+        self.opaque = False     # torch.library.custom_op: the kernel is a black box to autograd
+        self.fake = None        # torch.library.register_fake's function (kept; numtorch never runs fake tensors)
+        self.owner = None       # the torch.library.Library that defined it
+
+
+def _unregister(entry):
+    ns, op = entry.schema.name.split("::")
+    ops = _REGISTRY.get(ns, {}).get(op, {})
+    ops.pop(entry.schema.overload_name or "default", None)
+    if not ops:
+        _REGISTRY.get(ns, {}).pop(op, None)
+        namespace = sys.modules.get("numtorch.ops")
+        ns_obj = vars(namespace).get(ns) if namespace is not None else None
+        if ns_obj is not None and op in vars(ns_obj):
+            delattr(ns_obj, op)
+            ns_obj._dir.remove(op)
 
 
 def _register(schema, kernel=None):
@@ -126,11 +142,12 @@ class OpOverload:
 def _run(overload, values):
     entry = overload._entry
     if entry.kernel is None:
-        raise NotImplementedError(f"{overload._name}: the operator has a schema but no kernel (numtorch runs "
-                                  f"the kernel given to torch.library.impl / custom_op; none was registered)")
-    if entry.autograd is not None:
-        from ..library._autograd import run_with_autograd
-        return run_with_autograd(overload, values)
+        raise NotImplementedError(f"Could not run '{entry.schema.name}' with arguments from the 'CPU' backend. "
+                                  f"numtorch has no CPU kernel for it: register one with torch.library.impl, "
+                                  f"Library.impl or register_kernel")
+    if entry.opaque or entry.autograd is not None:
+        from ..library._autograd import run_custom
+        return run_custom(overload, values)
     return entry.kernel(*values)
 
 

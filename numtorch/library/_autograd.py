@@ -1,0 +1,50 @@
+"""Running a ``torch.library.custom_op`` (or an operator given ``register_autograd``): the kernel is opaque to
+autograd, as in PyTorch. With no tensor needing a gradient it runs under ``no_grad``; otherwise it runs as the
+forward of a generated ``autograd.Function`` whose backward is the registered formula (or, when none was
+registered, PyTorch's error on backward)."""
+from ..autograd.function import Function
+from ..autograd.grad_mode import no_grad, is_grad_enabled
+from .._tensor import Tensor
+
+_classes = {}
+
+
+def _needs_grad(values):
+    for v in values:
+        if isinstance(v, Tensor) and v.requires_grad:
+            return True
+    return False
+
+
+def _function_class(overload):
+    entry = overload._entry
+    cls = _classes.get(id(entry))
+    if cls is not None and cls._entry is entry:
+        return cls
+    label = f"{overload._namespace}.{overload._opname}.{overload._overloadname}"
+
+    def forward(ctx, *values):
+        out = entry.kernel(*values)
+        if entry.autograd is not None and entry.autograd[1] is not None:
+            entry.autograd[1](ctx=ctx, inputs=tuple(values), output=out)
+        return out
+
+    def backward(ctx, *grads):
+        if entry.autograd is None:
+            raise RuntimeError(f"Trying to backward through {label} but no autograd formula was registered. "
+                               f"Please use register_autograd to add one.")
+        res = entry.autograd[0](ctx, *grads)
+        return tuple(res) if isinstance(res, (tuple, list)) else (res,)
+
+    name = f"GeneratedBackwardFor_{overload._namespace}_{overload._opname}_{overload._overloadname}"
+    cls = type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward),
+                                   "_entry": entry})
+    _classes[id(entry)] = cls
+    return cls
+
+
+def run_custom(overload, values):
+    if not (is_grad_enabled() and _needs_grad(values)):
+        with no_grad():
+            return overload._entry.kernel(*values)
+    return _function_class(overload).apply(*values)
