@@ -23,10 +23,19 @@ def _function_class(overload):
         return cls
     label = f"{overload._namespace}.{overload._opname}.{overload._overloadname}"
 
+    args = entry.schema.arguments
+    n_pos = sum(not a.kwarg_only for a in args)
+    kw_names = [a.name for a in args if a.kwarg_only]
+
     def forward(ctx, *values):
         out = entry.kernel(*values)
         if entry.autograd is not None and entry.autograd[1] is not None:
-            entry.autograd[1](ctx=ctx, inputs=tuple(values), output=out)
+            # as PyTorch: keyword-only arguments come separately, and only when the schema has some
+            if kw_names:
+                entry.autograd[1](ctx=ctx, inputs=tuple(values[:n_pos]),
+                                  keyword_only_inputs=dict(zip(kw_names, values[n_pos:])), output=out)
+            else:
+                entry.autograd[1](ctx=ctx, inputs=tuple(values), output=out)
         return out
 
     def backward(ctx, *grads):
@@ -34,7 +43,8 @@ def _function_class(overload):
             raise RuntimeError(f"Trying to backward through {label} but no autograd formula was registered. "
                                f"Please use register_autograd to add one.")
         res = entry.autograd[0](ctx, *grads)
-        return tuple(res) if isinstance(res, (tuple, list)) else (res,)
+        # one gradient per positional input; keyword-only inputs get none
+        return (tuple(res) if isinstance(res, (tuple, list)) else (res,)) + (None,) * len(kw_names)
 
     name = f"GeneratedBackwardFor_{overload._namespace}_{overload._opname}_{overload._overloadname}"
     cls = type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward),

@@ -34,16 +34,22 @@ class FunctionSchema:
             raise RuntimeError(f"Invalid schema: {text!r}: the name must be 'namespace::op'")
         self.arguments = []
         kwarg_only = False
+        parts = []
         for part in _split(m.group(3)):
             if part == "*":
                 kwarg_only = True
+                parts.append("*")
                 continue
             decl, eq, default = part.partition("=")
-            type_, _, name = decl.strip().rpartition(" ")
-            type_, alias = _strip_alias(type_.strip())
+            raw_type, _, name = decl.strip().rpartition(" ")
+            type_, alias = _strip_alias(raw_type.strip())
             self.arguments.append(Argument(type_, name, _default(default.strip(), type_) if eq else None,
                                            bool(eq), kwarg_only, alias))
+            parts.append(f"{raw_type.strip()} {name}" + (f"={_default_text(default.strip())}" if eq else ""))
         ret = m.group(4).strip()
+        # the text as PyTorch prints a parsed schema (floats to 17 significant digits, ``1.`` for 1.0)
+        head = self.name + (f".{self.overload_name}" if self.overload_name else "")
+        self._text = f"{head}({', '.join(parts)}) -> {ret}"
         if ret.startswith("(") and ret.endswith(")"):
             ret = ret[1:-1]
         rets = [_strip_alias(r.strip().split(" ")[0]) for r in _split(ret)]
@@ -75,6 +81,26 @@ def _split(s):
     if cur.strip():
         out.append(cur.strip())
     return out
+
+
+def _float_text(tok):
+    try:
+        v = float(tok)
+    except ValueError:
+        return tok
+    if tok.lstrip("-").isdigit():
+        return tok      # an int
+    out = "%.17g" % v
+    return out if any(c in out for c in ".eni") else out + "."
+
+
+def _default_text(tok):
+    if tok.startswith("[") and tok.endswith("]"):
+        inner = tok[1:-1].strip()
+        return "[" + ", ".join(_float_text(x.strip()) for x in inner.split(",")) + "]" if inner else "[]"
+    if tok.startswith(("'", '"')):
+        return '"' + tok[1:-1] + '"'
+    return _float_text(tok)
 
 
 def _strip_alias(t):
@@ -150,7 +176,7 @@ def _check(t, v, lenient):
     if v is None:
         return None if opt else f"Unable to cast None to {base}"
     if lst:
-        if base in ("int", "SymInt") and n and _is_int(v):
+        if base == "int" and n and _is_int(v):    # ``int[2] stride``: one int stands for all (not SymInt[2])
             return None
         if not isinstance(v, (list, tuple)):
             return f"TypeError: '{type(v).__name__}' object is not iterable"
@@ -208,9 +234,11 @@ def bind(schema, args, kwargs, lenient=True):
             raise SchemaMismatch(f"{op}() is missing value for argument '{p.name}'. Declaration: {decl}")
         err = _check(p.type, v, lenient)
         if err is not None:
+            # PyTorch labels a Python exception raised while converting differently from a failed cast
+            detail = f" Python error details: {err}" if err.startswith("TypeError") else f"Cast error details: {err}"
             raise SchemaMismatch(f"{op}() Expected a value of type '{_type_name(p.type)}' for argument '{p.name}' "
                                  f"but instead found type '{type(v).__name__}'.\nPosition: {i}\nValue: {v!r}\n"
-                                 f"Declaration: {decl}\nCast error details: {err}")
+                                 f"Declaration: {decl}\n{detail}")
         values.append(v)
     if used != len(kwargs):
         names = {p.name for p in params}
