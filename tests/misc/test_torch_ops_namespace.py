@@ -364,7 +364,17 @@ def _define_ops(lib, L, ns):
     def two(x: Tensor, k: int = 2) -> tuple[Tensor, Tensor]:
         return x * k, x.sum(0)
 
-    return scale_shift, opaque_sin, add_into, two
+    @lib.custom_op(f"{ns}::weighted_cat", mutates_args=())
+    def weighted_cat(xs: list[Tensor], w: Tensor) -> Tensor:
+        return L.cat(xs) * w
+
+    def cat_backward(ctx, g):
+        return [g[:2] * 2, g[2:] * 3], g * ctx.total
+
+    def cat_setup(ctx, inputs, output):
+        ctx.total = sum(float(x.sum()) for x in inputs[0])
+    weighted_cat.register_autograd(cat_backward, setup_context=cat_setup)
+    return scale_shift, opaque_sin, add_into, two, weighted_cat
 
 
 @pytest.fixture(scope="module")
@@ -373,7 +383,7 @@ def custom_ops():
 
 
 def test_custom_op_forward_backward_match_torch(custom_ops):
-    (t_ss, t_sin, t_add, t_two), (n_ss, n_sin, n_add, n_two) = custom_ops
+    (t_ss, t_sin, t_add, t_two, t_cat), (n_ss, n_sin, n_add, n_two, n_cat) = custom_ops
     tx, nx = torch.from_numpy(X.copy()).requires_grad_(), nt.from_numpy(X.copy()).requires_grad_()
     ty, ny = t_ss(tx, 3.0, shift=0.5), n_ss(nx, 3.0, shift=0.5)
     assert_close(ny, ty)
@@ -398,6 +408,16 @@ def test_custom_op_forward_backward_match_torch(custom_ops):
     assert t_add(torch.from_numpy(Y.copy()), to) is None and n_add(nt.from_numpy(Y.copy()), no) is None
     assert_close(no, to)
     _compare(n_two(nt.from_numpy(X.copy()), k=3), t_two(torch.from_numpy(X.copy()), k=3))
+    # a tensor-list input: each tensor of the list gets its gradient
+    grads = []
+    for L, op in ((torch, t_cat), (nt, n_cat)):
+        a, b = L.ones(2, requires_grad=True), L.full((1,), 2.0, requires_grad=True)
+        w = L.arange(3.0).requires_grad_()
+        y = op([a, b], w)
+        (y * y).sum().backward()
+        grads.append((y, a.grad, b.grad, w.grad))
+    for g, w in zip(grads[1], grads[0]):
+        assert_close(g, w)
 
 
 def test_infer_schema_matches_torch():
