@@ -340,6 +340,100 @@ for _n in ("neg", "abs", "exp", "exp2", "log", "log2", "log1p", "expm1", "sqrt",
     KERNELS[f"{_n}.default"] = _unary(_n)
 
 
+
+def _loss(fn_name):
+    def k(self, target, weight, reduction, *rest):
+        from .._aten_functions import _r
+        return getattr(_F(), fn_name)(self, target, weight, *rest, reduction=_r(reduction, fn_name))
+    return k
+
+
+def _nll_loss(self, target, weight, reduction, ignore_index):
+    from .._aten_functions import _r
+    return _F().nll_loss(self, target, weight, ignore_index=ignore_index, reduction=_r(reduction, "nll_loss"))
+
+
+def _cross_entropy(self, target, weight, reduction, ignore_index, label_smoothing):
+    from .._aten_functions import _r
+    return _F().cross_entropy(self, target, weight, ignore_index=ignore_index,
+                              reduction=_r(reduction, "cross_entropy_loss"), label_smoothing=label_smoothing)
+
+
+def _upsample(mode):
+    def k(input, output_size, *rest):
+        align_corners = rest[0] if len(rest) == 2 else None
+        scale_factors = rest[-1]
+        return _F().interpolate(input, size=_tuple2(output_size) if output_size is not None else None,
+                                scale_factor=_tuple2(scale_factors) if output_size is None else None, mode=mode,
+                                align_corners=align_corners)
+    return k
+
+
+def _new(name):
+    def k(self, size, *rest):
+        *fill, dtype, layout, device, pin = rest
+        return getattr(self, name)(list(size), *fill, **_factory_kw(dtype, device))
+    return k
+
+
+KERNELS.update({
+    "var_mean.correction": lambda s, dim, correction, keepdim: tuple(_nt().var_mean(
+        s, _reduce_dims(dim), keepdim=keepdim, correction=1 if correction is None else correction)),
+    "nll_loss.default": _nll_loss,
+    "cross_entropy_loss.default": _cross_entropy,
+    "binary_cross_entropy_with_logits.default": lambda s, t, w, pw, reduction: _nt().binary_cross_entropy_with_logits(
+        s, t, w, pw, reduction),
+    "binary_cross_entropy.default": _loss("binary_cross_entropy"),
+    "pixel_shuffle.default": lambda s, r: _F().pixel_shuffle(s, r),
+    "diagonal.default": lambda s, offset, d1, d2: _nt().diagonal(s, offset, d1, d2),
+    "scatter_add.default": lambda s, dim, index, src: _nt().scatter_add(s, dim, index, src),
+    "index_add.default": lambda s, dim, index, src, alpha: _nt().index_add(s, dim, index, src, alpha=alpha),
+    "index_put.default": lambda s, indices, values, acc: _nt().index_put(s, tuple(indices), values, acc),
+    "index_put_.default": lambda s, indices, values, acc: s.index_put_(tuple(indices), values, acc),
+    "rand.default": lambda size, dtype, layout, device, pin: _nt().rand(list(size), **_factory_kw(dtype, device)),
+    "randn.default": lambda size, dtype, layout, device, pin: _nt().randn(list(size), **_factory_kw(dtype, device)),
+    "bernoulli.p": lambda s, p, generator: _nt().bernoulli(s, p, generator=generator),
+    "threshold.default": lambda s, th, v: _F().threshold(s, th, v),
+    "view_copy.default": lambda s, size: _nt().view_copy(s, list(size)),
+    "permute_copy.default": lambda s, dims: _nt().permute_copy(s, list(dims)),
+    "expand_copy.default": lambda s, size, implicit: _nt().expand_copy(s, list(size)),
+    "select_copy.int": lambda s, dim, index: _nt().select_copy(s, dim, index),
+    "unsqueeze_copy.default": lambda s, dim: _nt().unsqueeze_copy(s, dim),
+    "squeeze_copy.dim": lambda s, dim: _nt().squeeze_copy(s, dim),
+    "t_copy.default": lambda s: _nt().t_copy(s),
+    "transpose_copy.int": lambda s, d0, d1: _nt().transpose_copy(s, d0, d1),
+    "slice_copy.Tensor": lambda s, dim, start, end, step: _slice(s, dim, start, end, step).clone(),
+    "split_with_sizes_copy.default": lambda s, sizes, dim: [t.clone() for t in s.split(list(sizes), dim)],
+    "unbind_copy.int": lambda s, dim: [t.clone() for t in s.unbind(dim)],
+    "new_zeros.default": _new("new_zeros"), "new_ones.default": _new("new_ones"),
+    "new_empty.default": _new("new_empty"), "new_full.default": _new("new_full"),
+    "hardtanh_.default": lambda s, lo, hi: _F().hardtanh_(s, lo, hi),
+    "leaky_relu_.default": lambda s, slope: _F().leaky_relu_(s, slope),
+    "upsample_nearest2d.vec": _upsample("nearest"),
+    "upsample_bilinear2d.vec": _upsample("bilinear"),
+    "erfinv.default": _unary("erfinv"),
+    "empty_strided.default": lambda size, stride, dtype, layout, device, pin: _nt().empty_strided(
+        list(size), list(stride), **_factory_kw(dtype, device)),
+    "diag_embed.default": lambda s, offset, d1, d2: _nt().diag_embed(s, offset, d1, d2),
+    "adaptive_max_pool2d.default": lambda s, size: tuple(_F().adaptive_max_pool2d(s, _tuple2(size),
+                                                                                  return_indices=True)),
+    "avg_pool1d.default": lambda s, k, stride, padding, ceil_mode, cip: _F().avg_pool1d(
+        s, _tuple2(k), _tuple2(stride) or None, _tuple2(padding), ceil_mode, cip),
+    "outer.default": _binary("outer"),
+    "cumprod.default": lambda s, dim, dtype: _nt().cumprod(s, dim, dtype=dtype),
+    "linalg_vector_norm.default": lambda s, ord, dim, keepdim, dtype: _nt().linalg.vector_norm(
+        s, ord, _reduce_dims(dim), keepdim, dtype=dtype),
+    "argsort.stable": lambda s, stable, dim, descending: _nt().argsort(s, dim, descending, stable=stable),
+    "add_.Scalar": lambda s, o, alpha: s.add_(o, alpha=alpha),
+    "sub_.Tensor": lambda s, o, alpha: s.sub_(o, alpha=alpha),
+    "mul_.Scalar": lambda s, o: s.mul_(o),
+    "div_.Tensor": lambda s, o: s.div_(o),
+    "clamp_.default": lambda s, lo, hi: s.clamp_(lo, hi),
+    "masked_fill_.Scalar": lambda s, m, v: s.masked_fill_(m, v),
+})
+for _n in ("sigmoid_", "tanh_", "abs_", "exp_", "neg_", "sqrt_", "rsqrt_"):
+    KERNELS[f"{_n}.default"] = _inplace(_n)
+
 # ATen's schemas (PyTorch 2.13), each overload in the order PyTorch resolves them
 SCHEMAS = """
 aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor
@@ -406,22 +500,31 @@ aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor
 aten::atan2(Tensor self, Tensor other) -> Tensor
 aten::eq.Tensor(Tensor self, Tensor other) -> Tensor
 aten::eq.Scalar(Tensor self, Scalar other) -> Tensor
+aten::eq(Scalar a, Scalar b) -> bool
 aten::ne.Tensor(Tensor self, Tensor other) -> Tensor
 aten::ne.Scalar(Tensor self, Scalar other) -> Tensor
+aten::ne(Scalar a, Scalar b) -> bool
 aten::lt.Tensor(Tensor self, Tensor other) -> Tensor
 aten::lt.Scalar(Tensor self, Scalar other) -> Tensor
+aten::lt(Scalar a, Scalar b) -> bool
 aten::le.Tensor(Tensor self, Tensor other) -> Tensor
 aten::le.Scalar(Tensor self, Scalar other) -> Tensor
+aten::le(Scalar a, Scalar b) -> bool
 aten::gt.Tensor(Tensor self, Tensor other) -> Tensor
 aten::gt.Scalar(Tensor self, Scalar other) -> Tensor
+aten::gt(Scalar a, Scalar b) -> bool
 aten::ge.Tensor(Tensor self, Tensor other) -> Tensor
 aten::ge.Scalar(Tensor self, Scalar other) -> Tensor
+aten::ge(Scalar a, Scalar b) -> bool
 aten::logical_and(Tensor self, Tensor other) -> Tensor
 aten::logical_or(Tensor self, Tensor other) -> Tensor
 aten::logical_xor(Tensor self, Tensor other) -> Tensor
 aten::bitwise_and.Tensor(Tensor self, Tensor other) -> Tensor
+aten::bitwise_and.Scalar(Tensor self, Scalar other) -> Tensor
 aten::bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor
+aten::bitwise_or.Scalar(Tensor self, Scalar other) -> Tensor
 aten::bitwise_xor.Tensor(Tensor self, Tensor other) -> Tensor
+aten::bitwise_xor.Scalar(Tensor self, Scalar other) -> Tensor
 aten::relu(Tensor self) -> Tensor
 aten::relu_(Tensor(a!) self) -> Tensor(a!)
 aten::gelu(Tensor self, *, str approximate="none") -> Tensor
@@ -541,11 +644,67 @@ aten::mse_loss(Tensor self, Tensor target, int reduction=1) -> Tensor
 aten::sym_size.int(Tensor self, int dim) -> SymInt
 aten::copy(Tensor self, Tensor src, bool non_blocking=False) -> Tensor
 aten::add_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)
+aten::add_.Scalar(Tensor(a!) self, Scalar other, Scalar alpha=1) -> Tensor(a!)
 aten::mul_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)
+aten::mul_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)
 aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)
 aten::zero_(Tensor(a!) self) -> Tensor(a!)
 aten::fill.Scalar(Tensor self, Scalar value) -> Tensor
 aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)
+aten::abs_(Tensor(a!) self) -> Tensor(a!)
+aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)
+aten::argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor
+aten::avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], bool ceil_mode=False, bool count_include_pad=True) -> Tensor
+aten::bernoulli.p(Tensor self, float p, *, Generator? generator=None) -> Tensor
+aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor
+aten::binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=1) -> Tensor
+aten::clamp_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)
+aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100, float label_smoothing=0.) -> Tensor
+aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor
+aten::diag_embed(Tensor self, int offset=0, int dim1=-2, int dim2=-1) -> Tensor
+aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)
+aten::div_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)
+aten::empty_strided(SymInt[] size, SymInt[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+aten::erfinv(Tensor self) -> Tensor
+aten::exp_(Tensor(a!) self) -> Tensor(a!)
+aten::expand_copy(Tensor self, SymInt[] size, *, bool implicit=False) -> Tensor
+aten::hardtanh_(Tensor(a!) self, Scalar min_val=-1, Scalar max_val=1) -> Tensor(a!)
+aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor
+aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor
+aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)
+aten::leaky_relu_(Tensor(a!) self, Scalar negative_slope=0.01) -> Tensor(a!)
+aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor
+aten::masked_fill_.Scalar(Tensor(a!) self, Tensor mask, Scalar value) -> Tensor(a!)
+aten::neg_(Tensor(a!) self) -> Tensor(a!)
+aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+aten::new_full(Tensor self, SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor
+aten::outer(Tensor self, Tensor vec2) -> Tensor
+aten::permute_copy(Tensor self, int[] dims) -> Tensor
+aten::pixel_shuffle(Tensor self, int upscale_factor) -> Tensor
+aten::rand(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+aten::randn(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor
+aten::rsqrt_(Tensor(a!) self) -> Tensor(a!)
+aten::scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor
+aten::select_copy.int(Tensor self, int dim, SymInt index) -> Tensor
+aten::sigmoid_(Tensor(a!) self) -> Tensor(a!)
+aten::slice_copy.Tensor(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor
+aten::split_with_sizes_copy(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]
+aten::sqrt_(Tensor(a!) self) -> Tensor(a!)
+aten::squeeze_copy.dim(Tensor self, int dim) -> Tensor
+aten::sub_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)
+aten::t_copy(Tensor self) -> Tensor
+aten::tanh_(Tensor(a!) self) -> Tensor(a!)
+aten::threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor
+aten::transpose_copy.int(Tensor self, int dim0, int dim1) -> Tensor
+aten::unbind_copy.int(Tensor self, int dim=0) -> Tensor[]
+aten::unsqueeze_copy(Tensor self, int dim) -> Tensor
+aten::upsample_bilinear2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor
+aten::upsample_nearest2d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor
+aten::var_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor)
+aten::view_copy(Tensor self, SymInt[] size) -> Tensor
 """
 
 

@@ -34,6 +34,7 @@ WT = _arr(2, 3, 3, 3)
 POS = _arr(2, 3, lo=0.5, hi=3.0)
 V2, V2B, V3, V4, V4B = _arr(2), _arr(2), _arr(3), _arr(4), _arr(4)
 W53, C31 = _arr(5, 3), _arr(3, 1)
+_BIG = _arr(1, 8, 2, 3)
 IDX = np.array([[0, 2, 1], [1, 0, 2]], dtype=np.int64)
 MASK = np.array([[True, False, True], [False, False, True]])
 
@@ -142,7 +143,51 @@ CASES = [
     ("copy.default", lambda L, T: ((T(B3), T(IDX[0])[None, :].to(L.int64)[..., None].expand(2, 3, 4)), {})),
     ("tril.default", lambda L, T: ((T(S), 1), {})),
     ("repeat.default", lambda L, T: ((T(X), [2, 1]), {})),
+    ("var_mean.correction", lambda L, T: ((T(B3), [0, 2]), {"correction": 1})),
+    ("nll_loss.default", lambda L, T: ((T(X), T(IDX[:, 0].copy()), T(V3), 2), {})),
+    ("cross_entropy_loss.default", lambda L, T: ((T(X), T(IDX[:, 1].copy())), {"label_smoothing": 0.1})),
+    ("binary_cross_entropy_with_logits.default", lambda L, T: ((T(X), T(POS / 3), None, T(V3)), {})),
+    ("binary_cross_entropy.default", lambda L, T: ((T(POS / 3.5), T(POS / 3), None, 0), {})),
+    ("pixel_shuffle.default", lambda L, T: ((T(_BIG), 2), {})),
+    ("diagonal.default", lambda L, T: ((T(B3), 1, 1, 2), {})),
+    ("scatter_add.default", lambda L, T: ((T(X), 1, T(IDX), T(Y)), {})),
+    ("index_add.default", lambda L, T: ((T(S), 0, T(np.array([2, 0])), T(_arr(2, 4, lo=0, hi=0) + 1)),
+                                        {"alpha": 2})),
+    ("index_put.default", lambda L, T: ((T(X), [T(np.array([1, 0]))], T(V3), True), {})),
+    ("threshold.default", lambda L, T: ((T(X), 0.1, -5), {})),
+    ("view_copy.default", lambda L, T: ((T(B3), [4, 6]), {})),
+    ("permute_copy.default", lambda L, T: ((T(B3), [1, 2, 0]), {})),
+    ("slice_copy.Tensor", lambda L, T: ((T(B3), -1, -3), {})),
+    ("split_with_sizes_copy.default", lambda L, T: ((T(B3), [2, 1], 1), {})),
+    ("new_full.default", lambda L, T: ((T(IDX), [3], 7), {})),
+    ("new_zeros.default", lambda L, T: ((T(X), [2]), {"dtype": L.int32})),
+    ("upsample_nearest2d.vec", lambda L, T: ((T(IMG), [9, 4], None), {})),
+    ("upsample_nearest2d.vec", lambda L, T: ((T(IMG), None, [2.0, 1.5]), {})),
+    ("upsample_bilinear2d.vec", lambda L, T: ((T(IMG), [9, 4], True, None), {})),
+    ("upsample_bilinear2d.vec", lambda L, T: ((T(IMG), None, False, [0.5, 1.5]), {})),
+    ("diag_embed.default", lambda L, T: ((T(X),), {})),
+    ("adaptive_max_pool2d.default", lambda L, T: ((T(IMG), [2, 2]), {})),
+    ("avg_pool1d.default", lambda L, T: ((T(B3), [2]), {})),
+    ("outer.default", lambda L, T: ((T(V3), T(V4)), {})),
+    ("cumprod.default", lambda L, T: ((T(X), 0), {})),
+    ("linalg_vector_norm.default", lambda L, T: ((T(B3), 3, [1]), {})),
+    ("argsort.stable", lambda L, T: ((T(np.array([3, 1, 3, 0, 1])),), {"stable": True})),
+    ("erfinv.default", lambda L, T: ((T(POS / 4),), {})),
+    ("sigmoid_.default", lambda L, T: ((T(X),), {})),
+    ("add_.Scalar", lambda L, T: ((T(X), 2), {"alpha": 3})),
+    ("clamp_.default", lambda L, T: ((T(X), None, 0.3), {})),
 ]
+
+
+def test_random_factories_shape_dtype():
+    for path, args, kwargs in (("rand.default", ([2, 3],), {}), ("randn.default", ([4],), {"dtype": "float64"}),
+                               ("bernoulli.p", (np.zeros((2, 2), np.float32), 0.5), {})):
+        outs = []
+        for lib, ops in ((torch, torch.ops), (nt, ntops)):
+            a = tuple(_lib_tensor(lib)(x) if isinstance(x, np.ndarray) else x for x in args)
+            kw = {k: getattr(lib, v) for k, v in kwargs.items()}
+            outs.append(_resolve(ops, path)(*a, **kw))
+        assert tuple(outs[1].shape) == tuple(outs[0].shape) and str(outs[1].dtype) == str(outs[0].dtype)
 
 
 def _lib_tensor(lib):
