@@ -275,7 +275,10 @@ def test_names_reprs_and_attributes():
             want = got
     assert got == want
     import copy
+    import pickle
     assert copy.deepcopy(ntops.aten.add.Tensor) is ntops.aten.add.Tensor
+    assert pickle.loads(pickle.dumps(ntops.aten.add.Tensor)) is ntops.aten.add.Tensor
+    assert pickle.loads(pickle.dumps(ntops.aten.add)) is ntops.aten.add
     assert "Tensor" in ntops.aten.add.overloads() and "default" in ntops.aten.relu.overloads()
 
 
@@ -604,3 +607,16 @@ def test_profiling_tracer_example(tmp_path):
     assert t.returncode == 0, t.stderr
     assert "torch.ops.profiler._record_function_enter('foo')" in r.stdout
     assert r.stdout == t.stdout
+
+
+def test_what_numtorch_cannot_do_says_so():
+    """Built-in operators cannot be overridden (torch.add does not dispatch through torch.ops); the PyTorch
+    compiler-only parts of torch.library are absent with numtorch's AttributeError."""
+    lib = ntlib.Library("aten", "IMPL")
+    with pytest.raises(NotImplementedError, match="built-in operators"):
+        lib.impl("add.Tensor", lambda *a, **k: None, "CPU")
+    assert nt.ops.aten.add.Tensor(nt.ones(1), nt.ones(1)).item() == 2.0
+    for name in ("triton_op", "wrap_triton", "register_vmap"):
+        assert hasattr(torch.library, name)
+        with pytest.raises(AttributeError, match=f"torch.library.{name}"):
+            getattr(ntlib, name)
