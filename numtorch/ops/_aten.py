@@ -330,14 +330,22 @@ KERNELS = {
     "fill.Scalar": lambda s, v: _nt().fill(s, v),
     "fill_.Scalar": lambda s, v: s.fill_(v),
 }
-for _n in ("mm", "bmm", "matmul", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logical_and",
-           "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
-    for _ov in ("default", "Tensor", "Scalar"):
-        KERNELS.setdefault(f"{_n}.{_ov}", _binary(_n))
-for _n in ("neg", "abs", "exp", "exp2", "log", "log2", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "asin",
-           "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "erf", "erfc", "reciprocal", "sign", "floor", "ceil",
-           "trunc", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "relu"):
-    KERNELS[f"{_n}.default"] = _unary(_n)
+# the operators that are the numtorch function of the same name, whatever the overload
+_BINARY = {"mm", "bmm", "matmul", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logical_and",
+           "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"}
+_UNARY = {"neg", "abs", "exp", "exp2", "log", "log2", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "asin",
+          "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "erf", "erfc", "reciprocal", "sign", "floor", "ceil",
+          "trunc", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "relu"}
+
+
+def _kernel(op, key):
+    if key in KERNELS:
+        return KERNELS[key]
+    if op in _BINARY:
+        return _binary(op)
+    if op in _UNARY:
+        return _unary(op)
+    raise KeyError(f"aten::{key}: a schema without a kernel")
 
 
 
@@ -712,7 +720,7 @@ def _install():
     for line in SCHEMAS.strip().splitlines():
         head = line.split("(", 1)[0].split("::", 1)[1]
         key = head if "." in head else head + ".default"
-        _register(line, KERNELS[key])
+        _register(line, _kernel(head.split(".")[0], key))
 
 
 _install()

@@ -127,9 +127,7 @@ def _default(s, type_):
             v = float(s)
         except ValueError:
             return s    # a named constant (contiguous_format, Mean)
-    if type_.startswith(("int[", "SymInt[")) and isinstance(v, int):
-        return v        # ``int[2] stride=1``: the op broadcasts it
-    return v
+    return v            # ``int[2] padding=0`` stays one int: the kernel broadcasts it
 
 
 # --- type checks --------------------------------------------------------------------------------------------
