@@ -221,6 +221,9 @@ def bind(schema, args, kwargs, lenient=True):
     used = 0
     for i, p in enumerate(params):
         if i < len(args):
+            if p.name in kwargs:
+                raise SchemaMismatch(f"Argument '{p.name}' specified both as positional and keyword argument. "
+                                     f"Schema: {decl}")
             v = args[i]
         elif p.name in kwargs:
             v = kwargs[p.name]

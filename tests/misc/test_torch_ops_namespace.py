@@ -294,6 +294,8 @@ def _err(fn):
     lambda ops, x: ops.aten.add.Tensor(x),
     lambda ops, x: ops.aten.add.Tensor(x, x, 1),
     lambda ops, x: ops.aten.add.Tensor(x, x, foo=1),
+    lambda ops, x: ops.aten.add.Tensor(x, x, other=x),
+    lambda ops, x: ops.aten.sum.dim_IntList(x, [0], keepdim=True, dtype=None, foo=2),
     lambda ops, x: ops.aten.relu.default(x, foo=1),
     lambda ops, x: ops.aten.add.Scalar(x, x),
     lambda ops, x: ops.aten.add(x, "b"),
