@@ -156,6 +156,9 @@ linalg.matmul = matmul   # torch.linalg.matmul is torch.matmul (the same functio
 
 
 def __getattr__(name):
+    if name in ("ops", "library"):   # torch.ops / torch.library (numtorch/ops, numtorch/library): loaded on first use
+        import importlib
+        return importlib.import_module(__name__ + "." + name)
     if name in ("onnx", "fx", "testing"):   # reachable after ``import torch`` as in torch; loaded on first use
         import importlib
         return importlib.import_module(__name__ + "." + name)

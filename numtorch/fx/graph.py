@@ -131,6 +131,8 @@ class CodeGen:
         def add_global(name_hint, obj):
             if _patch.public_name(obj) is not None or obj is numtorch:
                 return name_hint
+            if name_hint.startswith("torch.ops."):    # reached through the ``torch`` global, as PyTorch prints it
+                return name_hint
             global_name = namespace.create_name(name_hint, obj)
             if global_name in globals_:
                 return global_name

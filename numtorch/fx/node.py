@@ -60,7 +60,8 @@ def _get_qualified_name(fn):
     if isinstance(fn, type) and fn.__module__.startswith("numtorch"):
         return _class_name(fn)
     mod = _find_module_of(fn)
-    return f"{mod}.{fn.__name__}"
+    # operators (torch.ops.aten.add.Tensor) carry torch's module name ``torch._ops.<ns>``, as in PyTorch
+    return f"{mod}.{fn.__name__}".replace("torch._ops", "torch.ops")
 
 
 def _class_name(cls):
