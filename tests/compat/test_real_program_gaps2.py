@@ -53,3 +53,47 @@ def test_loaded_module_hooks_still_register_and_remove():
     h.remove()
     back[3](nt.zeros(1, 4))
     assert seen == [(1, 7)] and len(back[3]._forward_hooks) == 0
+
+
+class _Seq:
+    """A minimal sequence: __len__ and __getitem__ only."""
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        if i >= 2:
+            raise IndexError(i)
+        return [1.5, 2][i]
+
+
+def _sequences():
+    import array
+    from collections import deque
+    return [deque([1.0, 2.0]), range(3), array.array("f", [1, 2]), array.array("q", [1, 2]),
+            [deque([1, 2]), deque([3, 4])], deque([deque([1]), deque([2])]), _Seq(), deque([]),
+            [range(2), (3, 4)], deque([True, False])]
+
+
+def _bad_data():
+    return ["ab", b"ab", {1: 2}, {1, 2}, iter([1]), ["a"], [[1], "ab"], [1, "a"], [["a", 1]], [[[b"a"]]],
+            [None], None, [{1: 2}], object()]
+
+
+def _outcome(lib, data):
+    try:
+        t = lib.tensor(data)
+    except Exception as e:   # noqa: BLE001 - class and message are compared
+        return type(e).__name__, str(e)
+    return str(t.dtype), t.tolist()
+
+
+@pytest.mark.parametrize("i", range(len(_sequences())))
+def test_tensor_from_any_sequence(i):
+    # pytorch/examples reinforcement_learning: returns = deque(); ...; torch.tensor(returns)
+    assert _outcome(nt, _sequences()[i]) == _outcome(torch, _sequences()[i])
+
+
+@pytest.mark.parametrize("i", range(len(_bad_data())))
+def test_tensor_from_unusable_data_errors_as_torch(i):
+    assert _outcome(nt, _bad_data()[i]) == _outcome(torch, _bad_data()[i])
