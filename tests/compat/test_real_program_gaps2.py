@@ -97,3 +97,24 @@ def test_tensor_from_any_sequence(i):
 @pytest.mark.parametrize("i", range(len(_bad_data())))
 def test_tensor_from_unusable_data_errors_as_torch(i):
     assert _outcome(nt, _bad_data()[i]) == _outcome(torch, _bad_data()[i])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("e", [3, 3.0, -2, -2.0, -0.5, 2, -1])
+def test_pow_scalar_exponent_bits(dtype, e):
+    # pytorch/examples regression: x ** i for i in 1..4; PyTorch spells ** 3 and ** -2 as products and ** -0.5 as
+    # 1 / sqrt, which round differently from a general pow
+    torch.manual_seed(0)
+    x = torch.randn(20000, dtype=getattr(torch, dtype)) * 3
+    x[:6] = torch.tensor([0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e-30])
+    want = (x ** e).numpy()
+    xn = nt.tensor(x.numpy())
+    got = (xn ** e).numpy()
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    # the gradient is unchanged: e * x^(e-1)
+    xr = xn[6:50].clone().requires_grad_()
+    (xr ** e).sum().backward()
+    xt = x[6:50].clone().requires_grad_()
+    (xt ** e).sum().backward()
+    np.testing.assert_allclose(xr.grad.numpy().astype("float64"), xt.grad.numpy().astype("float64"), rtol=2e-3)
