@@ -26,11 +26,19 @@ def _finish(arr, requires_grad):
     return t
 
 
+def _is_sequence(x):
+    """What torch.tensor reads as a sequence (Python's sequence protocol): deque, range, array.array, any class
+    with ``__len__`` and ``__getitem__``; not str/bytes (refused) nor mappings and sets (no dtype)."""
+    t = type(x)
+    return (hasattr(t, "__len__") and hasattr(t, "__getitem__")
+            and not issubclass(t, (str, bytes, bytearray, dict, Tensor)) and not is_array(x))
+
+
 def _infer_dtype(data):
     """PyTorch's choice for Python data: bools -> bool, ints -> int64, any float -> default float."""
     kinds = set()
 
-    def walk(x):
+    def walk(x, first=True):
         if isinstance(x, Tensor):
             kinds.add(("t", x._data.dtype))
         elif is_array(x) or (isinstance(x, xp.generic) and not isinstance(x, xp.bool_)):
@@ -43,11 +51,16 @@ def _infer_dtype(data):
             kinds.add("f")
         elif isinstance(x, numbers.Complex):
             kinds.add("c")
-        elif isinstance(x, (list, tuple)):
-            for y in x:
-                walk(y)
+        elif isinstance(x, (list, tuple)) or _is_sequence(x):
+            for i, y in enumerate(x):
+                walk(y, first and i == 0)
+        elif isinstance(x, (str, bytes)):
+            # PyTorch sizes the tensor along the first items: a string there is a sequence without end
+            if first and x is not data and isinstance(x, str):
+                raise ValueError(f"too many dimensions '{type(x).__name__}'")
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
     tens = [k[1] for k in kinds if isinstance(k, tuple)]
     if "c" in kinds or builtins.any(d.kind == "c" for d in tens):
@@ -161,6 +174,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     elif isinstance(data, Tensor) and dtype is None:
         npd = data._data.dtype
     else:
+        if _is_sequence(data) and not isinstance(data, (list, tuple)):
+            data = list(data)   # a deque, range, array.array...: its items, as PyTorch reads any sequence
         npd = _np_dtype(dtype) or _infer_dtype(data)
     arr = _to_array(data, npd)
     return _finish(arr, requires_grad)

@@ -214,7 +214,13 @@ class Pow(Function):
         ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
         ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
         with errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = xp.power(ad, bd)
+            if is_array(ad) and ad.dtype in (xp.float32, xp.float64) and bd.__class__ in (int, float) \
+                    and bd in (3, -2, -0.5):
+                # PyTorch's CPU kernel spells these exponents as products (its general pow is SLEEF's, not
+                # NumPy's), so the same products give its bits
+                out = ad * ad * ad if bd == 3 else 1 / (ad * ad) if bd == -2 else 1 / xp.sqrt(ad)
+            else:
+                out = xp.power(ad, bd)
         if not is_array(out):
             out = xp.asarray(out)
         if is_array(ad) and out.dtype != ad.dtype and isinstance(bd, (int, float)):

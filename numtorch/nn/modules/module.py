@@ -79,6 +79,11 @@ def _weakrefable(d):
 class _HookDict(OrderedDict):
     """An OrderedDict that can be weak-referenced (a plain dict cannot)."""
 
+    def __reduce__(self):
+        # pickled as the plain OrderedDict PyTorch's modules hold, so torch.load(weights_only=True) with the
+        # module classes allowlisted (safe_globals) accepts a saved module, as it does PyTorch's
+        return OrderedDict, (), None, None, iter(self.items())
+
 
 # global hooks (``nn.modules.module.register_module_forward_hook``); empty in the fast path
 _global_forward_hooks = _HookDict()
