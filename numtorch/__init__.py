@@ -154,6 +154,8 @@ from ._aliases import _install as _install_aliases  # noqa: E402
 _install_aliases(globals(), [n for n in list(globals()) if not n.startswith("_")], Tensor, shared=(nn.functional,))
 linalg.matmul = matmul   # torch.linalg.matmul is torch.matmul (the same function, aliases included)
 
+from . import _more_methods  # noqa: E402,F401  (Tensor methods binding functions defined above)
+
 
 def __getattr__(name):
     if name in ("ops", "library"):   # torch.ops / torch.library (numtorch/ops, numtorch/library): loaded on first use
