@@ -198,7 +198,9 @@ def write_out(r, out):
     integer tensor), and a non-empty ``out`` of another shape is resized with PyTorch's warning."""
     if out is None:
         return r
-    if _gs.enabled and (r.requires_grad or out.requires_grad):
+    # (an op without a derivative records a node whose backward raises: PyTorch lets it write into out=)
+    if _gs.enabled and (r.requires_grad or out.requires_grad) and not (
+            r.grad_fn is not None and r.grad_fn.name() == "NotImplemented" and not out.requires_grad):
         fn = r.grad_fn
         name = re.sub(r"Backward\d*$", "", fn.name()).lower() if fn is not None else "out"
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "

@@ -32,7 +32,8 @@ def diag(input, diagonal=0):
         i = xp.arange(input._data.shape[0])
         idx = (i, i + diagonal) if diagonal >= 0 else (i - diagonal, i)
         return IndexPut.apply(z, idx, input)
-    return _diagonal(input, diagonal)
+    from .views import DiagonalCopy
+    return DiagonalCopy.apply(input, diagonal, 0, 1)   # a copy, as PyTorch's (diagonal() is the view)
 
 
 def cross(input, other, dim=None):

@@ -39,12 +39,12 @@ class _NoDerivative(Function):
 
     @staticmethod
     def forward(ctx, a, b, result, name):
-        ctx.name = name
+        ctx.op_name = name   # (not ctx.name: that is the node's name() method)
         return result
 
     @staticmethod
     def backward(ctx, g):
-        raise RuntimeError(f"derivative for aten::{ctx.name} is not implemented")
+        raise RuntimeError(f"derivative for aten::{ctx.op_name} is not implemented")
 
 
 def _c_gcd(a, b):

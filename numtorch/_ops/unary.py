@@ -275,9 +275,12 @@ class RoundDecimals(_Rounding):
         d = a._data
         if d.dtype.kind not in "fV":   # PyTorch's decimals kernel is float-only
             raise NotImplementedError(f"\"round_cpu\" not implemented for '{D.scalar_name(d.dtype)}'")
+        if d.dtype.itemsize == 2:   # half types compute in float32 (x * 10 may overflow float16) and round once
+            return RoundDecimals.forward(ctx, _make(d.astype(xp.float32)), decimals).astype(d.dtype)
         s = d.dtype.type(10.0 ** decimals)
-        return xp.round(d * s) / s if decimals > 0 else xp.round(d / d.dtype.type(10.0 ** -decimals)) * \
-            d.dtype.type(10.0 ** -decimals)
+        with errstate(over="ignore", invalid="ignore"):
+            return xp.round(d * s) / s if decimals > 0 else xp.round(d / d.dtype.type(10.0 ** -decimals)) * \
+                d.dtype.type(10.0 ** -decimals)
 
     @staticmethod
     def backward(ctx, g):
@@ -450,6 +453,10 @@ class XLogY(Function):
         from .arith import _meta
         xd, yd = operands(x, y)
         xd, yd = xp.asarray(xd), xp.asarray(yd)
+        if xd.dtype.kind not in "fVc":
+            # integer operands are each converted to the float result, not first to their common integer type
+            # (where a negative int32 would wrap into uint8)
+            xd, yd = (xp.asarray(v._data if isinstance(v, Tensor) else v) for v in (x, y))
         tensors = [v._data for v in (x, y) if isinstance(v, Tensor)]
         kinds = [a.dtype.kind for a in tensors]
         if len(tensors) == 2:

@@ -586,6 +586,16 @@ class Diagonal(Function):
         return diagonal_scatter(_make(xp.zeros(ctx.shape, g._data.dtype)), g, *ctx.geom), None, None, None
 
 
+class DiagonalCopy(Diagonal):
+    """the diagonal in fresh memory (torch.diag of a matrix): Diagonal's values and gradient, not a view"""
+    _is_view = False
+    node_name = "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx, a, offset, d1, d2):
+        return Diagonal.forward(ctx, a, offset, d1, d2).copy()
+
+
 def diagonal(input, offset=0, dim1=0, dim2=1):
     nd = input._data.ndim
     d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)

@@ -31,13 +31,14 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     if not isinstance(x1, Tensor) or not isinstance(x2, Tensor):
         raise TypeError("cosine_similarity(): argument 'x1' and 'x2' must be Tensor")
     from ... import _dtype as D
-    # both in their common dtype (as PyTorch: float64 with uint8 stays float64), which must be floating
+    # the common dtype must be floating; as PyTorch, only integral inputs are cast to it (a float16 input is
+    # normalised in float16 before its product with a float64 one)
     ct = D.result_type(D.from_numpy_dtype(x1._data.dtype), x1._data.ndim == 0,
                        D.from_numpy_dtype(x2._data.dtype), x2._data.ndim == 0)
     if not ct.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{D.scalar_name(ct.np)}")
-    x1, x2 = x1.to(ct), x2.to(ct)
+    x1, x2 = (x if x.dtype.is_floating_point else x.to(ct) for x in (x1, x2))
     from ._loss._common import _broadcast_shape
     shape = _broadcast_shape(x1.shape, x2.shape)
     if tuple(x1.shape) != tuple(shape):
