@@ -1,5 +1,6 @@
 """Numerical calculus on sampled values: gradient (finite differences), trapezoid and
 cumulative_trapezoid (the trapezoidal rule). Compositions of differentiable slicing and arithmetic."""
+from .. import _dtype as D
 from .._tensor import Tensor
 from ._util import wrap_dim
 
@@ -61,8 +62,12 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     axis = wrap_dim(dim, y.dim())
     _no_bool_y("cumulative_trapezoid", y, x)
     n = y.shape[axis]
-    if n == 0:
-        return y.clone() if y.dtype.is_floating_point else y.float()
+    if n == 0:   # nothing to integrate: the dtype the products with x's spacing would have had
+        xf = isinstance(x, Tensor) and x.dtype.is_floating_point
+        if not y.dtype.is_floating_point:
+            return y.to(x.dtype) if xf else y.float()
+        dt = D.promote(y.dtype, x.dtype) if xf else y.dtype
+        return y.clone() if dt == y.dtype else y.to(dt)
     pair = _sl(y, axis, 1, n) + _sl(y, axis, 0, n - 1)
     if isinstance(x, Tensor):
         if x.dim() == 1:

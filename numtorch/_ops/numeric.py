@@ -208,6 +208,10 @@ def ldexp(input, other, *, out=None):
             exact = xp.ldexp(input._data.astype(xp.float32) if input._data.dtype.kind == "V" else input._data, e)
         r._data[...] = exact.astype(r._data.dtype)
         return write_out(r, out)
+    if other._data.ndim == 0:   # PyTorch forms 2**e of a 0-d exponent in the result dtype (a dimensioned one: in its own)
+        rt = D.result_type(D.from_numpy_dtype(input._data.dtype), input._data.ndim == 0,
+                           D.from_numpy_dtype(other._data.dtype), True)
+        other = other.to(rt) if rt.is_floating_point else other
     p = _pow(2.0, other)
     return write_out(input * p, out)
 

@@ -373,3 +373,26 @@ def test_round_decimals_half_types_compute_in_float32(dtype, decimals):
     t = torch.tensor(r).to(getattr(torch, dtype)).round(decimals=decimals)
     n = nt.tensor(r).to(getattr(nt, dtype)).round(decimals=decimals)
     np.testing.assert_array_equal(n.float().numpy(), t.float().numpy())
+
+
+# found by the session-7 third long run (seeds 24, 25)
+
+def test_ldexp_float_exponent_0d_beside_float64():
+    # PyTorch forms 2**e of a 0-d float16 exponent beside a float64 input in float64
+    for xs in ((3,), ()):
+        x = np.array([-1.5, 3.0, 0.25])[: xs[0] if xs else 1].reshape(xs)
+        e = np.array(3.7, dtype=np.float16)
+        t = torch.ldexp(torch.tensor(x), torch.tensor(e))
+        n = nt.ldexp(nt.tensor(x), nt.tensor(e))
+        assert str(n.dtype) == str(t.dtype)
+        np.testing.assert_allclose(n.numpy(), t.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("ydt,xdt", [("float16", "float32"), ("int64", "float16"), ("int64", "int64"),
+                                     ("float64", "float16")])
+def test_cumulative_trapezoid_empty_dim_dtype_with_x(ydt, xdt):
+    y, x = np.ones((0, 3)), np.arange(0)
+    t = torch.cumulative_trapezoid(torch.tensor(y).to(getattr(torch, ydt)), torch.tensor(x).to(getattr(torch, xdt)),
+                                   dim=-2)
+    n = nt.cumulative_trapezoid(nt.tensor(y).to(getattr(nt, ydt)), nt.tensor(x).to(getattr(nt, xdt)), dim=-2)
+    assert str(n.dtype) == str(t.dtype) and tuple(n.shape) == tuple(t.shape)
