@@ -22,6 +22,18 @@ MODES = [("LSTM", {}), ("GRU", {}), ("RNN", {}), ("RNN", {"nonlinearity": "relu"
 I, H = 3, 4
 
 
+def _call_both(name, tm, nm, xt, xn, st, sn):
+    """torch's and numtorch's module on the same input and initial state: (out_t, states_t, out_n, states_n),
+    the states as tuples (an LSTM takes and returns (h, c))."""
+    if name == "LSTM":
+        to, th = tm(xt, tuple(st))
+        no, nh = nm(xn, tuple(sn))
+        return to, th, no, nh
+    to, th = tm(xt, st[0])
+    no, nh = nm(xn, sn[0])
+    return to, (th,), no, (nh,)
+
+
 def _states(name, L, N, real_h, hidden, dtype, gen, unbatched=False):
     """Random h0 (and c0) as torch leaves: (L, N, real_h) [, (L, N, hidden)], or without N when unbatched."""
     def one(k):
@@ -61,13 +73,7 @@ def _run_dense(name, extra, kw, dtype, T=5, N=3, unbatched=False):
     xt, xn = x.clone().requires_grad_(), to_nt(x, True)
     st = [s.clone().requires_grad_() for s in states]
     sn = [to_nt(s, True) for s in states]
-    if name == "LSTM":
-        to, th = tm(xt, tuple(st))
-        no, nh = nm(xn, tuple(sn))
-    else:
-        to, th = tm(xt, st[0])
-        no, nh = nm(xn, sn[0])
-        th, nh = (th,), (nh,)
+    to, th, no, nh = _call_both(name, tm, nm, xt, xn, st, sn)
     rtol, atol = TOL[dtype]
     assert_close(no, to, rtol, atol)
     assert len(nh) == len(th)
@@ -164,13 +170,7 @@ def _packed_case(name, extra, kw, dtype, batch_first, enforce_sorted, lengths):
     sn = [to_nt(s, True) for s in states]
     pt = TR.pack_padded_sequence(xt, lengths, batch_first=batch_first, enforce_sorted=enforce_sorted)
     pn = R.pack_padded_sequence(xn, lengths, batch_first=batch_first, enforce_sorted=enforce_sorted)
-    if name == "LSTM":
-        ot, th = tm(pt, tuple(st))
-        on, nh = nm(pn, tuple(sn))
-    else:
-        ot, th = tm(pt, st[0])
-        on, nh = nm(pn, sn[0])
-        th, nh = (th,), (nh,)
+    ot, th, on, nh = _call_both(name, tm, nm, pt, pn, st, sn)
     rtol, atol = TOL[dtype]
     assert_close(on.data, ot.data, rtol, atol)
     assert_close(on.batch_sizes, ot.batch_sizes)
