@@ -38,6 +38,20 @@ def operands(a, b, wrap=False):
     return (_wrapped_int(bd, a) if wrap else a), bd
 
 
+
+def float_operands(a, b):
+    """operands() promoted further to the default float dtype when both are integral (atan2, hypot, copysign,
+    xlogy...): each operand is converted from its own dtype, not first to the pair's integer type (where a
+    negative 0-d int32 would wrap into uint8)."""
+    ad, bd = operands(a, b)
+    # a Python scalar stays one (NumPy then treats it as weak, as PyTorch: float32 op 0.5 -> float32)
+    ka = ad.dtype.kind if hasattr(ad, "dtype") else ("f" if isinstance(ad, float) else "i")
+    kb = bd.dtype.kind if hasattr(bd, "dtype") else ("f" if isinstance(bd, float) else "i")
+    if ka not in "fVc" and kb not in "fVc":
+        f = D.get_default_dtype().np
+        ad, bd = (xp.asarray(v._data if isinstance(v, Tensor) else v).astype(f) for v in (a, b))
+    return ad, bd
+
 def _wrapped_int(arr, s):
     """A Python int beyond an integer array's range wraps into its dtype, as PyTorch's C cast of the scalar
     (uint8: -1 is 255); NumPy would raise OverflowError."""

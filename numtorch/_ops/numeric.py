@@ -6,21 +6,9 @@ from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
-from ._util import operands, to_tensor, write_out, tensor_arg, zeros_of
+from ._util import operands, to_tensor, write_out, tensor_arg, zeros_of, float_operands
 from .arith import _fit, _meta
 from .._grad_mode import is_grad_enabled as _grad_enabled
-
-
-def _float_operands(a, b):
-    """operands() promoted further to the default float dtype when both are integral (hypot, copysign...)."""
-    ad, bd = operands(a, b)
-    # a Python scalar stays one (NumPy then treats it as weak, as PyTorch: float32 op 0.5 -> float32)
-    ka = ad.dtype.kind if hasattr(ad, "dtype") else ("f" if isinstance(ad, float) else "i")
-    kb = bd.dtype.kind if hasattr(bd, "dtype") else ("f" if isinstance(bd, float) else "i")
-    if ka not in "fV" and kb not in "fV":
-        f = D.get_default_dtype().np
-        ad, bd = xp.asarray(ad).astype(f), xp.asarray(bd).astype(f)
-    return ad, bd
 
 
 def _integral_only(name, *ts):
@@ -96,7 +84,7 @@ class Hypot(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ad, bd = _float_operands(a, b)
+        ad, bd = float_operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         r = xp.hypot(ad, bd)
         ctx.save_for_backward(a, b)
@@ -131,7 +119,7 @@ class Copysign(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ad, bd = _float_operands(a, b)
+        ad, bd = float_operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         r = xp.copysign(ad, bd)
         ctx.save_for_backward(a)
@@ -256,7 +244,7 @@ class LogAddExp2(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ad, bd = _float_operands(a, b)
+        ad, bd = float_operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a, b)
         return xp.logaddexp2(ad, bd)

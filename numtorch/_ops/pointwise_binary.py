@@ -4,7 +4,7 @@ from .._backend import xp
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
-from ._util import operands, to_tensor, tensor_arg
+from ._util import operands, to_tensor, tensor_arg, float_operands
 from .arith import _fit, _meta
 from ._util import write_out as _out
 
@@ -328,14 +328,9 @@ class Atan2(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ad, bd = operands(a, b)
+        ad, bd = float_operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a, b)
-        if ad.dtype.kind not in "fV":
-            # integer inputs are each converted to the float result (not first to their common integer type,
-            # where a negative int64 would wrap into uint8)
-            f = D.get_default_dtype().np
-            ad, bd = xp.asarray(a._data).astype(f), xp.asarray(b._data).astype(f)
         return xp.arctan2(ad, bd).astype(ad.dtype, copy=False)
 
     @staticmethod

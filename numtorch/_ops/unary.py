@@ -449,14 +449,9 @@ class XLogY(Function):
 
     @staticmethod
     def forward(ctx, x, y, shift):
-        from ._util import operands
+        from ._util import float_operands
         from .arith import _meta
-        xd, yd = operands(x, y)
-        xd, yd = xp.asarray(xd), xp.asarray(yd)
-        if xd.dtype.kind not in "fVc":
-            # integer operands are each converted to the float result, not first to their common integer type
-            # (where a negative int32 would wrap into uint8)
-            xd, yd = (xp.asarray(v._data if isinstance(v, Tensor) else v) for v in (x, y))
+        xd, yd = (xp.asarray(v) for v in float_operands(x, y))
         tensors = [v._data for v in (x, y) if isinstance(v, Tensor)]
         kinds = [a.dtype.kind for a in tensors]
         if len(tensors) == 2:

@@ -189,12 +189,13 @@ def test_erfinv_saves_its_input_not_its_result(shape):
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-6)
 
 
-def test_atan2_integer_operands_convert_each_to_float():
-    # a negative 0-d int64 beside uint8 is not wrapped into uint8 first
+@pytest.mark.parametrize("fn", ["atan2", "copysign"])
+def test_integer_operands_convert_each_to_float(fn):
+    # a negative 0-d int64 beside uint8 is not wrapped into uint8 first (one helper: _ops/_util.float_operands)
     pairs = [(np.array([1, 253, 200], np.uint8), np.array(-5)), (np.array(7), np.array([-5, 3], np.int32)),
              (np.array([True, False]), np.array([3, -4]))]
     for a, b in pairs:
-        t, n = torch.atan2(torch.tensor(a), torch.tensor(b)), nt.atan2(nt.tensor(a), nt.tensor(b))
+        t, n = getattr(torch, fn)(torch.tensor(a), torch.tensor(b)), getattr(nt, fn)(nt.tensor(a), nt.tensor(b))
         assert str(n.dtype) == str(t.dtype)
         np.testing.assert_allclose(n.numpy(), t.numpy(), rtol=1e-6)
 

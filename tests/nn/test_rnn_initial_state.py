@@ -34,6 +34,17 @@ def _call_both(name, tm, nm, xt, xn, st, sn):
     return to, (th,), no, (nh,)
 
 
+def _backward_both(outs_t, outs_n, gen, dtype):
+    """Backward of sum(o * w) over the paired outputs, the same random cotangent w for both libraries."""
+    lt = ln = 0
+    for o, p in zip(outs_t, outs_n):
+        w = torch.randn(o.shape, generator=gen, dtype=dtype)
+        lt = lt + (o * w).sum()
+        ln = ln + (p * to_nt(w)).sum()
+    lt.backward()
+    ln.backward()
+
+
 def _states(name, L, N, real_h, hidden, dtype, gen, unbatched=False):
     """Random h0 (and c0) as torch leaves: (L, N, real_h) [, (L, N, hidden)], or without N when unbatched."""
     def one(k):
@@ -80,14 +91,7 @@ def _run_dense(name, extra, kw, dtype, T=5, N=3, unbatched=False):
     for a, b in zip(nh, th):
         assert_close(a, b, rtol, atol)
     # random cotangents on the output and on every slot of h_n / c_n
-    outs_t, outs_n = [to, *th], [no, *nh]
-    lt = ln = 0
-    for o, p in zip(outs_t, outs_n):
-        w = torch.randn(o.shape, generator=gen, dtype=dtype)
-        lt = lt + (o * w).sum()
-        ln = ln + (p * to_nt(w)).sum()
-    lt.backward()
-    ln.backward()
+    _backward_both([to, *th], [no, *nh], gen, dtype)
     _grads_match(tm, nm, [(xn, xt)] + list(zip(sn, st)), dtype)
     return to, th
 
@@ -180,13 +184,7 @@ def _packed_case(name, extra, kw, dtype, batch_first, enforce_sorted, lengths):
     yt, _ = TR.pad_packed_sequence(ot, batch_first=batch_first)
     yn, _ = R.pad_packed_sequence(on, batch_first=batch_first)
     assert_close(yn, yt, rtol, atol)
-    lt = ln = 0
-    for o, p in zip([yt, *th], [yn, *nh]):
-        w = torch.randn(o.shape, generator=gen, dtype=dtype)
-        lt = lt + (o * w).sum()
-        ln = ln + (p * to_nt(w)).sum()
-    lt.backward()
-    ln.backward()
+    _backward_both([yt, *th], [yn, *nh], gen, dtype)
     _grads_match(tm, nm, [(xn, xt)] + list(zip(sn, st)), dtype)
 
 
