@@ -94,6 +94,39 @@ def is_bf16(npd):
     return bool(_bf16) and npd == _bf16[0]
 
 
+def _dense_perm(shape, strides):
+    """The dims of a new dense tensor from innermost to outermost, as PyTorch orders them for the result of a
+    conversion or elementwise op on an input with these strides: an insertion sort by stride, where a
+    broadcast (stride 0) dim leaves the comparison undecided and the sort moves on to the next dim."""
+    nd = len(shape)
+    perm = list(range(nd - 1, -1, -1))
+    for i in range(1, nd):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            a, b = perm[d0], perm[d1]
+            sa, sb = strides[a], strides[b]
+            if sa == 0 or sb == 0 or sa == sb and shape[a] <= shape[b]:
+                continue   # undecided: compare with the next dim further out
+            if sa < sb:
+                break
+            perm[d0], perm[d1] = b, a
+            d1 = d0
+    return perm
+
+
+def _astype(arr, npd):
+    """``arr.astype(npd)``; for a broadcast input (a stride 0) the result is laid out as PyTorch's, not as
+    NumPy's 'K' order, which puts the stride-0 dim innermost (x.expand(2, 3).float() is C-contiguous)."""
+    if arr.ndim > 1 and 0 in arr.strides and arr.size > 1:
+        perm = _dense_perm(arr.shape, arr.strides)
+        out = xp.empty([arr.shape[d] for d in reversed(perm)], dtype=npd)
+        outer_first = perm[::-1]
+        out = out.transpose([outer_first.index(d) for d in range(arr.ndim)])
+        out[...] = arr
+        return out
+    return arr.astype(npd)
+
+
 def cast(arr, npd):
     """``arr.astype(npd)`` as torch converts: to bfloat16 every source goes through float32 first
     (torch's BFloat16 is built from a float, so a double is rounded twice, as there)."""
@@ -101,15 +134,15 @@ def cast(arr, npd):
         with errstate(over="ignore", invalid="ignore"):  # out of range -> inf, NaN -> NaN, silently as torch
             if arr.dtype != xp.float32 and arr.dtype != npd:
                 arr = arr.astype(xp.float32)
-            return arr.astype(npd)
+            return _astype(arr, npd)
     if arr.dtype.kind in "fcV" and npd.kind in "iu" or npd.kind == "f" and npd.itemsize == 2:
         # out of range (-1.0 into uint16, 2**31 into float16): C's cast, silently as PyTorch; a bfloat16 goes
         # through float as there (ml_dtypes' own cast would saturate -1 to 0)
         with errstate(over="ignore", invalid="ignore"):
             if arr.dtype.kind == "V" and npd.kind in "iu":
                 arr = arr.astype(xp.float32)
-            return arr.astype(npd)
-    return arr.astype(npd)
+            return _astype(arr, npd)
+    return _astype(arr, npd)
 
 
 class _Complex32(dtype):

@@ -26,6 +26,37 @@ def _fit(g, meta):
     return g
 
 
+def _half_scalar(r, b):
+    """The float32 value of a scalar second operand ``b`` where PyTorch's CPU mul/div kernels use it
+    unrounded (add/sub round it to the half type): for a half-type (float16/bfloat16) result they take a Python number, a 0-d or one-element
+    tensor at its original value in float (opmath), not rounded to the half type first (x_half * 1.2311444 is
+    float(x) * 1.2311444f rounded once). None where that does not apply."""
+    if r.dtype.itemsize != 2 or r.dtype.kind not in "fV":
+        return None
+    if b.__class__ is float or b.__class__ is int:
+        with errstate(over="ignore"):
+            return xp.float32(b)
+    if isinstance(b, Tensor) and b._data.size == 1 and b._data.dtype != r.dtype and b._data.dtype.kind in "fiub":
+        return b._data.astype(xp.float32)
+    return None
+
+
+def _half_alpha(ad, bd, alpha, sign, r):
+    """a + sign * alpha * b for a half-type result ``r``: PyTorch rounds alpha and b to the half type, then forms
+    the multiply-add in float and rounds once (NumPy would round alpha * b first)."""
+    if r.dtype.kind not in "fV":
+        return r
+    dt = r.dtype
+    al = xp.asarray(sign * alpha).astype(dt).astype(xp.float32)
+    return _in_float(ad, lambda x: x + al * xp.asarray(bd).astype(dt).astype(xp.float32), dt)
+
+
+def _in_float(ad, fn, dt):
+    """fn(ad as float32) rounded once to the half type ``dt``."""
+    with errstate(all="ignore"):
+        return D.cast(xp.asarray(fn(xp.asarray(ad, dtype=xp.float32))), dt)
+
+
 class Add(Function):
     """out = a + alpha * b"""
     _builtin = True
@@ -37,13 +68,17 @@ class Add(Function):
             ctx.ma = (a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None
             ctx.mb = (b._data.shape, b._data.dtype) if isinstance(b, Tensor) else None
             ctx.alpha = alpha
+        b0 = bd
         if alpha != 1:
             # an alpha (or alpha * scalar) beyond an integer dtype wraps into it, as PyTorch (uint8, alpha=-1)
             bd = bd * _wrapped_int(bd, alpha) if is_array(bd) else _wrapped_int(ad, bd * alpha) if is_array(ad) \
                 else bd * alpha
         r = ad + bd
-        if r.dtype.kind == "u" and r.dtype.itemsize > 1:   # uint16/32/64: PyTorch has no add kernel
-            _refuse_unsigned("add_stub", r)
+        if r.dtype.itemsize <= 2:
+            if r.dtype.kind == "u" and r.dtype.itemsize > 1:   # uint16/32/64: PyTorch has no add kernel
+                _refuse_unsigned("add_stub", r)
+            if alpha != 1:
+                r = _half_alpha(ad, b0, alpha, 1, r)
         return r
 
     @staticmethod
@@ -73,13 +108,15 @@ class Sub(Function):
         ad, bd = operands(a, b, wrap=True)
         if ctx.needs_input_grad:
             ctx.ma, ctx.mb, ctx.alpha = _meta(a), _meta(b), alpha
+        b0 = bd
         if alpha != 1:
             # an alpha (or alpha * scalar) beyond an integer dtype wraps into it, as PyTorch (uint8, alpha=-1)
             bd = bd * _wrapped_int(bd, alpha) if is_array(bd) else _wrapped_int(ad, bd * alpha) if is_array(ad) \
                 else bd * alpha
         if ka == "u" or kb == "u":
             _refuse_unsigned("add_stub", ad if is_array(ad) else bd)   # uint16/32/64: no sub kernel in PyTorch
-        return ad - bd
+        r = ad - bd
+        return _half_alpha(ad, b0, alpha, -1, r) if alpha != 1 and r.dtype.itemsize == 2 else r
 
     @staticmethod
     def backward(ctx, g):
@@ -108,7 +145,17 @@ class Mul(Function):
             ctx.sa = None if ta else a   # a Python number operand is kept as it is
             ctx.sb = None if tb else b
             ctx.save_for_backward(a if ta else None, b if tb else None)
-        return ad * bd
+        r = ad * bd
+        if r.dtype.itemsize == 2:
+            if isinstance(a, Tensor):
+                s = _half_scalar(r, b)
+                if s is not None:
+                    r = _in_float(ad, lambda x: x * s, r.dtype)
+            else:   # number * tensor: PyTorch's __rmul__ is mul(tensor, number)
+                s = _half_scalar(r, a)
+                if s is not None:
+                    r = _in_float(bd, lambda x: x * s, r.dtype)
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -158,7 +205,12 @@ class Div(Function):
             ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
             ctx.sa, ctx.sb = (None if isinstance(a, Tensor) else a), (None if isinstance(b, Tensor) else b)
         with errstate(divide="ignore", invalid="ignore"):
-            return xp.true_divide(ad, bd)
+            r = xp.true_divide(ad, bd)
+        if r.dtype.itemsize == 2:
+            s = _half_scalar(r, b)
+            if s is not None:
+                r = _in_float(ad, lambda x: x / s, r.dtype)
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -235,7 +287,12 @@ class Pow(Function):
         if na:
             if b is None:
                 e = ctx.sb
-                ga = zeros_of(g) if e == 0 else g * (e * a ** (e - 1) if e != 2 else 2 * a)
+                # PyTorch's shortcut to zeros is for a numeric exponent 0; x ** False takes the formula
+                # (0 * x**-1: NaN at x = 0 or where g is inf/NaN)
+                if e.__class__ is bool:
+                    ga = g * (int(e) * a ** (int(e) - 1))
+                else:
+                    ga = zeros_of(g) if e == 0 else g * (e * a ** (e - 1) if e != 2 else 2 * a)
             else:
                 from .pointwise_binary import where
                 # PyTorch masks the exponent-0 entries: 0 * 0**-1 would be nan

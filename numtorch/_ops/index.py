@@ -40,7 +40,7 @@ def _check_bounds(d, idx):
     items = idx if isinstance(idx, tuple) else (idx,)
     # integer indices out of range raise IndexError with PyTorch's words
     dim = 0
-    for i in items:
+    for pos, i in enumerate(items):
         if i is None:
             continue
         if i is Ellipsis:
@@ -52,7 +52,8 @@ def _check_bounds(d, idx):
                 raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
             n = d.shape[dim]
             if not -n <= i < n:
-                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+                # PyTorch names the index's position in the index tuple (x[..., None, 5]: "dimension 2")
+                raise IndexError(f"index {i} is out of bounds for dimension {pos} with size {n}")
         dim += 1
 
 
@@ -210,6 +211,8 @@ class CopySlices(IndexPut):
 
 def setitem(t, idx, value):
     idx = _np_index(idx)
+    if value.__class__ in (builtins.int, builtins.float):   # PyTorch converts a number before it indexes
+        check_scalar_fits(value, t._data.dtype)
     if isinstance(idx, tuple):
         _check_bounds(t._data, idx)
     if _gs.enabled and (t.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):

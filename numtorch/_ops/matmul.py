@@ -1,9 +1,12 @@
 """Matrix products: matmul (1-D to batched N-D), mm, bmm, mv, dot, addmm, einsum, outer."""
 from builtins import all as _builtin_all, any as _builtin_any, sum as _builtin_sum
 
+from math import prod as _prod
+
 from .._backend import xp
 from .._cpu import mm as _pmm
 from ..autograd.function import Function
+from ..autograd.grad_mode import state as _gs
 from .._tensor import Tensor, _make, broadcast_error
 from ._util import sum_to, operands
 from ._util import write_out as _out
@@ -11,7 +14,8 @@ from ._unsigned import refuse_kernel as _refuse_unsigned
 
 
 def _f32(*arrays):
-    """bfloat16 (ml_dtypes, kind 'V') operands as float32: torch multiplies them in float32 and rounds once."""
+    """half-type (bfloat16: ml_dtypes, kind 'V'; float16) operands as float32: torch multiplies them in float32
+    and rounds once."""
     return [x.astype(xp.float32) for x in arrays]
 
 
@@ -240,11 +244,16 @@ def matmul(input, other, *, out=None):
                           (int(xp.prod(a.shape[:-1])), a.shape[-1])))
         sb = "x".join(map(str, b.shape if b.ndim == 2 else b.shape + (1,) if b.ndim == 1 else b.shape[-2:]))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
-    if b.ndim >= 3 and a.size and b.size:   # PyTorch's batched path: bmm dispatches on input's dtype, then checks
+    if (b.ndim >= 3 or a.ndim >= 3 and not _folds(input, other)) and a.size and b.size:
+        # PyTorch's batched path: bmm dispatches on input's dtype, then checks
         if a.dtype.kind == "b":
             raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
         _refuse_unsigned("bmm", a)
         _check_scalar_type(input, other)
+    if b.ndim == 1 and a.ndim >= 2 and a.dtype != b.dtype:   # folded into mv
+        from .. import _dtype as D
+        sv, sm = D.scalar_name(b.dtype), D.scalar_name(a.dtype)
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {sv}, {sm}, and {sv}")
     _check_dtypes(input, other)
     _no_bool_product(input, other, "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else
                      "addmm_impl_cpu_")
@@ -262,6 +271,15 @@ def matmul(input, other, *, out=None):
         if err is not None:
             raise err
     return _out(MatMul.apply(input, other), out)
+
+
+def _folds(t1, t2):
+    """Whether PyTorch's matmul folds an N-D (N >= 3) t1 times a 1-D/2-D t2 into one mm/mv: when t2 requires
+    grad, or when t1's leading dims view as one without a copy; otherwise it broadcasts t2 and calls bmm."""
+    if t2.requires_grad and _gs.enabled:
+        return True
+    shp, st = t1._data.shape, t1.stride()
+    return t1._data.size == 0 or all(st[i] == st[i + 1] * shp[i + 1] for i in range(len(shp) - 2))
 
 
 class MatMulVM(MatMul):
@@ -362,8 +380,10 @@ class Einsum(Function):
         ctx.save_for_backward(*ops)
         try:
             arrs = [o._data for o in ops]
-            if any(x.dtype.kind == "V" for x in arrs):  # bfloat16: float32 products, rounded once
-                bf = next(x.dtype for x in arrs if x.dtype.kind == "V")
+            if any(x.dtype.kind == "V" or x.dtype == xp.float16 for x in arrs):
+                # half types: float32 products and sums, rounded once (as torch; NumPy's float16 einsum sums in
+                # float16, where a partial sum overflows that PyTorch's does not)
+                bf = next(x.dtype for x in arrs if x.dtype.kind == "V" or x.dtype == xp.float16)
                 return xp.asarray(xp.einsum(eq, *_f32(*arrs), optimize=len(ops) > 2)).astype(bf)
             return xp.asarray(xp.einsum(eq, *arrs, optimize=len(ops) > 2))
         except ValueError as e:
@@ -522,9 +542,12 @@ def tensordot(a, b, dims=2):
         ax_b = list(range(dims))
     else:
         ax_a, ax_b = [list(d) if isinstance(d, (list, tuple)) else [d] for d in dims]
-    # PyTorch contracts with mm, which has no bool kernel; when every dim of both is contracted and both reshape
-    # to vectors without a copy (contiguous), mm takes dot, which has none either; otherwise its bool result stands
-    full = len(ax_a) == a._data.ndim and len(ax_b) == b._data.ndim
+    # PyTorch contracts with mm, which has no bool kernel; when the dims left over on both sides hold one element
+    # (a 1 x k by k x 1 product) and both reshape to vectors without a copy (contiguous), mm takes dot, which has
+    # none either; otherwise that product's bool result stands
+    free_a = [n for i, n in enumerate(a._data.shape) if i not in [d % max(a._data.ndim, 1) for d in ax_a]]
+    free_b = [n for i, n in enumerate(b._data.shape) if i not in [d % max(b._data.ndim, 1) for d in ax_b]]
+    full = _prod(free_a) == 1 and _prod(free_b) == 1
     if not full or a.is_contiguous() and b.is_contiguous():
         _no_bool_product(a, b, "dot" if full else "addmm_impl_cpu_")
     la = "abcdefghijklm"[:a._data.ndim]

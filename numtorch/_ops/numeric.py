@@ -2,7 +2,7 @@
 ldexp, nextafter, logaddexp2, bitwise shifts."""
 import math as _math
 
-from .._backend import xp
+from .._backend import xp, errstate
 from .. import _dtype as D
 from ..autograd.function import Function
 from .._tensor import Tensor, _make
@@ -215,7 +215,10 @@ def nextafter(input, other, *, out=None):
         raise _bcast_error(input, other, e) from None
     with xp.errstate(invalid="ignore"):
         moved = xp.not_equal(a, b)
-    return write_out(NextAfter.apply(input, other, xp.nextafter(a, b), moved), out)
+    r = xp.nextafter(a, b)
+    if not moved.all():   # C's nextafter returns y where x == y (nextafter(-0., 0.) is +0); NumPy's float16 one x
+        r = xp.where(moved, r, xp.asarray(b, dtype=r.dtype))
+    return write_out(NextAfter.apply(input, other, r, moved), out)
 
 
 class NextAfter(Function):
@@ -238,6 +241,22 @@ class NextAfter(Function):
         return ga, gb, None, None
 
 
+def _fma(x, y, z):
+    """x * y + z with (nearly) one rounding, as a fused multiply-add: float32 in float64 (the product exact, then
+    rounded twice, which differs from one rounding only in rare ties); float64 with the product's rounding error
+    (Dekker's split) added back."""
+    if x.dtype != xp.float64:
+        return (x.astype(xp.float64) * y.astype(xp.float64) + z).astype(x.dtype)
+    p = x * y
+    c = 134217729.0 * x
+    xh = c - (c - x)
+    c = 134217729.0 * y
+    yh = c - (c - y)
+    err = ((xh * yh - p) + xh * (y - yh) + (x - xh) * yh) + (x - xh) * (y - yh)
+    s = p + z
+    return xp.where(xp.isfinite(s) & xp.isfinite(err), s + err, s)
+
+
 class LogAddExp2(Function):
     """log2(2^a + 2^b); d/da = 2^a / (2^a + 2^b) = 1 / (1 + 2^(b - a))"""
     _builtin = True
@@ -247,7 +266,17 @@ class LogAddExp2(Function):
         ad, bd = float_operands(a, b)
         ctx.ma, ctx.mb = _meta(a), _meta(b)
         ctx.save_for_backward(a, b)
-        return xp.logaddexp2(ad, bd)
+        rt = (ad if hasattr(ad, "dtype") else bd).dtype
+        ct = xp.float32 if rt.itemsize == 2 else rt   # half types compute in float, as PyTorch's kernel
+        ad, bd = xp.asarray(ad).astype(ct), xp.asarray(bd).astype(ct)
+        # PyTorch's kernel: max(a, b) + log1p(2^-|a - b|) * (1/ln 2), the 1/ln 2 rounded to the compute type and
+        # the multiply-add fused (one rounding), so log2(2^-1 + 2^-1) is -1.06e-8 in float32 and -0 in float16
+        # where NumPy's logaddexp2 gives an exact 0; std::max keeps a NaN a
+        with errstate(all="ignore"):
+            m = xp.where(ad < bd, bd, ad)
+            r = _fma(xp.log1p(xp.exp2(-xp.abs(ad - bd))), xp.asarray(1.0 / _math.log(2.0), dtype=ct), m)
+            r = xp.where(xp.isinf(ad) & (ad == bd), ad, r)
+        return D.cast(r, rt) if rt != ct else r
 
     @staticmethod
     def backward(ctx, g):

@@ -11,7 +11,7 @@ from ._util import write_out as _out
 def _float(a):
     """Integer and bool inputs compute in the default float type, as in PyTorch."""
     d = a._data
-    return d if d.dtype.kind in "fVc" else d.astype(D.get_default_dtype().np)
+    return d if d.dtype.kind in "fVc" else D.cast(d, D.get_default_dtype().np)
 
 
 class _Unary(Function):

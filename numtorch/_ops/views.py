@@ -112,7 +112,10 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def ravel(input):
-    """ravel(x) = x.reshape(-1): a view when the layout allows, else a copy"""
+    """ravel(x) = x.contiguous().view(-1): a view of a contiguous x, else a flat copy -- also where reshape
+    could view (a uniform stride such as x[..., ::2]), as PyTorch's ravel"""
+    if not input.is_contiguous():
+        input = input.contiguous()
     return reshape(input, (-1,))
 
 

@@ -886,7 +886,32 @@ def _np_of(t):
     return t.detach().numpy(force=True) if isinstance(t, torch.Tensor) else t.detach()._data
 
 
-def _compare(got, want, what, prog, grad=False, tol_from=None):
+# sums of floats: a summation order (NumPy's pairwise sum, PyTorch's cascade) is wrong by up to n * eps * sum|x|,
+# not by a multiple of |result| -- under cancellation (1e8 + 1 - 1e8) the result can be anything in that band
+_ADDITIVE = ("sum", "nansum", "mean", "nanmean")
+
+
+def _sum_abs(name, x):
+    """The scale of a sum-like step's rounding: sum |x| (a mean: max |x|) over the finite values of its input; 1.0
+    for other steps."""
+    if name not in _ADDITIVE or not x.dtype.is_floating_point or x.numel() == 0:
+        return 1.0
+    v = np.abs(x.detach().double().numpy())
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return 1.0
+    return max(1.0, float(v.max() if name in ("mean", "nanmean") else v.sum()))
+
+
+def _partial_sums_overflow(name, x):
+    """Whether a sum-like step's partial sums can exceed its dtype (sum |finite x| beyond the largest float)."""
+    if name not in _ADDITIVE or not x.dtype.is_floating_point or x.numel() == 0:
+        return False
+    v = np.abs(x.detach().double().numpy())
+    return bool(v[np.isfinite(v)].sum() > torch.finfo(x.dtype).max)
+
+
+def _compare(got, want, what, prog, grad=False, tol_from=None, min_scale=1.0):
     if isinstance(want, (bool, int, float)) or want is None:
         assert got == want or (isinstance(want, float) and math.isnan(want) and math.isnan(got)), \
             f"{what}: numtorch {got!r}, torch {want!r}\n{prog}"
@@ -911,7 +936,7 @@ def _compare(got, want, what, prog, grad=False, tol_from=None):
         rtol, atol = max(rtol, _TOL[tol_from][0]), max(atol, _TOL[tol_from][1])
     if grad:   # a gradient is a chain of the forward's roundings: float16 compounds them
         rtol, atol = (rtol * 3, atol * 3) if str(w.dtype) == "float16" else (rtol, atol)
-    scale = max(1.0, float(np.abs(w64[fin]).max())) if fin.any() else 1.0
+    scale = max(min_scale, float(np.abs(w64[fin]).max())) if fin.any() else min_scale
     ok = np.abs(g64[fin] - w64[fin]) <= atol * scale + rtol * np.abs(w64[fin])
     assert ok.all(), f"{what}: values differ (rtol {rtol}, atol {atol}*{scale:g})\nnumtorch {g}\ntorch    {w}\n{prog}"
     zeros = (w64 == 0) & (g64 == 0)
@@ -993,8 +1018,9 @@ TOLERATED = [
      "tied elements, and of a tied -0 and +0 another sign may be returned",
      lambda i: i["op"] in ("median_dim", "kthvalue") and "indices" in i["desc"] and i["we"] is None
      and "values differ" in (i["mismatch"] or "")
-     or i["op"] in ("median_dim", "kthvalue", "topk", "sort") and i["stage"] == "backward"
+     or i["stage"] == "backward" and any(o in ("median_dim", "kthvalue") for o in i["ops"])
      and "values differ" in (i["mismatch"] or "")
+     or i["op"] in ("topk", "sort") and i["stage"] == "backward" and "values differ" in (i["mismatch"] or "")
      or i["op"] in ("mode_free_median", "median_dim", "nanmedian", "kthvalue") and i["stage"] == "step"
      and (i["mismatch"] or "").endswith("sign of zero differs")),
     ("special-gradients",
@@ -1110,6 +1136,23 @@ TOLERATED = [
      "numtorch's after it (a rounding of the narrower dtype)",
      lambda i: i["stage"] == "backward" and i["op"] in _INPLACE_BINARY and f".{i['op']}_(" in i.get("last", "")
      and i["dtype"] in ("float16", "float32") and "values differ" in (i["mismatch"] or "")),
+    ("ldexp-0d-float-exponent",
+     "ldexp(x, e) with a 0-d float exponent of another float dtype than x: PyTorch forms 2**e in a precision that "
+     "depends on the pair (float64 for a float64 x, the exponent's own float16 for a float32 x, float for a float16 "
+     "x with a bfloat16 e); numtorch forms it in the result dtype. The values differ in the last bits of x's dtype, or "
+     "PyTorch's float16 2**e overflows to inf (e >= 16)",
+     lambda i: i["op"] == "ldexp" and i["stage"] == "step"
+     and ("values differ" in (i["mismatch"] or "") or "inf pattern" in (i["mismatch"] or ""))
+     and any(d in FLOATS and nd == 0 and d != i["dtype"] for d, nd in i.get("extra", ()))),
+    ("sum-overflow-order",
+     "sum/nansum/mean/nanmean of floats whose partial sums overflow (sum |x| beyond the dtype's largest value): "
+     "whether inf, -inf or NaN (inf + -inf) comes out depends on the summation order, which differs between NumPy's "
+     "pairwise sum and PyTorch's cascade",
+     lambda i: i["op"] in _ADDITIVE and i.get("overflow") and "pattern differs" in (i["mismatch"] or "")),
+    ("float32-hyperbolic-overflow",
+     "float32 sinh/cosh near the overflow edge (|x| between 88.7 and 89.4): PyTorch's vectorized (SLEEF) kernels "
+     "overflow to inf where the result still fits float32 (cosh(89.1) is 2.6e38), numtorch's do not",
+     lambda i: i["op"] in ("sinh", "cosh") and i["dtype"] == "float32" and "inf pattern" in (i["mismatch"] or "")),
     ("index-into-empty-dim",
      "index_add/index_copy/index_fill along a dim of size 0 with an index that cannot exist: PyTorch does not check "
      "the index there (index_add succeeds, index_copy/index_fill fail in setStorage), numtorch reports the index as "
@@ -1167,6 +1210,8 @@ def run_program(draw):
         rn, ge = _run(fn, nt, cur[nt], T[nt])
         ops_so_far.append(name)
         info = dict(op=name, desc=desc, dtype=dtype, we=we, ge=ge, mismatch=None, special=special, stage="step",
+                    overflow=_partial_sums_overflow(name, xt),
+                    extra=[(inp.dtype, len(inp.shape)) for inp in env[n_env:]],
                     ops=tuple(ops_so_far), expanded=any(inp.layout == "expanded" for inp in env),
                     empty=0 in shape or any(0 in tuple(t.shape) for t in T[torch]))
         try:
@@ -1175,7 +1220,7 @@ def run_program(draw):
                 return
             # a value computed from a less precise float anywhere earlier in the chain carries its rounding
             tol_from = max((d for d in (dtype, least) if d in _TOL), key=lambda d: _TOL[d][0], default=dtype)
-            _compare(rn, rt, f"step {step} ({desc})", program, tol_from=tol_from)
+            _compare(rn, rt, f"step {step} ({desc})", program, tol_from=tol_from, min_scale=_sum_abs(name, xt))
         except AssertionError as e:
             info["mismatch"] = str(e).split("\n")[0]
             if _tolerated(**info):
