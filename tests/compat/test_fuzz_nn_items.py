@@ -218,3 +218,46 @@ def test_activation_saved_tensors_as_pytorch(name, inplace, modify):
         assert n[0] == t[0]
     else:
         np.testing.assert_allclose(n[0], t[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("fn", ["elu_", "celu_"])
+def test_inplace_elu_negative_alpha_backward_refused(fn):
+    # the saved result no longer tells the branch: PyTorch refuses the backward (the out-of-place form computes)
+    msgs = []
+    for lib in (torch, nt):
+        h = lib.tensor([-1.0, 2.0], requires_grad=True) * 1
+        y = getattr(lib.nn.functional, fn)(h, alpha=-0.5)
+        with pytest.raises(RuntimeError) as e:
+            y.sum().backward()
+        msgs.append(str(e.value))
+    assert msgs[1] == msgs[0]
+
+
+# ------------------------------------------------------------------ normalize of 0-d and one-element inputs
+NORM_VALUES = [0.0, -0.0, 5e-324, 1e-310, -1e-310, 1e-40, 1e-5, 0.5, -2.0, 3e38, np.inf, -np.inf, np.nan]
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("p", [1.0, 2.0, np.inf])
+@pytest.mark.parametrize("shape_dim", [((), 0), ((), -1), ((1,), 0), ((1,), -1), ((1, 1), 1)])
+def test_normalize_zero_dim_and_one_element(dtype, p, shape_dim):
+    shape, dim = shape_dim
+    for v in NORM_VALUES:
+        if p == 2.0 and dtype in ("float32", "bfloat16") and v == 3e38 and shape == ():
+            continue   # 0-d: PyTorch's sqrt(x * x) overflows, numtorch's norm takes |x| (see the report)
+        if p == 2.0 and dtype == "float16" and abs(v) < 1e-7:
+            continue   # PyTorch's 2-norm gradient NaN * 0 at a zero norm: numtorch's gives 0 (numtorch/_ops)
+        ty, tg, ny, ng = _both(lambda lib, X: lib.nn.functional.normalize(X, p, dim), np.full(shape, v), dtype)
+        _same(ty, ny, 1e-6, what=f"normalize({v}) value")
+        _same(tg, ng, 1e-6, what=f"normalize({v}) gradient")
+
+
+def test_normalize_out():
+    x = np.array([[3.0, 4.0], [0.0, -1.0]])
+    outs = []
+    for lib in (torch, nt):
+        o = lib.empty(2, 2)
+        r = lib.nn.functional.normalize(lib.tensor(x, dtype=lib.float32), dim=1, out=o)
+        assert r is o
+        outs.append(o)
+    _same(*outs)

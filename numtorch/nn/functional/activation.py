@@ -24,7 +24,7 @@ from ..._backend import xp, is_array, errstate
 from ..._tensor import Tensor, _make, register_methods
 from ...autograd.function import Function
 from ..._ops.inplace import inplace as _inplace, check_overlap as _check_overlap
-from ..._ops.unary import _sigmoid_reference, erf_np, relu_fast as _relu_fast
+from ..._ops.unary import erf_np, relu_fast as _relu_fast
 from ._gelu import gelu32 as _gelu32, gelu32_backward as _gelu32_backward
 from ...autograd.grad_mode import state as _gs
 from ... import _random
@@ -70,11 +70,6 @@ def _keep_grad(g, keep):
     """g where ``keep`` (a NumPy mask), +0 elsewhere: PyTorch's backward kernels return a literal 0 there
     (g * 0 would give -0 for a negative g)."""
     return ops.where(_make(keep), g, _make(xp.zeros((), g._data.dtype)))
-
-
-def _const(mask, like):
-    """A constant tensor (no gradient) of ``like``'s float dtype from a NumPy array."""
-    return _make(mask.astype(like._data.dtype, copy=False))
 
 
 def _float_only(input, kernel):
@@ -458,6 +453,10 @@ class EluResult(Elu):
 
     @staticmethod
     def backward(ctx, g):
+        if ctx.p[0] < 0:   # y no longer tells the branch: PyTorch refuses
+            raise RuntimeError("In-place elu backward calculation is triggered with a negative slope which is not "
+                               "supported. This is caused by calling in-place forward function with a negative slope, "
+                               "please call out-of-place version instead.")
         return _half_grad(EluResult._grad, g, ctx.saved_output, ctx.p), None, None, None
 
 
