@@ -220,13 +220,14 @@ def test_activation_saved_tensors_as_pytorch(name, inplace, modify):
         np.testing.assert_allclose(n[0], t[0], rtol=1e-6)
 
 
-@pytest.mark.parametrize("fn", ["elu_", "celu_"])
-def test_inplace_elu_negative_alpha_backward_refused(fn):
+@pytest.mark.parametrize("fn,args", [("elu_", (-0.5,)), ("celu_", (-0.5,)), ("leaky_relu_", (-0.5,)),
+                                     ("rrelu_", (-0.5, -0.25))])
+def test_inplace_negative_slope_backward_refused(fn, args):
     # the saved result no longer tells the branch: PyTorch refuses the backward (the out-of-place form computes)
     msgs = []
     for lib in (torch, nt):
         h = lib.tensor([-1.0, 2.0], requires_grad=True) * 1
-        y = getattr(lib.nn.functional, fn)(h, alpha=-0.5)
+        y = getattr(lib.nn.functional, fn)(h, *args)
         with pytest.raises(RuntimeError) as e:
             y.sum().backward()
         msgs.append(str(e.value))
@@ -261,3 +262,17 @@ def test_normalize_out():
         assert r is o
         outs.append(o)
     _same(*outs)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("loss", ["multi_margin_loss", "multilabel_margin_loss"])
+def test_margin_losses_refuse_half_types(dtype, loss):
+    # PyTorch's CPU kernels have no half-type version
+    x = np.random.default_rng(3).normal(size=(4, 3))
+    msgs = []
+    for lib in (torch, nt):
+        target = lib.tensor([0, 2, 1, 1]) if loss == "multi_margin_loss" else lib.tensor([[0, -1, 1]] * 4)
+        with pytest.raises(NotImplementedError) as e:
+            getattr(lib.nn.functional, loss)(lib.tensor(x, dtype=getattr(lib, dtype)), target)
+        msgs.append(str(e.value))
+    assert msgs[1] == msgs[0]

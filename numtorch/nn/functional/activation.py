@@ -219,6 +219,12 @@ class LeakyReluResult(LeakyRelu):
 
     @staticmethod
     def backward(ctx, g):
+        if not is_array(ctx.slope) and ctx.slope < 0:   # the result no longer tells the branch: PyTorch refuses
+            raise RuntimeError(
+                "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. "
+                "This is caused by calling in-place forward function with a negative slope, please call out-of-place "
+                "version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting "
+                "in-place leakRelu backward calculation with negative slope")
         return LeakyRelu._grad(g, ctx.saved_output._data, ctx.slope), None
 
 

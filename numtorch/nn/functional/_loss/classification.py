@@ -502,6 +502,13 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _R.apply_reduction(loss, reduction)
 
 
+def _no_half_kernel(input, kernel):
+    """PyTorch's CPU kernel has no float16/bfloat16 version (an empty input never reaches it)."""
+    d = input._data
+    if d.dtype.kind in "fV" and d.dtype.itemsize < 4 and d.size:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_DT.get(d.dtype.name, "BFloat16")}\'')
+
+
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction="mean"):
     """l_i = (1/C) sum_{j != y_i} w_{y_i} max(0, margin - x_{i,y_i} + x_ij)^p, p in {1, 2}."""
@@ -524,6 +531,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if weight is not None and weight.numel() != C:
         raise RuntimeError(f"inconsistent weight size, expected {C} but got {list(weight.shape)}")
     _not_differentiable(weight, "multi_margin_loss", "weight")
+    _no_half_kernel(input, "multi_margin_loss_cpu_kernel")
     ti = _make(t.reshape(N, 1))
     xy = x.gather(1, ti)
     z = _pos(margin - xy + x)
@@ -559,6 +567,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     valid = ~stop
     if ((t < -1) | (t >= C)).any():
         raise RuntimeError("argument #2 'target' is out of range")
+    _no_half_kernel(input, "multilabel_margin_loss_forward_out_frame")
     tc = xp.where(valid, t, 0)
     is_t = xp.zeros((N, C), bool)
     rows = xp.repeat(xp.arange(N)[:, None], C, 1)
