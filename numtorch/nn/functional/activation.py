@@ -20,11 +20,11 @@ import math
 
 from ... import _ops as ops
 from ... import _dtype as D
-from ..._backend import xp, is_array
+from ..._backend import xp, is_array, errstate
 from ..._tensor import Tensor, _make, register_methods
 from ...autograd.function import Function
 from ..._ops.inplace import inplace as _inplace, check_overlap as _check_overlap
-from ..._ops.unary import _sigmoid_reference, erf_np, relu_fast as _relu_fast
+from ..._ops.unary import erf_np, relu_fast as _relu_fast
 from ._gelu import gelu32 as _gelu32, gelu32_backward as _gelu32_backward
 from ...autograd.grad_mode import state as _gs
 from ... import _random
@@ -53,9 +53,23 @@ def _fdata(a):
     return d if d.dtype.kind in "fV" else d.astype(D.get_default_dtype().np)
 
 
-def _const(mask, like):
-    """A constant tensor (no gradient) of ``like``'s float dtype from a NumPy array."""
-    return _make(mask.astype(like._data.dtype, copy=False))
+def _opmath(d):
+    """The array an activation's kernel computes in: float16/bfloat16 in float32 (PyTorch's kernels convert
+    half types to float and round the result once), other floats in their own type."""
+    return d.astype(xp.float32) if d.dtype.itemsize < 4 else d
+
+
+def _half_grad(formula, g, a, *rest):
+    """``formula(g, a, ...)`` (Tensor ops) in float32 for half-type ``a``, rounded once to its dtype."""
+    if a._data.dtype.itemsize < 4:
+        return formula(g.float(), a.float(), *rest).to(a.dtype)
+    return formula(g, a, *rest)
+
+
+def _keep_grad(g, keep):
+    """g where ``keep`` (a NumPy mask), +0 elsewhere: PyTorch's backward kernels return a literal 0 there
+    (g * 0 would give -0 for a negative g)."""
+    return ops.where(_make(keep), g, _make(xp.zeros((), g._data.dtype)))
 
 
 def _float_only(input, kernel):
@@ -105,7 +119,7 @@ class Hardtanh(Function):
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         d = a._data
-        return g * _const(~((d <= ctx.lo) | (d >= ctx.hi)), g), None, None   # NaN passes g, as PyTorch
+        return _keep_grad(g, ~((d <= ctx.lo) | (d >= ctx.hi))), None, None   # NaN passes g, as PyTorch
 
 
 def _hardtanh(input, min_val, max_val):
@@ -160,32 +174,88 @@ def relu_(input):
 
 
 class LeakyRelu(Function):
-    """x if x > 0 else slope * x (slope may be an array: rrelu's sampled slopes)"""
+    """x if x > 0 else slope * x (slope may be an array: rrelu's sampled slopes); d/dx 1 if x > 0 else slope
+    (NaN takes slope). Saves its input, as PyTorch (the in-place form saves its result: LeakyReluResult)."""
     _builtin = True
     node_name = "LeakyReluBackward0"
 
     @staticmethod
     def forward(ctx, a, slope):
+        ctx.save_for_backward(a)
+        ctx.slope = slope
         d = _fdata(a)
-        pos = d > 0
-        if is_array(slope):
-            slope = slope.astype(d.dtype, copy=False)
-        ctx.factor = xp.where(pos, d.dtype.type(1), slope)
-        return xp.where(pos, d, d * slope)
+        c = _opmath(d)
+        s = slope.astype(c.dtype, copy=False) if is_array(slope) else c.dtype.type(slope)
+        return xp.where(c > 0, c, c * s).astype(d.dtype, copy=False)
+
+    @staticmethod
+    def _grad(g, d, slope):
+        c = _opmath(d)
+        s = slope.astype(c.dtype, copy=False) if is_array(slope) else c.dtype.type(slope)
+        factor = _make(xp.where(c > 0, c.dtype.type(1), s))
+        if c.dtype != d.dtype:   # half types: g * slope in float32, rounded once
+            return (g.float() * factor).to(g.dtype)
+        return g * factor
 
     @staticmethod
     def backward(ctx, g):
-        return g * _const(ctx.factor, g), None
+        (a,) = ctx.saved_tensors
+        return LeakyRelu._grad(g, a._data, ctx.slope), None
+
+
+class LeakyReluResult(LeakyRelu):
+    """leaky_relu_: the result is saved (it has x's sign, so it picks the same branch); changing it in place
+    afterwards makes backward refuse, as PyTorch's"""
+    node_name = "LeakyReluBackward1"
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        ctx.slope = slope
+        d = _fdata(a)
+        c = _opmath(d)
+        s = slope.astype(c.dtype, copy=False) if is_array(slope) else c.dtype.type(slope)
+        return xp.where(c > 0, c, c * s).astype(d.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        if not is_array(ctx.slope) and ctx.slope < 0:   # the result no longer tells the branch: PyTorch refuses
+            raise RuntimeError(
+                "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. "
+                "This is caused by calling in-place forward function with a negative slope, please call out-of-place "
+                "version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting "
+                "in-place leakRelu backward calculation with negative slope")
+        return LeakyRelu._grad(g, ctx.saved_output._data, ctx.slope), None
 
 
 def _leaky(input, slope):
     return LeakyRelu.apply(input, slope)
 
 
+def _leaky_result(input, slope):
+    return LeakyReluResult.apply(input, slope)
+
+
+class _Rrelu(LeakyRelu):
+    node_name = "RreluWithNoiseBackward0"
+
+
+class _RreluResult(LeakyReluResult):
+    node_name = "RreluWithNoiseBackward1"
+
+
+def _rrelu(input, slope):
+    return _Rrelu.apply(input, slope)
+
+
+def _rrelu_result(input, slope):
+    return _RreluResult.apply(input, slope)
+
+
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """leaky_relu(x) = x if x > 0 else negative_slope * x"""
     _float_only(input, "leaky_relu_cpu")
-    return _maybe_inplace(input, _leaky, inplace, negative_slope)
+    return _maybe_inplace(input, _leaky_result if inplace else _leaky, inplace, negative_slope)
 
 
 def leaky_relu_(input, negative_slope=0.01):
@@ -211,7 +281,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
         sv[neg] = (u * (hi - lo) + lo).astype(d.dtype)
     else:
         slope = (lower + upper) / 2
-    return _maybe_inplace(input, _leaky, inplace, slope)
+    return _maybe_inplace(input, _rrelu_result if inplace else _rrelu, inplace, slope)
 
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
@@ -229,7 +299,8 @@ class Threshold(Function):
     def forward(ctx, a, th, value):
         d = a._data
         keep = ~(d <= th)  # NaN is kept, as in PyTorch
-        ctx.keep = keep
+        ctx.save_for_backward(a)   # (the input, as PyTorch: changing it in place afterwards makes backward refuse)
+        ctx.th = th
         try:
             v = xp.asarray(value, dtype=d.dtype)
         except OverflowError:   # PyTorch's scalar-conversion error
@@ -239,7 +310,8 @@ class Threshold(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * _const(ctx.keep, g), None, None
+        (a,) = ctx.saved_tensors
+        return _keep_grad(g, ~(a._data <= ctx.th)), None, None
 
 
 def _threshold(input, th, value):
@@ -251,11 +323,19 @@ def threshold(input, threshold, value, inplace=False):
     _no_bool(input, "threshold")
     if isinstance(input, Tensor) and input._data.dtype.kind == "c":
         _float_only(input, "threshold_cpu")
-    return _maybe_inplace(input, _threshold, inplace, threshold, value)
+    return _maybe_inplace(input, _threshold_inplace if inplace else _threshold, inplace, threshold, value)
+
+
+class _ThresholdInplace(Threshold):
+    node_name = "ThresholdBackward1"
+
+
+def _threshold_inplace(input, th, value):
+    return _ThresholdInplace.apply(input, th, value)
 
 
 def threshold_(input, threshold, value):
-    return _maybe_inplace(input, _threshold, True, threshold, value)
+    return _maybe_inplace(input, _threshold_inplace, True, threshold, value)
 
 
 class Softshrink(Function):
@@ -263,17 +343,28 @@ class Softshrink(Function):
     _builtin = True
 
     @staticmethod
+    @errstate(invalid="ignore")   # (the unselected branch of inf: inf * 0)
     def forward(ctx, a, lambd):
+        ctx.save_for_backward(a)
+        ctx.lambd = lambd
         d = _fdata(a)
-        l = d.dtype.type(lambd)
-        keep = ~((d >= -l) & (d <= l))
-        ctx.keep = keep
-        # NaN is neither above nor below the band: it passes through (keep is True for it), as in PyTorch
-        return xp.where(d > l, d - l, xp.where(d < -l, d + l, xp.where(keep, d, d.dtype.type(0))))
+        c = _opmath(d)
+        l = c.dtype.type(lambd)
+        # PyTorch's x > l ? x - l : (x < -l ? x + l : x * 0): NaN passes through, the band keeps x's sign
+        return xp.where(c > l, c - l, xp.where(c < -l, c + l, c * c.dtype.type(0))).astype(d.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        return g * _const(ctx.keep, g), None
+        (a,) = ctx.saved_tensors
+        return _keep_grad(g, _shrink_keep(a._data, ctx.lambd)), None
+
+
+def _shrink_keep(d, lambd):
+    """Where soft/hardshrink pass the gradient: outside [-lambd, lambd] (NaN included, as PyTorch's scalar
+    loop)."""
+    c = _opmath(d)
+    l = c.dtype.type(lambd)
+    return ~((c >= -l) & (c <= l))
 
 
 def softshrink(input, lambd=0.5):
@@ -290,15 +381,15 @@ class Hardshrink(Function):
 
     @staticmethod
     def forward(ctx, a, lambd):
+        ctx.save_for_backward(a)
+        ctx.lambd = lambd
         d = _fdata(a)
-        l = d.dtype.type(lambd)
-        keep = ~((d >= -l) & (d <= l))
-        ctx.keep = keep
-        return xp.where(keep, d, d.dtype.type(0))
+        return xp.where(_shrink_keep(d, lambd), d, d.dtype.type(0))
 
     @staticmethod
     def backward(ctx, g):
-        return g * _const(ctx.keep, g), None
+        (a,) = ctx.saved_tensors
+        return _keep_grad(g, _shrink_keep(a._data, ctx.lambd)), None
 
 
 def hardshrink(input, lambd=0.5):
@@ -308,37 +399,93 @@ def hardshrink(input, lambd=0.5):
 
 
 # ------------------------------------------------------------ exponential family
+def _elu_coefs(c, alpha, scale, input_scale):
+    """PyTorch's kernel constants in the compute type: negcoef = alpha * scale (a product of two floats for
+    float/half inputs), poscoef = scale, negiptcoef = input_scale."""
+    t = c.dtype.type
+    return t(alpha) * t(scale), t(scale), t(input_scale)
+
+
 class Elu(Function):
-    """scale * x for x > 0, scale * alpha * (exp(input_scale * x) - 1) otherwise (ELU, SELU, CELU)"""
+    """scale * x for x > 0, scale * alpha * (exp(input_scale * x) - 1) otherwise (ELU, SELU, CELU); the
+    derivative g * input_scale * alpha * scale * exp(input_scale * x) where x <= 0, else g * scale (NaN takes
+    the second branch, as PyTorch's). Saves its input; the in-place forms save the result (EluResult)."""
     _builtin = True
     node_name = "EluBackward0"
+
+    @staticmethod
+    def _value(a, alpha, scale, input_scale):
+        d = _fdata(a)
+        c = _opmath(d)
+        negcoef, poscoef, negiptcoef = _elu_coefs(c, alpha, scale, input_scale)
+        neg = xp.where(c > 0, c.dtype.type(0), c)   # only x <= 0 goes through expm1 (-0 and NaN kept)
+        return xp.where(c > 0, c * poscoef, xp.expm1(neg * negiptcoef) * negcoef).astype(d.dtype, copy=False)
 
     @staticmethod
     def forward(ctx, a, alpha, scale, input_scale):
         ctx.save_for_backward(a)
         ctx.p = (alpha, scale, input_scale)
-        d = _fdata(a)
-        t = d.dtype.type
-        neg = xp.minimum(d, t(0))  # only x <= 0 goes through expm1: no overflow for large x
-        return xp.where(d > 0, d * t(scale), xp.expm1(neg * t(input_scale)) * t(alpha * scale))
+        return Elu._value(a, alpha, scale, input_scale)
+
+    @staticmethod
+    def _grad(g, a, p):
+        negcoef, poscoef, negiptcoef = _elu_coefs(a._data, *p)
+        neg = _make(a._data <= 0)
+        dneg = g * _make(negiptcoef) * _make(negcoef) * ops.exp(ops.where(neg, a, 0.0) * _make(negiptcoef))
+        return ops.where(neg, dneg, g * _make(poscoef))
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        alpha, scale, input_scale = ctx.p
-        neg = ops.clamp(a, max=0)
-        dneg = ops.exp(neg * input_scale) * (alpha * scale * input_scale)
-        return g * ops.where(a > 0, _make(xp.asarray(scale, dtype=g._data.dtype)), dneg), None, None, None
+        return _half_grad(Elu._grad, g, a, ctx.p), None, None, None
+
+
+class EluResult(Elu):
+    """elu_/selu_/celu_: the result y is saved, as PyTorch's (changing it in place afterwards makes backward
+    refuse); d/dx = g * input_scale * (y + alpha * scale) where y <= 0, else g * scale"""
+    node_name = "EluBackward1"
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, alpha, scale, input_scale):
+        ctx.p = (alpha, scale, input_scale)
+        return Elu._value(a, alpha, scale, input_scale)
+
+    @staticmethod
+    def _grad(g, y, p):
+        negcoef, poscoef, negiptcoef = _elu_coefs(y._data, *p)
+        neg = _make(y._data <= 0)
+        return ops.where(neg, g * _make(negiptcoef) * (y + _make(negcoef)), g * _make(poscoef))
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.p[0] < 0:   # y no longer tells the branch: PyTorch refuses
+            raise RuntimeError("In-place elu backward calculation is triggered with a negative slope which is not "
+                               "supported. This is caused by calling in-place forward function with a negative slope, "
+                               "please call out-of-place version instead.")
+        return _half_grad(EluResult._grad, g, ctx.saved_output, ctx.p), None, None, None
+
+
+class CeluResult(EluResult):
+    node_name = "CeluBackward1"
 
 
 def _elu(input, alpha, scale, input_scale):
     return Elu.apply(input, alpha, scale, input_scale)
 
 
+def _elu_result(input, alpha, scale, input_scale):
+    return EluResult.apply(input, alpha, scale, input_scale)
+
+
+def _celu_result(input, alpha, scale, input_scale):
+    return CeluResult.apply(input, alpha, scale, input_scale)
+
+
 def elu(input, alpha=1.0, inplace=False):
     """elu(x) = x if x > 0 else alpha * (exp(x) - 1)"""
     _float_only(input, "elu_cpu")
-    return _maybe_inplace(input, _elu, inplace, alpha, 1.0, 1.0)
+    return _maybe_inplace(input, _elu_result if inplace else _elu, inplace, alpha, 1.0, 1.0)
 
 
 def elu_(input, alpha=1.0):
@@ -348,7 +495,7 @@ def elu_(input, alpha=1.0):
 def selu(input, inplace=False):
     """selu(x) = scale * (x if x > 0 else alpha * (exp(x) - 1)), alpha ~ 1.6733, scale ~ 1.0507"""
     _float_only(input, "elu_cpu")
-    return _maybe_inplace(input, _elu, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0)
+    return _maybe_inplace(input, _elu_result if inplace else _elu, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
 def selu_(input):
@@ -360,7 +507,7 @@ def celu(input, alpha=1.0, inplace=False):
     _float_only(input, "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
-    out = _maybe_inplace(input, _elu, inplace, alpha, 1.0, 1.0 / alpha)
+    out = _maybe_inplace(input, _celu_result if inplace else _elu, inplace, alpha, 1.0, 1.0 / alpha)
     return out if inplace else _named(out, "CeluBackward0")
 
 
@@ -390,10 +537,11 @@ class Gelu(Function):
         return Gelu._value(ctx, d, approximate)
 
     @staticmethod
+    @errstate(invalid="ignore", over="ignore")   # NaN/inf inputs give NaN silently, as PyTorch
     def _value(ctx, d, approximate):
         t = d.dtype.type
-        if approximate == "tanh":
-            inner = t(_SQRT_2_OVER_PI) * (d + t(0.044715) * d * d * d)
+        if approximate == "tanh":   # PyTorch's order: kBeta (x + kKappa x^3), 0.5 x (1 + tanh(inner))
+            inner = t(_SQRT_2_OVER_PI) * (d + t(0.044715) * (d * d * d))
             return t(0.5) * d * (t(1) + xp.tanh(inner))
         if d.dtype == xp.float32:
             # float32 CDF at NumPy speed (_gelu.py); Phi and exp(-x^2/2) kept for the backward
@@ -413,11 +561,15 @@ class Gelu(Function):
 
     @staticmethod
     def _grad(ctx, g, a):
-        if ctx.approximate == "tanh":
+        if ctx.approximate == "tanh":   # PyTorch's GeluBackward order of operations
+            t = a._data.dtype.type
+            beta, kappa = _make(t(_SQRT_2_OVER_PI)), _make(t(0.044715))
             a2 = a * a
-            th = ops.tanh((a + 0.044715 * a2 * a) * _SQRT_2_OVER_PI)
-            dinner = (1 + 3 * 0.044715 * a2) * _SQRT_2_OVER_PI
-            return g * (0.5 * (1 + th) + 0.5 * a * (1 - th * th) * dinner)
+            th = ops.tanh(beta * (a + kappa * (a2 * a)))
+            left = 0.5 * a
+            right = 1 + th
+            dinner = beta * (1 + _make(t(3 * 0.044715)) * a2)
+            return g * (0.5 * right + left * (1 - th * th) * dinner)
         cdf = 0.5 * (1 + ops.erf(a * _SQRT1_2))
         pdf = ops.exp(a * a * -0.5) * _INV_SQRT_2PI
         return g * (cdf + a * pdf)
@@ -437,16 +589,23 @@ class Silu(Function):
     node_name = "SiluBackward0"
 
     @staticmethod
+    @errstate(over="ignore", invalid="ignore")   # exp(-x) = inf for x < -88 (float32): x / inf = -0, as PyTorch's
     def forward(ctx, a):
         ctx.save_for_backward(a)
         d = _fdata(a)
-        return d * _sigmoid_reference(d)
+        c = _opmath(d)
+        one = c.dtype.type(1)
+        return (c / (one + xp.exp(-c))).astype(d.dtype, copy=False)   # PyTorch's x / (1 + exp(-x))
+
+    @staticmethod
+    def _grad(g, a):
+        s = 1 / (1 + ops.exp(-a))
+        return g * s * (1 + a * (1 - s))
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        s = ops.sigmoid(a)
-        return g * (s * (1 + a * (1 - s)))
+        return _half_grad(Silu._grad, g, a)
 
 
 def silu(input, inplace=False):
@@ -458,12 +617,15 @@ def silu(input, inplace=False):
     return _maybe_inplace(input, Silu.apply, inplace)
 
 
+@errstate(over="ignore")
 def _softplus_np(d, beta, threshold):
-    t = d.dtype.type
-    bx = d * t(beta)
-    # log(1 + e^bx) = max(bx, 0) + log1p(e^-|bx|): never overflows
-    sp = (xp.maximum(bx, t(0)) + xp.log1p(xp.exp(-xp.abs(bx)))) / t(beta)
-    return xp.where(bx > threshold, d, sp)
+    """PyTorch's x * beta > threshold ? x : log1p(exp(x * beta)) / beta, half types in float32 (its kernel: exp
+    overflows only where a threshold above ~88 (float32) lets it, to inf as PyTorch's)."""
+    c = _opmath(d)
+    t = c.dtype.type
+    bx = c * t(beta)
+    sp = xp.log1p(xp.exp(xp.where(bx > threshold, t(0), bx))) / t(beta)
+    return xp.where(bx > threshold, c, sp).astype(d.dtype, copy=False)
 
 
 class Softplus(Function):
@@ -477,11 +639,18 @@ class Softplus(Function):
         return _softplus_np(_fdata(a), beta, threshold)
 
     @staticmethod
+    def _grad(g, a, beta, threshold):
+        # PyTorch's z = exp(x beta); x beta > threshold ? g : g z / (z + 1) (subnormal z kept: no sigmoid flush)
+        bx = a * _make(a._data.dtype.type(beta))
+        lin = _make(bx._data > threshold)
+        z = ops.exp(ops.where(lin, 0.0, bx))
+        return ops.where(lin, g, g * z / (z + 1))
+
+    @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         beta, threshold = ctx.p
-        lin = _make(a._data * beta > threshold)
-        return ops.where(lin, g, g * ops.sigmoid(a * beta)), None, None
+        return _half_grad(Softplus._grad, g, a, beta, threshold), None, None
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -495,16 +664,23 @@ class Mish(Function):
     _builtin = True
 
     @staticmethod
+    @errstate(over="ignore", invalid="ignore")   # exp(x) = inf for large x: tanh(inf) = 1, as PyTorch's
     def forward(ctx, a):
         ctx.save_for_backward(a)
         d = _fdata(a)
-        return d * xp.tanh(_softplus_np(d, 1.0, 20.0))
+        c = _opmath(d)
+        return (c * xp.tanh(xp.log1p(xp.exp(c)))).astype(d.dtype, copy=False)   # PyTorch's formula
+
+    @staticmethod
+    def _grad(g, a):
+        s = 1 / (1 + ops.exp(-a))
+        t = ops.tanh(ops.log1p(ops.exp(a)))
+        return g * (t + a * s * (1 - t * t))
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        t = ops.tanh(softplus(a))
-        return g * (t + a * ops.sigmoid(a) * (1 - t * t))
+        return _half_grad(Mish._grad, g, a)
 
 
 def mish(input, inplace=False):
@@ -522,12 +698,24 @@ class LogSigmoid(Function):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         d = _fdata(a)
-        return xp.minimum(d, d.dtype.type(0)) - xp.log1p(xp.exp(-xp.abs(d)))
+        c = _opmath(d)
+        return (xp.minimum(c, c.dtype.type(0)) - xp.log1p(xp.exp(-xp.abs(c)))).astype(d.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
+        # PyTorch's (m - s z / (1 + z)) g with (m, s) = (1, 1) for x < 0 else (0, -1) and its forward's buffer
+        # z = exp(-|x|), which half types store rounded to their dtype (the rest in float32)
         (a,) = ctx.saved_tensors
-        return g * ops.sigmoid(-a)
+        half = a._data.dtype.itemsize < 4
+        x = a.float() if half else a
+        z = ops.exp(-ops.abs(x))
+        if half:
+            z = z.to(a.dtype).float()
+        neg = x._data < 0
+        t = x._data.dtype.type
+        m, sg = _make(xp.where(neg, t(1), t(0))), _make(xp.where(neg, t(1), t(-1)))
+        r = (m - sg * (z / (1 + z))) * (g.float() if half else g)
+        return r.to(a.dtype) if half else r
 
 
 def logsigmoid(input):
@@ -542,15 +730,22 @@ class Hardsigmoid(Function):
 
     @staticmethod
     def forward(ctx, a):
+        ctx.save_for_backward(a)   # (the input, as PyTorch: changing it in place afterwards makes backward refuse)
         d = _fdata(a)
-        t = d.dtype.type
-        ctx.inside = (d > -3) & (d < 3)
-        return xp.minimum(xp.maximum(d + t(3), t(0)), t(6)) / t(6)
+        c = _opmath(d)
+        t = c.dtype.type
+        return (xp.minimum(xp.maximum(c + t(3), t(0)), t(6)) / t(6)).astype(d.dtype, copy=False)
+
+    @staticmethod
+    def _grad(g, a):
+        # PyTorch's kernel multiplies by the float32 constant 1.0f / 6.0f, also for double inputs; +0 outside
+        d = a._data
+        return _keep_grad(g * _ONE_SIXTH_F32, (d > -3) & (d < 3))
 
     @staticmethod
     def backward(ctx, g):
-        # PyTorch's kernel multiplies by the float32 constant 1.0f / 6.0f, also for double inputs
-        return g * _const(ctx.inside, g) * _ONE_SIXTH_F32
+        (a,) = ctx.saved_tensors
+        return _half_grad(Hardsigmoid._grad, g, a)
 
 
 def hardsigmoid(input, inplace=False):
@@ -564,21 +759,26 @@ class Hardswish(Function):
     _builtin = True
 
     @staticmethod
+    @errstate(invalid="ignore")   # (the unselected branch of inf: inf * 0)
     def forward(ctx, a):
         ctx.save_for_backward(a)
         d = _fdata(a)
-        # half precision computes in float32 (as PyTorch's kernel), else x * 6 overflows before the / 6
-        dc = d.astype(xp.float32) if d.dtype == xp.float16 else d
+        # half types compute in float32 (as PyTorch's kernel), else x * 6 overflows before the / 6
+        dc = _opmath(d)
         t = dc.dtype.type
         return (dc * xp.minimum(xp.maximum(dc + t(3), t(0)), t(6)) / t(6)).astype(d.dtype, copy=False)
 
     @staticmethod
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
+    def _grad(g, a):
+        # PyTorch's x <= -3 ? 0 : (x < 3 ? g (x / 3 + 1/2) : g): NaN passes g
         d = a._data
         mid = _make((d > -3) & (d < 3))
-        hi = _const(d >= 3, g)
-        return ops.where(mid, g * (a / 3 + 0.5), g * hi)
+        return _keep_grad(ops.where(mid, g * (a / 3 + 0.5), g), ~(d <= -3))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return _half_grad(Hardswish._grad, g, a)
 
 
 def hardswish(input, inplace=False):

@@ -213,7 +213,15 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """x / max(||x||_p along dim, eps)"""
-    return input / input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    d = input._data
+    if d.dtype.kind in "fV" and d.dtype.itemsize < 4:
+        # PyTorch's clamp_min converts eps to the tensor's type first: 1e-12 is 0 in float16, so the norm of
+        # zeros passes clamp_min's gradient (NaN from 0/0) as PyTorch's
+        eps = float(xp.asarray(eps).astype(d.dtype))
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is not None:
+        return ops.div(input, denom, out=out)
+    return input / denom
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):

@@ -1,7 +1,7 @@
 """Classification losses over a class dim: cross entropy and NLL of class indices (fused),
 cross entropy of class probabilities, the multi-class / multi-label margin losses, the multi-label
 soft margin loss and the focal loss (a numtorch extra)."""
-from ...._backend import xp
+from ...._backend import xp, errstate
 from ...._cpu import chunks, parallel_threads, run_parallel
 from ...._tensor import Tensor, _make
 from ....autograd.function import Function
@@ -103,6 +103,9 @@ def _class_reduce(ctx, loss, w, reduction, shape):
     """Per-row losses (M,) of an input of ``shape`` reduced as PyTorch's NLL kernels do: 'none' in the
     target's shape, 'sum', or 'mean' = sum / sum_i w_i (the divisor kept as ctx.total for backward)."""
     dt = loss.dtype
+    if reduction != "none" or len(shape) == 1:
+        # PyTorch accumulates from +0 (a 1-d input's 'none' too): a total of -0 losses is +0
+        loss = loss + dt.type(0)
     if reduction == "none":
         return loss.reshape(() if len(shape) == 1 else (shape[0],) + tuple(shape[2:]))
     if reduction == "sum":
@@ -125,6 +128,7 @@ class _CrossEntropy(Function):
     node_name = "NllLossBackward0"
 
     @staticmethod
+    @errstate(invalid="ignore", over="ignore")   # inf/NaN logits give NaN silently, as PyTorch
     def forward(ctx, input, target, weight, ignore_index, eps, reduction):
         x2, tc, valid, W, w = _rows(input, target, weight, ignore_index)
         M, C = x2.shape
@@ -138,10 +142,12 @@ class _CrossEntropy(Function):
         ssum = xp.empty(M, dt) if eps > 0 else None
         ones = xp.ones(C, dt)
 
+        @errstate(invalid="ignore", over="ignore")   # (NumPy's error state is per thread)
         def block(lo, hi):
             xb, eb = x2[lo:hi], e[lo:hi]
             rowmax = xb.max(axis=1)
-            if not (-60 < float(rowmax.min()) and float(rowmax.max()) < 60):
+            # one class: x - max is exactly 0, so the loss is exactly 0 as PyTorch's (log(exp(x)) is not x)
+            if C == 1 or not (-60 < float(rowmax.min()) and float(rowmax.max()) < 60):
                 shifts[lo:hi] = rowmax
                 base = xp.subtract(xb, rowmax[:, None], out=eb)
             else:
@@ -165,12 +171,15 @@ class _CrossEntropy(Function):
                 ssum[:] = 0
         shift = bool(shifts.any())
         lse = xp.log(se)
-        nll = lse - picked
+        # -(logp) as PyTorch negates it: a log-probability of +0 gives a loss of -0
+        nll = -(picked - lse)
         loss = w * nll
         if eps > 0:
             SW = W.sum() if W is not None else dt.type(C)
-            smooth = valid * (SW * lse - ssum)
+            smooth = -(ssum - SW * lse)
             loss = (1 - eps) * loss + (eps / C) * smooth
+        if not valid.all():   # an ignored target's loss is +0 whatever its row holds (NaN, inf)
+            loss = xp.where(valid, loss, dt.type(0))
         loss = loss.astype(dt, copy=False)
         # e = exp(x - shift) are the softmax numerators; backward turns them into the gradient in place
         ctx.e, ctx.se, ctx.tc, ctx.valid, ctx.w, ctx.W = e, se, tc, valid, w, W
@@ -182,6 +191,14 @@ class _CrossEntropy(Function):
     @staticmethod
     def backward(ctx, g):
         eps, C, red = ctx.eps, ctx.C, ctx.red
+        if C == 1:
+            # PyTorch's g - softmax * sum(g) over one class is exactly 0 (NaN where the logit is not finite);
+            # the fused coefficients below would leave a rounding residue
+            (input,) = ctx.saved_tensors
+            with errstate(invalid="ignore"):
+                gx = (input._data - input._data) * input._data.dtype.type(0)
+            ctx.e = None
+            return _make(gx), None, None, None, None, None
         w, valid, tc = ctx.w, ctx.valid, ctx.tc
         dt = ctx.se.dtype
         M = tc.shape[0]
@@ -258,10 +275,13 @@ class _NllLoss(Function):
     node_name = "NllLossBackward0"
 
     @staticmethod
+    @errstate(invalid="ignore")   # (0 * inf at an ignored target: replaced by 0 below)
     def forward(ctx, input, target, weight, ignore_index, reduction):
-        x2, tc, _, _, w = _rows(input, target, weight, ignore_index)
+        x2, tc, valid, _, w = _rows(input, target, weight, ignore_index)
         M, C = x2.shape
         loss = -(w * x2[xp.arange(M), tc]).astype(x2.dtype)
+        if not valid.all():   # an ignored target's loss is +0 whatever the input holds there (NaN, inf)
+            loss = xp.where(valid, loss, x2.dtype.type(0))
         ctx.tc, ctx.w, ctx.shape, ctx.red, ctx.C = tc, w, input._data.shape, reduction, C
         return _class_reduce(ctx, loss, w, reduction, input._data.shape)
 
@@ -274,12 +294,12 @@ class _NllLoss(Function):
             # no graph to record: the scalar g folded into the M scattered entries (no pass over M x C)
             scale = -g._data / ctx.total if ctx.red == "mean" and ctx.total != 0 else (
                 -g._data if ctx.red == "sum" else 0.0)
-            oh[xp.arange(M), ctx.tc] = ctx.w * scale
+            oh[xp.arange(M), ctx.tc] = ctx.w * scale + 0.0   # (+0, not -0, at ignored targets: PyTorch's)
             return _make(_class_back(oh, ctx.shape)), None, None, None, None
         if ctx.red == "mean":
-            oh[xp.arange(M), ctx.tc] = -ctx.w / ctx.total if ctx.total != 0 else 0.0
+            oh[xp.arange(M), ctx.tc] = -ctx.w / ctx.total + 0.0 if ctx.total != 0 else 0.0
         else:
-            oh[xp.arange(M), ctx.tc] = -ctx.w
+            oh[xp.arange(M), ctx.tc] = -ctx.w + 0.0
         if ctx.red == "none":
             G = g.reshape(M, 1)
             return _class_back_t(_make(oh) * G, ctx.shape), None, None, None, None
@@ -338,9 +358,44 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input._data.dtype.kind not in "fV":
         raise RuntimeError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
                            f"'{_DT.get(input._data.dtype.name)}'")
+    if input._data.dtype.itemsize < 4:
+        return _cross_entropy_half(input, target, weight, ignore_index, reduction, float(label_smoothing), C)
     fn = _CrossEntropySmooth if label_smoothing > 0 else \
         _named(input.dim(), reduction, _CrossEntropy, _CrossEntropy2d, _CrossEntropyView)
     return fn.apply(input, target, weight, ignore_index, float(label_smoothing), reduction)
+
+
+def _log_softmax_opmath(input, cdim):
+    """log_softmax as PyTorch's kernel: float16/bfloat16 computed in float32 and rounded once (forward
+    and backward)."""
+    if input._data.dtype.itemsize < 4:
+        return ops.log_softmax(input.float(), cdim).to(input.dtype)
+    return ops.log_softmax(input, cdim)
+
+
+def _cross_entropy_half(input, target, weight, ignore_index, reduction, eps, C):
+    """Half types take PyTorch's composition: logp = log_softmax(x) rounded to the half type, then
+    nll_loss(logp); with label smoothing (1 - eps) nll + (eps / C) smooth, smooth_i = -sum_c W_c logp_ic
+    (0 at ignored targets), 'mean' dividing it by sum_i W[t_i] (weights) or the count of kept targets."""
+    nd = input.dim()
+    cdim = 0 if nd == 1 else 1
+    logp = _log_softmax_opmath(input, cdim)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if eps <= 0:
+        return nll
+    smooth = -(logp * _along(weight, nd, cdim)).sum(cdim) if weight is not None else -logp.sum(cdim)
+    keep = target != ignore_index
+    smooth = smooth.masked_fill(~keep, 0.0)
+    if reduction == "mean":
+        if weight is not None:
+            ret = smooth.sum() / weight.gather(0, target.masked_select(keep).flatten().long()).sum()
+        else:
+            ret = smooth.sum() / keep.sum()
+    elif reduction == "sum":
+        ret = smooth.sum()
+    else:
+        ret = smooth
+    return (1 - eps) * nll + ret * (eps / C)
 
 
 def _cross_entropy_prob(input, target, weight, ignore_index, reduction, eps):
@@ -354,20 +409,20 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, eps):
     if weight is not None and (weight.dim() != 1 or weight.shape[0] != C):
         raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes but got "
                            f"weight tensor of shape: {list(weight.shape)}")
-    logp = ops.log_softmax(input, cdim)
+    logp = _log_softmax_opmath(input, cdim)
     y = target * (1 - eps) + eps / C if eps > 0 else target
     prod = logp * y
     if weight is not None:
         prod = prod * _along(weight, nd, cdim)
-    loss = -prod.sum(cdim)
+    # PyTorch negates the total (so a total of +0 gives -0): -sum(prod) / (N d1 ...), -sum(prod), -sum_c(prod)
     if reduction == "mean":
         n = input.numel() // C if C else 0
         if input.numel() == 0:
-            return loss.sum() * float("nan")
-        return _named_as(loss.sum() / n, "DivBackward1")
+            return prod.sum() * float("nan")
+        return _named_as(-prod.sum() / n, "DivBackward1")
     if reduction == "sum":
-        return _named_as(loss.sum(), "NegBackward0")   # PyTorch sums before negating
-    return _R.apply_reduction(loss, reduction)
+        return -prod.sum()
+    return -prod.sum(cdim)
 
 
 
@@ -447,6 +502,13 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _R.apply_reduction(loss, reduction)
 
 
+def _no_half_kernel(input, kernel):
+    """PyTorch's CPU kernel has no float16/bfloat16 version (an empty input never reaches it)."""
+    d = input._data
+    if d.dtype.kind in "fV" and d.dtype.itemsize < 4 and d.size:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_DT.get(d.dtype.name, "BFloat16")}\'')
+
+
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction="mean"):
     """l_i = (1/C) sum_{j != y_i} w_{y_i} max(0, margin - x_{i,y_i} + x_ij)^p, p in {1, 2}."""
@@ -469,6 +531,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if weight is not None and weight.numel() != C:
         raise RuntimeError(f"inconsistent weight size, expected {C} but got {list(weight.shape)}")
     _not_differentiable(weight, "multi_margin_loss", "weight")
+    _no_half_kernel(input, "multi_margin_loss_cpu_kernel")
     ti = _make(t.reshape(N, 1))
     xy = x.gather(1, ti)
     z = _pos(margin - xy + x)
@@ -504,6 +567,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     valid = ~stop
     if ((t < -1) | (t >= C)).any():
         raise RuntimeError("argument #2 'target' is out of range")
+    _no_half_kernel(input, "multilabel_margin_loss_forward_out_frame")
     tc = xp.where(valid, t, 0)
     is_t = xp.zeros((N, C), bool)
     rows = xp.repeat(xp.arange(N)[:, None], C, 1)
