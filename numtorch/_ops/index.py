@@ -586,7 +586,9 @@ class IndexAdd(Function):
         s = src._data
         if alpha != 1:
             # an integral self takes int(alpha) and wraps like C (uint8 with alpha = -1)
-            s = (s.astype(xp.int64) * int(alpha)).astype(s.dtype) if s.dtype.kind in "biu" else s * alpha
+            # (a bool self takes bool(alpha): any nonzero alpha ORs the source in)
+            s = (s & bool(alpha)) if s.dtype.kind == "b" else \
+                (s.astype(xp.int64) * int(alpha)).astype(s.dtype) if s.dtype.kind in "iu" else s * alpha
         xp.add.at(moved, index._data, xp.moveaxis(s, axis, 0))
         return out
 

@@ -177,8 +177,52 @@ class Clamp(Function):
 
 
 class ClampTensor(Function):
-    """clamp with tensor bounds: written as maximum/minimum"""
+    """clamp with tensor bounds: min(max(x, lo), hi), a NaN anywhere giving NaN. Gradients as PyTorch's: x's where
+    lo <= x <= hi; lo's where x < lo < hi (a bound above hi gets none); hi's where x > hi or hi < lo."""
     _builtin = True
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lo, hi, rt):
+        ctx.rt = rt
+        ctx.metas = [_meta(t) for t in (a, lo, hi)]
+        ctx.save_for_backward(*(t if isinstance(t, Tensor) else None for t in (a, lo, hi)))
+        ctx.scalars = [None if isinstance(t, Tensor) else t for t in (a, lo, hi)]
+        r, lod, hid = _clamp_operands(rt, a, lo, hi)
+        if lod is not None:
+            r = xp.where((r >= lod) | xp.isnan(r), r, lod)
+        if hid is not None:
+            r = xp.where((r <= hid) | xp.isnan(r), r, hid)
+        return r if r is not a._data else r.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        ts = [s if t is None else t for t, s in zip(ctx.saved_tensors, ctx.scalars)]
+        x, lo, hi = _clamp_operands(ctx.rt, *ts)
+        with xp.errstate(invalid="ignore"):
+            mx = xp.ones(g._data.shape, bool)
+            if lo is not None:
+                mx = mx & (x >= lo)
+            if hi is not None:
+                mx = mx & (x <= hi)
+            mlo = mhi = None
+            if lo is not None and ctx.needs_input_grad[1]:
+                mlo = (x < lo) & (lo < hi) if hi is not None else x < lo
+            if hi is not None and ctx.needs_input_grad[2]:
+                mhi = (x > hi) | (hi < lo) if lo is not None else x > hi
+        out = []
+        for m, meta, need in zip((mx, mlo, mhi), ctx.metas, ctx.needs_input_grad[:3]):
+            if m is None or meta is None or not need:
+                out.append(None)
+            else:
+                out.append(_fit(where(_make(xp.broadcast_to(m, g._data.shape)), g, 0.0), meta))
+        return out[0], out[1], out[2], None
+
+
+def _clamp_operands(rt, *ts):
+    """x, lo, hi as arrays of the result dtype (None stays None)."""
+    return [None if t is None else (t._data if isinstance(t, Tensor) else xp.asarray(t)).astype(rt.np, copy=False)
+            for t in ts]
 
 
 def clamp(input, min=None, max=None, *, out=None):
@@ -189,20 +233,10 @@ def clamp(input, min=None, max=None, *, out=None):
         rt = _result_type3(input, *(b for b in (min, max) if isinstance(b, Tensor)))
         if rt._kind == 0:
             raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
-        r = input.to(rt) if rt.np != input._data.dtype else input
-        if min is not None:
-            r = where(r < min, to_tensor(min, input).to(input.dtype).expand_as(r) if isinstance(min, Tensor) else
-                      min, r) if False else _clamp_t(r, min, True)
-        if max is not None:
-            r = _clamp_t(r, max, False)
-        return _out(r, out)
+        if rt.is_complex:
+            raise NotImplementedError("clamp is not supported for complex types")
+        return _out(ClampTensor.apply(input, min, max, rt), out)
     return _out(Clamp.apply(input, min, max), out)
-
-
-def _clamp_t(x, bound, lower):
-    b = to_tensor(bound, x)
-    keep = (x >= b) if lower else (x <= b)
-    return where(keep | x.isnan(), x, b.to(x.dtype) if isinstance(b, Tensor) else b)
 
 
 clip = clamp

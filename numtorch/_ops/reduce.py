@@ -662,7 +662,10 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
                                f"{D.scalar_name(input._data.dtype)}")
         from .arith import abs as _abs
         input = _abs(input)   # the norm of the moduli; abs's gradient carries the phase back
-    return VectorNorm.apply(input, float(p), dims_tuple(dim, input._data.ndim), keepdim)
+    axes = dims_tuple(dim, input._data.ndim)
+    if axes is None and dim is not None and dim != () and dim != [] and input._data.ndim == 0:
+        axes = ()   # a 0-d input reduced along dim 0/-1: PyTorch's general kernel, not the one-element shortcut
+    return VectorNorm.apply(input, float(p), axes, keepdim)
 
 
 class NuclearNorm(Function):
@@ -712,13 +715,16 @@ class VectorNorm(Function):
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         d = a._data
         per = d.size if axes is None else int(xp.prod([d.shape[ax] for ax in axes]))
-        if per == 1 and p not in (0, xp.inf, -xp.inf):   # one element per result: |x|, as PyTorch (x * x may
-            r = xp.abs(d)                                 # overflow)
+        if per == 1 and p not in (0, xp.inf, -xp.inf) and not (d.ndim == 0 and axes is not None):
+            # one element per result: |x|, as PyTorch (x * x may overflow); a 0-d input reduced along dim=0/-1
+            # takes PyTorch's general kernel, where (-1e308)^2 overflows (normalize(x, dim=-1) is then -0.)
+            r = xp.abs(d)
             return xp.asarray(r.reshape(()) if axes is None and not keepdim else
                               r if keepdim else xp.squeeze(r, axis=axes))
         if p == 2:   # half precision accumulates in float32, as PyTorch (its squares overflow float16)
             w = d.astype(xp.float32) if d.dtype.kind in "fV" and d.dtype.itemsize < 4 else d
-            return xp.asarray(xp.sqrt(xp.sum(w * w, axis=axes, keepdims=keepdim))).astype(d.dtype, copy=False)
+            with errstate(over="ignore"):   # squares beyond the dtype: inf, silently as PyTorch
+                return xp.asarray(xp.sqrt(xp.sum(w * w, axis=axes, keepdims=keepdim))).astype(d.dtype, copy=False)
         ad = xp.abs(d)
         if p == xp.inf or p == -xp.inf:
             if d.size == 0:   # only an empty reduced dim has no identity (PyTorch's message lacks the space)
@@ -738,7 +744,7 @@ class VectorNorm(Function):
             return xp.asarray(xp.sum(ad != 0, axis=axes, keepdims=keepdim).astype(d.dtype))
         if p == 1:
             return xp.asarray(xp.sum(ad, axis=axes, keepdims=keepdim))
-        with errstate(divide="ignore"):
+        with errstate(divide="ignore", over="ignore"):
             return xp.asarray(xp.sum(ad ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)).astype(d.dtype)
 
     @staticmethod

@@ -262,3 +262,51 @@ def test_pow_scalar_exponent_gradient_with_special_upstream(e, dtype):
         return L.autograd.grad(L.pow(x, e), x, g)[0]
     t, n = _both(run)
     _same_bits(t, n, rtol=1e-6)
+
+
+# ---------------------------------------------------------------- clamp with tensor bounds: PyTorch's gradients
+@pytest.mark.parametrize("dtypes", [("float64", "float64", "float32"), ("float32", "float32", "float32"),
+                                    ("float16", "float32", "float16"), ("int64", "float32", "float64")])
+@pytest.mark.parametrize("which", ["both", "lo", "hi"])
+def test_clamp_tensor_bounds_values_and_gradients(dtypes, which):
+    vals = [float("nan"), float("inf"), -float("inf"), 0.0, 5.0, -3.0, 2.0]
+    grid = np.array(list(itertools.product(vals, vals, vals)))
+    xdt, ldt, hdt = dtypes
+
+    def run(L):
+        xv = grid[:, 0] if xdt != "int64" else np.nan_to_num(grid[:, 0], posinf=7, neginf=-7).astype(np.int64)
+        x = L.tensor(xv, dtype=getattr(L, xdt), requires_grad=xdt != "int64")
+        lo = L.tensor(grid[:, 1], dtype=getattr(L, ldt), requires_grad=True)
+        hi = L.tensor(grid[:, 2], dtype=getattr(L, hdt), requires_grad=True)
+        args = (lo, hi) if which == "both" else (lo, None) if which == "lo" else (None, hi)
+        y = L.clamp(x, *args)
+        ins = [t for t in (x,) + args if t is not None and t.requires_grad]
+        w = L.arange(len(grid)).to(y.dtype) * 0.5 + 1
+        return [y] + list(L.autograd.grad(y, ins, w)) + [y.grad_fn.name()]
+    t, n = _both(run)
+    assert t[-1] == n[-1]
+    for a, b in zip(t[:-1], n[:-1]):
+        _same_bits(a, b)
+
+
+@pytest.mark.parametrize("alpha", [0.5, 1, 2, 0, True, -1, 0.0, -0.3])
+def test_index_add_bool_alpha(alpha):
+    def run(L):
+        x = L.tensor([[True, False, False, False], [False, True, False, False], [True, False, True, True]])
+        src = L.tensor([[True, False, True], [True, True, False], [False, True, False]])
+        return x.index_add(1, L.tensor([2, 0, 2]), src, alpha=alpha)
+    t, n = _both(run)
+    assert t.tolist() == n.tolist()
+
+
+# ---------------------------------------------------------------- the norm of a 0-d tensor along dim 0/-1
+@pytest.mark.parametrize("v", [-1e308, 1e200, -3.0, 0.0, -0.0, 1e-320])
+@pytest.mark.parametrize("p", [2, 1, 3, float("inf")])
+def test_norm_of_0d_along_dim(v, p):
+    def run(L):
+        x = L.tensor(v, dtype=L.float64)
+        return [L.linalg.vector_norm(x, p, dim=d) for d in (-1, 0, None)] + \
+            [L.nn.functional.normalize(x, p=p, dim=-1), x.norm(dim=-1) if p == 2 else x.norm(p=p, dim=0)]
+    t, n = _both(run)
+    for a, b in zip(t, n):
+        _same_bits(a, b)

@@ -20,6 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(os.path.dirname(HERE))]   # tests/fuzz's conftest, then the repo root
 
 from hypothesis import HealthCheck, Phase, given, seed as hseed, settings, strategies as st  # noqa: E402
+from hypothesis.errors import FlakyStrategyDefinition  # noqa: E402
 
 import test_fuzz_differential as fz  # noqa: E402
 
@@ -83,10 +84,6 @@ def main():
         raise _Hang()
     signal.signal(signal.SIGALRM, on_alarm)
 
-    @settings(max_examples=args.n, database=None, deadline=None, phases=[Phase.generate], derandomize=False,
-              suppress_health_check=list(HealthCheck))
-    @hseed(args.seed)
-    @given(st.data())
     def drive(data):
         stats["programs"] += 1
         signal.alarm(args.timeout)
@@ -113,13 +110,29 @@ def main():
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_term)
     stopped = ""
+    restarts = 0
     try:
-        drive()
+        while stats["programs"] < args.n:
+            # Hypothesis stops a run whose draws for a repeated choice prefix differ (FlakyStrategyDefinition);
+            # the programs run so far are kept and the rest is drawn from a derived seed
+            run = settings(max_examples=args.n - stats["programs"], database=None, deadline=None,
+                           phases=[Phase.generate], derandomize=False,
+                           suppress_health_check=list(HealthCheck))(hseed(args.seed + 1000 * restarts)(
+                               given(st.data())(drive)))
+            try:
+                run()
+                break
+            except FlakyStrategyDefinition as e:
+                restarts += 1
+                print(f"... restart {restarts} after {stats['programs']} programs: {str(e).splitlines()[0]}",
+                      file=sys.stderr, flush=True)
+                if restarts > 20:
+                    raise
     except KeyboardInterrupt:   # SIGINT/SIGTERM: report what ran so far
         stopped = " (stopped early)"
     dt = time.time() - t0
     print(f"seed {args.seed}: {stats['programs']} programs in {dt:.0f}s{stopped}, {stats['mismatches']} untolerated "
-          f"mismatches in {len(classes)} classes")
+          f"mismatches in {len(classes)} classes" + (f" ({restarts} restarts on derived seeds)" if restarts else ""))
     for key, items in sorted(classes.items(), key=lambda kv: -len(kv[1])):
         print(f"\n=== {len(items):4d}  {' | '.join(key)}")
         for ex in items[:args.examples]:

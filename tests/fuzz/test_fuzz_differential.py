@@ -1144,6 +1144,10 @@ TOLERATED = [
      lambda i: i["op"] == "ldexp" and i["stage"] == "step"
      and ("values differ" in (i["mismatch"] or "") or "inf pattern" in (i["mismatch"] or ""))
      and any(d in FLOATS and nd == 0 and d != i["dtype"] for d, nd in i.get("extra", ()))),
+    ("torch-internal-assert",
+     "PyTorch fails its own internal assertion (\"INTERNAL ASSERT FAILED ... please report a bug to PyTorch\", e.g. "
+     "\"unknown ivalue tag\" in repeat_interleave's backward after a reflected pow); numtorch computes. PyTorch's bug",
+     lambda i: i["ge"] is None and "INTERNAL ASSERT FAILED" in _msg(i["we"])),
     ("sum-overflow-order",
      "sum/nansum/mean/nanmean of floats whose partial sums overflow (sum |x| beyond the dtype's largest value): "
      "whether inf, -inf or NaN (inf + -inf) comes out depends on the summation order, which differs between NumPy's "
@@ -1181,6 +1185,10 @@ def test_differential_programs(data):
 
 def run_program(draw):
     """Draw one program and run it on both libraries, asserting agreement at every step and for the gradients."""
+    for L in (torch, nt):   # every program from the same global state (the long-run driver runs thousands in a row)
+        L.set_default_dtype(L.float32)
+        L.set_grad_enabled(True)
+        L.manual_seed(0)
     env = [Input(draw)]
     prog = [repr(env[0])]
     trees = {}
