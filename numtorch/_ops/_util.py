@@ -234,6 +234,9 @@ def write_out(r, out):
     else:
         xp.copyto(od, rd, casting="unsafe")
     out._vc[0] += 1
+    if r.grad_fn is not None and _gs.enabled and r.grad_fn.name() == "NotImplemented":
+        # out takes the op's not-implemented node, as PyTorch's out= does (its backward then raises)
+        out.grad_fn, out._out_nr, out.requires_grad = r.grad_fn, r._out_nr, True
     return out
 
 

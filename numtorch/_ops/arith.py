@@ -70,6 +70,8 @@ class Add(Function):
             ctx.alpha = alpha
         b0 = bd
         if alpha != 1:
+            if _kind(ad) == "b" and _kind(bd) == "b":   # bool + bool: alpha acts as bool(alpha), the result a bool
+                return xp.asarray(ad | (xp.asarray(bd) & bool(alpha)))
             # an alpha (or alpha * scalar) beyond an integer dtype wraps into it, as PyTorch (uint8, alpha=-1)
             bd = bd * _wrapped_int(bd, alpha) if is_array(bd) else _wrapped_int(ad, bd * alpha) if is_array(ad) \
                 else bd * alpha
@@ -604,7 +606,9 @@ def float_power(input, exponent, *, out=None):
         e = exponent.cdouble() if isinstance(exponent, Tensor) else exponent
         return _out(pow(a, e), out)
     a = input.double() if isinstance(input, Tensor) else float(input)
-    e = exponent.double() if isinstance(exponent, Tensor) else exponent
+    # a Python exponent is a double to float_power (False is 0.0: its gradient is 0, not pow's 0 * x**-1)
+    e = exponent.double() if isinstance(exponent, Tensor) else float(exponent) if exponent.__class__ is bool \
+        else exponent
     return _out(pow(a, e), out)
 
 

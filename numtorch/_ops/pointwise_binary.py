@@ -350,9 +350,42 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
                            "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
                            "for all dtypes.")
     if all(isinstance(t, Tensor) for t in (input, tensor1, tensor2)):   # value does not promote
-        rt = _result_type3(input, tensor1, tensor2)
-        input, tensor1, tensor2 = input.to(rt), tensor1.to(rt), tensor2.to(rt)
+        return Addcdiv.apply(input, tensor1, tensor2, value)
     return input + value * tensor1 / tensor2
+
+
+class Addcdiv(Function):
+    """input + value * t1 / t2 in the three tensors' common dtype. The gradients are PyTorch's formulas on the
+    operands as given: t1's g * (value / t2) and t2's -g * (value * t1 / (t2 * t2)), each part in its operand's own
+    dtype (a float16 t2 makes value / t2 overflow there, as in PyTorch)."""
+    _builtin = True
+    node_name = "AddcdivBackward0"
+
+    @staticmethod
+    def forward(ctx, input, t1, t2, value):
+        from ..autograd.grad_mode import no_grad
+        rt = _result_type3(input, t1, t2)
+        ctx.value, ctx.metas = value, [_meta(t) for t in (input, t1, t2)]
+        if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
+            ctx.save_for_backward(t1, t2)
+        with no_grad():
+            return (input.to(rt) + value * t1.to(rt) / t2.to(rt))._data
+
+    @staticmethod
+    def backward(ctx, g):
+        ni, n1, n2 = ctx.needs_input_grad[:3]
+        v = ctx.value
+        gi = _fit(g, ctx.metas[0]) if ni else None
+        g1 = g2 = None
+        if n1 or n2:
+            t1, t2 = ctx.saved_tensors
+            if n1:
+                # C++'s Scalar / Tensor: value filled in t2's dtype, then divided (not reciprocal(t2) * value)
+                from .conversion import full_like
+                g1 = _fit(g * (full_like(t2, v) / t2), ctx.metas[1])
+            if n2:
+                g2 = _fit(-g * (v * t1 / (t2 * t2)), ctx.metas[2])
+        return gi, g1, g2, None
 
 
 class Atan2(Function):

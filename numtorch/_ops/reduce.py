@@ -744,6 +744,8 @@ class VectorNorm(Function):
             return xp.asarray(xp.sum(ad != 0, axis=axes, keepdims=keepdim).astype(d.dtype))
         if p == 1:
             return xp.asarray(xp.sum(ad, axis=axes, keepdims=keepdim))
+        if ad.dtype.kind in "fV" and ad.dtype.itemsize < 4:   # half types accumulate in float32, as PyTorch
+            ad = ad.astype(xp.float32)
         with errstate(divide="ignore", over="ignore"):
             return xp.asarray(xp.sum(ad ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)).astype(d.dtype)
 

@@ -310,3 +310,65 @@ def test_norm_of_0d_along_dim(v, p):
     t, n = _both(run)
     for a, b in zip(t, n):
         _same_bits(a, b)
+
+
+# ---------------------------------------------------------------- seed 30's classes
+@pytest.mark.parametrize("dts", list(itertools.product(["float64", "float32", "float16"], repeat=3)))
+@pytest.mark.parametrize("value", [1, -2, 0.5])
+def test_addcdiv_gradients_in_operand_dtypes(dts, value):
+    rng = np.random.default_rng(0)
+    vals = [rng.standard_normal((2, 2)) for _ in range(3)]
+    vals[2][0, 0], vals[1][1, 1], vals[2][1, 0] = 1e-5, 0.0, 0.0   # value / t2 overflows float16 at 1e-5
+
+    def run(L):
+        ts = [L.tensor(a, dtype=getattr(L, d), requires_grad=True) for a, d in zip(vals, dts)]
+        y = L.addcdiv(*ts, value=value)
+        return [y] + list(L.autograd.grad(y, ts, L.ones_like(y)))
+    t, n = _both(run)
+    for a, b in zip(t, n):
+        assert str(a.dtype) == str(b.dtype)
+        A, B = a.detach().double().numpy(), b.detach().double().numpy()
+        np.testing.assert_array_equal(np.isinf(A) * np.sign(A), np.isinf(B) * np.sign(B))
+        np.testing.assert_allclose(B, A, rtol=2e-3, equal_nan=True)
+
+
+@pytest.mark.parametrize("p", [3, 0.5, 2, 1])
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_norm_accumulates_in_float(p, dtype):
+    def run(L):
+        return L.norm(L.tensor([1e4, 2e4, 3e3], dtype=getattr(L, dtype)), p=p)
+    t, n = _both(run)
+    _same_bits(t, n)
+
+
+def test_bool_add_with_alpha_stays_bool():
+    def run(L):
+        x = L.tensor([True, False])
+        return [L.add(x, True, alpha=2), L.add(x, True, alpha=0), L.add(x, L.tensor([False, True]), alpha=2),
+                L.add(x, 1, alpha=2)]
+    t, n = _both(run)
+    assert [(str(a.dtype), a.tolist()) for a in t] == [(str(b.dtype), b.tolist()) for b in n]
+
+
+@pytest.mark.parametrize("e", [False, True, 0, 2])
+def test_float_power_bool_exponent_gradient(e):
+    def run(L):
+        x = L.tensor([1.0, 0.0, 2.0], dtype=L.float64, requires_grad=True)
+        return L.autograd.grad(L.float_power(x, e).sum(), x)[0]
+    t, n = _both(run)
+    _same_bits(t, n)
+
+
+def test_out_takes_not_implemented_node():
+    def run(L):
+        a = L.zeros(2, dtype=L.float16, requires_grad=True)
+        e = L.empty(0, dtype=L.float16)
+        r = L.heaviside(a, a.detach(), out=e)
+        try:
+            e.sum().backward()
+            err = None
+        except RuntimeError as ex:
+            err = str(ex)
+        return r is e, e.requires_grad, err
+    t, n = _both(run)
+    assert t == n
