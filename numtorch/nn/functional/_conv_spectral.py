@@ -197,12 +197,25 @@ class Plan:
         """w (O, C, kh, kw) -> Wh (P*F, 2, C, O): per frequency the real part stacked over the imaginary one"""
         O, C = w.shape[:2]
         wt = xp.ascontiguousarray(w.reshape(O, C, -1).transpose(2, 1, 0)).reshape(-1, C * O)
-        return (self.GT @ wt).reshape(self.P * self.F, 2, C, O)
+        R = self.GT.shape[0]
+        Wh = xp.empty((R, C * O), w.dtype)
+        # the spectrum is 6-9x the kernel's size (57-84 MB for resnet18's layers): with numtorch's threads > 1
+        # its rows are written by concurrent pieces (each output element is the same K = kh*kw dot product)
+        run_parallel(lambda lo, hi: xp.matmul(self.GT[lo:hi], wt, out=Wh[lo:hi]),
+                     chunks(R, parallel_threads(R, Wh.size)))
+        return Wh.reshape(self.P * self.F, 2, C, O)
+
+    def kernel_adj_part(self, gW):
+        """(2, P*F, C, O) -> (kh*kw, C*O): the transpose of kernel's table applied to one piece's spectrum
+        (the pieces' small results are summed instead of their large spectra)"""
+        return self.G @ gW.reshape(self.G.shape[1], -1)
+
+    def kernel_adj_finish(self, g, w_shape):
+        O, C, kh, kw = w_shape
+        return xp.ascontiguousarray(g.reshape(kh, kw, C, O).transpose(3, 2, 0, 1))
 
     def kernel_adj(self, gW, w_shape):
-        O, C, kh, kw = w_shape
-        g = (self.G @ gW.reshape(-1, C * O)).reshape(kh, kw, C, O)
-        return xp.ascontiguousarray(g.transpose(3, 2, 0, 1))
+        return self.kernel_adj_finish(self.kernel_adj_part(gW), w_shape)
 
 
 @lru_cache(maxsize=64)
@@ -328,9 +341,9 @@ def weight_grad(x, gy, w_shape, g, cache=None):
         k = index[(lo, hi)]
         X = c.X[k] if c.X is not None else pl.analysis(x[lo:hi])
         gY = c.gY[k] if c.gY is not None else pl.synthesis_adj(gy[lo:hi])
-        return _spectral_wgrad(X, gY)
+        return pl.kernel_adj_part(_spectral_wgrad(X, gY))
     parts = run_parallel(job, c.bounds)
     total = parts[0]
     for p in parts[1:]:
         total += p
-    return pl.kernel_adj(total, w_shape)
+    return pl.kernel_adj_finish(total, w_shape)

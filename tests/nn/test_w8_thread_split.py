@@ -1,0 +1,89 @@
+"""The 2-thread splits added for resnet18 (benchmark W8) pinned to the 1-thread path and to PyTorch.
+
+Thresholds are lowered so that small tensors take the split paths: the spectral convolution's kernel spectrum
+written by row pieces and its weight gradient summed after the kernel-table transpose (per batch piece).
+"""
+import numpy as np
+import pytest
+
+import numtorch as nt
+from numtorch.nn.functional import _conv_spectral as spectral
+from conftest import torch, assert_close
+
+
+@pytest.fixture
+def split(monkeypatch):
+    """every parallel_threads() in the modules under test answers 2 pieces (where there are 2 items)"""
+    monkeypatch.setattr(spectral, "parallel_threads", lambda n, work: min(2, n))
+
+
+@pytest.fixture
+def algorithm():
+    old = nt.backends.conv.algorithm
+    yield
+    nt.backends.conv.algorithm = old
+
+
+def _conv_run(lib, x, w, b, gy, threads, **kw):
+    old = nt.get_num_threads()
+    nt.set_num_threads(threads)
+    try:
+        xt, wt, bt = (lib.tensor(a, requires_grad=True) for a in (x, w, b))
+        y = lib.nn.functional.conv2d(xt, wt, bt, **kw)
+        y.backward(lib.tensor(gy))
+        return [t.detach().numpy() for t in (y, xt.grad, wt.grad, bt.grad)]
+    finally:
+        nt.set_num_threads(old)
+
+
+SPECTRAL = [  # N, C, O, H, W, k, padding, dilation
+    (1, 3, 5, 7, 9, 3, 1, 1),
+    (2, 4, 3, 9, 7, 3, 2, 2),
+    (5, 6, 7, 11, 6, 5, (2, 1), 1),
+    (3, 1, 1, 4, 4, 2, 0, 1),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", SPECTRAL)
+def test_spectral_pieces_match_one_thread_and_torch(split, algorithm, case, dtype):
+    N, C, O, H, W, k, padding, dilation = case
+    nt.backends.conv.algorithm = "spectral"
+    rng = np.random.default_rng(sum(case[:6]))
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    w = (0.3 * rng.standard_normal((O, C, k, k))).astype(dtype)
+    b = rng.standard_normal(O).astype(dtype)
+    kw = dict(padding=padding, dilation=dilation)
+    Ho = H + 2 * (padding if isinstance(padding, int) else padding[0]) - dilation * (k - 1)
+    Wo = W + 2 * (padding if isinstance(padding, int) else padding[1]) - dilation * (k - 1)
+    gy = rng.standard_normal((N, O, Ho, Wo)).astype(dtype)
+    one = _conv_run(nt, x, w, b, gy, 1, **kw)
+    two = _conv_run(nt, x, w, b, gy, 2, **kw)
+    want = _conv_run(torch, x, w, b, gy, 1, **kw)
+    tol = 1e-5 if dtype == np.float32 else 1e-11
+    for a, c, t in zip(one, two, want):
+        scale = float(np.abs(t).max()) or 1.0
+        # the pieces change only the order of the batch sum in the weight gradient
+        np.testing.assert_allclose(c, a, rtol=tol, atol=tol * scale)
+        assert_close(nt.tensor(c), torch.tensor(t), rtol=tol, atol=tol * scale)
+
+
+def test_spectral_kernel_rows_split_is_bitwise(split):
+    """the kernel spectrum's row pieces compute every element as the same dot product"""
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((6, 5, 3, 3)).astype(np.float32)
+    from numtorch.nn.functional.conv import _Geom
+    g = _Geom((1, 1), ((1, 1), (1, 1)), (1, 1), 1, 2)
+    pl = spectral.plan((2, 5, 10, 10), w.shape, g, np.float32)
+    old = nt.get_num_threads()
+    try:
+        nt.set_num_threads(1)
+        a = pl.kernel(w)
+        nt.set_num_threads(2)
+        c = pl.kernel(w)
+    finally:
+        nt.set_num_threads(old)
+    np.testing.assert_array_equal(a, c)
+    # and the table product itself (a float64 reference: the GEMM kernel may round differently per call shape)
+    want = pl.GT.astype(np.float64) @ np.ascontiguousarray(w.reshape(6, 5, 9).transpose(2, 1, 0)).reshape(9, 30)
+    np.testing.assert_allclose(a.reshape(-1, 30), want, rtol=1e-5, atol=1e-5 * np.abs(want).max())
