@@ -87,3 +87,32 @@ def test_spectral_kernel_rows_split_is_bitwise(split):
     # and the table product itself (a float64 reference: the GEMM kernel may round differently per call shape)
     want = pl.GT.astype(np.float64) @ np.ascontiguousarray(w.reshape(6, 5, 9).transpose(2, 1, 0)).reshape(9, 30)
     np.testing.assert_allclose(a.reshape(-1, 30), want, rtol=1e-5, atol=1e-5 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,k,s,p", [((1, 3, 9, 11), 3, 2, 1), ((5, 4, 12, 7), 3, 2, 1), ((3, 2, 8, 8), 2, 1, 1)])
+def test_max_pool_padded_pieces_match_one_thread_and_torch(monkeypatch, dtype, shape, k, s, p):
+    """the padded copy of the input filled by batch pieces (resnet18's 3x3/2 pad-1 max pooling)"""
+    import numtorch.nn.functional.pooling as PL
+    monkeypatch.setattr(PL, "parallel_threads", lambda n, work: min(2, n))
+    rng = np.random.default_rng(shape[0])
+    x = rng.standard_normal(shape).astype(dtype)
+    outs = []
+    for threads in (1, 2):
+        old = nt.get_num_threads()
+        nt.set_num_threads(threads)
+        try:
+            a = nt.tensor(x, requires_grad=True)
+            y = nt.nn.functional.max_pool2d(a, k, s, p)
+            g = np.linspace(-1, 1, y.numel()).reshape(y.shape).astype(dtype)
+            y.backward(nt.tensor(g))
+            outs.append((y.detach().numpy(), a.grad.numpy()))
+        finally:
+            nt.set_num_threads(old)
+    for a, c in zip(*outs):
+        np.testing.assert_array_equal(a, c)          # each window's maximum and routing: no sum reordered
+    at = torch.tensor(x, requires_grad=True)
+    yt = torch.nn.functional.max_pool2d(at, k, s, p)
+    yt.backward(torch.tensor(g))
+    assert_close(nt.tensor(outs[1][0]), yt.detach(), rtol=0, atol=0)
+    assert_close(nt.tensor(outs[1][1]), at.grad, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-6)
