@@ -116,3 +116,33 @@ def test_max_pool_padded_pieces_match_one_thread_and_torch(monkeypatch, dtype, s
     yt.backward(torch.tensor(g))
     assert_close(nt.tensor(outs[1][0]), yt.detach(), rtol=0, atol=0)
     assert_close(nt.tensor(outs[1][1]), at.grad, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-6)
+
+
+@pytest.mark.parametrize("which", ["input", "weight", "none"])
+def test_spectral_pieces_one_gradient_or_none(split, algorithm, which):
+    """the frequency-range products without a shared cache of gy's spectra (one gradient asked) or under no_grad"""
+    nt.backends.conv.algorithm = "spectral"
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3, 5, 10, 9)).astype(np.float32)
+    w = (0.3 * rng.standard_normal((4, 5, 3, 3))).astype(np.float32)
+    gy = rng.standard_normal((3, 4, 10, 9)).astype(np.float32)
+
+    def run(lib, threads):
+        old = nt.get_num_threads()
+        nt.set_num_threads(threads)
+        try:
+            xt = lib.tensor(x, requires_grad=which == "input")
+            wt = lib.tensor(w, requires_grad=which == "weight")
+            if which == "none":
+                with lib.no_grad():
+                    return [lib.nn.functional.conv2d(xt, wt, padding=1).numpy()]
+            y = lib.nn.functional.conv2d(xt, wt, padding=1)
+            y.backward(lib.tensor(gy))
+            return [y.detach().numpy(), (xt if which == "input" else wt).grad.numpy()]
+        finally:
+            nt.set_num_threads(old)
+    one, two, want = run(nt, 1), run(nt, 2), run(torch, 1)
+    for a, c, t in zip(one, two, want):
+        scale = float(np.abs(t).max())
+        np.testing.assert_allclose(c, a, rtol=1e-5, atol=1e-5 * scale)
+        np.testing.assert_allclose(c, t, rtol=1e-5, atol=1e-5 * scale)
