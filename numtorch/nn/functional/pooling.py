@@ -420,8 +420,14 @@ class _MaxPool(Function):
             Hn = (Ho - 1) * s[0] + d[0] * (k[0] - 1) + 1
             Wn = (Wo - 1) * s[1] + d[1] * (k[1] - 1) + 1
             fill = -xp.inf if a.dtype.kind in "fV" else xp.iinfo(a.dtype).min
-            padded = xp.full((N, C, max(Hn, H + ph), max(Wn, W + pw)), fill, a.dtype)
-            padded[:, :, ph:ph + H, pw:pw + W] = a
+            padded = xp.empty((N, C, max(Hn, H + ph), max(Wn, W + pw)), a.dtype)
+
+            def pad_job(lo, hi):
+                pv = padded[lo:hi]
+                pv.fill(fill)
+                pv[:, :, ph:ph + H, pw:pw + W] = a[lo:hi]
+            # batch pieces on concurrent threads (get_num_threads() > 1): two passes over the largest map
+            run_parallel(pad_job, chunks(N, parallel_threads(N, 10 * padded.size)))
             geom = (N, C, H, W, k, s, p, d, Ho, Wo)
             ctx.lazy = None
             if _fast_windows[0] and (a.dtype == xp.float32 or a.dtype == xp.float64):
