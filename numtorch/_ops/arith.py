@@ -76,11 +76,10 @@ class Add(Function):
             bd = bd * _wrapped_int(bd, alpha) if is_array(bd) else _wrapped_int(ad, bd * alpha) if is_array(ad) \
                 else bd * alpha
         r = ad + bd
-        if r.dtype.itemsize <= 2:
-            if r.dtype.kind == "u" and r.dtype.itemsize > 1:   # uint16/32/64: PyTorch has no add kernel
-                _refuse_unsigned("add_stub", r)
-            if alpha != 1:
-                r = _half_alpha(ad, b0, alpha, 1, r)
+        if r.dtype.kind == "u" and r.dtype.itemsize > 1:   # uint16/32/64: PyTorch has no add kernel
+            _refuse_unsigned("add_stub", r)
+        if alpha != 1 and r.dtype.itemsize == 2:
+            r = _half_alpha(ad, b0, alpha, 1, r)
         return r
 
     @staticmethod

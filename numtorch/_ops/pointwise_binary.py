@@ -366,7 +366,7 @@ class Addcdiv(Function):
         from ..autograd.grad_mode import no_grad
         rt = _result_type3(input, t1, t2)
         ctx.value, ctx.metas = value, [_meta(t) for t in (input, t1, t2)]
-        if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
+        if ctx.needs_input_grad and (ctx.needs_input_grad[1] or ctx.needs_input_grad[2]):
             ctx.save_for_backward(t1, t2)
         with no_grad():
             return (input.to(rt) + value * t1.to(rt) / t2.to(rt))._data
