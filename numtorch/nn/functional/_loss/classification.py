@@ -365,11 +365,37 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return fn.apply(input, target, weight, ignore_index, float(label_smoothing), reduction)
 
 
+class _LogSoftmaxHalf(Function):
+    """log_softmax of float16/bfloat16 as PyTorch's kernel: y = (x - max) - log(sum exp(x - max)) in float32,
+    rounded once; backward g - exp(y) sum(g) in float32 from the rounded y, rounded once."""
+    _builtin = True
+    _save_output = True
+    node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    @errstate(invalid="ignore", divide="ignore")   # (a row of -inf / inf gives NaN silently, as PyTorch)
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        d = a._data
+        c = d.astype(xp.float32)
+        if c.size == 0:
+            return d.copy()
+        s = c - c.max(axis=dim, keepdims=True)
+        s -= xp.log(xp.exp(s).sum(axis=dim, keepdims=True))
+        return s.astype(d.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        y = ctx.saved_output.float()
+        g32 = g.float()
+        return (g32 - ops.exp(y) * g32.sum(ctx.dim, keepdim=True)).to(g.dtype), None
+
+
 def _log_softmax_opmath(input, cdim):
     """log_softmax as PyTorch's kernel: float16/bfloat16 computed in float32 and rounded once (forward
     and backward)."""
-    if input._data.dtype.itemsize < 4:
-        return ops.log_softmax(input.float(), cdim).to(input.dtype)
+    if input._data.dtype.itemsize < 4 and input._data.ndim:
+        return _LogSoftmaxHalf.apply(input, cdim)
     return ops.log_softmax(input, cdim)
 
 
