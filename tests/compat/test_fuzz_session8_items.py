@@ -372,3 +372,16 @@ def test_out_takes_not_implemented_node():
         return r is e, e.requires_grad, err
     t, n = _both(run)
     assert t == n
+
+
+@pytest.mark.parametrize("red", ["none", "mean", "sum"])
+@pytest.mark.parametrize("ls", [0.0, 0.1])
+@pytest.mark.parametrize("shape,tgt", [((1, 1), [0]), ((3, 1), [0, -100, 0]), ((1,), 0), ((2, 1, 2), [[0, 0], [0, 0]])])
+@pytest.mark.parametrize("up", [float("inf"), 2.0])
+def test_one_class_cross_entropy_gradient_with_special_upstream(red, ls, shape, tgt, up):
+    def run(L):
+        x = L.zeros(shape, requires_grad=True)
+        loss = L.nn.functional.cross_entropy(x, L.tensor(tgt), reduction=red, label_smoothing=ls)
+        return L.autograd.grad(loss, x, L.full_like(loss, up))[0]
+    t, n = _both(run)
+    _same_bits(t, n)

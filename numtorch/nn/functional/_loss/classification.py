@@ -195,8 +195,17 @@ class _CrossEntropy(Function):
             # PyTorch's g - softmax * sum(g) over one class is exactly 0 (NaN where the logit is not finite);
             # the fused coefficients below would leave a rounding residue
             (input,) = ctx.saved_tensors
+            x = input._data
             with errstate(invalid="ignore"):
-                gx = (input._data - input._data) * input._data.dtype.type(0)
+                gx = (x - x) * x.dtype.type(0)
+                gd = g._data
+                if not xp.isfinite(gd).all():
+                    # an inf/NaN upstream gradient: -g - 1 * (-g) is NaN in the rows it reaches (not the
+                    # ignored ones, which get no gradient)
+                    rows = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
+                    valid = ctx.valid.reshape(rows) if ctx.valid.size == max(1, int(xp.prod(rows))) else True
+                    gd = xp.where(valid, xp.broadcast_to(gd, rows), 0)
+                    gx = gx + (xp.expand_dims(gd, 1) if x.ndim >= 2 else gd) * x.dtype.type(0)
             ctx.e = None
             return _make(gx), None, None, None, None, None
         w, valid, tc = ctx.w, ctx.valid, ctx.tc
