@@ -362,6 +362,8 @@ class CumSum(Function):
         d = a._data
         if d.ndim == 0:   # integers and bools accumulate in int64, as for any shape
             return d.astype(xp.int64) if d.dtype.kind in "biu" else d.copy()
+        if d.dtype.kind in "fV" and d.dtype.itemsize == 2:   # half types accumulate in float32, as PyTorch
+            return D.cast(xp.cumsum(d.astype(xp.float32), axis=axis) + 0, d.dtype)
         r = xp.cumsum(d, axis=axis, dtype=xp.int64 if d.dtype.kind in "biu" else None)
         if r.dtype.kind == "f":
             r += 0   # PyTorch accumulates from +0, so a leading -0 (or a run of them) sums to +0
@@ -403,6 +405,11 @@ class CumProd(Function):
         d = a._data
         # integers and bools accumulate in int64, as PyTorch (NumPy would give uint64 for uint8)
         dt = xp.int64 if d.dtype.kind in "biu" else d.dtype
+        if d.ndim and d.dtype.kind in "fV" and d.dtype.itemsize == 2:
+            # half types: the running product in float32, each output rounded once (PyTorch's accumulate type):
+            # an output may be inf in float16 while the product goes on finite
+            with errstate(over="ignore", invalid="ignore"):
+                return D.cast(xp.cumprod(d.astype(xp.float32), axis=axis), d.dtype)
         return d.astype(dt) if d.ndim == 0 else xp.cumprod(d, axis=axis, dtype=dt)
 
     @staticmethod

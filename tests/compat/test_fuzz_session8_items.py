@@ -385,3 +385,29 @@ def test_one_class_cross_entropy_gradient_with_special_upstream(red, ls, shape, 
         return L.autograd.grad(loss, x, L.full_like(loss, up))[0]
     t, n = _both(run)
     _same_bits(t, n)
+
+
+# ---------------------------------------------------------------- seed 33's classes
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("scale", [1, 10, 300])
+def test_half_cumulative_ops_accumulate_in_float(dtype, scale):
+    a = np.random.default_rng(scale).standard_normal((5, 40)) * scale
+
+    def run(L):
+        x = L.tensor(a, dtype=getattr(L, dtype))
+        with np.errstate(over="ignore"):
+            return [L.cumprod(x, -1), L.cumsum(x, -1), L.cumsum(x, 0)]
+    t, n = _both(run)
+    for p, q in zip(t, n):
+        _same_bits(p, q)
+
+
+@pytest.mark.parametrize("v", [2.0, 60000.0, -60000.0, -11.0, 0.3])
+def test_half_glu_in_float(v):
+    def run(L):
+        leaf = L.tensor([v], dtype=L.float16, requires_grad=True)
+        y = L.nn.functional.glu(leaf.expand(2), dim=0)
+        return y, L.autograd.grad(y, leaf, L.tensor([1.5], dtype=L.float16))[0]
+    t, n = _both(run)
+    _same_bits(t[0], n[0])
+    np.testing.assert_allclose(n[1].float().numpy(), t[1].float().numpy(), rtol=2e-3)

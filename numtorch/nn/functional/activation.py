@@ -833,6 +833,8 @@ def glu(input, dim=-1):
         raise RuntimeError(f"Halving dimension must be even, but dimension {ax} is size {n}")
     a = ops.narrow(input, ax, 0, n // 2)
     b = ops.narrow(input, ax, n // 2, n // 2)
+    if input._data.dtype.itemsize == 2:   # half types: computed in float32 and rounded once, as PyTorch's kernel
+        return _named((a.float() * ops.sigmoid(b.float())).to(input.dtype), "GluBackward0")
     return _named(a * ops.sigmoid(b), "GluBackward0")
 
 
