@@ -882,8 +882,13 @@ _TOL = {"float16": (2e-2, 2e-2), "bfloat16": (5e-2, 5e-2), "float32": (2e-4, 1e-
 
 
 def _np_of(t):
-    # force=True: PyTorch returns some zero gradients as ZeroTensors, which refuse a plain numpy()
-    return t.detach().numpy(force=True) if isinstance(t, torch.Tensor) else t.detach()._data
+    # PyTorch returns some zero gradients as ZeroTensors (sgn's backward), which refuse a plain numpy() and crash
+    # numpy(force=True) (a segfault in torch 2.13): read them as the zeros they stand for
+    if isinstance(t, torch.Tensor):
+        if t._is_zerotensor():
+            return torch.zeros(tuple(t.shape), dtype=t.dtype).numpy()
+        return t.detach().numpy(force=True)
+    return t.detach()._data
 
 
 # sums of floats: a summation order (NumPy's pairwise sum, PyTorch's cascade) is wrong by up to n * eps * sum|x|,
