@@ -183,6 +183,11 @@ class LeakyRelu(Function):
     def forward(ctx, a, slope):
         ctx.save_for_backward(a)
         ctx.slope = slope
+        return LeakyRelu._value(a, slope)
+
+    @staticmethod
+    def _value(a, slope):
+        """x if x > 0 else slope * x, in the compute type (float32 for half types), rounded once."""
         d = _fdata(a)
         c = _opmath(d)
         s = slope.astype(c.dtype, copy=False) if is_array(slope) else c.dtype.type(slope)
@@ -212,10 +217,7 @@ class LeakyReluResult(LeakyRelu):
     @staticmethod
     def forward(ctx, a, slope):
         ctx.slope = slope
-        d = _fdata(a)
-        c = _opmath(d)
-        s = slope.astype(c.dtype, copy=False) if is_array(slope) else c.dtype.type(slope)
-        return xp.where(c > 0, c, c * s).astype(d.dtype, copy=False)
+        return LeakyRelu._value(a, slope)
 
     @staticmethod
     def backward(ctx, g):
