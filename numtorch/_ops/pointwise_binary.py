@@ -235,6 +235,14 @@ def clamp(input, min=None, max=None, *, out=None):
             raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
         if rt.is_complex:
             raise NotImplementedError("clamp is not supported for complex types")
+        shape = input._data.shape
+        for b in (min, max):
+            if isinstance(b, Tensor):
+                try:
+                    shape = xp.broadcast_shapes(shape, b._data.shape)
+                except ValueError as e:   # PyTorch's RuntimeError naming the sizes
+                    from .._tensor import _bcast_error
+                    raise _bcast_error(input, b, e) from None
         return _out(ClampTensor.apply(input, min, max, rt), out)
     return _out(Clamp.apply(input, min, max), out)
 

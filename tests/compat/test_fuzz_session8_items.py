@@ -411,3 +411,10 @@ def test_half_glu_in_float(v):
     t, n = _both(run)
     _same_bits(t[0], n[0])
     np.testing.assert_allclose(n[1].float().numpy(), t[1].float().numpy(), rtol=2e-3)
+
+
+def test_clamp_tensor_bounds_broadcast_error():
+    def run(L):
+        return L.clamp(L.ones(2, 2, dtype=L.int64), L.ones(1, 2), L.ones(3, 2, dtype=L.float16))
+    t, n = _both(run)
+    assert t == n and t[0] == "RuntimeError"
