@@ -65,9 +65,13 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     if n == 0:   # nothing to integrate: the dtype the products with x's spacing would have had
         xf = isinstance(x, Tensor) and x.dtype.is_floating_point
         if not y.dtype.is_floating_point:
-            return y.to(x.dtype) if xf else y.float()
-        dt = D.promote(y.dtype, x.dtype) if xf else y.dtype
-        return y.clone() if dt == y.dtype else y.to(dt)
+            r = y.to(x.dtype) if xf else y.float()
+        else:
+            dt = D.promote(y.dtype, x.dtype) if xf else y.dtype
+            r = y.clone() if dt == y.dtype else y.to(dt)
+        if xf and x.requires_grad:   # the (empty) result stays in x's graph, as PyTorch's products with x's spacing
+            r = r + x.sum().to(r.dtype) * 0
+        return r
     pair = _sl(y, axis, 1, n) + _sl(y, axis, 0, n - 1)
     if isinstance(x, Tensor):
         if x.dim() == 1:

@@ -561,10 +561,23 @@ class Erfinv(Function):
             for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
                       0.00943887047, 1.00167406, 2.83297682):
                 p2 = c + p2 * wb
-            x = xp.where(small, p1, p2) * y
+            x0 = xp.where(small, p1, p2) * y
+            x = x0
             for _ in range(2):
                 err = _erf_impl(x, False) - y
                 x = x - err / (1.1283791670955126 * xp.exp(-x * x))
+            # near |y| = 1 erf saturates (1 - erf(x) keeps no digits): Newton on log erfc(|x|) = log(1 - |y|)
+            # instead (1 - |y| is exact, and log erfc is nearly quadratic), from the first estimate
+            tail = xp.abs(y) > 0.9
+            if tail.any():
+                ay, ax = xp.abs(y[tail]), xp.abs(x0[tail])
+                lt = xp.log(1.0 - ay)
+                for _ in range(6):
+                    ec = _erf_impl(ax, True)
+                    ax = ax + (xp.log(ec) - lt) * ec / (1.1283791670955126 * xp.exp(-ax * ax))
+                x = x.copy() if x.ndim else x.reshape(1)
+                x[tail.reshape(x.shape)] = xp.copysign(ax, y[tail])
+                x = x.reshape(y.shape)
             x = xp.where(y == 1.0, xp.inf, xp.where(y == -1.0, -xp.inf, x))
             x = xp.where(xp.abs(y) > 1.0, xp.nan, x)
         return x.astype(dt)

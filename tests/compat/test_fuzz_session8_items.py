@@ -418,3 +418,21 @@ def test_clamp_tensor_bounds_broadcast_error():
         return L.clamp(L.ones(2, 2, dtype=L.int64), L.ones(1, 2), L.ones(3, 2, dtype=L.float16))
     t, n = _both(run)
     assert t == n and t[0] == "RuntimeError"
+
+
+# ---------------------------------------------------------------- run 8 (seed 35)
+def test_erfinv_float64_tail_accuracy():
+    v = np.concatenate([1 - 10.0 ** -np.linspace(1, 15.9, 60), [1 - 2.0 ** -52, 1 - 2.0 ** -53, 0.9, 0.5, 1e-300]])
+    v = np.concatenate([v, -v])
+    t = torch.erfinv(torch.tensor(v, dtype=torch.float64)).numpy()
+    n = nt.erfinv(nt.tensor(v, dtype=nt.float64)).numpy()
+    np.testing.assert_allclose(n, t, rtol=1e-14, atol=0)
+
+
+def test_cumulative_trapezoid_empty_dim_keeps_x_graph():
+    def run(L):
+        c = L.zeros(0, requires_grad=True)
+        r = L.cumulative_trapezoid(L.zeros(0, 0, 4), c, dim=-3)
+        return r.requires_grad, tuple(r.shape), str(r.dtype), L.autograd.grad(L.nansum(r), c)[0].shape
+    t, n = _both(run)
+    assert str(t) == str(n)
