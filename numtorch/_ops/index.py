@@ -230,6 +230,12 @@ def setitem(t, idx, value):
     v = check_scalar_fits(v, t._data.dtype)
     try:
         t._data[idx] = v
+    except IndexError:
+        # PyTorch's index kernel checks advanced indices per element written: none into an empty selection,
+        # unless an index targets a dim of size 0
+        if t._data.size or _advanced_on_empty_dim(t._data.shape, idx):
+            raise
+        return
     except ValueError as e:
         if "read-only" in str(e):   # an expanded (broadcast) tensor: nothing to write is no error
             if t._data[idx].size == 0:
@@ -240,6 +246,27 @@ def setitem(t, idx, value):
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(xp.shape(v))} cannot be broadcast to "
                            f"indexing result of shape {list(t._data[idx].shape)}") from None
     t._vc[0] += 1
+
+
+def _advanced_on_empty_dim(shape, idx):
+    """Whether an integer-array component of ``idx`` indexes a dim of size 0 of ``shape``."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    used = sum(getattr(i, "ndim", 1) if is_array(i) and i.dtype == bool else 1 for i in items
+               if i is not None and i is not Ellipsis)
+    dim = 0
+    for i in items:
+        if i is None:
+            continue
+        if i is Ellipsis:
+            dim += len(shape) - used
+            continue
+        if is_array(i) and i.dtype == bool:
+            dim += i.ndim
+            continue
+        if (is_array(i) or isinstance(i, list)) and dim < len(shape) and shape[dim] == 0:
+            return True
+        dim += 1
+    return False
 
 
 def _snapshot(t):

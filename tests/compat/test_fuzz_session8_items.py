@@ -436,3 +436,20 @@ def test_cumulative_trapezoid_empty_dim_keeps_x_graph():
         return r.requires_grad, tuple(r.shape), str(r.dtype), L.autograd.grad(L.nansum(r), c)[0].shape
     t, n = _both(run)
     assert str(t) == str(n)
+
+
+def test_setitem_advanced_index_on_empty_selection():
+    def cases(L):
+        out = []
+        for shape, idx in (((0, 2, 1), (slice(None, None, 3), Ellipsis, [0, -2])), ((0, 3), (slice(None), [5])),
+                           ((0,), ([3],)), ((0,), (3,)), ((2, 2), (slice(None), [5])), ((0, 2), ([1],)),
+                           ((0, 2, 1), (Ellipsis, [0, -2])), ((0, 2, 1), ([0], Ellipsis, [7]))):
+            x = L.zeros(shape, dtype=L.int32)
+            try:
+                x[idx] = 0
+                out.append("ok")
+            except Exception as e:  # noqa: BLE001
+                out.append(type(e).__name__)
+        return out
+    t, n = _both(cases)
+    assert t == n
