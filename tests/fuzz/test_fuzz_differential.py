@@ -904,24 +904,27 @@ def _np_of(t):
 _ADDITIVE = ("sum", "nansum", "mean", "nanmean")
 
 
+def _finite_abs(name, x):
+    """|x| over the finite values of a sum-like step's float input (None for other steps)."""
+    if name not in _ADDITIVE or not x.dtype.is_floating_point or x.numel() == 0:
+        return None
+    v = np.abs(x.detach().double().numpy())
+    return v[np.isfinite(v)]
+
+
 def _sum_abs(name, x):
     """The scale of a sum-like step's rounding: sum |x| (a mean: max |x|) over the finite values of its input; 1.0
     for other steps."""
-    if name not in _ADDITIVE or not x.dtype.is_floating_point or x.numel() == 0:
-        return 1.0
-    v = np.abs(x.detach().double().numpy())
-    v = v[np.isfinite(v)]
-    if not v.size:
+    v = _finite_abs(name, x)
+    if v is None or not v.size:
         return 1.0
     return max(1.0, float(v.max() if name in ("mean", "nanmean") else v.sum()))
 
 
 def _partial_sums_overflow(name, x):
     """Whether a sum-like step's partial sums can exceed its dtype (sum |finite x| beyond the largest float)."""
-    if name not in _ADDITIVE or not x.dtype.is_floating_point or x.numel() == 0:
-        return False
-    v = np.abs(x.detach().double().numpy())
-    return bool(v[np.isfinite(v)].sum() > torch.finfo(x.dtype).max)
+    v = _finite_abs(name, x)
+    return v is not None and bool(v.sum() > torch.finfo(x.dtype).max)
 
 
 def _compare(got, want, what, prog, grad=False, tol_from=None, min_scale=1.0):
